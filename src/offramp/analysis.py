@@ -1,0 +1,88 @@
+"""The full analysis of a scenario as one object: the Python API behind ``offramp analyze``.
+
+Stability (every DM, every concept), the equilibria in words, and the evolution from the status
+quo. The CLI, the reports and the web UI all render this object; a notebook user can call it
+directly: ``offramp.load("f.yaml").analyze().to_dict()``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from offramp.conflict.evolution import Evolution, evolve
+from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
+
+if TYPE_CHECKING:
+    from offramp.scenario.loader import Scenario
+
+
+@dataclass
+class Analysis:
+    scenario: Scenario
+    stability: StabilityResult
+    evolution: Evolution | None
+
+    @property
+    def model(self):
+        return self.stability.model
+
+    def describe_state(self, state: int) -> str:
+        """A state in words: the options taken, by their labels."""
+        sc = self.scenario
+        code = int(self.model.codes[state])
+        parts = [
+            f"{sc.dm_label(o.dm)}: {sc.option_label(o.index)}"
+            for o in sc.options
+            if code >> o.index & 1
+        ]
+        return "; ".join(parts) if parts else "no option taken"
+
+    def to_dict(self) -> dict:
+        sc, model = self.scenario, self.model
+        result = self.stability
+        out = {
+            "scenario": sc.name,
+            "description": sc.document.description,
+            "decision_makers": [
+                {
+                    "name": dm.name,
+                    "label": dm.label or dm.name,
+                    "options": [
+                        {"name": f"{dm.name}.{o.name}", "label": o.label or o.name,
+                         "direction": o.direction}
+                        for o in dm.options
+                    ],
+                }
+                for dm in sc.document.decision_makers
+            ],
+            "feasible_states": model.n_states,
+            "status_quo": None
+            if model.status_quo is None
+            else {"id": model.status_quo + 1, "taken": model.taken(model.status_quo),
+                  "description": self.describe_state(model.status_quo)},
+            "stability": result.to_dict(),
+            "equilibria": {
+                c: [
+                    {"id": int(s) + 1, "taken": model.taken(int(s)),
+                     "description": self.describe_state(int(s))}
+                    for s in result.equilibria(c)
+                ]
+                for c in result.concepts
+            },
+            "concept_names": {c: CONCEPT_NAMES[c] for c in result.concepts},
+            "evolution": None if self.evolution is None else self.evolution.summary(result),
+        }
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+
+def analyze(scenario: Scenario) -> Analysis:
+    """Stability plus status quo analysis (when the scenario declares a status quo)."""
+    result = scenario.stability()
+    model = result.model
+    evo = evolve(model) if model.status_quo is not None else None
+    return Analysis(scenario, result, evo)

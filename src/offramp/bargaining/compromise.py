@@ -1,0 +1,36 @@
+"""The compromise model: the capability- and salience-weighted mean of the positions.
+
+On EU legislative decisions this one-line model is as accurate as most elaborate ones
+(Achen 2006; Thomson et al. 2006), which is why it is the baseline every model must beat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.result import Forecast
+
+
+def weighted_mean(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Σ w x / Σ w per dimension (columns); weights (n, d) or (n,). NaN where Σ w = 0."""
+    x = np.asarray(positions, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 1:
+        w = np.broadcast_to(w[:, None], x.shape)
+    total = np.sum(w, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, np.sum(w * x, axis=0) / np.where(total > 0, total, 1.0), np.nan)
+
+
+def compromise(problem: BargainingProblem) -> Forecast:
+    """Forecast Σ c_i s_i x_i / Σ c_i s_i on each dimension (one round: no dynamics)."""
+    w = problem.capabilities[:, None] * problem.saliences
+    return Forecast(
+        model="compromise",
+        scenario=problem.name,
+        dimensions=list(problem.dimensions),
+        actors=list(problem.actors),
+        rounds=[problem.positions.copy()],
+        forecast=weighted_mean(problem.positions, w),
+    )

@@ -1,0 +1,57 @@
+"""The weighted median: the position that beats every other in pairwise weighted votes.
+
+With single-peaked preferences on one dimension the median voter's position is the Condorcet
+winner (Black 1948); weighting the votes by capability x salience gives the weighted median.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.result import Forecast
+
+
+def weighted_median_1d(x: np.ndarray, w: np.ndarray) -> float:
+    """The smallest position where the weight at or below it reaches half the total.
+
+    When the cumulative weight lands exactly on one half between two positions, every point
+    between them is a median; we return the lower one's midpoint with the next, i.e. the
+    middle of the median interval, so the answer does not depend on actor order.
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    keep = w > 0
+    if not np.any(keep):
+        return float("nan")
+    x, w = x[keep], w[keep]
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cum = np.cumsum(w)
+    half = cum[-1] / 2.0
+    k = int(np.searchsorted(cum, half - 1e-12 * cum[-1]))
+    if abs(cum[k] - half) <= 1e-12 * cum[-1] and k + 1 < len(x):
+        return float((x[k] + x[k + 1]) / 2.0)
+    return float(x[k])
+
+
+def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """`weighted_median_1d` per dimension; weights (n, d) or (n,)."""
+    x = np.asarray(positions, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 1:
+        w = np.broadcast_to(w[:, None], x.shape)
+    return np.array([weighted_median_1d(x[:, k], w[:, k]) for k in range(x.shape[1])])
+
+
+def median(problem: BargainingProblem) -> Forecast:
+    """Forecast the capability x salience weighted median on each dimension."""
+    w = problem.capabilities[:, None] * problem.saliences
+    return Forecast(
+        model="median",
+        scenario=problem.name,
+        dimensions=list(problem.dimensions),
+        actors=list(problem.actors),
+        rounds=[problem.positions.copy()],
+        forecast=weighted_median(problem.positions, w),
+    )

@@ -1,0 +1,231 @@
+"""``offramp`` commands. Each command loads input through the API, renders through
+``offramp.report``, and leaves error handling to :func:`run`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from offramp.scenario.errors import ScenarioError
+
+app = typer.Typer(
+    name="offramp",
+    help="Analyse multi-party conflicts: who can move, which outcomes are stable, and how the "
+    "conflict can evolve. Without a command, analyses the built-in default scenario.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+scenarios_app = typer.Typer(help="The built-in scenarios.", invoke_without_command=True)
+app.add_typer(scenarios_app, name="scenarios")
+
+_state = {"debug": False}
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FileArg = Annotated[
+    Path | None,
+    typer.Argument(help="Scenario file (YAML). Default: the built-in default scenario.",
+                   show_default=False),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def load_scenario(file: Path | None):
+    import offramp
+
+    if file is None:
+        return offramp.default()
+    return offramp.load(file)
+
+
+def emit_json(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+    = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")]
+    = False,
+) -> None:
+    _state["debug"] = debug
+    if version:
+        import offramp
+
+        typer.echo(f"offramp {offramp.__version__}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        analyze(None, Format.text)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario file to check.")],
+    list_options: Annotated[bool, typer.Option("--list", help="List the options.")] = False,
+) -> None:
+    """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
+    import offramp
+
+    scenario = offramp.load(file)
+    model = scenario.conflict
+    out = console()
+    out.print(f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
+              f"{len(scenario.options)} options, {model.n_states:,} feasible states.")
+    if list_options:
+        for o in scenario.options:
+            out.print(f"  {o.qualified}  ({scenario.option_directions[o.index]})")
+
+
+@app.command()
+def stability(file: FileArg = None, fmt: FormatOpt = Format.text) -> None:
+    """States, per-DM stability and equilibria under Nash, GMR, SMR and SEQ."""
+    from offramp.report.text import render_stability
+
+    result = load_scenario(file).stability()
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+    else:
+        render_stability(result, console())
+
+
+@app.command()
+def analyze(file: FileArg = None, fmt: FormatOpt = Format.text) -> None:
+    """The full analysis: actors, status quo, equilibria, evolution from the status quo."""
+    from offramp.report.text import render_analysis
+
+    analysis = load_scenario(file).analyze()
+    if fmt is Format.json:
+        emit_json(analysis.to_dict())
+    else:
+        render_analysis(analysis, console())
+
+
+@app.command()
+def explain(
+    state: Annotated[int, typer.Argument(help="State id (as in the stability output).")],
+    file: FileArg = None,
+    dm: Annotated[str | None, typer.Option("--dm", help="Only this decision maker.")] = None,
+    concept: Annotated[str, typer.Option("--concept", "-c", help="nash, gmr, smr or seq.")]
+    = "gmr",
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Why a state is (un)stable: each improvement and the sanction that deters it."""
+    scenario = load_scenario(file)
+    result = scenario.stability()
+    model = result.model
+    if not 1 <= state <= model.n_states:
+        raise typer.BadParameter(f"state ids run from 1 to {model.n_states}", param_hint="STATE")
+    if concept not in result.concepts:
+        raise typer.BadParameter(f"use one of {', '.join(result.concepts)}", param_hint="--concept")
+    dms = model.dm_names if dm is None else [dm]
+    for name in dms:
+        if name not in model.dm_names:
+            raise typer.BadParameter(f"unknown decision maker; use one of "
+                                     f"{', '.join(model.dm_names)}", param_hint="--dm")
+    explanations = [result.explain(state - 1, name, concept) for name in dms]
+    if fmt is Format.json:
+        emit_json({"explanations": [e.to_dict() for e in explanations]})
+    else:
+        out = console()
+        for e in explanations:
+            out.print(e.text(model), markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (offramp/1)."""
+    from offramp.scenario.schema import json_schema
+
+    emit_json(json_schema())
+
+
+@scenarios_app.callback()
+def scenarios_list(ctx: typer.Context) -> None:
+    """List the built-in scenarios."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from offramp.scenarios import DEFAULT, get_builtin, list_builtin
+
+    out = console()
+    for name in list_builtin():
+        sc = get_builtin(name)
+        mark = " (default)" if name == DEFAULT else ""
+        out.print(f"{name}{mark}: {sc.name}")
+
+
+@scenarios_app.command("show")
+def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp scenarios`.")]):
+    """Print a built-in scenario as YAML, to copy and change."""
+    from offramp.scenarios import builtin_text, list_builtin
+
+    try:
+        sys.stdout.write(builtin_text(name))
+    except KeyError:
+        raise typer.BadParameter(
+            f"no built-in scenario '{name}'; available: {', '.join(list_builtin())}",
+            param_hint="NAME",
+        ) from None
+
+
+def _register_optional() -> None:
+    """Commands that live in other stages register themselves when present."""
+    try:
+        from offramp.cli.bargaining_commands import register
+    except ImportError:
+        return
+    register(app)
+
+
+_register_optional()
+
+
+def run() -> None:
+    """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
+    import click
+
+    try:
+        app(standalone_mode=False)
+    except ScenarioError as exc:
+        from offramp.cli.errors import report_scenario_error
+
+        sys.exit(report_scenario_error(exc))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.stderr.write("Aborted.\n")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a bug, not bad input
+        from offramp.cli.errors import report_bug
+
+        sys.exit(report_bug(exc, _state["debug"]))
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,103 @@
+"""Status quo analysis: where the conflict can go from today by unilateral improvements.
+
+A breadth-first search from the status quo over every DM's improvements, one layer at a time
+(vectorised per layer), gives the states reachable and a shortest path to each. Consecutive
+improvements by one DM are a single improvement, so shortest paths never show a DM moving twice
+in a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from offramp.conflict.explain import Step, make_step
+from offramp.conflict.model import ConflictModel
+from offramp.conflict.result import StabilityResult
+from offramp.conflict.stability import move_indices
+
+
+@dataclass
+class Evolution:
+    """Reachability from the status quo: distance and BFS parent of every reached state."""
+
+    model: ConflictModel
+    start: int
+    distance: np.ndarray  # -1 where unreachable
+    parent: np.ndarray  # previous state on a shortest path (-1 at start or unreachable)
+    mover: np.ndarray  # DM who made the last move on that path
+
+    def reachable(self, state: int) -> bool:
+        return bool(self.distance[state] >= 0)
+
+    def path(self, state: int) -> list[Step] | None:
+        """A shortest sequence of improvements from the status quo to ``state``."""
+        if self.distance[state] < 0:
+            return None
+        steps = []
+        cur = state
+        while cur != self.start:
+            prev = int(self.parent[cur])
+            steps.append(make_step(self.model, int(self.mover[cur]), prev, cur))
+            cur = prev
+        return steps[::-1]
+
+    def summary(self, result: StabilityResult) -> dict:
+        """Per concept: equilibria reachable (with a shortest path) and not reachable."""
+        out: dict = {
+            "status_quo": {"id": self.start + 1, "taken": self.model.taken(self.start)},
+            "reachable_states": int((self.distance >= 0).sum()),
+            "concepts": {},
+        }
+        for concept in result.concepts:
+            eqs = result.equilibria(concept)
+            reach, unreach = [], []
+            for s in eqs:
+                s = int(s)
+                entry = {"id": s + 1, "taken": self.model.taken(s)}
+                if self.distance[s] >= 0:
+                    entry["steps"] = int(self.distance[s])
+                    entry["path"] = [st.to_dict() for st in self.path(s) or []]
+                    reach.append(entry)
+                else:
+                    unreach.append(entry)
+            reach.sort(key=lambda e: e["steps"])
+            out["concepts"][concept] = {"reachable": reach, "unreachable": unreach}
+        return out
+
+
+def evolve(model: ConflictModel, start: int | None = None) -> Evolution:
+    """Breadth-first search from ``start`` (default: the model's status quo)."""
+    if start is None:
+        start = model.status_quo
+    if start is None:
+        raise ValueError("the scenario declares no status_quo")
+    indices = move_indices(model)
+    size = model.n_states
+    distance = np.full(size, -1, dtype=np.int64)
+    parent = np.full(size, -1, dtype=np.int64)
+    mover = np.full(size, -1, dtype=np.int64)
+    distance[start] = 0
+    frontier = np.array([start], dtype=np.int64)
+    depth = 0
+    while len(frontier):
+        depth += 1
+        found_src, found_dst, found_dm = [], [], []
+        for i, idx in enumerate(indices):
+            src, dst = idx.successors(frontier)
+            fresh = distance[dst] < 0
+            found_src.append(src[fresh])
+            found_dst.append(dst[fresh])
+            found_dm.append(np.full(int(fresh.sum()), i, dtype=np.int64))
+        src = np.concatenate(found_src)
+        dst = np.concatenate(found_dst)
+        who = np.concatenate(found_dm)
+        if len(dst) == 0:
+            break
+        new, first = np.unique(dst, return_index=True)
+        distance[new] = depth
+        parent[new] = src[first]
+        mover[new] = who[first]
+        frontier = new
+    return Evolution(model, int(start), distance, parent, mover)

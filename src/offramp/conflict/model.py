@@ -1,0 +1,177 @@
+"""The compiled conflict the engine works on: feasible states as bit codes and ranks per DM.
+
+A state is a uint64 whose bit k says whether option k (in declaration order) is taken. Keeping
+only feasible codes, sorted, makes a state's index its position in that array, so nothing of
+size 2^options or states x states is ever allocated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DIRECTIONS = {"both": 0, "forward": 1, "backward": 2}
+
+# Options are enumerated as 2^m combinations in chunks; past this the enumeration itself is
+# too slow to be useful, whatever the feasibility rules remove.
+MAX_OPTIONS = 30
+CHUNK_BITS = 20
+
+
+class ConflictTooLarge(ValueError):
+    """The state space would not fit the memory budget; raised before allocating it."""
+
+
+def memory_budget() -> int:
+    """Bytes the engine may use: OFFRAMP_MEMORY_LIMIT (e.g. '4G'), else 60% of physical RAM."""
+    env = os.environ.get("OFFRAMP_MEMORY_LIMIT")
+    if env:
+        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+        s = env.strip().upper().removesuffix("B")
+        mult = units.get(s[-1:], 1)
+        num = s[:-1] if s[-1:] in units else s
+        return int(float(num) * mult)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 << 30
+    return int(total * 0.6)
+
+
+def estimate_bytes(states: int, n_dms: int, max_directed: int = 0) -> int:
+    """Peak memory of a full stability analysis, from measurements (docs/benchmarks.md).
+
+    Per state and per DM the engine keeps group ids, sort orders and lookup positions for two
+    move kinds (~40 bytes) plus work arrays; directed options multiply the lookup tables.
+    """
+    per_state = 96 + n_dms * (48 + 24 * (3 ** min(max_directed, 8)) // (2 ** min(max_directed, 8)))
+    return int(states * per_state * 1.5) + (64 << 20)
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def enumerate_feasible(
+    n_options: int, infeasible: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """Sorted codes of the feasible states; ``infeasible(codes)`` marks removed states.
+
+    Works through the 2^m combinations in chunks so that memory follows the number of feasible
+    states, not the number of combinations.
+    """
+    if n_options > MAX_OPTIONS:
+        raise ConflictTooLarge(
+            f"{n_options} options make 2^{n_options} = {2**n_options:,} combinations; offramp "
+            f"enumerates at most 2^{MAX_OPTIONS} (split the conflict, or merge options that "
+            "always move together)"
+        )
+    total = 1 << n_options
+    chunk = 1 << min(CHUNK_BITS, n_options)
+    parts = []
+    for start in range(0, total, chunk):
+        codes = np.arange(start, start + chunk, dtype=np.uint64)
+        parts.append(codes[~infeasible(codes)])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
+@dataclass
+class ConflictModel:
+    """Everything the engine needs, as arrays; build it with ``offramp.scenario`` or directly.
+
+    ``ranks[i, s]`` orders the feasible states for DM i (higher is preferred, equal is
+    indifferent); ``scores`` keeps the original preference scores for display.
+    """
+
+    dm_names: list[str]
+    option_names: list[str]  # qualified DM.option, declaration order = bit order
+    option_dm: np.ndarray  # (m,) DM index of each option
+    direction: np.ndarray  # (m,) 0 both, 1 forward, 2 backward
+    codes: np.ndarray  # (S,) uint64, sorted
+    ranks: np.ndarray  # (n, S) int64 dense ranks, 0 = least preferred
+    scores: np.ndarray | None = None  # (n, S) float64 as given
+    status_quo: int | None = None  # index into codes
+    name: str = "conflict"
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_dms(self) -> int:
+        return len(self.dm_names)
+
+    @property
+    def n_states(self) -> int:
+        return len(self.codes)
+
+    def dm_mask(self, i: int) -> int:
+        return sum(1 << k for k, d in enumerate(self.option_dm) if d == i)
+
+    def index_of(self, code: int) -> int | None:
+        pos = int(np.searchsorted(self.codes, np.uint64(code)))
+        if pos < len(self.codes) and int(self.codes[pos]) == int(code):
+            return pos
+        return None
+
+    def taken(self, state: int) -> list[str]:
+        """Options taken at a state (by index), as DM.option in declaration order."""
+        code = int(self.codes[state])
+        return [name for k, name in enumerate(self.option_names) if code >> k & 1]
+
+    def code_of(self, taken: Sequence[str]) -> int:
+        lookup = {n: k for k, n in enumerate(self.option_names)}
+        return sum(1 << lookup[t] for t in taken)
+
+    @classmethod
+    def from_ranks(
+        cls,
+        dm_options: Sequence[Sequence[str]],
+        dm_names: Sequence[str],
+        codes: np.ndarray,
+        scores: np.ndarray,
+        directions: Sequence[str] | None = None,
+        status_quo: int | None = None,
+        name: str = "conflict",
+    ) -> ConflictModel:
+        """Build from plain data: options per DM, feasible codes, scores (n, S)."""
+        option_names, option_dm = [], []
+        for i, (dm, opts) in enumerate(zip(dm_names, dm_options, strict=True)):
+            for o in opts:
+                option_names.append(f"{dm}.{o}")
+                option_dm.append(i)
+        m = len(option_names)
+        dirs = np.array([DIRECTIONS[d] for d in (directions or ["both"] * m)], dtype=np.int8)
+        codes = np.asarray(codes, dtype=np.uint64)
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        scores = np.asarray(scores, dtype=np.float64)[:, order]
+        return cls(
+            dm_names=list(dm_names),
+            option_names=option_names,
+            option_dm=np.array(option_dm, dtype=np.int64),
+            direction=dirs,
+            codes=codes,
+            ranks=dense_ranks(scores),
+            scores=scores,
+            status_quo=None if status_quo is None else int(np.searchsorted(codes, status_quo)),
+            name=name,
+        )
+
+
+def dense_ranks(scores: np.ndarray) -> np.ndarray:
+    """Per row, the dense rank of each score (0 = lowest); equal scores share a rank.
+
+    Scores are rounded to 9 decimals first so that weights like 0.1 + 0.2 and 0.3 tie, as the
+    analyst meant.
+    """
+    scores = np.round(np.asarray(scores, dtype=np.float64), 9)
+    out = np.empty(scores.shape, dtype=np.int64)
+    for i, row in enumerate(scores):
+        _, inv = np.unique(row, return_inverse=True)
+        out[i] = inv
+    return out

@@ -1,0 +1,192 @@
+"""A DM's unilateral moves, indexed so that 'best value among the states it can reach' is a
+handful of vectorised numpy passes instead of a loop over states or a states x states matrix.
+
+DM i can move from s to t when t is feasible, t != s, t agrees with s on every option of the
+other DMs (same *group*), and every option that changes respects its direction. Directions are
+handled by a *pattern*: the bits of i's directed options, with backward options complemented, so
+that a legal move never clears a pattern bit, i.e. pattern(t) must be a superset of pattern(s).
+Moving is transitive for one DM (two moves in a row are one move, or no move), which is what
+lets every query below be a range query over sorted arrays.
+
+Two kinds of reach:
+- ``"move"``: every t that i can reach, and s itself (used for sanctions and for SMR's check).
+- ``"ui"``: unilateral improvements, the t with rank_i(t) > rank_i(s) (s itself excluded).
+
+Cost: building is O(S log S) per DM; each query is O(S x (3/2)^d) with d the DM's number of
+directed options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from offramp.conflict.model import ConflictModel
+
+NONE = np.iinfo(np.int64).max  # "no reachable state" in min queries
+
+
+@dataclass
+class _Block:
+    """Sorted view of the states of one pattern, and where each querying state lands in it."""
+
+    sorted_idx: np.ndarray  # states of pattern q sorted by (group, key)
+    sorted_group: np.ndarray
+    queries: list[tuple[np.ndarray, np.ndarray]]  # (querying states, start position)
+
+
+class MoveIndex:
+    """Move structure of one DM over the feasible states of a model."""
+
+    def __init__(self, model: ConflictModel, dm: int):
+        self.dm = dm
+        codes = model.codes
+        mask = np.uint64(model.dm_mask(dm))
+        other = codes & ~mask
+        _, group = np.unique(other, return_inverse=True)
+        self.group = group.astype(np.int64).ravel()
+        self.n_groups = int(self.group.max()) + 1 if len(self.group) else 0
+        directed = [
+            k for k in range(len(model.option_dm))
+            if model.option_dm[k] == dm and model.direction[k] != 0
+        ]
+        self.n_directed = len(directed)
+        pattern = np.zeros(len(codes), dtype=np.int64)
+        for b, k in enumerate(directed):
+            bit = ((codes >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
+            if model.direction[k] == 2:
+                bit ^= 1
+            pattern |= bit << b
+        self.pattern = pattern
+        self.rank = model.ranks[dm]
+        self._blocks: dict[str, list[_Block]] = {}
+        self._group_order: tuple[np.ndarray, np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ index construction
+    def _build(self, kind: str) -> list[_Block]:
+        n_pat = 1 << self.n_directed
+        members = [np.flatnonzero(self.pattern == q) for q in range(n_pat)]
+        key = self.rank if kind == "ui" else np.zeros_like(self.rank)
+        width = int(key.max()) + 2 if len(key) else 2
+        blocks = []
+        for q in range(n_pat):
+            idx_q = members[q]
+            comp_q = self.group[idx_q] * width + key[idx_q]
+            order = np.argsort(comp_q, kind="stable")
+            sorted_idx = idx_q[order]
+            sorted_comp = comp_q[order]
+            sorted_group = self.group[sorted_idx]
+            queries = []
+            for p in range(n_pat):
+                if p & q != p or len(members[p]) == 0 or len(idx_q) == 0:
+                    continue
+                idx_p = members[p]
+                if kind == "ui":
+                    start = np.searchsorted(
+                        sorted_comp, self.group[idx_p] * width + key[idx_p], side="right"
+                    )
+                else:
+                    start = np.searchsorted(sorted_comp, self.group[idx_p] * width, side="left")
+                inside = start < len(sorted_idx)
+                valid = np.zeros(len(idx_p), dtype=bool)
+                valid[inside] = sorted_group[start[inside]] == self.group[idx_p[inside]]
+                queries.append((idx_p[valid], start[valid]))
+            blocks.append(_Block(sorted_idx, sorted_group, queries))
+        return blocks
+
+    def blocks(self, kind: str) -> list[_Block]:
+        if kind not in self._blocks:
+            if kind not in ("move", "ui"):
+                raise ValueError(kind)
+            self._blocks[kind] = self._build(kind)
+        return self._blocks[kind]
+
+    # ------------------------------------------------------------------ queries
+    def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
+        """Per state s, the minimum of ``values`` over the states reachable from s.
+
+        ``NONE`` where nothing is reachable. ``values`` must be int64 and below NONE.
+        """
+        if kind == "move" and self.n_directed == 0:
+            return self._group_min(values)
+        out = np.full(len(values), NONE, dtype=np.int64)
+        if len(values) == 0:
+            return out
+        lo = int(values.min())
+        width = int(values.max()) - lo + 1
+        for block in self.blocks(kind):
+            if not block.queries:
+                continue
+            # suffix minimum within each group of the sorted block: offsetting by group makes
+            # a later group's values larger than any earlier one's, so one accumulate suffices
+            shifted = (values[block.sorted_idx] - lo) + block.sorted_group * width
+            suffix = np.minimum.accumulate(shifted[::-1])[::-1]
+            suffix -= block.sorted_group * width
+            suffix += lo
+            for states, start in block.queries:
+                out[states] = np.minimum(out[states], suffix[start])
+        return out
+
+    def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
+        """Per state, the maximum of ``values`` over reachable states; ``-NONE`` if none."""
+        res = self.reach_min(-values, kind)
+        return np.where(res == NONE, -NONE, -res)
+
+    def _group_min(self, values: np.ndarray) -> np.ndarray:
+        if self._group_order is None:
+            order = np.argsort(self.group, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(self.group[order]) != 0])
+            self._group_order = (order, starts)
+        order, starts = self._group_order
+        if len(order) == 0:
+            return values.copy()
+        mins = np.minimum.reduceat(values[order], starts)
+        return mins[self.group]
+
+    # ------------------------------------------------------------------ enumeration
+    def members(self, state: int) -> np.ndarray:
+        """The states in the same group as ``state`` (same options of every other DM)."""
+        if self._group_order is None:
+            self._group_min(np.zeros(len(self.group), dtype=np.int64))
+        order, starts = self._group_order
+        g = self.group[state]
+        lo = starts[g]
+        hi = starts[g + 1] if g + 1 < len(starts) else len(order)
+        return order[lo:hi]
+
+    def targets(self, state: int, kind: str = "move") -> np.ndarray:
+        """The states DM can move to from ``state`` (never ``state`` itself), for explanations."""
+        same = self.members(state)
+        p = self.pattern[state]
+        ok = (self.pattern[same] & p) == p
+        if kind == "ui":
+            ok &= self.rank[same] > self.rank[state]
+        ok &= same != state
+        return same[ok]
+
+    def successors(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All unilateral improvements from many states at once: (source, target) pairs."""
+        srcs, dsts = [], []
+        for block in self.blocks("ui"):
+            sorted_group = block.sorted_group
+            # end of each group in the sorted block
+            ends = np.searchsorted(sorted_group, sorted_group, side="right")
+            for q_states, start in block.queries:
+                sel = np.isin(q_states, states)
+                if not sel.any():
+                    continue
+                s_sel, st = q_states[sel], start[sel]
+                en = ends[st]
+                counts = en - st
+                total = int(counts.sum())
+                if total == 0:
+                    continue
+                rep_src = np.repeat(s_sel, counts)
+                offsets = np.repeat(st - np.cumsum(counts) + counts, counts) + np.arange(total)
+                srcs.append(rep_src)
+                dsts.append(block.sorted_idx[offsets])
+        if not srcs:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(srcs), np.concatenate(dsts)

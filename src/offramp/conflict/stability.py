@@ -1,0 +1,92 @@
+"""Stability of every state for every DM under Nash, GMR, SMR and SEQ.
+
+Every test in the definitions compares P_i(s) with an extreme of P_i over a set reachable from a
+unilateral improvement s1, so each concept is computed as: (1) a value per state s2 (P_i, or for
+SMR the best i can reach from s2), (2) its minimum over everything the other DMs can reach from
+each s1 (a fixpoint over their moves, see :func:`closure_min`), (3) the maximum of that over i's
+improvements from s, compared with P_i(s).
+
+Why the fixpoint is exact: a DM moving twice in a row is one move (or none), so a sequence of
+the other DMs' moves with the 'no DM twice in a row' rule reaches exactly the states reachable in
+the union of their move graphs (the start state aside, which never sanctions an improvement
+because P_i(s1) > P_i(s)); the same holds for sequences of improvements. The fixpoint applies each
+DM's reach in turn until a full sweep changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from offramp.conflict.model import ConflictModel
+from offramp.conflict.moves import NONE, MoveIndex
+from offramp.conflict.result import CONCEPTS, StabilityResult
+
+
+def move_indices(model: ConflictModel) -> list[MoveIndex]:
+    cached = model._cache.get("moves")
+    if cached is None:
+        cached = [MoveIndex(model, i) for i in range(model.n_dms)]
+        model._cache["moves"] = cached
+    return cached
+
+
+def closure_min(
+    indices: Sequence[MoveIndex], movers: Sequence[int], values: np.ndarray, kind: str
+) -> tuple[np.ndarray, int]:
+    """Min of ``values`` over the states ``movers`` can reach by sequences of moves (or of
+    improvements, ``kind="ui"``), the start state included. Returns (minima, sweeps)."""
+    current = values.copy()
+    sweeps = 0
+    while True:
+        sweeps += 1
+        changed = False
+        for j in movers:
+            reach = indices[j].reach_min(current, kind)
+            better = reach < current
+            if better.any():
+                current = np.where(better, reach, current)
+                changed = True
+        if not changed or len(movers) == 1:
+            return current, sweeps
+
+
+def analyse(model: ConflictModel, concepts: Sequence[str] = CONCEPTS) -> StabilityResult:
+    """Stability of every feasible state for every DM under the requested concepts."""
+    unknown = set(concepts) - set(CONCEPTS)
+    if unknown:
+        raise ValueError(f"unknown solution concepts: {sorted(unknown)}; use {CONCEPTS}")
+    indices = move_indices(model)
+    n, size = model.n_dms, model.n_states
+    stable = {c: np.zeros((n, size), dtype=bool) for c in concepts}
+    sweeps: dict[str, list[int]] = {c: [] for c in concepts}
+    for i in range(n):
+        me = indices[i]
+        rank = model.ranks[i]
+        others = [j for j in range(n) if j != i]
+        best_ui = me.reach_max(rank, "ui")
+        no_ui = best_ui == -NONE
+        if "nash" in stable:
+            stable["nash"][i] = no_ui
+
+        def sanctioned(minima: np.ndarray) -> np.ndarray:
+            # the worst (for i) outcome i can be pushed to after its best-hedged improvement
+            worst_after = me.reach_max(minima, "ui")
+            return no_ui | (worst_after <= rank)
+
+        if "gmr" in stable:
+            minima, k = closure_min(indices, others, rank, "move")
+            stable["gmr"][i] = sanctioned(minima)
+            sweeps["gmr"].append(k)
+        if "smr" in stable:
+            # s2 must be bad for i and stay bad whatever i does next: value = best i reaches
+            counter = me.reach_max(rank, "move")
+            minima, k = closure_min(indices, others, counter, "move")
+            stable["smr"][i] = sanctioned(minima)
+            sweeps["smr"].append(k)
+        if "seq" in stable:
+            minima, k = closure_min(indices, others, rank, "ui")
+            stable["seq"][i] = sanctioned(minima)
+            sweeps["seq"].append(k)
+    return StabilityResult(model=model, stable=stable, sweeps=sweeps)

@@ -1,0 +1,1 @@
+"""Rendering results for people: terminal text now; HTML, Markdown and plots as they land."""

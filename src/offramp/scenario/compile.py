@@ -1,0 +1,180 @@
+"""From a resolved scenario to the engine's arrays, with the checks that need the state space.
+
+This is where a scenario meets its size: the feasible states are enumerated in chunks, the
+memory a full analysis would need is estimated and refused with an explanation if it exceeds the
+budget, and preference statements are evaluated on every feasible state at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from offramp.conflict.model import (
+    DIRECTIONS,
+    ConflictModel,
+    ConflictTooLarge,
+    dense_ranks,
+    enumerate_feasible,
+    estimate_bytes,
+    human_bytes,
+    memory_budget,
+)
+from offramp.scenario.errors import ScenarioError
+from offramp.scenario.statements import evaluate_codes
+
+if TYPE_CHECKING:
+    from offramp.scenario.loader import CompiledPreference, Scenario
+
+
+def _describe_state(scenario: Scenario, code: int) -> str:
+    taken = [o.qualified for o in scenario.options if code >> o.index & 1]
+    return "{" + ", ".join(taken) + "}" if taken else "{nothing taken}"
+
+
+def _bit(codes: np.ndarray, k: int) -> np.ndarray:
+    return ((codes >> np.uint64(k)) & np.uint64(1)).astype(bool)
+
+
+def infeasibility(scenario: Scenario):
+    """A function marking the codes that any feasibility rule removes."""
+
+    def infeasible(codes: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(codes), dtype=bool)
+        for st in scenario.infeasible:
+            out |= evaluate_codes(st.expr, codes)
+        for group, _ in scenario.mutually_exclusive:
+            count = np.zeros(len(codes), dtype=np.int8)
+            for k in group:
+                count += _bit(codes, k)
+            out |= count > 1
+        for group, _ in scenario.at_least_one:
+            any_taken = np.zeros(len(codes), dtype=bool)
+            for k in group:
+                any_taken |= _bit(codes, k)
+            out |= ~any_taken
+        return out
+
+    return infeasible
+
+
+def _scores(scenario: Scenario, pref: CompiledPreference, codes: np.ndarray) -> np.ndarray:
+    if pref.form == "prioritization":
+        truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
+        k = len(truths)
+        if k <= 52:  # exact in float64
+            score = np.zeros(len(codes), dtype=np.float64)
+            for pos, t in enumerate(truths):
+                score += t * float(2 ** (k - 1 - pos))
+            return score
+        # more statements than float64 can weigh exactly: the score order is lexicographic
+        stacked = np.stack(truths[::-1])  # lexsort: last key is primary
+        order = np.lexsort(stacked)
+        keys = stacked[:, order].T
+        ranks = np.zeros(len(codes), dtype=np.float64)
+        ranks[order[1:]] = np.cumsum(np.any(keys[1:] != keys[:-1], axis=1))
+        return ranks
+    if pref.form == "weights":
+        score = np.zeros(len(codes), dtype=np.float64)
+        for entry, value in zip(pref.entries, pref.values, strict=True):
+            score += evaluate_codes(entry[0].expr, codes) * value
+        return score
+    # ranking: every feasible state matched by exactly one entry
+    n_entries = len(pref.entries)
+    which = np.full(len(codes), -1, dtype=np.int64)
+    problems = []
+    for pos, tie in enumerate(pref.entries):
+        hit = np.zeros(len(codes), dtype=bool)
+        for st in tie:
+            match = evaluate_codes(st.expr, codes)
+            double = match & (hit | (which >= 0))
+            if double.any():
+                s = int(np.flatnonzero(double)[0])
+                first = int(which[s]) if which[s] >= 0 else pos
+                problems.append(scenario.source.problem(
+                    st.path,
+                    f"the feasible state {_describe_state(scenario, int(codes[s]))} is matched "
+                    f"again (already by entry [{first}]); each state must be placed exactly "
+                    f"once ({int(double.sum())} state(s) are matched twice here)",
+                    offset=0,
+                ))
+            hit |= match
+        which[hit & (which < 0)] = pos
+    missing = np.flatnonzero(which < 0)
+    if len(missing):
+        examples = ", ".join(_describe_state(scenario, int(codes[s])) for s in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        problems.append(scenario.source.problem(
+            pref.path,
+            f"the ranking does not place {len(missing)} feasible state(s): {examples}{more}; "
+            "add an entry (or a tie) that matches them",
+        ))
+    if problems:
+        raise ScenarioError(problems)
+    return (n_entries - which).astype(np.float64)
+
+
+def compile_conflict(scenario: Scenario) -> ConflictModel:
+    """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
+    m = len(scenario.options)
+    budget = memory_budget()
+    try:
+        codes = enumerate_feasible(m, infeasibility(scenario))
+    except ConflictTooLarge as exc:
+        raise ScenarioError([scenario.source.problem(("decision_makers",), str(exc))]) from None
+    if len(codes) == 0:
+        where = ("infeasible",) if scenario.infeasible else ("decision_makers",)
+        raise ScenarioError([scenario.source.problem(
+            where,
+            "no feasible state: the feasibility rules (infeasible, mutually_exclusive, "
+            "at_least_one) remove all 2^%d combinations; relax one of them" % m,
+        )])
+    n = len(scenario.dm_names)
+    max_dir = max(
+        (sum(1 for k in range(m) if scenario.option_dm[k] == i
+             and scenario.option_directions[k] != "both") for i in range(n)),
+        default=0,
+    )
+    need = estimate_bytes(len(codes), n, max_dir)
+    if need > budget:
+        raise ScenarioError([scenario.source.problem(
+            ("decision_makers",),
+            f"the conflict is too large for memory: {len(codes):,} feasible states would need "
+            f"about {human_bytes(need)} for stability analysis, over the limit of "
+            f"{human_bytes(budget)}; add feasibility rules, split the conflict, or raise the "
+            "limit with OFFRAMP_MEMORY_LIMIT (e.g. OFFRAMP_MEMORY_LIMIT=16G)",
+        )])
+
+    status_quo = None
+    if scenario.status_quo is not None:
+        sq_code = sum(1 << k for k in scenario.status_quo)
+        pos = int(np.searchsorted(codes, np.uint64(sq_code)))
+        if pos >= len(codes) or int(codes[pos]) != sq_code:
+            raise ScenarioError([scenario.source.problem(
+                ("status_quo",),
+                f"the status quo {_describe_state(scenario, sq_code)} is infeasible: a "
+                "feasibility rule removes it; fix the status quo or the rule",
+            )])
+        status_quo = pos
+
+    problems = []
+    scores = np.zeros((n, len(codes)), dtype=np.float64)
+    for i, dm in enumerate(scenario.dm_names):
+        try:
+            scores[i] = _scores(scenario, scenario.preferences[dm], codes)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return ConflictModel(
+        dm_names=list(scenario.dm_names),
+        option_names=[o.qualified for o in scenario.options],
+        option_dm=np.array(scenario.option_dm, dtype=np.int64),
+        direction=np.array([DIRECTIONS[d] for d in scenario.option_directions], dtype=np.int8),
+        codes=codes,
+        ranks=dense_ranks(scores),
+        scores=scores,
+        status_quo=status_quo,
+        name=scenario.name,
+    )

@@ -1,0 +1,344 @@
+"""Loading a scenario: text or dict -> validated document -> resolved, compiled scenario.
+
+Validation happens in layers so that each error can say precisely what is wrong: YAML syntax
+(ruamel), structure and types (pydantic), then meaning (names, statements, parameters), and
+finally what needs the state space (rankings that must cover every feasible state, an empty
+feasible set, an infeasible status quo, a state space too large for memory).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.model import (
+    DecisionMaker,
+    NotedStatement,
+    Option,
+    OptionGroup,
+    Parameter,
+    Preference,
+    ScenarioDocument,
+    Source,
+    Weight,
+    group_options,
+    statement_text,
+)
+from offramp.scenario.statements import Catalogue, Expr, OptionRef, StatementError, parse_statement
+from offramp.scenario.validation import problems_from_validation
+from offramp.scenario.yaml_source import Path, SourceMap, parse_yaml
+
+if TYPE_CHECKING:
+    from offramp.conflict.model import ConflictModel
+    from offramp.conflict.result import StabilityResult
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+FIELDS_AT: dict[tuple, list[str]] = {
+    (): _keys(ScenarioDocument),
+    ("sources", "*"): _keys(Source),
+    ("decision_makers", "*"): _keys(DecisionMaker),
+    ("decision_makers", "*", "options", "*"): _keys(Option),
+    ("infeasible", "*"): _keys(NotedStatement),
+    ("mutually_exclusive", "*"): _keys(OptionGroup),
+    ("at_least_one", "*"): _keys(OptionGroup),
+    ("parameters", "@"): _keys(Parameter),
+    ("preferences", "@"): _keys(Preference),
+    ("preferences", "@", "prioritization", "*"): _keys(NotedStatement),
+    ("preferences", "@", "ranking", "*"): _keys(NotedStatement),
+    ("preferences", "@", "ranking", "*", "*"): _keys(NotedStatement),
+    ("preferences", "@", "weights", "*"): _keys(Weight),
+}
+
+
+@dataclass(frozen=True)
+class CompiledStatement:
+    expr: Expr
+    text: str
+    path: Path
+    note: str | None = None
+
+
+@dataclass
+class CompiledPreference:
+    """One DM's preference statements, resolved; ``entries`` keep the document's order."""
+
+    dm: str
+    form: str  # prioritization | ranking | weights
+    entries: list[list[CompiledStatement]]  # ranking: a tie is several; others: one each
+    values: list[float] = field(default_factory=list)  # weights only
+    path: Path = ()
+
+
+def _stmt_path(base: Path, item: Any) -> Path:
+    return (*base, "statement") if isinstance(item, NotedStatement) else base
+
+
+class Scenario:
+    """A validated scenario: the document, its resolved statements and where each came from.
+
+    Construct with :func:`load`, :func:`from_yaml_text` or :func:`from_dict`.
+    """
+
+    def __init__(self, document: ScenarioDocument, data: dict, source: SourceMap, text: str | None):
+        self.document = document
+        self.data = data
+        self.source = source
+        self.text = text
+        self.problems: list[Problem] = []
+        self._resolve()
+        if self.problems:
+            raise ScenarioError(self.problems)
+
+    # ------------------------------------------------------------------ resolution
+    def _problem(self, path: Path, message: str, *, key: bool = False, offset: int | None = None):
+        self.problems.append(self.source.problem(path, message, key=key, offset=offset))
+
+    def _resolve(self) -> None:
+        doc = self.document
+        self.dm_names = [dm.name for dm in doc.decision_makers]
+        seen: dict[str, int] = {}
+        for i, dm in enumerate(doc.decision_makers):
+            if dm.name in seen:
+                self._problem(("decision_makers", i, "name"),
+                              f"duplicate decision maker '{dm.name}' (first declared at "
+                              f"decision_makers[{seen[dm.name]}]); names must be unique")
+            seen.setdefault(dm.name, i)
+        refs: list[OptionRef] = []
+        self.option_directions: list[str] = []
+        self.option_dm: list[int] = []
+        self.option_paths: list[Path] = []
+        for i, dm in enumerate(doc.decision_makers):
+            names: dict[str, int] = {}
+            for j, opt in enumerate(dm.options):
+                if opt.name in names:
+                    self._problem(("decision_makers", i, "options", j, "name"),
+                                  f"duplicate option '{opt.name}' for '{dm.name}'; option names "
+                                  "must be unique within a decision maker")
+                    continue
+                if opt.name in ("true", "false"):
+                    self._problem(("decision_makers", i, "options", j, "name"),
+                                  f"'{opt.name}' is reserved for the constant; rename the option")
+                    continue
+                names[opt.name] = j
+                refs.append(OptionRef(len(refs), dm.name, opt.name))
+                self.option_directions.append(opt.direction)
+                self.option_dm.append(i)
+                self.option_paths.append(("decision_makers", i, "options", j))
+        self.options = refs
+        self.catalogue = Catalogue(refs)
+
+        self.parameters: dict[str, float] = {
+            k: (v.value if isinstance(v, Parameter) else float(v))
+            for k, v in doc.parameters.items()
+        }
+
+        self.infeasible: list[CompiledStatement] = []
+        for k, item in enumerate(doc.infeasible):
+            st = self._statement(_stmt_path(("infeasible", k), item), item)
+            if st:
+                self.infeasible.append(st)
+        self.mutually_exclusive = self._groups("mutually_exclusive")
+        self.at_least_one = self._groups("at_least_one")
+
+        self.status_quo: list[int] | None = None
+        if doc.status_quo is not None:
+            sq: list[int] = []
+            for k, name in enumerate(doc.status_quo):
+                ref = self._option(("status_quo", k), name)
+                if ref is not None:
+                    if ref.index in sq:
+                        self._problem(("status_quo", k), f"'{ref.qualified}' is listed twice")
+                    sq.append(ref.index)
+            self.status_quo = sorted(sq)
+
+        self.preferences: dict[str, CompiledPreference] = {}
+        for dm_name, pref in doc.preferences.items():
+            if dm_name not in self.dm_names:
+                import difflib
+
+                close = difflib.get_close_matches(dm_name, self.dm_names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self._problem(("preferences", dm_name),
+                              f"preferences for unknown decision maker '{dm_name}'{hint}",
+                              key=True)
+                continue
+            self.preferences[dm_name] = self._preference(dm_name, pref)
+        for i, name in enumerate(self.dm_names):
+            if name not in doc.preferences:
+                self._problem(("preferences",),
+                              f"no preferences for decision maker '{name}' (declared at "
+                              f"decision_makers[{i}]); add 'preferences: {name}: ...'")
+
+    def _option(self, path: Path, name: str) -> OptionRef | None:
+        dm, _, opt = name.rpartition(".")
+        try:
+            return self.catalogue.resolve(dm or None, opt, 0)
+        except StatementError as exc:
+            self._problem(path, exc.message)
+            return None
+
+    def _groups(self, key: str) -> list[tuple[list[int], Path]]:
+        out = []
+        for k, item in enumerate(getattr(self.document, key)):
+            base: Path = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
+            idx = []
+            for j, name in enumerate(group_options(item)):
+                ref = self._option((*base, j), name)
+                if ref is not None:
+                    idx.append(ref.index)
+            out.append((idx, (key, k)))
+        return out
+
+    def _statement(self, path: Path, item: Any) -> CompiledStatement | None:
+        text = statement_text(item)
+        try:
+            expr = parse_statement(text, self.catalogue)
+        except StatementError as exc:
+            self._problem(path, exc.message, offset=exc.offset)
+            return None
+        note = item.note if isinstance(item, NotedStatement) else None
+        return CompiledStatement(expr, text, path, note)
+
+    def _preference(self, dm: str, pref: Preference) -> CompiledPreference:
+        base: Path = ("preferences", dm, pref.form)
+        out = CompiledPreference(dm, pref.form, [], path=base)
+        if pref.form == "prioritization":
+            for k, item in enumerate(pref.prioritization or []):
+                st = self._statement(_stmt_path((*base, k), item), item)
+                if st:
+                    out.entries.append([st])
+        elif pref.form == "ranking":
+            for k, entry in enumerate(pref.ranking or []):
+                if isinstance(entry, list):
+                    if not entry:
+                        self._problem((*base, k), "an empty tie: list at least one statement")
+                        continue
+                    tie = [self._statement(_stmt_path((*base, k, j), it), it)
+                           for j, it in enumerate(entry)]
+                    out.entries.append([t for t in tie if t])
+                else:
+                    st = self._statement(_stmt_path((*base, k), entry), entry)
+                    if st:
+                        out.entries.append([st])
+        else:
+            for k, w in enumerate(pref.weights or []):
+                st = self._statement((*base, k, "when"), w.when)
+                value = w.value
+                if isinstance(value, str):
+                    if value not in self.parameters:
+                        import difflib
+
+                        close = difflib.get_close_matches(value, list(self.parameters), n=1)
+                        hint = (f" (did you mean '{close[0]}'?)" if close else
+                                " (declare it under 'parameters:' or give a number)")
+                        self._problem((*base, k, "value"), f"unknown parameter '{value}'{hint}")
+                        continue
+                    value = self.parameters[value]
+                if st:
+                    out.entries.append([st])
+                    out.values.append(float(value))
+        return out
+
+    # ------------------------------------------------------------------ API
+    @property
+    def name(self) -> str:
+        return self.document.name
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    def option_label(self, index: int) -> str:
+        ref = self.options[index]
+        dm = self.document.decision_makers[self.option_dm[index]]
+        opt = next(o for o in dm.options if o.name == ref.option)
+        return opt.label or ref.option
+
+    def dm_label(self, name: str) -> str:
+        dm = self.document.decision_makers[self.dm_names.index(name)]
+        return dm.label or dm.name
+
+    @cached_property
+    def conflict(self) -> ConflictModel:
+        """The compiled conflict: feasible states and preference ranks (validated)."""
+        from offramp.scenario.compile import compile_conflict
+
+        return compile_conflict(self)
+
+    def validate(self) -> Scenario:
+        """Run every check, including those that need the state space; returns self."""
+        _ = self.conflict
+        return self
+
+    def stability(self) -> StabilityResult:
+        """Per-DM stability under Nash, GMR, SMR and SEQ, and the equilibria."""
+        from offramp.conflict.stability import analyse
+
+        return analyse(self.conflict)
+
+    def analyze(self):
+        """Stability plus the evolution from the status quo (see :mod:`offramp.analysis`)."""
+        from offramp.analysis import analyze
+
+        return analyze(self)
+
+    def to_dict(self) -> dict:
+        """The document as plain data (defaults filled in)."""
+        return self.document.model_dump(mode="json", exclude_none=True)
+
+    def __repr__(self) -> str:
+        return (f"Scenario({self.name!r}, decision_makers={self.dm_names}, "
+                f"options={len(self.options)})")
+
+
+def _from_data(data: Any, smap: SourceMap, text: str | None) -> Scenario:
+    if not isinstance(data, dict):
+        raise ScenarioError([smap.problem((), "a scenario must be a mapping of keys "
+                                          "(format, name, decision_makers, preferences, ...)")])
+    try:
+        document = ScenarioDocument.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, data, smap, FIELDS_AT)) from None
+    return Scenario(document, data, smap, text)
+
+
+def from_yaml_text(text: str, file: str = "<scenario>", *, check_states: bool = True) -> Scenario:
+    """Parse a scenario from YAML text; ``file`` names it in error messages."""
+    data, smap = parse_yaml(text, file)
+    scenario = _from_data(data, smap, text)
+    return scenario.validate() if check_states else scenario
+
+
+def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
+    """Load a scenario file (YAML, or JSON which is YAML too)."""
+    p = FsPath(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(f"no such file: {p}", "", str(p))]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(f"{p} is a directory, not a scenario file", "", str(p))]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                     "", str(p))]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(f"cannot read the file: {exc.strerror}", "", str(p))]) from None
+    return from_yaml_text(text, str(p), check_states=check_states)
+
+
+def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
+    """Build a scenario from a Python dict with the same keys as the YAML format."""
+    smap = SourceMap(file=name)
+    plain = json.loads(json.dumps(data))  # detach from the caller's objects, JSON types only
+    scenario = _from_data(plain, smap, None)
+    return scenario.validate() if check_states else scenario

@@ -1,0 +1,49 @@
+"""Scenarios that ship with offramp, embedded as package data.
+
+``offramp`` with no arguments analyses :func:`default`; ``offramp scenarios`` lists the others.
+Each is a YAML file next to this module, loaded through the same validation as a user's file.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from offramp.scenario.loader import Scenario, from_yaml_text
+
+DEFAULT = "beijing-broker"
+
+
+def _files() -> dict[str, str]:
+    root = resources.files(__name__)
+    return {
+        p.name.removesuffix(".yaml"): p.name
+        for p in root.iterdir()
+        if p.name.endswith(".yaml")
+    }
+
+
+def list_builtin() -> list[str]:
+    """Names of the built-in scenarios, the default first."""
+    names = sorted(_files())
+    if DEFAULT in names:
+        names.remove(DEFAULT)
+        names.insert(0, DEFAULT)
+    return names
+
+
+def builtin_text(name: str) -> str:
+    files = _files()
+    if name not in files:
+        raise KeyError(name)
+    return resources.files(__name__).joinpath(files[name]).read_text(encoding="utf-8")
+
+
+def get_builtin(name: str) -> Scenario:
+    """Load a built-in scenario by name (see :func:`list_builtin`)."""
+    return from_yaml_text(builtin_text(name), file=f"<builtin:{name}>")
+
+
+def default() -> Scenario:
+    """The built-in default scenario: the article's system."""
+    name = DEFAULT if DEFAULT in _files() else list_builtin()[0]
+    return get_builtin(name)
