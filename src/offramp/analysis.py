@@ -50,8 +50,11 @@ class Analysis:
                     "name": dm.name,
                     "label": dm.label or dm.name,
                     "options": [
-                        {"name": f"{dm.name}.{o.name}", "label": o.label or o.name,
-                         "direction": o.direction}
+                        {
+                            "name": f"{dm.name}.{o.name}",
+                            "label": o.label or o.name,
+                            "direction": o.direction,
+                        }
                         for o in dm.options
                     ],
                 }
@@ -60,13 +63,19 @@ class Analysis:
             "feasible_states": model.n_states,
             "status_quo": None
             if model.status_quo is None
-            else {"id": model.status_quo + 1, "taken": model.taken(model.status_quo),
-                  "description": self.describe_state(model.status_quo)},
+            else {
+                "id": model.status_quo + 1,
+                "taken": model.taken(model.status_quo),
+                "description": self.describe_state(model.status_quo),
+            },
             "stability": result.to_dict(),
             "equilibria": {
                 c: [
-                    {"id": int(s) + 1, "taken": model.taken(int(s)),
-                     "description": self.describe_state(int(s))}
+                    {
+                        "id": int(s) + 1,
+                        "taken": model.taken(int(s)),
+                        "description": self.describe_state(int(s)),
+                    }
                     for s in result.equilibria(c)
                 ]
                 for c in result.concepts

@@ -23,7 +23,8 @@ class BargainingInputError(ValueError):
     """Bad bargaining input, located in its file (line and column are 1-based, may be None)."""
 
     def __init__(
-        self, message: str, file: str = "<input>", line: int | None = None, column: int | None = None
+        self, message: str, file: str | None = None, line: int | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -33,6 +34,8 @@ class BargainingInputError(ValueError):
 
     def format(self) -> str:
         """``file:line:col: message``, the form editors and compilers use."""
+        if self.file is None:
+            return self.message
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
@@ -132,8 +135,8 @@ def _split_csv_line(text: str, sep: str = ",") -> list[tuple[str, int]]:
 
 
 def _number(
-    value: str, what: str, file: str, line: int, column: int, low: float | None = None,
-    high: float | None = None,
+    value: str, what: str, file: str | None, line: int | None, column: int | None,
+    low: float | None = None, high: float | None = None,
 ) -> float:
     """Parse a number or raise an error that says which value, where, and the allowed range."""
     try:
@@ -160,7 +163,7 @@ def _drop_trailing_empty(fields: list[tuple[str, int]]) -> list[tuple[str, int]]
     return fields
 
 
-def read_ktab_csv_text(text: str, file: str = "<input>") -> BargainingProblem:
+def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
     """Parse KTAB's CSV scenario format (see docs/methods/bargaining-smp.md).
 
     Line 1: ``scenario name, description, number of actors, number of dimensions``;
@@ -322,7 +325,7 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
         return t
 
     def num(el: ET.Element, what: str, low: float | None = None, high: float | None = None) -> float:
-        return _number((el.text or "").strip(), what, file, line_of(el) or 0, 1, low, high)
+        return _number((el.text or "").strip(), what, file, line_of(el), None, low, high)
 
     if root.tag != "Scenario":
         raise BargainingInputError(f"root element is <{root.tag}>, expected <Scenario>", file, line_of(root))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,15 +30,16 @@ app.add_typer(scenarios_app, name="scenarios")
 _state = {"debug": False}
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
 FileArg = Annotated[
     Path | None,
-    typer.Argument(help="Scenario file (YAML). Default: the built-in default scenario.",
-                   show_default=False),
+    typer.Argument(
+        help="Scenario file (YAML). Default: the built-in default scenario.", show_default=False
+    ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -62,10 +63,10 @@ def emit_json(data: dict) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
-    = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")]
-    = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     _state["debug"] = debug
     if version:
@@ -88,8 +89,10 @@ def validate(
     scenario = offramp.load(file)
     model = scenario.conflict
     out = console()
-    out.print(f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
-              f"{len(scenario.options)} options, {model.n_states:,} feasible states.")
+    out.print(
+        f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
+        f"{len(scenario.options)} options, {model.n_states:,} feasible states."
+    )
     if list_options:
         for o in scenario.options:
             out.print(f"  {o.qualified}  ({scenario.option_directions[o.index]})")
@@ -124,8 +127,7 @@ def explain(
     state: Annotated[int, typer.Argument(help="State id (as in the stability output).")],
     file: FileArg = None,
     dm: Annotated[str | None, typer.Option("--dm", help="Only this decision maker.")] = None,
-    concept: Annotated[str, typer.Option("--concept", "-c", help="nash, gmr, smr or seq.")]
-    = "gmr",
+    concept: Annotated[str, typer.Option("--concept", "-c", help="nash, gmr, smr or seq.")] = "gmr",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Why a state is (un)stable: each improvement and the sanction that deters it."""
@@ -139,8 +141,9 @@ def explain(
     dms = model.dm_names if dm is None else [dm]
     for name in dms:
         if name not in model.dm_names:
-            raise typer.BadParameter(f"unknown decision maker; use one of "
-                                     f"{', '.join(model.dm_names)}", param_hint="--dm")
+            raise typer.BadParameter(
+                f"unknown decision maker; use one of {', '.join(model.dm_names)}", param_hint="--dm"
+            )
     explanations = [result.explain(state - 1, name, concept) for name in dms]
     if fmt is Format.json:
         emit_json({"explanations": [e.to_dict() for e in explanations]})
@@ -200,20 +203,24 @@ _register_optional()
 
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
-    import click
-
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
+        if isinstance(result, int) and result:
+            sys.exit(result)
     except ScenarioError as exc:
         from offramp.cli.errors import report_scenario_error
 
         sys.exit(report_scenario_error(exc))
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: bad option values, unknown commands
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            sys.stderr.write(f"offramp: {exc}\n")
         sys.exit(2)
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("Aborted.\n")
         sys.exit(130)
     except KeyboardInterrupt:
@@ -221,7 +228,7 @@ def run() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: a bug, not bad input
+    except Exception as exc:
         from offramp.cli.errors import report_bug
 
         sys.exit(report_bug(exc, _state["debug"]))

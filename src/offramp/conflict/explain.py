@@ -82,19 +82,24 @@ class Explanation:
     def text(self, model: ConflictModel) -> str:
         taken = ", ".join(model.taken(self.state)) or "nothing taken"
         verdict = "stable" if self.stable else "unstable"
-        lines = [f"State {self.state + 1} ({taken}) is {verdict} for {self.dm} under "
-                 f"{self.concept.upper()}."]
+        lines = [
+            f"State {self.state + 1} ({taken}) is {verdict} for {self.dm} under "
+            f"{self.concept.upper()}."
+        ]
         if not self.deterrence:
             lines.append(f"  {self.dm} has no unilateral improvement from here.")
         for d in self.deterrence:
-            lines.append(f"  Improvement: {d.improvement.describe()} (to state "
-                         f"{d.improvement.target + 1}).")
+            lines.append(
+                f"  Improvement: {d.improvement.describe()} (to state {d.improvement.target + 1})."
+            )
             if d.sanction is None:
                 lines.append("    Not deterred: no sanction makes it not worth it.")
             else:
                 chain = "; then ".join(s.describe() for s in d.sanction)
-                lines.append(f"    Deterred: {chain} (ends in state {d.sanction[-1].target + 1},"
-                             f" no better for {self.dm} than staying).")
+                lines.append(
+                    f"    Deterred: {chain} (ends in state {d.sanction[-1].target + 1},"
+                    f" no better for {self.dm} than staying)."
+                )
         return "\n".join(lines)
 
 

@@ -48,7 +48,8 @@ class MoveIndex:
         self.group = group.astype(np.int64).ravel()
         self.n_groups = int(self.group.max()) + 1 if len(self.group) else 0
         directed = [
-            k for k in range(len(model.option_dm))
+            k
+            for k in range(len(model.option_dm))
             if model.option_dm[k] == dm and model.direction[k] != 0
         ]
         self.n_directed = len(directed)

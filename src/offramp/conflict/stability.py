@@ -70,10 +70,10 @@ def analyse(model: ConflictModel, concepts: Sequence[str] = CONCEPTS) -> Stabili
         if "nash" in stable:
             stable["nash"][i] = no_ui
 
-        def sanctioned(minima: np.ndarray) -> np.ndarray:
-            # the worst (for i) outcome i can be pushed to after its best-hedged improvement
-            worst_after = me.reach_max(minima, "ui")
-            return no_ui | (worst_after <= rank)
+        def sanctioned(minima: np.ndarray, me=me, rank=rank) -> np.ndarray:
+            # i is deterred from every improvement s1 when the worst that the others can push
+            # i to from s1 is no better than staying; the max over s1 is the binding case
+            return me.reach_max(minima, "ui") <= rank
 
         if "gmr" in stable:
             minima, k = closure_min(indices, others, rank, "move")

@@ -63,8 +63,10 @@ def equilibria_summary(result: StabilityResult) -> Table:
 
 def render_stability(result: StabilityResult, console: Console) -> None:
     model = result.model
-    console.print(f"[bold]{model.name}[/]: {model.n_dms} decision makers, "
-                  f"{len(model.option_names)} options, {model.n_states:,} feasible states")
+    console.print(
+        f"[bold]{model.name}[/]: {model.n_dms} decision makers, "
+        f"{len(model.option_names)} options, {model.n_states:,} feasible states"
+    )
     console.print(stability_table(result))
     console.print(equilibria_summary(result))
 
@@ -84,15 +86,23 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     actors.add_column("moves")
     for dm in sc.document.decision_makers:
         for k, o in enumerate(dm.options):
-            moves = {"both": "take or undo", "forward": "take only (irreversible)",
-                     "backward": "undo only"}[o.direction]
-            actors.add_row(dm.label or dm.name if k == 0 else "",
-                           f"{o.label or o.name} [dim]({dm.name}.{o.name})[/]", moves)
+            moves = {
+                "both": "take or undo",
+                "forward": "take only (irreversible)",
+                "backward": "undo only",
+            }[o.direction]
+            actors.add_row(
+                dm.label or dm.name if k == 0 else "",
+                f"{o.label or o.name} [dim]({dm.name}.{o.name})[/]",
+                moves,
+            )
     console.print(actors)
     console.print(f"{model.n_states:,} feasible states.")
     if model.status_quo is not None:
-        console.print(f"[bold]Status quo[/] (state {model.status_quo + 1}): "
-                      f"{analysis.describe_state(model.status_quo)}")
+        console.print(
+            f"[bold]Status quo[/] (state {model.status_quo + 1}): "
+            f"{analysis.describe_state(model.status_quo)}"
+        )
 
     eq = Table(title="Equilibria", header_style="bold", show_lines=True)
     eq.add_column("state", justify="right")
@@ -113,22 +123,33 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
         evo = analysis.evolution
         parts = []
         summary = evo.summary(result)
-        parts.append(Text(f"From the status quo, {summary['reachable_states']} state(s) can be "
-                          "reached by unilateral improvements."))
+        parts.append(
+            Text(
+                f"From the status quo, {summary['reachable_states']} state(s) can be "
+                "reached by unilateral improvements."
+            )
+        )
         for c in result.concepts:
             info = summary["concepts"][c]
             if not info["reachable"] and not info["unreachable"]:
                 continue
             lines = [f"[bold]{CONCEPT_NAMES[c]}[/]"]
             for e in info["reachable"]:
-                steps = "; then ".join(
-                    f"{st['mover']} " + " and ".join(
-                        ([f"takes {', '.join(st['takes'])}"] if st["takes"] else [])
-                        + ([f"stops {', '.join(st['stops'])}"] if st["stops"] else []))
-                    for st in e["path"]) or "it is the status quo"
+                steps = (
+                    "; then ".join(
+                        f"{st['mover']} "
+                        + " and ".join(
+                            ([f"takes {', '.join(st['takes'])}"] if st["takes"] else [])
+                            + ([f"stops {', '.join(st['stops'])}"] if st["stops"] else [])
+                        )
+                        for st in e["path"]
+                    )
+                    or "it is the status quo"
+                )
                 lines.append(f"  reachable: state {e['id']} in {e['steps']} step(s): {steps}")
             for e in info["unreachable"]:
-                lines.append(f"  not reachable: state {e['id']} "
-                             f"({', '.join(e['taken']) or 'nothing taken'})")
+                lines.append(
+                    f"  not reachable: state {e['id']} ({', '.join(e['taken']) or 'nothing taken'})"
+                )
             parts.append(Text.from_markup("\n".join(lines)))
         console.print(Panel(Group(*parts), title="Evolution from the status quo"))

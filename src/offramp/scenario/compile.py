@@ -92,24 +92,28 @@ def _scores(scenario: Scenario, pref: CompiledPreference, codes: np.ndarray) -> 
             if double.any():
                 s = int(np.flatnonzero(double)[0])
                 first = int(which[s]) if which[s] >= 0 else pos
-                problems.append(scenario.source.problem(
-                    st.path,
-                    f"the feasible state {_describe_state(scenario, int(codes[s]))} is matched "
-                    f"again (already by entry [{first}]); each state must be placed exactly "
-                    f"once ({int(double.sum())} state(s) are matched twice here)",
-                    offset=0,
-                ))
+                problems.append(
+                    scenario.source.problem(
+                        st.path,
+                        f"the feasible state {_describe_state(scenario, int(codes[s]))} is matched "
+                        f"again (already by entry [{first}]); each state must be placed exactly "
+                        f"once ({int(double.sum())} state(s) are matched twice here)",
+                        offset=0,
+                    )
+                )
             hit |= match
         which[hit & (which < 0)] = pos
     missing = np.flatnonzero(which < 0)
     if len(missing):
         examples = ", ".join(_describe_state(scenario, int(codes[s])) for s in missing[:3])
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        problems.append(scenario.source.problem(
-            pref.path,
-            f"the ranking does not place {len(missing)} feasible state(s): {examples}{more}; "
-            "add an entry (or a tie) that matches them",
-        ))
+        problems.append(
+            scenario.source.problem(
+                pref.path,
+                f"the ranking does not place {len(missing)} feasible state(s): {examples}{more}; "
+                "add an entry (or a tie) that matches them",
+            )
+        )
     if problems:
         raise ScenarioError(problems)
     return (n_entries - which).astype(np.float64)
@@ -125,37 +129,55 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         raise ScenarioError([scenario.source.problem(("decision_makers",), str(exc))]) from None
     if len(codes) == 0:
         where = ("infeasible",) if scenario.infeasible else ("decision_makers",)
-        raise ScenarioError([scenario.source.problem(
-            where,
-            "no feasible state: the feasibility rules (infeasible, mutually_exclusive, "
-            "at_least_one) remove all 2^%d combinations; relax one of them" % m,
-        )])
+        raise ScenarioError(
+            [
+                scenario.source.problem(
+                    where,
+                    "no feasible state: the feasibility rules (infeasible, mutually_exclusive, "
+                    f"at_least_one) remove all 2^{m} combinations; relax one of them",
+                )
+            ]
+        )
     n = len(scenario.dm_names)
     max_dir = max(
-        (sum(1 for k in range(m) if scenario.option_dm[k] == i
-             and scenario.option_directions[k] != "both") for i in range(n)),
+        (
+            sum(
+                1
+                for k in range(m)
+                if scenario.option_dm[k] == i and scenario.option_directions[k] != "both"
+            )
+            for i in range(n)
+        ),
         default=0,
     )
     need = estimate_bytes(len(codes), n, max_dir)
     if need > budget:
-        raise ScenarioError([scenario.source.problem(
-            ("decision_makers",),
-            f"the conflict is too large for memory: {len(codes):,} feasible states would need "
-            f"about {human_bytes(need)} for stability analysis, over the limit of "
-            f"{human_bytes(budget)}; add feasibility rules, split the conflict, or raise the "
-            "limit with OFFRAMP_MEMORY_LIMIT (e.g. OFFRAMP_MEMORY_LIMIT=16G)",
-        )])
+        raise ScenarioError(
+            [
+                scenario.source.problem(
+                    ("decision_makers",),
+                    f"the conflict is too large for memory: {len(codes):,} feasible states "
+                    f"would need about {human_bytes(need)} for stability analysis, over the "
+                    f"limit of {human_bytes(budget)}; add feasibility rules, split the "
+                    "conflict, or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)",
+                )
+            ]
+        )
 
     status_quo = None
     if scenario.status_quo is not None:
         sq_code = sum(1 << k for k in scenario.status_quo)
         pos = int(np.searchsorted(codes, np.uint64(sq_code)))
         if pos >= len(codes) or int(codes[pos]) != sq_code:
-            raise ScenarioError([scenario.source.problem(
-                ("status_quo",),
-                f"the status quo {_describe_state(scenario, sq_code)} is infeasible: a "
-                "feasibility rule removes it; fix the status quo or the rule",
-            )])
+            raise ScenarioError(
+                [
+                    scenario.source.problem(
+                        ("status_quo",),
+                        f"the status quo {_describe_state(scenario, sq_code)} is infeasible: a "
+                        "feasibility rule removes it; fix the status quo or the rule",
+                    )
+                ]
+            )
         status_quo = pos
 
     problems = []

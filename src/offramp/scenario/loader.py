@@ -109,9 +109,11 @@ class Scenario:
         seen: dict[str, int] = {}
         for i, dm in enumerate(doc.decision_makers):
             if dm.name in seen:
-                self._problem(("decision_makers", i, "name"),
-                              f"duplicate decision maker '{dm.name}' (first declared at "
-                              f"decision_makers[{seen[dm.name]}]); names must be unique")
+                self._problem(
+                    ("decision_makers", i, "name"),
+                    f"duplicate decision maker '{dm.name}' (first declared at "
+                    f"decision_makers[{seen[dm.name]}]); names must be unique",
+                )
             seen.setdefault(dm.name, i)
         refs: list[OptionRef] = []
         self.option_directions: list[str] = []
@@ -121,13 +123,17 @@ class Scenario:
             names: dict[str, int] = {}
             for j, opt in enumerate(dm.options):
                 if opt.name in names:
-                    self._problem(("decision_makers", i, "options", j, "name"),
-                                  f"duplicate option '{opt.name}' for '{dm.name}'; option names "
-                                  "must be unique within a decision maker")
+                    self._problem(
+                        ("decision_makers", i, "options", j, "name"),
+                        f"duplicate option '{opt.name}' for '{dm.name}'; option names "
+                        "must be unique within a decision maker",
+                    )
                     continue
                 if opt.name in ("true", "false"):
-                    self._problem(("decision_makers", i, "options", j, "name"),
-                                  f"'{opt.name}' is reserved for the constant; rename the option")
+                    self._problem(
+                        ("decision_makers", i, "options", j, "name"),
+                        f"'{opt.name}' is reserved for the constant; rename the option",
+                    )
                     continue
                 names[opt.name] = j
                 refs.append(OptionRef(len(refs), dm.name, opt.name))
@@ -168,16 +174,20 @@ class Scenario:
 
                 close = difflib.get_close_matches(dm_name, self.dm_names, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self._problem(("preferences", dm_name),
-                              f"preferences for unknown decision maker '{dm_name}'{hint}",
-                              key=True)
+                self._problem(
+                    ("preferences", dm_name),
+                    f"preferences for unknown decision maker '{dm_name}'{hint}",
+                    key=True,
+                )
                 continue
             self.preferences[dm_name] = self._preference(dm_name, pref)
         for i, name in enumerate(self.dm_names):
             if name not in doc.preferences:
-                self._problem(("preferences",),
-                              f"no preferences for decision maker '{name}' (declared at "
-                              f"decision_makers[{i}]); add 'preferences: {name}: ...'")
+                self._problem(
+                    ("preferences",),
+                    f"no preferences for decision maker '{name}' (declared at "
+                    f"decision_makers[{i}]); add 'preferences: {name}: ...'",
+                )
 
     def _option(self, path: Path, name: str) -> OptionRef | None:
         dm, _, opt = name.rpartition(".")
@@ -223,8 +233,10 @@ class Scenario:
                     if not entry:
                         self._problem((*base, k), "an empty tie: list at least one statement")
                         continue
-                    tie = [self._statement(_stmt_path((*base, k, j), it), it)
-                           for j, it in enumerate(entry)]
+                    tie = [
+                        self._statement(_stmt_path((*base, k, j), it), it)
+                        for j, it in enumerate(entry)
+                    ]
                     out.entries.append([t for t in tie if t])
                 else:
                     st = self._statement(_stmt_path((*base, k), entry), entry)
@@ -239,8 +251,11 @@ class Scenario:
                         import difflib
 
                         close = difflib.get_close_matches(value, list(self.parameters), n=1)
-                        hint = (f" (did you mean '{close[0]}'?)" if close else
-                                " (declare it under 'parameters:' or give a number)")
+                        hint = (
+                            f" (did you mean '{close[0]}'?)"
+                            if close
+                            else " (declare it under 'parameters:' or give a number)"
+                        )
                         self._problem((*base, k, "value"), f"unknown parameter '{value}'{hint}")
                         continue
                     value = self.parameters[value]
@@ -297,14 +312,22 @@ class Scenario:
         return self.document.model_dump(mode="json", exclude_none=True)
 
     def __repr__(self) -> str:
-        return (f"Scenario({self.name!r}, decision_makers={self.dm_names}, "
-                f"options={len(self.options)})")
+        return (
+            f"Scenario({self.name!r}, decision_makers={self.dm_names}, options={len(self.options)})"
+        )
 
 
 def _from_data(data: Any, smap: SourceMap, text: str | None) -> Scenario:
     if not isinstance(data, dict):
-        raise ScenarioError([smap.problem((), "a scenario must be a mapping of keys "
-                                          "(format, name, decision_makers, preferences, ...)")])
+        raise ScenarioError(
+            [
+                smap.problem(
+                    (),
+                    "a scenario must be a mapping of keys "
+                    "(format, name, decision_makers, preferences, ...)",
+                )
+            ]
+        )
     try:
         document = ScenarioDocument.model_validate(data)
     except ValidationError as exc:
@@ -327,12 +350,17 @@ def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
     except FileNotFoundError:
         raise ScenarioError([Problem(f"no such file: {p}", "", str(p))]) from None
     except IsADirectoryError:
-        raise ScenarioError([Problem(f"{p} is a directory, not a scenario file", "", str(p))]) from None
+        raise ScenarioError(
+            [Problem(f"{p} is a directory, not a scenario file", "", str(p))]
+        ) from None
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                     "", str(p))]) from None
+        raise ScenarioError(
+            [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", "", str(p))]
+        ) from None
     except OSError as exc:
-        raise ScenarioError([Problem(f"cannot read the file: {exc.strerror}", "", str(p))]) from None
+        raise ScenarioError(
+            [Problem(f"cannot read the file: {exc.strerror}", "", str(p))]
+        ) from None
     return from_yaml_text(text, str(p), check_states=check_states)
 
 

@@ -10,7 +10,7 @@ the bad token starts. Precedence, tightest first: ``!``, ``&``, ``|``, ``->`` (r
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,8 +116,9 @@ def tokenize(text: str) -> list[Token]:
             i += 2
             continue
         if text.startswith("&&", i) or text.startswith("||", i):
-            raise StatementError(f"'{text[i:i + 2]}' is not an operator: write a single "
-                                 f"'{ch}'", i)
+            raise StatementError(
+                f"'{text[i : i + 2]}' is not an operator: write a single '{ch}'", i
+            )
         if ch in _SINGLE:
             tokens.append(Token(_SINGLE[ch], ch, i))
             i += 1
@@ -130,8 +131,10 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("NAME", text[i:j], i))
             i = j
             continue
-        hint = _HINTS.get(ch, "statements use option names, '!', '&', '|', '->', '<->', "
-                              "parentheses, true and false")
+        hint = _HINTS.get(
+            ch,
+            "statements use option names, '!', '&', '|', '->', '<->', parentheses, true and false",
+        )
         raise StatementError(f"unexpected character {ch!r} ({hint})", i)
     tokens.append(Token("END", "", n))
     return tokens
@@ -212,15 +215,16 @@ class _Parser:
 
     def expect_operand_error(self, tok: Token) -> StatementError:
         if tok.kind == "END":
-            return StatementError("the statement ends where an option, '!' or '(' was "
-                                  "expected", tok.offset)
-        return StatementError(f"expected an option, '!' or '(' but found '{tok.text}'",
-                              tok.offset)
+            return StatementError(
+                "the statement ends where an option, '!' or '(' was expected", tok.offset
+            )
+        return StatementError(f"expected an option, '!' or '(' but found '{tok.text}'", tok.offset)
 
     def parse(self) -> Expr:
         if self.peek().kind == "END":
-            raise StatementError("empty statement (write 'true' for a statement that "
-                                 "always holds)", 0)
+            raise StatementError(
+                "empty statement (write 'true' for a statement that always holds)", 0
+            )
         expr = self.iff()
         tok = self.peek()
         if tok.kind != "END":
@@ -285,8 +289,7 @@ class _Parser:
                 self.take()
                 opt = self.peek()
                 if opt.kind != "NAME":
-                    raise StatementError(f"expected an option name after '{tok.text}.'",
-                                         opt.offset)
+                    raise StatementError(f"expected an option name after '{tok.text}.'", opt.offset)
                 self.take()
                 ref = self.catalogue.resolve(tok.text, opt.text, tok.offset)
             else:
@@ -298,7 +301,7 @@ class _Parser:
 def parse_statement(text: str, catalogue: Catalogue) -> Expr:
     """Parse and resolve one statement; raises StatementError with the offending offset."""
     if not isinstance(text, str):
-        raise StatementError("a statement must be text, e.g. \"US.sanctions & !CN.press\"", 0)
+        raise StatementError('a statement must be text, e.g. "US.sanctions & !CN.press"', 0)
     return _Parser(text, catalogue).parse()
 
 
@@ -375,5 +378,3 @@ def render(expr: Expr) -> str:
     if isinstance(expr, Iff):
         return f"({render(expr.left)}) <-> ({render(expr.right)})"
     raise TypeError(expr)
-
-

@@ -10,24 +10,26 @@ from pydantic import ValidationError
 from offramp.scenario.errors import Problem
 from offramp.scenario.yaml_source import SourceMap
 
+
 def _data_path(data: Any, loc: tuple) -> tuple[tuple, bool]:
     """Follow ``loc`` through ``data``, dropping pydantic's union tags; True if fully found."""
     path: list = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(part, str) and (
-            "[" in part or part in ("str", "float", "int", "list", "dict", "bool")
-            or part[:1].isupper() or part.startswith("function-")
+            "[" in part
+            or part in ("str", "float", "int", "list", "dict", "bool")
+            or part[:1].isupper()
+            or part.startswith("function-")
         ):
             continue  # a union member tag such as 'list[str]' or 'NotedStatement'
         else:
-            return tuple(path) + (part,), False
+            return (*path, part), False
     return tuple(path), True
 
 
@@ -47,8 +49,10 @@ def _friendly(err: dict, allowed: list[str] | None) -> str:
     if kind == "missing":
         return f"missing required key '{err['loc'][-1]}'"
     if kind == "string_pattern_mismatch":
-        return (f"{err.get('input')!r} is not a valid name: start with a letter, then use "
-                "letters, digits, '_' or '-'")
+        return (
+            f"{err.get('input')!r} is not a valid name: start with a letter, then use "
+            "letters, digits, '_' or '-'"
+        )
     if kind == "literal_error" and err["loc"] and err["loc"][-1] == "format":
         return "format must be 'offramp/1'"
     if kind == "too_short":
@@ -61,7 +65,10 @@ def _friendly(err: dict, allowed: list[str] | None) -> str:
 
 
 def problems_from_validation(
-    exc: ValidationError, data: Any, smap: SourceMap, fields_at: dict[tuple, list[str]] | None = None
+    exc: ValidationError,
+    data: Any,
+    smap: SourceMap,
+    fields_at: dict[tuple, list[str]] | None = None,
 ) -> list[Problem]:
     """One problem per distinct location; union noise (same place, several tags) is merged."""
     located = []
@@ -102,7 +109,8 @@ def _allowed_keys(err: dict, fields_at: dict[tuple, list[str]] | None, path: tup
     generic = tuple("*" if isinstance(p, int) else p for p in path[:-1])
     for pattern, keys in fields_at.items():
         if len(pattern) == len(generic) and all(
-            a == b or a == "*" or (a == "@" and isinstance(b, str)) for a, b in zip(pattern, generic, strict=True)
+            a == b or a == "*" or (a == "@" and isinstance(b, str))
+            for a, b in zip(pattern, generic, strict=True)
         ):
             return keys
     return []

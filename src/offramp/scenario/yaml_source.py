@@ -59,7 +59,9 @@ class SourceMap:
             line, col = self.statement_column(path, offset)
         else:
             line, col = self.locate(path, key=key)
-        return Problem(message=message, path=format_path(path), file=self.file, line=line, column=col)
+        return Problem(
+            message=message, path=format_path(path), file=self.file, line=line, column=col
+        )
 
 
 def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
@@ -122,8 +124,16 @@ def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
         raise ScenarioError([Problem(f"YAML error: {exc}", "", file, None, None)]) from None
     if doc is None:
         raise ScenarioError(
-            [Problem("the document is empty: a scenario needs at least format, name, "
-                     "decision_makers and preferences", "", file, 1, 1)]
+            [
+                Problem(
+                    "the document is empty: a scenario needs at least format, name, "
+                    "decision_makers and preferences",
+                    "",
+                    file,
+                    1,
+                    1,
+                )
+            ]
         )
     smap.values[()] = (1, 1)
     return _plain(doc, (), smap), smap

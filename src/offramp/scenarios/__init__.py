@@ -16,9 +16,7 @@ DEFAULT = "beijing-broker"
 def _files() -> dict[str, str]:
     root = resources.files(__name__)
     return {
-        p.name.removesuffix(".yaml"): p.name
-        for p in root.iterdir()
-        if p.name.endswith(".yaml")
+        p.name.removesuffix(".yaml"): p.name for p in root.iterdir() if p.name.endswith(".yaml")
     }
 
 

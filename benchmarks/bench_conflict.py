@@ -1,0 +1,109 @@
+"""Stability analysis at scale: all four concepts for every DM on random conflicts.
+
+Each size runs in a fresh child process so that its peak memory (ru_maxrss) is its own.
+Conflicts are random but seeded: options spread evenly over the DMs, no infeasibility rules, and
+each DM's preferences given as weights on random single options and pairs of options (so that
+there are many ties and many distinct levels, like real scenarios).
+
+    python benchmarks/bench_conflict.py            # the issue's sizes
+    python benchmarks/bench_conflict.py 13:3 22:4  # options:DMs
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+SIZES = [(10, 3), (10, 4), (13, 3), (13, 4), (16, 3), (16, 4), (20, 3), (20, 4)]
+
+
+def random_scenario(n_options: int, n_dms: int, seed: int = 0) -> dict:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    per = [n_options // n_dms + (1 if i < n_options % n_dms else 0) for i in range(n_dms)]
+    dms = [
+        {"name": f"D{i}", "options": [{"name": f"o{k}"} for k in range(p)]}
+        for i, p in enumerate(per)
+    ]
+    names = [f"D{i}.o{k}" for i, p in enumerate(per) for k in range(p)]
+    prefs = {}
+    for i in range(n_dms):
+        weights = [{"when": n, "value": int(rng.integers(-9, 10))} for n in names]
+        for _ in range(n_options // 2):
+            a, b = rng.choice(len(names), 2, replace=False)
+            op = "&" if rng.random() < 0.5 else "|"
+            weights.append(
+                {"when": f"{names[a]} {op} !{names[b]}", "value": int(rng.integers(-5, 6))}
+            )
+        prefs[f"D{i}"] = {"weights": weights}
+    return {
+        "format": "offramp/1",
+        "name": f"random {n_options}x{n_dms}",
+        "decision_makers": dms,
+        "preferences": prefs,
+    }
+
+
+def child(n_options: int, n_dms: int) -> None:
+    import offramp
+    from offramp.conflict.stability import analyse
+
+    data = random_scenario(n_options, n_dms)
+    t0 = time.perf_counter()
+    scenario = offramp.from_dict(data)
+    model = scenario.conflict
+    t1 = time.perf_counter()
+    result = analyse(model)
+    t2 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(
+        json.dumps(
+            {
+                "options": n_options,
+                "dms": n_dms,
+                "states": model.n_states,
+                "compile_s": t1 - t0,
+                "analyse_s": t2 - t1,
+                "total_s": t2 - t0,
+                "peak_bytes": peak,
+                "equilibria": {c: len(result.equilibria(c)) for c in result.concepts},
+                "sweeps": {c: max(v) for c, v in result.sweeps.items() if v},
+            }
+        )
+    )
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--child":
+        child(int(argv[1]), int(argv[2]))
+        return
+    sizes = [tuple(int(x) for x in a.split(":")) for a in argv] or SIZES
+    print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print("| options | DMs | states | compile (s) | analyse (s) | total (s) | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n_options, n_dms in sizes:
+        runs = []
+        for _ in range(3 if n_options <= 16 else 1):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(n_options), str(n_dms)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs.append(json.loads(out.stdout))
+        best = min(runs, key=lambda r: r["total_s"])
+        print(
+            f"| {n_options} | {n_dms} | {best['states']:,} | {best['compile_s']:.3f} | "
+            f"{best['analyse_s']:.3f} | {best['total_s']:.3f} | "
+            f"{best['peak_bytes'] / 2**20:.0f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

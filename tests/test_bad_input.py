@@ -1,0 +1,222 @@
+"""Every kind of bad input gives `file:line:col: path: message` and exit status 2."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import invoke
+
+BASE = """\
+format: offramp/1
+name: Test
+decision_makers:
+  - name: US
+    options:
+      - name: tariffs
+      - name: relief
+  - name: CN
+    options:
+      - name: press
+preferences:
+  US:
+    prioritization:
+      - "CN.press"
+      - "!US.tariffs"
+  CN:
+    weights:
+      - {when: "US.relief", value: 2}
+      - {when: "CN.press", value: -1}
+"""
+
+LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$", re.M)
+
+
+def check(capsys, tmp_path: Path, text: str, line: int, col: int | None, *fragments: str):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    outcome = invoke(capsys, "validate", str(path))
+    assert outcome.code == 2, outcome
+    assert "Traceback" not in outcome.err
+    matches = list(LOCATED.finditer(outcome.err))
+    assert matches, outcome.err
+    hit = [m for m in matches if all(f in m.group("rest") for f in fragments)]
+    assert hit, outcome.err
+    m = hit[0]
+    assert m.group("file") == str(path)
+    assert int(m.group("line")) == line
+    if col is not None:
+        assert int(m.group("col")) == col
+    return outcome
+
+
+def test_valid_base(capsys, tmp_path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_text(BASE)
+    outcome = invoke(capsys, "validate", str(path))
+    assert outcome.code == 0
+    assert "8 feasible states" in outcome.out
+
+
+def test_yaml_syntax_error(capsys, tmp_path) -> None:
+    check(capsys, tmp_path, BASE.replace("name: Test", "name: [Test"), 3, 16, "YAML syntax error")
+
+
+def test_unknown_key_with_suggestion(capsys, tmp_path) -> None:
+    text = BASE.replace(
+        "      - name: relief\n", "      - name: relief\n        directon: forward\n"
+    )
+    check(
+        capsys,
+        tmp_path,
+        text,
+        8,
+        9,
+        "decision_makers[0].options[1].directon: unknown key 'directon'",
+        "did you mean 'direction'",
+    )
+
+
+def test_missing_required_key(capsys, tmp_path) -> None:
+    check(capsys, tmp_path, BASE.replace("name: Test\n", ""), 1, 1, "name: missing required key")
+
+
+def test_unknown_option_did_you_mean(capsys, tmp_path) -> None:
+    check(
+        capsys,
+        tmp_path,
+        BASE.replace('"CN.press"\n', '"CN.presss"\n'),
+        14,
+        10,
+        "preferences.US.prioritization[0]: unknown option 'CN.presss'",
+        "did you mean 'CN.press'?",
+    )
+
+
+def test_ambiguous_bare_option(capsys, tmp_path) -> None:
+    text = BASE.replace("      - name: press\n", "      - name: press\n      - name: relief\n")
+    text = text.replace('"CN.press"\n', '"relief"\n')
+    check(capsys, tmp_path, text, 15, 10, "ambiguous option 'relief'", "'US.relief', 'CN.relief'")
+
+
+def test_statement_syntax_error_column(capsys, tmp_path) -> None:
+    text = BASE.replace('"!US.tariffs"', '"!US.tariffs & | CN.press"')
+    # the quote is at column 9, '!' at 10; '|' is 14 characters further
+    check(capsys, tmp_path, text, 15, 24, "expected an option")
+
+
+def test_ranking_missing_and_repeated_states(capsys, tmp_path) -> None:
+    text = """\
+format: offramp/1
+name: Rank
+decision_makers:
+  - name: A
+    options: [{name: x}]
+  - name: B
+    options: [{name: y}]
+preferences:
+  A:
+    ranking:
+      - "A.x & B.y"
+      - ["!A.x & B.y", "A.x"]
+  B:
+    ranking:
+      - "B.y"
+"""
+    out = check(capsys, tmp_path, text, 12, 25, "preferences.A.ranking[1][1]", "matched again")
+    assert re.search(
+        r":15:7: preferences.B.ranking: the ranking does not place 2 feasible", out.err
+    )
+
+
+def test_no_feasible_state(capsys, tmp_path) -> None:
+    text = BASE + 'infeasible:\n  - "US.tariffs | !US.tariffs"\n'
+    check(capsys, tmp_path, text, 21, 3, "no feasible state")
+
+
+def test_infeasible_status_quo(capsys, tmp_path) -> None:
+    text = BASE + (
+        "mutually_exclusive:\n  - [US.tariffs, US.relief]\nstatus_quo: [US.tariffs, US.relief]\n"
+    )
+    check(capsys, tmp_path, text, 22, 13, "status_quo: the status quo", "is infeasible")
+
+
+def test_duplicate_names(capsys, tmp_path) -> None:
+    text = BASE.replace("      - name: relief\n", "      - name: tariffs\n")
+    check(capsys, tmp_path, text, 7, 15, "duplicate option 'tariffs'")
+    text = BASE.replace("  - name: CN\n", "  - name: US\n")
+    check(capsys, tmp_path, text, 8, 11, "duplicate decision maker 'US'")
+
+
+def test_unknown_parameter(capsys, tmp_path) -> None:
+    text = BASE.replace("value: 2}", "value: relief_valu}") + "parameters:\n  relief_value: 3\n"
+    check(
+        capsys,
+        tmp_path,
+        text,
+        18,
+        36,
+        "unknown parameter 'relief_valu'",
+        "did you mean 'relief_value'",
+    )
+
+
+def test_too_many_options_refused_before_enumerating(capsys, tmp_path) -> None:
+    opts = "".join(f"      - name: o{k}\n" for k in range(40))
+    text = BASE.replace("      - name: tariffs\n      - name: relief\n", opts)
+    text = text.replace("US.tariffs", "US.o0").replace("US.relief", "US.o1")
+    check(capsys, tmp_path, text, 4, 3, "2^41", "combinations")
+
+
+def test_too_large_for_memory_refused_with_estimate(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("OFFRAMP_MEMORY_LIMIT", "20M")
+    opts = "".join(f"      - name: o{k}\n" for k in range(17))
+    text = BASE.replace("      - name: tariffs\n      - name: relief\n", opts)
+    text = text.replace("US.tariffs", "US.o0").replace("US.relief", "US.o1")
+    out = check(capsys, tmp_path, text, 4, 3, "too large for memory", "262,144 feasible states")
+    assert "over the limit of 20.0 MB" in out.err
+
+
+def test_wrong_types_and_values(capsys, tmp_path) -> None:
+    check(
+        capsys,
+        tmp_path,
+        BASE.replace("format: offramp/1", "format: offramp/9"),
+        1,
+        9,
+        "format must be 'offramp/1'",
+    )
+    text = BASE.replace("      - name: relief\n", "      - name: relief\n        direction: up\n")
+    check(capsys, tmp_path, text, 8, 20, "decision_makers[0].options[1].direction")
+    check(
+        capsys,
+        tmp_path,
+        BASE.replace("value: 2}", "value: [2]}"),
+        18,
+        36,
+        "preferences.CN.weights[0].value",
+    )
+
+
+def test_two_preference_forms(capsys, tmp_path) -> None:
+    text = BASE.replace("  CN:\n    weights:", '  CN:\n    ranking: ["true"]\n    weights:')
+    check(capsys, tmp_path, text, 17, 5, "exactly one of")
+
+
+def test_missing_file(capsys, tmp_path) -> None:
+    outcome = invoke(capsys, "validate", str(tmp_path / "nope.yaml"))
+    assert outcome.code == 2
+    assert "no such file" in outcome.err
+
+
+def test_dict_input_errors_have_paths() -> None:
+    import offramp
+
+    with pytest.raises(offramp.ScenarioError) as info:
+        offramp.from_dict(
+            {"format": "offramp/1", "name": "x", "decision_makers": [], "preferences": {}}
+        )
+    assert "decision_makers" in str(info.value)
+    assert str(info.value).startswith("<dict>")
