@@ -8,8 +8,10 @@ directly: ``offramp.load("f.yaml").analyze().to_dict()``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from offramp.conflict.evolution import Evolution, evolve
 from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
@@ -20,23 +22,38 @@ if TYPE_CHECKING:
 
 @dataclass
 class Analysis:
+    """``evolution``: everything reachable from the status quo by improvements (the spec's
+    status quo analysis). ``settling[c]``: the same search stopped at the equilibria of concept
+    c, i.e. the equilibria the conflict meets first on its way from the status quo."""
+
     scenario: Scenario
     stability: StabilityResult
     evolution: Evolution | None
+    settling: dict[str, Evolution] = field(default_factory=dict)
+
+    def settles_at(self, concept: str) -> np.ndarray | None:
+        """Equilibria of ``concept`` where the evolution from the status quo comes to rest."""
+        if concept not in self.settling:
+            return None
+        return self.settling[concept].settled(self.stability.stable[concept].all(axis=0))
 
     @property
     def model(self):
         return self.stability.model
 
     def describe_state(self, state: int) -> str:
-        """A state in words: the options taken, by their labels."""
+        """A state in words: per decision maker, the options taken, by their labels."""
         sc = self.scenario
         code = int(self.model.codes[state])
-        parts = [
-            f"{sc.dm_label(o.dm)}: {sc.option_label(o.index)}"
-            for o in sc.options
-            if code >> o.index & 1
-        ]
+        parts = []
+        for dm in sc.dm_names:
+            taken = [
+                sc.option_label(o.index)
+                for o in sc.options
+                if o.dm == dm and code >> o.index & 1
+            ]
+            if taken:
+                parts.append(f"{sc.dm_label(dm)}: {', '.join(taken)}")
         return "; ".join(parts) if parts else "no option taken"
 
     def to_dict(self) -> dict:
@@ -82,6 +99,16 @@ class Analysis:
             },
             "concept_names": {c: CONCEPT_NAMES[c] for c in result.concepts},
             "evolution": None if self.evolution is None else self.evolution.summary(result),
+            "settles_at": {
+                c: [
+                    {"id": int(s) + 1, "taken": model.taken(int(s)),
+                     "description": self.describe_state(int(s)),
+                     "steps": int(evo.distance[s]),
+                     "path": [st.to_dict() for st in evo.path(int(s)) or []]}
+                    for s in self.settles_at(c)
+                ]
+                for c, evo in self.settling.items()
+            },
         }
         return out
 
@@ -93,5 +120,7 @@ def analyze(scenario: Scenario) -> Analysis:
     """Stability plus status quo analysis (when the scenario declares a status quo)."""
     result = scenario.stability()
     model = result.model
-    evo = evolve(model) if model.status_quo is not None else None
-    return Analysis(scenario, result, evo)
+    if model.status_quo is None:
+        return Analysis(scenario, result, None)
+    settling = {c: evolve(model, stop=result.stable[c].all(axis=0)) for c in result.concepts}
+    return Analysis(scenario, result, evolve(model), settling)

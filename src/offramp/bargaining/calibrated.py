@@ -38,7 +38,7 @@ DEFAULT_GRID = tuple(float(x) for x in np.arange(0.0, 1.5001, 0.25))
 def weights(problem: BargainingProblem, alpha: float, beta: float) -> np.ndarray:
     """(n, d) weights c^α s^β; with β = 0 salience plays no part (0^0 = 1)."""
     c = problem.capabilities[:, None] ** alpha
-    s = problem.saliences ** beta if beta != 0 else np.ones_like(problem.saliences)
+    s = problem.saliences**beta if beta != 0 else np.ones_like(problem.saliences)
     return c * s
 
 

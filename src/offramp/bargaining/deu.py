@@ -28,10 +28,36 @@ from offramp.bargaining.result import Forecast
 #: DEU column suffix. Commission and Parliament, which do not vote in the Council, get the
 #: largest member-state weight: both are agenda setters whose consent a law needs.
 NICE_VOTES: dict[str, float] = {
-    "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13,
-    "be": 12, "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10,
-    "dk": 7, "ie": 7, "lt": 7, "sk": 7, "fi": 7, "cr": 7, "cy": 4, "ee": 4, "lv": 4,
-    "lu": 4, "si": 4, "mt": 3, "com": 29, "ep": 29,
+    "de": 29,
+    "fr": 29,
+    "it": 29,
+    "uk": 29,
+    "es": 27,
+    "pl": 27,
+    "ro": 14,
+    "nl": 13,
+    "be": 12,
+    "cz": 12,
+    "el": 12,
+    "hu": 12,
+    "pt": 12,
+    "at": 10,
+    "bu": 10,
+    "se": 10,
+    "dk": 7,
+    "ie": 7,
+    "lt": 7,
+    "sk": 7,
+    "fi": 7,
+    "cr": 7,
+    "cy": 4,
+    "ee": 4,
+    "lv": 4,
+    "lu": 4,
+    "si": 4,
+    "mt": 3,
+    "com": 29,
+    "ep": 29,
 }
 
 CAPABILITY_SCHEMES = ("gdp", "votes", "equal")
@@ -73,7 +99,9 @@ def _cell(
     try:
         x = float(text)
     except ValueError:
-        raise BargainingInputError(f"{what}: expected a number, got {text!r}", file, line, col + 1) from None
+        raise BargainingInputError(
+            f"{what}: expected a number, got {text!r}", file, line, col + 1
+        ) from None
     if not np.isfinite(x) or x < low or x > high:
         raise BargainingInputError(
             f"{what}: {text} is outside [{low:g}, {high:g}]", file, line, col + 1
@@ -91,7 +119,8 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
     """
     if capability not in CAPABILITY_SCHEMES:
         raise BargainingInputError(
-            f"unknown capability scheme {capability!r}; choose one of {', '.join(CAPABILITY_SCHEMES)}"
+            f"unknown capability scheme {capability!r}; choose one of "
+            f"{', '.join(CAPABILITY_SCHEMES)}"
         )
     file = str(path)
     try:
@@ -110,7 +139,9 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
             raise BargainingInputError(
                 f"header lacks column {key!r}; a DEU file has isnr, the p* position columns, the "
                 "s* salience columns, rp and out (tab-separated)",
-                file, 1, 1,
+                file,
+                1,
+                1,
             )
     pcol = header.index("pcom")
     scol = header.index("scom")
@@ -123,19 +154,28 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
     if header[scol : scol + n] != ["s" + x for x in pnames]:
         raise BargainingInputError(
             "the salience columns (s*) must follow the position columns (p*) in the same order",
-            file, 1, scol + 1,
+            file,
+            1,
+            scol + 1,
         )
     width = len(header)
     if len(rows) < 2:
-        raise BargainingInputError("missing line 2 (GDP per actor in the position columns)", file, 2, 1)
+        raise BargainingInputError(
+            "missing line 2 (GDP per actor in the position columns)", file, 2, 1
+        )
     for lineno, row in enumerate(rows, start=1):
         if lineno > 1 and any(x.strip() for x in row) and len(row) != width:
             raise BargainingInputError(
-                f"row has {len(row)} tab-separated fields, the header has {width}", file, lineno,
+                f"row has {len(row)} tab-separated fields, the header has {width}",
+                file,
+                lineno,
                 min(len(row), width),
             )
     gdp = np.array(
-        [_cell(rows[1], pcol + k, file, 2, f"GDP of {pnames[k]}", 0.0, 1e12) or 0.0 for k in range(n)]
+        [
+            _cell(rows[1], pcol + k, file, 2, f"GDP of {pnames[k]}", 0.0, 1e12) or 0.0
+            for k in range(n)
+        ]
     )
     if capability == "gdp":
         if np.max(gdp) <= 0:
@@ -145,7 +185,9 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
         caps = np.array([NICE_VOTES.get(x, np.nan) for x in pnames], dtype=float)
         if np.any(~np.isfinite(caps)):
             missing = [x for x, v in zip(pnames, caps, strict=True) if not np.isfinite(v)]
-            raise BargainingInputError(f"no Council vote weight known for {missing}", file, 1, pcol + 1)
+            raise BargainingInputError(
+                f"no Council vote weight known for {missing}", file, 1, pcol + 1
+            )
         caps = caps / np.max(caps)
     else:
         caps = np.ones(n)
@@ -155,13 +197,19 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
         if not any(x.strip() for x in row):
             continue
         isnr = row[col["isnr"]].strip()
-        pos = [_cell(row, pcol + k, file, lineno, f"{isnr}: position of {pnames[k]}") for k in range(n)]
-        sal = [_cell(row, scol + k, file, lineno, f"{isnr}: salience of {pnames[k]}") for k in range(n)]
+        pos = [
+            _cell(row, pcol + k, file, lineno, f"{isnr}: position of {pnames[k]}") for k in range(n)
+        ]
+        sal = [
+            _cell(row, scol + k, file, lineno, f"{isnr}: salience of {pnames[k]}") for k in range(n)
+        ]
         take = [k for k in range(n) if pos[k] is not None]
         if len(take) < 2:
             continue  # nothing to forecast with fewer than two positions
         s = np.array([sal[k] if sal[k] is not None else 0.0 for k in take]) / 100.0
-        rp = _cell(row, col["rp"], file, lineno, f"{isnr}: reference point") if "rp" in col else None
+        rp = (
+            _cell(row, col["rp"], file, lineno, f"{isnr}: reference point") if "rp" in col else None
+        )
         out = _cell(row, col["out"], file, lineno, f"{isnr}: outcome")
         vote = row[col["counvte"]].strip() if "counvte" in col else ""
         problem = BargainingProblem(

@@ -13,6 +13,7 @@ column of the problem so that the command line can print ``file:line:col: messag
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+import xml.parsers.expat as expat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,10 @@ class BargainingInputError(ValueError):
     """Bad bargaining input, located in its file (line and column are 1-based, may be None)."""
 
     def __init__(
-        self, message: str, file: str | None = None, line: int | None = None,
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
         column: int | None = None,
     ) -> None:
         super().__init__(message)
@@ -135,8 +139,13 @@ def _split_csv_line(text: str, sep: str = ",") -> list[tuple[str, int]]:
 
 
 def _number(
-    value: str, what: str, file: str | None, line: int | None, column: int | None,
-    low: float | None = None, high: float | None = None,
+    value: str,
+    what: str,
+    file: str | None,
+    line: int | None,
+    column: int | None,
+    low: float | None = None,
+    high: float | None = None,
 ) -> float:
     """Parse a number or raise an error that says which value, where, and the allowed range."""
     try:
@@ -146,7 +155,9 @@ def _number(
             f"{what}: expected a number, got {value!r}", file, line, column
         ) from None
     if not np.isfinite(x):
-        raise BargainingInputError(f"{what}: expected a finite number, got {value!r}", file, line, column)
+        raise BargainingInputError(
+            f"{what}: expected a finite number, got {value!r}", file, line, column
+        )
     if (low is not None and x < low) or (high is not None and x > high):
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
@@ -184,14 +195,18 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
         raise BargainingInputError(
             f"line 1 must hold 'scenario name, description, number of actors, number of "
             f"dimensions' (4 fields), found {len(head)}",
-            file, 1, 1,
+            file,
+            1,
+            1,
         )
     name = head[0][0]
     desc = head[1][0]
     n_act = _number(head[2][0], "number of actors", file, 1, head[2][1], 2, 10000)
     n_dim = _number(head[3][0], "number of dimensions", file, 1, head[3][1], 1, 1000)
     if n_act != int(n_act) or n_dim != int(n_dim):
-        raise BargainingInputError("numbers of actors and dimensions must be whole numbers", file, 1, head[2][1])
+        raise BargainingInputError(
+            "numbers of actors and dimensions must be whole numbers", file, 1, head[2][1]
+        )
     na, nd = int(n_act), int(n_dim)
     width = 3 + 2 * nd
     if len(lines) < 2:
@@ -201,7 +216,9 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
         raise BargainingInputError(
             f"line 2 (headers) has {len(hdr)} columns; {nd} dimension(s) need {width}: "
             "Actor, Description, Power, then a position and a salience header per dimension",
-            file, 2, 1,
+            file,
+            2,
+            1,
         )
     dims = [hdr[3 + 2 * k][0] or f"Dim{k + 1}" for k in range(nd)]
     actors: list[str] = []
@@ -214,7 +231,9 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
         raise BargainingInputError(
             f"line 1 declares {na} actors but the file has {len(rows)} actor rows; "
             "fix the count on line 1 or the rows",
-            file, where, 1,
+            file,
+            where,
+            1,
         )
     for a, (lineno, ln) in enumerate(rows):
         f = _drop_trailing_empty(_split_csv_line(ln))
@@ -222,7 +241,9 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
             raise BargainingInputError(
                 f"actor row has {len(f)} columns, expected {width} (name, description, "
                 f"capability, then position and salience for each of {nd} dimension(s))",
-                file, lineno, f[min(len(f), width) - 1][1] if f else 1,
+                file,
+                lineno,
+                f[min(len(f), width) - 1][1] if f else 1,
             )
         if not f[0][0]:
             raise BargainingInputError("actor name is empty", file, lineno, f[0][1])
@@ -241,19 +262,30 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
                 raise BargainingInputError(
                     f"the saliences of {actors[-1]} add up to {total:g} > 100; KTAB needs each "
                     "actor's saliences to total at most 100",
-                    file, lineno, sc,
+                    file,
+                    lineno,
+                    sc,
                 )
         if total <= 0:
             raise BargainingInputError(
                 f"{actors[-1]} has zero salience on every dimension; give it some salience",
-                file, lineno, f[4][1],
+                file,
+                lineno,
+                f[4][1],
             )
     if len(set(actors)) != len(actors):
         dup = next(x for x in actors if actors.count(x) > 1)
-        raise BargainingInputError(f"actor {dup!r} appears twice", file, rows[actors.index(dup)][0], 1)
+        raise BargainingInputError(
+            f"actor {dup!r} appears twice", file, rows[actors.index(dup)][0], 1
+        )
     return BargainingProblem(
-        actors=actors, dimensions=dims, capabilities=caps, positions=pos,
-        saliences=sal / 100.0, name=name, description=desc,
+        actors=actors,
+        dimensions=dims,
+        capabilities=caps,
+        positions=pos,
+        saliences=sal / 100.0,
+        name=name,
+        description=desc,
     )
 
 
@@ -269,19 +301,26 @@ def read_ktab_csv(path: str | Path) -> BargainingProblem:
     return read_ktab_csv_text(text, str(path))
 
 
-class _LineBuilder(ET.TreeBuilder):
-    """Tree builder that remembers the source line of each element, for error messages."""
+def _parse_xml_with_lines(data: bytes, file: str) -> tuple[ET.Element, dict[int, int]]:
+    """Parse XML into an ElementTree, remembering each element's source line (for errors)."""
+    builder = ET.TreeBuilder()
+    lines: dict[int, int] = {}
+    parser = expat.ParserCreate()
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[int, int] = {}
-        self.parser: ET.XMLParser | None = None
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        el = builder.start(tag, attrs)
+        lines[id(el)] = parser.CurrentLineNumber
 
-    def start(self, tag, attrs):  # type: ignore[no-untyped-def]
-        el = super().start(tag, attrs)
-        if self.parser is not None:
-            self.lines[id(el)] = self.parser.parser.CurrentLineNumber  # type: ignore[attr-defined]
-        return el
+    parser.StartElementHandler = start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise BargainingInputError(
+            f"not well-formed XML: {expat.ErrorString(exc.code)}", file, exc.lineno, exc.offset + 1
+        ) from None
+    return builder.close(), lines
 
 
 def read_ktab_xml(path: str | Path) -> BargainingProblem:
@@ -292,24 +331,16 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
     reported as an error, because offramp's SMP implements the defaults only.
     """
     file = str(path)
-    builder = _LineBuilder()
-    parser = ET.XMLParser(target=builder)
-    builder.parser = parser
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise BargainingInputError("no such file", file) from None
     except OSError as exc:
         raise BargainingInputError(f"cannot read the file: {exc}", file) from None
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except ET.ParseError as exc:
-        line, col = exc.position
-        raise BargainingInputError(f"not well-formed XML: {exc}", file, line, col + 1) from None
+    root, lines = _parse_xml_with_lines(data, file)
 
     def line_of(el: ET.Element) -> int | None:
-        return builder.lines.get(id(el))
+        return lines.get(id(el))
 
     def child(el: ET.Element, tag: str) -> ET.Element:
         c = el.find(tag)
@@ -324,17 +355,27 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
             raise BargainingInputError(f"<{tag}> is empty", file, line_of(c))
         return t
 
-    def num(el: ET.Element, what: str, low: float | None = None, high: float | None = None) -> float:
+    def num(
+        el: ET.Element, what: str, low: float | None = None, high: float | None = None
+    ) -> float:
         return _number((el.text or "").strip(), what, file, line_of(el), None, low, high)
 
     if root.tag != "Scenario":
-        raise BargainingInputError(f"root element is <{root.tag}>, expected <Scenario>", file, line_of(root))
+        raise BargainingInputError(
+            f"root element is <{root.tag}>, expected <Scenario>", file, line_of(root)
+        )
     params = root.find("ModelParameters")
     if params is not None:
         defaults = {
-            "VictoryProbModel": "Linear", "VotingRule": "Prop", "PCEModel": "Conditional",
-            "StateTransitions": "Deterministic", "BigRRange": "Mid", "BigRAdjust": "OneThird",
-            "ThirdPartyCommit": "SemiCommit", "InterVecBrgn": "S2P2", "BargnModel": "InitOnlyInterp",
+            "VictoryProbModel": "Linear",
+            "VotingRule": "Prop",
+            "PCEModel": "Conditional",
+            "StateTransitions": "Deterministic",
+            "BigRRange": "Mid",
+            "BigRAdjust": "OneThird",
+            "ThirdPartyCommit": "SemiCommit",
+            "InterVecBrgn": "S2P2",
+            "BargnModel": "InitOnlyInterp",
         }
         for key, want in defaults.items():
             el = params.find(key)
@@ -342,7 +383,8 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
                 raise BargainingInputError(
                     f"{key} = {(el.text or '').strip()!r}: offramp's smp implements KTAB's "
                     f"default ({want}) only; remove the element or set it to {want}",
-                    file, line_of(el),
+                    file,
+                    line_of(el),
                 )
     name = (root.findtext("name") or "").strip()
     desc = (root.findtext("desc") or "").strip()
@@ -369,7 +411,8 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
             if len(els) != len(dims):
                 raise BargainingInputError(
                     f"actor {names[-1]!r} has {len(els)} {what} values, expected {len(dims)}",
-                    file, line_of(a),
+                    file,
+                    line_of(a),
                 )
         pos.append([num(e, f"position of {names[-1]}", 0.0, 100.0) for e in coords])
         sal.append([num(e, f"salience of {names[-1]}", 0.0, 100.0) for e in sals])
@@ -388,11 +431,19 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
             ref = text(pair, "referencePos")
             for nm in (who, ref):
                 if nm not in names:
-                    raise BargainingInputError(f"unknown actor {nm!r} in <iaPair>", file, line_of(pair))
+                    raise BargainingInputError(
+                        f"unknown actor {nm!r} in <iaPair>", file, line_of(pair)
+                    )
             acc[names.index(who), names.index(ref)] = num(child(pair, "adjust"), "adjust", 0.0, 1.0)
     return BargainingProblem(
-        actors=names, dimensions=dims, capabilities=np.array(caps), positions=np.array(pos),
-        saliences=np.array(sal) / 100.0, name=name, description=desc, accommodation=acc,
+        actors=names,
+        dimensions=dims,
+        capabilities=np.array(caps),
+        positions=np.array(pos),
+        saliences=np.array(sal) / 100.0,
+        name=name,
+        description=desc,
+        accommodation=acc,
     )
 
 

@@ -40,9 +40,7 @@ class Forecast:
             "rounds": [
                 {
                     "round": t,
-                    "positions": {
-                        a: [_num(v) for v in pos[i]] for i, a in enumerate(self.actors)
-                    },
+                    "positions": {a: [_num(v) for v in pos[i]] for i, a in enumerate(self.actors)},
                 }
                 for t, pos in enumerate(self.rounds)
             ],

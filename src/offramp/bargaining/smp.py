@@ -78,7 +78,9 @@ def weighted_distance(ideals: np.ndarray, positions: np.ndarray, sal: np.ndarray
     return np.sqrt(num / den[:, None])
 
 
-def coalitions(weights: np.ndarray, util: np.ndarray, min_c: float = MIN_PCE_COALITION) -> np.ndarray:
+def coalitions(
+    weights: np.ndarray, util: np.ndarray, min_c: float = MIN_PCE_COALITION
+) -> np.ndarray:
     """c[i, j]: strength of the coalition preferring option i to option j (Prop voting).
 
     Actor k votes w_k (u_ki - u_kj); positive votes add to c[i, j], negative ones to c[j, i].
@@ -217,24 +219,26 @@ def _state_utilities(
 
 
 def _win_probability(positions: np.ndarray, autil: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    """KTAB's reported probability that each actor's position prevails, over unique positions."""
+    """KTAB's reported probability that each actor's position prevails.
+
+    The PCE runs over the unique positions (closer than `POSITION_TOLERANCE` = the same, the
+    first actor holding a position represents it), voters judging with their own utilities;
+    an actor gets the probability of the last unique position equivalent to its own.
+    """
     n = positions.shape[0]
+    same = (
+        np.linalg.norm(positions[:, None, :] - positions[None, :, :], axis=2) < POSITION_TOLERANCE
+    )
     unique: list[int] = []
     for i in range(n):
-        if not any(
-            np.linalg.norm(positions[i] - positions[k]) < POSITION_TOLERANCE for k in unique
-        ):
+        if not any(same[i, unique]):
             unique.append(i)
     idx = np.arange(n)
     own = autil[idx, idx, :]
     p = scalar_pce(cap, own[:, unique])
-    out = np.empty(n)
-    for i in range(n):
-        match = [
-            u for u, k in enumerate(unique) if np.linalg.norm(positions[i] - positions[k]) < POSITION_TOLERANCE
-        ]
-        out[i] = p[match[-1]]
-    return out
+    match = same[:, unique]
+    last = match.shape[1] - 1 - np.argmax(match[:, ::-1], axis=1)
+    return p[last]
 
 
 def _step(

@@ -43,6 +43,10 @@ class Evolution:
             cur = prev
         return steps[::-1]
 
+    def settled(self, stop: np.ndarray) -> np.ndarray:
+        """The absorbing states this (stopped) search reached."""
+        return np.flatnonzero((self.distance >= 0) & stop)
+
     def summary(self, result: StabilityResult) -> dict:
         """Per concept: equilibria reachable (with a shortest path) and not reachable."""
         out: dict = {
@@ -67,8 +71,14 @@ class Evolution:
         return out
 
 
-def evolve(model: ConflictModel, start: int | None = None) -> Evolution:
-    """Breadth-first search from ``start`` (default: the model's status quo)."""
+def evolve(
+    model: ConflictModel, start: int | None = None, stop: np.ndarray | None = None
+) -> Evolution:
+    """Breadth-first search from ``start`` (default: the model's status quo).
+
+    ``stop`` marks absorbing states: they are reached but not left (used to find where the
+    evolution *settles*: the first equilibria it meets on each path).
+    """
     if start is None:
         start = model.status_quo
     if start is None:
@@ -80,6 +90,8 @@ def evolve(model: ConflictModel, start: int | None = None) -> Evolution:
     mover = np.full(size, -1, dtype=np.int64)
     distance[start] = 0
     frontier = np.array([start], dtype=np.int64)
+    if stop is not None and stop[start]:
+        frontier = frontier[:0]
     depth = 0
     while len(frontier):
         depth += 1
@@ -99,5 +111,5 @@ def evolve(model: ConflictModel, start: int | None = None) -> Evolution:
         distance[new] = depth
         parent[new] = src[first]
         mover[new] = who[first]
-        frontier = new
+        frontier = new if stop is None else new[~stop[new]]
     return Evolution(model, int(start), distance, parent, mover)

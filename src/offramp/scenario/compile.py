@@ -49,6 +49,8 @@ def infeasibility(scenario: Scenario):
             for k in group:
                 count += _bit(codes, k)
             out |= count > 1
+        for k in scenario.removed:
+            out |= _bit(codes, k)
         for group, _ in scenario.at_least_one:
             any_taken = np.zeros(len(codes), dtype=bool)
             for k in group:

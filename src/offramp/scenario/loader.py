@@ -24,8 +24,10 @@ from offramp.scenario.model import (
     OptionGroup,
     Parameter,
     Preference,
+    Question,
     ScenarioDocument,
     Source,
+    Variant,
     Weight,
     group_options,
     statement_text,
@@ -57,6 +59,8 @@ FIELDS_AT: dict[tuple, list[str]] = {
     ("preferences", "@", "ranking", "*"): _keys(NotedStatement),
     ("preferences", "@", "ranking", "*", "*"): _keys(NotedStatement),
     ("preferences", "@", "weights", "*"): _keys(Weight),
+    ("questions", "*"): _keys(Question),
+    ("variants", "*"): _keys(Variant),
 }
 
 
@@ -66,6 +70,27 @@ class CompiledStatement:
     text: str
     path: Path
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    id: str
+    question: Question
+    statement: CompiledStatement
+    search_range: tuple[float, float] | None
+    path: Path
+
+    @property
+    def ask(self) -> str:
+        return self.question.ask
+
+    @property
+    def parameter(self) -> str | None:
+        return self.question.parameter
+
+    @property
+    def concept(self) -> str:
+        return self.question.concept
 
 
 @dataclass
@@ -89,11 +114,22 @@ class Scenario:
     Construct with :func:`load`, :func:`from_yaml_text` or :func:`from_dict`.
     """
 
-    def __init__(self, document: ScenarioDocument, data: dict, source: SourceMap, text: str | None):
+    def __init__(
+        self,
+        document: ScenarioDocument,
+        data: dict,
+        source: SourceMap,
+        text: str | None,
+        *,
+        removed: tuple[int, ...] = (),
+        variant: str | None = None,
+    ):
         self.document = document
         self.data = data
         self.source = source
         self.text = text
+        self.removed: tuple[int, ...] = tuple(sorted(removed))
+        self.variant_name = variant
         self.problems: list[Problem] = []
         self._resolve()
         if self.problems:
@@ -148,6 +184,7 @@ class Scenario:
             for k, v in doc.parameters.items()
         }
 
+        self.used_parameters: set[str] = set()
         self.infeasible: list[CompiledStatement] = []
         for k, item in enumerate(doc.infeasible):
             st = self._statement(_stmt_path(("infeasible", k), item), item)
@@ -181,6 +218,14 @@ class Scenario:
                 )
                 continue
             self.preferences[dm_name] = self._preference(dm_name, pref)
+        self._resolve_questions()
+        self._resolve_variants()
+        self.warnings: list[Problem] = [
+            self.source.problem(("parameters", name), f"parameter '{name}' is never used by a "
+                                "weight; sweeps and variants of it change nothing", key=True)
+            for name in self.parameters
+            if name not in self.used_parameters
+        ]
         for i, name in enumerate(self.dm_names):
             if name not in doc.preferences:
                 self._problem(
@@ -188,6 +233,70 @@ class Scenario:
                     f"no preferences for decision maker '{name}' (declared at "
                     f"decision_makers[{i}]); add 'preferences: {name}: ...'",
                 )
+
+    def _resolve_questions(self) -> None:
+        self.questions: list[CompiledQuestion] = []
+        ids: set[str] = set()
+        for k, q in enumerate(self.document.questions):
+            qid = q.id or f"q{k + 1}"
+            if qid in ids:
+                self._problem(("questions", k, "id"), f"duplicate question id '{qid}'")
+            ids.add(qid)
+            st = self._statement(("questions", k, "holds_when"), q.holds_when)
+            lo_hi = None
+            if q.parameter is not None:
+                if q.parameter not in self.parameters:
+                    self._problem(("questions", k, "parameter"),
+                                  self._unknown_parameter(q.parameter))
+                    continue
+                if q.range is not None:
+                    lo_hi = (float(q.range[0]), float(q.range[1]))
+                    if not lo_hi[0] < lo_hi[1]:
+                        self._problem(("questions", k, "range"),
+                                      "range must be [low, high] with low < high")
+                        continue
+                else:
+                    value = self.parameters[q.parameter]
+                    lo_hi = (min(0.0, value), max(2 * abs(value), 1.0))
+            elif q.range is not None:
+                self._problem(("questions", k, "range"),
+                              "a range needs a 'parameter' to search over; add one or drop it")
+            if st:
+                self.questions.append(CompiledQuestion(qid, q, st, lo_hi, ("questions", k)))
+
+    def _unknown_parameter(self, name: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(self.parameters), n=1)
+        hint = (f" (did you mean '{close[0]}'?)" if close
+                else " (declare it under 'parameters:')")
+        return f"unknown parameter '{name}'{hint}"
+
+    def _resolve_variants(self) -> None:
+        self.variants: dict[str, Variant] = {}
+        for k, v in enumerate(self.document.variants):
+            base: Path = ("variants", k)
+            if v.name in self.variants:
+                self._problem((*base, "name"), f"duplicate variant name '{v.name}'")
+            for p in v.parameters:
+                if p not in self.parameters:
+                    self._problem((*base, "parameters", p), self._unknown_parameter(p), key=True)
+            for j, name in enumerate(v.remove_options):
+                self._option((*base, "remove_options", j), name)
+            for j, name in enumerate(v.status_quo or []):
+                self._option((*base, "status_quo", j), name)
+            if not (v.parameters or v.remove_options or v.status_quo is not None):
+                self._problem(base, "a variant must change something: give parameters, "
+                              "status_quo or remove_options")
+            self.variants[v.name] = v
+
+    def _ref(self, name: str) -> OptionRef | None:
+        """Resolve an option name without recording a problem (None if unknown)."""
+        dm, _, opt = name.rpartition(".")
+        try:
+            return self.catalogue.resolve(dm or None, opt, 0)
+        except StatementError:
+            return None
 
     def _option(self, path: Path, name: str) -> OptionRef | None:
         dm, _, opt = name.rpartition(".")
@@ -247,6 +356,9 @@ class Scenario:
                 st = self._statement((*base, k, "when"), w.when)
                 value = w.value
                 if isinstance(value, str):
+                    sign = -1.0 if value.startswith("-") else 1.0
+                    value = value.removeprefix("-")
+                    self.used_parameters.add(value)
                     if value not in self.parameters:
                         import difflib
 
@@ -258,7 +370,7 @@ class Scenario:
                         )
                         self._problem((*base, k, "value"), f"unknown parameter '{value}'{hint}")
                         continue
-                    value = self.parameters[value]
+                    value = sign * self.parameters[value]
                 if st:
                     out.entries.append([st])
                     out.values.append(float(value))
@@ -282,6 +394,55 @@ class Scenario:
     def dm_label(self, name: str) -> str:
         dm = self.document.decision_makers[self.dm_names.index(name)]
         return dm.label or dm.name
+
+    def with_changes(
+        self,
+        parameters: dict[str, float] | None = None,
+        status_quo: list[str] | None = None,
+        remove_options: list[str] | tuple[str, ...] = (),
+        variant: str | None = None,
+    ) -> Scenario:
+        """A copy with parameters overridden, another status quo, or options removed.
+
+        A removed option can never be taken (states that take it are infeasible) and is
+        dropped from the status quo. Errors point into the original document.
+        """
+        import copy
+
+        data = copy.deepcopy(self.data)
+        for key, value in (parameters or {}).items():
+            if key not in self.parameters:
+                raise ScenarioError([self.source.problem(("parameters",),
+                                                         self._unknown_parameter(key))])
+            current = data["parameters"][key]
+            if isinstance(current, dict):
+                current["value"] = float(value)
+            else:
+                data["parameters"][key] = float(value)
+        removed = set(self.removed)
+        for name in remove_options:
+            ref = self._option(("variants",), name)
+            if ref is None:
+                raise ScenarioError(self.problems)
+            removed.add(ref.index)
+        if status_quo is not None:
+            data["status_quo"] = list(status_quo)
+        if removed and data.get("status_quo"):
+            data["status_quo"] = [
+                n for n in data["status_quo"] if self._ref(n) is None or self._ref(n).index
+                not in removed
+            ]
+        document = ScenarioDocument.model_validate(data)
+        return Scenario(document, data, self.source, self.text, removed=tuple(removed),
+                        variant=variant or self.variant_name)
+
+    def variant(self, name: str) -> Scenario:
+        """The scenario as changed by one of its declared variants."""
+        if name not in self.variants:
+            known = ", ".join(self.variants) or "none declared"
+            raise KeyError(f"no variant '{name}' (variants: {known})")
+        v = self.variants[name]
+        return self.with_changes(v.parameters, v.status_quo, v.remove_options, variant=name)
 
     @cached_property
     def conflict(self) -> ConflictModel:

@@ -66,9 +66,17 @@ class OptionGroup(Strict):
     source: Text | None = None
 
 
+ParameterRef = Annotated[
+    str,
+    StringConstraints(pattern=r"^-?[A-Za-z][A-Za-z0-9_-]*$", max_length=65),
+]
+
+
 class Weight(Strict):
+    """``value`` is a number, a parameter name, or a parameter name with a leading '-'."""
+
     when: Text
-    value: float | Identifier
+    value: float | ParameterRef
     note: Text | None = None
     source: Text | None = None
 
@@ -101,6 +109,33 @@ class Parameter(Strict):
     source: Text | None = None
 
 
+class Variant(Strict):
+    """A named counterfactual: the same scenario with some inputs changed."""
+
+    name: Identifier
+    label: Text | None = None
+    description: Text | None = None
+    parameters: dict[Identifier, float] = Field(default_factory=dict)
+    status_quo: list[Text] | None = None
+    remove_options: list[Text] = Field(default_factory=list)
+    note: Text | None = None
+
+
+Concept = Literal["nash", "gmr", "smr", "seq"]
+
+
+class Question(Strict):
+    """A question the scenario asks of its own results, answered in every report."""
+
+    id: Identifier | None = None
+    ask: Text
+    holds_when: Text
+    concept: Concept = "seq"
+    parameter: Identifier | None = None
+    range: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
+    note: Text | None = None
+
+
 class ScenarioDocument(Strict):
     format: Literal["offramp/1"]
     name: Text
@@ -113,6 +148,8 @@ class ScenarioDocument(Strict):
     status_quo: list[Text] | None = None
     parameters: dict[Identifier, float | Parameter] = Field(default_factory=dict)
     preferences: dict[Identifier, Preference]
+    questions: list[Question] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
 
 
 def statement_text(item: Statement) -> str:

@@ -1,0 +1,118 @@
+"""Answering a scenario's own questions from its results, with the evidence.
+
+A question holds in a state when its statement is true there. Its *verdict* is read off the
+equilibria (under the question's concept, SEQ by default) where the evolution from the status
+quo settles: the first equilibria met on paths of unilateral improvements from the status quo
+(an equilibrium absorbs the evolution; the status quo itself if it is one). Those are what
+'will it happen' means in this model. Without a status quo, all equilibria count.
+
+- ``yes``: it holds in every such equilibrium;
+- ``no``: in none;
+- ``depends``: in some and not others (the path taken decides);
+- ``undetermined``: no equilibrium is reachable (the conflict can cycle for ever).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from offramp.scenario.statements import evaluate_codes
+
+if TYPE_CHECKING:
+    from offramp.analysis import Analysis
+    from offramp.scenario.loader import CompiledQuestion
+
+
+@dataclass
+class Answer:
+    question: CompiledQuestion
+    verdict: str
+    holds_now: bool | None
+    basis: str  # which equilibria the verdict is read from
+    evidence: dict = field(default_factory=dict)  # per concept: equilibria where it holds
+    threshold: dict | None = None
+
+    def sentence(self) -> str:
+        word = {
+            "yes": "Yes",
+            "no": "No",
+            "depends": "It depends on the path",
+            "undetermined": "Undetermined",
+        }[self.verdict]
+        return f"{word}: {self.basis}."
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.question.id,
+            "ask": self.question.ask,
+            "holds_when": self.question.statement.text,
+            "concept": self.question.concept,
+            "verdict": self.verdict,
+            "holds_now": self.holds_now,
+            "basis": self.basis,
+            "evidence": self.evidence,
+        }
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+        return out
+
+
+def holds_mask(analysis: Analysis, question: CompiledQuestion) -> np.ndarray:
+    return evaluate_codes(question.statement.expr, analysis.model.codes)
+
+
+def holds_in_reachable(analysis: Analysis, question: CompiledQuestion) -> bool:
+    """True when the statement holds in some equilibrium reachable from the status quo."""
+    holds = holds_mask(analysis, question)
+    eqs = analysis.settles_at(question.concept)
+    if eqs is None:
+        eqs = analysis.stability.equilibria(question.concept)
+    return bool(holds[eqs].any())
+
+
+def answer(analysis: Analysis, question: CompiledQuestion) -> Answer:
+    model = analysis.model
+    result = analysis.stability
+    evo = analysis.evolution
+    holds = holds_mask(analysis, question)
+    evidence = {}
+    for c in result.concepts:
+        eqs = result.equilibria(c)
+        entry = {
+            "equilibria": len(eqs),
+            "holds_in": [int(s) + 1 for s in eqs if holds[s]],
+        }
+        if evo is not None:
+            reach = [int(s) for s in eqs if evo.distance[s] >= 0]
+            entry["reachable"] = [s + 1 for s in reach]
+            entry["reachable_holds_in"] = [s + 1 for s in reach if holds[s]]
+            settle = [int(s) for s in analysis.settles_at(c)]
+            entry["settles_at"] = [s + 1 for s in settle]
+            entry["settles_at_holds_in"] = [s + 1 for s in settle if holds[s]]
+        evidence[c] = entry
+    c = question.concept
+    name = c.upper() if c != "nash" else "Nash"
+    if evo is not None:
+        base = [s - 1 for s in evidence[c]["settles_at"]]
+        where = f"{name} equilibria where the evolution from the status quo settles"
+    else:
+        base = list(result.equilibria(c))
+        where = f"{name} equilibria (no status quo declared)"
+    hits = [s for s in base if holds[s]]
+    if not base:
+        verdict = "undetermined"
+        basis = f"no {where.replace('equilibria', 'equilibrium', 1)}"
+    elif len(hits) == len(base):
+        verdict = "yes"
+        basis = f"it holds in all {len(base)} {where}"
+    elif not hits:
+        verdict = "no"
+        basis = f"it holds in none of the {len(base)} {where}"
+    else:
+        verdict = "depends"
+        basis = f"it holds in {len(hits)} of the {len(base)} {where}"
+    holds_now = None if model.status_quo is None else bool(holds[model.status_quo])
+    return Answer(question, verdict, holds_now, basis, evidence)

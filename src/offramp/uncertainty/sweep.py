@@ -1,0 +1,193 @@
+"""Parameter sweeps and threshold searches over a scenario's named parameters.
+
+Results of the conflict model are piecewise constant in a parameter: they change only where
+two states' weighted scores cross. A sweep samples a grid; a threshold search finds where a
+question's answer flips on the grid and then bisects each flip down to a tolerance, so the
+reported value is exact to that tolerance (the answer at a tie itself is stated separately:
+strict improvement means a tie does not move anyone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.loader import CompiledQuestion, Scenario
+
+Progress = Callable[[int, int], None]
+
+
+def parse_param_spec(spec: str) -> tuple[str, np.ndarray]:
+    """``NAME=FROM:TO:STEP`` (or ``NAME=FROM:TO`` for 21 points) to a name and its values."""
+    name, sep, rest = spec.partition("=")
+    parts = rest.split(":")
+    if not sep or not name or len(parts) not in (2, 3):
+        raise ValueError(f"'{spec}': write NAME=FROM:TO:STEP, e.g. trade_relief=0:10:0.5")
+    try:
+        lo, hi = float(parts[0]), float(parts[1])
+        step = float(parts[2]) if len(parts) == 3 else (hi - lo) / 20
+    except ValueError:
+        raise ValueError(f"'{spec}': FROM, TO and STEP must be numbers") from None
+    if step <= 0 or hi < lo:
+        raise ValueError(f"'{spec}': need FROM <= TO and a positive STEP")
+    count = int(np.floor((hi - lo) / step + 1e-9)) + 1
+    if count > 100_000:
+        raise ValueError(f"'{spec}': {count} values is too many; use a larger STEP")
+    return name.strip(), lo + step * np.arange(count)
+
+
+def _check_parameter(scenario: Scenario, name: str) -> None:
+    if name not in scenario.parameters:
+        known = ", ".join(scenario.parameters) or "none"
+        raise ScenarioError([Problem(f"unknown parameter '{name}' (parameters: {known})",
+                                     "parameters", scenario.file)])
+
+
+@dataclass
+class SweepRow:
+    value: float
+    equilibria: dict[str, list[list[str]]]
+    reachable: dict[str, list[list[str]]]
+    answers: dict[str, str]
+
+
+@dataclass
+class SweepResult:
+    parameter: str
+    rows: list[SweepRow] = field(default_factory=list)
+    thresholds: dict[str, dict] = field(default_factory=dict)
+
+    def changes(self) -> list[tuple[float, float, str]]:
+        """Consecutive grid values between which some result changed, and what changed."""
+        out = []
+        for a, b in zip(self.rows, self.rows[1:], strict=False):
+            what = []
+            if a.equilibria != b.equilibria:
+                what.append("equilibria")
+            if a.reachable != b.reachable:
+                what.append("reachable equilibria")
+            flipped = [q for q in a.answers if a.answers[q] != b.answers.get(q)]
+            if flipped:
+                what.append("answers to " + ", ".join(flipped))
+            if what:
+                out.append((a.value, b.value, "; ".join(what)))
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "parameter": self.parameter,
+            "rows": [
+                {"value": r.value, "equilibria": r.equilibria, "reachable": r.reachable,
+                 "answers": r.answers}
+                for r in self.rows
+            ],
+            "changes": [{"between": [a, b], "what": w} for a, b, w in self.changes()],
+            "thresholds": self.thresholds,
+        }
+
+
+def _row(scenario: Scenario, value: float, name: str) -> SweepRow:
+    from offramp.questions import answer
+
+    analysis = scenario.with_changes({name: value}).analyze()
+    model = analysis.model
+    result = analysis.stability
+    eqs = {c: [model.taken(int(s)) for s in result.equilibria(c)] for c in result.concepts}
+    reach = {}
+    if analysis.evolution is not None:
+        dist = analysis.evolution.distance
+        reach = {
+            c: [model.taken(int(s)) for s in result.equilibria(c) if dist[s] >= 0]
+            for c in result.concepts
+        }
+    answers = {q.id: answer(analysis, q).verdict for q in analysis.scenario.questions}
+    return SweepRow(float(value), eqs, reach, answers)
+
+
+def sweep(
+    scenario: Scenario, name: str, values, progress: Progress | None = None
+) -> SweepResult:
+    """Analyse the scenario at each value of one parameter."""
+    _check_parameter(scenario, name)
+    out = SweepResult(name)
+    values = list(values)
+    for k, v in enumerate(values):
+        out.rows.append(_row(scenario, float(v), name))
+        if progress:
+            progress(k + 1, len(values))
+    return out
+
+
+def _criterion(scenario: Scenario, question: CompiledQuestion, name: str, value: float) -> bool:
+    from offramp.questions import holds_in_reachable
+
+    return holds_in_reachable(scenario.with_changes({name: value}).analyze(), question)
+
+
+def threshold(
+    scenario: Scenario,
+    question: CompiledQuestion,
+    name: str | None = None,
+    bounds: tuple[float, float] | None = None,
+    grid: int = 41,
+    tol: float | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Where 'the question holds in an equilibrium reachable from the status quo' flips."""
+    name = name or question.parameter
+    if name is None:
+        raise ValueError(f"question '{question.id}' names no parameter to search over")
+    _check_parameter(scenario, name)
+    lo, hi = bounds or question.search_range or (0.0, max(1.0, 2 * abs(scenario.parameters[name])))
+    tol = tol if tol is not None else (hi - lo) * 1e-6
+    xs = np.linspace(lo, hi, grid)
+    flags = []
+    total = grid + 40
+    for k, x in enumerate(xs):
+        flags.append(_criterion(scenario, question, name, float(x)))
+        if progress:
+            progress(k + 1, total)
+    transitions = []
+    for a, b, fa, fb in zip(xs, xs[1:], flags, flags[1:], strict=False):
+        if fa == fb:
+            continue
+        left, right = float(a), float(b)
+        while right - left > tol:
+            mid = (left + right) / 2
+            if _criterion(scenario, question, name, mid) == fa:
+                left = mid
+            else:
+                right = mid
+        transitions.append({"value": round((left + right) / 2, 9), "between": [left, right],
+                            "becomes": bool(fb)})
+    if progress:
+        progress(total, total)
+    concept = question.concept.upper() if question.concept != "nash" else "Nash"
+    criterion = (f"'{question.statement.text}' holds in a {concept} equilibrium reachable "
+                 "from the status quo")
+    if not transitions:
+        sentence = (f"{'always' if flags[0] else 'never'} for {name} in [{lo:g}, {hi:g}]")
+        smallest = lo if flags[0] else None
+    else:
+        first_on = next((t for t in transitions if t["becomes"]), None)
+        smallest = lo if flags[0] else (first_on["value"] if first_on else None)
+        parts = [f"{'from' if t['becomes'] else 'until'} {name} = {t['value']:.6g}"
+                 for t in transitions]
+        sentence = "holds " + ", ".join(parts) if not flags[0] else (
+            "holds at the low end; changes " + ", ".join(
+                f"at {name} = {t['value']:.6g} ({'on' if t['becomes'] else 'off'})"
+                for t in transitions))
+    return {
+        "parameter": name,
+        "range": [lo, hi],
+        "criterion": criterion,
+        "holds_at_low": bool(flags[0]),
+        "holds_at_high": bool(flags[-1]),
+        "smallest_value_where_it_holds": smallest,
+        "transitions": transitions,
+        "tolerance": tol,
+        "summary": sentence,
+    }

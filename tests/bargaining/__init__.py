@@ -1,0 +1,1 @@
+"""Tests of the bargaining engine against the reference files in ../shared/data."""

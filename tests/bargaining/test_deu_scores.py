@@ -1,0 +1,67 @@
+"""Scores on the DEU III development file: the published baselines, and offramp beating them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from offramp.bargaining import MODELS
+from offramp.bargaining.calibrated import calibrate, cross_validate
+from offramp.bargaining.deu import read_deu, score
+
+from .conftest import DEU
+
+
+@pytest.fixture(scope="module")
+def data():
+    return read_deu(DEU)
+
+
+def test_file_has_the_documented_number_of_scored_issues(data) -> None:
+    assert len(data.scored()) == 180
+    assert data.actors[:3] == ["com", "ep", "at"]
+
+
+def test_weighted_mean_baseline(data) -> None:
+    result = score("compromise", MODELS["compromise"], data.issues)
+    assert len(result.predictions) == 180
+    assert result.mae == pytest.approx(20.5, abs=0.05)
+
+
+def test_weighted_median_baseline(data) -> None:
+    result = score("median", MODELS["median"], data.issues)
+    assert result.mae == pytest.approx(24.4, abs=0.05)
+
+
+def test_offramp_beats_compromise_in_cross_validation(data) -> None:
+    baseline = score("compromise", MODELS["compromise"], data.issues).mae
+    cv = cross_validate(data.issues)
+    assert len(cv.predictions) == 180
+    assert len(cv.folds) == len({x.proposal for x in data.scored()})
+    assert cv.mae < baseline
+
+
+def test_default_parameters_are_the_full_file_calibration(data) -> None:
+    from offramp.bargaining.calibrated import DEFAULT_ALPHA, DEFAULT_BETA
+
+    cal = calibrate(data.issues)
+    assert (cal.alpha, cal.beta) == (DEFAULT_ALPHA, DEFAULT_BETA)
+    assert cal.mae == pytest.approx(score("offramp", MODELS["offramp"], data.issues).mae)
+
+
+def test_every_model_scores_every_issue(data) -> None:
+    subset = data.scored()[:12]
+    for name, fn in MODELS.items():
+        result = score(name, fn, subset)
+        assert len(result.predictions) == 12
+        assert all(0.0 <= p["predicted"] <= 100.0 for p in result.predictions), name
+        assert np.isfinite(result.mae)
+
+
+def test_capability_schemes_change_the_weights() -> None:
+    gdp = read_deu(DEU, capability="gdp").issues[0].problem.capabilities
+    votes = read_deu(DEU, capability="votes").issues[0].problem.capabilities
+    equal = read_deu(DEU, capability="equal").issues[0].problem.capabilities
+    assert np.all(equal == 1.0)
+    assert max(gdp) == pytest.approx(1.0) and max(votes) == pytest.approx(1.0)
+    assert not np.allclose(gdp, votes)
