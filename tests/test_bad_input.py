@@ -220,3 +220,58 @@ def test_dict_input_errors_have_paths() -> None:
         )
     assert "decision_makers" in str(info.value)
     assert str(info.value).startswith("<dict>")
+
+
+WITH_PARAMS = (
+    BASE.replace("value: 2}", "value: relief_value}")
+    + """\
+parameters:
+  relief_value: 3
+"""
+)
+
+
+def test_bad_variant_parameter(capsys, tmp_path) -> None:
+    text = WITH_PARAMS + "variants:\n  - name: v1\n    parameters: {relif_value: 1}\n"
+    check(
+        capsys,
+        tmp_path,
+        text,
+        24,
+        18,
+        "variants[0].parameters.relif_value",
+        "did you mean 'relief_value'",
+    )
+
+
+def test_bad_variant_option_and_empty_variant(capsys, tmp_path) -> None:
+    text = WITH_PARAMS + (
+        "variants:\n  - name: v1\n    remove_options: [US.tarifs]\n  - name: v2\n"
+    )
+    out = check(
+        capsys, tmp_path, text, 24, 22, "variants[0].remove_options[0]", "did you mean 'US.tariffs'"
+    )
+    assert re.search(r":25:5: variants\[1\]: a variant must change something", out.err)
+
+
+def test_bad_question(capsys, tmp_path) -> None:
+    text = WITH_PARAMS + (
+        "questions:\n  - ask: Does China press?\n    holds_when: CN.pres\n"
+        "  - ask: How much?\n    holds_when: CN.press\n"
+        "    parameter: relief\n"
+    )
+    out = check(capsys, tmp_path, text, 24, 17, "questions[0].holds_when", "did you mean")
+    assert "questions[1].parameter: unknown parameter 'relief'" in out.err
+
+
+def test_question_range_must_be_ordered(capsys, tmp_path) -> None:
+    text = WITH_PARAMS + (
+        "questions:\n  - ask: How much?\n    holds_when: CN.press\n"
+        "    parameter: relief_value\n    range: [5, 1]\n"
+    )
+    check(capsys, tmp_path, text, 26, 12, "questions[0].range", "low < high")
+
+
+def test_unknown_question_key(capsys, tmp_path) -> None:
+    text = WITH_PARAMS + "questions:\n  - ask: x\n    holds_when: CN.press\n    asks: y\n"
+    check(capsys, tmp_path, text, 25, 5, "unknown key 'asks'", "did you mean 'ask'")

@@ -48,9 +48,7 @@ class Analysis:
         parts = []
         for dm in sc.dm_names:
             taken = [
-                sc.option_label(o.index)
-                for o in sc.options
-                if o.dm == dm and code >> o.index & 1
+                sc.option_label(o.index) for o in sc.options if o.dm == dm and code >> o.index & 1
             ]
             if taken:
                 parts.append(f"{sc.dm_label(dm)}: {', '.join(taken)}")
@@ -101,10 +99,13 @@ class Analysis:
             "evolution": None if self.evolution is None else self.evolution.summary(result),
             "settles_at": {
                 c: [
-                    {"id": int(s) + 1, "taken": model.taken(int(s)),
-                     "description": self.describe_state(int(s)),
-                     "steps": int(evo.distance[s]),
-                     "path": [st.to_dict() for st in evo.path(int(s)) or []]}
+                    {
+                        "id": int(s) + 1,
+                        "taken": model.taken(int(s)),
+                        "description": self.describe_state(int(s)),
+                        "steps": int(evo.distance[s]),
+                        "path": [st.to_dict() for st in evo.path(int(s)) or []],
+                    }
                     for s in self.settles_at(c)
                 ]
                 for c, evo in self.settling.items()

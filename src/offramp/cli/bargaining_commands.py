@@ -258,10 +258,8 @@ def eval_deu_command(
         _emit_json(objs[0] if len(objs) == 1 else {"capability": capability, "models": objs})
         return
     out = _console()
-    table = Table(
-        title=f"{file.name}: {len(data.scored())} scored issues, capability = {capability}",
-        title_justify="left",
-    )
+    out.print(f"{file.name}: {len(data.scored())} scored issues, capability = {capability}")
+    table = Table()
     table.add_column("model")
     table.add_column("issues", justify="right")
     table.add_column("MAE", justify="right")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -35,6 +36,12 @@ class Format(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 FileArg = Annotated[
     Path | None,
     typer.Argument(
@@ -42,18 +49,39 @@ FileArg = Annotated[
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+VariantOpt = Annotated[
+    str | None,
+    typer.Option("--variant", help="Analyse one of the scenario's named variants instead."),
+]
 
 
 def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def load_scenario(file: Path | None):
+def load_scenario(file: Path | None, variant: str | None = None):
     import offramp
 
-    if file is None:
-        return offramp.default()
-    return offramp.load(file)
+    scenario = offramp.default() if file is None else offramp.load(file)
+    if variant is not None:
+        if variant not in scenario.variants:
+            known = ", ".join(scenario.variants) or "the scenario declares none"
+            raise typer.BadParameter(f"no variant '{variant}' ({known})", param_hint="--variant")
+        scenario = scenario.variant(variant)
+    return scenario
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot write {output}: {exc.strerror}", param_hint="--output"
+        ) from None
+    Console(stderr=True).print(f"wrote {output}")
 
 
 def emit_json(data: dict) -> None:
@@ -75,7 +103,7 @@ def main(
         typer.echo(f"offramp {offramp.__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        analyze(None, Format.text)
+        analyze(None, ReportFormat.text)
 
 
 @app.command()
@@ -99,11 +127,11 @@ def validate(
 
 
 @app.command()
-def stability(file: FileArg = None, fmt: FormatOpt = Format.text) -> None:
+def stability(file: FileArg = None, fmt: FormatOpt = Format.text, variant: VariantOpt = None):
     """States, per-DM stability and equilibria under Nash, GMR, SMR and SEQ."""
     from offramp.report.text import render_stability
 
-    result = load_scenario(file).stability()
+    result = load_scenario(file, variant).stability()
     if fmt is Format.json:
         emit_json(result.to_dict())
     else:
@@ -111,15 +139,129 @@ def stability(file: FileArg = None, fmt: FormatOpt = Format.text) -> None:
 
 
 @app.command()
-def analyze(file: FileArg = None, fmt: FormatOpt = Format.text) -> None:
-    """The full analysis: actors, status quo, equilibria, evolution from the status quo."""
-    from offramp.report.text import render_analysis
+def analyze(
+    file: FileArg = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    variant: VariantOpt = None,
+    no_variants: Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")] = False,
+    no_thresholds: Annotated[
+        bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
+    ] = False,
+) -> None:
+    """The full report: actors, status quo, equilibria, evolution, questions, variants."""
+    from offramp.cli.progress import LazyProgress
+    from offramp.report.build import build_report
 
-    analysis = load_scenario(file).analyze()
-    if fmt is Format.json:
-        emit_json(analysis.to_dict())
+    scenario = load_scenario(file, variant)
+    with LazyProgress() as progress:
+        report = build_report(
+            scenario,
+            variants=not no_variants and variant is None,
+            thresholds=not no_thresholds,
+            progress=progress,
+        )
+    if fmt is ReportFormat.json:
+        write_output(json.dumps(report, indent=2, ensure_ascii=False), output)
+    elif fmt is ReportFormat.markdown:
+        from offramp.report.markdown import render_markdown
+
+        write_output(render_markdown(report), output)
     else:
-        render_analysis(analysis, console())
+        from offramp.report.text import render_report
+
+        if output is None:
+            render_report(report, console())
+        else:
+            buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+            render_report(report, buffer)
+            write_output(buffer.export_text(), output)
+
+
+@app.command()
+def sweep(
+    file: FileArg = None,
+    param: Annotated[str, typer.Option("--param", "-p", help="NAME=FROM:TO:STEP")] = "",
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+) -> None:
+    """How equilibria, the outcome from the status quo and the answers change with a parameter."""
+    from offramp.cli.progress import LazyProgress
+    from offramp.uncertainty.sweep import parse_param_spec
+    from offramp.uncertainty.sweep import sweep as run_sweep
+
+    if not param:
+        raise typer.BadParameter("give --param NAME=FROM:TO:STEP", param_hint="--param")
+    try:
+        name, values = parse_param_spec(param)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--param") from None
+    scenario = load_scenario(file, variant)
+    if name not in scenario.parameters:
+        known = ", ".join(scenario.parameters) or "none"
+        raise typer.BadParameter(
+            f"unknown parameter '{name}' (parameters: {known})", param_hint="--param"
+        )
+    with LazyProgress() as progress:
+        result = run_sweep(
+            scenario, name, values, progress=lambda d, t: progress(f"sweep {name}", d, t)
+        )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    from offramp.report.sweep_text import render_sweep
+
+    render_sweep(scenario, result, console())
+
+
+@app.command()
+def threshold(
+    question: Annotated[str, typer.Argument(help="Question id (see the scenario's questions).")],
+    file: FileArg = None,
+    param: Annotated[str | None, typer.Option("--param", "-p", help="Parameter to search.")] = None,
+    search: Annotated[str | None, typer.Option("--range", help="LOW:HIGH to search.")] = None,
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+) -> None:
+    """Where a question's answer starts or stops holding as a parameter changes."""
+    from offramp.cli.progress import LazyProgress
+    from offramp.report.words import threshold_sentence
+    from offramp.uncertainty.sweep import threshold as run_threshold
+
+    scenario = load_scenario(file, variant)
+    matches = [q for q in scenario.questions if q.id == question]
+    if not matches:
+        known = ", ".join(q.id for q in scenario.questions) or "the scenario declares none"
+        raise typer.BadParameter(f"no question '{question}' ({known})", param_hint="QUESTION")
+    q = matches[0]
+    name = param or q.parameter
+    if name is None:
+        raise typer.BadParameter(
+            f"question '{q.id}' names no parameter; give --param", param_hint="--param"
+        )
+    if name not in scenario.parameters:
+        raise typer.BadParameter(f"unknown parameter '{name}'", param_hint="--param")
+    bounds = None
+    if search is not None:
+        try:
+            lo, hi = (float(x) for x in search.split(":"))
+        except ValueError:
+            raise typer.BadParameter("write LOW:HIGH, e.g. 0:20", param_hint="--range") from None
+        if not lo < hi:
+            raise typer.BadParameter("need LOW < HIGH", param_hint="--range")
+        bounds = (lo, hi)
+    with LazyProgress() as progress:
+        result = run_threshold(
+            scenario, q, name, bounds, progress=lambda d, t: progress(f"threshold {q.id}", d, t)
+        )
+    if fmt is Format.json:
+        emit_json({"question": q.id, "ask": q.ask, **result})
+    else:
+        console().print(
+            f"[bold]{q.ask}[/]\nCriterion: {result['criterion']}.\nIt {threshold_sentence(result)}."
+        )
 
 
 @app.command()

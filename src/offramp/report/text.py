@@ -7,8 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from offramp.analysis import Analysis
 from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
+from offramp.report.words import VERDICT, answer_line, path_sentence, threshold_sentence
 
 MAX_STATE_ROWS = 64
 
@@ -71,85 +71,109 @@ def render_stability(result: StabilityResult, console: Console) -> None:
     console.print(equilibria_summary(result))
 
 
-def render_analysis(analysis: Analysis, console: Console) -> None:
-    sc = analysis.scenario
-    model = analysis.model
-    result = analysis.stability
-    head = Text(sc.name, style="bold")
-    if sc.document.description:
-        head.append("\n" + sc.document.description.strip(), style="")
+def render_report(report: dict, console: Console) -> None:
+    """The full report (see :func:`offramp.report.build.build_report`) for a terminal."""
+    head = Text(report["scenario"], style="bold")
+    if report.get("description"):
+        head.append("\n" + report["description"].strip())
     console.print(Panel(head, expand=True))
 
     actors = Table(title="Decision makers and their options", header_style="bold")
     actors.add_column("decision maker")
     actors.add_column("option")
     actors.add_column("moves")
-    for dm in sc.document.decision_makers:
-        for k, o in enumerate(dm.options):
-            moves = {
-                "both": "take or undo",
-                "forward": "take only (irreversible)",
-                "backward": "undo only",
-            }[o.direction]
+    moves = {"both": "take or undo", "forward": "take only", "backward": "undo only"}
+    for dm in report["decision_makers"]:
+        for k, o in enumerate(dm["options"]):
             actors.add_row(
-                dm.label or dm.name if k == 0 else "",
-                f"{o.label or o.name} [dim]({dm.name}.{o.name})[/]",
-                moves,
+                dm["label"] if k == 0 else "",
+                f"{o['label']} [dim]({o['name']})[/]",
+                moves[o["direction"]],
             )
     console.print(actors)
-    console.print(f"{model.n_states:,} feasible states.")
-    if model.status_quo is not None:
-        console.print(
-            f"[bold]Status quo[/] (state {model.status_quo + 1}): "
-            f"{analysis.describe_state(model.status_quo)}"
-        )
+    sq = report["status_quo"]
+    console.print(f"{report['feasible_states']:,} feasible states.")
+    if sq:
+        console.print(f"[bold]Status quo[/] (state {sq['id']}): {sq['description']}")
 
-    eq = Table(title="Equilibria", header_style="bold", show_lines=True)
-    eq.add_column("state", justify="right")
-    eq.add_column("what holds")
-    for c in result.concepts:
-        eq.add_column(c.upper(), justify="center")
-    rows = sorted({int(s) for c in result.concepts for s in result.equilibria(c)})
-    for s in rows[:MAX_STATE_ROWS]:
-        flags = [bool(result.stable[c][:, s].all()) for c in result.concepts]
-        sq = " [yellow](status quo)[/]" if s == model.status_quo else ""
-        eq.add_row(str(s + 1), analysis.describe_state(s) + sq, *[_mark(f) for f in flags])
-    if not rows:
-        eq.add_row("—", "no equilibrium under any concept", *["" for _ in result.concepts])
-    console.print(eq)
-    console.print(equilibria_summary(result))
-
-    if analysis.evolution is not None:
-        evo = analysis.evolution
-        parts = []
-        summary = evo.summary(result)
-        parts.append(
-            Text(
-                f"From the status quo, {summary['reachable_states']} state(s) can be "
-                "reached by unilateral improvements."
+    eq = Table(title="Equilibria", header_style="bold")
+    eq.add_column("concept")
+    eq.add_column("count", justify="right")
+    eq.add_column("states")
+    for c, name in report["concepts"].items():
+        items = report["equilibria"][c]
+        if len(items) <= 6:
+            listed = "\n".join(f"{e['id']}: {e['description']}" for e in items) or "none"
+        else:
+            listed = (
+                ", ".join(str(e["id"]) for e in items[:24])
+                + (" …" if len(items) > 24 else "")
+                + "\n[dim](offramp stability lists them all)[/]"
             )
-        )
-        for c in result.concepts:
-            info = summary["concepts"][c]
-            if not info["reachable"] and not info["unreachable"]:
+        eq.add_row(name, str(len(items)), listed)
+    console.print(eq)
+
+    if report["settles_at"]:
+        lines = []
+        for c, name in report["concepts"].items():
+            settled = report["settles_at"].get(c, [])
+            if not settled:
+                lines.append(f"[bold]{name}[/]: no equilibrium is reached (the evolution cycles)")
                 continue
-            lines = [f"[bold]{CONCEPT_NAMES[c]}[/]"]
-            for e in info["reachable"]:
-                steps = (
-                    "; then ".join(
-                        f"{st['mover']} "
-                        + " and ".join(
-                            ([f"takes {', '.join(st['takes'])}"] if st["takes"] else [])
-                            + ([f"stops {', '.join(st['stops'])}"] if st["stops"] else [])
-                        )
-                        for st in e["path"]
-                    )
-                    or "it is the status quo"
-                )
-                lines.append(f"  reachable: state {e['id']} in {e['steps']} step(s): {steps}")
-            for e in info["unreachable"]:
+            for e in settled:
                 lines.append(
-                    f"  not reachable: state {e['id']} ({', '.join(e['taken']) or 'nothing taken'})"
+                    f"[bold]{name}[/]: settles at state {e['id']} ({e['description']}) "
+                    f"after {e['steps']} step(s): {path_sentence(e['path'])}"
                 )
-            parts.append(Text.from_markup("\n".join(lines)))
-        console.print(Panel(Group(*parts), title="Evolution from the status quo"))
+        evo = report["evolution"]
+        lines.append(
+            f"[dim]{evo['reachable_states']} state(s) can be reached from the status "
+            "quo by unilateral improvements; analyze --format json lists every "
+            "reachable equilibrium with a shortest path.[/]"
+        )
+        console.print(
+            Panel(Text.from_markup("\n".join(lines)), title="Evolution from the status quo")
+        )
+
+    if report["questions"]:
+        qs = Table(title="The scenario's questions", header_style="bold", show_lines=True)
+        qs.add_column("question")
+        qs.add_column("answer")
+        for q in report["questions"]:
+            qs.add_row(f"[bold]{q['ask']}[/]\n[dim]{q['holds_when']}[/]", answer_line(q))
+        console.print(qs)
+
+    if report["variants"]:
+        var = Table(title="Counterfactual variants", header_style="bold", show_lines=True)
+        var.add_column("question")
+        var.add_column("baseline")
+        for v in report["variants"]:
+            var.add_column(v["label"])
+        for k, q in enumerate(report["questions"]):
+            cells = [q["ask"], _verdict_cell(q)]
+            for v in report["variants"]:
+                cells.append(_verdict_cell(v["questions"][k]))
+            var.add_row(*cells)
+        console.print(var)
+        for v in report["variants"]:
+            settled = v["settles_at"].get("seq", [])
+            where = (
+                "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
+                or "no SEQ equilibrium is reached"
+            )
+            console.print(f"[bold]{v['label']}[/] ({', '.join(v['changes'])}): settles at {where}.")
+
+
+def _verdict_cell(q: dict) -> str:
+    cell = VERDICT[q["verdict"]]
+    th = q.get("threshold")
+    if th:
+        on = [t for t in th["transitions"] if t["becomes"]]
+        if on:
+            cell += f"\n{th['parameter']} > {on[0]['value']:g}"
+        elif not th["transitions"]:
+            cell += f"\n{'always' if th['holds_at_low'] else 'never'} in range"
+    return cell
+
+
+__all__ = ["render_report", "render_stability", "stability_table", "threshold_sentence"]

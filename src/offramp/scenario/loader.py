@@ -221,8 +221,12 @@ class Scenario:
         self._resolve_questions()
         self._resolve_variants()
         self.warnings: list[Problem] = [
-            self.source.problem(("parameters", name), f"parameter '{name}' is never used by a "
-                                "weight; sweeps and variants of it change nothing", key=True)
+            self.source.problem(
+                ("parameters", name),
+                f"parameter '{name}' is never used by a "
+                "weight; sweeps and variants of it change nothing",
+                key=True,
+            )
             for name in self.parameters
             if name not in self.used_parameters
         ]
@@ -246,21 +250,25 @@ class Scenario:
             lo_hi = None
             if q.parameter is not None:
                 if q.parameter not in self.parameters:
-                    self._problem(("questions", k, "parameter"),
-                                  self._unknown_parameter(q.parameter))
+                    self._problem(
+                        ("questions", k, "parameter"), self._unknown_parameter(q.parameter)
+                    )
                     continue
                 if q.range is not None:
                     lo_hi = (float(q.range[0]), float(q.range[1]))
                     if not lo_hi[0] < lo_hi[1]:
-                        self._problem(("questions", k, "range"),
-                                      "range must be [low, high] with low < high")
+                        self._problem(
+                            ("questions", k, "range"), "range must be [low, high] with low < high"
+                        )
                         continue
                 else:
                     value = self.parameters[q.parameter]
                     lo_hi = (min(0.0, value), max(2 * abs(value), 1.0))
             elif q.range is not None:
-                self._problem(("questions", k, "range"),
-                              "a range needs a 'parameter' to search over; add one or drop it")
+                self._problem(
+                    ("questions", k, "range"),
+                    "a range needs a 'parameter' to search over; add one or drop it",
+                )
             if st:
                 self.questions.append(CompiledQuestion(qid, q, st, lo_hi, ("questions", k)))
 
@@ -268,8 +276,7 @@ class Scenario:
         import difflib
 
         close = difflib.get_close_matches(name, list(self.parameters), n=1)
-        hint = (f" (did you mean '{close[0]}'?)" if close
-                else " (declare it under 'parameters:')")
+        hint = f" (did you mean '{close[0]}'?)" if close else " (declare it under 'parameters:')"
         return f"unknown parameter '{name}'{hint}"
 
     def _resolve_variants(self) -> None:
@@ -286,8 +293,11 @@ class Scenario:
             for j, name in enumerate(v.status_quo or []):
                 self._option((*base, "status_quo", j), name)
             if not (v.parameters or v.remove_options or v.status_quo is not None):
-                self._problem(base, "a variant must change something: give parameters, "
-                              "status_quo or remove_options")
+                self._problem(
+                    base,
+                    "a variant must change something: give parameters, "
+                    "status_quo or remove_options",
+                )
             self.variants[v.name] = v
 
     def _ref(self, name: str) -> OptionRef | None:
@@ -412,8 +422,9 @@ class Scenario:
         data = copy.deepcopy(self.data)
         for key, value in (parameters or {}).items():
             if key not in self.parameters:
-                raise ScenarioError([self.source.problem(("parameters",),
-                                                         self._unknown_parameter(key))])
+                raise ScenarioError(
+                    [self.source.problem(("parameters",), self._unknown_parameter(key))]
+                )
             current = data["parameters"][key]
             if isinstance(current, dict):
                 current["value"] = float(value)
@@ -429,12 +440,19 @@ class Scenario:
             data["status_quo"] = list(status_quo)
         if removed and data.get("status_quo"):
             data["status_quo"] = [
-                n for n in data["status_quo"] if self._ref(n) is None or self._ref(n).index
-                not in removed
+                n
+                for n in data["status_quo"]
+                if self._ref(n) is None or self._ref(n).index not in removed
             ]
         document = ScenarioDocument.model_validate(data)
-        return Scenario(document, data, self.source, self.text, removed=tuple(removed),
-                        variant=variant or self.variant_name)
+        return Scenario(
+            document,
+            data,
+            self.source,
+            self.text,
+            removed=tuple(removed),
+            variant=variant or self.variant_name,
+        )
 
     def variant(self, name: str) -> Scenario:
         """The scenario as changed by one of its declared variants."""

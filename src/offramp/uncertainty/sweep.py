@@ -42,8 +42,13 @@ def parse_param_spec(spec: str) -> tuple[str, np.ndarray]:
 def _check_parameter(scenario: Scenario, name: str) -> None:
     if name not in scenario.parameters:
         known = ", ".join(scenario.parameters) or "none"
-        raise ScenarioError([Problem(f"unknown parameter '{name}' (parameters: {known})",
-                                     "parameters", scenario.file)])
+        raise ScenarioError(
+            [
+                Problem(
+                    f"unknown parameter '{name}' (parameters: {known})", "parameters", scenario.file
+                )
+            ]
+        )
 
 
 @dataclass
@@ -51,6 +56,7 @@ class SweepRow:
     value: float
     equilibria: dict[str, list[list[str]]]
     reachable: dict[str, list[list[str]]]
+    settles: dict[str, list[list[str]]]
     answers: dict[str, str]
 
 
@@ -69,6 +75,8 @@ class SweepResult:
                 what.append("equilibria")
             if a.reachable != b.reachable:
                 what.append("reachable equilibria")
+            if a.settles != b.settles:
+                what.append("where the evolution settles")
             flipped = [q for q in a.answers if a.answers[q] != b.answers.get(q)]
             if flipped:
                 what.append("answers to " + ", ".join(flipped))
@@ -80,8 +88,13 @@ class SweepResult:
         return {
             "parameter": self.parameter,
             "rows": [
-                {"value": r.value, "equilibria": r.equilibria, "reachable": r.reachable,
-                 "answers": r.answers}
+                {
+                    "value": r.value,
+                    "equilibria": r.equilibria,
+                    "reachable": r.reachable,
+                    "settles_at": r.settles,
+                    "answers": r.answers,
+                }
                 for r in self.rows
             ],
             "changes": [{"between": [a, b], "what": w} for a, b, w in self.changes()],
@@ -96,20 +109,21 @@ def _row(scenario: Scenario, value: float, name: str) -> SweepRow:
     model = analysis.model
     result = analysis.stability
     eqs = {c: [model.taken(int(s)) for s in result.equilibria(c)] for c in result.concepts}
-    reach = {}
+    reach, settles = {}, {}
     if analysis.evolution is not None:
         dist = analysis.evolution.distance
         reach = {
             c: [model.taken(int(s)) for s in result.equilibria(c) if dist[s] >= 0]
             for c in result.concepts
         }
+        settles = {
+            c: [model.taken(int(s)) for s in analysis.settles_at(c)] for c in result.concepts
+        }
     answers = {q.id: answer(analysis, q).verdict for q in analysis.scenario.questions}
-    return SweepRow(float(value), eqs, reach, answers)
+    return SweepRow(float(value), eqs, reach, settles, answers)
 
 
-def sweep(
-    scenario: Scenario, name: str, values, progress: Progress | None = None
-) -> SweepResult:
+def sweep(scenario: Scenario, name: str, values, progress: Progress | None = None) -> SweepResult:
     """Analyse the scenario at each value of one parameter."""
     _check_parameter(scenario, name)
     out = SweepResult(name)
@@ -161,25 +175,41 @@ def threshold(
                 left = mid
             else:
                 right = mid
-        transitions.append({"value": round((left + right) / 2, 9), "between": [left, right],
-                            "becomes": bool(fb)})
+        digits = max(0, int(-np.floor(np.log10(tol))) - 1) if tol > 0 else 9
+        transitions.append(
+            {
+                "value": round((left + right) / 2, digits),
+                "between": [left, right],
+                "becomes": bool(fb),
+            }
+        )
     if progress:
         progress(total, total)
     concept = question.concept.upper() if question.concept != "nash" else "Nash"
-    criterion = (f"'{question.statement.text}' holds in a {concept} equilibrium reachable "
-                 "from the status quo")
+    criterion = (
+        f"'{question.statement.text}' holds in a {concept} equilibrium where the "
+        "evolution from the status quo settles"
+    )
     if not transitions:
-        sentence = (f"{'always' if flags[0] else 'never'} for {name} in [{lo:g}, {hi:g}]")
+        sentence = f"{'always' if flags[0] else 'never'} for {name} in [{lo:g}, {hi:g}]"
         smallest = lo if flags[0] else None
     else:
         first_on = next((t for t in transitions if t["becomes"]), None)
         smallest = lo if flags[0] else (first_on["value"] if first_on else None)
-        parts = [f"{'from' if t['becomes'] else 'until'} {name} = {t['value']:.6g}"
-                 for t in transitions]
-        sentence = "holds " + ", ".join(parts) if not flags[0] else (
-            "holds at the low end; changes " + ", ".join(
-                f"at {name} = {t['value']:.6g} ({'on' if t['becomes'] else 'off'})"
-                for t in transitions))
+        parts = [
+            f"{'above' if t['becomes'] else 'up to'} {name} = {t['value']:.6g}" for t in transitions
+        ]
+        sentence = (
+            "holds " + ", ".join(parts)
+            if not flags[0]
+            else (
+                "holds at the low end; changes "
+                + ", ".join(
+                    f"at {name} = {t['value']:.6g} ({'on' if t['becomes'] else 'off'})"
+                    for t in transitions
+                )
+            )
+        )
     return {
         "parameter": name,
         "range": [lo, hi],

@@ -1,0 +1,50 @@
+"""Terminal rendering of a parameter sweep."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from offramp.scenario.loader import Scenario
+from offramp.uncertainty.sweep import SweepResult
+
+SHORT = {"yes": "yes", "no": "no", "depends": "depends", "undetermined": "?"}
+
+
+def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> None:
+    """One row per value; the outcome where the evolution settles is named by a letter that
+    the legend below the table spells out, so that rows stay one line wide."""
+    outcomes: dict[str, str] = {}
+
+    def letter(taken: list[str]) -> str:
+        key = ", ".join(taken) or "nothing taken"
+        if key not in outcomes:
+            outcomes[key] = chr(ord("A") + len(outcomes)) if len(outcomes) < 26 else "#"
+        return outcomes[key]
+
+    table = Table(title=f"Sweep of {result.parameter}", header_style="bold")
+    table.add_column(result.parameter, justify="right")
+    table.add_column("SEQ eq.", justify="right")
+    table.add_column("settles at")
+    for k, _ in enumerate(scenario.questions):
+        table.add_column(f"Q{k + 1}")
+    previous = None
+    for row in result.rows:
+        settles = " ".join(letter(t) for t in row.settles.get("seq", [])) or "—"
+        key = (settles, tuple(row.answers.values()))
+        style = "bold" if previous is not None and key != previous else None
+        previous = key
+        table.add_row(
+            f"{row.value:g}",
+            str(len(row.equilibria["seq"])),
+            settles,
+            *[SHORT[row.answers[q.id]] for q in scenario.questions],
+            style=style,
+        )
+    console.print(table)
+    for key, mark in outcomes.items():
+        console.print(f"  {mark}: {key}")
+    for k, q in enumerate(scenario.questions):
+        console.print(f"  Q{k + 1}: {q.ask}")
+    for a, b, what in result.changes():
+        console.print(f"between {result.parameter} = {a:g} and {b:g}: {what} change")

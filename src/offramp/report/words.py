@@ -1,0 +1,56 @@
+"""Sentences shared by the text and Markdown renderers."""
+
+from __future__ import annotations
+
+VERDICT = {
+    "yes": "Yes",
+    "no": "No",
+    "depends": "Depends on the path",
+    "undetermined": "Undetermined",
+}
+
+
+def step_sentence(step: dict) -> str:
+    parts = []
+    if step["takes"]:
+        parts.append("takes " + ", ".join(step["takes"]))
+    if step["stops"]:
+        parts.append("stops " + ", ".join(step["stops"]))
+    return f"{step['mover']} " + " and ".join(parts)
+
+
+def path_sentence(path: list[dict]) -> str:
+    return "; then ".join(step_sentence(s) for s in path) if path else "(the status quo itself)"
+
+
+def threshold_sentence(th: dict) -> str:
+    name = th["parameter"]
+    lo, hi = th["range"]
+    if not th["transitions"]:
+        return (
+            f"{'holds' if th['holds_at_low'] else 'does not hold'} anywhere for {name} in "
+            f"[{lo:g}, {hi:g}]"
+        )
+    parts = []
+    for t in th["transitions"]:
+        a, b = t["between"]
+        if t["becomes"]:
+            parts.append(
+                f"starts to hold when {name} rises above {t['value']:g} "
+                f"(between {a:.6g} and {b:.6g})"
+            )
+        else:
+            parts.append(
+                f"stops holding when {name} rises above {t['value']:g} "
+                f"(between {a:.6g} and {b:.6g})"
+            )
+    return "; ".join(parts) + f" (searched {lo:g} to {hi:g})"
+
+
+def answer_line(q: dict) -> str:
+    text = f"{VERDICT[q['verdict']]}. {q['basis'][0].upper()}{q['basis'][1:]}."
+    if q.get("holds_now") is not None:
+        text += f" Today (status quo): {'holds' if q['holds_now'] else 'does not hold'}."
+    if q.get("threshold"):
+        text += " Threshold: it " + threshold_sentence(q["threshold"]) + "."
+    return text
