@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -11,10 +11,6 @@ from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
 from offramp.report.words import VERDICT, answer_line, path_sentence, threshold_sentence
 
 MAX_STATE_ROWS = 64
-
-
-def _mark(flag: bool) -> str:
-    return "[green]✓[/]" if flag else "[dim]·[/]"
 
 
 def _marks(flags) -> str:
