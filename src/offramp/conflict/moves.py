@@ -34,6 +34,8 @@ class _Block:
     sorted_idx: np.ndarray  # states of pattern q sorted by (group, key)
     sorted_group: np.ndarray
     queries: list[tuple[np.ndarray, np.ndarray]]  # (querying states, start position)
+    group_start: np.ndarray | None = None  # no directed options: where each group begins
+    start_of: np.ndarray | None = None  # no directed options: each state's start, -1 if none
 
 
 class MoveIndex:
@@ -93,7 +95,15 @@ class MoveIndex:
                 valid = np.zeros(len(idx_p), dtype=bool)
                 valid[inside] = sorted_group[start[inside]] == self.group[idx_p[inside]]
                 queries.append((idx_p[valid], start[valid]))
-            blocks.append(_Block(sorted_idx, sorted_group, queries))
+            block = _Block(sorted_idx, sorted_group, queries)
+            if n_pat == 1:
+                block.group_start = np.searchsorted(
+                    sorted_group, np.arange(self.n_groups + 1), side="left"
+                )
+                block.start_of = np.full(len(self.group), -1, dtype=np.int64)
+                for states, start in queries:
+                    block.start_of[states] = start
+            blocks.append(block)
         return blocks
 
     def blocks(self, kind: str) -> list[_Block]:
@@ -129,17 +139,59 @@ class MoveIndex:
                 out[states] = np.minimum(out[states], suffix[start])
         return out
 
+    def reach_min_groups(
+        self, values: np.ndarray, kind: str, groups: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`reach_min` for the states of some groups only: (states, minima).
+
+        Used by the fixpoint once few values still change: a state's reach lies in its own
+        group, so only groups holding a changed state need recomputing. Needs a DM without
+        directed options (callers fall back to the full query otherwise).
+        """
+        if self.n_directed:
+            raise ValueError("partial reach needs a DM without directed options")
+        if kind == "move":
+            order, starts = self._ensure_group_order()
+            lo = starts[groups]
+            hi = np.append(starts, len(order))[groups + 1]
+            pos = _ranges(lo, hi)
+            states = order[pos]
+            mins = np.minimum.reduceat(values[states], np.cumsum(hi - lo) - (hi - lo))
+            return states, np.repeat(mins, hi - lo)
+        block = self.blocks(kind)[0]
+        lo = block.group_start[groups]
+        hi = block.group_start[groups + 1]
+        pos = _ranges(lo, hi)
+        states = block.sorted_idx[pos]
+        if len(pos) == 0:
+            return states, np.zeros(0, dtype=np.int64)
+        sub_group = block.sorted_group[pos]
+        base = int(values.min())
+        width = int(values.max()) - base + 1
+        shifted = (values[states] - base) + sub_group * width
+        suffix = np.minimum.accumulate(shifted[::-1])[::-1] - sub_group * width + base
+        start = block.start_of[states]
+        has = start >= 0
+        # local position of each start within the concatenated ranges
+        offset = np.repeat(np.cumsum(hi - lo) - (hi - lo) - lo, hi - lo)
+        out = np.full(len(states), NONE, dtype=np.int64)
+        out[has] = suffix[start[has] + offset[has]]
+        return states, out
+
+    def _ensure_group_order(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._group_order is None:
+            order = np.argsort(self.group, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(self.group[order]) != 0])
+            self._group_order = (order, starts)
+        return self._group_order
+
     def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
         """Per state, the maximum of ``values`` over reachable states; ``-NONE`` if none."""
         res = self.reach_min(-values, kind)
         return np.where(res == NONE, -NONE, -res)
 
     def _group_min(self, values: np.ndarray) -> np.ndarray:
-        if self._group_order is None:
-            order = np.argsort(self.group, kind="stable")
-            starts = np.flatnonzero(np.r_[True, np.diff(self.group[order]) != 0])
-            self._group_order = (order, starts)
-        order, starts = self._group_order
+        order, starts = self._ensure_group_order()
         if len(order) == 0:
             return values.copy()
         mins = np.minimum.reduceat(values[order], starts)
@@ -148,9 +200,7 @@ class MoveIndex:
     # ------------------------------------------------------------------ enumeration
     def members(self, state: int) -> np.ndarray:
         """The states in the same group as ``state`` (same options of every other DM)."""
-        if self._group_order is None:
-            self._group_min(np.zeros(len(self.group), dtype=np.int64))
-        order, starts = self._group_order
+        order, starts = self._ensure_group_order()
         g = self.group[state]
         lo = starts[g]
         hi = starts[g + 1] if g + 1 < len(starts) else len(order)
@@ -191,3 +241,12 @@ class MoveIndex:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
         return np.concatenate(srcs), np.concatenate(dsts)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(lo[k], hi[k])`` for every k, without a Python loop."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)

@@ -36,19 +36,43 @@ def closure_min(
     indices: Sequence[MoveIndex], movers: Sequence[int], values: np.ndarray, kind: str
 ) -> tuple[np.ndarray, int]:
     """Min of ``values`` over the states ``movers`` can reach by sequences of moves (or of
-    improvements, ``kind="ui"``), the start state included. Returns (minima, sweeps)."""
+    improvements, ``kind="ui"``), the start state included. Returns (minima, sweeps).
+
+    Gauss-Seidel fixpoint: each mover's reach is applied in turn until a sweep changes nothing.
+    One mover's reach is idempotent, so a mover only needs recomputing where another mover
+    changed a value since, and only in the groups holding such a state; once those are few,
+    the partial update replaces the full one.
+    """
     current = values.copy()
+    size = len(values)
+    dirty = {j: np.ones(size, dtype=bool) for j in movers}
     sweeps = 0
     while True:
         sweeps += 1
-        changed = False
+        changed_any = False
         for j in movers:
-            reach = indices[j].reach_min(current, kind)
-            better = reach < current
-            if better.any():
+            idx = indices[j]
+            todo = np.flatnonzero(dirty[j])
+            if len(todo) == 0:
+                continue
+            dirty[j][:] = False
+            if len(todo) < size // 8 and idx.n_directed == 0:
+                groups = np.unique(idx.group[todo])
+                states, reach = idx.reach_min_groups(current, kind, groups)
+                better = reach < current[states]
+                changed = states[better]
+                current[changed] = reach[better]
+            else:
+                reach = idx.reach_min(current, kind)
+                better = reach < current
+                changed = np.flatnonzero(better)
                 current = np.where(better, reach, current)
-                changed = True
-        if not changed or len(movers) == 1:
+            if len(changed):
+                changed_any = True
+                for k in movers:
+                    if k != j:
+                        dirty[k][changed] = True
+        if not changed_any or len(movers) == 1:
             return current, sweeps
 
 
