@@ -103,3 +103,21 @@ def test_eval_deu_bad_value_is_located(capsys, tmp_path: Path) -> None:
     assert out.code == 2
     assert "bad.tsv:3:14: d00032i1: position of com: expected a number, got 'x7'" in out.err
     assert "Traceback" not in out.err
+
+
+def test_eval_deu_default_model_with_cross_validation(capsys) -> None:
+    out = invoke(capsys, "eval", "deu", str(DEU), "--cv", "--format", "json")
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
+    assert data["model"] == "offramp" and data["issues"] == 180
+    assert data["parameters"] == {"alpha": 0.5, "beta": 0.0}
+    assert data["cv_mae"] < 20.48  # the compromise model's MAE on this file
+
+
+@pytest.mark.slow
+def test_eval_deu_all_models_table(capsys) -> None:
+    out = invoke(capsys, "eval", "deu", str(DEU), "--model", "all", "--capability", "equal")
+    assert out.code == 0, out.err
+    for name in ("offramp", "compromise", "median", "bdm", "smp"):
+        assert name in out.out
+    assert "capability = equal" in out.out

@@ -247,7 +247,6 @@ def _step(
     sal: np.ndarray,
     cap: np.ndarray,
     risk: np.ndarray,
-    dist: np.ndarray,
     autil: np.ndarray,
 ) -> np.ndarray:
     """One turn: challenges, bargains, and each actor's choice among the bargains it is in."""
@@ -332,19 +331,19 @@ def run_smp(
     hist_i = [ideals]
     hist_w: list[np.ndarray] = []
     hist_r: list[np.ndarray] = []
-    dist, risk, autil = _state_utilities(pos, ideals, sal, cap)
+    _, risk, autil = _state_utilities(pos, ideals, sal, cap)
     turn = 0
     while True:
         hist_w.append(_win_probability(pos, autil, cap))
         hist_r.append(risk)
-        new_pos = _step(pos, ideals, sal, cap, risk, dist, autil)
+        new_pos = _step(pos, ideals, sal, cap, risk, autil)
         lag = 1.0 - np.minimum(np.sum(acc, axis=1), 1.0)
         ideals = acc @ new_pos + lag[:, None] * ideals
         pos = new_pos
         turn += 1
         hist_p.append(pos)
         hist_i.append(ideals)
-        dist, risk, autil = _state_utilities(pos, ideals, sal, cap)
+        _, risk, autil = _state_utilities(pos, ideals, sal, cap)
         d01 = np.sum(np.linalg.norm(hist_p[1] - hist_p[0], axis=1)) + MIN_SIGNIFICANT_DELTA
         dxy = np.sum(np.linalg.norm(hist_p[-1] - hist_p[-2], axis=1))
         if turn >= max_turns or (turn >= MIN_TURNS and dxy / d01 < STOP_RATIO):
@@ -388,8 +387,8 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
         if acc is not None:
             acc = acc[np.ix_(keep, keep)]
         run = run_smp(x[keep], sal[keep], problem.capabilities[keep], acc, max_turns)
-        rounds = []
-        for p in run.positions:
+        rounds = [x.copy()]  # the input exactly, not its round trip through the 0-1 scale
+        for p in run.positions[1:]:
             full = x.copy()
             full[keep] = p
             rounds.append(full)

@@ -65,7 +65,7 @@ def _problem_from_scenario(file: Path) -> BargainingProblem:
     if section is None:
         _fail(
             f"{file}: the scenario has no 'bargaining' section; add one (see "
-            "docs/methods/bargaining-models) or give a KTAB CSV/XML file"
+            "docs/methods/bargaining-scenario.md) or give a KTAB CSV/XML file"
         )
     return problem_from_section(section, getattr(scenario, "name", file.stem))
 
