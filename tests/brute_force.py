@@ -118,9 +118,7 @@ def unilateral_moves(scenario: Any, i: int, s: int, feasible: set[int]) -> list[
     return out
 
 
-def coalition_reach(
-    s1: int, others: list[int], moves: dict[int, dict[int, list[int]]]
-) -> set[int]:
+def coalition_reach(s1: int, others: list[int], moves: dict[int, dict[int, list[int]]]) -> set[int]:
     """States reached from s1 by legal sequences (one or more moves) of the DMs in ``others``.
 
     ``moves[j][x]`` lists the states DM j may move to from x (all moves, or only
@@ -152,8 +150,7 @@ def solve(scenario: Any) -> dict:
     pay = [scores(scenario, dm, states) for dm in scenario.dm_names]
     moves = {i: {s: unilateral_moves(scenario, i, s, feasible) for s in states} for i in range(n)}
     improvements = {
-        i: {s: [t for t in moves[i][s] if pay[i][t] > pay[i][s]] for s in states}
-        for i in range(n)
+        i: {s: [t for t in moves[i][s] if pay[i][t] > pay[i][s]] for s in states} for i in range(n)
     }
 
     stable: dict[str, list[set[int]]] = {c: [set() for _ in range(n)] for c in CONCEPTS}
@@ -197,12 +194,9 @@ def solve(scenario: Any) -> dict:
         return sorted(taken(s) for s in group)
 
     return {
-        "equilibria": {
-            c: names(set.intersection(*stable[c])) if n else [] for c in CONCEPTS
-        },
+        "equilibria": {c: names(set.intersection(*stable[c])) if n else [] for c in CONCEPTS},
         "stable": {
-            dm: {c: names(stable[c][i]) for c in CONCEPTS}
-            for i, dm in enumerate(scenario.dm_names)
+            dm: {c: names(stable[c][i]) for c in CONCEPTS} for i, dm in enumerate(scenario.dm_names)
         },
         "feasible_states": len(states),
     }

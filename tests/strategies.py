@@ -9,6 +9,7 @@ without asking offramp.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from hypothesis import assume
@@ -164,7 +165,11 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
         o = options[k]
         return o.name if o.bare_ok and draw(st.booleans()) else o.qualified
 
-    data: dict = {"format": "offramp/1", "name": "random conflict", "decision_makers": decision_makers}
+    data: dict = {
+        "format": "offramp/1",
+        "name": "random conflict",
+        "decision_makers": decision_makers,
+    }
 
     # feasibility
     infeasible = draw(st.lists(statement(options, max_leaves=4), max_size=3))
@@ -187,13 +192,23 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
                 else {"options": [ref(k) for k in idx], "note": "generated"}
                 for idx in lists
             ]
-    feasible = [
-        s
-        for s in range(1 << m)
-        if not any(evaluate(tree, s) for _, tree in infeasible)
-        and all(sum((s >> k) & 1 for k in idx) <= 1 for idx in groups.get("mutually_exclusive", []))
-        and all(any((s >> k) & 1 for k in idx) for idx in groups.get("at_least_one", []))
-    ]
+
+    def feasible_states() -> list[int]:
+        return [
+            s
+            for s in range(1 << m)
+            if not any(evaluate(tree, s) for _, tree in infeasible)
+            and all(
+                sum((s >> k) & 1 for k in idx) <= 1 for idx in groups.get("mutually_exclusive", [])
+            )
+            and all(any((s >> k) & 1 for k in idx) for idx in groups.get("at_least_one", []))
+        ]
+
+    feasible = feasible_states()
+    if not feasible and infeasible:  # the rules removed every state: keep only the groups
+        infeasible = []
+        data.pop("infeasible")
+        feasible = feasible_states()
     assume(feasible)
 
     if draw(st.integers(0, 2)) == 0:
@@ -229,13 +244,13 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
             names = [ref(k) for k in range(m)]
             lit_order = draw(st.permutations(range(m)))
             entries = []
-            for a, b in zip(bounds, bounds[1:], strict=False):
+            for a, b in itertools.pairwise(bounds):
                 group = order[a:b]
                 texts = [full_state(s, options, names, lit_order) for s in group]
                 style = draw(st.integers(0, 2))
                 if len(texts) == 1 and style < 2:
                     entries.append(texts[0])
-                elif style == 1:  # one statement matching several states is a tie too
+                elif style == 1 and len(texts) <= 8:  # one statement, several states: a tie
                     entries.append(" | ".join(f"({t})" for t in texts))
                 else:
                     entries.append(texts)

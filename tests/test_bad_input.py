@@ -275,3 +275,46 @@ def test_question_range_must_be_ordered(capsys, tmp_path) -> None:
 def test_unknown_question_key(capsys, tmp_path) -> None:
     text = WITH_PARAMS + "questions:\n  - ask: x\n    holds_when: CN.press\n    asks: y\n"
     check(capsys, tmp_path, text, 25, 5, "unknown key 'asks'", "did you mean 'ask'")
+
+
+BARGAINING = """\
+bargaining:
+  dimensions:
+    - {name: settlement, low: "a", high: "b"}
+  actors:
+    - {name: US, capability: 1, positions: {settlement: 40}, salience: {settlement: 50}}
+    - {name: CN, capability: 1, positions: {setlement: 40}, salience: {settlement: 50}}
+  shifts:
+    - name: s1
+      when: "CN.pres"
+      actors:
+        RU: {positions: {settlement: 10}}
+"""
+
+
+def test_bargaining_section_errors_are_located(capsys, tmp_path) -> None:
+    out = check(
+        capsys,
+        tmp_path,
+        BASE + BARGAINING,
+        25,
+        45,
+        "bargaining.actors[1].positions.setlement",
+        "did you mean 'settlement'",
+    )
+    assert "bargaining.shifts[0].actors.RU: unknown actor 'RU'" in out.err
+    text = BASE + BARGAINING.replace("setlement", "settlement").replace("RU:", "US:")
+    check(capsys, tmp_path, text, 28, 14, "bargaining.shifts[0].when", "did you mean 'CN.press'")
+    text = BASE + BARGAINING.replace("setlement", "settlement").replace("RU:", "US:")
+    text = text.replace('"CN.pres"', '"CN.press"').replace(
+        "salience: {settlement: 50}}", "salience: {settlement: 150}}", 1
+    )
+    check(
+        capsys,
+        tmp_path,
+        text,
+        24,
+        85,
+        "bargaining.actors[0].salience.settlement",
+        "less than or equal to 100",
+    )

@@ -114,3 +114,24 @@ def test_answers_are_consistent_with_evidence(scenario) -> None:
             assert ev["settles_at_holds_in"] == ev["settles_at"]
         if a.verdict == "no":
             assert ev["settles_at_holds_in"] == []
+
+
+def test_negotiation_forecasts(report, scenario) -> None:
+    from offramp.bargaining import forecast
+
+    part = report["bargaining"]
+    assert [d["name"] for d in part["dimensions"]] == ["settlement", "tariffs"]
+    assert {a["name"] for a in part["actors"]} == {"US", "CN", "RU", "UA", "EU"}
+    cases = {c["name"]: c for c in part["cases"]}
+    # where the conflict settles Washington has offered concessions but China does not press
+    assert cases["settled-1"]["shifts"] == ["us-concession"]
+    for model in part["models"]:
+        expected = forecast(scenario.bargaining_problem(["us-concession"]), model).forecast
+        assert cases["settled-1"]["forecasts"][model] == pytest.approx(list(expected), abs=0.01)
+    # China shifting moves the default forecast of the settlement toward Kyiv
+    default = part["default_model"]
+    assert (
+        cases["china-presses"]["forecasts"][default][0] > cases["as-given"]["forecasts"][default][0]
+    )
+    big = next(v for v in report["variants"] if v["name"] == "big-concession")
+    assert big["forecast_at_settled"][0]["shifts"] == ["us-concession", "china-presses"]

@@ -97,10 +97,8 @@ def _predictions(issues: Sequence[DEUIssue], grid: Sequence[float]) -> np.ndarra
         p = issue.problem
         x = p.positions[:, 0]
         for a, alpha in enumerate(grid):
-            ca = p.capabilities**alpha
             for b, beta in enumerate(grid):
-                s = p.saliences[:, 0] ** beta if beta != 0 else np.ones(len(x))
-                w = ca * s
+                w = weights(p, alpha, beta)[:, 0]
                 tw = np.sum(w)
                 out[a, b, i] = np.sum(w * x) / tw if tw > 0 else np.mean(x)
     return out

@@ -66,6 +66,16 @@ class MoveIndex:
         self._blocks: dict[str, list[_Block]] = {}
         self._group_order: tuple[np.ndarray, np.ndarray] | None = None
 
+    def with_rank(self, rank: np.ndarray) -> MoveIndex:
+        """The same moves under other preferences: groups, patterns and the 'move' index are
+        kept (they do not depend on preferences), the improvement index is rebuilt lazily.
+        This is what makes re-analysing a scenario for many sampled preferences cheap."""
+        clone = object.__new__(MoveIndex)
+        clone.__dict__.update(self.__dict__)
+        clone.rank = rank
+        clone._blocks = {k: v for k, v in self._blocks.items() if k == "move"}
+        return clone
+
     # ------------------------------------------------------------------ index construction
     def _build(self, kind: str) -> list[_Block]:
         n_pat = 1 << self.n_directed

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from offramp.analysis import Analysis
 from offramp.conflict.result import CONCEPT_NAMES
 from offramp.questions import answer
@@ -50,6 +52,86 @@ def _answers(
             ans.threshold = threshold(scenario, q, progress=tick)
         out.append(ans.to_dict())
     return out
+
+
+FORECAST_MODELS = ("offramp", "compromise", "median", "smp", "bdm")
+
+
+def _forecast_values(scenario: Scenario, shifts: list[str], models=FORECAST_MODELS) -> dict:
+    from offramp.bargaining import forecast
+
+    problem = scenario.bargaining_problem(shifts)
+    out = {}
+    for m in models:
+        values = forecast(problem, m).forecast
+        out[m] = [None if not np.isfinite(v) else round(float(v), 2) for v in values]
+    return out
+
+
+def _settled_shifts(scenario: Scenario, analysis: Analysis, concept: str = "seq") -> list[dict]:
+    states = analysis.settles_at(concept)
+    if states is None:
+        states = analysis.stability.equilibria(concept)
+    model = analysis.model
+    return [
+        {
+            "id": int(s) + 1,
+            "description": analysis.describe_state(int(s)),
+            "shifts": scenario.shifts_at(int(model.codes[s])),
+        }
+        for s in states
+    ]
+
+
+def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
+    """Forecasts of the negotiation: as given, under each shift, and at the conflict's outcome."""
+    section = scenario.bargaining
+    if section is None:
+        return None
+    from offramp.bargaining import BEST_MODEL
+
+    cases = [{"name": "as-given", "label": "positions as given", "shifts": []}]
+    for sh in section.shifts:
+        cases.append(
+            {"name": sh.name, "label": f"if {sh.label or sh.name} ({sh.when})", "shifts": [sh.name]}
+        )
+    if len(section.shifts) > 1:
+        cases.append(
+            {
+                "name": "all-shifts",
+                "label": "with every shift",
+                "shifts": [sh.name for sh in section.shifts],
+            }
+        )
+    for k, st in enumerate(_settled_shifts(scenario, analysis)):
+        cases.append(
+            {
+                "name": f"settled-{k + 1}",
+                "label": f"where the conflict settles (state {st['id']}: {st['description']})",
+                "shifts": st["shifts"],
+            }
+        )
+    for case in cases:
+        case["forecasts"] = _forecast_values(scenario, case["shifts"])
+    return {
+        "default_model": BEST_MODEL,
+        "models": list(FORECAST_MODELS),
+        "dimensions": [
+            {"name": d.name, "label": d.label or d.name, "low": d.low, "high": d.high}
+            for d in section.dimensions
+        ],
+        "actors": [
+            {
+                "name": a.name,
+                "label": a.label or a.name,
+                "capability": a.capability,
+                "positions": a.positions,
+                "salience": a.salience,
+            }
+            for a in section.actors
+        ],
+        "cases": cases,
+    }
 
 
 def describe_changes(scenario: Scenario, name: str) -> list[str]:
@@ -107,6 +189,7 @@ def build_report(
         "settles_at": {c: _settles(analysis, c) for c in analysis.settling},
         "questions": _answers(scenario, analysis, thresholds, progress, "baseline"),
         "variants": [],
+        "bargaining": bargaining_part(scenario, analysis),
         "stability": base["stability"],
     }
     if variants:
@@ -125,9 +208,22 @@ def build_report(
                         for c in var_analysis.stability.concepts
                     },
                     "questions": _answers(var, var_analysis, thresholds, progress, name),
+                    "forecast_at_settled": _variant_forecast(var, var_analysis),
                 }
             )
     return report
+
+
+def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | None:
+    if scenario.bargaining is None:
+        return None
+    from offramp.bargaining import BEST_MODEL
+
+    out = []
+    for st in _settled_shifts(scenario, analysis):
+        values = _forecast_values(scenario, st["shifts"], (BEST_MODEL,))[BEST_MODEL]
+        out.append({**st, "model": BEST_MODEL, "forecast": values})
+    return out
 
 
 def concept_name(c: str) -> str:

@@ -139,6 +139,9 @@ def render_report(report: dict, console: Console) -> None:
             qs.add_row(f"[bold]{q['ask']}[/]\n[dim]{q['holds_when']}[/]", answer_line(q))
         console.print(qs)
 
+    if report.get("bargaining"):
+        render_bargaining(report["bargaining"], console)
+
     if report["variants"]:
         var = Table(title="Counterfactual variants", header_style="bold", show_lines=True)
         var.add_column("question")
@@ -158,6 +161,39 @@ def render_report(report: dict, console: Console) -> None:
                 or "no SEQ equilibrium is reached"
             )
             console.print(f"[bold]{v['label']}[/] ({', '.join(v['changes'])}): settles at {where}.")
+            for f in v.get("forecast_at_settled") or []:
+                console.print(
+                    f"    negotiation forecast there ({f['model']} model): "
+                    + _dims_text(report["bargaining"], f["forecast"])
+                )
+
+
+def _dims_text(bargaining: dict, values: list) -> str:
+    return ", ".join(
+        f"{d['label']} {v:.1f}" if v is not None else f"{d['label']} —"
+        for d, v in zip(bargaining["dimensions"], values, strict=True)
+    )
+
+
+def render_bargaining(part: dict, console: Console) -> None:
+    """One table per issue dimension: cases as rows, models as columns."""
+    for k, d in enumerate(part["dimensions"]):
+        table = Table(
+            title=f"Negotiation forecast: {d['label']}",
+            caption=f"0 = {d['low']}; 100 = {d['high']}",
+            header_style="bold",
+        )
+        table.add_column("case")
+        for m in part["models"]:
+            table.add_column(f"{m}*" if m == part["default_model"] else m, justify="right")
+        for case in part["cases"]:
+            vals = [case["forecasts"][m][k] for m in part["models"]]
+            table.add_row(case["label"], *[f"{v:.1f}" if v is not None else "—" for v in vals])
+        console.print(table)
+    console.print(
+        f"* {part['default_model']}: offramp's default forecaster "
+        "(docs/methods/bargaining-offramp.md)"
+    )
 
 
 def _verdict_cell(q: dict) -> str:
@@ -166,9 +202,9 @@ def _verdict_cell(q: dict) -> str:
     if th:
         on = [t for t in th["transitions"] if t["becomes"]]
         if on:
-            cell += f"\n{th['parameter']} > {on[0]['value']:g}"
+            cell += f" (> {on[0]['value']:g})"
         elif not th["transitions"]:
-            cell += f"\n{'always' if th['holds_at_low'] else 'never'} in range"
+            cell += f" ({'always' if th['holds_at_low'] else 'never'})"
     return cell
 
 

@@ -31,6 +31,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from offramp.scenario.distributions import Distribution
+
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Score = Annotated[float, Field(ge=0, le=100)]
@@ -51,6 +53,15 @@ class BargainingDimension(_Strict):
     note: Text | None = None
 
 
+class ActorUncertainty(_Strict):
+    """Distributions for an actor's numbers; Monte Carlo draws them, clipped to their range
+    (capability > 0, positions and saliences 0-100)."""
+
+    capability: Distribution | None = None
+    positions: dict[str, Distribution] = Field(default_factory=dict)
+    salience: dict[str, Distribution] = Field(default_factory=dict)
+
+
 class BargainingActor(_Strict):
     """An actor's clout, and its position (0-100) and salience (0-100) on each dimension."""
 
@@ -59,6 +70,25 @@ class BargainingActor(_Strict):
     capability: float = Field(gt=0, description="clout; only ratios between actors matter")
     positions: dict[str, Score]
     salience: dict[str, Score]
+    uncertain: ActorUncertainty | None = None
+    note: Text | None = None
+
+
+class ShiftChange(_Strict):
+    capability: float | None = Field(default=None, gt=0)
+    positions: dict[str, Score] = Field(default_factory=dict)
+    salience: dict[str, Score] = Field(default_factory=dict)
+    note: Text | None = None
+
+
+class Shift(_Strict):
+    """Actors' stakes that change with the conflict's outcome: where ``when`` (a statement over
+    the conflict's options) holds, the listed actors take these numbers instead."""
+
+    name: Name
+    label: Text | None = None
+    when: Text
+    actors: dict[Name, ShiftChange] = Field(min_length=1)
     note: Text | None = None
 
 
@@ -72,6 +102,7 @@ class BargainingSection(_Strict):
 
     dimensions: list[BargainingDimension] = Field(min_length=1)
     actors: list[BargainingActor] = Field(min_length=2)
+    shifts: list[Shift] = Field(default_factory=list)
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -114,6 +145,33 @@ class BargainingSection(_Strict):
                     f"{where}.salience: '{a.name}' has salience 0 on every dimension; an actor "
                     "that cares about nothing has no place in the bargaining section"
                 )
+            if a.uncertain is not None:
+                for field in ("positions", "salience"):
+                    for key in getattr(a.uncertain, field):
+                        if key not in dims:
+                            problems.append(
+                                f"{where}.uncertain.{field}.{key}: unknown dimension "
+                                f"'{key}'{_suggest(key, dims)}"
+                            )
+        names = [a.name for a in self.actors]
+        shift_names: set[str] = set()
+        for k, sh in enumerate(self.shifts):
+            where = f"shifts[{k}]"
+            if sh.name in shift_names:
+                problems.append(f"{where}.name: shift '{sh.name}' is declared twice")
+            shift_names.add(sh.name)
+            for actor, change in sh.actors.items():
+                if actor not in names:
+                    problems.append(
+                        f"{where}.actors.{actor}: unknown actor '{actor}'{_suggest(actor, names)}"
+                    )
+                for field in ("positions", "salience"):
+                    for key in getattr(change, field):
+                        if key not in dims:
+                            problems.append(
+                                f"{where}.actors.{actor}.{field}.{key}: unknown "
+                                f"dimension '{key}'{_suggest(key, dims)}"
+                            )
         if problems:
             raise ValueError("\n".join(problems))
         return self

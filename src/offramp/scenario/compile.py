@@ -61,27 +61,45 @@ def infeasibility(scenario: Scenario):
     return infeasible
 
 
+def priority_scores(truths: list[np.ndarray], order: list[int], size: int) -> np.ndarray:
+    """Option prioritization: sum of 2^(K-k) over the statements true at each state, for the
+    statements ``order`` lists (most important first)."""
+    k = len(order)
+    if k == 0:
+        return np.zeros(size, dtype=np.float64)
+    if k <= 52:  # exact in float64
+        score = np.zeros(size, dtype=np.float64)
+        for pos, entry in enumerate(order):
+            score += truths[entry] * float(2 ** (k - 1 - pos))
+        return score
+    # more statements than float64 weighs exactly: the order is lexicographic, so rank by it
+    stacked = np.stack([truths[e] for e in order][::-1])  # lexsort: last key is primary
+    idx = np.lexsort(stacked)
+    keys = stacked[:, idx].T
+    ranks = np.zeros(size, dtype=np.float64)
+    ranks[idx[1:]] = np.cumsum(np.any(keys[1:] != keys[:-1], axis=1))
+    return ranks
+
+
+def default_order(pref: CompiledPreference) -> list[int]:
+    """Statements a deterministic analysis uses: those held with probability >= 0.5."""
+    return [k for k, p in enumerate(pref.probability) if p >= 0.5]
+
+
+def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
+    score = np.zeros(size, dtype=np.float64)
+    for t, v in zip(truths, values, strict=True):
+        score += t * float(v)
+    return score
+
+
 def _scores(scenario: Scenario, pref: CompiledPreference, codes: np.ndarray) -> np.ndarray:
     if pref.form == "prioritization":
         truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
-        k = len(truths)
-        if k <= 52:  # exact in float64
-            score = np.zeros(len(codes), dtype=np.float64)
-            for pos, t in enumerate(truths):
-                score += t * float(2 ** (k - 1 - pos))
-            return score
-        # more statements than float64 can weigh exactly: the score order is lexicographic
-        stacked = np.stack(truths[::-1])  # lexsort: last key is primary
-        order = np.lexsort(stacked)
-        keys = stacked[:, order].T
-        ranks = np.zeros(len(codes), dtype=np.float64)
-        ranks[order[1:]] = np.cumsum(np.any(keys[1:] != keys[:-1], axis=1))
-        return ranks
+        return priority_scores(truths, default_order(pref), len(codes))
     if pref.form == "weights":
-        score = np.zeros(len(codes), dtype=np.float64)
-        for entry, value in zip(pref.entries, pref.values, strict=True):
-            score += evaluate_codes(entry[0].expr, codes) * value
-        return score
+        truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
+        return weight_scores(truths, pref.values, len(codes))
     # ranking: every feasible state matched by exactly one entry
     n_entries = len(pref.entries)
     which = np.full(len(codes), -1, dtype=np.int64)

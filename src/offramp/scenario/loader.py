@@ -16,8 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from offramp.scenario.bargaining_section import (
+    ActorUncertainty,
+    BargainingActor,
+    BargainingDimension,
+    BargainingSection,
+    Shift,
+    ShiftChange,
+)
+from offramp.scenario.distributions import Distribution
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.model import (
+    AnyOrder,
     DecisionMaker,
     NotedStatement,
     Option,
@@ -59,7 +69,16 @@ FIELDS_AT: dict[tuple, list[str]] = {
     ("preferences", "@", "ranking", "*"): _keys(NotedStatement),
     ("preferences", "@", "ranking", "*", "*"): _keys(NotedStatement),
     ("preferences", "@", "weights", "*"): _keys(Weight),
+    ("preferences", "@", "weights", "*", "distribution"): _keys(Distribution),
+    ("parameters", "@", "distribution"): _keys(Distribution),
+    ("preferences", "@", "prioritization", "*", "any_order", "*"): _keys(NotedStatement),
     ("questions", "*"): _keys(Question),
+    ("bargaining",): _keys(BargainingSection),
+    ("bargaining", "dimensions", "*"): _keys(BargainingDimension),
+    ("bargaining", "actors", "*"): _keys(BargainingActor),
+    ("bargaining", "actors", "*", "uncertain"): _keys(ActorUncertainty),
+    ("bargaining", "shifts", "*"): _keys(Shift),
+    ("bargaining", "shifts", "*", "actors", "@"): _keys(ShiftChange),
     ("variants", "*"): _keys(Variant),
 }
 
@@ -93,15 +112,36 @@ class CompiledQuestion:
         return self.question.concept
 
 
+@dataclass(frozen=True)
+class UncertainInput:
+    """A number the Monte Carlo draws: a parameter, or a weight given a distribution."""
+
+    name: str  # parameter name, or DM.weights[k]
+    kind: str  # "parameter" | "weight"
+    distribution: Distribution
+    path: Path
+    dm: str | None = None
+    index: int | None = None  # weight index within the DM's weights
+
+
 @dataclass
 class CompiledPreference:
-    """One DM's preference statements, resolved; ``entries`` keep the document's order."""
+    """One DM's preference statements, resolved; ``entries`` keep the document's order.
+
+    Weights: ``values`` are the point values and ``sources`` say where each comes from
+    (a number, a parameter with a sign, or an uncertain weight). Prioritization: ``order_group``
+    numbers the any_order groups (-1 outside one) and ``probability`` the chance each statement
+    is held.
+    """
 
     dm: str
     form: str  # prioritization | ranking | weights
     entries: list[list[CompiledStatement]]  # ranking: a tie is several; others: one each
     values: list[float] = field(default_factory=list)  # weights only
     path: Path = ()
+    sources: list[tuple] = field(default_factory=list)  # weights: ("const", v) | ("param", n, s)
+    order_group: list[int] = field(default_factory=list)
+    probability: list[float] = field(default_factory=list)
 
 
 def _stmt_path(base: Path, item: Any) -> Path:
@@ -180,11 +220,16 @@ class Scenario:
         self.catalogue = Catalogue(refs)
 
         self.parameters: dict[str, float] = {
-            k: (v.value if isinstance(v, Parameter) else float(v))
+            k: (v.point if isinstance(v, Parameter) else float(v))
             for k, v in doc.parameters.items()
         }
 
         self.used_parameters: set[str] = set()
+        self.uncertain: list[UncertainInput] = [
+            UncertainInput(k, "parameter", v.distribution, ("parameters", k, "distribution"))
+            for k, v in doc.parameters.items()
+            if isinstance(v, Parameter) and v.distribution is not None
+        ]
         self.infeasible: list[CompiledStatement] = []
         for k, item in enumerate(doc.infeasible):
             st = self._statement(_stmt_path(("infeasible", k), item), item)
@@ -220,6 +265,7 @@ class Scenario:
             self.preferences[dm_name] = self._preference(dm_name, pref)
         self._resolve_questions()
         self._resolve_variants()
+        self._resolve_bargaining()
         self.warnings: list[Problem] = [
             self.source.problem(
                 ("parameters", name),
@@ -271,6 +317,43 @@ class Scenario:
                 )
             if st:
                 self.questions.append(CompiledQuestion(qid, q, st, lo_hi, ("questions", k)))
+
+    def _resolve_bargaining(self) -> None:
+        self.shift_conditions: list[CompiledStatement | None] = []
+        section = self.document.bargaining
+        if section is None:
+            return
+        for k, sh in enumerate(section.shifts):
+            self.shift_conditions.append(
+                self._statement(("bargaining", "shifts", k, "when"), sh.when)
+            )
+        for i, actor in enumerate(section.actors):
+            unc = actor.uncertain
+            if unc is None:
+                continue
+            base: Path = ("bargaining", "actors", i, "uncertain")
+            if unc.capability is not None:
+                self.uncertain.append(
+                    UncertainInput(
+                        f"{actor.name}.capability",
+                        "capability",
+                        unc.capability,
+                        (*base, "capability"),
+                        actor.name,
+                    )
+                )
+            for field_name in ("positions", "salience"):
+                for dim, dist in getattr(unc, field_name).items():
+                    self.uncertain.append(
+                        UncertainInput(
+                            f"{actor.name}.{field_name}.{dim}",
+                            field_name,
+                            dist,
+                            (*base, field_name, dim),
+                            actor.name,
+                            None,
+                        )
+                    )
 
     def _unknown_parameter(self, name: str) -> str:
         import difflib
@@ -342,10 +425,22 @@ class Scenario:
         base: Path = ("preferences", dm, pref.form)
         out = CompiledPreference(dm, pref.form, [], path=base)
         if pref.form == "prioritization":
+            groups = 0
             for k, item in enumerate(pref.prioritization or []):
-                st = self._statement(_stmt_path((*base, k), item), item)
-                if st:
-                    out.entries.append([st])
+                members = [((*base, k), item, -1)]
+                if isinstance(item, AnyOrder):
+                    members = [
+                        ((*base, k, "any_order", j), it, groups)
+                        for j, it in enumerate(item.any_order)
+                    ]
+                    groups += 1
+                for path, it, group in members:
+                    st = self._statement(_stmt_path(path, it), it)
+                    if st:
+                        out.entries.append([st])
+                        out.order_group.append(group)
+                        prob = it.probability if isinstance(it, NotedStatement) else None
+                        out.probability.append(1.0 if prob is None else prob)
         elif pref.form == "ranking":
             for k, entry in enumerate(pref.ranking or []):
                 if isinstance(entry, list):
@@ -365,25 +460,35 @@ class Scenario:
             for k, w in enumerate(pref.weights or []):
                 st = self._statement((*base, k, "when"), w.when)
                 value = w.value
+                source: tuple
                 if isinstance(value, str):
                     sign = -1.0 if value.startswith("-") else 1.0
                     value = value.removeprefix("-")
                     self.used_parameters.add(value)
                     if value not in self.parameters:
-                        import difflib
-
-                        close = difflib.get_close_matches(value, list(self.parameters), n=1)
-                        hint = (
-                            f" (did you mean '{close[0]}'?)"
-                            if close
-                            else " (declare it under 'parameters:' or give a number)"
-                        )
-                        self._problem((*base, k, "value"), f"unknown parameter '{value}'{hint}")
+                        self._problem((*base, k, "value"), self._unknown_parameter(value))
                         continue
+                    source = ("param", value, sign)
                     value = sign * self.parameters[value]
+                else:
+                    if value is None:
+                        value = w.distribution.point
+                    source = ("const", float(value))
+                    if w.distribution is not None:
+                        self.uncertain.append(
+                            UncertainInput(
+                                f"{dm}.weights[{k}]",
+                                "weight",
+                                w.distribution,
+                                (*base, k, "distribution"),
+                                dm,
+                                len(out.values),
+                            )
+                        )
                 if st:
                     out.entries.append([st])
                     out.values.append(float(value))
+                    out.sources.append(source)
         return out
 
     # ------------------------------------------------------------------ API
@@ -453,6 +558,49 @@ class Scenario:
             removed=tuple(removed),
             variant=variant or self.variant_name,
         )
+
+    @property
+    def bargaining(self) -> BargainingSection | None:
+        """The bargaining section (issue dimensions and actors), if the scenario has one."""
+        return self.document.bargaining
+
+    def shifts_at(self, state_code: int) -> list[str]:
+        """Names of the bargaining shifts whose condition holds at a conflict state."""
+        import numpy as np
+
+        from offramp.scenario.statements import evaluate_codes
+
+        section = self.document.bargaining
+        if section is None:
+            return []
+        codes = np.array([state_code], dtype=np.uint64)
+        return [
+            sh.name
+            for sh, cond in zip(section.shifts, self.shift_conditions, strict=True)
+            if cond is not None and bool(evaluate_codes(cond.expr, codes)[0])
+        ]
+
+    def bargaining_problem(self, shifts: list[str] | tuple[str, ...] = ()):
+        """The bargaining problem, with the named shifts applied (in declaration order)."""
+        from offramp.bargaining.section import problem_from_section
+
+        section = self.document.bargaining
+        if section is None:
+            raise ValueError(f"scenario '{self.name}' has no bargaining section")
+        if shifts:
+            section = section.model_copy(deep=True)
+            wanted = set(shifts)
+            by_name = {a.name: a for a in section.actors}
+            for sh in section.shifts:
+                if sh.name not in wanted:
+                    continue
+                for actor, change in sh.actors.items():
+                    a = by_name[actor]
+                    if change.capability is not None:
+                        a.capability = change.capability
+                    a.positions.update(change.positions)
+                    a.salience.update(change.salience)
+        return problem_from_section(section, self.name)
 
     def variant(self, name: str) -> Scenario:
         """The scenario as changed by one of its declared variants."""

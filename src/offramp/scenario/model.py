@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from offramp.scenario.bargaining_section import BargainingSection
+from offramp.scenario.distributions import Distribution
+
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64),
@@ -47,14 +50,25 @@ class DecisionMaker(Strict):
 
 
 class NotedStatement(Strict):
-    """A statement with the reason it is there."""
+    """A statement with the reason it is there; in a prioritization, ``probability`` < 1 says
+    the DM holds this preference only with that probability (Monte Carlo drops it otherwise;
+    a deterministic analysis keeps it when the probability is at least 0.5)."""
 
     statement: Text
+    probability: Annotated[float, Field(ge=0, le=1)] | None = None
     note: Text | None = None
     source: Text | None = None
 
 
 Statement = Text | NotedStatement
+
+
+class AnyOrder(Strict):
+    """Prioritized statements whose relative order is unknown: each Monte Carlo sample draws
+    one order uniformly; a deterministic analysis uses the order written."""
+
+    any_order: list[Statement] = Field(min_length=2)
+    note: Text | None = None
 
 
 OptionList = Annotated[list[Text], Field(min_length=2)]
@@ -73,16 +87,29 @@ ParameterRef = Annotated[
 
 
 class Weight(Strict):
-    """``value`` is a number, a parameter name, or a parameter name with a leading '-'."""
+    """``value`` is a number, a parameter name, or a parameter name with a leading '-';
+    ``distribution`` makes a numeric weight uncertain (``value`` then defaults to its point)."""
 
     when: Text
-    value: float | ParameterRef
+    value: float | ParameterRef | None = None
+    distribution: Distribution | None = None
     note: Text | None = None
     source: Text | None = None
 
+    @model_validator(mode="after")
+    def _value_or_distribution(self) -> Weight:
+        if self.value is None and self.distribution is None:
+            raise ValueError("give a 'value' (number or parameter name) or a 'distribution'")
+        if isinstance(self.value, str) and self.distribution is not None:
+            raise ValueError(
+                "a weight that names a parameter takes its uncertainty from the "
+                "parameter: put the distribution under 'parameters'"
+            )
+        return self
+
 
 class Preference(Strict):
-    prioritization: list[Statement] | None = Field(default=None, min_length=1)
+    prioritization: list[Statement | AnyOrder] | None = Field(default=None, min_length=1)
     ranking: list[Statement | list[Statement]] | None = Field(default=None, min_length=1)
     weights: list[Weight] | None = Field(default=None, min_length=1)
     note: Text | None = None
@@ -103,10 +130,24 @@ class Preference(Strict):
 
 
 class Parameter(Strict):
-    value: float
+    """A named number; with a ``distribution`` it is uncertain (``value``, if omitted, is the
+    distribution's point value)."""
+
+    value: float | None = None
+    distribution: Distribution | None = None
     label: Text | None = None
     note: Text | None = None
     source: Text | None = None
+
+    @model_validator(mode="after")
+    def _value_or_distribution(self) -> Parameter:
+        if self.value is None and self.distribution is None:
+            raise ValueError("give a 'value' or a 'distribution'")
+        return self
+
+    @property
+    def point(self) -> float:
+        return self.value if self.value is not None else self.distribution.point
 
 
 class Variant(Strict):
@@ -150,6 +191,7 @@ class ScenarioDocument(Strict):
     preferences: dict[Identifier, Preference]
     questions: list[Question] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
+    bargaining: BargainingSection | None = None
 
 
 def statement_text(item: Statement) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -86,7 +87,7 @@ def problems_from_validation(
 
     out: list[Problem] = []
     seen: set[str] = set()
-    for path, err in located:
+    for path, err in _split_located(located):
         if noise(path, err):
             continue
         kind = err["type"]
@@ -95,11 +96,47 @@ def problems_from_validation(
             prob = Problem(parent.message, _fmt(path), parent.file, parent.line, parent.column)
         else:
             allowed = _allowed_keys(err, fields_at, path)
-            prob = smap.problem(path, _friendly(err, allowed), key=kind == "extra_forbidden")
+            key = kind == "extra_forbidden" or bool(err.get("_key"))
+            prob = smap.problem(path, _friendly(err, allowed), key=key)
         if prob.path in seen:
             continue
         seen.add(prob.path)
         out.append(prob)
+    return out
+
+
+_REL = re.compile(
+    r"^(?P<path>[A-Za-z_][\w\-]*(?:\[\d+\])*(?:\.[\w\-]+(?:\[\d+\])*)*): "
+    r"(?P<msg>.+)$"
+)
+
+
+def _parse_rel(text: str) -> tuple:
+    parts: list = []
+    for piece in text.split("."):
+        name, *idx = piece.split("[")
+        parts.append(name)
+        parts.extend(int(i.rstrip("]")) for i in idx)
+    return tuple(parts)
+
+
+def _split_located(located: list[tuple[tuple, dict]]) -> list[tuple[tuple, dict]]:
+    """A validator that checks a whole section reports one line per problem, each starting
+    with its path inside the section; give each its own location."""
+    out = []
+    for path, err in located:
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        lines = msg.split("\n")
+        if err["type"] != "value_error" or not all(_REL.match(x) for x in lines):
+            out.append((path, err))
+            continue
+        for line in lines:
+            m = _REL.match(line)
+            rel = (*path, *_parse_rel(m["path"]))
+            # "unknown X" is about a key the user wrote: point at the key, not its value
+            out.append(
+                (rel, {**err, "msg": m["msg"], "loc": rel, "_key": m["msg"].startswith("unknown")})
+            )
     return out
 
 

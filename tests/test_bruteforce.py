@@ -1,0 +1,95 @@
+"""The vectorised engine against a brute-force solver written from the definitions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import offramp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import brute_force
+import strategies
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CONFLICTS = SHARED / "data" / "conflicts"
+REFERENCE = ["prisoners_dilemma", "chicken", "elmira"]
+CONCEPTS = ("nash", "gmr", "smr", "seq")
+
+
+def _differences(engine: dict, brute: dict) -> list[str]:
+    out = []
+    if engine["feasible_states"] != brute["feasible_states"]:
+        out.append(
+            f"feasible states: engine {engine['feasible_states']}, "
+            f"brute force {brute['feasible_states']}"
+        )
+    for dm, per in brute["stable"].items():
+        for c in CONCEPTS:
+            got, want = engine["stable"][dm][c], per[c]
+            if got != want:
+                extra = [s for s in got if s not in want]
+                missing = [s for s in want if s not in got]
+                out.append(f"{dm} {c}: engine also has {extra}, misses {missing}")
+    for c in CONCEPTS:
+        if engine["equilibria"][c] != brute["equilibria"][c]:
+            out.append(
+                f"equilibria {c}: engine {engine['equilibria'][c]}, "
+                f"brute force {brute['equilibria'][c]}"
+            )
+    return out
+
+
+@pytest.mark.parametrize("name", REFERENCE)
+def test_bruteforce_reproduces_reference_conflicts(name):
+    scenario = offramp.load(CONFLICTS / f"{name}.yaml")
+    expected = json.loads((CONFLICTS / f"{name}.expected.json").read_text())
+    assert brute_force.solve(scenario) == expected
+
+
+@pytest.mark.parametrize("name", REFERENCE)
+def test_engine_reproduces_reference_conflicts(name):
+    scenario = offramp.load(CONFLICTS / f"{name}.yaml")
+    expected = json.loads((CONFLICTS / f"{name}.expected.json").read_text())
+    assert scenario.stability().by_taken() == expected
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.cases())
+def test_engine_agrees_with_bruteforce(case):
+    scenario = offramp.from_dict(case.data)
+    engine = scenario.stability().by_taken()
+    brute = brute_force.solve(scenario)
+    # the feasible set, by the strategy's own evaluation of the statements it wrote
+    assert brute["feasible_states"] == len(case.feasible)
+    model = scenario.stability().model
+    assert sorted(int(c) for c in model.codes) == case.feasible
+    problems = _differences(engine, brute)
+    assert not problems, "\n".join(problems) + "\n" + json.dumps(case.data)
+
+
+@st.composite
+def _statement_cases(draw):
+    case = draw(strategies.cases(max_dms=3))
+    text, tree = draw(strategies.statement(case.options, max_leaves=8))
+    return case, text, tree
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_statement_cases())
+def test_parsed_statements_mean_what_was_written(args):
+    """The parser (whose trees the brute force evaluates) honours precedence and names."""
+    case, text, tree = args
+    data = dict(case.data)
+    first = data["decision_makers"][0]["name"]
+    data["preferences"] = {**data["preferences"], first: {"prioritization": [text]}}
+    scenario = offramp.from_dict(data, check_states=False)
+    expr = scenario.preferences[first].entries[0][0].expr
+    for s in range(1 << len(case.options)):
+        assert brute_force.evaluate(expr, s) == strategies.evaluate(tree, s), (text, bin(s))
