@@ -18,6 +18,7 @@ The result has the shape of ``StabilityResult.by_taken()``.
 from __future__ import annotations
 
 from collections import deque
+from fractions import Fraction
 from typing import Any
 
 from offramp.scenario.statements import And, Const, Iff, Implies, Not, Or, Var
@@ -58,7 +59,7 @@ def feasible_states(scenario: Any) -> list[int]:
     return out
 
 
-def scores(scenario: Any, dm: str, states: list[int]) -> dict[int, float]:
+def scores(scenario: Any, dm: str, states: list[int]) -> dict[int, Fraction | int]:
     """P_i(s) for every feasible state; higher is preferred."""
     pref = scenario.preferences[dm]
     out: dict[int, float] = {}
@@ -81,11 +82,16 @@ def scores(scenario: Any, dm: str, states: list[int]) -> dict[int, float]:
             assert len(matched) == 1, f"state {s:b} matched by ranking entries {matched}"
             out[s] = n_entries - matched[0]  # first entry best; ties share a position
     elif pref.form == "weights":
+        # exact sums of the values as written (decimal), not float sums: 0.1 + 0.2 == 0.3
+        exact = [Fraction(repr(float(v))) for v in pref.values]
         for s in states:
             out[s] = sum(
-                value
-                for entry, value in zip(pref.entries, pref.values, strict=True)
-                if evaluate(entry[0].expr, s)
+                (
+                    value
+                    for entry, value in zip(pref.entries, exact, strict=True)
+                    if evaluate(entry[0].expr, s)
+                ),
+                Fraction(0),
             )
     else:  # pragma: no cover
         raise ValueError(pref.form)

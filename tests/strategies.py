@@ -9,6 +9,7 @@ without asking offramp.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class Option:
         return f"{self.dm}.{self.name}"
 
 
+@functools.cache
 def trees(n_options: int, max_leaves: int = 5) -> st.SearchStrategy[tuple]:
     leaves = st.one_of(
         st.integers(0, n_options - 1).map(lambda k: ("var", k)),
@@ -236,11 +238,13 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
                     weights.append({"when": text, "value": draw(st.integers(-5, 5))})
             preferences[dm] = {"weights": weights}
         else:
-            order = draw(st.permutations(feasible))
-            cuts = draw(
-                st.lists(st.integers(1, max(1, len(order) - 1)), max_size=len(order), unique=True)
-            )
-            bounds = [0, *sorted(c for c in cuts if c < len(order)), len(order)]
+            # order and ties from one seeded generator: large rankings stay cheap to draw
+            rnd = draw(st.randoms(use_true_random=False))
+            order = list(feasible)
+            rnd.shuffle(order)
+            tie_rate = rnd.choice([0.0, 0.2, 0.5, 0.9])
+            cuts = [c for c in range(1, len(order)) if rnd.random() >= tie_rate]
+            bounds = [0, *cuts, len(order)]
             names = [ref(k) for k in range(m)]
             lit_order = draw(st.permutations(range(m)))
             entries = []
@@ -254,6 +258,14 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
                     entries.append(" | ".join(f"({t})" for t in texts))
                 else:
                     entries.append(texts)
+            if draw(st.integers(0, 4)) == 0:  # an entry no feasible state matches: a gap
+                removed = [s for s in range(1 << m) if s not in set(feasible)]
+                gap = (
+                    full_state(draw(st.sampled_from(removed)), options, names, lit_order)
+                    if removed and draw(st.booleans())
+                    else "false"
+                )
+                entries.insert(draw(st.integers(0, len(entries))), gap)
             preferences[dm] = {"ranking": entries}
     if parameters:
         data["parameters"] = parameters

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import offramp
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import brute_force
-import strategies
+from tests import brute_force, strategies
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CONFLICTS = SHARED / "data" / "conflicts"
@@ -93,3 +88,64 @@ def test_parsed_statements_mean_what_was_written(args):
     expr = scenario.preferences[first].entries[0][0].expr
     for s in range(1 << len(case.options)):
         assert brute_force.evaluate(expr, s) == strategies.evaluate(tree, s), (text, bin(s))
+
+
+def _weighted(weights: list[dict]) -> dict:
+    """A holds exactly one of x, z and scores states by ``weights``; B just wants y."""
+    return {
+        "format": "offramp/1",
+        "name": "weights",
+        "decision_makers": [
+            {"name": "A", "options": [{"name": "x"}, {"name": "z"}]},
+            {"name": "B", "options": [{"name": "y"}]},
+        ],
+        "mutually_exclusive": [["A.x", "A.z"]],
+        "at_least_one": [["A.x", "A.z"]],
+        "preferences": {"A": {"weights": weights}, "B": {"prioritization": ["B.y"]}},
+    }
+
+
+ROUNDING = (
+    "engine bug: dense_ranks rounds weight sums to 9 decimals and compares the float sums, "
+    "so scores are not the exact sums of the values (docs/conflict-analysis.md, weights)"
+)
+
+
+@pytest.mark.parametrize(
+    ("weights", "a_nash"),
+    [
+        # 0.1 + 0.2 equals 0.3: A is indifferent, every state is Nash for A
+        pytest.param(
+            [
+                {"when": "A.x", "value": 0.1},
+                {"when": "A.x", "value": 0.2},
+                {"when": "A.z", "value": 0.3},
+            ],
+            [["A.x"], ["A.x", "B.y"], ["A.z"], ["A.z", "B.y"]],
+            id="decimal-sum-ties",
+        ),
+        # a weight of 1e-10 is still a strict preference for x
+        pytest.param(
+            [{"when": "A.x", "value": 1e-10}],
+            [["A.x"], ["A.x", "B.y"]],
+            id="tiny-weight-counts",
+            marks=pytest.mark.xfail(strict=True, reason=ROUNDING),
+        ),
+        # 1e7 + 0.1 + 0.2 equals 1e7 + 0.3: indifferent, though the float sums differ
+        pytest.param(
+            [
+                {"when": "true", "value": 1e7},
+                {"when": "A.x", "value": 0.1},
+                {"when": "A.x", "value": 0.2},
+                {"when": "A.z", "value": 0.3},
+            ],
+            [["A.x"], ["A.x", "B.y"], ["A.z"], ["A.z", "B.y"]],
+            id="large-decimal-sum-ties",
+            marks=pytest.mark.xfail(strict=True, reason=ROUNDING),
+        ),
+    ],
+)
+def test_weights_are_exact_sums(weights, a_nash):
+    scenario = offramp.from_dict(_weighted(weights))
+    assert brute_force.solve(scenario)["stable"]["A"]["nash"] == a_nash
+    assert scenario.stability().by_taken()["stable"]["A"]["nash"] == a_nash

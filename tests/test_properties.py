@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import offramp
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import strategies
+from tests import strategies
 
 CONCEPTS = ("nash", "gmr", "smr", "seq")
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

@@ -150,6 +150,10 @@ def analyze(
     no_thresholds: Annotated[
         bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
     ] = False,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
 ) -> None:
     """The full report: actors, status quo, equilibria, evolution, questions, variants."""
     from offramp.cli.progress import LazyProgress
@@ -262,6 +266,75 @@ def threshold(
         console().print(
             f"[bold]{q.ask}[/]\nCriterion: {result['criterion']}.\nIt {threshold_sentence(result)}."
         )
+
+
+@app.command()
+def uncertainty(
+    file: FileArg = None,
+    samples: Annotated[
+        int, typer.Option("-n", "--samples", help="Number of samples.", min=1)
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed: same seed, same result.")] = 0,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Local worker processes (default: all cores)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", help="tcp://scheduler:8786, or 'local' for a LocalCluster on 127.0.0.1."
+        ),
+    ] = None,
+    models: Annotated[
+        str, typer.Option("--models", help="Forecast models to sample, comma-separated.")
+    ] = "offramp",
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+) -> None:
+    """Monte Carlo over the scenario's uncertain inputs: probabilities and sensitivities."""
+    from offramp.bargaining import MODELS
+    from offramp.cli.progress import LazyProgress
+    from offramp.uncertainty.executors import DaskExecutor, LocalExecutor
+    from offramp.uncertainty.montecarlo import monte_carlo
+
+    chosen = tuple(m.strip() for m in models.split(",") if m.strip())
+    for m in chosen:
+        if m not in MODELS:
+            raise typer.BadParameter(
+                f"unknown model '{m}' (models: {', '.join(MODELS)})", param_hint="--models"
+            )
+    scenario = load_scenario(file, variant)
+    if dask is not None:
+        try:
+            executor = DaskExecutor(dask, workers)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise typer.BadParameter(
+                f"cannot reach the Dask scheduler at {dask}: {exc}", param_hint="--dask"
+            ) from None
+    else:
+        executor = LocalExecutor(workers)
+    try:
+        with LazyProgress(delay=0.3) as progress:
+            result = monte_carlo(
+                scenario,
+                samples,
+                seed,
+                executor,
+                progress=lambda d, t: progress("samples", d, t),
+                forecast_models=chosen,
+            )
+    finally:
+        if dask is not None:
+            executor.close()
+    data = result.to_dict()
+    if fmt is Format.json:
+        emit_json(data)
+    else:
+        from offramp.report.uncertainty_text import render_uncertainty
+
+        render_uncertainty(data, console())
+    if result.interrupted:
+        raise typer.Exit(130 if "user" in result.interrupted else 1)
 
 
 @app.command()

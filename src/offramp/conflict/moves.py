@@ -36,6 +36,7 @@ class _Block:
     queries: list[tuple[np.ndarray, np.ndarray]]  # (querying states, start position)
     group_start: np.ndarray | None = None  # no directed options: where each group begins
     start_of: np.ndarray | None = None  # no directed options: each state's start, -1 if none
+    group_end: np.ndarray | None = None  # per sorted position, where its group ends
 
 
 class MoveIndex:
@@ -229,24 +230,24 @@ class MoveIndex:
     def successors(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All unilateral improvements from many states at once: (source, target) pairs."""
         srcs, dsts = [], []
+        chosen = np.zeros(len(self.group), dtype=bool)
+        chosen[states] = True
         for block in self.blocks("ui"):
-            sorted_group = block.sorted_group
-            # end of each group in the sorted block
-            ends = np.searchsorted(sorted_group, sorted_group, side="right")
+            if block.group_end is None:
+                block.group_end = np.searchsorted(
+                    block.sorted_group, block.sorted_group, side="right"
+                )
             for q_states, start in block.queries:
-                sel = np.isin(q_states, states)
+                sel = chosen[q_states]
                 if not sel.any():
                     continue
                 s_sel, st = q_states[sel], start[sel]
-                en = ends[st]
-                counts = en - st
+                counts = block.group_end[st] - st
                 total = int(counts.sum())
                 if total == 0:
                     continue
-                rep_src = np.repeat(s_sel, counts)
-                offsets = np.repeat(st - np.cumsum(counts) + counts, counts) + np.arange(total)
-                srcs.append(rep_src)
-                dsts.append(block.sorted_idx[offsets])
+                srcs.append(np.repeat(s_sel, counts))
+                dsts.append(block.sorted_idx[_ranges(st, st + counts)])
         if not srcs:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty

@@ -76,8 +76,11 @@ def closure_min(
             return current, sweeps
 
 
-def analyse(model: ConflictModel, concepts: Sequence[str] = CONCEPTS) -> StabilityResult:
-    """Stability of every feasible state for every DM under the requested concepts."""
+def analyse(
+    model: ConflictModel, concepts: Sequence[str] = CONCEPTS, dms: Sequence[int] | None = None
+) -> StabilityResult:
+    """Stability of every feasible state for every DM (or the DMs listed in ``dms``; the rows
+    of the others stay False) under the requested concepts."""
     unknown = set(concepts) - set(CONCEPTS)
     if unknown:
         raise ValueError(f"unknown solution concepts: {sorted(unknown)}; use {CONCEPTS}")
@@ -85,7 +88,7 @@ def analyse(model: ConflictModel, concepts: Sequence[str] = CONCEPTS) -> Stabili
     n, size = model.n_dms, model.n_states
     stable = {c: np.zeros((n, size), dtype=bool) for c in concepts}
     sweeps: dict[str, list[int]] = {c: [] for c in concepts}
-    for i in range(n):
+    for i in range(n) if dms is None else dms:
         me = indices[i]
         rank = model.ranks[i]
         others = [j for j in range(n) if j != i]

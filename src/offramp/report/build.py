@@ -143,14 +143,20 @@ def describe_changes(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
+DEFAULT_SAMPLES = 1000
+
+
 def build_report(
     scenario: Scenario,
     *,
     variants: bool = True,
     thresholds: bool = True,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
     progress: Progress | None = None,
 ) -> dict:
-    """Everything a reader needs about a scenario, variants and questions included."""
+    """Everything a reader needs about a scenario, variants and questions included; with
+    ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too."""
     import offramp
 
     analysis = scenario.analyze()
@@ -190,8 +196,17 @@ def build_report(
         "questions": _answers(scenario, analysis, thresholds, progress, "baseline"),
         "variants": [],
         "bargaining": bargaining_part(scenario, analysis),
+        "uncertainty": None,
         "stability": base["stability"],
     }
+    if samples > 0 and scenario.uncertain:
+        from offramp.uncertainty.montecarlo import monte_carlo
+
+        def tick(done: int, total: int) -> None:
+            if progress:
+                progress("Monte Carlo", done, total)
+
+        report["uncertainty"] = monte_carlo(scenario, samples, seed, progress=tick).to_dict()
     if variants:
         for name, v in scenario.variants.items():
             var = scenario.variant(name)

@@ -8,7 +8,13 @@ from rich.table import Table
 from rich.text import Text
 
 from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
-from offramp.report.words import VERDICT, answer_line, path_sentence, threshold_sentence
+from offramp.report.words import (
+    VERDICT,
+    answer_line,
+    findings,
+    path_sentence,
+    threshold_sentence,
+)
 
 MAX_STATE_ROWS = 64
 
@@ -73,6 +79,12 @@ def render_report(report: dict, console: Console) -> None:
     if report.get("description"):
         head.append("\n" + report["description"].strip())
     console.print(Panel(head, expand=True))
+    if report["questions"]:
+        console.print(
+            Panel(
+                Text("\n".join(f"• {f}" for f in findings(report))), title="Findings", expand=True
+            )
+        )
 
     actors = Table(title="Decision makers and their options", header_style="bold")
     actors.add_column("decision maker")
@@ -141,6 +153,19 @@ def render_report(report: dict, console: Console) -> None:
 
     if report.get("bargaining"):
         render_bargaining(report["bargaining"], console)
+
+    if report.get("uncertainty"):
+        from offramp.report.uncertainty_text import render_uncertainty
+
+        mc = report["uncertainty"]
+        render_uncertainty(
+            mc,
+            console,
+            title=(
+                f"Under the scenario's declared uncertainty ({mc['samples']:,} samples of "
+                f"{len(mc['inputs'])} uncertain inputs; offramp uncertainty -n 10000 for more)"
+            ),
+        )
 
     if report["variants"]:
         var = Table(title="Counterfactual variants", header_style="bold", show_lines=True)

@@ -54,3 +54,31 @@ def answer_line(q: dict) -> str:
     if q.get("threshold"):
         text += " Threshold: it " + threshold_sentence(q["threshold"]) + "."
     return text
+
+
+def findings(report: dict) -> list[str]:
+    """One sentence per question: the verdict, its probability under the declared
+    uncertainty, what drives it, and the threshold where there is one."""
+    mc = report.get("uncertainty") or {}
+    by_id = {q["id"]: q for q in mc.get("questions", [])}
+    out = []
+    for q in report["questions"]:
+        text = f"{q['ask']} {VERDICT[q['verdict']]}."
+        th = q.get("threshold")
+        if th:
+            on = [t for t in th["transitions"] if t["becomes"]]
+            if on:
+                text += f" It would hold above {th['parameter']} = {on[0]['value']:g}."
+        p = by_id.get(q["id"])
+        if p is not None:
+            text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
+            drivers = [
+                d for d in mc["sensitivity"].get(f"question:{q['id']}", []) if abs(d["rho"]) >= 0.1
+            ][:2]
+            if drivers:
+                text += ", likelier with " + " and ".join(
+                    f"{'higher' if d['rho'] > 0 else 'lower'} {d['input']}" for d in drivers
+                )
+            text += "."
+        out.append(text)
+    return out

@@ -21,6 +21,7 @@ from offramp.scenario.loader import Scenario
 from offramp.scenario.statements import evaluate_codes
 
 VERDICTS = ("yes", "no", "depends", "undetermined")
+CACHE_SIZE = 4096
 
 
 @dataclass
@@ -28,12 +29,57 @@ class SampleOutcome:
     equilibria: np.ndarray  # (concepts, S) bool
     settles: np.ndarray  # (concepts, S) float: share of the evolution settling at each state
     verdicts: np.ndarray  # (questions,) int index into VERDICTS
+    forecasts: np.ndarray | None = None  # (models, dimensions) at the settled outcome
+
+
+class BargainingTemplate:
+    """The bargaining section as arrays, with each shift as an override mask."""
+
+    def __init__(self, scenario: Scenario, models: tuple[str, ...]):
+        from offramp.bargaining import MODELS
+
+        section = scenario.bargaining
+        self.models = [MODELS[m] for m in models]
+        self.model_names = list(models)
+        self.actors = [a.name for a in section.actors]
+        self.dims = [d.name for d in section.dimensions]
+        self.cap = np.array([a.capability for a in section.actors], dtype=float)
+        self.pos = np.array([[a.positions[d] for d in self.dims] for a in section.actors], float)
+        self.sal = np.array([[a.salience[d] for d in self.dims] for a in section.actors], float)
+        self.shifts = []
+        for sh in section.shifts:
+            cap = np.full(len(self.actors), np.nan)
+            pos = np.full(self.pos.shape, np.nan)
+            sal = np.full(self.sal.shape, np.nan)
+            for actor, change in sh.actors.items():
+                i = self.actors.index(actor)
+                if change.capability is not None:
+                    cap[i] = change.capability
+                for d, v in change.positions.items():
+                    pos[i, self.dims.index(d)] = v
+                for d, v in change.salience.items():
+                    sal[i, self.dims.index(d)] = v
+            self.shifts.append((cap, pos, sal))
+        self.conditions = scenario.shift_conditions
+        self.name = scenario.name
+
+    def forecast(self, cap, pos, sal, shift_mask) -> np.ndarray:
+        from offramp.bargaining.inputs import BargainingProblem
+
+        cap, pos, sal = cap.copy(), pos.copy(), sal.copy()
+        for on, (c, p, s) in zip(shift_mask, self.shifts, strict=True):
+            if on:
+                cap = np.where(np.isnan(c), cap, c)
+                pos = np.where(np.isnan(p), pos, p)
+                sal = np.where(np.isnan(s), sal, s)
+        problem = BargainingProblem(self.actors, self.dims, cap, pos, sal / 100.0, self.name)
+        return np.stack([m(problem).forecast for m in self.models])
 
 
 class ConflictTemplate:
     """The conflict part of a scenario, ready for fast re-evaluation."""
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
         self.scenario = scenario
         self.base: ConflictModel = scenario.conflict
         codes = self.base.codes
@@ -51,6 +97,62 @@ class ConflictTemplate:
         self.question_concepts = [CONCEPTS.index(q.concept) for q in self.questions]
         self.inputs = scenario.uncertain
         self.parameter_names = list(scenario.parameters)
+        self._cache: dict[bytes, SampleOutcome] = {}
+        self._own: dict[tuple[int, bytes], np.ndarray] = {}
+        self.bargaining = (
+            BargainingTemplate(scenario, forecast_models)
+            if scenario.bargaining is not None and forecast_models
+            else None
+        )
+        if self.bargaining is not None:
+            self.shift_truth = np.array(
+                [
+                    evaluate_codes(c.expr, codes) if c is not None else np.zeros(len(codes), bool)
+                    for c in scenario.shift_conditions
+                ],
+                dtype=bool,
+            ).reshape(len(scenario.shift_conditions), len(codes))
+
+    # ------------------------------------------------------------------ a sampled row
+    def evaluate_row(self, row: np.ndarray, space) -> SampleOutcome:
+        """Evaluate one sample (a row of :class:`InputSpace` draws)."""
+        parameters = dict(self.scenario.parameters)
+        weights: dict[tuple[str, int], float] = {}
+        bcap = bpos = bsal = None
+        if self.bargaining is not None:
+            bt = self.bargaining
+            bcap, bpos, bsal = bt.cap.copy(), bt.pos.copy(), bt.sal.copy()
+        for u, value in zip(self.inputs, row[: len(self.inputs)], strict=True):
+            if u.kind == "parameter":
+                parameters[u.name] = float(value)
+            elif u.kind == "weight":
+                weights[(u.dm, u.index)] = float(value)
+            elif bcap is not None:
+                i = self.bargaining.actors.index(u.dm)
+                if u.kind == "capability":
+                    bcap[i] = max(float(value), 1e-9)
+                else:
+                    dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
+                    target = bpos if u.kind == "positions" else bsal
+                    target[i, dim] = min(max(float(value), 0.0), 100.0)
+        outcome = self.evaluate(self.scores(parameters, weights, space.orders(self.scenario, row)))
+        if self.bargaining is not None:
+            outcome.forecasts = self.forecasts_at(outcome, bcap, bpos, bsal)
+        return outcome
+
+    def forecasts_at(self, outcome: SampleOutcome, cap, pos, sal) -> np.ndarray:
+        """Forecasts at the outcome where the conflict settles (SEQ), shares averaged; the
+        positions as given when nothing is reached or there is no status quo."""
+        share = outcome.settles[CONCEPTS.index("seq")]
+        states = np.flatnonzero(share > 0)
+        if len(states) == 0:
+            return self.bargaining.forecast(cap, pos, sal, [False] * len(self.bargaining.shifts))
+        total = 0.0
+        for s in states:
+            total = total + share[s] * self.bargaining.forecast(
+                cap, pos, sal, self.shift_truth[:, s]
+            )
+        return total / share[states].sum()
 
     # ------------------------------------------------------------------ scores
     def scores(
@@ -85,8 +187,21 @@ class ConflictTemplate:
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, scores: np.ndarray) -> SampleOutcome:
-        base = self.base
+        """The conflict's conclusions for these scores. They depend on the scores only through
+        each DM's ranking of the states, and samples often share rankings (a weight moves the
+        result only when it crosses a threshold), so results are cached by ranking."""
         ranks = dense_ranks(scores)
+        key = ranks.tobytes()
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._evaluate_ranks(ranks, scores)
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = hit
+        return SampleOutcome(hit.equilibria, hit.settles, hit.verdicts)
+
+    def _evaluate_ranks(self, ranks: np.ndarray, scores: np.ndarray) -> SampleOutcome:
+        base = self.base
         model = ConflictModel(
             base.dm_names,
             base.option_names,

@@ -1,0 +1,39 @@
+"""Which uncertain inputs move each conclusion: Spearman rank correlations, ranked.
+
+Rank correlation is robust to the scale of each input and to monotone but non-linear effects,
+which is what threshold-like models (a DM moves or does not) produce. For a yes/no conclusion it
+measures how much more likely 'yes' is when the input is high.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    from scipy.stats import rankdata
+
+    return rankdata(x, method="average", axis=0)
+
+
+def rank_correlations(inputs: np.ndarray, names: list[str], targets: dict[str, np.ndarray]):
+    """{target: [{input, rho}] sorted by |rho|, largest first}; constant series give rho 0."""
+    if inputs.shape[1] == 0:
+        return {t: [] for t in targets}
+    ri = _ranks(inputs)
+    ri = ri - ri.mean(axis=0)
+    norm_i = np.sqrt((ri**2).sum(axis=0))
+    out = {}
+    for name, y in targets.items():
+        ok = np.isfinite(y)
+        ry = _ranks(y[ok])
+        ry = ry - ry.mean()
+        norm_y = np.sqrt((ry**2).sum())
+        sub = ri[ok] - ri[ok].mean(axis=0)
+        denom = np.sqrt((sub**2).sum(axis=0)) * norm_y
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rho = np.where(denom > 0, (sub * ry[:, None]).sum(axis=0) / denom, 0.0)
+        order = np.argsort(-np.abs(rho), kind="stable")
+        out[name] = [{"input": names[k], "rho": round(float(rho[k]), 4)} for k in order]
+    del norm_i
+    return out
