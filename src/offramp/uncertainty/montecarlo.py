@@ -283,7 +283,7 @@ def monte_carlo(
                 progress(done, n)
     except KeyboardInterrupt:
         interrupted = "interrupted by the user"
-    except Exception as exc:  # noqa: BLE001 - a lost worker or a dead cluster
+    except Exception as exc:
         if not executor.is_worker_failure(exc):
             raise
         interrupted = f"a worker was lost ({type(exc).__name__}: {exc})"
