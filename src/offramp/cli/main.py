@@ -369,6 +369,37 @@ def explain(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.", min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="Token every request must carry (generated when listening beyond loopback).",
+        ),
+    ] = None,
+) -> None:
+    """The local web workbench: edit, check, analyse and explore scenarios in a browser."""
+    import uvicorn
+
+    from offramp.web import create_app
+    from offramp.web.security import is_loopback, new_token
+
+    if not is_loopback(host) and not token:
+        token = new_token()
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    err = Console(stderr=True)
+    if not is_loopback(host):
+        err.print(
+            f"[yellow]Listening on {host}, beyond this machine: every request needs the token.[/]"
+        )
+    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=True, highlight=False)
+    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (offramp/1)."""
     from offramp.scenario.schema import json_schema
@@ -406,6 +437,12 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp 
 
 def _register_optional() -> None:
     """Commands that live in other stages register themselves when present."""
+    from offramp.cli.runs_commands import register as register_runs
+
+    register_runs(app)
+    from offramp.cli.report_commands import register as register_report
+
+    register_report(app)
     try:
         from offramp.cli.bargaining_commands import register
     except ImportError:

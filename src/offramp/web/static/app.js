@@ -1,0 +1,283 @@
+// offramp workbench: a small, dependency-free client over the JSON API.
+"use strict";
+const $ = (id) => document.getElementById(id);
+const COLOURS = ["#1f5fbf", "#c2410c", "#0f7b3f", "#7c3aed", "#b58100", "#0e7490"];
+const VERDICT = { yes: "Yes", no: "No", depends: "Depends on the path", undetermined: "Undetermined" };
+const state = { report: null, selected: null, jobs: {} };
+
+function el(tag, attrs = {}, ...children) {
+  const node = tag === "svg" || attrs.svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "svg") continue;
+    if (k === "onclick") node.addEventListener("click", v);
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c != null) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+const svgEl = (tag, attrs = {}, ...c) => el(tag, { ...attrs, svg: true }, ...c);
+
+async function api(path, body, method = "POST") {
+  const res = await fetch(path, { method, headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  let data = null;
+  try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
+  if (!res.ok) { const err = new Error(data.error || "request failed"); err.data = data; err.status = res.status; throw err; }
+  return data;
+}
+function scenarioBody(extra = {}) {
+  const variant = $("variant").value || null;
+  return { text: $("editor").value, file: state.file || "scenario.yaml", variant, ...extra };
+}
+function setStatus(text, kind = "") { const s = $("status"); s.textContent = text; s.className = kind; }
+
+// ------------------------------------------------------------------ editor
+function updateGutter(errorLines = new Set()) {
+  const n = $("editor").value.split("\n").length;
+  const g = $("gutter"); g.textContent = "";
+  for (let i = 1; i <= n; i++) {
+    g.append(el("span", { class: errorLines.has(i) ? "err" : "", "data-line": i, text: String(i) }), "\n");
+  }
+  g.scrollTop = $("editor").scrollTop;
+}
+function goToLine(line, column) {
+  const ta = $("editor");
+  const lines = ta.value.split("\n");
+  let pos = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
+  const start = pos + Math.max(0, (column || 1) - 1);
+  ta.focus(); ta.setSelectionRange(start, pos + (lines[line - 1] || "").length);
+  const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+  ta.scrollTop = Math.max(0, (line - 5) * lineHeight);
+}
+function showProblems(problems, warnings = []) {
+  const list = $("problems"); list.textContent = "";
+  const lines = new Set();
+  for (const p of problems) {
+    if (p.line) lines.add(p.line);
+    const where = p.line ? `line ${p.line}${p.column ? ", column " + p.column : ""}` : "";
+    list.append(el("li", { class: "problem", "data-line": p.line || "", onclick: () => p.line && goToLine(p.line, p.column) },
+      el("b", { text: where ? where + ": " : "" }), (p.path ? p.path + ": " : "") + p.message));
+  }
+  for (const w of warnings) {
+    list.append(el("li", { class: "warning", onclick: () => w.line && goToLine(w.line, w.column) },
+      el("b", { text: w.line ? `line ${w.line}: ` : "" }), "warning: " + w.message));
+  }
+  updateGutter(lines);
+}
+async function check() {
+  try {
+    const r = await api("/api/validate", { text: $("editor").value, file: state.file || "scenario.yaml" });
+    showProblems(r.problems, r.warnings || []);
+    if (!r.ok) { setStatus(`${r.problems.length} problem(s): fix them to analyse.`, "bad"); return null; }
+    setStatus(`Valid: ${r.summary}.`, "ok");
+    const v = $("variant"), keep = v.value; v.textContent = "";
+    v.append(el("option", { value: "", text: "baseline" }));
+    for (const name of r.variants) v.append(el("option", { value: name, text: name }));
+    if (r.variants.includes(keep)) v.value = keep;
+    const sp = $("sweep-param"); sp.textContent = "";
+    const preferred = (r.questions.find((q) => q.parameter) || {}).parameter;
+    for (const [name, value] of Object.entries(r.parameters)) sp.append(el("option", { value: name, text: `${name} (${value})` }));
+    if (preferred) sp.value = preferred;
+    return r;
+  } catch (e) { setStatus("Check failed: " + e.message, "bad"); return null; }
+}
+
+// ------------------------------------------------------------------ analysis
+function table(headers, rows) {
+  return el("table", {}, el("thead", {}, el("tr", {}, headers.map((h) => el("th", { text: h })))),
+    el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => c instanceof Node ? el("td", {}, c) : el("td", { text: c ?? "" }))))));
+}
+function verdictCell(q) {
+  const span = el("span", { class: q.verdict, text: VERDICT[q.verdict] });
+  const th = q.threshold && q.threshold.transitions.find((t) => t.becomes);
+  return th ? el("span", {}, span, ` (above ${q.threshold.parameter} = ${th.value})`) : span;
+}
+function renderOverview(r) {
+  const tab = $("tab-overview"); tab.textContent = "";
+  tab.append(el("h2", { text: r.scenario }));
+  if (r.description) tab.append(el("p", { text: r.description }));
+  if (r.status_quo) tab.append(el("p", {}, el("b", { text: "Status quo: " }), `state ${r.status_quo.id} — ${r.status_quo.description}`));
+  if (r.questions.length) {
+    tab.append(el("h3", { text: "Questions" }));
+    tab.append(table(["question", "answer", "basis"], r.questions.map((q) => [q.ask, verdictCell(q), q.basis])));
+  }
+  tab.append(el("h3", { text: "Where the evolution from the status quo settles" }));
+  const settles = [];
+  for (const [c, list] of Object.entries(r.settles_at || {})) {
+    for (const e of list) settles.push([r.concepts[c], `state ${e.id}`, e.description,
+      e.path.map((s) => `${s.mover} ${[s.takes.length ? "takes " + s.takes.join(", ") : "", s.stops.length ? "stops " + s.stops.join(", ") : ""].filter(Boolean).join(" and ")}`).join("; then ") || "(stays)"]);
+  }
+  tab.append(table(["concept", "state", "what holds", "path"], settles));
+  tab.append(el("h3", { text: "Equilibria" }));
+  tab.append(table(["concept", "count", "states"], Object.entries(r.equilibria).map(([c, list]) =>
+    [r.concepts[c], String(list.length), list.slice(0, 12).map((e) => `${e.id}: ${e.description}`).join("\n") + (list.length > 12 ? " …" : "")])));
+  tab.querySelectorAll("td").forEach((td) => { td.style.whiteSpace = "pre-line"; });
+  if (r.bargaining) {
+    tab.append(el("h3", { text: "Negotiation forecasts" }));
+    r.bargaining.dimensions.forEach((d, k) => {
+      tab.append(el("p", {}, el("b", { text: d.label }), ` (0 = ${d.low}; 100 = ${d.high})`));
+      tab.append(table(["case", ...r.bargaining.models], r.bargaining.cases.map((c) =>
+        [c.label, ...r.bargaining.models.map((m) => c.forecasts[m][k] == null ? "—" : c.forecasts[m][k].toFixed(1))])));
+    });
+  }
+}
+function renderVariants(r) {
+  const tab = $("tab-variants"); tab.textContent = "";
+  if (!r.variants.length) { tab.append(el("p", { class: "muted", text: "The scenario declares no variants (or a variant is being analysed)." })); return; }
+  tab.append(el("h3", { text: "Answers side by side" }));
+  tab.append(table(["question", "baseline", ...r.variants.map((v) => v.label)],
+    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => verdictCell(v.questions[k]))])));
+  tab.append(table(["variant", "changes", "settles at (SEQ)"], r.variants.map((v) =>
+    [v.label, v.changes.join("; "), (v.settles_at.seq || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached"])));
+}
+async function analyse() {
+  const ok = await check();
+  if (!ok) return;
+  setStatus("Analysing…");
+  try {
+    const r = await api("/api/analyze", scenarioBody());
+    state.report = r;
+    renderOverview(r); renderVariants(r); renderGraph(r.graph);
+    setStatus(`Analysed: ${r.feasible_states} feasible states.`, "ok");
+  } catch (e) { if (e.data && e.data.problems) showProblems(e.data.problems); setStatus("Analysis failed: " + e.message, "bad"); }
+}
+
+// ------------------------------------------------------------------ state graph
+function renderGraph(g) {
+  const svg = $("graph"); svg.textContent = "";
+  const dx = 150, dy = 46, pad = 40;
+  const pos = {};
+  let maxLayer = 0, maxRow = 0;
+  for (const n of g.nodes) { maxLayer = Math.max(maxLayer, n.layer); maxRow = Math.max(maxRow, n.row); }
+  for (const n of g.nodes) pos[n.id] = [pad + n.layer * dx, pad + n.row * dy];
+  svg.setAttribute("width", pad * 2 + maxLayer * dx + 60);
+  svg.setAttribute("height", pad * 2 + maxRow * dy + 20);
+  const defs = svgEl("defs");
+  g.decision_makers.forEach((dm, i) => defs.append(svgEl("marker", { id: `arrow${i}`, viewBox: "0 0 10 10", refX: 18, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" },
+    svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: COLOURS[i % COLOURS.length] }))));
+  svg.append(defs);
+  for (const e of g.edges) {
+    const [x1, y1] = pos[e.source], [x2, y2] = pos[e.target];
+    const bend = (x1 === x2) ? 30 : 0;
+    svg.append(svgEl("path", { class: "edge" + (e.on_path ? " path" : ""), "data-source": e.source, "data-target": e.target, d: `M ${x1} ${y1} Q ${(x1 + x2) / 2 + bend} ${(y1 + y2) / 2 - bend} ${x2} ${y2}`,
+      stroke: COLOURS[e.mover % COLOURS.length], "marker-end": `url(#arrow${e.mover})`, "data-mover": g.decision_makers[e.mover] }));
+  }
+  for (const n of g.nodes) {
+    const [x, y] = pos[n.id];
+    const cls = ["node", n.equilibrium[g.concept] ? "eq" : "", n.status_quo ? "sq" : ""].join(" ");
+    const node = svgEl("g", { class: cls, "data-id": n.id, transform: `translate(${x},${y})` },
+      svgEl("title", {}, `${n.id}: ${n.label}`), svgEl("circle", { r: 13 }), svgEl("text", { "text-anchor": "middle", dy: 4 }, String(n.id)));
+    node.addEventListener("click", () => showState(n.id));
+    svg.append(node);
+  }
+  const toggle = el("input", { type: "checkbox", id: "all-edges" });
+  toggle.addEventListener("change", () => svg.classList.toggle("all-edges", toggle.checked));
+  const legend = el("p", { class: "legend" }, g.decision_makers.map((dm, i) => el("span", {}, el("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), `${dm} improves`)),
+    el("span", { text: `green: ${g.concept.toUpperCase()} equilibrium; gold ring: status quo; thick: path to where it settles; click a state for its moves` }),
+    el("label", {}, toggle, " show every improvement"));
+  const wrap = svg.parentElement; wrap.querySelectorAll(".legend").forEach((x) => x.remove());
+  wrap.prepend(legend);
+  if (g.truncated) wrap.prepend(el("p", { class: "muted", text: `Showing ${g.nodes.length} of ${g.states} states: those reachable from the status quo and the equilibria.` }));
+}
+async function showState(id) {
+  document.querySelectorAll("#graph .node").forEach((n) => n.classList.toggle("selected", n.dataset.id === String(id)));
+  document.querySelectorAll("#graph .edge").forEach((e) => e.classList.toggle("from-selected", e.dataset.source === String(id)));
+  const panel = $("state-panel"); panel.textContent = "Loading…";
+  try {
+    const s = await api("/api/state", scenarioBody({ state: id, concept: "seq" }));
+    panel.textContent = "";
+    panel.append(el("h3", { text: `State ${s.id}` }), el("p", { text: s.label }));
+    panel.append(table(["", ...Object.keys(s.equilibrium).map((c) => c.toUpperCase())],
+      s.decision_makers.map((d) => [d.label, ...Object.values(d.stable).map((f) => f ? "stable" : "—")])));
+    for (const d of s.decision_makers) {
+      panel.append(el("h4", { text: `${d.label}: ${d.moves.length} possible move(s)` }));
+      panel.append(el("pre", { class: "explain", text: d.text }));
+    }
+  } catch (e) { panel.textContent = "Failed: " + e.message; }
+}
+
+// ------------------------------------------------------------------ jobs
+async function runJob(kind, body, ui) {
+  ui.button.disabled = true; ui.cancel.disabled = false; ui.result.textContent = "";
+  ui.progress.value = 0; ui.status.textContent = "starting…";
+  let job;
+  try { job = await api(`/api/jobs/${kind}`, body); }
+  catch (e) { ui.status.textContent = "failed: " + e.message; ui.button.disabled = false; ui.cancel.disabled = true; return; }
+  ui.cancel.onclick = () => api(`/api/jobs/${job.id}`, undefined, "DELETE");
+  while (true) {
+    job = await api(`/api/jobs/${job.id}`, undefined, "GET");
+    ui.progress.max = Math.max(job.total, 1); ui.progress.value = job.done;
+    ui.status.textContent = `${job.status}: ${job.done} / ${job.total || "?"} (${job.seconds} s)`;
+    if (job.status !== "running") break;
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  ui.button.disabled = false; ui.cancel.disabled = true;
+  if (job.status === "failed") ui.status.textContent = "failed: " + job.error;
+  else if (job.result) ui.render(job.result, job.status);
+}
+function renderSweep(res) {
+  const out = $("sweep-result");
+  const qs = (state.report && state.report.questions) || [];
+  out.append(table([res.parameter, "SEQ equilibria", "settles at (SEQ)", ...Object.keys(res.rows[0] ? res.rows[0].answers : {})],
+    res.rows.map((r) => [String(r.value), String(r.equilibria.seq.length), (r.settles_at.seq || []).map((t) => t.join(", ") || "nothing").join(" | "),
+      ...Object.values(r.answers).map((v) => el("span", { class: v, text: VERDICT[v] }))])));
+  if (res.changes.length) out.append(el("ul", {}, res.changes.map((c) => el("li", { text: `between ${c.between[0]} and ${c.between[1]}: ${c.what} change` }))));
+  if (qs.length) out.append(el("p", { class: "muted", text: "Columns are the scenario's question ids." }));
+}
+function renderMC(res, status) {
+  const out = $("mc-result");
+  if (res.interrupted) out.append(el("p", { class: "no", text: `Stopped early (${res.interrupted}): results from ${res.samples} of ${res.requested} samples.` }));
+  out.append(el("h3", { text: `How likely each answer is (${res.samples} samples)` }));
+  out.append(table(["question", "yes", "no", "depends", "undetermined", "driven most by"], res.questions.map((q) =>
+    [q.ask, ...["yes", "no", "depends", "undetermined"].map((k) => (100 * q[k]).toFixed(1) + "%"),
+      (res.sensitivity[`question:${q.id}`] || []).slice(0, 3).filter((d) => Math.abs(d.rho) >= 0.05).map((d) => `${d.input} (${d.rho > 0 ? "+" : ""}${d.rho.toFixed(2)})`).join(", ") || "—"])));
+  const settles = (res.settles_probability.seq || []).slice(0, 8);
+  out.append(el("h3", { text: "Where the evolution settles (SEQ)" }));
+  out.append(table(["state", "options taken", "probability"], settles.map((e) => [String(e.id), e.taken.join(", ") || "nothing taken", (100 * e.probability).toFixed(1) + "%"])));
+}
+
+// ------------------------------------------------------------------ wiring
+async function loadBuiltin(name) {
+  const r = await api(`/api/scenarios/${encodeURIComponent(name)}`, undefined, "GET");
+  state.file = `${name}.yaml`;
+  $("editor").value = r.text; updateGutter(); await check();
+}
+async function download() {
+  const fmt = $("report-format").value;
+  setStatus("Building the report…");
+  const res = await fetch("/api/report", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(scenarioBody({ format: fmt, samples: 500 })) });
+  if (!res.ok) { setStatus("Report failed: " + ((await res.json()).error || res.statusText), "bad"); return; }
+  const blob = await res.blob();
+  const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const a = el("a", { href: URL.createObjectURL(blob), download: name ? name[1] : `report.${fmt}` });
+  document.body.append(a); a.click(); a.remove();
+  setStatus("Report downloaded.", "ok");
+}
+window.addEventListener("DOMContentLoaded", async () => {
+  const ta = $("editor");
+  ta.addEventListener("input", () => updateGutter());
+  ta.addEventListener("scroll", () => { $("gutter").scrollTop = ta.scrollTop; });
+  $("builtin").addEventListener("change", (e) => loadBuiltin(e.target.value));
+  $("upload").addEventListener("change", (e) => {
+    const f = e.target.files[0]; if (!f) return;
+    const reader = new FileReader();
+    reader.onload = () => { state.file = f.name; ta.value = reader.result; updateGutter(); check(); };
+    reader.readAsText(f);
+  });
+  $("check").addEventListener("click", check);
+  $("analyse").addEventListener("click", analyse);
+  $("download").addEventListener("click", download);
+  document.querySelectorAll(".tabs button").forEach((b) => b.addEventListener("click", () => {
+    document.querySelectorAll(".tabs button").forEach((x) => x.classList.toggle("active", x === b));
+    document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.id === "tab-" + b.dataset.tab));
+  }));
+  $("sweep-form").addEventListener("submit", (e) => { e.preventDefault();
+    runJob("sweep", scenarioBody({ parameter: $("sweep-param").value, low: +$("sweep-low").value, high: +$("sweep-high").value, step: +$("sweep-step").value }),
+      { button: e.submitter || $("sweep-form").querySelector("button.primary"), cancel: $("sweep-cancel"), progress: $("sweep-progress"), status: $("sweep-status"), result: $("sweep-result"), render: renderSweep }); });
+  $("mc-form").addEventListener("submit", (e) => { e.preventDefault();
+    runJob("uncertainty", scenarioBody({ samples: +$("mc-n").value, seed: +$("mc-seed").value }),
+      { button: $("mc-form").querySelector("button.primary"), cancel: $("mc-cancel"), progress: $("mc-progress"), status: $("mc-status"), result: $("mc-result"), render: renderMC }); });
+  await loadBuiltin($("builtin").value);
+});

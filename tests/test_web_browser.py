@@ -1,0 +1,155 @@
+"""The workbench in a real browser: Playwright driving Debian's Chromium (/usr/bin/chromium).
+
+Screenshots of the main views are written to docs/screenshots/ when OFFRAMP_SCREENSHOTS=1
+(that is how the committed ones are refreshed), else to a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    import uvicorn
+
+    from offramp.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    srv.should_exit = True
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(server)
+    pg.wait_for_selector("#status.ok", timeout=20_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    if os.environ.get("OFFRAMP_SCREENSHOTS") == "1":
+        target = ROOT / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def test_analyse_the_default_scenario(page, shots) -> None:
+    assert "96 feasible states" in page.inner_text("#status")
+    page.click("#analyse")
+    page.wait_for_selector("#tab-overview h2", timeout=30_000)
+    overview = page.inner_text("#tab-overview")
+    assert "Will Beijing broker?" in overview
+    assert "Does China press Russia?" in overview
+    assert "Nash (R)" in overview and "state 6" in overview  # where the evolution settles
+    page.screenshot(path=str(shots / "workbench-overview.png"))
+    page.click("button[data-tab=variants]")
+    assert "No US oil sanctions" in page.inner_text("#tab-variants")
+    page.screenshot(path=str(shots / "workbench-variants.png"))
+
+
+def test_click_a_state_to_see_its_moves(page, shots) -> None:
+    page.click("#analyse")
+    page.wait_for_selector("#graph g.node", state="attached", timeout=30_000)
+    page.click("button[data-tab=graph]")
+    page.click("#graph g.node[data-id='4']")
+    page.wait_for_selector("#state-panel h3")
+    panel = page.inner_text("#state-panel")
+    assert "State 4" in panel
+    assert "Improvement: US takes US.relief" in panel
+    assert page.locator("#graph .edge.from-selected").count() > 0
+    page.screenshot(path=str(shots / "workbench-graph.png"))
+
+
+def test_a_broken_scenario_shows_the_error_at_its_line(page, shots) -> None:
+    text = page.input_value("#editor")
+    broken = text.replace("value: -partnership_cost", "value: -partnership_cst", 1)
+    line = next(i for i, x in enumerate(broken.splitlines(), 1) if "partnership_cst" in x)
+    page.fill("#editor", broken)
+    page.click("#check")
+    page.wait_for_selector("#problems li.problem")
+    first = page.locator("#problems li.problem").first
+    assert f"line {line}" in first.inner_text()
+    assert "did you mean 'partnership_cost'" in first.inner_text()
+    assert page.locator(f"#gutter span.err[data-line='{line}']").count() == 1
+    first.click()  # jumps to the line
+    start = page.evaluate("document.getElementById('editor').selectionStart")
+    assert broken[:start].count("\n") == line - 1
+    page.screenshot(path=str(shots / "workbench-error.png"))
+
+
+def test_run_a_sweep_with_progress(page, shots) -> None:
+    page.click("button[data-tab=sweep]")
+    page.select_option("#sweep-param", "trade_relief")
+    page.fill("#sweep-low", "0")
+    page.fill("#sweep-high", "12")
+    page.fill("#sweep-step", "0.25")
+    page.click("#sweep-form button.primary")
+    page.wait_for_function("document.getElementById('sweep-status').textContent.includes('/')")
+    page.wait_for_selector("#sweep-result table", timeout=60_000)
+    status = page.inner_text("#sweep-status")
+    assert status.startswith("done: 49 / 49")
+    rows = page.locator("#sweep-result tbody tr")
+    assert rows.count() == 49
+    assert "Yes" in rows.nth(48).inner_text() and "No" in rows.nth(0).inner_text()
+    page.screenshot(path=str(shots / "workbench-sweep.png"))
+
+
+def test_download_the_report(page) -> None:
+    page.select_option("#report-format", "markdown")
+    with page.expect_download(timeout=60_000) as info:
+        page.click("#download")
+    download = info.value
+    assert download.suggested_filename.endswith(".md")
+    content = Path(download.path()).read_text()
+    assert content.startswith("# Will Beijing broker?")
