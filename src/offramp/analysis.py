@@ -68,9 +68,12 @@ class Analysis:
                         {
                             "name": f"{dm.name}.{o.name}",
                             "label": o.label or o.name,
+                            "description": o.description,
                             "direction": o.direction,
+                            "note": o.note,
                         }
                         for o in dm.options
+                        if sc.catalogue.qualified[f"{dm.name}.{o.name}"].index not in sc.removed
                     ],
                 }
                 for dm in sc.document.decision_makers

@@ -169,23 +169,7 @@ def build_report(
         "description": doc.description,
         "file": scenario.file,
         "sources": [s.model_dump(exclude_none=True) for s in doc.sources],
-        "decision_makers": [
-            {
-                "name": dm.name,
-                "label": dm.label or dm.name,
-                "options": [
-                    {
-                        "name": f"{dm.name}.{o.name}",
-                        "label": o.label or o.name,
-                        "description": o.description,
-                        "direction": o.direction,
-                        "note": o.note,
-                    }
-                    for o in dm.options
-                ],
-            }
-            for dm in doc.decision_makers
-        ],
+        "decision_makers": base["decision_makers"],
         "parameters": dict(scenario.parameters),
         "feasible_states": model.n_states,
         "status_quo": base["status_quo"],
