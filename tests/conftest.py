@@ -11,3 +11,9 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture
 def shared() -> Path:
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _private_history(tmp_path_factory, monkeypatch):
+    """Every test records runs into its own throwaway history, never the user's."""
+    monkeypatch.setenv("OFFRAMP_HOME", str(tmp_path_factory.mktemp("offramp-home")))

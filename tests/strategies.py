@@ -131,7 +131,7 @@ class Case:
         return sorted(o.qualified for o in self.options if (state >> o.index) & 1)
 
 
-def full_state(state: int, options: list[Option], names: list[str], order: list[int]) -> str:
+def full_state(state: int, names: list[str], order: list[int]) -> str:
     """A conjunction naming every option (as ``names``, in ``order``): true only at ``state``."""
     lits = [nm if (state >> k) & 1 else "!" + nm for k, nm in enumerate(names)]
     return " & ".join(lits[k] for k in order)
@@ -250,7 +250,7 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
             entries = []
             for a, b in itertools.pairwise(bounds):
                 group = order[a:b]
-                texts = [full_state(s, options, names, lit_order) for s in group]
+                texts = [full_state(s, names, lit_order) for s in group]
                 style = draw(st.integers(0, 2))
                 if len(texts) == 1 and style < 2:
                     entries.append(texts[0])
@@ -261,7 +261,7 @@ def cases(draw, min_dms: int = 2, max_dms: int = 4) -> Case:
             if draw(st.integers(0, 4)) == 0:  # an entry no feasible state matches: a gap
                 removed = [s for s in range(1 << m) if s not in set(feasible)]
                 gap = (
-                    full_state(draw(st.sampled_from(removed)), options, names, lit_order)
+                    full_state(draw(st.sampled_from(removed)), names, lit_order)
                     if removed and draw(st.booleans())
                     else "false"
                 )

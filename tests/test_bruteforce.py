@@ -59,12 +59,12 @@ def test_engine_reproduces_reference_conflicts(name):
 @given(strategies.cases())
 def test_engine_agrees_with_bruteforce(case):
     scenario = offramp.from_dict(case.data)
-    engine = scenario.stability().by_taken()
+    result = scenario.stability()
+    engine = result.by_taken()
     brute = brute_force.solve(scenario)
     # the feasible set, by the strategy's own evaluation of the statements it wrote
     assert brute["feasible_states"] == len(case.feasible)
-    model = scenario.stability().model
-    assert sorted(int(c) for c in model.codes) == case.feasible
+    assert sorted(int(c) for c in result.model.codes) == case.feasible
     problems = _differences(engine, brute)
     assert not problems, "\n".join(problems) + "\n" + json.dumps(case.data)
 
@@ -105,10 +105,6 @@ def _weighted(weights: list[dict]) -> dict:
     }
 
 
-ROUNDING = (
-    "engine bug: dense_ranks rounds weight sums to 9 decimals and compares the float sums, "
-    "so scores are not the exact sums of the values (docs/conflict-analysis.md, weights)"
-)
 
 
 @pytest.mark.parametrize(
@@ -129,7 +125,6 @@ ROUNDING = (
             [{"when": "A.x", "value": 1e-10}],
             [["A.x"], ["A.x", "B.y"]],
             id="tiny-weight-counts",
-            marks=pytest.mark.xfail(strict=True, reason=ROUNDING),
         ),
         # 1e7 + 0.1 + 0.2 equals 1e7 + 0.3: indifferent, though the float sums differ
         pytest.param(
@@ -141,7 +136,6 @@ ROUNDING = (
             ],
             [["A.x"], ["A.x", "B.y"], ["A.z"], ["A.z", "B.y"]],
             id="large-decimal-sum-ties",
-            marks=pytest.mark.xfail(strict=True, reason=ROUNDING),
         ),
     ],
 )

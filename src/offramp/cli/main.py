@@ -71,6 +71,25 @@ def load_scenario(file: Path | None, variant: str | None = None):
     return scenario
 
 
+def record(
+    command: str,
+    scenario,
+    params: dict,
+    seed: int | None,
+    results,
+    *,
+    status: str = "ok",
+    started: float | None = None,
+) -> None:
+    """Keep the run in the history (never fails the command; see offramp.history)."""
+    import time
+
+    from offramp.history import record_run
+
+    duration = None if started is None else time.perf_counter() - started
+    record_run(command, scenario, params, seed, results, status=status, duration=duration)
+
+
 def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -129,11 +148,17 @@ def validate(
 @app.command()
 def stability(file: FileArg = None, fmt: FormatOpt = Format.text, variant: VariantOpt = None):
     """States, per-DM stability and equilibria under Nash, GMR, SMR and SEQ."""
+    import time
+
     from offramp.report.text import render_stability
 
-    result = load_scenario(file, variant).stability()
+    started = time.perf_counter()
+    scenario = load_scenario(file, variant)
+    result = scenario.stability()
+    data = result.to_dict()
+    record("stability", scenario, {}, None, data, started=started)
     if fmt is Format.json:
-        emit_json(result.to_dict())
+        emit_json(data)
     else:
         render_stability(result, console())
 
@@ -156,17 +181,30 @@ def analyze(
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
 ) -> None:
     """The full report: actors, status quo, equilibria, evolution, questions, variants."""
+    import time
+
     from offramp.cli.progress import LazyProgress
     from offramp.report.build import build_report
 
+    started = time.perf_counter()
     scenario = load_scenario(file, variant)
     with LazyProgress() as progress:
         report = build_report(
             scenario,
             variants=not no_variants and variant is None,
             thresholds=not no_thresholds,
+            samples=samples,
+            seed=seed,
             progress=progress,
         )
+    record(
+        "analyze",
+        scenario,
+        {"variants": not no_variants, "thresholds": not no_thresholds, "samples": samples},
+        seed,
+        report,
+        started=started,
+    )
     if fmt is ReportFormat.json:
         write_output(json.dumps(report, indent=2, ensure_ascii=False), output)
     elif fmt is ReportFormat.markdown:
@@ -212,6 +250,7 @@ def sweep(
         result = run_sweep(
             scenario, name, values, progress=lambda d, t: progress(f"sweep {name}", d, t)
         )
+    record("sweep", scenario, {"param": param}, None, result.to_dict())
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
@@ -260,6 +299,7 @@ def threshold(
         result = run_threshold(
             scenario, q, name, bounds, progress=lambda d, t: progress(f"threshold {q.id}", d, t)
         )
+    record("threshold", scenario, {"question": q.id, "param": name, "range": bounds}, None, result)
     if fmt is Format.json:
         emit_json({"question": q.id, "ask": q.ask, **result})
     else:
@@ -327,6 +367,14 @@ def uncertainty(
         if dask is not None:
             executor.close()
     data = result.to_dict()
+    record(
+        "uncertainty",
+        scenario,
+        {"samples": samples, "models": list(chosen), "executor": result.executor},
+        seed,
+        data,
+        status="interrupted" if result.interrupted else "ok",
+    )
     if fmt is Format.json:
         emit_json(data)
     else:
@@ -435,22 +483,20 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp 
         ) from None
 
 
-def _register_optional() -> None:
-    """Commands that live in other stages register themselves when present."""
-    from offramp.cli.runs_commands import register as register_runs
+def _register_commands() -> None:
+    """Commands that live with their stage (bargaining, reports, run history)."""
+    from offramp.cli import bargaining_commands, runs_commands
 
-    register_runs(app)
-    from offramp.cli.report_commands import register as register_report
-
-    register_report(app)
-    try:
-        from offramp.cli.bargaining_commands import register
+    bargaining_commands.register(app)
+    runs_commands.register(app)
+    try:  # the HTML report is being added; until it lands the command is absent
+        from offramp.cli import report_commands
     except ImportError:
         return
-    register(app)
+    report_commands.register(app)
 
 
-_register_optional()
+_register_commands()
 
 
 def run() -> None:

@@ -163,15 +163,15 @@ class ConflictModel:
         )
 
 
-def dense_ranks(scores: np.ndarray) -> np.ndarray:
+def dense_ranks(scores) -> np.ndarray:
     """Per row, the dense rank of each score (0 = lowest); equal scores share a rank.
 
-    Scores are rounded to 9 decimals first so that weights like 0.1 + 0.2 and 0.3 tie, as the
-    analyst meant.
+    Rows may be exact integer keys (weights as written, see ``offramp.scenario.compile``) or
+    floats; scores are compared exactly as given.
     """
-    scores = np.round(np.asarray(scores, dtype=np.float64), 9)
-    out = np.empty(scores.shape, dtype=np.int64)
-    for i, row in enumerate(scores):
-        _, inv = np.unique(row, return_inverse=True)
-        out[i] = inv
+    rows = list(scores)
+    out = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=np.int64)
+    for i, row in enumerate(rows):
+        _, inv = np.unique(np.asarray(row), return_inverse=True)
+        out[i] = inv.ravel()
     return out

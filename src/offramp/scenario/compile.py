@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from offramp.conflict.model import (
@@ -86,7 +89,41 @@ def default_order(pref: CompiledPreference) -> list[int]:
     return [k for k, p in enumerate(pref.probability) if p >= 0.5]
 
 
+def exact_weights(values) -> np.ndarray | None:
+    """Integers proportional to the weights as written (0.1 is one tenth, not the nearest
+    binary float), so that sums compare exactly: 0.1 + 0.2 ties with 0.3, and 1e7 + 0.1 + 0.2
+    with 1e7 + 0.3. None when they do not fit in 62 bits (e.g. sampled values with 17 digits),
+    in which case floats are compared as they are."""
+    fracs = [Fraction(repr(float(v))) for v in values]
+    lcd = 1
+    for f in fracs:
+        lcd = math.lcm(lcd, f.denominator)
+        if lcd > 10**15:
+            return None
+    ints = [f.numerator * (lcd // f.denominator) for f in fracs]
+    if sum(abs(i) for i in ints) >= 2**62:
+        return None
+    return np.array(ints, dtype=np.int64)
+
+
 def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
+    """The comparison key of a weights preference: Σ value over the true statements, exact
+    (int64, scaled) when the values allow it, else float64."""
+    ints = exact_weights(values)
+    if ints is not None:
+        key = np.zeros(size, dtype=np.int64)
+        for t, w in zip(truths, ints, strict=True):
+            if w:
+                key += t.astype(np.int64) * w
+        return key
+    score = np.zeros(size, dtype=np.float64)
+    for t, v in zip(truths, values, strict=True):
+        score += t * float(v)
+    return score
+
+
+def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
+    """The scores themselves, for display (floats)."""
     score = np.zeros(size, dtype=np.float64)
     for t, v in zip(truths, values, strict=True):
         score += t * float(v)
@@ -202,11 +239,19 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
 
     problems = []
     scores = np.zeros((n, len(codes)), dtype=np.float64)
+    keys: list[np.ndarray] = []
     for i, dm in enumerate(scenario.dm_names):
+        pref = scenario.preferences[dm]
         try:
-            scores[i] = _scores(scenario, scenario.preferences[dm], codes)
+            keys.append(_scores(scenario, pref, codes))
         except ScenarioError as exc:
             problems.extend(exc.problems)
+            continue
+        if pref.form == "weights":
+            truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
+            scores[i] = weight_values(truths, pref.values, len(codes))
+        else:
+            scores[i] = keys[-1]
     if problems:
         raise ScenarioError(problems)
     return ConflictModel(
@@ -215,7 +260,7 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         option_dm=np.array(scenario.option_dm, dtype=np.int64),
         direction=np.array([DIRECTIONS[d] for d in scenario.option_directions], dtype=np.int8),
         codes=codes,
-        ranks=dense_ranks(scores),
+        ranks=dense_ranks(keys),
         scores=scores,
         status_quo=status_quo,
         name=scenario.name,

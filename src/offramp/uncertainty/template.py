@@ -186,7 +186,7 @@ class ConflictTemplate:
         return out
 
     # ------------------------------------------------------------------ evaluation
-    def evaluate(self, scores: np.ndarray) -> SampleOutcome:
+    def evaluate(self, scores: list[np.ndarray]) -> SampleOutcome:
         """The conflict's conclusions for these scores. They depend on the scores only through
         each DM's ranking of the states, and samples often share rankings (a weight moves the
         result only when it crosses a threshold), so results are cached by ranking."""

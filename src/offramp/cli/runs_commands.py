@@ -1,0 +1,267 @@
+"""``offramp runs list|show|diff``: the run history on the command line.
+
+An unknown id or an ambiguous prefix is bad input (exit 2, raised as ``typer.BadParameter``);
+an unreadable database is reported in one line (exit 1), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from offramp.history import (
+    AmbiguousRun,
+    HistoryError,
+    PathChange,
+    Run,
+    RunDiff,
+    RunInfo,
+    RunNotFound,
+    db_path,
+    diff_runs,
+    get_run,
+    history_enabled,
+    list_runs,
+    summarise,
+)
+
+runs_app = typer.Typer(
+    help="Past analysis runs: list, reopen and compare them (see docs/run-history.md).",
+    no_args_is_help=True,
+)
+
+
+class RunsFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+FormatOpt = Annotated[RunsFormat, typer.Option("--format", "-f", help="Output format.")]
+IdArg = Annotated[
+    str, typer.Argument(help="Run id or a unique prefix of it; also #N (run number) or 'last'.")
+]
+
+
+def _console() -> Console:
+    """Wide enough for the table when piped (rich would squeeze it into 80 columns)."""
+    if sys.stdout.isatty():
+        return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, width=120)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"offramp: {message}", markup=False)
+    raise typer.Exit(1)
+
+
+def _load(ref: str, hint: str = "ID") -> Run:
+    try:
+        return get_run(ref)
+    except (RunNotFound, AmbiguousRun) as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+    except HistoryError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+def _when(created_at: str) -> str:
+    """``2026-11-28T11:07:21.123+00:00`` -> ``2026-11-28 11:07:21`` (UTC, as stored)."""
+    return created_at[:19].replace("T", " ")
+
+
+def _scenario_label(run: RunInfo) -> str:
+    """Short enough for a table: the built-in's name or the file's name, else the title."""
+    file = run.scenario_file or ""
+    if file.startswith("<builtin:"):
+        return file.removeprefix("<builtin:").removesuffix(">")
+    if file and not file.startswith("<"):
+        return file.rsplit("/", 1)[-1]
+    return run.scenario_name or file or "-"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 1:
+        return f"{seconds:.2f}s"
+    return f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.1f}min"
+
+
+@runs_app.command("list")
+def list_command(
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most this many runs (0: all).")
+    ] = 20,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", help="Only runs of this scenario (name or file)."),
+    ] = None,
+    fmt: FormatOpt = RunsFormat.text,
+) -> None:
+    """The most recent runs, newest first."""
+    try:
+        runs = list_runs(limit or None, scenario)
+    except HistoryError as exc:
+        _fail(str(exc))
+        return
+    if fmt is RunsFormat.json:
+        _emit_json({"database": str(db_path()), "runs": [r.to_dict() for r in runs]})
+        return
+    out = _console()
+    if not runs:
+        where = f"in {db_path()}"
+        off = " (recording is off: OFFRAMP_HISTORY=0)" if not history_enabled() else ""
+        what = f" of '{scenario}'" if scenario else ""
+        out.print(f"No runs{what} recorded {where}{off}.", markup=False)
+        return
+    table = Table(title=f"Runs in {db_path()}", title_justify="left", show_lines=False)
+    for col in ("id", "#", "when (UTC)", "command", "scenario", "variant", "status", "took"):
+        table.add_column(col, no_wrap=True, justify="right" if col in ("#", "took") else "left")
+    table.add_column("seed", justify="right", no_wrap=True)
+    for r in runs:
+        table.add_row(
+            Text(r.id, style="bold"),
+            str(r.seq),
+            _when(r.created_at)[:16],
+            r.command,
+            Text(_scenario_label(r), overflow="ellipsis"),
+            Text(r.variant or ""),
+            Text(r.status, style="green" if r.status == "ok" else "yellow"),
+            _duration(r.duration),
+            "" if r.seed is None else str(r.seed),
+        )
+    out.print(table)
+
+
+@runs_app.command("show")
+def show_command(
+    run_id: IdArg,
+    fmt: FormatOpt = RunsFormat.text,
+    scenario: Annotated[
+        bool,
+        typer.Option(
+            "--scenario", help="Print only the scenario text as analysed (to reopen the run)."
+        ),
+    ] = False,
+) -> None:
+    """One run: what was analysed, with which options, and what came out."""
+    run = _load(run_id)
+    if scenario:
+        if run.scenario_text is None:
+            _fail(f"run {run.id} stored no scenario text")
+        text = run.scenario_text or ""
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    if fmt is RunsFormat.json:
+        _emit_json(run.to_dict())
+        return
+    out = _console()
+    out.print(f"[bold]Run {run.id}[/] (#{run.seq}): {run.command}, {run.status}")
+    rows = [
+        ("when", f"{_when(run.created_at)} UTC"),
+        ("scenario", run.scenario_name or "-"),
+        ("file", run.scenario_file or "-"),
+        ("variant", run.variant or "-"),
+        ("scenario sha256", run.scenario_hash or "-"),
+        ("seed", "-" if run.seed is None else str(run.seed)),
+        ("offramp", run.version),
+        ("took", _duration(run.duration)),
+        ("results", f"{run.results_size or 0:,} bytes of JSON"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        out.print(f"  {key:<{width}}  {value}", markup=False)
+    if run.params:
+        out.print("[bold]Options[/]")
+        for key, value in run.params.items():
+            out.print(f"  {key} = {json.dumps(value, ensure_ascii=False)}", markup=False)
+    out.print("[bold]Results[/]")
+    for line in summarise(run.results):
+        out.print(f"  {line}", markup=False)
+    out.print(
+        f"Full results: offramp runs show {run.id} --format json; "
+        f"scenario: offramp runs show {run.id} --scenario",
+        markup=False,
+        style="dim",
+    )
+
+
+def _value(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _change(p: PathChange) -> str:
+    if p.change == "added":
+        return f"added, {_value(p.b)}"
+    if p.change == "removed":
+        return f"removed (was {_value(p.a)})"
+    return f"{_value(p.a)} -> {_value(p.b)}"
+
+
+def _render_diff(d: RunDiff, out: Console) -> None:
+    out.print(f"[bold]Run {d.a} -> run {d.b}[/]")
+    if d.same_scenario:
+        out.print(f"Same scenario (sha256 {(d.scenario_hash_a or '')[:12]}).")
+    else:
+        out.print(
+            f"Different scenario texts (sha256 {(d.scenario_hash_a or '-')[:12]} -> "
+            f"{(d.scenario_hash_b or '-')[:12]}):"
+        )
+        if d.scenario_text_diff:
+            out.print(d.scenario_text_diff.rstrip("\n"), markup=False)
+    for key, (a, b) in d.metadata.items():
+        out.print(f"{key}: {_value(a)} -> {_value(b)}", markup=False)
+    if d.params:
+        out.print("[bold]Options changed[/]")
+        for p in d.params:
+            out.print(f"  {p.path}: {_change(p)}", markup=False)
+    else:
+        out.print("Same options.")
+    out.print("[bold]Results[/]")
+    if d.identical_results:
+        out.print("  identical.")
+        return
+    for line in d.result_changes:
+        out.print(f"  {line}", markup=False)
+    if not d.result_changes or d.result_kind in ("generic", "mixed"):
+        shown = d.result_paths[:40]
+        for p in shown:
+            out.print(f"  {p.path}: {_change(p)}", markup=False)
+        more = len(d.result_paths) - len(shown) + d.result_paths_truncated
+        if more:
+            out.print(f"  ... and {more} more changed values (--format json lists them).")
+    else:
+        n = len(d.result_paths) + d.result_paths_truncated
+        out.print(f"  ({n} values differ in all; --format json lists them.)", style="dim")
+
+
+@runs_app.command("diff")
+def diff_command(
+    a: Annotated[str, typer.Argument(help="First run (id, prefix, #N or 'last').")],
+    b: Annotated[str, typer.Argument(help="Second run.")],
+    fmt: FormatOpt = RunsFormat.text,
+) -> None:
+    """What differs between two runs: scenario text, options, and results in words."""
+    run_a, run_b = _load(a, "A"), _load(b, "B")
+    d = diff_runs(run_a, run_b)
+    if fmt is RunsFormat.json:
+        _emit_json(d.to_dict())
+    else:
+        _render_diff(d, _console())
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``runs`` group to the offramp app."""
+    app.add_typer(runs_app, name="runs")

@@ -1,0 +1,346 @@
+"""Recording and reading runs.
+
+A run is written once, complete, in a single ``BEGIN IMMEDIATE ... COMMIT`` after its results
+exist: there is no "started" row to update later, so a process that dies at any point leaves
+either the whole run or nothing (SQLite's WAL rolls an uncommitted transaction back).
+
+:func:`record_run` never raises: history is a convenience, and an analysis must not fail
+because its record could not be written. It warns once per process on stderr instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import sys
+import uuid
+import zlib
+from collections.abc import Callable, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from offramp.history.location import db_path, history_enabled
+from offramp.history.schema import connect
+from offramp.history.source import ScenarioSource, capture
+
+STATUSES = ("ok", "interrupted", "failed")
+ID_LENGTH = 8
+
+# Called inside the write transaction, after the INSERTs and before COMMIT. Only for tests:
+# the crash-safety test makes it ``os._exit`` to prove a half-written run is never visible.
+_before_commit: Callable[[sqlite3.Connection], None] | None = None
+_warned = False
+
+
+class HistoryError(Exception):
+    """The history cannot be read (corrupt file, written by a newer offramp, ...)."""
+
+
+class RunNotFound(HistoryError, LookupError):
+    """No run has this id or id prefix."""
+
+
+class AmbiguousRun(HistoryError, LookupError):
+    """Several runs share the prefix; ``matches`` lists their ids."""
+
+    def __init__(self, message: str, matches: list[str]):
+        super().__init__(message)
+        self.matches = matches
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run's metadata: everything but the results and the scenario text."""
+
+    id: str
+    seq: int
+    created_at: str
+    command: str
+    scenario_name: str | None
+    scenario_file: str | None
+    scenario_hash: str | None
+    variant: str | None
+    params: dict[str, Any]
+    seed: int | str | None
+    version: str
+    status: str
+    duration: float | None
+    results_size: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Run(RunInfo):
+    """A run in full: metadata, the scenario text as analysed, and the results."""
+
+    scenario_text: str | None = None
+    results: Any = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def reopen(self):
+        """The scenario as it was analysed (with its variant applied), from the stored text,
+        whatever has happened to the file since."""
+        from offramp.scenario.loader import from_yaml_text
+
+        if self.scenario_text is None:
+            raise HistoryError(f"run {self.id} stored no scenario text")
+        scenario = from_yaml_text(self.scenario_text, file=f"<run {self.id}>")
+        return scenario.variant(self.variant) if self.variant else scenario
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def record_run(
+    command: str,
+    scenario: Any,
+    params: Mapping[str, Any] | None,
+    seed: int | None,
+    results: Any,
+    status: str = "ok",
+    duration: float | None = None,
+) -> RunInfo | None:
+    """Record one finished run; returns its :class:`RunInfo`, or None when history is off
+    (``OFFRAMP_HISTORY=0``) or could not be written (a warning is printed once).
+
+    ``scenario``: an :class:`offramp.Scenario` (variant taken from it), a path, a
+    :class:`~offramp.history.source.ScenarioSource`, or None. ``params``: the options that
+    change the result (JSON-able; numpy values, paths and enums are converted). ``results``:
+    the command's JSON-ready output (dict), stored zlib-compressed.
+    """
+    if not history_enabled():
+        return None
+    path = db_path()
+    try:
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        source = capture(scenario)
+        row = _encode(command, source, params, seed, results, status, duration)
+        with closing(connect(path)) as conn:
+            return _insert(conn, source, row)
+    except Exception as exc:  # storage of any kind must never break the analysis
+        _warn(path, exc)
+        return None
+
+
+def _encode(
+    command: str,
+    source: ScenarioSource,
+    params: Mapping[str, Any] | None,
+    seed: Any,
+    results: Any,
+    status: str,
+    duration: float | None,
+) -> dict[str, Any]:
+    """Everything serialised up front, so the write transaction is as short as possible."""
+    import offramp
+
+    payload = json.dumps(results, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+    data = payload.encode("utf-8")
+    params_json = json.dumps(dict(params or {}), default=_jsonable, sort_keys=True)
+    if isinstance(seed, int) and not -(2**63) <= seed < 2**63:
+        seed = str(seed)  # SQLite integers are 64-bit
+    elif seed is not None and not isinstance(seed, int):
+        seed = str(_jsonable(seed)) if not isinstance(seed, str) else seed
+    return {
+        "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "command": command,
+        "scenario_name": source.name,
+        "scenario_file": source.file,
+        "scenario_hash": source.hash,
+        "variant": source.variant,
+        "params": params_json,
+        "seed": seed,
+        "version": offramp.__version__,
+        "status": status,
+        "duration": None if duration is None else float(duration),
+        "results": zlib.compress(data, 6),
+        "results_size": len(data),
+    }
+
+
+def _insert(conn: sqlite3.Connection, source: ScenarioSource, row: dict[str, Any]) -> RunInfo:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if source.text is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO scenario_texts(hash, text) VALUES (?, ?)",
+                (row["scenario_hash"], source.text),
+            )
+        row["id"] = _new_id(conn)
+        columns = ", ".join(row)
+        marks = ", ".join(f":{c}" for c in row)
+        cursor = conn.execute(f"INSERT INTO runs({columns}) VALUES ({marks})", row)
+        seq = cursor.lastrowid
+        if _before_commit is not None:
+            _before_commit(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return _info(row | {"seq": seq, "params": json.loads(row["params"])})
+
+
+def _new_id(conn: sqlite3.Connection) -> str:
+    """8 hex chars of a uuid4; collisions (1 in 4 billion per pair) are retried under the
+    write lock, so the UNIQUE constraint never fires."""
+    while True:
+        candidate = uuid.uuid4().hex[:ID_LENGTH]
+        if conn.execute("SELECT 1 FROM runs WHERE id = ?", (candidate,)).fetchone() is None:
+            return candidate
+
+
+def _jsonable(value: Any) -> Any:
+    """``json.dumps`` fallback for what analyses return besides plain data."""
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return value.tolist()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return str(value)
+
+
+def _warn(path: Path, exc: BaseException) -> None:
+    global _warned
+    if _warned:
+        return
+    _warned = True
+    sys.stderr.write(
+        f"offramp: warning: this run was not recorded in the run history ({path}): "
+        f"{type(exc).__name__}: {exc}. Set OFFRAMP_HISTORY=0 to stop recording.\n"
+    )
+
+
+# ---------------------------------------------------------------------------- reading
+
+_INFO_COLUMNS = (
+    "id, seq, created_at, command, scenario_name, scenario_file, scenario_hash, variant, "
+    "params, seed, version, status, duration, results_size"
+)
+
+
+def _info(row: Mapping[str, Any]) -> RunInfo:
+    names = [f.name for f in dataclasses.fields(RunInfo)]
+    return RunInfo(**{n: row[n] for n in names})
+
+
+def _open_for_reading() -> sqlite3.Connection | None:
+    """None when there is no history yet: reading never creates the file."""
+    path = db_path()
+    if not path.exists():
+        return None
+    try:
+        conn = connect(path, create=False)
+    except sqlite3.Error as exc:
+        raise HistoryError(f"cannot read the run history {path}: {exc}") from exc
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _row_info(row: sqlite3.Row) -> RunInfo:
+    data = dict(row)
+    data["params"] = json.loads(data["params"])
+    return _info(data)
+
+
+def list_runs(limit: int | None = 20, scenario: str | None = None) -> list[RunInfo]:
+    """The most recent runs, newest first. ``scenario`` matches the scenario's name, its file
+    path or the file's name (``crisis.yaml``); ``limit`` None or 0 lists all."""
+    conn = _open_for_reading()
+    if conn is None:
+        return []
+    sql = f"SELECT {_INFO_COLUMNS} FROM runs"
+    args: list[Any] = []
+    if scenario is not None:
+        sql += (
+            " WHERE scenario_name = ? COLLATE NOCASE OR scenario_file = ?"
+            " OR scenario_file LIKE ? ESCAPE '\\' OR scenario_file = ?"
+        )
+        escaped = scenario.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        args += [scenario, scenario, f"%/{escaped}", f"<builtin:{scenario}>"]
+    sql += " ORDER BY seq DESC"
+    if limit:
+        sql += " LIMIT ?"
+        args.append(int(limit))
+    try:
+        with closing(conn):
+            return [_row_info(r) for r in conn.execute(sql, args)]
+    except sqlite3.Error as exc:
+        raise HistoryError(f"cannot read the run history: {exc}") from exc
+
+
+def resolve_id(conn: sqlite3.Connection, ref: str) -> str:
+    """A run id from an exact id, a unique id prefix, ``#N`` (the run number) or ``last``."""
+    ref = ref.strip()
+    if ref.lower() in ("last", "latest"):
+        row = conn.execute("SELECT id FROM runs ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            raise RunNotFound("the run history is empty")
+        return row[0]
+    if ref.startswith("#") and ref[1:].isdigit():
+        row = conn.execute("SELECT id FROM runs WHERE seq = ?", (int(ref[1:]),)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run number {ref}")
+        return row[0]
+    if not ref:
+        raise RunNotFound("give a run id (see `offramp runs list`)")
+    prefix = ref.lower()
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 11",
+            (escaped + "%",),
+        )
+    ]
+    if prefix in ids:
+        return prefix
+    if not ids:
+        hint = f"; for run number {ref} write '#{ref}'" if ref.isdigit() else ""
+        raise RunNotFound(f"no run with id '{ref}'{hint} (see `offramp runs list`)")
+    if len(ids) > 1:
+        shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+        raise AmbiguousRun(f"'{ref}' is the start of several run ids: {shown}", ids)
+    return ids[0]
+
+
+def get_run(id_or_prefix: str) -> Run:
+    """The full run (scenario text and decoded results). Raises :class:`RunNotFound` or
+    :class:`AmbiguousRun` (both ``LookupError``), :class:`HistoryError` if unreadable."""
+    conn = _open_for_reading()
+    if conn is None:
+        raise RunNotFound("the run history is empty: no run has been recorded yet")
+    try:
+        with closing(conn):
+            run_id = resolve_id(conn, id_or_prefix)
+            row = conn.execute(
+                f"SELECT {_INFO_COLUMNS}, results, t.text AS scenario_text FROM runs "
+                "LEFT JOIN scenario_texts t ON t.hash = runs.scenario_hash WHERE id = ?",
+                (run_id,),
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise HistoryError(f"cannot read the run history: {exc}") from exc
+    info = _row_info(row)
+    blob = row["results"]
+    try:
+        results = None if blob is None else json.loads(zlib.decompress(blob).decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise HistoryError(f"the results of run {info.id} are damaged: {exc}") from exc
+    return Run(**dataclasses.asdict(info), scenario_text=row["scenario_text"], results=results)
