@@ -175,8 +175,18 @@ def test_too_large_for_memory_refused_with_estimate(capsys, tmp_path, monkeypatc
     opts = "".join(f"      - name: o{k}\n" for k in range(17))
     text = BASE.replace("      - name: tariffs\n      - name: relief\n", opts)
     text = text.replace("US.tariffs", "US.o0").replace("US.relief", "US.o1")
-    out = check(capsys, tmp_path, text, 4, 3, "too large for memory", "262,144 feasible states")
-    assert "over the limit of 20.0 MB" in out.err
+    out = check(capsys, tmp_path, text, 4, 3, "too large for memory", "feasible states")
+    assert "the limit is 20.0 MB" in out.err
+    assert "found 262,144 in the first 262,144 of 262,144 combinations" in out.err
+
+
+def test_bad_memory_limit_setting(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("OFFRAMP_MEMORY_LIMIT", "lots")
+    path = tmp_path / "ok.yaml"
+    path.write_text(BASE)
+    out = invoke(capsys, "validate", str(path))
+    assert out.code == 2
+    assert "OFFRAMP_MEMORY_LIMIT='lots' is not a size" in out.err
 
 
 def test_wrong_types_and_values(capsys, tmp_path) -> None:
@@ -317,4 +327,46 @@ def test_bargaining_section_errors_are_located(capsys, tmp_path) -> None:
         85,
         "bargaining.actors[0].salience.settlement",
         "less than or equal to 100",
+    )
+
+
+def test_variant_problems_name_the_variant(capsys, tmp_path) -> None:
+    text = WITH_PARAMS + (
+        "mutually_exclusive:\n  - [US.tariffs, US.relief]\n"
+        "variants:\n  - name: both\n    status_quo: [US.tariffs, US.relief]\n"
+    )
+    out = check(capsys, tmp_path, text, 25, 5, "variants[0]: variant 'both'", "is infeasible")
+    assert "(at status_quo)" in out.err
+
+
+def test_unused_parameter_is_a_warning(capsys, tmp_path) -> None:
+    path = tmp_path / "warn.yaml"
+    path.write_text(BASE + "parameters:\n  spare: 1\n")
+    out = invoke(capsys, "validate", str(path))
+    assert out.code == 0
+    assert re.search(r":21:3: parameters.spare: warning: parameter 'spare' is never used", out.err)
+
+
+def test_probability_outside_prioritization_is_refused(capsys, tmp_path) -> None:
+    text = BASE + 'infeasible:\n  - {statement: "US.tariffs & US.relief", probability: 0.5}\n'
+    check(
+        capsys,
+        tmp_path,
+        text,
+        21,
+        43,
+        "infeasible[0].probability",
+        "applies only to prioritization statements",
+    )
+
+
+def test_unquoted_bang_statement_gets_a_quoting_hint(capsys, tmp_path) -> None:
+    check(
+        capsys,
+        tmp_path,
+        BASE.replace('"!US.tariffs"', "!US.tariffs"),
+        15,
+        9,
+        "YAML reads the leading '!'",
+        'quote the statement, e.g. "!US.tariffs"',
     )

@@ -39,7 +39,7 @@ class Answer:
         word = {
             "yes": "Yes",
             "no": "No",
-            "depends": "It depends on the path",
+            "depends": "It depends",
             "undetermined": "Undetermined",
         }[self.verdict]
         return f"{word}: {self.basis}."
@@ -102,9 +102,13 @@ def answer(analysis: Analysis, question: CompiledQuestion) -> Answer:
         base = list(result.equilibria(c))
         where = f"{name} equilibria (no status quo declared)"
     hits = [s for s in base if holds[s]]
+    one = where.replace("equilibria", "equilibrium", 1)
     if not base:
         verdict = "undetermined"
-        basis = f"no {where.replace('equilibria', 'equilibrium', 1)}"
+        basis = f"there is no {one}"
+    elif len(base) == 1:
+        verdict = "yes" if hits else "no"
+        basis = f"it {'holds' if hits else 'does not hold'} in the only {one} (state {base[0] + 1})"
     elif len(hits) == len(base):
         verdict = "yes"
         basis = f"it holds in all {len(base)} {where}"

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import invoke
+from tests.conftest import SHARED
 
 from .conftest import DEU, KTAB
+
+SHARED_CONFLICTS = SHARED / "data" / "conflicts"
 
 
 def test_forecast_json_follows_the_contract(capsys) -> None:
@@ -72,8 +75,16 @@ def test_forecast_usage_errors(capsys) -> None:
     assert missing.code == 2 and "no-such-file.csv: no such file" in missing.err
     unknown = invoke(capsys, "forecast", str(KTAB / "SOE-Policy.csv"), "-m", "nope")
     assert unknown.code == 2 and "unknown model 'nope'" in unknown.err
-    builtin = invoke(capsys, "forecast")
-    assert builtin.code == 2 and "no bargaining section" in builtin.err
+    builtin = invoke(capsys, "forecast", "--format", "json")
+    assert builtin.code == 0, builtin.err
+    data = json.loads(builtin.out)
+    assert data["dimensions"] == ["settlement", "tariffs"]
+    assert data["actors"] == ["US", "CN", "RU", "UA", "EU"]
+
+
+def test_forecast_of_a_scenario_without_bargaining(capsys) -> None:
+    out = invoke(capsys, "forecast", str(SHARED_CONFLICTS / "chicken.yaml"))
+    assert out.code == 2 and "no 'bargaining' section" in out.err
 
 
 def test_eval_deu_json_follows_the_contract(capsys) -> None:

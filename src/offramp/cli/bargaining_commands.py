@@ -55,36 +55,34 @@ def _check_model(model: str, allow_all: bool = False) -> None:
         _fail(f"--model: unknown model '{model}'; choose one of {', '.join(names)}")
 
 
-def _problem_from_scenario(file: Path) -> BargainingProblem:
-    """The bargaining section of an offramp YAML scenario, through the scenario loader."""
+def _problem_from_scenario(file: Path | None) -> BargainingProblem:
+    """The bargaining section of an offramp scenario (the built-in default when no file),
+    with the stakes as given (no shift applied: see `offramp analyze` for forecasts at the
+    conflict's outcome)."""
     import offramp
-    from offramp.bargaining import problem_from_section
 
-    scenario = offramp.load(file)  # ScenarioError (exit 2, located) is handled by the app
-    section = getattr(scenario, "bargaining", None)
-    if section is None:
+    # ScenarioError (exit 2, located) is handled by the app
+    scenario = offramp.default() if file is None else offramp.load(file)
+    if scenario.bargaining is None:
         _fail(
-            f"{file}: the scenario has no 'bargaining' section; add one (see "
+            f"{scenario.file}: the scenario has no 'bargaining' section; add one (see "
             "docs/methods/bargaining-scenario.md) or give a KTAB CSV/XML file"
         )
-    return problem_from_section(section, getattr(scenario, "name", file.stem))
+    return scenario.bargaining_problem()
 
 
 def load_problem(file: Path | None) -> BargainingProblem:
-    """Read FILE as a KTAB CSV or XML file, or an offramp scenario (by extension/content)."""
+    """Read FILE as a KTAB CSV or XML file, or an offramp scenario: by extension (.csv, .xml),
+    else as a scenario (YAML or JSON)."""
     from offramp.bargaining.inputs import read_ktab
 
     if file is None:
-        _fail(
-            "offramp forecast: the built-in scenario has no bargaining section yet; give a file: "
-            "a KTAB CSV/XML case or an offramp scenario with a 'bargaining' section"
-        )
-    assert file is not None
+        return _problem_from_scenario(None)
     if not file.exists():
         _fail(f"{file}: no such file")
-    if file.suffix.lower() in (".yaml", ".yml"):
-        return _problem_from_scenario(file)
-    return read_ktab(file)
+    if file.suffix.lower() in (".csv", ".xml"):
+        return read_ktab(file)
+    return _problem_from_scenario(file)
 
 
 def _console(fc: Forecast | None = None) -> Console:

@@ -135,7 +135,14 @@ def validate(
 
     scenario = offramp.load(file)
     model = scenario.conflict
-    out = console()
+    problems = scenario.check_variants()
+    if problems:
+        raise ScenarioError(problems)
+    for w in scenario.warnings:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False
+        )
+    out = Console(highlight=False, soft_wrap=True)
     out.print(
         f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
         f"{len(scenario.options)} options, {model.n_states:,} feasible states."
@@ -392,9 +399,10 @@ def explain(
     dm: Annotated[str | None, typer.Option("--dm", help="Only this decision maker.")] = None,
     concept: Annotated[str, typer.Option("--concept", "-c", help="nash, gmr, smr or seq.")] = "gmr",
     fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
 ) -> None:
     """Why a state is (un)stable: each improvement and the sanction that deters it."""
-    scenario = load_scenario(file)
+    scenario = load_scenario(file, variant)
     result = scenario.stability()
     model = result.model
     if not 1 <= state <= model.n_states:
@@ -411,7 +419,7 @@ def explain(
     if fmt is Format.json:
         emit_json({"explanations": [e.to_dict() for e in explanations]})
     else:
-        out = console()
+        out = Console(highlight=False, soft_wrap=True)
         for e in explanations:
             out.print(e.text(model), markup=False)
 

@@ -92,7 +92,12 @@ class Explanation:
             lines.append(
                 f"  Improvement: {d.improvement.describe()} (to state {d.improvement.target + 1})."
             )
-            if d.sanction is None:
+            if self.concept == "nash":
+                lines.append(
+                    "    Nash stability counts no sanction: this improvement alone "
+                    "makes the state unstable."
+                )
+            elif d.sanction is None:
                 lines.append("    Not deterred: no sanction makes it not worth it.")
             else:
                 chain = "; then ".join(s.describe() for s in d.sanction)

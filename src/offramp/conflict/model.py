@@ -33,7 +33,16 @@ def memory_budget() -> int:
         s = env.strip().upper().removesuffix("B")
         mult = units.get(s[-1:], 1)
         num = s[:-1] if s[-1:] in units else s
-        return int(float(num) * mult)
+        try:
+            value = int(float(num) * mult)
+        except ValueError:
+            value = -1
+        if value <= 0:
+            raise ValueError(
+                f"OFFRAMP_MEMORY_LIMIT={env!r} is not a size: write a number of "
+                "bytes with an optional K, M, G or T, e.g. 4G or 512M"
+            )
+        return value
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
@@ -47,8 +56,13 @@ def estimate_bytes(states: int, n_dms: int, max_directed: int = 0) -> int:
     Per state and per DM the engine keeps group ids, sort orders and lookup positions for two
     move kinds (~40 bytes) plus work arrays; directed options multiply the lookup tables.
     """
-    per_state = 96 + n_dms * (48 + 24 * (3 ** min(max_directed, 8)) // (2 ** min(max_directed, 8)))
-    return int(states * per_state * 1.5) + (64 << 20)
+    return int(states * bytes_per_state(n_dms, max_directed))
+
+
+def bytes_per_state(n_dms: int, max_directed: int = 0) -> float:
+    """Measured peak bytes per feasible state of a full analysis (with a 1.5 margin)."""
+    d = min(max_directed, 8)
+    return 1.5 * (96 + n_dms * (48 + 24 * (3**d) // (2**d)))
 
 
 def human_bytes(n: float) -> str:
@@ -60,12 +74,15 @@ def human_bytes(n: float) -> str:
 
 
 def enumerate_feasible(
-    n_options: int, infeasible: Callable[[np.ndarray], np.ndarray]
+    n_options: int,
+    infeasible: Callable[[np.ndarray], np.ndarray],
+    max_states: int | None = None,
 ) -> np.ndarray:
     """Sorted codes of the feasible states; ``infeasible(codes)`` marks removed states.
 
     Works through the 2^m combinations in chunks so that memory follows the number of feasible
-    states, not the number of combinations.
+    states, not the number of combinations, and stops as soon as more than ``max_states`` are
+    feasible (raising ConflictTooLarge) instead of listing them all first.
     """
     if n_options > MAX_OPTIONS:
         raise ConflictTooLarge(
@@ -76,9 +93,16 @@ def enumerate_feasible(
     total = 1 << n_options
     chunk = 1 << min(CHUNK_BITS, n_options)
     parts = []
+    count = 0
     for start in range(0, total, chunk):
         codes = np.arange(start, start + chunk, dtype=np.uint64)
         parts.append(codes[~infeasible(codes)])
+        count += len(parts[-1])
+        if max_states is not None and count > max_states:
+            raise ConflictTooLarge(
+                f"more than {max_states:,} feasible states (found {count:,} in the first "
+                f"{start + chunk:,} of {total:,} combinations)"
+            )
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 

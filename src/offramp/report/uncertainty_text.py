@@ -34,7 +34,9 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
             drivers = data["sensitivity"].get(f"question:{q['id']}", [])
             top = (
                 ", ".join(
-                    f"{d['input']} ({d['rho']:+.2f})" for d in drivers[:2] if abs(d["rho"]) >= 0.05
+                    f"{d['input']} ({d['rho']:+.2f})"
+                    for d in drivers[:2]
+                    if d.get("significant", True)
                 )
                 or "—"
             )
@@ -52,7 +54,7 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
         t.add_column("state", justify="right")
         t.add_column("options taken")
         t.add_column("probability", justify="right")
-        for e in settles[:8]:
+        for e in [e for e in settles if e["probability"] >= 0.0005][:8]:
             t.add_row(
                 str(e["id"]), ", ".join(e["taken"]) or "nothing taken", f"{e['probability']:.1%}"
             )
@@ -71,7 +73,7 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
                     ", ".join(
                         f"{d['input']} ({d['rho']:+.2f})"
                         for d in drivers[:2]
-                        if abs(d["rho"]) >= 0.05
+                        if d.get("significant", True)
                     )
                     or "—"
                 )
@@ -85,7 +87,9 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
         t.add_column("inputs (Spearman ρ)")
         for target, items in data["sensitivity"].items():
             shown = [
-                f"{d['input']} {d['rho']:+.2f}" for d in items[:TOP_INPUTS] if abs(d["rho"]) >= 0.05
+                f"{d['input']} {d['rho']:+.2f}"
+                for d in items[:TOP_INPUTS]
+                if d.get("significant", True)
             ]
             t.add_row(target, ", ".join(shown) or "no input matters")
         console.print(t)

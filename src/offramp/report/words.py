@@ -5,7 +5,7 @@ from __future__ import annotations
 VERDICT = {
     "yes": "Yes",
     "no": "No",
-    "depends": "Depends on the path",
+    "depends": "Depends",
     "undetermined": "Undetermined",
 }
 
@@ -73,7 +73,9 @@ def findings(report: dict) -> list[str]:
         if p is not None:
             text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
             drivers = [
-                d for d in mc["sensitivity"].get(f"question:{q['id']}", []) if abs(d["rho"]) >= 0.1
+                d
+                for d in mc["sensitivity"].get(f"question:{q['id']}", [])
+                if d.get("significant", True)
             ][:2]
             if drivers:
                 text += ", likelier with " + " and ".join(

@@ -7,10 +7,9 @@ budget, and preference statements are evaluated on every feasible state at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import math
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,13 +17,14 @@ from offramp.conflict.model import (
     DIRECTIONS,
     ConflictModel,
     ConflictTooLarge,
+    bytes_per_state,
     dense_ranks,
     enumerate_feasible,
     estimate_bytes,
     human_bytes,
     memory_budget,
 )
-from offramp.scenario.errors import ScenarioError
+from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.statements import evaluate_codes
 
 if TYPE_CHECKING:
@@ -179,22 +179,10 @@ def _scores(scenario: Scenario, pref: CompiledPreference, codes: np.ndarray) -> 
 def compile_conflict(scenario: Scenario) -> ConflictModel:
     """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
     m = len(scenario.options)
-    budget = memory_budget()
     try:
-        codes = enumerate_feasible(m, infeasibility(scenario))
-    except ConflictTooLarge as exc:
-        raise ScenarioError([scenario.source.problem(("decision_makers",), str(exc))]) from None
-    if len(codes) == 0:
-        where = ("infeasible",) if scenario.infeasible else ("decision_makers",)
-        raise ScenarioError(
-            [
-                scenario.source.problem(
-                    where,
-                    "no feasible state: the feasibility rules (infeasible, mutually_exclusive, "
-                    f"at_least_one) remove all 2^{m} combinations; relax one of them",
-                )
-            ]
-        )
+        budget = memory_budget()
+    except ValueError as exc:
+        raise ScenarioError([Problem(str(exc), "", "environment")]) from None
     n = len(scenario.dm_names)
     max_dir = max(
         (
@@ -207,6 +195,30 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         ),
         default=0,
     )
+    max_states = int(budget // bytes_per_state(n, max_dir))
+    try:
+        codes = enumerate_feasible(m, infeasibility(scenario), max_states)
+    except ConflictTooLarge as exc:
+        message = str(exc)
+        if message.startswith("more than"):
+            message = (
+                f"the conflict is too large for memory: {message}; each needs about "
+                f"{human_bytes(bytes_per_state(n, max_dir))} for stability analysis and the "
+                f"limit is {human_bytes(budget)}; add feasibility rules, split the conflict, "
+                "or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)"
+            )
+        raise ScenarioError([scenario.source.problem(("decision_makers",), message)]) from None
+    if len(codes) == 0:
+        where = ("infeasible",) if scenario.infeasible else ("decision_makers",)
+        raise ScenarioError(
+            [
+                scenario.source.problem(
+                    where,
+                    "no feasible state: the feasibility rules (infeasible, mutually_exclusive, "
+                    f"at_least_one) remove all 2^{m} combinations; relax one of them",
+                )
+            ]
+        )
     need = estimate_bytes(len(codes), n, max_dir)
     if need > budget:
         raise ScenarioError(

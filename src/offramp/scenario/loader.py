@@ -308,8 +308,9 @@ class Scenario:
                         )
                         continue
                 else:
-                    value = self.parameters[q.parameter]
-                    lo_hi = (min(0.0, value), max(2 * abs(value), 1.0))
+                    from offramp.uncertainty.sweep import default_range
+
+                    lo_hi = default_range(self.parameters[q.parameter])
             elif q.range is not None:
                 self._problem(
                     ("questions", k, "range"),
@@ -411,8 +412,21 @@ class Scenario:
             out.append((idx, (key, k)))
         return out
 
-    def _statement(self, path: Path, item: Any) -> CompiledStatement | None:
+    def _statement(
+        self, path: Path, item: Any, *, probability_allowed: bool = False
+    ) -> CompiledStatement | None:
         text = statement_text(item)
+        if (
+            isinstance(item, NotedStatement)
+            and item.probability is not None
+            and not probability_allowed
+        ):
+            self._problem(
+                (*path[:-1], "probability") if path[-1:] == ("statement",) else path,
+                "'probability' applies only to prioritization statements (an "
+                "uncertain preference); remove it here",
+                key=True,
+            )
         try:
             expr = parse_statement(text, self.catalogue)
         except StatementError as exc:
@@ -435,7 +449,7 @@ class Scenario:
                     ]
                     groups += 1
                 for path, it, group in members:
-                    st = self._statement(_stmt_path(path, it), it)
+                    st = self._statement(_stmt_path(path, it), it, probability_allowed=True)
                     if st:
                         out.entries.append([st])
                         out.order_group.append(group)
@@ -608,7 +622,37 @@ class Scenario:
             known = ", ".join(self.variants) or "none declared"
             raise KeyError(f"no variant '{name}' (variants: {known})")
         v = self.variants[name]
-        return self.with_changes(v.parameters, v.status_quo, v.remove_options, variant=name)
+        k = list(self.variants).index(name)
+        try:
+            return self.with_changes(
+                v.parameters, v.status_quo, v.remove_options, variant=name
+            ).validate()
+        except ScenarioError as exc:
+            # the problem shows in the variant's state space: point at the variant
+            where = self.source.problem(("variants", k), "")
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"variant '{name}': {p.message}" + (f" (at {p.path})" if p.path else ""),
+                        f"variants[{k}]",
+                        where.file,
+                        where.line,
+                        where.column,
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
+
+    def check_variants(self) -> list[Problem]:
+        """Problems that only show in a variant's own state space (e.g. an infeasible status
+        quo there); ``offramp validate`` runs this for every variant."""
+        problems: list[Problem] = []
+        for name in self.variants:
+            try:
+                self.variant(name)
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
+        return problems
 
     @cached_property
     def conflict(self) -> ConflictModel:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from offramp.scenario.bargaining_section import BargainingSection
 from offramp.scenario.distributions import Distribution
@@ -60,7 +68,30 @@ class NotedStatement(Strict):
     source: Text | None = None
 
 
-Statement = Text | NotedStatement
+def _kind(value) -> str | None:
+    """Which form an entry takes, so that errors speak about that form only (a pydantic union
+    would report every member's complaint)."""
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, dict):
+        return "AnyOrder" if "any_order" in value else "NotedStatement"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, BaseModel):
+        return type(value).__name__
+    return None
+
+
+_NOT_A_STATEMENT = dict(
+    custom_error_type="statement_type",
+    custom_error_message='expected a statement: text such as "US.sanctions & !CN.press" '
+    "(quote it), or {statement: ..., note: ...}",
+)
+
+Statement = Annotated[
+    Annotated[Text, Tag("str")] | Annotated[NotedStatement, Tag("NotedStatement")],
+    Discriminator(_kind, **_NOT_A_STATEMENT),
+]
 
 
 class AnyOrder(Strict):
@@ -69,6 +100,25 @@ class AnyOrder(Strict):
 
     any_order: list[Statement] = Field(min_length=2)
     note: Text | None = None
+
+
+PriorityEntry = Annotated[
+    Annotated[Text, Tag("str")]
+    | Annotated[NotedStatement, Tag("NotedStatement")]
+    | Annotated[AnyOrder, Tag("AnyOrder")],
+    Discriminator(_kind, **_NOT_A_STATEMENT),
+]
+RankingEntry = Annotated[
+    Annotated[Text, Tag("str")]
+    | Annotated[NotedStatement, Tag("NotedStatement")]
+    | Annotated[list[Statement], Tag("list")],
+    Discriminator(
+        _kind,
+        custom_error_type="ranking_type",
+        custom_error_message="expected a statement, {statement: ...}, or a list of statements "
+        "(a tie)",
+    ),
+]
 
 
 OptionList = Annotated[list[Text], Field(min_length=2)]
@@ -109,8 +159,8 @@ class Weight(Strict):
 
 
 class Preference(Strict):
-    prioritization: list[Statement | AnyOrder] | None = Field(default=None, min_length=1)
-    ranking: list[Statement | list[Statement]] | None = Field(default=None, min_length=1)
+    prioritization: list[PriorityEntry] | None = Field(default=None, min_length=1)
+    ranking: list[RankingEntry] | None = Field(default=None, min_length=1)
     weights: list[Weight] | None = Field(default=None, min_length=1)
     note: Text | None = None
 

@@ -26,7 +26,7 @@ def _data_path(data: Any, loc: tuple) -> tuple[tuple, bool]:
             "[" in part
             or part in ("str", "float", "int", "list", "dict", "bool")
             or part[:1].isupper()
-            or part.startswith("function-")
+            or part.startswith(("function-", "constrained-"))
         ):
             continue  # a union member tag such as 'list[str]' or 'NotedStatement'
         else:
@@ -57,7 +57,13 @@ def _friendly(err: dict, allowed: list[str] | None) -> str:
     if kind == "literal_error" and err["loc"] and err["loc"][-1] == "format":
         return "format must be 'offramp/1'"
     if kind == "too_short":
-        return msg.replace("List", "this list").replace("Value", "this")
+        ctx = err.get("ctx") or {}
+        if "min_length" in ctx:
+            return (
+                f"needs at least {ctx['min_length']} item(s); found "
+                f"{ctx.get('actual_length', 'fewer')}"
+            )
+        return msg
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
     if kind in ("float_parsing", "float_type"):

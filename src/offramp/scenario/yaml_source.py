@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
@@ -93,6 +93,9 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
                 smap.quoted.add(child)
             items.append(_plain(v, child, smap))
         return items
+    if isinstance(node, TaggedScalar):
+        tag = str(node.tag.value if hasattr(node.tag, "value") else node.tag)
+        raise _TagError(path, tag, str(node.value))
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool):
@@ -102,6 +105,12 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
     if isinstance(node, float):
         return float(node)
     return node
+
+
+class _TagError(Exception):
+    def __init__(self, path: Path, tag: str, value: str):
+        super().__init__(tag)
+        self.path, self.tag, self.value = path, tag, value
 
 
 def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
@@ -136,4 +145,16 @@ def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
             ]
         )
     smap.values[()] = (1, 1)
-    return _plain(doc, (), smap), smap
+    try:
+        return _plain(doc, (), smap), smap
+    except _TagError as exc:
+        text = f"{exc.tag} {exc.value}".strip()
+        raise ScenarioError(
+            [
+                smap.problem(
+                    exc.path,
+                    f"YAML reads the leading '!' of {text!r} as a tag: quote the statement, "
+                    f'e.g. "{text}"',
+                )
+            ]
+        ) from None

@@ -16,13 +16,18 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return rankdata(x, method="average", axis=0)
 
 
+def noise_level(n: int) -> float:
+    """|rho| below this is indistinguishable from zero at about the 5% level (2/sqrt(n))."""
+    return 2.0 / np.sqrt(max(n, 1))
+
+
 def rank_correlations(inputs: np.ndarray, names: list[str], targets: dict[str, np.ndarray]):
-    """{target: [{input, rho}] sorted by |rho|, largest first}; constant series give rho 0."""
+    """{target: [{input, rho, significant}] sorted by |rho|, largest first}; constant series
+    give rho 0; ``significant`` is |rho| >= 2/sqrt(n), so that noise is not shown as a
+    driver."""
     if inputs.shape[1] == 0:
         return {t: [] for t in targets}
     ri = _ranks(inputs)
-    ri = ri - ri.mean(axis=0)
-    norm_i = np.sqrt((ri**2).sum(axis=0))
     out = {}
     for name, y in targets.items():
         ok = np.isfinite(y)
@@ -34,6 +39,13 @@ def rank_correlations(inputs: np.ndarray, names: list[str], targets: dict[str, n
         with np.errstate(invalid="ignore", divide="ignore"):
             rho = np.where(denom > 0, (sub * ry[:, None]).sum(axis=0) / denom, 0.0)
         order = np.argsort(-np.abs(rho), kind="stable")
-        out[name] = [{"input": names[k], "rho": round(float(rho[k]), 4)} for k in order]
-    del norm_i
+        level = noise_level(int(ok.sum()))
+        out[name] = [
+            {
+                "input": names[k],
+                "rho": round(float(rho[k]), 4),
+                "significant": bool(abs(rho[k]) >= level),
+            }
+            for k in order
+        ]
     return out

@@ -39,6 +39,11 @@ def parse_param_spec(spec: str) -> tuple[str, np.ndarray]:
     return name.strip(), lo + step * np.arange(count)
 
 
+def default_range(value: float) -> tuple[float, float]:
+    """The search range when none is given: [min(0, v), max(2|v|, 1)]."""
+    return (min(0.0, value), max(2 * abs(value), 1.0))
+
+
 def _check_parameter(scenario: Scenario, name: str) -> None:
     if name not in scenario.parameters:
         known = ", ".join(scenario.parameters) or "none"
@@ -64,7 +69,6 @@ class SweepRow:
 class SweepResult:
     parameter: str
     rows: list[SweepRow] = field(default_factory=list)
-    thresholds: dict[str, dict] = field(default_factory=dict)
 
     def changes(self) -> list[tuple[float, float, str]]:
         """Consecutive grid values between which some result changed, and what changed."""
@@ -98,7 +102,6 @@ class SweepResult:
                 for r in self.rows
             ],
             "changes": [{"between": [a, b], "what": w} for a, b, w in self.changes()],
-            "thresholds": self.thresholds,
         }
 
 
@@ -155,7 +158,9 @@ def threshold(
     if name is None:
         raise ValueError(f"question '{question.id}' names no parameter to search over")
     _check_parameter(scenario, name)
-    lo, hi = bounds or question.search_range or (0.0, max(1.0, 2 * abs(scenario.parameters[name])))
+    if bounds is None and name == question.parameter:
+        bounds = question.search_range
+    lo, hi = bounds or default_range(scenario.parameters[name])
     tol = tol if tol is not None else (hi - lo) * 1e-6
     xs = np.linspace(lo, hi, grid)
     flags = []

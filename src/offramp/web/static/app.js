@@ -2,7 +2,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const COLOURS = ["#1f5fbf", "#c2410c", "#0f7b3f", "#7c3aed", "#b58100", "#0e7490"];
-const VERDICT = { yes: "Yes", no: "No", depends: "Depends on the path", undetermined: "Undetermined" };
+const VERDICT = { yes: "Yes", no: "No", depends: "Depends", undetermined: "Undetermined" };
 const state = { report: null, selected: null, jobs: {} };
 
 function el(tag, attrs = {}, ...children) {
@@ -232,7 +232,7 @@ function renderMC(res, status) {
   out.append(el("h3", { text: `How likely each answer is (${res.samples} samples)` }));
   out.append(table(["question", "yes", "no", "depends", "undetermined", "driven most by"], res.questions.map((q) =>
     [q.ask, ...["yes", "no", "depends", "undetermined"].map((k) => (100 * q[k]).toFixed(1) + "%"),
-      (res.sensitivity[`question:${q.id}`] || []).slice(0, 3).filter((d) => Math.abs(d.rho) >= 0.05).map((d) => `${d.input} (${d.rho > 0 ? "+" : ""}${d.rho.toFixed(2)})`).join(", ") || "—"])));
+      (res.sensitivity[`question:${q.id}`] || []).slice(0, 3).filter((d) => d.significant !== false).map((d) => `${d.input} (${d.rho > 0 ? "+" : ""}${d.rho.toFixed(2)})`).join(", ") || "—"])));
   const settles = (res.settles_probability.seq || []).slice(0, 8);
   out.append(el("h3", { text: "Where the evolution settles (SEQ)" }));
   out.append(table(["state", "options taken", "probability"], settles.map((e) => [String(e.id), e.taken.join(", ") || "nothing taken", (100 * e.probability).toFixed(1) + "%"])));
