@@ -35,14 +35,27 @@ def child(n: int, mode: str, workers: int) -> None:
     elapsed = time.perf_counter() - t
     if mode == "dask":
         executor.close()
-    print(json.dumps({"mode": mode, "workers": workers, "samples": result.completed,
-                      "seconds": elapsed, "setup": setup,
-                      "p_china_presses": float(result.verdict_probabilities()[0, 0])}))
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "workers": workers,
+                "samples": result.completed,
+                "seconds": elapsed,
+                "setup": setup,
+                "p_china_presses": float(result.verdict_probabilities()[0, 0]),
+            }
+        )
+    )
 
 
 def run(n: int, mode: str, workers: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", str(n), mode, str(workers)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(n), mode, str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -60,16 +73,20 @@ def main(argv: list[str]) -> None:
     for mode, workers in configs:
         r = run(n, mode, workers)
         rows[(mode, workers)] = r
-        print(f"| {mode} | {workers} | {r['samples']:,} | {r['seconds']:.2f} | "
-              f"{1000 * r['seconds'] / r['samples']:.3f} | {r['p_china_presses']:.4f} |",
-              flush=True)
+        print(
+            f"| {mode} | {workers} | {r['samples']:,} | {r['seconds']:.2f} | "
+            f"{1000 * r['seconds'] / r['samples']:.3f} | {r['p_china_presses']:.4f} |",
+            flush=True,
+        )
     one, two = rows[("local", 1)]["seconds"], rows[("local", 2)]["seconds"]
     print(f"\nspeed-up from 1 to 2 local workers: {one / two:.2f}x")
     if ("dask", 2) in rows:
         d = rows[("dask", 2)]
         extra = (d["seconds"] - two) / n * 1000
-        print(f"Dask LocalCluster (2 workers): cluster start {d['setup']:.2f} s; "
-              f"per-sample overhead vs local: {extra:+.3f} ms")
+        print(
+            f"Dask LocalCluster (2 workers): cluster start {d['setup']:.2f} s; "
+            f"per-sample overhead vs local: {extra:+.3f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -105,8 +105,6 @@ def _weighted(weights: list[dict]) -> dict:
     }
 
 
-
-
 @pytest.mark.parametrize(
     ("weights", "a_nash"),
     [

@@ -1,0 +1,177 @@
+"""``offramp report``: the full report as a file for people who do not read terminals.
+
+HTML is the main format (self-contained, works offline, interactive charts); Markdown is the
+same content as text; ``--figures DIR`` also writes every figure as PNG and SVG.
+
+PDF is not produced: the libraries that would do it cheaply either need system libraries
+outside pip (WeasyPrint needs Pango), are GPL/AGPL, or need a browser download (Playwright),
+and none of the pure-Python ones runs the charts' JavaScript. Printing the HTML report to PDF
+from a browser gives a good PDF (the page has print styles), so ``--format pdf`` says so and
+exits with status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+PDF_UNAVAILABLE = (
+    "PDF output is not available: offramp ships no PDF engine (those that would do it need "
+    "system libraries, a browser download or a GPL licence). Write the HTML report "
+    "(--format html -o report.html), open it in a browser and print it to PDF: the page has "
+    "print styles."
+)
+
+
+class ReportFileFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+    pdf = "pdf"
+
+
+def _check_output(output: Path) -> None:
+    """Fail early, before minutes of analysis, on an output path that cannot be written."""
+    if output.is_dir():
+        raise typer.BadParameter(f"{output} is a directory; give a file name", param_hint="-o")
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        raise typer.BadParameter(
+            f"cannot write {output}: directory {parent} does not exist", param_hint="-o"
+        )
+    if not os.access(parent, os.W_OK):
+        raise typer.BadParameter(
+            f"cannot write {output}: directory {parent} is not writable", param_hint="-o"
+        )
+
+
+def _check_figures_dir(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise typer.BadParameter(
+            f"{directory} exists and is not a directory", param_hint="--figures"
+        )
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot create {directory}: {exc.strerror}", param_hint="--figures"
+        ) from None
+    if not os.access(directory, os.W_OK):
+        raise typer.BadParameter(f"{directory} is not writable", param_hint="--figures")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(output: Path, text: str) -> None:
+    """Write to a temporary file beside ``output`` and rename it into place, so that a crash
+    or Ctrl-C never leaves a half-written report behind."""
+    parent = output.parent if str(output.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot write {output}: {exc.strerror}", param_hint="-o"
+        ) from None
+
+
+def report(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario file (YAML). Default: the built-in default scenario.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (HTML: required; Markdown: stdout)."),
+    ] = None,
+    fmt: Annotated[
+        ReportFileFormat, typer.Option("--format", "-f", help="html, markdown or pdf.")
+    ] = ReportFileFormat.html,
+    figures: Annotated[
+        Path | None,
+        typer.Option("--figures", help="Also write every figure as PNG and SVG into DIR."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    variant: Annotated[
+        str | None, typer.Option("--variant", help="Report on one of the scenario's variants.")
+    ] = None,
+    no_variants: Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")] = False,
+    no_thresholds: Annotated[
+        bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
+    ] = False,
+) -> None:
+    """The full report as one self-contained HTML file (works offline), or Markdown; with
+    state graph, trajectories, sweep, probabilities and tornado charts."""
+    from offramp.cli.main import load_scenario
+    from offramp.cli.progress import LazyProgress
+    from offramp.report.build import build_report
+
+    if fmt is ReportFileFormat.pdf:
+        raise typer.BadParameter(PDF_UNAVAILABLE, param_hint="--format")
+    if output is None and fmt is ReportFileFormat.html:
+        raise typer.BadParameter("give the file to write, e.g. -o report.html", param_hint="-o")
+    if output is not None:
+        _check_output(output)
+    if figures is not None:
+        _check_figures_dir(figures)
+    scenario = load_scenario(file, variant)
+    with LazyProgress() as progress:
+        data = build_report(
+            scenario,
+            variants=not no_variants and variant is None,
+            thresholds=not no_thresholds,
+            samples=samples,
+            seed=seed,
+            progress=progress,
+        )
+    err = Console(stderr=True, highlight=False)
+    figs = None
+    if fmt is ReportFileFormat.html or figures is not None:
+        from offramp.report.figdata import collect_figures
+
+        figs = collect_figures(data, scenario)
+    if fmt is ReportFileFormat.markdown:
+        from offramp.report.markdown import render_markdown
+
+        text = render_markdown(data)
+    else:
+        from offramp.report.html import render_html
+
+        text = render_html(data, scenario, figures=figs)
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomically(output, text)
+        err.print(f"wrote {output}")
+    if figures is not None:
+        from offramp.report.figures import write_figures
+
+        paths = write_figures(data, scenario, figures, figures=figs)
+        err.print(f"wrote {len(paths)} figures to {figures}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``offramp report`` to the CLI."""
+    app.command("report")(report)

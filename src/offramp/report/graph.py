@@ -1,0 +1,383 @@
+"""The state graph as data, laid out with Graphviz: one picture of who can move where.
+
+Nodes are feasible states; an arrow s -> t coloured by decision maker i says that i can move
+unilaterally from s to t and prefers t. Improvements of one DM are transitive (a -> b -> c
+implies a -> c), so drawing all of them buries the picture in arrows without adding
+information: we draw each DM's *transitive reduction* (a -> c is left out when the same DM
+improves a -> b -> c), which keeps exactly who can reach what. The shortest path from the
+status quo to where the conflict settles is always drawn, highlighted.
+
+Large conflicts cannot be drawn legibly: above ``MAX_FULL`` states only the states reachable
+from the status quo plus the equilibria are drawn, and above ``MAX_DRAWN`` of those, only the
+paths to where the conflict settles plus the nearest reachable equilibria. ``note`` says which.
+
+Layout is Graphviz ``dot`` through pygraphviz (which bundles Graphviz), so that the HTML's
+inline SVG and the static matplotlib figure share one layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pygraphviz
+
+    from offramp.scenario.loader import Scenario
+
+MAX_FULL = 150
+MAX_DRAWN = 250
+MAX_DOT_EDGES = 1500
+
+#: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+DM_COLOURS = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#8B6F00",
+    "#000000",
+)
+STATUS_QUO_FILL = "#FDE68A"
+SETTLED_FILL = "#BBF7D0"
+PLAIN_FILL = "#FFFFFF"
+PATH_COLOUR = "#888888"  # legend only: path arrows keep their mover's colour
+
+
+def dm_colour(k: int) -> str:
+    return DM_COLOURS[k % len(DM_COLOURS)]
+
+
+@dataclass
+class StateGraph:
+    """What the picture shows. State indices are 0-based; ``ids`` are the 1-based ids the
+    rest of the report uses."""
+
+    concept: str
+    dm_names: list[str]
+    dm_labels: list[str]
+    nodes: list[int]
+    descriptions: dict[int, str]
+    edges: list[tuple[int, int, int]]  # (source, target, dm index)
+    path_edges: set[tuple[int, int]] = field(default_factory=set)
+    status_quo: int | None = None
+    equilibria: set[int] = field(default_factory=set)
+    settled: set[int] = field(default_factory=set)
+    total_states: int = 0
+    total_improvements: int = 0
+    note: str = ""
+    positions: dict[int, tuple[float, float]] = field(default_factory=dict)
+    #: Graphviz's edge splines: (cubic Bezier control points, arrow tip or None) per arrow.
+    splines: dict[tuple[int, int], tuple[list[tuple[float, float]], tuple[float, float] | None]] = (
+        field(default_factory=dict)
+    )
+    bounds: tuple[float, float] = (0.0, 0.0)  # width, height in points
+
+    def colour(self, dm: int) -> str:
+        return dm_colour(dm)
+
+
+Path = list[tuple[int, int]]
+
+
+def _select(
+    analysis, concept: str, start: int | None, paths: list[tuple[int, Path]]
+) -> tuple[list[int], str]:
+    """Which states to draw, and a sentence saying so when not all of them. ``paths``: where
+    the conflict settles and the steps there, nearest first."""
+    model = analysis.model
+    n = model.n_states
+    eq = {int(s) for s in analysis.stability.equilibria(concept)}
+    if n <= MAX_FULL:
+        return list(range(n)), ""
+    evo = analysis.evolution
+    reach = set() if evo is None else {int(s) for s in np.flatnonzero(evo.distance >= 0)}
+    chosen = reach | eq
+    name = concept.upper()
+    if len(chosen) <= MAX_DRAWN:
+        return sorted(chosen), (
+            f"{n:,} states are too many to draw: shown are the {len(reach):,} states reachable "
+            f"from the status quo and the {len(eq):,} {name} equilibria."
+        )
+    keep: set[int] = set() if start is None else {start}
+    shown = 0
+    for target, steps in paths:
+        new = {target} | {a for e in steps for a in e}
+        if len(keep | new) > MAX_DRAWN:
+            break
+        keep |= new
+        shown += 1
+    if evo is not None:
+        near = sorted((s for s in eq if s in reach), key=lambda s: int(evo.distance[s]))
+        for s in near:
+            if len(keep) >= MAX_DRAWN:
+                break
+            keep.add(s)
+    for s in sorted(eq):
+        if len(keep) >= MAX_DRAWN:
+            break
+        keep.add(s)
+    settles = (
+        f"the paths from the status quo to where the conflict settles ({shown:,} of "
+        f"{len(paths):,} such states, the nearest)"
+        if paths
+        else "the status quo"
+    )
+    return sorted(keep), (
+        f"{n:,} states are too many to draw, and so are the {len(chosen):,} states reachable "
+        f"from the status quo plus the {name} equilibria: shown are {settles} and the {name} "
+        f"equilibria nearest to it ({len(keep):,} states)."
+    )
+
+
+def _reduced_edges(model, nodes: list[int]) -> tuple[list[tuple[int, int, int]], int]:
+    """Per DM, the transitive reduction of its improvements among ``nodes``."""
+    from offramp.conflict.stability import move_indices
+
+    where = np.full(model.n_states, -1, dtype=np.int64)
+    arr = np.asarray(nodes, dtype=np.int64)
+    where[arr] = np.arange(len(arr))
+    out: list[tuple[int, int, int]] = []
+    total = 0
+    for i, idx in enumerate(move_indices(model)):
+        src, dst = idx.successors(arr)
+        keep = where[dst] >= 0
+        src, dst = src[keep], dst[keep]
+        total += len(src)
+        if len(src) == 0:
+            continue
+        adj = np.zeros((len(arr), len(arr)), dtype=bool)
+        adj[where[src], where[dst]] = True
+        two_step = (adj.astype(np.int32) @ adj.astype(np.int32)) > 0
+        direct = adj & ~two_step
+        for a, b in zip(*np.nonzero(direct), strict=True):
+            out.append((int(arr[a]), int(arr[b]), i))
+    return out, total
+
+
+def state_graph(scenario: Scenario, concept: str = "seq") -> StateGraph:
+    """The state graph of ``scenario``: nodes, reduced improvement arrows, equilibria of
+    ``concept``, and the path(s) from the status quo to where it settles."""
+    analysis = scenario.analyze()
+    model = analysis.model
+    if concept not in analysis.stability.concepts:
+        concept = analysis.stability.concepts[-1]
+    paths: list[tuple[int, Path]] = []
+    evo = analysis.settling.get(concept)
+    if evo is not None:
+        for target in analysis.settles_at(concept):
+            steps = evo.path(int(target)) or []
+            paths.append((int(target), [(st.source, st.target) for st in steps]))
+        paths.sort(key=lambda p: len(p[1]))
+    start = None if model.status_quo is None else int(model.status_quo)
+    nodes, note = _select(analysis, concept, start, paths)
+    drawn_nodes = set(nodes)
+    settled = {t for t, steps in paths if t in drawn_nodes}
+    path_edges = {
+        e
+        for t, steps in paths
+        if t in drawn_nodes and all(a in drawn_nodes and b in drawn_nodes for a, b in steps)
+        for e in steps
+    }
+    edges, total = _reduced_edges(model, nodes)
+    drawn = {(a, b) for a, b, _ in edges}
+    for a, b in sorted(path_edges - drawn):
+        dm = _mover(model, a, b)
+        if dm is not None:
+            edges.append((a, b, dm))
+    sc = scenario
+    return StateGraph(
+        concept=concept,
+        dm_names=list(model.dm_names),
+        dm_labels=[sc.dm_label(d) for d in model.dm_names],
+        nodes=nodes,
+        descriptions={s: analysis.describe_state(s) for s in nodes},
+        edges=edges,
+        path_edges=path_edges,
+        status_quo=start,
+        equilibria={int(s) for s in analysis.stability.equilibria(concept)} & set(nodes),
+        settled=settled,
+        total_states=model.n_states,
+        total_improvements=total,
+        note=note,
+    )
+
+
+def _mover(model, a: int, b: int) -> int | None:
+    """The DM whose options differ between states a and b (None if several do)."""
+    diff = int(model.codes[a]) ^ int(model.codes[b])
+    dms = {int(model.option_dm[k]) for k in range(len(model.option_names)) if diff >> k & 1}
+    return dms.pop() if len(dms) == 1 else None
+
+
+# ---------------------------------------------------------------------------- Graphviz
+
+
+_HARMLESS = "Graphviz not built with triangulation library"
+
+
+@contextlib.contextmanager
+def _quiet_graphviz() -> Iterator[None]:
+    """Graphviz writes two harmless warnings on stderr (from C, at the file descriptor level):
+    its bundled fontconfig cannot read newer system font configs, and the wheel's sfdp lacks
+    the triangulation library for one overlap method (it falls back on its own). They would
+    only confuse users, so drop those lines and pass anything else on."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        sys.stderr.flush()
+        saved = os.dup(fd)
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+            sink.seek(0)
+            rest = [
+                line
+                for line in sink.read().decode("utf-8", "replace").splitlines(keepends=True)
+                if not line.startswith("Fontconfig ") and _HARMLESS not in line
+            ]
+            if rest:
+                sys.stderr.write("".join(rest))
+
+
+def to_agraph(graph: StateGraph) -> pygraphviz.AGraph:
+    """The graph as a pygraphviz AGraph with the report's styling (not laid out yet)."""
+    import pygraphviz as pgv
+
+    g = pgv.AGraph(directed=True, strict=False)
+    g.graph_attr.update(bgcolor="transparent", nodesep="0.25", ranksep="0.5", pad="0.2")
+    g.node_attr.update(
+        shape="circle",
+        fontname="Helvetica",
+        fontsize="14",
+        width="0.5",
+        fixedsize="true",
+        style="filled",
+        fillcolor=PLAIN_FILL,
+        color="#555555",
+    )
+    g.edge_attr.update(arrowsize="0.55", penwidth="0.8")
+    for s in graph.nodes:
+        classes = ["state"]
+        attrs = {"label": str(s + 1)}
+        if s in graph.equilibria:
+            attrs.update(peripheries="2", penwidth="1.4", color="#111111")
+            classes.append("equilibrium")
+        if s == graph.status_quo:
+            attrs["fillcolor"] = STATUS_QUO_FILL
+            classes.append("status_quo")
+        if s in graph.settled:
+            attrs["fillcolor"] = SETTLED_FILL
+            classes.append("settled")
+        attrs["class"] = " ".join(classes)
+        g.add_node(f"s{s + 1}", **attrs)
+    for a, b, dm in graph.edges:
+        on_path = (a, b) in graph.path_edges
+        attrs = {
+            "color": dm_colour(dm),
+            "class": f"move dm_{graph.dm_names[dm]}" + (" path" if on_path else ""),
+        }
+        if on_path:
+            attrs.update(penwidth="3.2", arrowsize="0.9")
+        g.add_edge(f"s{a + 1}", f"s{b + 1}", **attrs)
+    return g
+
+
+def _read_positions(graph: StateGraph, g: pygraphviz.AGraph) -> None:
+    bb = [float(v) for v in str(g.graph_attr.get("bb", "0,0,0,0")).split(",")]
+    graph.bounds = (bb[2] - bb[0], bb[3] - bb[1])
+    for s in graph.nodes:
+        x, y = (float(v) for v in str(g.get_node(f"s{s + 1}").attr["pos"]).split(",")[:2])
+        graph.positions[s] = (x, y)
+    for e in g.edges():
+        a, b = int(e[0][1:]) - 1, int(e[1][1:]) - 1
+        graph.splines[(a, b)] = _parse_spline(str(e.attr.get("pos") or ""))
+
+
+def _parse_spline(pos: str) -> tuple[list[tuple[float, float]], tuple[float, float] | None]:
+    """Graphviz ``pos`` of an edge: optional ``e,x,y`` (arrow tip), ``s,x,y``, then the
+    1 + 3n control points of a cubic B-spline."""
+    points: list[tuple[float, float]] = []
+    tip = None
+    for token in pos.split():
+        parts = token.split(",")
+        if parts[0] == "e" and len(parts) == 3:
+            tip = (float(parts[1]), float(parts[2]))
+        elif parts[0] == "s" and len(parts) == 3:
+            continue
+        elif len(parts) == 2:
+            points.append((float(parts[0]), float(parts[1])))
+    return points, tip
+
+
+def layout(graph: StateGraph) -> pygraphviz.AGraph:
+    """Lay the graph out once with ``dot`` (``sfdp`` when there are so many arrows that
+    ``dot`` would take long); positions and splines land in ``graph`` (points, y up)."""
+    g = to_agraph(graph)
+    prog = "dot" if len(graph.edges) <= MAX_DOT_EDGES else "sfdp"
+    if prog == "sfdp":
+        g.graph_attr.update(overlap="scale", splines="false")
+    with _quiet_graphviz():
+        g.layout(prog=prog)
+    _read_positions(graph, g)
+    return g
+
+
+_XML_PREAMBLE = re.compile(r"^.*?(?=<svg\b)", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_NAMESPACE = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+_SIZE = re.compile(r'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
+
+
+_NODE_TITLE = re.compile(r"<title>s(\d+)</title>")
+_EDGE_TITLE = re.compile(r"<title>s(\d+)&#45;&gt;s(\d+)</title>")
+
+
+def inline_svg(graph: StateGraph, g: pygraphviz.AGraph, label: str) -> str:
+    """The laid-out graph as an ``<svg>`` element for embedding in HTML: no XML preamble, no
+    DOCTYPE, no comments and no namespace URIs (HTML parsers put ``<svg>`` in the SVG
+    namespace on their own), so the page names no external URL; sized by CSS. Hovering a
+    state shows it in words, hovering an arrow shows who moves."""
+    with _quiet_graphviz():
+        svg = g.draw(format="svg").decode("utf-8")  # uses the layout already computed
+    svg = _XML_PREAMBLE.sub("", svg, count=1)
+    svg = _COMMENT.sub("", svg)
+    svg = _NAMESPACE.sub("", svg)
+    svg = _SIZE.sub(r"\1", svg, count=1)
+    movers = {(a + 1, b + 1): graph.dm_labels[dm] for a, b, dm in graph.edges}
+
+    def node_title(m: re.Match) -> str:
+        s = int(m.group(1))
+        return f"<title>{s}: {_attr(graph.descriptions[s - 1])}</title>"
+
+    def edge_title(m: re.Match) -> str:
+        a, b = int(m.group(1)), int(m.group(2))
+        return f"<title>{_attr(movers.get((a, b), ''))}: {a} → {b}</title>"
+
+    svg = _NODE_TITLE.sub(node_title, svg)
+    svg = _EDGE_TITLE.sub(edge_title, svg)
+    return svg.replace(
+        "<svg", f'<svg class="state-graph" role="img" aria-label="{_attr(label)}"', 1
+    ).strip()
+
+
+def _attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )

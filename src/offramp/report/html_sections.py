@@ -1,0 +1,402 @@
+"""The sections of the HTML report, each a function from the report dict (and the figure
+data) to an HTML fragment. Text is escaped here, once, with :func:`esc`; sentences come from
+:mod:`offramp.report.words` so that the HTML says what the text and Markdown reports say."""
+
+from __future__ import annotations
+
+from html import escape
+
+from offramp.report import charts
+from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
+from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
+from offramp.report.words import VERDICT, answer_line, findings, path_sentence
+
+MAX_STATE_ROWS = 200
+MOVES = {"both": "take or undo", "forward": "take only", "backward": "undo only"}
+
+
+def esc(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def section(anchor: str, title: str, body: str) -> str:
+    return f'<section id="{anchor}">\n<h2>{esc(title)}</h2>\n{body}\n</section>'
+
+
+def table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """Cells are HTML already (escape before); the header is plain text."""
+    h = "".join(f"<th>{esc(c)}</th>" for c in head)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>\n{body}\n</tbody></table>'
+
+
+def verdict_badge(verdict: str) -> str:
+    colour = VERDICT_COLOURS.get(verdict, "#555")
+    return f'<span class="verdict" style="background:{colour}">{esc(VERDICT[verdict])}</span>'
+
+
+def none(text: str) -> str:
+    return f'<p class="none">{esc(text)}</p>'
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def findings_section(report: dict) -> str:
+    items = findings(report)
+    if not items:
+        body = none("The scenario asks no question; see the equilibria and evolution below.")
+    else:
+        body = '<ul class="findings">' + "".join(f"<li>{esc(f)}</li>" for f in items) + "</ul>"
+    return section("findings", "Findings", body)
+
+
+def scenario_section(report: dict) -> str:
+    parts = []
+    if report.get("description"):
+        parts += [f"<p>{esc(p.strip())}</p>" for p in report["description"].split("\n\n")]
+    dms = ", ".join(dm["label"] for dm in report["decision_makers"])
+    parts.append(
+        f"<p>{len(report['decision_makers'])} decision makers ({esc(dms)}), "
+        f"{sum(len(dm['options']) for dm in report['decision_makers'])} options, "
+        f"{report['feasible_states']:,} feasible states.</p>"
+    )
+    if report.get("parameters"):
+        rows = [[f"<code>{esc(k)}</code>", f"{v:g}"] for k, v in report["parameters"].items()]
+        parts.append(table(["parameter", "value"], rows, "compact"))
+    return section("scenario", "The scenario", "\n".join(parts))
+
+
+def actors_section(report: dict) -> str:
+    rows = []
+    for dm in report["decision_makers"]:
+        for k, o in enumerate(dm["options"]):
+            desc = esc(o.get("description") or "")
+            if o.get("note"):
+                desc += f'<div class="note">{esc(o["note"])}</div>'
+            rows.append(
+                [
+                    f"<strong>{esc(dm['label'])}</strong>" if k == 0 else "",
+                    f"{esc(o['label'])}<br><code>{esc(o['name'])}</code>",
+                    MOVES.get(o["direction"], esc(o["direction"])),
+                    desc,
+                ]
+            )
+    body = table(["decision maker", "option", "moves", "what it means"], rows)
+    return section("actors", "Decision makers and options", body)
+
+
+def status_quo_section(report: dict) -> str:
+    sq = report["status_quo"]
+    if not sq:
+        return section("status-quo", "Status quo", none("The scenario declares no status quo."))
+    taken = ", ".join(f"<code>{esc(t)}</code>" for t in sq["taken"]) or "no option taken"
+    body = (
+        f"<p>Today the conflict is in <strong>state {sq['id']}</strong>: "
+        f"{esc(sq['description'])} ({taken}).</p>"
+    )
+    return section("status-quo", "Status quo", body)
+
+
+def graph_section(report: dict, figs: Figures) -> str:
+    g = figs.graph
+    legend = [
+        f'<span class="key"><span class="swatch line" style="background:{dm_colour(k)}">'
+        f"</span>{esc(label)} moves</span>"
+        for k, label in enumerate(g.dm_labels)
+    ]
+    legend += [
+        f'<span class="key"><span class="swatch dot" style="background:{STATUS_QUO_FILL}">'
+        "</span>status quo</span>",
+        f'<span class="key"><span class="swatch dot" style="background:{SETTLED_FILL}">'
+        "</span>where it settles</span>",
+        f'<span class="key"><span class="swatch dot double" style="background:{PLAIN_FILL}">'
+        f"</span>{esc(g.concept.upper())} equilibrium</span>",
+        '<span class="key"><span class="swatch thick"></span>thick arrows: the path from the '
+        "status quo to where it settles</span>",
+    ]
+    width = g.bounds[0] * 4 / 3 + 30
+    intro = (
+        f"<p>Each circle is a state (its id as in the tables below; hover for the options "
+        f"taken). An arrow from one state to another says that the decision maker of its "
+        f"colour can move there alone and prefers it. Of the {g.total_improvements:,} "
+        f"unilateral improvements among the drawn states, {len(g.edges):,} arrows are drawn: "
+        "an improvement a → c is left out when the same decision maker improves a → b → c, "
+        "so every arrow chain means what the omitted arrows would. Double circles are the "
+        f"{esc(g.concept.upper())} equilibria; the thick arrows lead from the status quo to "
+        "where the conflict settles.</p>"
+    )
+    note = f'<p class="note"><strong>Not every state is drawn.</strong> {esc(g.note)}</p>'
+    body = (
+        intro
+        + (note if g.note else "")
+        + f'<div class="legend">{"".join(legend)}</div>'
+        + f'<figure class="graph-box" style="--natural-width:{width:.0f}px">'
+        + '<button type="button" class="zoom no-print">Full size</button>'
+        + f'<div class="graph-scroll">{figs.graph_svg}</div>'
+        + f"<figcaption>{len(g.nodes):,} of {g.total_states:,} states drawn.</figcaption>"
+        + "</figure>"
+    )
+    return section("state-graph", "State graph", body)
+
+
+def _marks(stable_ids: dict[str, set[int]], dms: list[str], state: int) -> tuple[str, bool]:
+    flags = [state in stable_ids[d] for d in dms]
+    marks = "".join("✓" if f else "·" for f in flags)
+    return marks, all(flags)
+
+
+def stability_section(report: dict) -> str:
+    st = report["stability"]
+    dms = st["decision_makers"]
+    concepts = report["concepts"]
+    summary_rows = []
+    for c, name in concepts.items():
+        ids = st["equilibria"].get(c, [])
+        summary_rows.append(
+            [esc(name), str(len(ids)), esc(", ".join(str(i) for i in ids) or "none")]
+        )
+    parts = [table(["concept", "equilibria", "states (ids)"], summary_rows)]
+    stable = {c: {d: set(st["stable"][c][d]) for d in dms} for c in concepts}
+    eq_any = {i for c in concepts for i in st["equilibria"].get(c, [])}
+    states = st["states"]
+    if len(states) > MAX_STATE_ROWS:
+        states = [s for s in states if s["id"] in eq_any][:MAX_STATE_ROWS]
+        caption = (
+            f"Only the equilibria are listed ({len(states):,} rows of "
+            f"{report['feasible_states']:,} states; offramp stability --format json has all)."
+        )
+    else:
+        caption = "Every feasible state."
+    sq = (report.get("status_quo") or {}).get("id")
+    rows = []
+    for s in states:
+        cells = [str(s["id"]) + (" (status quo)" if s["id"] == sq else "")]
+        cells.append(esc(", ".join(s["taken"]) or "—"))
+        for c in concepts:
+            marks, eq = _marks(stable[c], dms, s["id"])
+            cells.append(f'<span class="eq">{marks} EQ</span>' if eq else f"<code>{marks}</code>")
+        rows.append(cells)
+    parts.append(
+        f"<details open><summary>Stability by state: one mark per decision maker "
+        f"({esc(', '.join(dms))}), ✓ stable, · not; EQ where stable for all. "
+        f"{esc(caption)}</summary>"
+        + table(["id", "options taken", *[c.upper() for c in concepts]], rows, "states")
+        + "</details>"
+    )
+    return section("stability", "Stability", "\n".join(parts))
+
+
+def evolution_section(report: dict) -> str:
+    if not report["settles_at"]:
+        return section("evolution", "Evolution from the status quo", none("No status quo."))
+    items = []
+    for c, name in report["concepts"].items():
+        settled = report["settles_at"].get(c, [])
+        if not settled:
+            items.append(f"<li><strong>{esc(name)}</strong>: no equilibrium is reached.</li>")
+        for e in settled:
+            items.append(
+                f"<li><strong>{esc(name)}</strong>: settles at state {e['id']} "
+                f"({esc(e['description'])}) after {e['steps']} step(s): "
+                f"{esc(path_sentence(e['path']))}.</li>"
+            )
+    evo = report["evolution"]
+    body = (
+        f"<ul>{''.join(items)}</ul><p>{evo['reachable_states']:,} state(s) can be reached "
+        "from the status quo by unilateral improvements.</p>"
+    )
+    return section("evolution", "Evolution from the status quo", body)
+
+
+def questions_section(report: dict, figs: Figures) -> str:
+    if not report["questions"]:
+        return section("questions", "Questions", none("The scenario asks no question."))
+    parts = []
+    for q in report["questions"]:
+        parts.append(
+            f'<div class="question"><h3>{esc(q["ask"])} {verdict_badge(q["verdict"])}</h3>'
+            f"<p><code>{esc(q['holds_when'])}</code> ({esc(q['concept'].upper())})</p>"
+            f"<p>{esc(answer_line(q))}</p></div>"
+        )
+    for sw in figs.sweeps:
+        parts.append(f'<h3 id="sweep-{esc(sw.parameter)}">Sweep of {esc(sw.parameter)}</h3>')
+        parts.append(
+            f"<p>Every question's answer as <code>{esc(sw.parameter)}</code> runs from "
+            f"{sw.values[0]:g} to {sw.values[-1]:g} ({len(sw.values)} values); dashed lines "
+            "mark the thresholds found by bisection, the dotted line today's value.</p>"
+        )
+        parts.append(f'<div class="chart">{charts.embed(charts.sweep_figure(sw))}</div>')
+    return section("questions", "Questions and thresholds", "\n".join(parts))
+
+
+def _verdict_cell(q: dict) -> str:
+    cell = verdict_badge(q["verdict"])
+    th = q.get("threshold")
+    if th:
+        on = [t for t in th["transitions"] if t["becomes"]]
+        if on:
+            cell += f" (&gt; {on[0]['value']:g})"
+        elif not th["transitions"]:
+            cell += f" ({'always' if th['holds_at_low'] else 'never'})"
+    return cell
+
+
+def _settled_text(settled: list[dict]) -> str:
+    return (
+        "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
+        or "no SEQ equilibrium is reached"
+    )
+
+
+def variants_section(report: dict) -> str:
+    variants = report["variants"]
+    if not variants:
+        return section("variants", "Variants", none("No counterfactual variant is analysed."))
+    head = ["", "baseline", *[v["label"] for v in variants]]
+    rows = []
+    for k, q in enumerate(report["questions"]):
+        rows.append(
+            [esc(q["ask"]), _verdict_cell(q)] + [_verdict_cell(v["questions"][k]) for v in variants]
+        )
+    rows.append(["<em>changes</em>", "—"] + [esc("; ".join(v["changes"])) for v in variants])
+    rows.append(
+        ["<em>settles at (SEQ)</em>", esc(_settled_text(report["settles_at"].get("seq", [])))]
+        + [esc(_settled_text(v["settles_at"].get("seq", []))) for v in variants]
+    )
+    base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
+    rows.append(
+        ["<em>equilibria (Nash/GMR/SMR/SEQ)</em>", "/".join(str(n) for n in base_counts.values())]
+        + ["/".join(str(v["equilibria_counts"].get(c, 0)) for c in base_counts) for v in variants]
+    )
+    if report.get("bargaining"):
+        dims = report["bargaining"]["dimensions"]
+
+        def fc(items: list[dict] | None) -> str:
+            return "<br>".join(
+                esc(
+                    ", ".join(
+                        f"{d['name']} {v:.1f}" if v is not None else f"{d['name']} —"
+                        for d, v in zip(dims, f["forecast"], strict=True)
+                    )
+                )
+                for f in items or []
+            )
+
+        base = [c for c in report["bargaining"]["cases"] if c["name"].startswith("settled-")]
+        model = report["bargaining"]["default_model"]
+        base_items = [{"forecast": c["forecasts"][model]} for c in base]
+        rows.append(
+            [f"<em>negotiation forecast there ({esc(model)})</em>", fc(base_items)]
+            + [fc(v.get("forecast_at_settled")) for v in variants]
+        )
+    desc = "".join(
+        f"<li><strong>{esc(v['label'])}</strong>: {esc(v.get('description') or '')}</li>"
+        for v in variants
+    )
+    body = table(head, rows, "variants") + f"<ul>{desc}</ul>"
+    return section("variants", "Variants side by side", body)
+
+
+def bargaining_section(report: dict, figs: Figures) -> str:
+    part = report.get("bargaining")
+    if not part:
+        return section("bargaining", "Negotiation", none("The scenario has no bargaining part."))
+    dims = part["dimensions"]
+    parts = []
+    rows = []
+    for a in part["actors"]:
+        cells = [esc(a["label"]), f"{a['capability']:g}"]
+        for d in dims:
+            cells.append(
+                f"{a['positions'].get(d['name'], float('nan')):g} "
+                f'<span class="dim">(salience {a["salience"].get(d["name"], 0):g})</span>'
+            )
+        rows.append(cells)
+    parts.append(table(["actor", "capability", *[d["label"] for d in dims]], rows))
+    for k, d in enumerate(dims):
+        parts.append(f"<h3>Forecast: {esc(d['label'])}</h3>")
+        parts.append(f'<p class="dim">0 = {esc(d["low"])}; 100 = {esc(d["high"])}</p>')
+        head = ["case"] + [f"{m}*" if m == part["default_model"] else m for m in part["models"]]
+        rows = []
+        for case in part["cases"]:
+            vals = [case["forecasts"][m][k] for m in part["models"]]
+            rows.append([esc(case["label"])] + [f"{v:.1f}" if v is not None else "—" for v in vals])
+        parts.append(table(head, rows, "numbers"))
+    parts.append(
+        f'<p class="dim">* {esc(part["default_model"])}: offramp\'s default forecaster.</p>'
+    )
+    if figs.trajectories:
+        parts.append('<h3 id="trajectories">Trajectories</h3>')
+        parts.append(
+            "<p>Positions by round per actor in KTAB's Spatial Model of Politics (the model "
+            "here that moves actors round by round), one chart per dimension; the menu "
+            "switches between the positions as given and where the conflict settles.</p>"
+        )
+        for k, label in enumerate(figs.dimensions):
+            fig = charts.trajectory_figure(figs.trajectories, figs.actors, k, label)
+            parts.append(f'<div class="chart">{charts.embed(fig)}</div>')
+    return section("bargaining", "Negotiation forecasts", "\n".join(parts))
+
+
+def uncertainty_section(report: dict) -> str:
+    mc = report.get("uncertainty")
+    if not mc:
+        return section(
+            "uncertainty",
+            "Under uncertainty",
+            none("No Monte Carlo: the scenario declares no uncertain input, or samples = 0."),
+        )
+    parts = [
+        f"<p>{mc['samples']:,} samples (seed {mc['seed']}) of {len(mc['inputs'])} uncertain "
+        f"inputs: {esc(', '.join(mc['inputs']))}.</p>"
+    ]
+    if mc.get("interrupted"):
+        parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("questions"):
+        fig = charts.probabilities_figure(mc)
+        parts.append(f'<div class="chart">{charts.embed(fig)}</div>')
+    fig = charts.settles_figure(mc)
+    if fig is not None:
+        parts.append(f'<div class="chart">{charts.embed(fig)}</div>')
+    if mc.get("forecasts"):
+        rows = []
+        for model, dims in mc["forecasts"].items():
+            for dim, s in dims.items():
+                rows.append(
+                    [esc(model), esc(dim)]
+                    + [f"{s[c]:.1f}" for c in ("mean", "p5", "median", "p95")]
+                )
+        parts.append("<h3>Negotiation forecasts at the settled outcome</h3>")
+        parts.append(table(["model", "dimension", "mean", "p5", "median", "p95"], rows, "numbers"))
+    targets = tornado_targets(mc)
+    if targets:
+        parts.append('<h3 id="tornado">Sensitivity (tornado)</h3>')
+        parts.append(
+            "<p>Inputs ranked by their Spearman rank correlation with each conclusion: a bar "
+            "to the right means the conclusion is likelier (or larger) when the input is "
+            "higher.</p>"
+        )
+        parts.append('<div class="grid">')
+        for _, title, inputs in targets:
+            parts.append(
+                f'<div class="chart">{charts.embed(charts.tornado_figure(title, inputs))}</div>'
+            )
+        parts.append("</div>")
+    return section("uncertainty", "Under uncertainty", "\n".join(parts))
+
+
+def sources_section(report: dict) -> str:
+    sources = report.get("sources") or []
+    if not sources:
+        return section("sources", "Sources", none("The scenario cites no source."))
+    items = []
+    for s in sources:
+        text = f"<code>{esc(s['id'])}</code>: {esc(s.get('title', ''))}"
+        if s.get("url"):
+            # Plain text, not a link: the report must not point outside itself.
+            text += f' <span class="url">{esc(s["url"])}</span>'
+        if s.get("note"):
+            text += f'<div class="note">{esc(s["note"])}</div>'
+        items.append(f"<li>{text}</li>")
+    return section("sources", "Sources", f"<ul>{''.join(items)}</ul>")
