@@ -130,12 +130,16 @@ def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
     return score
 
 
-def _scores(scenario: Scenario, pref: CompiledPreference, codes: np.ndarray) -> np.ndarray:
+def _scores(
+    scenario: Scenario,
+    pref: CompiledPreference,
+    codes: np.ndarray,
+    bits: dict[int, np.ndarray],
+    truths: list[np.ndarray] | None = None,
+) -> np.ndarray:
     if pref.form == "prioritization":
-        truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
         return priority_scores(truths, default_order(pref), len(codes))
     if pref.form == "weights":
-        truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
         return weight_scores(truths, pref.values, len(codes))
     # ranking: every feasible state matched by exactly one entry
     n_entries = len(pref.entries)
@@ -144,7 +148,7 @@ def _scores(scenario: Scenario, pref: CompiledPreference, codes: np.ndarray) -> 
     for pos, tie in enumerate(pref.entries):
         hit = np.zeros(len(codes), dtype=bool)
         for st in tie:
-            match = evaluate_codes(st.expr, codes)
+            match = evaluate_codes(st.expr, codes, bits)
             double = match & (hit | (which >= 0))
             if double.any():
                 s = int(np.flatnonzero(double)[0])
@@ -252,15 +256,18 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
     problems = []
     scores = np.zeros((n, len(codes)), dtype=np.float64)
     keys: list[np.ndarray] = []
+    bits: dict[int, np.ndarray] = {}  # option columns, extracted once for every statement
     for i, dm in enumerate(scenario.dm_names):
         pref = scenario.preferences[dm]
+        truths = None
+        if pref.form in ("prioritization", "weights"):
+            truths = [evaluate_codes(e[0].expr, codes, bits) for e in pref.entries]
         try:
-            keys.append(_scores(scenario, pref, codes))
+            keys.append(_scores(scenario, pref, codes, bits, truths))
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
         if pref.form == "weights":
-            truths = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
             scores[i] = weight_values(truths, pref.values, len(codes))
         else:
             scores[i] = keys[-1]

@@ -347,9 +347,14 @@ def evaluate(expr: Expr, column: Callable[[int], np.ndarray], size: int) -> np.n
     raise TypeError(f"not a statement: {expr!r}")
 
 
-def evaluate_codes(expr: Expr, codes: np.ndarray) -> np.ndarray:
-    """Truth of ``expr`` on states given as bit codes (bit i = option i taken)."""
-    cache: dict[int, np.ndarray] = {}
+def evaluate_codes(
+    expr: Expr, codes: np.ndarray, cache: dict[int, np.ndarray] | None = None
+) -> np.ndarray:
+    """Truth of ``expr`` on states given as bit codes (bit i = option i taken). Pass the same
+    ``cache`` when evaluating many statements on the same codes: each option's column is then
+    extracted once."""
+    if cache is None:
+        cache = {}
 
     def column(i: int) -> np.ndarray:
         if i not in cache:

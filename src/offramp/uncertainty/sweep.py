@@ -138,10 +138,28 @@ def sweep(scenario: Scenario, name: str, values, progress: Progress | None = Non
     return out
 
 
-def _criterion(scenario: Scenario, question: CompiledQuestion, name: str, value: float) -> bool:
-    from offramp.questions import holds_in_reachable
+class _Criterion:
+    """'The statement holds in an equilibrium where the evolution settles', evaluated through
+    the precompiled template (the state space does not change with a weight's value), so each
+    evaluation costs a re-ranking and the stability passes, not a re-validation."""
 
-    return holds_in_reachable(scenario.with_changes({name: value}).analyze(), question)
+    def __init__(self, scenario: Scenario, question: CompiledQuestion, name: str):
+        from offramp.conflict.result import CONCEPTS
+        from offramp.scenario.statements import evaluate_codes
+        from offramp.uncertainty.template import ConflictTemplate
+
+        self.template = ConflictTemplate(scenario, forecast_models=())
+        self.holds = evaluate_codes(question.statement.expr, self.template.base.codes)
+        self.k = CONCEPTS.index(question.concept)
+        self.has_status_quo = self.template.base.status_quo is not None
+        self.parameters = dict(scenario.parameters)
+        self.name = name
+
+    def __call__(self, value: float) -> bool:
+        params = {**self.parameters, self.name: float(value)}
+        outcome = self.template.evaluate(self.template.scores(params, {}, {}))
+        where = outcome.settles[self.k] > 0 if self.has_status_quo else outcome.equilibria[self.k]
+        return bool(self.holds[where].any())
 
 
 def threshold(
@@ -162,11 +180,12 @@ def threshold(
         bounds = question.search_range
     lo, hi = bounds or default_range(scenario.parameters[name])
     tol = tol if tol is not None else (hi - lo) * 1e-6
+    criterion = _Criterion(scenario, question, name)
     xs = np.linspace(lo, hi, grid)
     flags = []
     total = grid + 40
     for k, x in enumerate(xs):
-        flags.append(_criterion(scenario, question, name, float(x)))
+        flags.append(criterion(float(x)))
         if progress:
             progress(k + 1, total)
     transitions = []
@@ -176,7 +195,7 @@ def threshold(
         left, right = float(a), float(b)
         while right - left > tol:
             mid = (left + right) / 2
-            if _criterion(scenario, question, name, mid) == fa:
+            if criterion(mid) == fa:
                 left = mid
             else:
                 right = mid
