@@ -90,3 +90,13 @@ def test_internal_error_is_exit_1_without_traceback(capsys, monkeypatch) -> None
     assert "internal error" in outcome.err and "Traceback" not in outcome.err
     debug = invoke(capsys, "--debug", "stability", PD)
     assert "Traceback" in debug.err
+
+
+def test_analysis_commands_are_recorded_in_the_history(capsys) -> None:
+    assert invoke(capsys, "stability", PD, "--format", "json").code == 0
+    assert invoke(capsys, "forecast", "--format", "json").code == 0
+    assert invoke(capsys, "analyze", "--samples", "50", "--no-thresholds", "--format",
+                  "json").code == 0
+    runs = json.loads(invoke(capsys, "runs", "list", "--format", "json").out)
+    commands = [r["command"] for r in (runs["runs"] if isinstance(runs, dict) else runs)]
+    assert commands[:3] == ["analyze", "forecast", "stability"]

@@ -146,10 +146,15 @@ def test_run_a_sweep_with_progress(page, shots) -> None:
 
 
 def test_download_the_report(page) -> None:
+    assert page.input_value("#report-format") == "html"
+    with page.expect_download(timeout=120_000) as info:
+        page.click("#download")
+    download = info.value
+    assert download.suggested_filename.endswith(".html")
+    content = Path(download.path()).read_text()
+    assert "<h1>Will Beijing broker?" in content or "Will Beijing broker?" in content[:5000]
+    assert "<script src" not in content and "<link" not in content
     page.select_option("#report-format", "markdown")
     with page.expect_download(timeout=60_000) as info:
         page.click("#download")
-    download = info.value
-    assert download.suggested_filename.endswith(".md")
-    content = Path(download.path()).read_text()
-    assert content.startswith("# Will Beijing broker?")
+    assert Path(info.value.path()).read_text().startswith("# Will Beijing broker?")

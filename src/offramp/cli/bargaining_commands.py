@@ -186,10 +186,26 @@ def forecast_command(
         if exc.file is None and file is not None:
             exc.file = str(file)
         _fail(exc.format())
+    from offramp.history import record_run
+
+    # the scenario file (or the built-in default, or a KTAB case) is what was analysed
+    record_run(
+        "forecast",
+        file if file is not None else _default_scenario(),
+        {"model": model},
+        None,
+        fc.to_json(),
+    )
     if fmt is OutputFormat.json:
         _emit_json(fc.to_json())
     else:
         render_forecast(fc, _console(fc))
+
+
+def _default_scenario():
+    import offramp
+
+    return offramp.default()
 
 
 def eval_deu_command(
@@ -242,6 +258,18 @@ def eval_deu_command(
         except BargainingInputError as exc:
             _fail(f"{file}: model {name}: {exc.format()}")
     cv_result = cross_validate(data.issues) if cv else None
+    from offramp.history import record_run
+
+    record_run(
+        "eval deu",
+        file,
+        {"model": model, "capability": capability, "cv": cv},
+        None,
+        {
+            "models": [r.to_json() for r in results],
+            "cv_mae": None if cv_result is None else cv_result.mae,
+        },
+    )
     if fmt is OutputFormat.json:
         objs = []
         for r in results:

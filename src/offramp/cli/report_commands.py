@@ -146,6 +146,20 @@ def report(
             seed=seed,
             progress=progress,
         )
+    from offramp.cli.main import record
+
+    record(
+        "report",
+        scenario,
+        {
+            "format": fmt.value,
+            "samples": samples,
+            "variants": not no_variants,
+            "thresholds": not no_thresholds,
+        },
+        seed,
+        data,
+    )
     err = Console(stderr=True, highlight=False)
     figs = None
     if fmt is ReportFileFormat.html or figures is not None:
