@@ -95,8 +95,10 @@ def test_internal_error_is_exit_1_without_traceback(capsys, monkeypatch) -> None
 def test_analysis_commands_are_recorded_in_the_history(capsys) -> None:
     assert invoke(capsys, "stability", PD, "--format", "json").code == 0
     assert invoke(capsys, "forecast", "--format", "json").code == 0
-    assert invoke(capsys, "analyze", "--samples", "50", "--no-thresholds", "--format",
-                  "json").code == 0
+    assert (
+        invoke(capsys, "analyze", "--samples", "50", "--no-thresholds", "--format", "json").code
+        == 0
+    )
     runs = json.loads(invoke(capsys, "runs", "list", "--format", "json").out)
     commands = [r["command"] for r in (runs["runs"] if isinstance(runs, dict) else runs)]
     assert commands[:3] == ["analyze", "forecast", "stability"]
