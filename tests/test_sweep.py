@@ -102,3 +102,4 @@ def test_default_report_formats(capsys, tmp_path) -> None:
     assert text.startswith("# Will Beijing broker?")
     assert "## Counterfactual variants" in text
     assert "starts to hold when trade_relief rises above 7" in text
+    assert "## Negotiation forecasts" in text and "## Under the declared uncertainty" in text

@@ -9,7 +9,7 @@ from html import escape
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
-from offramp.report.words import VERDICT, answer_line, findings, path_sentence
+from offramp.report.words import VERDICT, answer_line, findings, settle_lines
 
 MAX_STATE_ROWS = 200
 MOVES = {"both": "take or undo", "forward": "take only", "backward": "undo only"}
@@ -190,17 +190,10 @@ def stability_section(report: dict) -> str:
 def evolution_section(report: dict) -> str:
     if not report["settles_at"]:
         return section("evolution", "Evolution from the status quo", none("No status quo."))
-    items = []
-    for c, name in report["concepts"].items():
-        settled = report["settles_at"].get(c, [])
-        if not settled:
-            items.append(f"<li><strong>{esc(name)}</strong>: no equilibrium is reached.</li>")
-        for e in settled:
-            items.append(
-                f"<li><strong>{esc(name)}</strong>: settles at state {e['id']} "
-                f"({esc(e['description'])}) after {e['steps']} step(s): "
-                f"{esc(path_sentence(e['path']))}.</li>"
-            )
+    items = [
+        f"<li><strong>{esc(name)}</strong>: {esc(line)}.</li>"
+        for name, line in settle_lines(report)
+    ]
     evo = report["evolution"]
     body = (
         f"<ul>{''.join(items)}</ul><p>{evo['reachable_states']:,} state(s) can be reached "

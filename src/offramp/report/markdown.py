@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from offramp.report.words import VERDICT, answer_line, findings, path_sentence
+from offramp.report.words import VERDICT, answer_line, drivers_text, findings, settle_lines
 
 
 def _esc(text: str) -> str:
@@ -48,19 +48,15 @@ def render_markdown(report: dict) -> str:
         )
     if report["settles_at"]:
         out += ["", "## Evolution from the status quo", ""]
-        for c, name in report["concepts"].items():
-            settled = report["settles_at"].get(c, [])
-            if not settled:
-                out.append(f"- **{name}**: no equilibrium is reached (the evolution cycles).")
-            for e in settled:
-                out.append(
-                    f"- **{name}**: settles at state {e['id']} ({e['description']}) "
-                    f"after {e['steps']} step(s): {path_sentence(e['path'])}."
-                )
+        out += [f"- **{name}**: {line}." for name, line in settle_lines(report)]
     if report["questions"]:
         out += ["", "## Questions", ""]
         for q in report["questions"]:
             out += [f"### {q['ask']}", "", f"`{q['holds_when']}` — {answer_line(q)}", ""]
+    if report.get("bargaining"):
+        out += _bargaining(report["bargaining"])
+    if report.get("uncertainty"):
+        out += _uncertainty(report["uncertainty"])
     if report["variants"]:
         out += [
             "## Counterfactual variants",
@@ -92,3 +88,70 @@ def render_markdown(report: dict) -> str:
             out.append(f"- `{s['id']}`: {s['title']}" + (f" <{s['url']}>" if s.get("url") else ""))
         out.append("")
     return "\n".join(out)
+
+
+def _bargaining(part: dict) -> list[str]:
+    out = ["## Negotiation forecasts", ""]
+    models = part["models"]
+    header = " | ".join(f"{m} (default)" if m == part["default_model"] else m for m in models)
+    for k, d in enumerate(part["dimensions"]):
+        out += [
+            f"**{d['label']}** (`{d['name']}`): 0 = {d['low']}; 100 = {d['high']}",
+            "",
+            f"| case | {header} |",
+            "|---" + "|---:" * len(models) + "|",
+        ]
+        for case in part["cases"]:
+            vals = [case["forecasts"][m][k] for m in models]
+            cells = [f"{v:.1f}" if v is not None else "—" for v in vals]
+            out.append(f"| {_esc(case['label'])} | " + " | ".join(cells) + " |")
+        out.append("")
+    return out
+
+
+def _uncertainty(mc: dict) -> list[str]:
+    out = [
+        "## Under the declared uncertainty",
+        "",
+        f"{mc['samples']:,} Monte Carlo samples (seed {mc['seed']}) of {len(mc['inputs'])} "
+        "uncertain inputs. Drivers: Spearman rank correlation with 'yes' (only those "
+        "distinguishable from noise).",
+        "",
+        "| question | yes | no | depends | undetermined | driven most by |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for q in mc["questions"]:
+        out.append(
+            f"| {_esc(q['ask'])} | {q['yes']:.1%} | {q['no']:.1%} | "
+            f"{q['depends']:.1%} | {q['undetermined']:.1%} | "
+            f"{drivers_text(mc['sensitivity'], 'question:' + q['id'], 3)} |"
+        )
+    settles = [e for e in mc["settles_probability"].get("seq", []) if e["probability"] >= 0.0005]
+    if settles:
+        out += [
+            "",
+            "Where the evolution settles (SEQ):",
+            "",
+            "| state | options taken | probability |",
+            "|---:|---|---:|",
+        ]
+        out += [
+            f"| {e['id']} | {', '.join(e['taken']) or 'nothing taken'} | {e['probability']:.1%} |"
+            for e in settles[:8]
+        ]
+    for model, dims in (mc.get("forecasts") or {}).items():
+        out += [
+            "",
+            f"Forecasts at the settled outcome ({model} model):",
+            "",
+            "| dimension | mean | 5% | median | 95% | driven most by |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for dim, s in dims.items():
+            out.append(
+                f"| {dim} | {s['mean']:.1f} | {s['p5']:.1f} | {s['median']:.1f} | "
+                f"{s['p95']:.1f} | "
+                f"{drivers_text(mc['sensitivity'], f'forecast:{model}:{dim}')} |"
+            )
+    out.append("")
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -12,7 +13,7 @@ from offramp.report.words import (
     VERDICT,
     answer_line,
     findings,
-    path_sentence,
+    settle_lines,
     threshold_sentence,
 )
 
@@ -122,17 +123,7 @@ def render_report(report: dict, console: Console) -> None:
     console.print(eq)
 
     if report["settles_at"]:
-        lines = []
-        for c, name in report["concepts"].items():
-            settled = report["settles_at"].get(c, [])
-            if not settled:
-                lines.append(f"[bold]{name}[/]: no equilibrium is reached (the evolution cycles)")
-                continue
-            for e in settled:
-                lines.append(
-                    f"[bold]{name}[/]: settles at state {e['id']} ({e['description']}) "
-                    f"after {e['steps']} step(s): {path_sentence(e['path'])}"
-                )
+        lines = [f"[bold]{name}[/]: {escape(line)}" for name, line in settle_lines(report)]
         evo = report["evolution"]
         lines.append(
             f"[dim]{evo['reachable_states']} state(s) can be reached from the status "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from offramp.report.words import drivers_text
+
 TOP_INPUTS = 5
 
 
@@ -31,15 +33,7 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
             qs.add_column(col, justify="right")
         qs.add_column("driven most by")
         for q in data["questions"]:
-            drivers = data["sensitivity"].get(f"question:{q['id']}", [])
-            top = (
-                ", ".join(
-                    f"{d['input']} ({d['rho']:+.2f})"
-                    for d in drivers[:2]
-                    if d.get("significant", True)
-                )
-                or "—"
-            )
+            top = drivers_text(data["sensitivity"], f"question:{q['id']}")
             qs.add_row(
                 q["ask"], *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")], top
             )
@@ -68,15 +62,7 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
         t.add_column("driven most by")
         for model, dims in data["forecasts"].items():
             for dim, s in dims.items():
-                drivers = data["sensitivity"].get(f"forecast:{model}:{dim}", [])
-                top = (
-                    ", ".join(
-                        f"{d['input']} ({d['rho']:+.2f})"
-                        for d in drivers[:2]
-                        if d.get("significant", True)
-                    )
-                    or "—"
-                )
+                top = drivers_text(data["sensitivity"], f"forecast:{model}:{dim}")
                 t.add_row(
                     model, dim, *[f"{s[c]:.1f}" for c in ("mean", "p5", "median", "p95")], top
                 )

@@ -84,3 +84,28 @@ def findings(report: dict) -> list[str]:
             text += "."
         out.append(text)
     return out
+
+
+def drivers_text(sensitivity: dict, key: str, n: int = 2) -> str:
+    """The inputs that move a conclusion most, as 'name (+0.59), name (-0.35)'; '—' if none
+    is distinguishable from noise."""
+    drivers = [d for d in sensitivity.get(key, []) if d.get("significant", True)][:n]
+    return ", ".join(f"{d['input']} ({d['rho']:+.2f})" for d in drivers) or "—"
+
+
+def settle_lines(report: dict) -> list[tuple[str, str]]:
+    """(concept name, what happens) for each concept: where the evolution settles and how."""
+    out = []
+    for c, name in report["concepts"].items():
+        settled = report["settles_at"].get(c, [])
+        if not settled:
+            out.append((name, "no equilibrium is reached (the evolution cycles)"))
+        for e in settled:
+            out.append(
+                (
+                    name,
+                    f"settles at state {e['id']} ({e['description']}) after "
+                    f"{e['steps']} step(s): {path_sentence(e['path'])}",
+                )
+            )
+    return out

@@ -183,30 +183,8 @@ class MonteCarloResult:
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
             "inputs": self.input_names,
-            "equilibrium_probability": {
-                c: [
-                    {
-                        "id": int(s) + 1,
-                        "taken": model.taken(int(s)),
-                        "probability": round(float(p_eq[k, s]), 6),
-                    }
-                    for s in np.argsort(-p_eq[k], kind="stable")
-                    if p_eq[k, s] > 0
-                ]
-                for k, c in enumerate(CONCEPTS)
-            },
-            "settles_probability": {
-                c: [
-                    {
-                        "id": int(s) + 1,
-                        "taken": model.taken(int(s)),
-                        "probability": round(float(p_settle[k, s]), 6),
-                    }
-                    for s in np.argsort(-p_settle[k], kind="stable")
-                    if p_settle[k, s] > 0
-                ]
-                for k, c in enumerate(CONCEPTS)
-            },
+            "equilibrium_probability": _ranked_states(p_eq, model),
+            "settles_probability": _ranked_states(p_settle, model),
             "questions": [
                 {
                     "id": q.id,
@@ -226,6 +204,22 @@ class MonteCarloResult:
                 for m, model_name in enumerate(self.forecast_models)
             }
         return out
+
+
+def _ranked_states(p: np.ndarray, model) -> dict:
+    """Per concept, the states with a positive probability, most likely first."""
+    return {
+        c: [
+            {
+                "id": int(s) + 1,
+                "taken": model.taken(int(s)),
+                "probability": round(float(p[k, s]), 6),
+            }
+            for s in np.argsort(-p[k], kind="stable")
+            if p[k, s] > 0
+        ]
+        for k, c in enumerate(CONCEPTS)
+    }
 
 
 def _summary(x: np.ndarray) -> dict:
