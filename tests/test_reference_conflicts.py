@@ -47,3 +47,17 @@ def test_builtin_copies_match_shared(case: str) -> None:
     builtin = offramp.get_builtin(case.replace("_", "-")).stability().by_taken()
     expected = json.loads((SHARED / "data" / "conflicts" / f"{case}.expected.json").read_text())
     assert builtin == expected
+
+
+def test_model_from_arrays_for_api_users() -> None:
+    """A notebook user can skip the file format: options per DM, feasible codes, scores."""
+    import numpy as np
+
+    from offramp.conflict import ConflictModel, analyse
+
+    # prisoner's dilemma: bit 0 = Row defects, bit 1 = Col defects; T > R > P > S
+    codes = np.array([0, 1, 2, 3])
+    scores = np.array([[3, 4, 1, 2], [3, 1, 4, 2]])
+    model = ConflictModel.from_ranks([["defect"], ["defect"]], ["Row", "Col"], codes, scores)
+    expected = offramp.load(SHARED / "data" / "conflicts" / "prisoners_dilemma.yaml")
+    assert analyse(model).to_dict()["equilibria"] == expected.stability().to_dict()["equilibria"]

@@ -35,15 +35,6 @@ class Answer:
     evidence: dict = field(default_factory=dict)  # per concept: equilibria where it holds
     threshold: dict | None = None
 
-    def sentence(self) -> str:
-        word = {
-            "yes": "Yes",
-            "no": "No",
-            "depends": "It depends",
-            "undetermined": "Undetermined",
-        }[self.verdict]
-        return f"{word}: {self.basis}."
-
     def to_dict(self) -> dict:
         out = {
             "id": self.question.id,
@@ -62,15 +53,6 @@ class Answer:
 
 def holds_mask(analysis: Analysis, question: CompiledQuestion) -> np.ndarray:
     return evaluate_codes(question.statement.expr, analysis.model.codes)
-
-
-def holds_in_reachable(analysis: Analysis, question: CompiledQuestion) -> bool:
-    """True when the statement holds in some equilibrium reachable from the status quo."""
-    holds = holds_mask(analysis, question)
-    eqs = analysis.settles_at(question.concept)
-    if eqs is None:
-        eqs = analysis.stability.equilibria(question.concept)
-    return bool(holds[eqs].any())
 
 
 def answer(analysis: Analysis, question: CompiledQuestion) -> Answer:

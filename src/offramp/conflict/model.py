@@ -136,20 +136,10 @@ class ConflictModel:
     def dm_mask(self, i: int) -> int:
         return sum(1 << k for k, d in enumerate(self.option_dm) if d == i)
 
-    def index_of(self, code: int) -> int | None:
-        pos = int(np.searchsorted(self.codes, np.uint64(code)))
-        if pos < len(self.codes) and int(self.codes[pos]) == int(code):
-            return pos
-        return None
-
     def taken(self, state: int) -> list[str]:
         """Options taken at a state (by index), as DM.option in declaration order."""
         code = int(self.codes[state])
         return [name for k, name in enumerate(self.option_names) if code >> k & 1]
-
-    def code_of(self, taken: Sequence[str]) -> int:
-        lookup = {n: k for k, n in enumerate(self.option_names)}
-        return sum(1 << lookup[t] for t in taken)
 
     @classmethod
     def from_ranks(

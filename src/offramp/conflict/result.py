@@ -37,10 +37,6 @@ class StabilityResult:
         """Indices of the states stable for every DM."""
         return np.flatnonzero(self.stable[concept].all(axis=0))
 
-    def stable_states(self, concept: str, dm: str | int) -> np.ndarray:
-        i = dm if isinstance(dm, int) else self.model.dm_names.index(dm)
-        return np.flatnonzero(self.stable[concept][i])
-
     def is_stable(self, state: int, dm: str | int, concept: str) -> bool:
         i = dm if isinstance(dm, int) else self.model.dm_names.index(dm)
         return bool(self.stable[concept][i, state])

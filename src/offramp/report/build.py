@@ -8,7 +8,6 @@ from collections.abc import Callable
 import numpy as np
 
 from offramp.analysis import Analysis
-from offramp.conflict.result import CONCEPT_NAMES
 from offramp.questions import answer
 from offramp.scenario.loader import Scenario
 from offramp.uncertainty.sweep import threshold
@@ -223,7 +222,3 @@ def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | No
         values = _forecast_values(scenario, st["shifts"], (BEST_MODEL,))[BEST_MODEL]
         out.append({**st, "model": BEST_MODEL, "forecast": values})
     return out
-
-
-def concept_name(c: str) -> str:
-    return CONCEPT_NAMES.get(c, c)
