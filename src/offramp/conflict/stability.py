@@ -56,8 +56,14 @@ def closure_min(
             if len(todo) == 0:
                 continue
             dirty[j][:] = False
-            if len(todo) < size // 8 and idx.n_directed == 0:
-                groups = np.unique(idx.group[todo])
+            groups = None
+            if idx.n_directed == 0 and len(todo) < size:
+                touched = np.zeros(idx.n_groups, dtype=bool)
+                touched[idx.group[todo]] = True
+                groups = np.flatnonzero(touched)
+                if len(groups) > 0.6 * idx.n_groups:
+                    groups = None  # nearly everything: the full pass is cheaper
+            if groups is not None:
                 states, reach = idx.reach_min_groups(current, kind, groups)
                 better = reach < current[states]
                 changed = states[better]
