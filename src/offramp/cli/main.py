@@ -90,6 +90,25 @@ def record(
     record_run(command, scenario, params, seed, results, status=status, duration=duration)
 
 
+def build_with_progress(
+    scenario, variant: str | None, no_variants: bool, no_thresholds: bool, samples: int, seed: int
+) -> dict:
+    """The report's content, with a progress bar when it takes more than a moment (the
+    variants are skipped when a variant is analysed on its own)."""
+    from offramp.cli.progress import LazyProgress
+    from offramp.report.build import build_report
+
+    with LazyProgress() as progress:
+        return build_report(
+            scenario,
+            variants=not no_variants and variant is None,
+            thresholds=not no_thresholds,
+            samples=samples,
+            seed=seed,
+            progress=progress,
+        )
+
+
 def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -190,20 +209,9 @@ def analyze(
     """The full report: actors, status quo, equilibria, evolution, questions, variants."""
     import time
 
-    from offramp.cli.progress import LazyProgress
-    from offramp.report.build import build_report
-
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
-    with LazyProgress() as progress:
-        report = build_report(
-            scenario,
-            variants=not no_variants and variant is None,
-            thresholds=not no_thresholds,
-            samples=samples,
-            seed=seed,
-            progress=progress,
-        )
+    report = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
     record(
         "analyze",
         scenario,

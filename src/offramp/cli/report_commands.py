@@ -124,9 +124,7 @@ def report(
 ) -> None:
     """The full report as one self-contained HTML file (works offline), or Markdown; with
     state graph, trajectories, sweep, probabilities and tornado charts."""
-    from offramp.cli.main import load_scenario
-    from offramp.cli.progress import LazyProgress
-    from offramp.report.build import build_report
+    from offramp.cli.main import build_with_progress, load_scenario, record
 
     if fmt is ReportFileFormat.pdf:
         raise typer.BadParameter(PDF_UNAVAILABLE, param_hint="--format")
@@ -137,16 +135,7 @@ def report(
     if figures is not None:
         _check_figures_dir(figures)
     scenario = load_scenario(file, variant)
-    with LazyProgress() as progress:
-        data = build_report(
-            scenario,
-            variants=not no_variants and variant is None,
-            thresholds=not no_thresholds,
-            samples=samples,
-            seed=seed,
-            progress=progress,
-        )
-    from offramp.cli.main import record
+    data = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
 
     record(
         "report",
