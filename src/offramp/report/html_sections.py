@@ -9,7 +9,14 @@ from html import escape
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
-from offramp.report.words import VERDICT, answer_line, findings, settle_lines
+from offramp.report.words import (
+    VERDICT,
+    answer_line,
+    findings,
+    settle_lines,
+    settled_states,
+    threshold_suffix,
+)
 
 MAX_STATE_ROWS = 200
 MOVES = {"both": "take or undo", "forward": "take only", "backward": "undo only"}
@@ -224,22 +231,7 @@ def questions_section(report: dict, figs: Figures) -> str:
 
 
 def _verdict_cell(q: dict) -> str:
-    cell = verdict_badge(q["verdict"])
-    th = q.get("threshold")
-    if th:
-        on = [t for t in th["transitions"] if t["becomes"]]
-        if on:
-            cell += f" (&gt; {on[0]['value']:g})"
-        elif not th["transitions"]:
-            cell += f" ({'always' if th['holds_at_low'] else 'never'})"
-    return cell
-
-
-def _settled_text(settled: list[dict]) -> str:
-    return (
-        "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
-        or "no SEQ equilibrium is reached"
-    )
+    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q))
 
 
 def variants_section(report: dict) -> str:
@@ -254,8 +246,8 @@ def variants_section(report: dict) -> str:
         )
     rows.append(["<em>changes</em>", "—"] + [esc("; ".join(v["changes"])) for v in variants])
     rows.append(
-        ["<em>settles at (SEQ)</em>", esc(_settled_text(report["settles_at"].get("seq", [])))]
-        + [esc(_settled_text(v["settles_at"].get("seq", []))) for v in variants]
+        ["<em>settles at (SEQ)</em>", esc(settled_states(report["settles_at"].get("seq", [])))]
+        + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
     )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
     rows.append(

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from offramp.report.words import VERDICT, answer_line, drivers_text, findings, settle_lines
+from offramp.report.words import (
+    VERDICT,
+    answer_line,
+    drivers_text,
+    findings,
+    settle_lines,
+    settled_states,
+)
 
 
 def _esc(text: str) -> str:
@@ -72,11 +79,7 @@ def render_markdown(report: dict) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
         for v in report["variants"]:
-            settled = v["settles_at"].get("seq", [])
-            where = (
-                "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
-                or "no SEQ equilibrium is reached"
-            )
+            where = settled_states(v["settles_at"].get("seq", []))
             out.append(f"- **{v['label']}** ({'; '.join(v['changes'])}): settles at {where}.")
             for q in v["questions"]:
                 if q.get("threshold"):

@@ -14,7 +14,9 @@ from offramp.report.words import (
     answer_line,
     findings,
     settle_lines,
+    settled_states,
     threshold_sentence,
+    threshold_suffix,
 )
 
 MAX_STATE_ROWS = 64
@@ -171,11 +173,7 @@ def render_report(report: dict, console: Console) -> None:
             var.add_row(*cells)
         console.print(var)
         for v in report["variants"]:
-            settled = v["settles_at"].get("seq", [])
-            where = (
-                "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
-                or "no SEQ equilibrium is reached"
-            )
+            where = settled_states(v["settles_at"].get("seq", []))
             console.print(f"[bold]{v['label']}[/] ({', '.join(v['changes'])}): settles at {where}.")
             for f in v.get("forecast_at_settled") or []:
                 console.print(
@@ -213,15 +211,7 @@ def render_bargaining(part: dict, console: Console) -> None:
 
 
 def _verdict_cell(q: dict) -> str:
-    cell = VERDICT[q["verdict"]]
-    th = q.get("threshold")
-    if th:
-        on = [t for t in th["transitions"] if t["becomes"]]
-        if on:
-            cell += f" (> {on[0]['value']:g})"
-        elif not th["transitions"]:
-            cell += f" ({'always' if th['holds_at_low'] else 'never'})"
-    return cell
+    return VERDICT[q["verdict"]] + threshold_suffix(q)
 
 
 __all__ = ["render_report", "render_stability", "stability_table", "threshold_sentence"]

@@ -109,3 +109,24 @@ def settle_lines(report: dict) -> list[tuple[str, str]]:
                 )
             )
     return out
+
+
+def settled_states(settled: list[dict]) -> str:
+    """Where a variant's evolution settles, as one phrase."""
+    return (
+        "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
+        or "no SEQ equilibrium is reached"
+    )
+
+
+def threshold_suffix(q: dict) -> str:
+    """A verdict cell's short threshold note: ' (> 7)', ' (always)', ' (never)' or ''."""
+    th = q.get("threshold")
+    if not th:
+        return ""
+    on = [t for t in th["transitions"] if t["becomes"]]
+    if on:
+        return f" (> {on[0]['value']:g})"
+    if not th["transitions"]:
+        return f" ({'always' if th['holds_at_low'] else 'never'})"
+    return ""

@@ -667,10 +667,13 @@ class Scenario:
         return self
 
     def stability(self) -> StabilityResult:
-        """Per-DM stability under Nash, GMR, SMR and SEQ, and the equilibria."""
+        """Per-DM stability under Nash, GMR, SMR and SEQ, and the equilibria (computed once per
+        scenario: a scenario does not change after loading; variants are new scenarios)."""
         from offramp.conflict.stability import analyse
 
-        return analyse(self.conflict)
+        if "stability" not in self.conflict._cache:
+            self.conflict._cache["stability"] = analyse(self.conflict)
+        return self.conflict._cache["stability"]
 
     def analyze(self):
         """Stability plus the evolution from the status quo (see :mod:`offramp.analysis`)."""

@@ -84,9 +84,10 @@ class ConflictTemplate:
         self.base: ConflictModel = scenario.conflict
         codes = self.base.codes
         self.truths: dict[str, list[np.ndarray]] = {}
+        bits: dict[int, np.ndarray] = {}  # option columns, extracted once
         for dm, pref in scenario.preferences.items():
             if pref.form in ("prioritization", "weights"):
-                self.truths[dm] = [evaluate_codes(e[0].expr, codes) for e in pref.entries]
+                self.truths[dm] = [evaluate_codes(e[0].expr, codes, bits) for e in pref.entries]
         self.base_indices = move_indices(self.base)
         for idx in self.base_indices:  # the preference-free part, built once
             idx.blocks("move")
