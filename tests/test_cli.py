@@ -79,12 +79,12 @@ def test_usage_error_exit_2(capsys) -> None:
 
 
 def test_internal_error_is_exit_1_without_traceback(capsys, monkeypatch) -> None:
-    import offramp.scenario.loader as loader
+    import offramp.analysis.scenario as facade
 
     def boom(self):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(loader.Scenario, "stability", boom)
+    monkeypatch.setattr(facade.Scenario, "stability", boom)
     outcome = invoke(capsys, "stability", PD)
     assert outcome.code == 1
     assert "internal error" in outcome.err and "Traceback" not in outcome.err

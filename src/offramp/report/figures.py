@@ -42,7 +42,7 @@ from offramp.report.graph import (
 )
 
 if TYPE_CHECKING:
-    from offramp.scenario.loader import Scenario
+    from offramp.analysis.scenario import Scenario
 
 FORMATS = ("png", "svg")
 DPI = 150

@@ -8,7 +8,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
+from offramp.conflict.concepts import concept_label
+from offramp.conflict.result import StabilityResult
 from offramp.report.words import (
     VERDICT,
     answer_line,
@@ -62,7 +63,7 @@ def equilibria_summary(result: StabilityResult) -> Table:
     for c in result.concepts:
         eq = result.equilibria(c)
         ids = ", ".join(str(int(s) + 1) for s in eq[:30]) + (" …" if len(eq) > 30 else "")
-        table.add_row(CONCEPT_NAMES[c], str(len(eq)), ids or "none")
+        table.add_row(concept_label(c), str(len(eq)), ids or "none")
     return table
 
 
@@ -77,7 +78,7 @@ def render_stability(result: StabilityResult, console: Console) -> None:
 
 
 def render_report(report: dict, console: Console) -> None:
-    """The full report (see :func:`offramp.report.build.build_report`) for a terminal."""
+    """The full report (see :func:`offramp.service.report_content.build_report`) for a terminal."""
     head = Text(report["scenario"], style="bold")
     if report.get("description"):
         head.append("\n" + report["description"].strip())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.analysis import Analysis
-from offramp.conflict.result import CONCEPTS
-from offramp.conflict.stability import move_indices
+from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.moves import move_indices
 
 MAX_NODES = 200
 
