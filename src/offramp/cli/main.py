@@ -33,6 +33,7 @@ from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
+from offramp.service.report_content import DEFAULT_SAMPLES
 from offramp.service.runs import record
 from offramp.version import __version__
 
@@ -51,6 +52,17 @@ app.add_typer(scenarios_app, name="scenarios")
 
 _state = {"debug": False}
 
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")]
+NoVariantsOpt = Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")]
+NoThresholdsOpt = Annotated[
+    bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
+]
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Monte Carlo seed (0 or more).")]
+
 
 @app.callback()
 def main(
@@ -59,13 +71,21 @@ def main(
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    output: OutputOpt = None,
+    no_variants: NoVariantsOpt = False,
+    no_thresholds: NoThresholdsOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = 0,
 ) -> None:
+    """Without a command: the report on the built-in default scenario, with the options of
+    `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
     _state["debug"] = debug
     if version:
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        analyze(None, ReportFormat.text)
+        analyze(None, fmt, output, None, no_variants, no_thresholds, samples, seed)
 
 
 @app.command()
@@ -112,19 +132,13 @@ def stability(file: FileArg = None, fmt: FormatOpt = Format.text, variant: Varia
 @app.command()
 def analyze(
     file: FileArg = None,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    output: OutputOpt = None,
     variant: VariantOpt = None,
-    no_variants: Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")] = False,
-    no_thresholds: Annotated[
-        bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
-    ] = False,
-    samples: Annotated[
-        int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
-    ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    no_variants: NoVariantsOpt = False,
+    no_thresholds: NoThresholdsOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = 0,
 ) -> None:
     """The full report: actors, status quo, equilibria, evolution, questions, variants."""
     import time
