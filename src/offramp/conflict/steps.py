@@ -87,3 +87,12 @@ def shortest_sanction(
                     return path[::-1]
                 queue.append(nxt)
     return None
+
+
+def no_better_sanction(
+    model: ConflictModel, i: int, base: int, s1: int, kind: str
+) -> list[Step] | None:
+    """The shortest sanction ending where DM i is no better off than at ``base`` (GMR with
+    ``kind="move"``, SEQ with ``kind="ui"``)."""
+    rank = model.ranks[i]
+    return shortest_sanction(model, i, s1, kind, lambda s2: rank[s2] <= rank[base])

@@ -18,7 +18,7 @@ import numpy as np
 
 from offramp.conflict.concepts.base import Concept, DMView
 from offramp.conflict.model import ConflictModel
-from offramp.conflict.steps import Step, shortest_sanction
+from offramp.conflict.steps import Step, no_better_sanction
 
 
 def stable(view: DMView) -> np.ndarray:
@@ -26,8 +26,7 @@ def stable(view: DMView) -> np.ndarray:
 
 
 def sanction(model: ConflictModel, i: int, base: int, s1: int) -> list[Step] | None:
-    rank = model.ranks[i]
-    return shortest_sanction(model, i, s1, "ui", lambda s2: rank[s2] <= rank[base])
+    return no_better_sanction(model, i, base, s1, "ui")
 
 
 CONCEPT = Concept(
