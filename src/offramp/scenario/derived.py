@@ -230,3 +230,74 @@ def evidence_inputs(derivation: Derivation) -> list[UncertainInput]:
         if dist is not None:
             out.append(UncertainInput(fid, "evidence", dist, rec.path))
     return out
+
+
+def figure_data(rec: FigureRecord) -> dict:
+    """A figure as plain data for reports (JSON-ready)."""
+    f = rec.figure
+    out = {
+        "id": f.id,
+        "label": f.label,
+        "value": f.point,
+        "low": f.low,
+        "high": f.high,
+        "unit": f.unit,
+        "year": f.year,
+        "source": f.source,
+        "quote": f.quote,
+        "note": f.note,
+        "kind": f.kind,
+    }
+    if f.kind == "dependency":
+        out.update({"from": f.from_, "to": f.to, "good": f.good, "flow": f.flow})
+    return out
+
+
+def provenance_data(spec) -> dict:
+    """Where every parameter's value comes from: for a derived parameter its formula, the
+    figures and parameters it reads (``evidence``: every figure it rests on, through other
+    derived parameters too) and its value; for a given parameter its note (an analyst judgment
+    unless it cites a source). Plus the figures and the sources they cite."""
+    derivation: Derivation = spec.derivation
+    params = []
+    for name, entry in spec.document.parameters.items():
+        label = getattr(entry, "label", None)
+        note = getattr(entry, "note", None)
+        row = {
+            "name": name,
+            "label": label,
+            "value": spec.parameters[name],
+            "unit": getattr(entry, "unit", None),
+            "note": note,
+        }
+        d = derivation.derived.get(name)
+        if d is not None:
+            row.update(
+                {
+                    "basis": "derived",
+                    "formula": d.formula,
+                    "reads_figures": list(d.figures),
+                    "reads_parameters": list(d.parameters),
+                    "evidence": derivation.evidence_of(name),
+                }
+            )
+        else:
+            judgment = note is None or "judgment" in note.lower()
+            row.update(
+                {
+                    "basis": "judgment" if judgment else "given",
+                    "formula": None,
+                    "reads_figures": [],
+                    "reads_parameters": [],
+                    "evidence": [],
+                }
+            )
+        params.append(row)
+    cited = {r.figure.source for r in derivation.figures.values()}
+    return {
+        "parameters": params,
+        "figures": [figure_data(r) for r in derivation.figures.values()],
+        "sources": [
+            s.model_dump(exclude_none=True) for s in spec.document.sources if s.id in cited
+        ],
+    }
