@@ -57,9 +57,19 @@ class Figure(BaseModel):
     to: _Name | None = None
     good: _Text | None = None
     flow: Literal["exports", "imports"] | None = None
+    ratio: Annotated[list[FigureId], Field(min_length=2, max_length=2)] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Figure:
+        if self.ratio is not None:
+            if self.value is not None or self.low is not None or self.high is not None:
+                raise ValueError(
+                    "a figure computed as a 'ratio' of two figures takes its value from them: "
+                    "drop 'value', 'low' and 'high'"
+                )
+            if parse_unit(self.unit) != (("%", 1),):
+                raise ValueError("a ratio of two figures is given in '%'")
+            return self._check_dependency()
         if self.value is None and (self.low is None or self.high is None):
             raise ValueError("give a 'value', or a range 'low' and 'high' (or all three)")
         if (self.low is None) != (self.high is None):
@@ -72,6 +82,9 @@ class Figure(BaseModel):
             and not (self.low <= self.value <= self.high)
         ):
             raise ValueError(f"value ({self.value:g}) must lie within [low, high]")
+        return self._check_dependency()
+
+    def _check_dependency(self) -> Figure:
         dep = [k for k in ("from_", "to", "good", "flow") if getattr(self, k) is not None]
         if self.kind == "dependency":
             missing = [k.rstrip("_") for k in ("from_", "to", "good", "flow") if k not in dep]
@@ -193,4 +206,50 @@ def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list
                 )
             )
         figures[fig.id] = FigureRecord(fig, i, parse_unit(fig.unit))
+    for fid, rec in list(figures.items()):
+        if rec.figure.ratio is not None:
+            computed = _ratio(rec, figures, source, problems)
+            if computed is not None:
+                figures[fid] = computed
     return figures, problems, warnings
+
+
+def _ratio(rec: FigureRecord, figures: dict, source, problems: list) -> FigureRecord | None:
+    """A share computed from two published amounts (``ratio: [part, whole]``): its value is
+    part / whole in %, its range the widest the parts' ranges allow."""
+    base = ("evidence", rec.index, "ratio")
+    parts = []
+    for j, fid in enumerate(rec.figure.ratio):
+        other = figures.get(fid)
+        if other is None or other.figure.ratio is not None:
+            why = "is not a figure" if other is None else "is itself a ratio"
+            problems.append(
+                source.problem((*base, j), f"'{fid}' {why}; a ratio divides two published figures")
+            )
+            return None
+        parts.append(other)
+    (a, b) = parts
+    if a.unit != b.unit:
+        problems.append(
+            source.problem(
+                base,
+                f"a ratio needs like units: '{a.figure.unit}' and '{b.figure.unit}' differ",
+            )
+        )
+        return None
+    lo_b = b.figure.low if b.figure.low is not None else b.figure.point
+    if lo_b <= 0:
+        problems.append(source.problem(base, f"'{b.figure.id}' must be positive to divide by it"))
+        return None
+    fa, fb = a.figure, b.figure
+    value = 100 * fa.point / fb.point
+    low = high = None
+    if fa.low is not None or fb.low is not None:
+        low = (
+            100
+            * (fa.low if fa.low is not None else fa.point)
+            / (fb.high if fb.high is not None else fb.point)
+        )
+        high = 100 * (fa.high if fa.high is not None else fa.point) / lo_b
+    fig = rec.figure.model_copy(update={"value": value, "low": low, "high": high})
+    return FigureRecord(fig, rec.index, rec.unit)
