@@ -56,8 +56,10 @@ def main() -> None:
     for label, sc in (("as shipped (derived)", s), ("derived values fixed", plain)):
         t = time.perf_counter()
         mc = monte_carlo(sc, 1000, seed=0)
-        print(f"Monte Carlo 1,000 samples, {label}: {time.perf_counter() - t:.2f} s "
-              f"({len(mc.input_names)} uncertain inputs)")
+        print(
+            f"Monte Carlo 1,000 samples, {label}: {time.perf_counter() - t:.2f} s "
+            f"({len(mc.input_names)} uncertain inputs)"
+        )
     print(f"re-deriving 1,000 samples alone: {t_derive * 1000:.3f} s")
 
 

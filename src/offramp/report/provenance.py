@@ -46,7 +46,11 @@ def _basis(p: dict) -> str:
     if p["basis"] == "derived":
         return p["formula"]
     if p["basis"] == "judgment":
-        return "analyst judgment" + (f": {p['note']}" if p.get("note") else " (no reason given)")
+        note = p.get("note")
+        if not note:
+            return "analyst judgment (no reason given)"
+        return note if note.lower().startswith("analyst judgment") else f"analyst judgment: {note}"
+
     return p.get("note") or ""
 
 
