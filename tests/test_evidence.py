@@ -261,3 +261,26 @@ def test_html_provenance_links_resolve_within_the_page() -> None:
         assert f"src-{f['source']}" in links.hrefs
         assert f"fig-{f['id']}" in links.ids
     assert "provenance" in links.hrefs and "leverage" in links.hrefs  # the contents list
+
+
+def test_text_and_markdown_reports_show_the_provenance_table() -> None:
+    from rich.console import Console
+
+    from offramp.report.markdown import render_markdown
+    from offramp.report.text import render_report
+    from offramp.service.report_content import build_report
+
+    report = build_report(load(), variants=False, thresholds=False, samples=0)
+    md = render_markdown(report)
+    assert "## Where the numbers come from" in md
+    assert "| `gain` | 5 | `scale * pct(share)` | `share` = 50 % (40–60) (2024, s1) |" in md
+    assert (
+        "| `share` | 50 % (40–60) | 2024 | P, T, 2024-05-01, https://example.org/a | “q1” |" in md
+    )
+    assert "## Leverage" in md and "| A | B | 90% | 12% | +78% |" in md
+    console = Console(record=True, width=200)
+    render_report(report, console)
+    text = console.export_text()
+    assert "Where the numbers come from" in text
+    assert "scale * pct(share)" in text and "share = 50 % (40–60) (2024, s1)" in text
+    assert "Leverage: who depends on whom" in text

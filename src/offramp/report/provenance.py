@@ -322,3 +322,37 @@ def leverage_chart_html(lev: dict) -> str:
     from offramp.report.charts import embed
 
     return f'<div class="chart">{embed(leverage_figure(lev))}</div>'
+
+
+def leverage_static_figure(lev: dict):
+    """The leverage chart as a matplotlib figure (for ``offramp report --figures``): one bar per
+    dependency, its range as an error bar, coloured by who depends."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    deps = lev["dependencies"]
+    fig = Figure(figsize=(8, 1.4 + 0.45 * len(deps)))
+    ax = fig.subplots()
+    parties = list(dict.fromkeys(d["from"] for d in deps))
+    colours = [f"C{k}" for k in range(len(parties))]
+    for k, d in enumerate(deps):
+        lo = d["share"] - (d["share_low"] if d["share_low"] is not None else d["share"])
+        hi = (d["share_high"] if d["share_high"] is not None else d["share"]) - d["share"]
+        ax.barh(
+            k,
+            100 * d["share"],
+            xerr=[[100 * lo], [100 * hi]],
+            color=colours[parties.index(d["from"])],
+        )
+    ax.set_yticks(
+        range(len(deps)),
+        [f"{d['from']} on {d['to']}: {d['good']} ({d['flow']})" for d in deps],
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of the flow")
+    handles = [Patch(color=c, label=f"{p} depends") for p, c in zip(parties, colours, strict=True)]
+    ax.legend(handles=handles, loc="lower right", frameon=False)
+    ax.set_title("Dependence, by who depends (the asymmetry makes the lever)", loc="left")
+    fig.tight_layout()
+    return fig
