@@ -75,9 +75,10 @@ class Derivation:
                 continue
             v = float(evaluate(d.node, env))
             if not np.isfinite(v):
+                read = dict.fromkeys(n for n, _ in names(d.node))
                 raise FormulaError(
                     f"derived parameter '{name}' = {d.formula} is not a finite number for "
-                    f"these inputs ({', '.join(f'{k}={env[k]:g}' for k, _ in names(d.node))})"
+                    f"these inputs ({', '.join(f'{k}={env[k]:g}' for k in read)})"
                 )
             out[name] = env[name] = v
         return out

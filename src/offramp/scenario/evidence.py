@@ -16,6 +16,7 @@ where a Monte Carlo's uncertainty should come from, not a width picked by feel.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -61,6 +62,10 @@ class Figure(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Figure:
+        for key in ("value", "low", "high"):
+            v = getattr(self, key)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"'{key}' must be a finite number, not {v}")
         if self.ratio is not None:
             if self.value is not None or self.low is not None or self.high is not None:
                 raise ValueError(

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from offramp.errors import OfframpError
+
 MAX_LENGTH = 2000  # characters in a formula
 MAX_TOKENS = 400
 MAX_DEPTH = 32  # nesting of parentheses, calls and unary operators
@@ -49,9 +51,10 @@ FUNCTION_HELP = (
 )
 
 
-class FormulaError(ValueError):
-    """A formula outside the grammar, or one whose units or names do not fit; ``offset`` is the
-    0-based position in the formula text of the offending character."""
+class FormulaError(OfframpError, ValueError):
+    """A formula outside the grammar, or one whose units or names do not fit, or whose value is
+    not a finite number for some inputs; ``offset`` is the 0-based position in the formula text
+    of the offending character. An :class:`OfframpError`: the user's input caused it."""
 
     def __init__(self, message: str, offset: int = 0):
         super().__init__(message)
