@@ -40,6 +40,7 @@ from offramp.report.graph import (
     StateGraph,
     dm_colour,
 )
+from offramp.report.provenance import leverage_static_figure
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
@@ -300,6 +301,8 @@ def write_figures(
             written += _save(trajectory_figure(figs, k), directory, stem)
     for sw in figs.sweeps:
         written += _save(sweep_figure(sw), directory, f"sweep-{_slug(sw.parameter)}")
+    if report.get("leverage"):
+        written += _save(leverage_static_figure(report["leverage"]), directory, "leverage")
     mc = report.get("uncertainty")
     if mc and mc.get("questions"):
         written += _save(probabilities_figure(mc), directory, "probabilities")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from offramp.report import html_sections as sec
 from offramp.report.figdata import Figures, collect_figures
+from offramp.report.provenance import HTML_SECTIONS, provenance_html
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
@@ -29,6 +30,7 @@ SECTIONS = (
     ("variants", "Variants side by side"),
     ("bargaining", "Negotiation forecasts"),
     ("uncertainty", "Under uncertainty"),
+    *HTML_SECTIONS,
     ("sources", "Sources"),
 )
 
@@ -152,6 +154,7 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
         sec.variants_section(report),
         sec.bargaining_section(report, figs),
         sec.uncertainty_section(report),
+        provenance_html(report),
         sec.sources_section(report),
     ]
     content = "\n".join(body)

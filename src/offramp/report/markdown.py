@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from offramp.report.provenance import provenance_markdown
 from offramp.report.words import (
     VERDICT,
     answer_line,
@@ -85,6 +86,7 @@ def render_markdown(report: dict) -> str:
                 if q.get("threshold"):
                     out.append(f"  - {q['ask']} {answer_line(q)}")
         out.append("")
+    out += provenance_markdown(report)
     if report.get("sources"):
         out += ["## Sources", ""]
         for s in report["sources"]:

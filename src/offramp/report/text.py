@@ -10,6 +10,7 @@ from rich.text import Text
 
 from offramp.conflict.concepts import concept_label
 from offramp.conflict.result import StabilityResult
+from offramp.report.provenance import render_provenance_text
 from offramp.report.words import (
     VERDICT,
     answer_line,
@@ -161,6 +162,7 @@ def render_report(report: dict, console: Console) -> None:
             ),
         )
 
+    render_provenance_text(report, console)
     if report["variants"]:
         var = Table(title="Counterfactual variants", header_style="bold", show_lines=True)
         var.add_column("question")
