@@ -2,13 +2,21 @@
 
 With single-peaked preferences on one dimension the median voter's position is the Condorcet
 winner (Black 1948); weighting the votes by capability x salience gives the weighted median.
+
+References
+----------
+Black, D. (1948). On the rationale of group decision-making. J. Political Economy 56(1), 23-34.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
 from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
 
@@ -55,3 +63,20 @@ def median(problem: BargainingProblem) -> Forecast:
         rounds=[problem.positions.copy()],
         forecast=weighted_median(problem.positions, w),
     )
+
+
+@dataclass(frozen=True)
+class Median(BargainingModel):
+    """The capability x salience weighted median (no parameters)."""
+
+    name: ClassVar[str] = "median"
+    description: ClassVar[str] = (
+        "capability x salience weighted median (the weighted Condorcet winner)"
+    )
+    reference: ClassVar[str] = "Black (1948), J. Political Economy"
+
+    def predict(self, problem: BargainingProblem) -> np.ndarray:
+        return weighted_median(problem.positions, problem.capabilities[:, None] * problem.saliences)
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        return median(problem)
