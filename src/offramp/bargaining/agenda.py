@@ -84,8 +84,9 @@ def agenda_point(
 class AgendaSetter(BargainingModel):
     """Commission (or Parliament) proposes the best point a qualified majority accepts."""
 
-    setter: str = "com"
-    votes: str = "nice"
+    #: the grid point fitted on DEU III dev (scripts/choose_default_model.py)
+    setter: str = "ep"
+    votes: str = "capability"
 
     name: ClassVar[str] = "agenda"
     description: ClassVar[str] = (

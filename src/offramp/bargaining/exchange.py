@@ -50,8 +50,10 @@ def exchange_weights(problem: BargainingProblem, alpha: float, gamma: float) -> 
 class Exchange(BargainingModel):
     """Weighted mean after position exchange: influence moves to relatively salient issues."""
 
-    alpha: float = 1.0
-    gamma: float = 1.0
+    #: the grid point fitted on DEU III dev (scripts/choose_default_model.py): γ = 0, i.e.
+    #: exchange as modelled here adds nothing there (docs/methods/deu-evaluation.md)
+    alpha: float = 0.5
+    gamma: float = 0.0
 
     name: ClassVar[str] = "exchange"
     description: ClassVar[str] = (

@@ -77,7 +77,8 @@ def nash_point(x: np.ndarray, w: np.ndarray, rp: float, veto: bool = False) -> f
 class Nash(BargainingModel):
     """Asymmetric Nash bargaining solution, quadratic utilities, status quo rp."""
 
-    alpha: float = 1.0
+    #: the grid point fitted on DEU III dev (scripts/choose_default_model.py)
+    alpha: float = 0.5
     veto: str = "none"
 
     name: ClassVar[str] = "nash"

@@ -23,7 +23,7 @@ from offramp.bargaining.inputs import BargainingInputError
 from offramp.bargaining.median import Median
 from offramp.bargaining.nash import Nash
 from offramp.bargaining.power_mean import PowerMean
-from offramp.bargaining.protocol import BargainingModel
+from offramp.bargaining.protocol import BargainingModel, params_json
 from offramp.bargaining.smp import SMP
 
 #: Every model type, in the order lists show them.
@@ -61,6 +61,7 @@ class DefaultChoice:
         return {
             "name": self.name,
             "description": self.description,
+            "parameters": params_json(REGISTRY[self.name]),
             "nested_cv_mae": self.nested_cv_mae,
             "compromise_nested_cv_mae": self.compromise_nested_cv_mae,
             "data": self.data,

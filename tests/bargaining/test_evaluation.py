@@ -1,0 +1,182 @@
+"""Nested evaluation: folds, no leak (by construction and by permutation), brute-force checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from offramp.bargaining.deu import read_deu
+from offramp.bargaining.evaluation import (
+    Dataset,
+    Fitted,
+    GridFamily,
+    Selection,
+    StackFamily,
+    bootstrap_difference,
+    cross_validate,
+    grouped_folds,
+    in_sample,
+)
+from offramp.bargaining.power_mean import PowerMean
+from offramp.bargaining.registry import REGISTRY
+
+from .conftest import DEU
+
+
+@pytest.fixture(scope="module")
+def data() -> Dataset:
+    return Dataset.from_issues(read_deu(DEU).issues)
+
+
+def reduced_families() -> list:
+    """The test configuration: cheap families, a small grid, one stack (the script runs all)."""
+    comp, med = GridFamily(REGISTRY["compromise"]), GridFamily(REGISTRY["median"])
+    pm = GridFamily(PowerMean(), {"alpha": (0.0, 0.5, 1.0), "beta": (0.0, 1.0)})
+    return [comp, med, pm, StackFamily([comp, med, pm])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=40), st.integers(2, 12))
+def test_grouped_folds_partition_without_splitting_a_group(groups, k) -> None:
+    g = np.array(groups)
+    folds = grouped_folds(g, k)
+    assert len(folds) == min(k, len(set(groups)))
+    assert np.array_equal(np.sum(folds, axis=0), np.ones(len(g)))  # a partition
+    for f in folds:
+        assert f.any()
+        assert not set(g[f]) & set(g[~f])  # no group on both sides
+    assert len(grouped_folds(g)) == len(set(groups))
+
+
+class Spy:
+    """Wraps a family; records every training set it is fitted on."""
+
+    def __init__(self, family, seen: list) -> None:
+        self.family, self.seen, self.label = family, seen, family.label
+
+    def fit(self, data: Dataset, train: np.ndarray) -> Fitted:
+        self.seen.append(train.copy())
+        return self.family.fit(data, train)
+
+
+def test_no_fit_ever_sees_a_held_out_proposal(data) -> None:
+    seen: list = []
+    comp, med = GridFamily(REGISTRY["compromise"]), GridFamily(REGISTRY["median"])
+    pm = GridFamily(PowerMean(), {"alpha": (0.0, 0.5, 1.0), "beta": (0.0, 1.0)})
+    bases = [Spy(f, seen) for f in (comp, med, pm)]
+    families = [*bases, Spy(StackFamily(bases), seen)]
+    outer = grouped_folds(data.groups, 5)
+    marks = []
+
+    class Marker:
+        """Notes where each outer fold's fits start in ``seen``."""
+
+        label = "selection"
+
+        def fit(self, d: Dataset, train: np.ndarray) -> Fitted:
+            marks.append(len(seen))
+            return Selection(families, inner_folds=3).fit(d, train)
+
+    cv = cross_validate(Marker(), data, folds=5)
+    marks.append(len(seen))
+    assert len(marks) == 6 and len(seen) > 5 * 4 * 3
+    for k, test in enumerate(outer):
+        for train in seen[marks[k] : marks[k + 1]]:
+            assert not np.any(train & test)  # nothing of the held-out fold, ever
+    assert np.isfinite(cv.mae)
+
+
+def test_permuted_outcomes_nested_cv_does_not_beat_chance(data) -> None:
+    """With outcomes shuffled, no forecaster can beat an untrained one except by leaking:
+    nested CV must not beat the compromise model (fixed, nothing fitted); a procedure that
+    fits on the scored proposals does, which shows the test can fail."""
+    sel = Selection(reduced_families(), inner_folds=3)
+
+    class Leaky:
+        label = "leaky"
+
+        def fit(self, d: Dataset, train: np.ndarray) -> Fitted:
+            return sel.fit(d, np.ones(len(d), dtype=bool))
+
+    rng = np.random.default_rng(2024)
+    honest, leaky = [], []
+    comp = data.predictions_of("compromise")
+    for _ in range(12):
+        y = rng.permutation(data.outcomes)
+        d = data.with_outcomes(y)
+        chance = float(np.mean(np.abs(comp - y)))
+        honest.append(cross_validate(sel, d, folds=5).mae - chance)
+        leaky.append(cross_validate(Leaky(), d, folds=5).mae - chance)
+    assert np.mean(honest) > -0.1, honest
+    assert np.mean(leaky) < np.mean(honest) - 0.2, (leaky, honest)
+    # and on the real outcomes the same nested procedure does beat the compromise model
+    real = cross_validate(sel, data, folds=5).mae
+    assert real < float(np.mean(np.abs(comp - data.outcomes)))
+
+
+def brute_lopo_grid(issues, model, grid_values):
+    """Leave one proposal out for a (alpha, beta) grid, straight from the definition:
+    score every candidate by forecasting every training issue, keep the best, forecast the
+    held-out proposal's issues."""
+    scored = [x for x in issues if x.outcome is not None]
+    preds = {}
+    for prop in dict.fromkeys(x.proposal for x in scored):
+        train = [x for x in scored if x.proposal != prop]
+        best, best_err = None, np.inf
+        for a in grid_values:
+            for b in grid_values:
+                m = model.set_params(alpha=a, beta=b)
+                err = np.mean([abs(m.forecast(x.problem).forecast[0] - x.outcome) for x in train])
+                if err < best_err - 1e-12:
+                    best, best_err = m, err
+        for x in scored:
+            if x.proposal == prop:
+                preds[x.issue] = float(best.forecast(x.problem).forecast[0])
+    return np.mean([abs(preds[x.issue] - x.outcome) for x in scored])
+
+
+def test_grid_cross_validation_matches_brute_force(data) -> None:
+    subset = [x for x in data.issues if x.proposal < "d00300"]
+    d = Dataset.from_issues(subset)
+    grid = (0.0, 0.5, 1.0)
+    fast = cross_validate(GridFamily(PowerMean(), {"alpha": grid, "beta": grid}), d)
+    assert fast.mae == pytest.approx(brute_lopo_grid(subset, PowerMean(), grid), abs=1e-9)
+
+
+def test_in_sample_of_a_family_is_its_best_grid_point(data) -> None:
+    fam = GridFamily(PowerMean(), {"alpha": (0.0, 0.5, 1.0), "beta": (0.0, 1.0)})
+    fitted, mae = in_sample(fam, data)
+    errs = [np.mean(np.abs(data.predictions(m) - data.outcomes)) for m in fam.candidates]
+    assert mae == pytest.approx(min(errs))
+    assert fitted.model == fam.candidates[int(np.argmin(errs))]
+
+
+def test_bootstrap_matches_a_plain_resampling_loop() -> None:
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(8), 3)[:-2]
+    a, b = rng.uniform(0, 50, len(groups)), rng.uniform(0, 50, len(groups))
+    diff = bootstrap_difference(a, b, groups, replicates=500, seed=7)
+    # the same draws, written as the definition: pick proposals with replacement, pool issues
+    pick = np.random.default_rng(7).integers(0, 8, size=(500, 8))
+    reps = []
+    for row in pick:
+        idx = np.concatenate([np.flatnonzero(groups == g) for g in row])
+        reps.append(np.mean(a[idx] - b[idx]))
+    assert diff.mean == pytest.approx(np.mean(a - b))
+    assert [diff.low, diff.high] == pytest.approx(np.quantile(reps, [0.025, 0.975]))
+    assert diff.share_better == pytest.approx(np.mean(np.array(reps) < 0))
+    same = bootstrap_difference(a, a, groups)
+    assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
+
+
+def test_interval_coverage_is_scored_on_held_out_proposals(data) -> None:
+    cv = cross_validate(GridFamily(REGISTRY["compromise"]), data, folds=5)
+    assert np.all(cv.half_widths > 0)
+    inside = np.abs(cv.predictions - data.outcomes) <= cv.half_widths
+    assert cv.coverage == pytest.approx(np.mean(inside))
+    # each fold's half-width comes from the other folds' errors only
+    for test in grouped_folds(data.groups, 5):
+        res = np.abs(cv.predictions[~test] - data.outcomes[~test])
+        assert np.all(cv.half_widths[test] == pytest.approx(np.quantile(res, 0.8)))
