@@ -44,12 +44,31 @@ def weighted_median_1d(x: np.ndarray, w: np.ndarray) -> float:
 
 
 def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """`weighted_median_1d` per dimension; weights (n, d) or (n,)."""
+    """`weighted_median_1d` of every dimension (column) at once; weights (n, d) or (n,).
+
+    Vectorised across dimensions (the Monte Carlo calls it for every sample): actors with no
+    weight stay in the sorted columns but add nothing to the cumulative weight, so the first
+    position where it reaches one half, and the next weighted position on a tie, are those
+    of `weighted_median_1d` (``tests/bargaining/test_bargaining_properties.py`` checks this).
+    """
     x = np.asarray(positions, dtype=float)
     w = np.asarray(weights, dtype=float)
     if w.ndim == 1:
         w = np.broadcast_to(w[:, None], x.shape)
-    return np.array([weighted_median_1d(x[:, k], w[:, k]) for k in range(x.shape[1])])
+    w = np.where(w > 0, w, 0.0)
+    order = np.argsort(x, axis=0, kind="stable")
+    xs = np.take_along_axis(x, order, axis=0)
+    ws = np.take_along_axis(w, order, axis=0)
+    cum = np.cumsum(ws, axis=0)
+    total = cum[-1]
+    half = total / 2.0
+    cols = np.arange(x.shape[1])
+    k = np.argmax(cum >= half - 1e-12 * total, axis=0)
+    tie = np.abs(cum[k, cols] - half) <= 1e-12 * total
+    after = (ws > 0) & (np.arange(x.shape[0])[:, None] > k[None, :])
+    nxt = np.argmax(after, axis=0)
+    out = np.where(tie & after.any(axis=0), (xs[k, cols] + xs[nxt, cols]) / 2.0, xs[k, cols])
+    return np.where(total > 0, out, np.nan)
 
 
 def median(problem: BargainingProblem) -> Forecast:

@@ -13,7 +13,8 @@ and three methods: ``get_params()``, ``set_params(**params)`` (a new model: mode
 immutable, unlike scikit-learn's, so a registered model can never be changed by a caller) and
 ``forecast(problem) -> Forecast``. ``predict(problem)`` returns only the forecast array; a
 model overrides it when it can skip building the explanation (the evaluation calls it for
-every grid point on every issue). Calling a model is the same as ``forecast``.
+every grid point on every issue). Calling a model gives the forecast without the working
+(see ``__call__``).
 
 Adding a model = one module with its class + a line in `offramp.bargaining.registry`.
 
@@ -83,7 +84,19 @@ class BargainingModel:
         return []
 
     def __call__(self, problem: BargainingProblem) -> Forecast:
-        return self.forecast(problem)
+        """The forecast without the working: when the class has its own fast ``predict``, a
+        `Forecast` with the input as its only round and no ``details`` (what repeated
+        evaluation, e.g. Monte Carlo, needs); otherwise the full ``forecast``."""
+        if type(self).predict is BargainingModel.predict:
+            return self.forecast(problem)
+        return Forecast(
+            model=self.name,
+            scenario=problem.name,
+            dimensions=list(problem.dimensions),
+            actors=list(problem.actors),
+            rounds=[problem.positions.copy()],
+            forecast=self.predict(problem),
+        )
 
     def candidates(self, grid: Mapping[str, Sequence[Any]] | None = None) -> list[Self]:
         """One model per point of ``grid`` (default: ``param_grid``), in row-major order;
