@@ -15,6 +15,7 @@ from offramp.bargaining.evaluation import (
     Selection,
     StackFamily,
     bootstrap_difference,
+    calibrate,
     cross_validate,
     grouped_folds,
     in_sample,
@@ -180,3 +181,24 @@ def test_interval_coverage_is_scored_on_held_out_proposals(data) -> None:
     for test in grouped_folds(data.groups, 5):
         res = np.abs(cv.predictions[~test] - data.outcomes[~test])
         assert np.all(cv.half_widths[test] == pytest.approx(np.quantile(res, 0.8)))
+
+
+def test_calibrate_any_model_on_any_grid(data) -> None:
+    model, mae = calibrate(PowerMean(), data.issues, {"alpha": (0.0, 1.0), "beta": (1.0,)})
+    assert model == PowerMean(alpha=1.0, beta=1.0)  # that is the compromise model
+    assert mae == pytest.approx(np.mean(np.abs(data.predictions_of("compromise") - data.outcomes)))
+    nash, _ = calibrate(REGISTRY["nash"], data.issues)
+    assert nash == REGISTRY["nash"]
+
+
+def test_selection_with_a_single_training_proposal(data) -> None:
+    import warnings
+
+    few = Dataset.from_issues(
+        [x for x in data.issues if x.proposal in {"d00032", "d00062", "d00184"}]
+    )
+    assert few.n_groups == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cv = cross_validate(Selection(reduced_families(), inner_folds=5), few, folds=2)
+    assert np.isfinite(cv.mae)
