@@ -198,3 +198,24 @@ def test_stack_model_is_the_weighted_forecast() -> None:
     assert s.predict(p)[0] == pytest.approx(0.25 * 60.0 + 0.75 * 70.0)
     with pytest.raises(Exception, match="weights"):
         Stack(bases=(Compromise(), Median()), weights=(0.5,))
+
+
+def test_explanations_say_when_a_model_falls_back() -> None:
+    q = BargainingProblem(["com", "de"], ["d"], [1, 1], [[0], [100]], [[1], [1]])
+    agenda = AgendaSetter(setter="ep")
+    lines = [x["text"] for x in agenda.explain(agenda.forecast(q))]
+    assert lines == [
+        "agenda: com proposes; voting rule unknown, procedure unknown",
+        "d: no reference point, so the forecast is the compromise model's",
+    ]
+    p = eu([100, 30, 40, 60, 10], 0.0, "QMV", "COD")
+    assert agenda.forecast(p).details["proposer"] == "ep"
+    assert agenda.explain(agenda.forecast(p)) == [
+        {"text": "agenda: ep proposes; voting rule QMV, procedure COD"}
+    ]
+    nash = Nash()
+    assert nash.explain(nash.forecast(q)) == [
+        {"text": "d: no reference point, so the forecast is the weighted mean"}
+    ]
+    fc = nash.forecast(p)
+    assert nash.explain(fc)[0]["text"].startswith("d: status quo 0; Nash bargaining solution")

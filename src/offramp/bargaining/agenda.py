@@ -102,6 +102,11 @@ class AgendaSetter(BargainingModel):
         if self.votes not in VOTE_SCHEMES:
             raise BargainingInputError(f"agenda: votes must be one of {VOTE_SCHEMES}")
 
+    def proposer(self, problem: BargainingProblem) -> str:
+        """Who proposes: the Parliament only as setter under co-decision, else the Commission."""
+        cod = (problem.procedure or "").upper() == "COD"
+        return "ep" if self.setter == "ep" and cod and "ep" in problem.actors else "com"
+
     def _why_not(self, problem: BargainingProblem, k: int) -> str | None:
         rp = problem.reference_point
         if rp is None or not np.isfinite(rp[k]):
@@ -116,7 +121,7 @@ class AgendaSetter(BargainingModel):
             problem.positions, problem.capabilities[:, None] * problem.saliences
         )
         cod = (problem.procedure or "").upper() == "COD"
-        setter_name = "ep" if self.setter == "ep" and cod and "ep" in actors else "com"
+        setter_name = self.proposer(problem)
         council = np.array([a not in SETTERS for a in actors])
         if self.votes == "nice" and all(a in NICE_VOTES for a in np.array(actors)[council]):
             votes = np.array([NICE_VOTES.get(a, 0.0) for a in actors], dtype=float)
@@ -150,6 +155,7 @@ class AgendaSetter(BargainingModel):
             forecast=self.predict(problem),
             details={
                 "setter": self.setter,
+                "proposer": self.proposer(problem),
                 "votes": self.votes,
                 "voting_rule": problem.voting_rule,
                 "procedure": problem.procedure,
@@ -160,3 +166,15 @@ class AgendaSetter(BargainingModel):
                 },
             },
         )
+
+    def explain(self, fc: Forecast) -> list[dict]:
+        d = fc.details
+        out = [
+            {
+                "text": f"agenda: {d['proposer']} proposes; voting rule "
+                f"{d['voting_rule'] or 'unknown'}, procedure {d['procedure'] or 'unknown'}"
+            }
+        ]
+        for dim, why in d["fallback_to_compromise"].items():
+            out.append({"text": f"{dim}: {why}, so the forecast is the compromise model's"})
+        return out

@@ -128,3 +128,17 @@ class Nash(BargainingModel):
                 "weighted_mean": [float(v) for v in weighted_mean(problem.positions, w)],
             },
         )
+
+    def explain(self, fc: Forecast) -> list[dict]:
+        rp = fc.details["reference_point"]
+        return [
+            {
+                "text": f"{dim}: "
+                + (
+                    "no reference point, so the forecast is the weighted mean"
+                    if rp is None or rp[k] is None
+                    else f"status quo {rp[k]:g}; Nash bargaining solution {fc.forecast[k]:.2f}"
+                )
+            }
+            for k, dim in enumerate(fc.dimensions)
+        ]

@@ -33,7 +33,8 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help=f"Forecasting model: {', '.join(MODELS)} (default: {BEST_MODEL}, offramp's best).",
+        help=f"Forecasting model: {', '.join(MODELS)} (default: {BEST_MODEL}, the nested-CV "
+        "winner).",
     ),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
