@@ -120,3 +120,19 @@ def test_every_forecast_carries_its_interval(problem) -> None:
         assert np.allclose(lo, np.clip(fc.forecast - h, 0, 100))
         assert np.allclose(hi, np.clip(fc.forecast + h, 0, 100))
         assert fc.to_json()["interval"]["level"] == 0.8
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("power-mean", {"alpha": "x"}, "parameter alpha must be a finite number, got 'x'"),
+        ("power-mean", {"beta": float("nan")}, "parameter beta must be a finite number"),
+        ("bdm", {"rounds": -1}, "parameter rounds must be a whole number >= 0"),
+        ("smp", {"max_turns": 2.5}, "parameter max_turns must be a whole number >= 0"),
+        ("nash", {"veto": "sometimes"}, "veto must be one of"),
+        ("agenda", {"setter": 3}, "parameter setter must be a string"),
+    ],
+)
+def test_bad_parameters_raise_offramps_error(name, params, message) -> None:
+    with pytest.raises(BargainingInputError, match=message.replace("(", r"\(")):
+        REGISTRY[name].set_params(**params)

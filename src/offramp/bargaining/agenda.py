@@ -97,6 +97,7 @@ class AgendaSetter(BargainingModel):
     param_grid: ClassVar[dict] = {"setter": SETTERS, "votes": VOTE_SCHEMES}
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.setter not in SETTERS:
             raise BargainingInputError(f"agenda: setter must be one of {SETTERS}")
         if self.votes not in VOTE_SCHEMES:

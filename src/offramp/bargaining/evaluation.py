@@ -34,7 +34,7 @@ Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapma
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -118,6 +118,13 @@ class Dataset:
         outcomes). Used by the permutation test."""
         return Dataset(self.issues, np.asarray(outcomes, dtype=float), self.groups, self._cache)
 
+    def cached(self, key: Any, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """``compute()`` once per ``key`` for this data set (forecasts never depend on the
+        outcomes, so `with_outcomes` copies share the cache)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     def predictions_of(self, name: str) -> np.ndarray:
         """Forecasts of the registered model ``name``."""
         return self.predictions(get_model(name))
@@ -189,10 +196,9 @@ class GridFamily:
 
     def matrix(self, data: Dataset) -> np.ndarray:
         """(candidates, issues) forecasts, cached on ``data``."""
-        key = ("grid", tuple(self.candidates))
-        if key not in data._cache:
-            data._cache[key] = data.predictions_many(self.candidates)
-        return data._cache[key]
+        return data.cached(
+            ("grid", tuple(self.candidates)), lambda: data.predictions_many(self.candidates)
+        )
 
     def fit(self, data: Dataset, train: np.ndarray) -> Fitted:
         p = self.matrix(data)

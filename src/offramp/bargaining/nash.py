@@ -89,6 +89,7 @@ class Nash(BargainingModel):
     param_grid: ClassVar[dict] = {"alpha": (0.5, 1.0), "veto": VETO_RULES}
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.veto not in VETO_RULES:
             raise BargainingInputError(f"nash: veto must be one of {VETO_RULES}, not {self.veto!r}")
 

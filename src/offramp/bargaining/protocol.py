@@ -46,6 +46,31 @@ class BargainingModel:
     reference: ClassVar[str] = ""
     param_grid: ClassVar[Mapping[str, Sequence[Any]]] = {}
 
+    def __post_init__(self) -> None:
+        """Check each parameter against the type of its default, so a bad value fails here
+        with offramp's error rather than deep inside numpy."""
+        for f in fields(self):
+            value, default = getattr(self, f.name), f.default
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            elif isinstance(default, float):
+                ok = (
+                    isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                    and bool(np.isfinite(value))
+                )
+            elif isinstance(default, str):
+                ok = isinstance(value, str)
+            else:
+                continue
+            if not ok:
+                raise BargainingInputError(
+                    f"model {self.name!r}: parameter {f.name} must be "
+                    f"{_kind(default)}, got {value!r}"
+                )
+
     def get_params(self) -> dict[str, Any]:
         """The model's parameters by name (the dataclass fields)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -117,6 +142,16 @@ class BargainingModel:
         if not diff:
             return self.name
         return f"{self.name}(" + ", ".join(f"{k}={_show(v)}" for k, v in diff.items()) + ")"
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number >= 0"
+    if isinstance(default, float):
+        return "a finite number"
+    return "a string"
 
 
 def _show(value: Any) -> str:

@@ -87,6 +87,7 @@ class Stack(BargainingModel):
     reference: ClassVar[str] = "Wolpert (1992), Neural Networks; Breiman (1996), Machine Learning"
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if len(self.weights) != len(self.bases):
             raise BargainingInputError(
                 f"stack: {len(self.weights)} weights for {len(self.bases)} base models"
