@@ -147,14 +147,10 @@ class AgendaSetter(BargainingModel):
         return out
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
-        return Forecast(
-            model=self.name,
-            scenario=problem.name,
-            dimensions=list(problem.dimensions),
-            actors=list(problem.actors),
-            rounds=[problem.positions.copy()],
-            forecast=self.predict(problem),
-            details={
+        return self.one_round(
+            problem,
+            self.predict(problem),
+            {
                 "setter": self.setter,
                 "proposer": self.proposer(problem),
                 "votes": self.votes,

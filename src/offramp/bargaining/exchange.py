@@ -70,12 +70,8 @@ class Exchange(BargainingModel):
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         w = exchange_weights(problem, self.alpha, self.gamma)
-        return Forecast(
-            model=self.name,
-            scenario=problem.name,
-            dimensions=list(problem.dimensions),
-            actors=list(problem.actors),
-            rounds=[problem.positions.copy()],
-            forecast=weighted_mean(problem.positions, w),
-            details={"alpha": self.alpha, "gamma": self.gamma, "weights": w.tolist()},
+        return self.one_round(
+            problem,
+            weighted_mean(problem.positions, w),
+            {"alpha": self.alpha, "gamma": self.gamma, "weights": w.tolist()},
         )

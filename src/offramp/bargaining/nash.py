@@ -113,14 +113,10 @@ class Nash(BargainingModel):
         f = self.predict(problem)
         rp = problem.reference_point
         w = problem.capabilities[:, None] ** self.alpha * problem.saliences
-        return Forecast(
-            model=self.name,
-            scenario=problem.name,
-            dimensions=list(problem.dimensions),
-            actors=list(problem.actors),
-            rounds=[problem.positions.copy()],
-            forecast=f,
-            details={
+        return self.one_round(
+            problem,
+            f,
+            {
                 "alpha": self.alpha,
                 "veto": self.veto,
                 "reference_point": None

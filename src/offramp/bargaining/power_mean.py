@@ -112,14 +112,10 @@ class PowerMean(BargainingModel):
             }
             for k, dim in enumerate(problem.dimensions)
         ]
-        return Forecast(
-            model=self.name,
-            scenario=problem.name,
-            dimensions=list(problem.dimensions),
-            actors=list(problem.actors),
-            rounds=[x.copy()],
-            forecast=f,
-            details={
+        return self.one_round(
+            problem,
+            f,
+            {
                 "formula": "sum(w*x)/sum(w), w = capability**alpha * salience**beta",
                 "alpha": self.alpha,
                 "beta": self.beta,

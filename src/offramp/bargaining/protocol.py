@@ -108,20 +108,27 @@ class BargainingModel:
         ``fc`` is a forecast this model made. The CLI renders these; the default is nothing."""
         return []
 
-    def __call__(self, problem: BargainingProblem) -> Forecast:
-        """The forecast without the working: when the class has its own fast ``predict``, a
-        `Forecast` with the input as its only round and no ``details`` (what repeated
-        evaluation, e.g. Monte Carlo, needs); otherwise the full ``forecast``."""
-        if type(self).predict is BargainingModel.predict:
-            return self.forecast(problem)
+    def one_round(
+        self, problem: BargainingProblem, values: np.ndarray, details: dict | None = None
+    ) -> Forecast:
+        """A forecast without dynamics (the input is its only round), under this model's name."""
         return Forecast(
             model=self.name,
             scenario=problem.name,
             dimensions=list(problem.dimensions),
             actors=list(problem.actors),
             rounds=[problem.positions.copy()],
-            forecast=self.predict(problem),
+            forecast=values,
+            details=details or {},
         )
+
+    def __call__(self, problem: BargainingProblem) -> Forecast:
+        """The forecast without the working: when the class has its own fast ``predict``, a
+        `Forecast` with the input as its only round and no ``details`` (what repeated
+        evaluation, e.g. Monte Carlo, needs); otherwise the full ``forecast``."""
+        if type(self).predict is BargainingModel.predict:
+            return self.forecast(problem)
+        return self.one_round(problem, self.predict(problem))
 
     def candidates(self, grid: Mapping[str, Sequence[Any]] | None = None) -> list[Self]:
         """One model per point of ``grid`` (default: ``param_grid``), in row-major order;

@@ -115,14 +115,10 @@ class Stack(BargainingModel):
         weight and own details (so its explanation can be shown too)."""
         fcs = [b.forecast(problem) for b in self.bases]
         p = np.stack([np.asarray(f.forecast, dtype=float) for f in fcs])
-        return Forecast(
-            model=self.name,
-            scenario=problem.name,
-            dimensions=list(problem.dimensions),
-            actors=list(problem.actors),
-            rounds=[problem.positions.copy()],
-            forecast=np.asarray(self.weights) @ p,
-            details={
+        return self.one_round(
+            problem,
+            np.asarray(self.weights) @ p,
+            {
                 "components": [
                     {
                         "model": b.label(),
