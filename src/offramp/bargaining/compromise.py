@@ -34,15 +34,7 @@ def weighted_mean(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def compromise(problem: BargainingProblem) -> Forecast:
     """Forecast Σ c_i s_i x_i / Σ c_i s_i on each dimension (one round: no dynamics)."""
-    w = problem.capabilities[:, None] * problem.saliences
-    return Forecast(
-        model="compromise",
-        scenario=problem.name,
-        dimensions=list(problem.dimensions),
-        actors=list(problem.actors),
-        rounds=[problem.positions.copy()],
-        forecast=weighted_mean(problem.positions, w),
-    )
+    return Compromise().forecast(problem)
 
 
 @dataclass(frozen=True)
@@ -57,4 +49,4 @@ class Compromise(BargainingModel):
         return weighted_mean(problem.positions, problem.capabilities[:, None] * problem.saliences)
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
-        return compromise(problem)
+        return self.one_round(problem, self.predict(problem))

@@ -73,15 +73,7 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def median(problem: BargainingProblem) -> Forecast:
     """Forecast the capability x salience weighted median on each dimension."""
-    w = problem.capabilities[:, None] * problem.saliences
-    return Forecast(
-        model="median",
-        scenario=problem.name,
-        dimensions=list(problem.dimensions),
-        actors=list(problem.actors),
-        rounds=[problem.positions.copy()],
-        forecast=weighted_median(problem.positions, w),
-    )
+    return Median().forecast(problem)
 
 
 @dataclass(frozen=True)
@@ -98,4 +90,4 @@ class Median(BargainingModel):
         return weighted_median(problem.positions, problem.capabilities[:, None] * problem.saliences)
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
-        return median(problem)
+        return self.one_round(problem, self.predict(problem))
