@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path as FsPath
 
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict
+from offramp.analysis.inverse import InverseResult, inverse
 from offramp.analysis.questions import Answer, answer
 from offramp.analysis.sweeps import SweepResult, sweep, threshold
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
@@ -96,6 +97,11 @@ class Scenario(ScenarioSpec):
     def sweep(self, parameter: str, values) -> SweepResult:
         """Equilibria, settling states and answers along a grid of one parameter."""
         return sweep(self, parameter, values)
+
+    def inverse(self, goal: str, **options) -> InverseResult:
+        """The smallest change of parameters after which ``goal`` (a question id or a
+        statement) holds; options as :func:`.inverse.inverse`."""
+        return inverse(self, goal, **options)
 
 
 def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:

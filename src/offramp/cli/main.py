@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from offramp.analysis.scenario import load
-from offramp.cli import bargaining_commands, report_commands, runs_commands
+from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
 from offramp.cli.common import FileArg, VariantOpt, build_with_progress, load_scenario
 from offramp.cli.output import (
     EXIT_BAD_INPUT,
@@ -410,6 +410,7 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp 
 bargaining_commands.register(app)
 runs_commands.register(app)
 report_commands.register(app)
+inverse_commands.register(app)
 
 
 def run() -> None:
