@@ -7,12 +7,16 @@ Thin shells over :mod:`offramp.analysis.inverse`, :mod:`offramp.analysis.answer_
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 
 from offramp.cli.common import FileArg, VariantOpt, load_scenario
-from offramp.cli.output import Format, FormatOpt, console, emit_json
+from offramp.cli.output import Format, FormatOpt, console, emit_json, fail, stderr
 from offramp.conflict.concepts import CONCEPTS
 
 GoalArg = Annotated[
@@ -137,5 +141,94 @@ def render_inverse(data: dict, out) -> None:
     out.print(f"({data['proof']}.)", markup=False)
 
 
+class MapFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def answer_map(
+    goal: GoalArg,
+    file: FileArg = None,
+    x: Annotated[str, typer.Option("--x", help="NAME=LOW:HIGH, the horizontal parameter.")] = "",
+    y: Annotated[str, typer.Option("--y", help="NAME=LOW:HIGH, the vertical parameter.")] = "",
+    steps: Annotated[
+        int, typer.Option("--steps", "-n", min=2, max=1000, help="Grid points per axis.")
+    ] = 100,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples", min=0, help="Draws of the other uncertain parameters (probability)."
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
+    concept: ConceptOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the heatmap (.png or .svg) to this file."),
+    ] = None,
+    fmt: Annotated[MapFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        MapFormat.text
+    ),
+    variant: VariantOpt = None,
+) -> None:
+    """A question's verdict over a grid of two parameters, with exact boundaries."""
+    from offramp.analysis.answer_map import answer_map as build_map
+
+    if not x or not y:
+        raise typer.BadParameter("give --x NAME=LOW:HIGH and --y NAME=LOW:HIGH", param_hint="--x")
+    xname, xlo, xhi = parse_range(x, "--x")
+    yname, ylo, yhi = parse_range(y, "--y")
+    if output is not None and output.suffix.lower() not in (".png", ".svg"):
+        fail(f"{output}: the heatmap is written as .png or .svg", option="--output")
+    scenario = load_scenario(file, variant)
+    result = build_map(
+        scenario,
+        goal,
+        (xname, xlo, xhi),
+        (yname, ylo, yhi),
+        steps=(steps, steps),
+        concept=concept,
+        samples=samples,
+        seed=seed,
+    )
+    data = result.to_dict()
+    if output is not None:
+        from offramp.report.answer_map_figure import write_answer_map
+
+        try:
+            write_answer_map(data, output)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}", option="--output")
+        stderr().print(f"wrote {output}", markup=False)
+    if fmt is MapFormat.json:
+        emit_json(data)
+    elif fmt is MapFormat.csv:
+        sys.stdout.write(result.to_csv())
+    else:
+        out = console(width=100)
+        total = steps * steps
+        shares = ", ".join(f"{v} {n / total:.0%}" for v, n in data["counts"].items())
+        out.print(
+            f"{data['goal']} ('{data['statement']}', {data['concept'].upper()}) over {xname} in "
+            f"[{xlo:g}, {xhi:g}] x {yname} in [{ylo:g}, {yhi:g}], {steps} x {steps} points: "
+            f"{shares}.",
+            markup=False,
+        )
+        out.print(
+            f"{len(data['boundaries'])} boundary points found exactly along the grid lines "
+            f"({result.stats['cells_analysed']} regions analysed).",
+            markup=False,
+        )
+        if samples:
+            prob = np.array(data["probability"])
+            out.print(
+                f"Probability of yes, over {samples} draws of the other uncertain parameters: "
+                f"{prob.min():.0%} to {prob.max():.0%} across the grid.",
+                markup=False,
+            )
+
+
 def register(app: typer.Typer) -> None:
     app.command("inverse")(inverse)
+    app.command("map")(answer_map)
