@@ -181,21 +181,20 @@ class _Problem:
             if fv >= bound:
                 break
             visited += 1
+            winners = []
             for p in probes(v, n, b, lo, hi, self.tol / 4, self.norm):
                 side = (n @ p > b).tobytes()  # the cell: which side of each crossing plane
                 hit = local.get(side)
                 if hit is None:
                     hit = local[side] = self.test(self.values(free, p))
                     self.cells_seen[hit[1]] = self.cells_seen.get(hit[1], 0) + 1
-                met = hit[0]
-                if met:
+                if hit[0]:
                     change = self._polish(free, v, p)
                     if change is not None:
-                        return change, {
-                            "planes": len(n),
-                            "vertices": len(verts),
-                            "visited": visited,
-                        }
+                        winners.append(change)
+            if winners:  # the cell whose answer moves the fewest parameters
+                best = min(winners, key=lambda c: (len(c.changes), c.distance))
+                return best, {"planes": len(n), "vertices": len(verts), "visited": visited}
         return None, {"planes": len(n), "vertices": len(verts), "visited": visited}
 
     def _polish(self, free: list[str], v: np.ndarray, p: np.ndarray) -> Change | None:
@@ -333,8 +332,9 @@ def inverse(
     if exact:
         proof = (
             f"exact: every cell of the box of {', '.join(free)} was considered through the "
-            f"vertices of its {stats['planes']} crossing planes; the distance is within "
-            f"{tol:g} (range units) of the least"
+            f"vertices of the crossing planes ({stats['subsets']} parameter subsets, "
+            f"{stats['planes']} planes in all); the distance is within {tol:g} (range units) "
+            "of the least"
         )
     else:
         better = _search_beyond(problem, listed[0].distance if listed else np.inf, seed)
