@@ -17,7 +17,7 @@ import typer
 
 from offramp.cli.common import FileArg, VariantOpt, load_scenario
 from offramp.cli.output import Format, FormatOpt, console, emit_json, fail, stderr
-from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
 
 GoalArg = Annotated[
     str,
@@ -229,6 +229,37 @@ def answer_map(
             )
 
 
+def conditions(
+    state: Annotated[int, typer.Argument(help="The goal state's id (as in the stability output).")],
+    file: FileArg = None,
+    concept: Annotated[
+        str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
+    ] = DEFAULT_CONCEPT,
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+) -> None:
+    """What each decision maker must prefer for a state to be an equilibrium."""
+    from offramp.analysis.ordinal_inverse import state_conditions
+
+    scenario = load_scenario(file, variant)
+    result = state_conditions(scenario.conflict, state, concept)
+    data = result.to_dict()
+    if fmt is Format.json:
+        emit_json(data)
+        return
+    out = console(width=100)
+    now = "is" if data["equilibrium_now"] else "is not"
+    taken = ", ".join(data["taken"]) or "nothing taken"
+    out.print(
+        f"State {data['state']} ({taken}) {now} a {concept.upper()} equilibrium now. "
+        + ("It stays one while:" if data["equilibrium_now"] else "For it to become one:"),
+        markup=False,
+    )
+    for dm in data["decision_makers"]:
+        out.print(f"- {dm['sentence']}.", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("inverse")(inverse)
     app.command("map")(answer_map)
+    app.command("conditions")(conditions)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.conflict.concepts.base import Concept, DMView
+from offramp.conflict.conditions import sanction_options
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.steps import Step, shortest_sanction
 
@@ -30,6 +31,10 @@ def sanction(model: ConflictModel, i: int, base: int, s1: int) -> list[Step] | N
     return shortest_sanction(model, i, s1, "ui", lambda s2: rank[s2] <= rank[base])
 
 
+def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
+    return sanction_options(model, i, t, "ui")
+
+
 CONCEPT = Concept(
     key="seq",
     label="Sequential stability (SEQ)",
@@ -41,4 +46,5 @@ CONCEPT = Concept(
     reference="Fraser & Hipel 1979; Fang, Hipel & Kilgour 1993",
     stable=stable,
     sanction=sanction,
+    conditions=conditions,
 )
