@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path as FsPath
 
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict
+from offramp.analysis.hypergame import Hypergame, hypergame
 from offramp.analysis.inverse import InverseResult, inverse
 from offramp.analysis.questions import Answer, answer
 from offramp.analysis.sweeps import SweepResult, sweep, threshold
@@ -97,6 +98,10 @@ class Scenario(ScenarioSpec):
     def sweep(self, parameter: str, values) -> SweepResult:
         """Equilibria, settling states and answers along a grid of one parameter."""
         return sweep(self, parameter, values)
+
+    def hypergame(self) -> Hypergame:
+        """Stability with each DM in the game it perceives (the ``perceptions:`` key)."""
+        return hypergame(self)
 
     def inverse(self, goal: str, **options) -> InverseResult:
         """The smallest change of parameters after which ``goal`` (a question id or a

@@ -259,7 +259,58 @@ def conditions(
         out.print(f"- {dm['sentence']}.", markup=False)
 
 
+def hypergame(
+    file: FileArg = None,
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+) -> None:
+    """Misjudged intentions: each DM's stability in the game it perceives, beside the game
+    everyone sees correctly."""
+    from rich.table import Table
+
+    scenario = load_scenario(file, variant)
+    data = scenario.hypergame().to_dict()
+    if fmt is Format.json:
+        emit_json(data)
+        return
+    out = console(width=110)
+    if not data["perceptions"]:
+        out.print("The scenario declares no perceptions: every DM sees the game correctly.")
+    for p in data["perceptions"]:
+        parts = []
+        if p["of"]:
+            parts.append(f"misjudges {p['of']}'s preferences")
+        if p["unknown_options"]:
+            parts.append(f"does not know of {', '.join(p['unknown_options'])}")
+        out.print(f"{p['dm']} {' and '.join(parts)}.", markup=False)
+    table = Table(title="Equilibria: correct perception | hypergame")
+    for col in (
+        "concept",
+        "correct perception",
+        "hypergame",
+        "settles (correct)",
+        "settles (hyper)",
+    ):
+        table.add_column(col)
+    for c, e in data["concepts"].items():
+        settle = e.get("settles_at", {})
+        table.add_row(
+            c.upper(),
+            ", ".join(map(str, e["correct"])) or "none",
+            ", ".join(map(str, e["hypergame"])) or "none",
+            ", ".join(map(str, settle.get("correct", []))) or "-",
+            ", ".join(map(str, settle.get("hypergame", []))) or "-",
+        )
+    out.print(table)
+    for q in data["questions"]:
+        same = "" if q["correct"] == q["hypergame"] else "  <- differs"
+        out.print(
+            f"{q['ask']} correct: {q['correct']}; hypergame: {q['hypergame']}{same}", markup=False
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.command("inverse")(inverse)
     app.command("map")(answer_map)
     app.command("conditions")(conditions)
+    app.command("hypergame")(hypergame)

@@ -212,6 +212,18 @@ class Variant(Strict):
     note: Text | None = None
 
 
+class Perception(Strict):
+    """How one DM sees another (a first-level hypergame): the preferences ``dm`` believes
+    ``of`` holds, and options (of any DM) ``dm`` does not know exist."""
+
+    dm: Identifier
+    of: Identifier | None = None
+    preferences: Preference | None = None
+    unknown_options: list[Text] = Field(default_factory=list)
+    note: Text | None = None
+    source: Text | None = None
+
+
 Concept = Literal["nash", "gmr", "smr", "seq"]
 
 
@@ -241,6 +253,7 @@ class ScenarioDocument(Strict):
     preferences: dict[Identifier, Preference]
     questions: list[Question] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
+    perceptions: list[Perception] = Field(default_factory=list)
     bargaining: BargainingSection | None = None
 
 

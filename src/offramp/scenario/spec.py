@@ -32,6 +32,7 @@ from offramp.scenario.document import (
     statement_text,
 )
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.perceptions import resolve_perceptions
 from offramp.scenario.resolved import (
     CompiledPreference,
     CompiledQuestion,
@@ -177,6 +178,7 @@ class ScenarioSpec:
         self._resolve_questions()
         self._resolve_variants()
         self._resolve_bargaining()
+        self.perceptions = resolve_perceptions(self)
         self.warnings: list[Problem] = [
             self.source.problem(
                 ("parameters", name),
