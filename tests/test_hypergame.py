@@ -156,3 +156,18 @@ def test_bad_perceptions_are_located(capsys, tmp_path) -> None:
     path.write_text(bad)
     out = invoke(capsys, "hypergame", str(path))
     assert out.code == 2 and "d.yaml:24" in out.err
+
+
+def test_builtin_variant_china_doubts_the_concession() -> None:
+    """With a concession worth 9, China presses; if it does not count on the concession (the
+    option is unknown in its game) it does not: the article's question answered both ways."""
+    sc = offramp.get_builtin("beijing-broker").variant("china-doubts-concession")
+    h = sc.hypergame().to_dict()
+    answers = {q["id"]: (q["correct"], q["hypergame"]) for q in h["questions"]}
+    assert answers["china-presses"] == ("yes", "no")
+    assert h["perceptions"] == [{"dm": "CN", "of": None, "unknown_options": ["US.relief"]}]
+    # the ordinary analysis of the variant is that of its parameters alone
+    plain = offramp.get_builtin("beijing-broker").variant("big-concession")
+    assert h["concepts"]["seq"]["correct"] == [
+        int(s) + 1 for s in plain.stability().equilibria("seq")
+    ]

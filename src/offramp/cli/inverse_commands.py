@@ -292,14 +292,20 @@ def hypergame(
         "settles (hyper)",
     ):
         table.add_column(col)
+
+    def ids(states: list[int], empty: str = "none") -> str:
+        if len(states) > 10:
+            return f"{len(states)} states: " + ", ".join(map(str, states[:8])) + ", ..."
+        return ", ".join(map(str, states)) or empty
+
     for c, e in data["concepts"].items():
         settle = e.get("settles_at", {})
         table.add_row(
             c.upper(),
-            ", ".join(map(str, e["correct"])) or "none",
-            ", ".join(map(str, e["hypergame"])) or "none",
-            ", ".join(map(str, settle.get("correct", []))) or "-",
-            ", ".join(map(str, settle.get("hypergame", []))) or "-",
+            ids(e["correct"]),
+            ids(e["hypergame"]),
+            ids(settle.get("correct", []), "-"),
+            ids(settle.get("hypergame", []), "-"),
         )
     out.print(table)
     for q in data["questions"]:

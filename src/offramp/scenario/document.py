@@ -200,18 +200,6 @@ class Parameter(Strict):
         return self.value if self.value is not None else self.distribution.point
 
 
-class Variant(Strict):
-    """A named counterfactual: the same scenario with some inputs changed."""
-
-    name: Identifier
-    label: Text | None = None
-    description: Text | None = None
-    parameters: dict[Identifier, float] = Field(default_factory=dict)
-    status_quo: list[Text] | None = None
-    remove_options: list[Text] = Field(default_factory=list)
-    note: Text | None = None
-
-
 class Perception(Strict):
     """How one DM sees another (a first-level hypergame): the preferences ``dm`` believes
     ``of`` holds, and options (of any DM) ``dm`` does not know exist."""
@@ -222,6 +210,19 @@ class Perception(Strict):
     unknown_options: list[Text] = Field(default_factory=list)
     note: Text | None = None
     source: Text | None = None
+
+
+class Variant(Strict):
+    """A named counterfactual: the same scenario with some inputs changed."""
+
+    name: Identifier
+    label: Text | None = None
+    description: Text | None = None
+    parameters: dict[Identifier, float] = Field(default_factory=dict)
+    status_quo: list[Text] | None = None
+    remove_options: list[Text] = Field(default_factory=list)
+    perceptions: list[Perception] = Field(default_factory=list)
+    note: Text | None = None
 
 
 Concept = Literal["nash", "gmr", "smr", "seq"]
