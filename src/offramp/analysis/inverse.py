@@ -29,6 +29,7 @@ Edelsbrunner, H. (1987). Algorithms in Combinatorial Geometry. Springer (arrange
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -209,11 +210,19 @@ class _Problem:
                 if self.test.exact(trial)[0]:
                     target = trial
         best = None
+        edge = {q: self.x0[q] + vq * self.width[q] for q, vq in zip(free, v, strict=True)}
         for digits in range(0, 13):
             trial = dict(target)
+            scale = 10.0**digits
             for q in free:
                 if trial[q] != self.x0[q]:
-                    r = round(trial[q], digits)
+                    # round away from the boundary, into the cell
+                    if trial[q] > edge[q]:
+                        r = math.ceil(trial[q] * scale) / scale
+                    elif trial[q] < edge[q]:
+                        r = math.floor(trial[q] * scale) / scale
+                    else:
+                        r = round(trial[q], digits)
                     trial[q] = min(max(r, self.lo[q]), self.hi[q])
             y = np.array([(trial[q] - self.x0[q]) / self.width[q] for q in free])
             if float(distance(y, self.norm)) > fv + self.tol:
@@ -290,7 +299,15 @@ def inverse(
     offramp.errors.InputError
         For an unknown goal, concept, mode, norm or parameter, or an empty range.
     """
+    question = next((q for q in scenario.questions if q.id == goal), None)
+    own_range = None
+    if question is not None and question.parameter and question.parameter not in (ranges or {}):
+        # a question that names its parameter: its range unless the user gives one
+        own_range = question.parameter
+        ranges = {**(ranges or {}), own_range: question.search_range}
     free, lo, hi, origin = _check_inputs(scenario, parameters, ranges, norm, tol)
+    if own_range is not None:
+        origin[own_range] = f"question '{question.id}'"
     the_goal, holds = resolve_goal(scenario, goal, concept, mode)
     test = GoalTest(scenario, the_goal, holds)
     x0 = dict(scenario.parameters)
