@@ -184,3 +184,18 @@ def test_cli_json_and_errors(capsys, tmp_path) -> None:
     assert out.code == 2 and "NAME=LOW:HIGH" in out.err
     out = invoke(capsys, "inverse", "goal", str(path))
     assert out.code == 0 and "price" in out.out and "Verdict after: yes" in out.out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parametric_scenarios(), st.randoms(use_true_random=False))
+def test_goal_test_matches_the_template(data, rnd) -> None:
+    """The single-concept verdict equals the template's full evaluation (all concepts)."""
+    from offramp.analysis.questions import VERDICTS
+
+    sc = offramp.from_dict(data)
+    goal, holds = resolve_goal(sc, "goal")
+    test = GoalTest(sc, goal, holds)
+    for _ in range(5):
+        values = {p: v + rnd.uniform(-4, 4) for p, v in sc.parameters.items()}
+        outcome = test.template.evaluate(test.template.scores(values, {}, {}))
+        assert test.exact(values)[1] == VERDICTS[int(outcome.verdicts[0])]

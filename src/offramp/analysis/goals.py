@@ -8,8 +8,10 @@ read under a solution concept in one of two modes:
   :func:`.questions.verdict_of`; without a status quo, in every equilibrium);
 - ``equilibrium``: the statement holds in at least one equilibrium.
 
-:class:`GoalTest` evaluates it through the precompiled :class:`.template.ConflictTemplate`,
-caching by the DMs' rankings: every conclusion depends on the parameters only through them.
+:class:`GoalTest` scores states through the precompiled :class:`.template.ConflictTemplate`
+(exact comparisons, as every analysis makes them) and computes only the goal's concept and
+where the evolution settles under it, caching by the DMs' rankings: every conclusion depends on
+the parameters only through them. A test checks it against the template's full evaluation.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ import numpy as np
 from offramp.analysis.linear_scores import AffineScores, affine_scores
 from offramp.analysis.questions import verdict_of
 from offramp.analysis.template import ConflictTemplate
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, get_concept
+from offramp.conflict.concepts import DEFAULT_CONCEPT, get_concept
+from offramp.conflict.evolution import evolve
+from offramp.conflict.model import dense_ranks
+from offramp.conflict.moves import move_indices, with_ranks
+from offramp.conflict.stability import compute_stability
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.spec import ScenarioSpec
 from offramp.scenario.statements import StatementError, evaluate_codes, parse_statement
@@ -92,9 +98,13 @@ class GoalTest:
         self.holds = holds
         self.template = ConflictTemplate(scenario, forecast_models=())
         self.affine: AffineScores = affine_scores(scenario)
-        self.k = CONCEPTS.index(goal.concept)
-        self.has_status_quo = self.template.base.status_quo is not None
+        self.model = scenario.conflict
+        self.indices = move_indices(self.model)  # the preference-free part, built once
+        for idx in self.indices:
+            idx.blocks("move")
+        self.has_status_quo = self.model.status_quo is not None
         self._cache: dict[bytes, tuple[bool, str]] = {}
+        self._exact: dict[bytes, tuple[bool, str]] = {}
         self.evaluations = 0
 
     def key(self, values: dict[str, float]) -> bytes:
@@ -114,11 +124,24 @@ class GoalTest:
         return hit
 
     def exact(self, values: dict[str, float]) -> tuple[bool, str]:
-        """The same, without the cache (scores compared exactly as the analysis does)."""
+        """The same, from the scores compared exactly as the analysis compares them (the
+        template's scores); only the goal's concept is computed, not all of them."""
+        ranks = dense_ranks(self.template.scores(values, {}, {}))
+        key = ranks.tobytes()
+        hit = self._exact.get(key)
+        if hit is None:
+            hit = self._exact[key] = self._verdict(ranks)
+        return hit
+
+    def _verdict(self, ranks: np.ndarray) -> tuple[bool, str]:
         self.evaluations += 1
-        outcome = self.template.evaluate(self.template.scores(values, {}, {}))
-        eq = outcome.equilibria[self.k]
-        base = outcome.settles[self.k] > 0 if self.has_status_quo else eq
+        model = with_ranks(self.model, ranks, self.indices)
+        concept = self.goal.concept
+        eq = compute_stability(model, [concept]).stable[concept].all(axis=0)
+        base = eq
+        if self.has_status_quo:
+            base = np.zeros(len(eq), dtype=bool)
+            base[evolve(model, stop=eq).settled(eq)] = True
         verdict = verdict_of(self.holds[base])
         if self.goal.mode == "settles":
             return verdict == "yes", verdict
