@@ -26,19 +26,28 @@ def verdict_after(scenario, changes: dict) -> str:
     return next(a.verdict for a in changed.answers() if a.question.id == "goal")
 
 
+def goal_after(scenario, changes: dict, mode: str) -> bool:
+    """The goal re-checked by the ordinary analysis after the change."""
+    if mode == "settles":
+        return verdict_after(scenario, changes) == "yes"
+    changed = scenario.with_changes({p: c["to"] for p, c in changes.items()})
+    ans = next(a for a in changed.answers() if a.question.id == "goal")
+    return bool(ans.evidence[ans.question.concept]["holds_in"])
+
+
 def grid_points(ranges: list[tuple[float, float]], per_dim: int):
     axes = [lo + (hi - lo) * (np.arange(per_dim) + SHIFT) / per_dim for lo, hi in ranges]
     return itertools.product(*axes)
 
 
-def check_least(scenario, result, norm: str) -> None:
+def check_least(scenario, result, norm: str, mode: str = "settles") -> None:
     """No grid point nearer than the answer (minus the tolerance) meets the goal."""
     data = result.to_dict()
     names = list(data["parameters"])
     ranges = [tuple(data["parameters"][p]["range"]) for p in names]
     widths = [hi - lo for lo, hi in ranges]
     x0 = [scenario.parameters[p] for p in names]
-    goal, holds = resolve_goal(scenario, "goal")
+    goal, holds = resolve_goal(scenario, "goal", mode=mode)
     test = GoalTest(scenario, goal, holds)
     per_dim = {1: 240, 2: 40, 3: 12}[len(names)]
     best = data["distance"] if data["found"] else np.inf
@@ -55,21 +64,25 @@ def check_least(scenario, result, norm: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(parametric_scenarios(), st.sampled_from(["l1", "linf"]))
-def test_inverse_answer_holds_and_is_least(data, norm) -> None:
+@given(
+    parametric_scenarios(),
+    st.sampled_from(["l1", "linf"]),
+    st.sampled_from(["settles", "settles", "equilibrium"]),
+)
+def test_inverse_answer_holds_and_is_least(data, norm, mode) -> None:
     scenario = offramp.from_dict(data)
-    result = inverse(scenario, "goal", norm=norm)
+    result = inverse(scenario, "goal", norm=norm, mode=mode)
     out = result.to_dict()
     assert out["exact"]
     if out["found"]:
-        assert verdict_after(scenario, out["changes"]) == "yes"
+        assert goal_after(scenario, out["changes"], mode)
         for alt in out["alternatives"]:
-            assert verdict_after(scenario, alt["changes"]) == "yes"
+            assert goal_after(scenario, alt["changes"], mode)
             assert alt["distance"] >= out["distance"] - result.tolerance
             assert not set(out["changes"]) <= set(alt["changes"])
     else:
         assert out["why"]
-    check_least(scenario, result, norm)
+    check_least(scenario, result, norm, mode)
 
 
 TOY = {
@@ -199,3 +212,11 @@ def test_goal_test_matches_the_template(data, rnd) -> None:
         values = {p: v + rnd.uniform(-4, 4) for p, v in sc.parameters.items()}
         outcome = test.template.evaluate(test.template.scores(values, {}, {}))
         assert test.exact(values)[1] == VERDICTS[int(outcome.verdicts[0])]
+
+
+def test_limit_checked_before_the_work(monkeypatch) -> None:
+    import offramp.analysis.inverse as module
+
+    monkeypatch.setattr(module, "MAX_COMBINATIONS", 10)
+    with pytest.raises(InputError, match="allow fewer parameters"):
+        inverse(offramp.from_dict(TOY), "goal", norm="linf")

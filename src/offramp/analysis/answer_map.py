@@ -124,8 +124,9 @@ class _Classifier:
     def __call__(self, points: np.ndarray) -> np.ndarray:
         """Verdict index per row of ``points`` (columns: ``names``)."""
         out = np.empty(len(points), dtype=np.int8)
-        for start in range(0, len(points), 20_000):
-            chunk = points[start : start + 20_000]
+        rows = max(1, 4_000_000 // max(len(self.n), 1))  # a chunk's side matrix stays small
+        for start in range(0, len(points), rows):
+            chunk = points[start : start + rows]
             gap = chunk @ self.n.T - self.b
             side = np.where(np.abs(gap) <= TIE * (1 + np.abs(self.b)), 0, np.sign(gap))
             side = np.ascontiguousarray(side.astype(np.int8))

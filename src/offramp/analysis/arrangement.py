@@ -22,6 +22,7 @@ that cell, within the tolerance of the vertex. :func:`vertices` and :func:`probe
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -52,6 +53,15 @@ def distance(y: np.ndarray, norm: str) -> np.ndarray:
     return a.sum(axis=-1) if norm == "l1" else a.max(axis=-1)
 
 
+MAX_COMBINATIONS = 3_000_000  # d-tuples of planes intersected for the vertices
+
+
+def combinations_needed(planes: int, d: int, norm: str) -> int:
+    """How many d-tuples of planes :func:`vertices` intersects (checked before the work)."""
+    extra = len(kink_planes(d, norm)[0]) + 2 * d
+    return math.comb(planes + extra, d)
+
+
 def vertices(
     normals: np.ndarray, offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray, norm: str
 ) -> np.ndarray:
@@ -62,6 +72,8 @@ def vertices(
     bn, bb = box_planes(lo, hi)
     n = np.concatenate([normals.reshape(-1, d), kn, bn])
     b = np.concatenate([offsets, kb, bb])
+    if math.comb(len(n), d) > MAX_COMBINATIONS:
+        raise ValueError(f"{math.comb(len(n), d):,} plane intersections")
     combos = np.array(list(itertools.combinations(range(len(n)), d)), dtype=np.int64)
     pts = []
     for start in range(0, len(combos), 200_000):

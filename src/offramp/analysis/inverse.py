@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from offramp.analysis.arrangement import distance, probes, vertices
+from offramp.analysis.arrangement import (
+    MAX_COMBINATIONS,
+    combinations_needed,
+    distance,
+    probes,
+    vertices,
+)
 from offramp.analysis.goals import Goal, GoalTest, resolve_goal
 from offramp.analysis.linear_scores import normalise
 from offramp.errors import InputError, did_you_mean
@@ -174,6 +180,13 @@ class _Problem:
         n, b = self.test.affine.crossing_hyperplanes(free, self.x0)
         # to range units: n·(x0 + w y) = b
         n, b = normalise(n * w, b - n @ x0) if len(n) else (n, b)
+        need = combinations_needed(len(n), len(free), self.norm)
+        if need > MAX_COMBINATIONS:
+            raise InputError(
+                f"the exact inverse over {', '.join(free)} would intersect {need:,} tuples of "
+                f"its {len(n)} crossing planes (limit {MAX_COMBINATIONS:,}): allow fewer "
+                "parameters to change at once (--param), at most two for a conflict this size"
+            )
         verts = vertices(n, b, lo, hi, self.norm)
         visited = 0
         local: dict[bytes, tuple[bool, str]] = {}
