@@ -17,6 +17,7 @@ values in a map (``offramp uncertainty`` samples them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,6 +171,7 @@ def answer_map(
     concept: str | None = None,
     samples: int = 0,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AnswerMap:
     """The verdict of ``goal`` (a question id or statement) over a grid of two parameters.
 
@@ -224,6 +226,8 @@ def answer_map(
         for k in range(samples):
             rows = np.column_stack([gx.ravel(), gy.ravel(), np.tile(draws[k], (gx.size, 1))])
             hits += classify(rows) == yes
+            if progress:
+                progress(k + 1, samples)
         result.probability = (hits / samples).reshape(gx.shape)
     elif samples:
         result.probability = (verdicts == VERDICTS.index("yes")).astype(float)

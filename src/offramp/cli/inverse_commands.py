@@ -17,6 +17,7 @@ import typer
 
 from offramp.cli.common import FileArg, VariantOpt, load_scenario
 from offramp.cli.output import Format, FormatOpt, console, emit_json, fail, stderr
+from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
 
 GoalArg = Annotated[
@@ -182,16 +183,18 @@ def answer_map(
     if output is not None and output.suffix.lower() not in (".png", ".svg"):
         fail(f"{output}: the heatmap is written as .png or .svg", option="--output")
     scenario = load_scenario(file, variant)
-    result = build_map(
-        scenario,
-        goal,
-        (xname, xlo, xhi),
-        (yname, ylo, yhi),
-        steps=(steps, steps),
-        concept=concept,
-        samples=samples,
-        seed=seed,
-    )
+    with LazyProgress() as progress:
+        result = build_map(
+            scenario,
+            goal,
+            (xname, xlo, xhi),
+            (yname, ylo, yhi),
+            steps=(steps, steps),
+            concept=concept,
+            samples=samples,
+            seed=seed,
+            progress=lambda d, t: progress("draws", d, t),
+        )
     data = result.to_dict()
     if output is not None:
         from offramp.report.answer_map_figure import write_answer_map
