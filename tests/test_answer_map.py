@@ -92,6 +92,14 @@ def test_bad_input(x, y, message) -> None:
         answer_map(offramp.from_dict(TOY), "goal", x, y, steps=(3, 3))
 
 
+def test_limits_checked_before_the_work() -> None:
+    sc = offramp.from_dict(TOY)
+    with pytest.raises(InputError, match="coarser grid"):
+        answer_map(sc, "goal", ("price", 0, 1), ("cost", 0, 1), steps=(100, 100), samples=10)
+    with pytest.raises(InputError, match="fewer points"):
+        answer_map(sc, "goal", ("price", 0, 1), ("cost", 0, 1), steps=(1000, 1000))
+
+
 def test_cli_map(capsys, tmp_path) -> None:
     path = tmp_path / "toy.json"
     path.write_text(json.dumps(TOY))

@@ -28,7 +28,8 @@ from offramp.errors import InputError, did_you_mean
 from offramp.scenario.document import Parameter
 from offramp.scenario.spec import ScenarioSpec
 
-MAX_POINTS = 250_000  # grid points x (samples or 1)
+MAX_POINTS = 250_000  # grid points
+MAX_SAMPLED_POINTS = 50_000  # grid points x draws (each draw's cells are new)
 TIE = 1e-9
 
 
@@ -188,10 +189,17 @@ def answer_map(
     if samples < 0:
         raise InputError("samples must be >= 0")
     total = steps[0] * steps[1] * max(samples, 1)
-    if total > MAX_POINTS:
+    limit = MAX_SAMPLED_POINTS if samples else MAX_POINTS
+    if total > limit:
         raise InputError(
-            f"{steps[0]} x {steps[1]} points x {max(samples, 1)} draws = {total:,} analyses to "
-            f"classify, over the limit of {MAX_POINTS:,}: use fewer points or samples"
+            f"{steps[0]} x {steps[1]} points x {max(samples, 1)} draws = {total:,} points to "
+            f"classify, over the limit of {limit:,}"
+            + (
+                " with --samples (each draw's regions are analysed afresh, ~1-5 ms each): use "
+                "a coarser grid (-n 20) or fewer samples"
+                if samples
+                else ": use fewer points"
+            )
         )
     the_goal, holds = resolve_goal(scenario, goal, concept, "settles")
     test = GoalTest(scenario, the_goal, holds)
