@@ -10,6 +10,8 @@ analysis alone is measured separately.
 from __future__ import annotations
 
 import json
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -85,6 +87,7 @@ def main() -> None:
     rows = []
     for label, args, target in COMMANDS:
         t = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run(
             [sys.executable, "-m", "offramp.cli.main", *args],
             capture_output=True,
@@ -92,6 +95,8 @@ def main() -> None:
             check=True,
         )
         elapsed = time.perf_counter() - t
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         data = json.loads(out.stdout)
         summary = (
             {"changes": data["changes"], "exact": data["exact"]}
@@ -99,8 +104,12 @@ def main() -> None:
             else {"counts": data["counts"], "boundaries": len(data["boundaries"])}
         )
         rows.append((label, elapsed, target, summary))
-        print(f"{elapsed:7.2f} s  (target {target or '-'})  {label}  {json.dumps(summary)}")
+        print(
+            f"{elapsed:7.2f} s wall, {cpu:6.2f} s CPU  (target {target or '-'})  {label}  "
+            f"{json.dumps(summary)}"
+        )
     print("in-process:", json.dumps(in_process()))
+    print("load average:", os.getloadavg())
 
 
 if __name__ == "__main__":
