@@ -8,6 +8,7 @@ Thin shells over :mod:`offramp.analysis.inverse`, :mod:`offramp.analysis.answer_
 from __future__ import annotations
 
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,7 @@ from offramp.cli.common import FileArg, VariantOpt, load_scenario
 from offramp.cli.output import Format, FormatOpt, console, emit_json, fail, stderr
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
+from offramp.service.runs import record
 
 GoalArg = Annotated[
     str,
@@ -84,6 +86,7 @@ def inverse(
     variant: VariantOpt = None,
 ) -> None:
     """The smallest change of parameters after which a goal holds, with alternatives."""
+    started = time.perf_counter()
     scenario = load_scenario(file, variant)
     bounds = {}
     for spec in ranges or []:
@@ -99,6 +102,14 @@ def inverse(
         tol=tol,
     )
     data = result.to_dict()
+    record(
+        "inverse",
+        scenario,
+        {"goal": goal, "parameters": param, "ranges": bounds, "mode": mode, "norm": norm},
+        None,
+        data,
+        started=started,
+    )
     if fmt is Format.json:
         emit_json(data)
         return
@@ -178,6 +189,7 @@ def answer_map(
 
     if not x or not y:
         raise typer.BadParameter("give --x NAME=LOW:HIGH and --y NAME=LOW:HIGH", param_hint="--x")
+    started = time.perf_counter()
     xname, xlo, xhi = parse_range(x, "--x")
     yname, ylo, yhi = parse_range(y, "--y")
     if output is not None and output.suffix.lower() not in (".png", ".svg"):
@@ -196,6 +208,14 @@ def answer_map(
             progress=lambda d, t: progress("draws", d, t),
         )
     data = result.to_dict()
+    record(
+        "map",
+        scenario,
+        {"goal": goal, "x": x, "y": y, "steps": steps, "samples": samples},
+        seed if samples else None,
+        data,
+        started=started,
+    )
     if output is not None:
         from offramp.report.answer_map_figure import write_answer_map
 
@@ -247,6 +267,7 @@ def conditions(
     scenario = load_scenario(file, variant)
     result = state_conditions(scenario.conflict, state, concept)
     data = result.to_dict()
+    record("conditions", scenario, {"state": state, "concept": concept}, None, data)
     if fmt is Format.json:
         emit_json(data)
         return
@@ -273,6 +294,7 @@ def hypergame(
 
     scenario = load_scenario(file, variant)
     data = scenario.hypergame().to_dict()
+    record("hypergame", scenario, {}, None, data)
     if fmt is Format.json:
         emit_json(data)
         return
