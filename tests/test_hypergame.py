@@ -156,6 +156,10 @@ def test_bad_perceptions_are_located(capsys, tmp_path) -> None:
     path.write_text(bad)
     out = invoke(capsys, "hypergame", str(path))
     assert out.code == 2 and "d.yaml:24" in out.err
+    # validate builds every perceived game: the gap is reported at the perception
+    path.write_text(gap)
+    out = invoke(capsys, "validate", str(path))
+    assert out.code == 2 and "in the game A perceives" in out.err and "d.yaml:23" in out.err
 
 
 def test_builtin_variant_china_doubts_the_concession() -> None:

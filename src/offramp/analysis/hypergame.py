@@ -20,7 +20,6 @@ Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making. Wil
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,67 +29,9 @@ from offramp.conflict.concepts import CONCEPTS
 from offramp.conflict.evolution import evolve
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
-from offramp.scenario.document import ScenarioDocument
-from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.perceived import perceived_game
 from offramp.scenario.spec import ScenarioSpec
 from offramp.scenario.statements import evaluate_codes
-
-
-def perceived_game(scenario: ScenarioSpec, dm: str) -> tuple[ScenarioSpec, int]:
-    """The game ``dm`` perceives, and the bit mask of the options it does not know exist.
-
-    Raises
-    ------
-    offramp.ScenarioError
-        When the perceived game is invalid (e.g. a perceived ranking that misses a state),
-        located at the perception.
-    """
-    mine = [p for p in scenario.perceptions if p.dm == dm]
-    if not mine:
-        return scenario, 0
-    data = copy.deepcopy(scenario.data)
-    data.pop("perceptions", None)
-    data.pop("variants", None)
-    unknown: set[int] = set()
-    for p in mine:
-        k = p.path[1]
-        if p.of is not None:
-            data["preferences"][p.of] = copy.deepcopy(
-                scenario.data["perceptions"][k]["preferences"]
-            )
-        unknown |= set(p.unknown_options)
-    if data.get("status_quo"):
-        data["status_quo"] = [
-            name
-            for name in data["status_quo"]
-            if scenario._ref(name) is None or scenario._ref(name).index not in unknown
-        ]
-    try:
-        document = ScenarioDocument.model_validate(data)
-        game = ScenarioSpec(
-            document,
-            data,
-            scenario.source,
-            scenario.text,
-            removed=tuple(set(scenario.removed) | unknown),
-            variant=scenario.variant_name,
-        )
-        game.validate()
-    except ScenarioError as exc:
-        where = scenario.source.problem(mine[0].path, "")
-        raise ScenarioError(
-            [
-                Problem(
-                    f"in the game {dm} perceives: {p.message}",
-                    f"perceptions[{mine[0].path[1]}]",
-                    where.file,
-                    where.line,
-                    where.column,
-                )
-                for p in exc.problems
-            ]
-        ) from None
-    return game, sum(1 << k for k in unknown)
 
 
 @dataclass

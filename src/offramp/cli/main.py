@@ -33,6 +33,7 @@ from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
+from offramp.scenario.perceived import check_perceptions
 from offramp.service.runs import record
 from offramp.version import __version__
 
@@ -76,7 +77,7 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = scenario.check_variants()
+    problems = scenario.check_variants() + check_perceptions(scenario)
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
