@@ -3,6 +3,7 @@ finds no nearer point where the goal holds), over random scenarios with 1-3 para
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 
@@ -220,3 +221,32 @@ def test_limit_checked_before_the_work(monkeypatch) -> None:
     monkeypatch.setattr(module, "MAX_COMBINATIONS", 10)
     with pytest.raises(InputError, match="allow fewer parameters"):
         inverse(offramp.from_dict(TOY), "goal", norm="linf")
+
+
+def test_three_parameters_hand_worked() -> None:
+    """B helps iff price > cost + fee. From (1, 4, 1), ranges 10, 8, 4: in L1 the gap of 4 is
+    cheapest on the price (4/10). Without the price, the cost alone would have to fall below 0
+    (out of range): the cost goes to 0 (4/8) and the fee a hair below 1, the infimum 0.5 being
+    approached but not reached (at fee = 1 exactly B is indifferent). In L∞ all three move by t
+    of their range: 1 + 10t = 4 - 8t + 1 - 4t, t = 2/11."""
+    data = copy.deepcopy(TOY)
+    data["parameters"]["fee"] = {
+        "value": 1,
+        "distribution": {"type": "uniform", "low": 0, "high": 4},
+    }
+    data["preferences"]["B"]["weights"].append({"when": "B.help", "value": "-fee"})
+    sc = offramp.from_dict(data)
+    r = inverse(sc, "goal").to_dict()
+    assert r["exact"] and r["boundary"] == {"price": 5.0}
+    assert r["distance"] == pytest.approx(0.4, abs=1e-4)
+    assert [sorted(a["changes"]) for a in r["alternatives"]] == [["cost", "fee"]]
+    assert r["alternatives"][0]["boundary"] == {"cost": 0.0, "fee": 1.0}
+    assert r["alternatives"][0]["changes"]["fee"]["to"] < 1.0
+    assert r["alternatives"][0]["distance"] == pytest.approx(0.5, abs=1e-4)
+    r = inverse(sc, "goal", norm="linf").to_dict()
+    assert set(r["changes"]) == {"price", "cost", "fee"}
+    assert r["distance"] == pytest.approx(2 / 11, abs=1e-4)
+    assert r["boundary"]["price"] == pytest.approx(1 + 20 / 11, abs=1e-9)
+    assert r["boundary"]["cost"] == pytest.approx(4 - 16 / 11, abs=1e-9)
+    assert r["boundary"]["fee"] == pytest.approx(1 - 8 / 11, abs=1e-9)
+    assert verdict_after(sc, r["changes"]) == "yes"
