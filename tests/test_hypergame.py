@@ -160,6 +160,15 @@ def test_bad_perceptions_are_located(capsys, tmp_path) -> None:
     path.write_text(gap)
     out = invoke(capsys, "validate", str(path))
     assert out.code == 2 and "in the game A perceives" in out.err and "d.yaml:23" in out.err
+    # ... and the perceived games of variants that add perceptions, located at the variant
+    path.write_text(
+        DETERRENCE
+        + "variants:\n  - name: blind\n    perceptions:\n      - dm: B\n        of: A\n"
+        + "        preferences:\n          ranking: [A.attack]\n"
+    )
+    out = invoke(capsys, "validate", str(path))
+    assert out.code == 2 and "variant 'blind': in the game B perceives" in out.err
+    assert "d.yaml:39:7: variants[0].perceptions" in out.err
 
 
 def test_builtin_variant_china_doubts_the_concession() -> None:

@@ -73,12 +73,36 @@ def perceived_game(scenario: ScenarioSpec, dm: str) -> tuple[ScenarioSpec, int]:
     return game, sum(1 << k for k in unknown)
 
 
-def check_perceptions(scenario: ScenarioSpec) -> list[Problem]:
-    """Problems that only show when a DM's perceived game is built (``offramp validate``)."""
+def _check_games(scenario: ScenarioSpec) -> list[Problem]:
     problems: list[Problem] = []
     for dm in dict.fromkeys(p.dm for p in scenario.perceptions):
         try:
             perceived_game(scenario, dm)
         except ScenarioError as exc:
             problems.extend(exc.problems)
+    return problems
+
+
+def check_perceptions(scenario: ScenarioSpec) -> list[Problem]:
+    """Problems that only show when a DM's perceived game is built, in the scenario and in
+    each variant that adds perceptions (``offramp validate``)."""
+    problems = _check_games(scenario)
+    for k, (name, variant) in enumerate(scenario.variants.items()):
+        if variant.perceptions:
+            try:
+                changed = scenario.variant(name)
+            except ScenarioError:
+                continue  # reported by check_variants
+            path = ("variants", k, "perceptions")
+            where = scenario.source.problem(path, "")
+            for p in _check_games(changed):
+                problems.append(
+                    Problem(
+                        f"variant '{name}': {p.message}",
+                        f"variants[{k}].perceptions",
+                        where.file,
+                        where.line,
+                        where.column,
+                    )
+                )
     return problems
