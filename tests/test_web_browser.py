@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -135,7 +136,7 @@ def test_run_a_sweep_with_progress(page, shots) -> None:
     page.fill("#sweep-high", "12")
     page.fill("#sweep-step", "0.25")
     page.click("#sweep-form button.primary")
-    page.wait_for_function("document.getElementById('sweep-status').textContent.includes('/')")
+    expect(page.locator("#sweep-status")).to_contain_text("/")
     page.wait_for_selector("#sweep-result table", timeout=60_000)
     status = page.inner_text("#sweep-status")
     assert status.startswith("done: 49 / 49")
