@@ -24,7 +24,7 @@ import offramp
 from offramp.web import work
 from offramp.web.jobs import Admission, Busy, Job, Jobs
 from offramp.web.pool import PoolExecutor, SharedPool, shared_pool
-from offramp.web.security import MAX_BODY, Guard, content_security_policy
+from offramp.web.security import BODY_SECONDS, MAX_BODY, Guard, content_security_policy
 
 MAX_SAMPLES = 200_000
 MAX_SWEEP_VALUES = 2000
@@ -133,6 +133,7 @@ def create_app(
     request_seconds: float = REQUEST_SECONDS,
     job_idle_seconds: float = 30.0,
     allowed_hosts: tuple[str, ...] = (),
+    body_seconds: float = BODY_SECONDS,
 ) -> FastAPI:
     """The workbench app.
 
@@ -143,7 +144,8 @@ def create_app(
     and Monte Carlo jobs; ``queue``: checks, analyses and reports in hand at once (running or
     waiting); beyond these the answer is 429 with Retry-After. ``request_seconds``: the longest
     a synchronous request may take. ``job_idle_seconds``: a job nobody polls for this long is
-    cancelled (its client has gone).
+    cancelled (its client has gone). ``body_seconds``: how long a client may take to send its
+    request body.
     """
     app = FastAPI(
         title="offramp workbench", version=offramp.__version__, docs_url=None, redoc_url=None
@@ -383,6 +385,7 @@ def create_app(
         Guard,
         token=token,
         max_body=max_body,
+        body_seconds=body_seconds,
         allowed_hosts=allowed_hosts,
         csp=content_security_policy(js, css),
     )

@@ -258,7 +258,10 @@ def _cookie(raw: bytes) -> str:
     return morsel.value if morsel else ""
 
 
-class _Refused(Exception):
+class _Refused(BaseException):
+    """A BaseException, not an Exception: the framework's body parser turns any Exception
+    into a 400, and this must reach the Guard to become a 413/408."""
+
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status, self.message = status, message
