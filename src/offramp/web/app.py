@@ -208,6 +208,10 @@ def create_app(
             response.set_cookie("offramp_token", token, httponly=True, samesite="strict")
         return response
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon, and no 404 in the browser's console
+
     @app.get("/api/scenarios")
     def scenarios() -> dict:
         return {"default": offramp.list_builtin()[0], "scenarios": offramp.list_builtin()}
