@@ -273,8 +273,9 @@ def test_state_graph_zooms_pans_and_names_options(page) -> None:
     page.mouse.up()
     after = box()
     assert after[0] < before[0] and after[1] < before[1] and after[2] == before[2]
-    page.click("#zoom-fit")
-    assert box() == full
+    page.click("#zoom-fit")  # the whole graph: at least as much as the first view
+    fit = box()
+    assert fit[0] == fit[1] == 0 and fit[2] >= full[2]
     page.hover("#graph g.node[data-id='4']")
     tip = page.locator("#graph-tip")
     expect(tip).to_be_visible()

@@ -197,6 +197,16 @@ function setView(v) {
   $("graph").setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
 }
 function fitGraph() { if (view.full) setView({ ...view.full }); }
+// First view: the whole graph if it fits at a readable size, else actual size from the top
+// left, where the status quo and the path from it are drawn (Fit shows everything).
+function initialView() {
+  const r = $("graph").getBoundingClientRect();
+  if (!view.full || !r.width) { view.pending = true; return; }
+  view.pending = false;
+  const scale = Math.max(view.full.w / r.width, view.full.h / r.height);
+  if (scale <= 1.25) fitGraph();
+  else setView({ x: 0, y: 0, w: r.width * 1.25, h: r.height * 1.25 });
+}
 function zoomGraph(factor, cx, cy) {
   const svg = $("graph"), r = svg.getBoundingClientRect();
   const px = cx === undefined ? 0.5 : (cx - r.left) / r.width, py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
@@ -230,7 +240,7 @@ function renderGraph(g) {
   const width = pad * 2 + maxLayer * dx + 60, height = pad * 2 + maxRow * dy + 20;
   view.full = { x: 0, y: 0, w: Math.max(width, 300), h: Math.max(height, 200) };
   svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-  fitGraph();
+  fitGraph(); initialView();
   const defs = svgEl("defs");
   g.decision_makers.forEach((dm, i) => defs.append(svgEl("marker", { id: `arrow${i}`, viewBox: "0 0 10 10", refX: 18, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" },
     svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: COLOURS[i % COLOURS.length] }))));
@@ -419,6 +429,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   document.querySelectorAll(".tabs button").forEach((b) => b.addEventListener("click", () => {
     document.querySelectorAll(".tabs button").forEach((x) => x.classList.toggle("active", x === b));
     document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.id === "tab-" + b.dataset.tab));
+    if (b.dataset.tab === "graph" && view.pending) initialView();
   }));
   $("sweep-form").addEventListener("submit", (e) => { e.preventDefault();
     runJob("sweep", scenarioBody({ parameter: $("sweep-param").value, low: $("sweep-low").value, high: $("sweep-high").value, step: $("sweep-step").value }),
