@@ -20,6 +20,7 @@ import atexit
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -40,7 +41,10 @@ class SharedPool:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.size, mp_context=multiprocessing.get_context("spawn")
+                    self.size,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
                 )
             return self._pool
 
@@ -60,6 +64,19 @@ class SharedPool:
 
     def shutdown(self) -> None:
         self.reset()
+
+
+def _watch_parent(parent: int) -> None:
+    """In each worker: exit when the server process is gone (killed, say), rather than
+    linger as an orphan holding a core."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="offramp-parent-watch").start()
 
 
 _SHARED: SharedPool | None = None
