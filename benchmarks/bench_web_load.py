@@ -104,21 +104,24 @@ def main() -> int:
         # phase 1: N analyses at once
         barrier = threading.Barrier(args.clients)
 
-        def one(_: int):
+        def one(i: int):
             """One client: posts, and on 429 waits the Retry-After it was given and posts
             again (as the page tells its user to), until answered or out of time."""
             barrier.wait()
             start, tries, first = time.perf_counter(), 0, None
             while True:
                 left = deadline - 5 - time.monotonic()
+                # each client its own text (a comment differs), so no cache can answer for it
+                body = {"text": f"{text}\n# client {i}\n"}
                 status, seconds, headers, _ = request(
-                    port, "POST", "/api/analyze", {"text": text}, max(1.0, left)
+                    port, "POST", "/api/analyze", body, max(1.0, left)
                 )
                 tries += 1
                 first = first or (status, seconds)
                 if status != 429 or not args.retry or left < 1:
                     return status, first, time.perf_counter() - start, tries
-                time.sleep(float({k.lower(): v for k, v in headers}.get("retry-after", 1)))
+                hint = float({k.lower(): v for k, v in headers}.get("retry-after", 1))
+                time.sleep(max(0.0, min(hint, deadline - 5 - time.monotonic())))
 
         t0 = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as ex:

@@ -142,11 +142,11 @@ def create_app(
     server is bound to (or one of ``allowed_hosts``). ``pool``: where the work runs (the
     process's shared pool by default). ``max_jobs``/``max_jobs_per_client``: running sweeps
     and Monte Carlo jobs; ``queue``: checks, analyses and reports in hand at once (running or
-    waiting; by default eight per worker process, so an admitted request is answered within a
-    few analyses' time); beyond these the answer is 429 with Retry-After. ``request_seconds``:
-    the longest a synchronous request may take. ``job_idle_seconds``: a job nobody polls for
-    this long is cancelled (its client has gone). ``body_seconds``: how long a client may take
-    to send its request body.
+    waiting, first come first served; by default 32 per worker process: a burst is queued
+    rather than refused, and the queue is still bounded); beyond these the answer is 429 with
+    Retry-After. ``request_seconds``: the longest a synchronous request may take.
+    ``job_idle_seconds``: a job nobody polls for this long is cancelled (its client has gone).
+    ``body_seconds``: how long a client may take to send its request body.
     """
     app = FastAPI(
         title="offramp workbench", version=offramp.__version__, docs_url=None, redoc_url=None
@@ -154,7 +154,7 @@ def create_app(
     app.openapi_url = None
     pool = pool or shared_pool()
     jobs = Jobs(per_client=max_jobs_per_client, total=max_jobs, idle_seconds=job_idle_seconds)
-    admission = Admission(queue or 8 * pool.size, pool.size)
+    admission = Admission(queue or 32 * pool.size, pool.size)
     env = Environment(
         loader=PackageLoader("offramp.web", "templates"), autoescape=select_autoescape(["html"])
     )

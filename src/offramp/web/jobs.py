@@ -140,8 +140,8 @@ class Jobs:
 
 class Admission:
     """A bounded queue for synchronous work: at most ``capacity`` requests admitted (running
-    in the pool or waiting for it) at once; the next gets 429 with a retry hint estimated from
-    the recent time per request and the pool's size."""
+    in the pool or waiting for it) at once; the next gets 429 with a retry hint: when a place
+    should free up, from the recent time a request spends in hand (a moving average)."""
 
     def __init__(self, capacity: int, workers: int):
         self.capacity = capacity
@@ -153,7 +153,9 @@ class Admission:
     def enter(self) -> None:
         with self.lock:
             if self.admitted >= self.capacity:
-                wait = self.admitted * self.mean_seconds / self.workers
+                # Little's law: with L requests in hand each spending W seconds, one leaves
+                # every W / L seconds on average; that is when a place frees up
+                wait = min(60.0, self.mean_seconds / max(1, self.admitted))
                 raise Busy(
                     f"the workbench has {self.admitted} requests in hand already; try again "
                     "shortly",
