@@ -129,7 +129,7 @@ function table(headers, rows) {
 function verdictCell(q) {
   const span = el("span", { class: q.verdict, text: VERDICT[q.verdict] });
   const th = q.threshold && q.threshold.transitions.find((t) => t.becomes);
-  return th ? el("span", {}, span, ` (above ${q.threshold.parameter} = ${th.value})`) : span;
+  return th ? el("span", {}, span, ` at the current value; it holds above ${q.threshold.parameter} = ${th.value}`) : span;
 }
 function renderOverview(r) {
   const tab = $("tab-overview"); tab.textContent = "";
