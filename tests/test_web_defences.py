@@ -470,3 +470,58 @@ def test_bounded_queue_answers_429_with_retry_after(live) -> None:
         if status == 429:
             assert int(headers["retry-after"]) >= 1
             assert "try again" in json.loads(data)["error"]
+
+
+def test_a_worker_that_dies_is_a_clear_error_and_the_pool_recovers() -> None:
+    import os
+    import signal
+
+    from offramp.web.pool import SharedPool
+
+    pool = SharedPool(1)
+    app = TestClient(create_app(pool=pool), raise_server_exceptions=False)
+    try:
+        assert app.post("/api/validate", json={"text": CHICKEN}).json()["ok"]
+        with ThreadPoolExecutor(1) as ex:
+            long = {"text": TEXT, "format": "json", "samples": 20_000}
+            pending = ex.submit(app.post, "/api/report", json=long)
+            time.sleep(1.5)
+            for pid in list(pool._pool._processes):  # as if the OOM killer took it
+                os.kill(pid, signal.SIGKILL)
+            r = pending.result(timeout=60)
+        assert r.status_code == 422 and "worker process running this died" in r.json()["error"]
+        assert app.post("/api/validate", json={"text": CHICKEN}).json()["ok"]  # a new pool
+    finally:
+        pool.shutdown()
+
+
+def test_a_queued_request_whose_client_goes_is_dropped() -> None:
+    from offramp.web.pool import SharedPool
+
+    pool = SharedPool(1)
+    app = create_app(pool=pool)
+    port, stop = serve(app)
+    try:
+        raw(port, "POST", "/api/validate", json.dumps({"text": CHICKEN}).encode())  # warm
+        busy = json.dumps({"text": TEXT, "format": "json", "samples": 3_000}).encode()
+        with ThreadPoolExecutor(1) as ex:
+            running = ex.submit(raw, port, "POST", "/api/report", busy)
+            while app.state.admission.admitted < 1:
+                time.sleep(0.02)
+            body = json.dumps({"text": TEXT}).encode()
+            gone = socket.create_connection(("127.0.0.1", port))
+            gone.sendall(
+                b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: "
+                b"application/json\r\nContent-Length: %d\r\n\r\n" % (port, len(body)) + body
+            )
+            while app.state.admission.admitted < 2:
+                time.sleep(0.02)
+            gone.close()  # the tab is closed while the analysis waits for the worker
+            deadline = time.monotonic() + 3
+            while app.state.admission.admitted > 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert app.state.admission.admitted == 1  # dropped from the queue, never run
+            assert running.result(timeout=120)[0] == 200
+    finally:
+        stop()
+        pool.shutdown()

@@ -10,6 +10,7 @@ import re
 import time
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures.process import BrokenProcessPool
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -27,6 +28,7 @@ from offramp.web.pool import PoolExecutor, SharedPool, shared_pool
 from offramp.web.security import BODY_SECONDS, MAX_BODY, Guard, content_security_policy
 
 MAX_SAMPLES = 200_000
+MAX_REPORT_SAMPLES = 20_000  # a report is one request: bigger Monte Carlo runs are jobs
 MAX_SWEEP_VALUES = 2000
 REQUEST_SECONDS = 120.0  # longest a check/analysis/report may take, queue included
 
@@ -76,7 +78,7 @@ class MonteCarloIn(ScenarioIn):
 
 class ReportIn(ScenarioIn):
     format: str = Field(default="html", pattern="^(html|markdown|json)$")
-    samples: int = Field(default=1000, ge=0, le=MAX_SAMPLES)
+    samples: int = Field(default=1000, ge=0, le=MAX_REPORT_SAMPLES)
 
 
 def download_name(scenario_name: str, ext: str) -> str:
@@ -182,7 +184,15 @@ def create_app(
         while True:
             done, _ = await asyncio.wait({waiting}, timeout=0.25)
             if done:
-                return waiting.result()
+                try:
+                    return waiting.result()
+                except BrokenProcessPool:  # the worker died (killed, out of memory): a new pool
+                    pool.reset_broken()
+                    raise HTTPException(
+                        422,
+                        "the worker process running this died (out of memory?); try a smaller "
+                        "scenario, or the CLI",
+                    ) from None
             if await request.is_disconnected():
                 future.cancel()
                 raise HTTPException(499, "the client went away")

@@ -30,12 +30,19 @@ from offramp.web.jobs import Cancelled
 
 
 class SharedPool:
-    """A lazily started, fixed-size process pool that replaces itself if a worker dies."""
+    """A lazily started, fixed-size process pool that replaces itself if a worker dies.
+
+    Tasks wait in this object's own first-come-first-served queue and go to the process pool
+    only when a worker is free: until then their future can still be cancelled (the process
+    pool marks a task running as soon as it is queued for a worker, so a queued analysis
+    whose client left could not be dropped otherwise)."""
 
     def __init__(self, size: int | None = None):
         self.size = max(1, size or os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._waiting: deque[tuple[Future, Callable, tuple]] = deque()
+        self._running = 0
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -49,21 +56,52 @@ class SharedPool:
             return self._pool
 
     def submit(self, fn: Callable, *args) -> Future:
-        pool = self._executor()
-        try:
-            return pool.submit(fn, *args)
-        except (BrokenProcessPool, RuntimeError):  # a worker died: start a fresh pool
-            self.reset(pool)
-            return self._executor().submit(fn, *args)
-
-    def reset(self, broken: ProcessPoolExecutor | None = None) -> None:
+        outer: Future = Future()
         with self._lock:
-            if self._pool is not None and (broken is None or self._pool is broken):
+            self._waiting.append((outer, fn, args))
+        self._dispatch()
+        return outer
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def _dispatch(self) -> None:
+        with self._lock:
+            while self._running < self.size and self._waiting:
+                outer, fn, args = self._waiting.popleft()
+                if not outer.set_running_or_notify_cancel():
+                    continue  # cancelled while it waited: never runs
+                try:
+                    inner = self._executor().submit(fn, *args)
+                except (BrokenProcessPool, RuntimeError):  # a worker died: a fresh pool
+                    self.reset_broken(force=True)
+                    inner = self._executor().submit(fn, *args)
+                self._running += 1
+                inner.add_done_callback(lambda done, outer=outer: self._finished(outer, done))
+
+    def _finished(self, outer: Future, inner: Future) -> None:
+        with self._lock:
+            self._running -= 1
+        exc = inner.exception() if not inner.cancelled() else BrokenProcessPool("cancelled")
+        if exc is not None:
+            outer.set_exception(exc)
+        else:
+            outer.set_result(inner.result())
+        self._dispatch()
+
+    def reset_broken(self, force: bool = False) -> None:
+        """Replace the pool if a worker died (only then: others may be using a good one)."""
+        with self._lock:
+            if self._pool is not None and (force or getattr(self._pool, "_broken", False)):
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
 
     def shutdown(self) -> None:
-        self.reset()
+        with self._lock:
+            while self._waiting:
+                self._waiting.popleft()[0].cancel()
+        self.reset_broken(force=True)
 
 
 def _watch_parent(parent: int) -> None:
@@ -134,7 +172,7 @@ class PoolExecutor:
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         if isinstance(exc, BrokenProcessPool):
-            self.pool.reset()
+            self.pool.reset_broken()
             return True
         return False
 
