@@ -293,6 +293,8 @@ def create_app(
             name, values = parse_param_spec(spec)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
+        except OverflowError:  # (TO - FROM) / STEP beyond any float
+            raise HTTPException(422, f"'{spec}': too many values; use a larger STEP") from None
         if len(values) > MAX_SWEEP_VALUES:
             raise HTTPException(
                 422,
