@@ -1,0 +1,237 @@
+"""One conflict under many preference profiles at once: arrays with a batch axis.
+
+Monte Carlo, sweeps and threshold searches ask the same conflict (same states, same moves) the
+same questions under thousands of sampled rankings. Per sample the engine would rebuild its move
+indices and run every concept and the evolution; here the moves are listed once as sparse pairs
+(source, target) per DM, and every quantity is an array of shape (batch, states): a DM's
+improvements are a mask over its pairs, reach queries are segment reductions over the pairs,
+and the sanction closure and the evolution from the status quo are fixpoints iterated for the
+whole batch together (each iteration is a handful of vectorised passes; they stop when no
+sample changes, after as many iterations as the longest chain of moves needs, which for
+conflicts small enough to batch is a few).
+
+The registered concepts' own tests run unchanged on a :class:`BatchDMView`, which offers the
+same interface as :class:`~offramp.conflict.concepts.base.DMView` with arrays of shape
+(batch, states); a concept whose test needs more than that interface is evaluated sample by
+sample through the ordinary engine (:func:`batch_stability` does this by itself). Results are
+identical to the per-sample engine (tests/test_batch.py).
+
+Only conflicts whose move pairs stay small are batched (:func:`batchable`): the pairs grow with
+the number of states times the size of a DM's groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from offramp.conflict.model import ConflictModel
+from offramp.conflict.moves import NONE, move_indices, with_ranks
+
+#: At most this many move pairs (all DMs together) for a conflict to be batched.
+MAX_PAIRS = 1 << 18
+
+
+def _segment(ufunc, values: np.ndarray, starts: np.ndarray, counts: np.ndarray, fill):
+    """``ufunc`` reduced over consecutive column segments of ``values`` (batch, pairs); ``fill``
+    for empty segments."""
+    if values.shape[1] == 0:
+        return np.full((values.shape[0], len(starts)), fill, dtype=values.dtype)
+    out = ufunc.reduceat(values, np.minimum(starts, values.shape[1] - 1), axis=1)
+    out[:, counts == 0] = fill
+    return out
+
+
+@dataclass
+class DMPairs:
+    """One DM's unilateral moves as (source, target) pairs, sorted by source and by target."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    starts: np.ndarray  # per state, first pair with that source
+    counts: np.ndarray
+    by_dst: np.ndarray  # pair order sorted by target
+    dst_starts: np.ndarray
+    dst_counts: np.ndarray
+
+    @classmethod
+    def of(cls, model: ConflictModel, dm: int) -> DMPairs:
+        idx = move_indices(model)[dm]
+        size = model.n_states
+        srcs, dsts = [], []
+        for block in idx.blocks("move"):
+            for states, start in block.queries:
+                lo = start
+                hi = np.searchsorted(block.sorted_group, block.sorted_group[lo], side="right")
+                counts = hi - lo
+                srcs.append(np.repeat(states, counts))
+                pos = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+                dsts.append(block.sorted_idx[pos])
+        src = np.concatenate(srcs) if srcs else np.zeros(0, dtype=np.int64)
+        dst = np.concatenate(dsts) if dsts else np.zeros(0, dtype=np.int64)
+        keep = src != dst
+        src, dst = src[keep], dst[keep]
+        order = np.lexsort((dst, src))
+        src, dst = src[order], dst[order]
+        counts = np.bincount(src, minlength=size)
+        starts = np.cumsum(counts) - counts
+        by_dst = np.argsort(dst, kind="stable")
+        dst_counts = np.bincount(dst, minlength=size)
+        dst_starts = np.cumsum(dst_counts) - dst_counts
+        return cls(src, dst, starts, counts, by_dst, dst_starts, dst_counts)
+
+    def improves(self, rank: np.ndarray) -> np.ndarray:
+        """(batch, pairs): the pair is an improvement for the DM under ``rank`` (batch, S)."""
+        return rank[:, self.dst] > rank[:, self.src]
+
+
+@dataclass
+class BatchMoves:
+    """What a concept asks of ``view.me``: reach queries of one DM, for a whole batch."""
+
+    pairs: DMPairs
+    rank: np.ndarray  # (batch, S)
+    _ui: np.ndarray | None = None
+
+    @property
+    def ui(self) -> np.ndarray:
+        if self._ui is None:
+            self._ui = self.pairs.improves(self.rank)
+        return self._ui
+
+    def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
+        """As :meth:`offramp.conflict.moves.MoveIndex.reach_min`: ``"move"`` includes the
+        state itself, ``"ui"`` only the improvements."""
+        p = self.pairs
+        gathered = values[:, p.dst]
+        if kind == "ui":
+            return _segment(np.minimum, np.where(self.ui, gathered, NONE), p.starts, p.counts, NONE)
+        if kind != "move":
+            raise ValueError(kind)
+        return np.minimum(values, _segment(np.minimum, gathered, p.starts, p.counts, NONE))
+
+    def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
+        res = self.reach_min(-values, kind)
+        return np.where(res == NONE, -NONE, -res)
+
+
+@dataclass
+class BatchDMView:
+    """The interface of :class:`~offramp.conflict.concepts.base.DMView`, batched: ``rank`` and
+    every value array have shape (batch, states)."""
+
+    moves: list[BatchMoves]
+    dm: int
+    sweeps: dict[str, list[int]] = field(default_factory=dict)
+    _best: np.ndarray | None = None
+
+    @property
+    def me(self) -> BatchMoves:
+        return self.moves[self.dm]
+
+    @property
+    def rank(self) -> np.ndarray:
+        return self.me.rank
+
+    @property
+    def others(self) -> list[int]:
+        return [j for j in range(len(self.moves)) if j != self.dm]
+
+    @property
+    def best_improvement(self) -> np.ndarray:
+        if self._best is None:
+            self._best = self.me.reach_max(self.rank, "ui")
+        return self._best
+
+    @property
+    def has_improvement(self) -> np.ndarray:
+        return self.best_improvement != -NONE
+
+    def others_reach_min(self, values: np.ndarray, kind: str, concept: str) -> np.ndarray:
+        """Gauss-Seidel over the other DMs' pairs for the whole batch, until no sample
+        changes: the least fixpoint, i.e. the minimum over every legal sequence."""
+        current = np.array(values, dtype=np.int64, copy=True)
+        passes = 0
+        while True:
+            passes += 1
+            changed = False
+            for j in self.others:
+                reach = self.moves[j].reach_min(current, kind)
+                better = reach < current
+                if better.any():
+                    current = np.where(better, reach, current)
+                    changed = True
+            if not changed:
+                break
+        self.sweeps.setdefault(concept, []).append(passes)
+        return current
+
+    def deterred(self, minima: np.ndarray) -> np.ndarray:
+        return self.me.reach_max(minima, "ui") <= self.rank
+
+
+class BatchConflict:
+    """A conflict's moves listed once, for evaluating many rankings (batch, DMs, states)."""
+
+    def __init__(self, model: ConflictModel):
+        self.model = model
+        self.pairs = [DMPairs.of(model, i) for i in range(model.n_dms)]
+
+    def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
+        """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""
+        batch, n, size = ranks.shape
+        out = {c.key: np.zeros((batch, n, size), dtype=bool) for c in concepts}
+        moves = [BatchMoves(self.pairs[i], ranks[:, i]) for i in range(n)]
+        fallback = []
+        for c in concepts:
+            try:
+                for i in range(n):
+                    stable = np.asarray(c.stable(BatchDMView(moves, i)))
+                    if stable.shape != (batch, size):
+                        raise TypeError("not a batched result")
+                    out[c.key][:, i] = stable
+            except (AttributeError, TypeError, ValueError, IndexError):
+                fallback.append(c)
+        if fallback:
+            from offramp.conflict.stability import compute_stability
+
+            base = move_indices(self.model)
+            for b in range(batch):
+                model = with_ranks(self.model, ranks[b], base)
+                res = compute_stability(model, [c.key for c in fallback])
+                for c in fallback:
+                    out[c.key][b] = res.stable[c.key]
+        return out
+
+    def reached(self, ranks: np.ndarray, start: int, stop: np.ndarray) -> np.ndarray:
+        """(batch, states) bool: the states the evolution by unilateral improvements of any DM
+        reaches from ``start``, not leaving the states marked in ``stop`` (batch, states)."""
+        batch, _, size = ranks.shape
+        reached = np.zeros((batch, size), dtype=bool)
+        reached[:, start] = True
+        ui = [p.improves(ranks[:, i]) for i, p in enumerate(self.pairs)]
+        while True:
+            active = reached & ~stop
+            new = reached.copy()
+            for p, mask in zip(self.pairs, ui, strict=True):
+                if len(p.src) == 0:
+                    continue
+                step = (active[:, p.src] & mask)[:, p.by_dst].view(np.uint8)
+                new |= _segment(np.maximum, step, p.dst_starts, p.dst_counts, 0).astype(bool)
+            if (new == reached).all():
+                return reached
+            reached = new
+
+
+def batchable(model: ConflictModel) -> bool:
+    """Whether the move pairs of every DM stay under :data:`MAX_PAIRS` (counted from group
+    sizes, before listing them)."""
+    total = 0
+    for idx in move_indices(model):
+        sizes = np.bincount(idx.group)
+        total += int((sizes.astype(np.int64) ** 2).sum())
+        if total > MAX_PAIRS:
+            return False
+    return True

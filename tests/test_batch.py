@@ -1,0 +1,61 @@
+"""The batched evaluation (a batch axis over samples) against the per-sample engine: identical
+equilibria, settling shares, verdicts and forecasts, on random conflicts and random score
+profiles (with many ties), on the built-in scenario's sampled inputs, and through Monte Carlo."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import offramp
+from offramp.analysis.template import ConflictTemplate, batch_dense_ranks
+from offramp.conflict.model import dense_ranks
+from offramp.uncertainty.sampling import InputSpace
+from tests import strategies
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _template(data: dict) -> ConflictTemplate:
+    return ConflictTemplate(offramp.from_dict(data), forecast_models=())
+
+
+@SETTINGS
+@given(strategies.scenarios(), st.integers(0, 2**32 - 1), st.integers(1, 4))
+def test_batch_equals_one_sample_at_a_time(data, seed, levels):
+    template = _template(data)
+    n, size = len(template.scenario.dm_names), template.base.n_states
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, levels + 1, size=(7, n, size)).astype(np.float64)
+    batch = template.evaluate_batch(scores)
+    for b in range(len(scores)):
+        one = template.evaluate(scores[b])
+        assert np.array_equal(batch.equilibria[b], one.equilibria)
+        assert np.array_equal(batch.settles[b], one.settles)
+        assert np.array_equal(batch.verdicts[b], one.verdicts)
+
+
+@SETTINGS
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_batch_dense_ranks(batch, n, size, seed):
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(-3, 4, size=(batch, n, size)) / 2.0
+    got = batch_dense_ranks(scores)
+    for b in range(batch):
+        assert np.array_equal(got[b], dense_ranks(scores[b]))
+
+
+def test_builtin_scenario_rows_equal_per_sample_rows():
+    scenario = offramp.default()
+    template = ConflictTemplate(scenario)
+    space = InputSpace.of(scenario)
+    rows = np.concatenate([space.draw_block(11, b, 40) for b in range(3)])
+    batch = template.evaluate_rows(rows, space)
+    fresh = ConflictTemplate(scenario)  # no cache shared with the batch
+    for b, row in enumerate(rows):
+        one = fresh.evaluate_row(row, space)
+        assert np.array_equal(batch.equilibria[b], one.equilibria)
+        assert np.array_equal(batch.settles[b], one.settles)
+        assert np.array_equal(batch.verdicts[b], one.verdicts)
+        assert np.array_equal(batch.forecasts[b], one.forecasts)
