@@ -21,11 +21,17 @@ import time
 SIZES = [(10, 3), (10, 4), (13, 3), (13, 4), (16, 3), (16, 4), (20, 3), (20, 4)]
 
 
-def random_scenario(n_options: int, n_dms: int, seed: int = 0) -> dict:
+def random_scenario(
+    n_options: int, n_dms: int, seed: int = 0, split: list[int] | None = None, ties: bool = False
+) -> dict:
+    """Options spread evenly over the DMs (or as ``split`` says); weights on every option and
+    on random pairs, or with ``ties`` an ordinal ranking full of ties (prioritization of three
+    statements: at most 8 levels)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    per = [n_options // n_dms + (1 if i < n_options % n_dms else 0) for i in range(n_dms)]
+    per = split or [n_options // n_dms + (1 if i < n_options % n_dms else 0) for i in range(n_dms)]
+    n_options, n_dms = sum(per), len(per)
     dms = [
         {"name": f"D{i}", "options": [{"name": f"o{k}"} for k in range(p)]}
         for i, p in enumerate(per)
@@ -40,7 +46,15 @@ def random_scenario(n_options: int, n_dms: int, seed: int = 0) -> dict:
             weights.append(
                 {"when": f"{names[a]} {op} !{names[b]}", "value": int(rng.integers(-5, 6))}
             )
-        prefs[f"D{i}"] = {"weights": weights}
+        if ties:
+            picks = rng.choice(len(names), 3, replace=False)
+            prefs[f"D{i}"] = {
+                "prioritization": [
+                    {"statement": ("!" if rng.random() < 0.5 else "") + names[k]} for k in picks
+                ]
+            }
+        else:
+            prefs[f"D{i}"] = {"weights": weights}
     return {
         "format": "offramp/1",
         "name": f"random {n_options}x{n_dms}",

@@ -44,6 +44,7 @@ def test_streamed_and_compact_forms_match_the_result(data):
     # streamed piece by piece (as for a large conflict), the same document
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(result_module, "FULL_JSON_MAX_STATES", 0)
+        mp.setattr(result_module, "SMALL_JSON_STATES", 0)
         mp.setattr(result_module, "_CHUNK", 3)
         assert json.loads(_written(result, "full")) == contract
         compact = json.loads(_written(result, "auto"))

@@ -36,7 +36,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, depth_first_order
 
+from offramp.conflict.model import memory_budget
 from offramp.conflict.moves import MoveIndex
+
+#: Memory of the depth-first search per state and mover: the reversed graph of each mover
+#: (about 2.2 edges per state with rank-run hubs, rows and columns int32, row pointers int64)
+#: and the union's compressed rows with their weights, the search's own arrays.
+SEARCH_BYTES_PER_STATE = 120
 
 #: Work allowed to the sweeps before the linear search takes over, in full passes over the
 #: states per mover (a partial pass counts the states it touches).
@@ -69,6 +75,11 @@ def closure_min(
     current, sweeps, done = _sweep_min(indices, movers, values, kind, SWEEP_BUDGET)
     if done:
         return current, sweeps
+    if SEARCH_BYTES_PER_STATE * len(movers) * size > memory_budget() // 4:
+        # the search's graph would not fit beside the analysis: keep sweeping (exact, only
+        # slower), so that the memory estimate made before enumeration still holds
+        more, extra, _ = _sweep_min(indices, movers, current, kind, float("inf"))
+        return more, sweeps + extra
     if kind == "move" and all(indices[j].n_directed == 0 for j in movers):
         labels, count = _components(indices, movers, size)
         mins = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)

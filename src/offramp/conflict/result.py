@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 #: state); above it, ``form="auto"`` writes the compact form (docs/stability-json.md).
 FULL_JSON_MAX_STATES = 100_000
 JSON_FORMS = ("auto", "full", "compact")
+#: Up to this many states the full form is written by ``json.dumps`` in one piece (the
+#: contract's exact layout); above, it is streamed state by state, one record per line.
+SMALL_JSON_STATES = 2_000
 _CHUNK = 1 << 16  # states written per piece when streaming
 
 
@@ -119,10 +122,11 @@ class StabilityResult:
     def write_json(self, out: TextIO, form: str = "auto") -> None:
         """Write the JSON (contract form or compact, see :meth:`json_form`) to ``out`` piece by
         piece, so that a million-state result never exists as one string or as a dict per
-        state. Small full results are written exactly as ``json.dumps(to_dict(), indent=2)``."""
+        state. Small full results (up to :data:`SMALL_JSON_STATES`) are written exactly as
+        ``json.dumps(to_dict(), indent=2)``."""
         form = self.json_form(form)
         model = self.model
-        if form == "full" and model.n_states <= FULL_JSON_MAX_STATES:
+        if form == "full" and model.n_states <= SMALL_JSON_STATES:
             out.write(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
             return
         dumps = _dumps
@@ -231,13 +235,22 @@ def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _ranges_json(flags: np.ndarray) -> str:
     starts, ends = _runs(flags)
-    pairs = np.stack([starts, ends], axis=1).tolist()
-    return "[" + ",".join(f"[{a},{b}]" for a, b in pairs) + "]"
+    parts = []
+    for lo in range(0, len(starts), _CHUNK):
+        pairs = zip(starts[lo : lo + _CHUNK].tolist(), ends[lo : lo + _CHUNK].tolist(), strict=True)
+        parts.append(",".join(f"[{a},{b}]" for a, b in pairs))
+    return "[" + ",".join(parts) + "]"
 
 
 def _ids_json(flags: np.ndarray) -> str:
-    ids = (np.flatnonzero(flags) + 1).tolist()
-    return "[" + ",".join(map(str, ids)) + "]"
+    ids = np.flatnonzero(flags) + 1
+    return (
+        "["
+        + ",".join(
+            ",".join(map(str, ids[lo : lo + _CHUNK].tolist())) for lo in range(0, len(ids), _CHUNK)
+        )
+        + "]"
+    )
 
 
 def _dumps(value) -> str:
