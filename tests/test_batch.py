@@ -59,3 +59,26 @@ def test_builtin_scenario_rows_equal_per_sample_rows():
         assert np.array_equal(batch.settles[b], one.settles)
         assert np.array_equal(batch.verdicts[b], one.verdicts)
         assert np.array_equal(batch.forecasts[b], one.forecasts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-1e6, 1e6, allow_nan=False),
+            st.integers(-1000, 1000).map(lambda k: k / 10),
+            st.integers(-(10**6), 10**6).map(lambda k: k / 1000),
+            st.sampled_from([0.1, 0.2, 0.3, 1e7, 1.6e-15, 2e-16, 0.0, -0.0, 1e15, 3e18]),
+        ),
+        min_size=0,
+        max_size=8,
+    )
+)
+def test_fast_exact_weights_equal_the_format_s(values):
+    from offramp.analysis.template import _exact_weights
+    from offramp.scenario.compile import exact_weights
+
+    want, got = exact_weights(values), _exact_weights(values)
+    assert (want is None) == (got is None)
+    if want is not None:
+        assert want.tolist() == got.tolist()

@@ -8,7 +8,9 @@ stability and evolution passes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -124,13 +126,8 @@ class ConflictTemplate:
         """Evaluate a batch of samples (rows of :class:`InputSpace` draws) with a batch axis:
         identical to :meth:`evaluate_row` on each row, for a fraction of the cost."""
         inputs = [self._row_inputs(row) for row in rows]
-        scores = np.stack(
-            [
-                self.scores(p, w, space.orders(self.scenario, row))
-                for (p, w, _), row in zip(inputs, rows, strict=True)
-            ]
-        ).reshape(len(rows), len(self.scenario.dm_names), self.base.n_states)
-        out = self.evaluate_batch(scores)
+        orders = [space.orders(self.scenario, row) for row in rows]
+        out = self.evaluate_batch(self.batch_scores(inputs, orders))
         if self.bargaining is not None:
             out.forecasts = np.stack(
                 [self.forecasts_at(out.row(b), *inputs[b][2]) for b in range(len(rows))]
@@ -240,6 +237,54 @@ class ConflictTemplate:
                 out[i] = self.base.scores[i]
         return out
 
+    def batch_scores(self, inputs: list, orders: list[dict[str, list[int]]]) -> np.ndarray:
+        """:meth:`scores` for a batch of samples, (batch, DMs, states), element for element
+        the same numbers: exact integer keys for the samples whose weights allow them, floats
+        summed in the same order for the others; each distinct prioritization order scored
+        once."""
+        sc = self.scenario
+        size = self.base.n_states
+        batch = len(inputs)
+        out = np.empty((batch, len(sc.dm_names), size))
+        for i, dm in enumerate(sc.dm_names):
+            pref = sc.preferences[dm]
+            if pref.form == "weights":
+                values = np.empty((batch, len(pref.sources)))
+                for k, src in enumerate(pref.sources):
+                    for b, (params, weights, _) in enumerate(inputs):
+                        if (dm, k) in weights:
+                            values[b, k] = weights[(dm, k)]
+                        elif src[0] == "param":
+                            values[b, k] = src[2] * params[src[1]]
+                        else:
+                            values[b, k] = src[1]
+                exact = [_exact_weights(row) for row in values]
+                as_float = np.array([e is None for e in exact], dtype=bool)
+                truths = self.truths[dm]
+                if as_float.any():
+                    acc = np.zeros((int(as_float.sum()), size))
+                    for k, t in enumerate(truths):
+                        acc += t * values[as_float, k][:, None]
+                    out[as_float, i] = acc
+                if not as_float.all():
+                    rows = np.flatnonzero(~as_float)
+                    ints = np.stack([exact[b] for b in rows])
+                    key = np.zeros((len(rows), size), dtype=np.int64)
+                    for k, t in enumerate(truths):
+                        key += t.astype(np.int64) * ints[:, k][:, None]
+                    out[rows, i] = key
+            elif pref.form == "prioritization":
+                done: dict[tuple[int, ...], np.ndarray] = {}
+                for b, order in enumerate(orders):
+                    chosen = order.get(dm)
+                    key = tuple(chosen if chosen is not None else default_order(pref))
+                    if key not in done:
+                        done[key] = priority_scores(self.truths[dm], list(key), size)
+                    out[b, i] = done[key]
+            else:
+                out[:, i] = self.base.scores[i]
+        return out
+
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, scores: list[np.ndarray]) -> SampleOutcome:
         """The conflict's conclusions for these scores. They depend on the scores only through
@@ -295,3 +340,21 @@ def batch_dense_ranks(scores: np.ndarray) -> np.ndarray:
     ranks = np.empty_like(steps)
     np.put_along_axis(ranks, order, steps, axis=1)
     return ranks.reshape(batch, n, size)
+
+
+def _exact_weights(values) -> np.ndarray | None:
+    """:func:`offramp.scenario.compile.exact_weights`, the same integers or None, computed with
+    :class:`decimal.Decimal` (the same exact value of each float's shortest repr, in lowest
+    terms) at a fraction of the cost of :class:`fractions.Fraction` parsing."""
+    lcd = 1
+    ratios = []
+    for v in values:
+        n, d = Decimal(repr(float(v))).as_integer_ratio()
+        ratios.append((n, d))
+        lcd = math.lcm(lcd, d)
+        if lcd > 10**15:
+            return None
+    ints = [n * (lcd // d) for n, d in ratios]
+    if sum(abs(i) for i in ints) >= 2**62:
+        return None
+    return np.array(ints, dtype=np.int64)

@@ -37,9 +37,10 @@ MAX_PAIRS = 1 << 18
 def _segment(ufunc, values: np.ndarray, starts: np.ndarray, counts: np.ndarray, fill):
     """``ufunc`` reduced over consecutive column segments of ``values`` (batch, pairs); ``fill``
     for empty segments."""
-    if values.shape[1] == 0:
-        return np.full((values.shape[0], len(starts)), fill, dtype=values.dtype)
-    out = ufunc.reduceat(values, np.minimum(starts, values.shape[1] - 1), axis=1)
+    # a padding column, so that a segment ending at the last pair is not cut short by the
+    # (empty) segments after it, which start at the padding
+    padded = np.concatenate([values, np.full((values.shape[0], 1), fill, dtype=values.dtype)], 1)
+    out = ufunc.reduceat(padded, starts, axis=1)
     out[:, counts == 0] = fill
     return out
 
