@@ -82,3 +82,21 @@ def test_fast_exact_weights_equal_the_format_s(values):
     assert (want is None) == (got is None)
     if want is not None:
         assert want.tolist() == got.tolist()
+
+
+def test_threshold_grid_in_one_batch_equals_one_value_at_a_time():
+    from offramp.analysis.sweeps import _Criterion
+    from offramp.scenario.spec import default_range
+
+    scenario = offramp.default()
+    checked = 0
+    for q in scenario.questions:
+        name = q.parameter or next(iter(scenario.parameters), None)
+        if name is None:
+            continue
+        criterion = _Criterion(scenario, q, name)
+        lo, hi = q.search_range or default_range(scenario.parameters[name])
+        xs = np.linspace(lo - 1, hi + 1, 33)
+        assert criterion.batch(xs) == [criterion(float(x)) for x in xs]
+        checked += 1
+    assert checked
