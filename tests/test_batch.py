@@ -100,3 +100,25 @@ def test_threshold_grid_in_one_batch_equals_one_value_at_a_time():
         assert criterion.batch(xs) == [criterion(float(x)) for x in xs]
         checked += 1
     assert checked
+
+
+def test_a_concept_written_for_one_sample_falls_back_to_the_engine(monkeypatch):
+    """A concept whose test reaches past the DMView interface (here: the model) is evaluated
+    sample by sample, with the engine's answers."""
+    from dataclasses import replace
+
+    from offramp.conflict.batch import BatchConflict
+    from offramp.conflict.concepts import REGISTRY
+
+    gmr = REGISTRY["gmr"]
+    odd = replace(gmr, key="odd", stable=lambda view: view.model.ranks[view.dm] >= 0)
+    monkeypatch.setitem(REGISTRY, "odd", odd)
+    template = ConflictTemplate(offramp.default(), forecast_models=())
+    batch = BatchConflict(template.base)
+    rng = np.random.default_rng(5)
+    n, size = template.base.n_dms, template.base.n_states
+    ranks = batch_dense_ranks(rng.integers(0, 5, size=(4, n, size)).astype(float))
+    got = batch.stability(ranks, [odd, gmr])
+    assert got["odd"].all()
+    for b in range(4):
+        assert np.array_equal(got["gmr"][b], batch._one(ranks[b], [gmr])["gmr"])

@@ -179,6 +179,7 @@ class BatchConflict:
     def __init__(self, model: ConflictModel):
         self.model = model
         self.pairs = [DMPairs.of(model, i) for i in range(model.n_dms)]
+        self._batched: dict[str, bool] = {}  # concept key: its test gives the engine's answer
 
     def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
         """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""
@@ -187,24 +188,39 @@ class BatchConflict:
         moves = [BatchMoves(self.pairs[i], ranks[:, i]) for i in range(n)]
         fallback = []
         for c in concepts:
+            if not self._batched.get(c.key, True):
+                fallback.append(c)
+                continue
             try:
                 for i in range(n):
                     stable = np.asarray(c.stable(BatchDMView(moves, i)))
-                    if stable.shape != (batch, size):
+                    if stable.shape != (batch, size) or stable.dtype != bool:
                         raise TypeError("not a batched result")
                     out[c.key][:, i] = stable
             except (AttributeError, TypeError, ValueError, IndexError):
+                self._batched[c.key] = False
                 fallback.append(c)
+                continue
+            if c.key not in self._batched:
+                # the first time, check the batched test against the engine on one sample: a
+                # concept written for one sample that happens to run on arrays is caught here
+                ok = np.array_equal(out[c.key][0], self._one(ranks[0], [c])[c.key])
+                self._batched[c.key] = ok
+                if not ok:
+                    fallback.append(c)
         if fallback:
-            from offramp.conflict.stability import compute_stability
-
-            base = move_indices(self.model)
             for b in range(batch):
-                model = with_ranks(self.model, ranks[b], base)
-                res = compute_stability(model, [c.key for c in fallback])
+                res = self._one(ranks[b], fallback)
                 for c in fallback:
-                    out[c.key][b] = res.stable[c.key]
+                    out[c.key][b] = res[c.key]
         return out
+
+    def _one(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
+        """The ordinary engine on one sample's ranks (n, S)."""
+        from offramp.conflict.stability import compute_stability
+
+        model = with_ranks(self.model, ranks, move_indices(self.model))
+        return compute_stability(model, [c.key for c in concepts]).stable
 
     def reached(self, ranks: np.ndarray, start: int, stop: np.ndarray) -> np.ndarray:
         """(batch, states) bool: the states the evolution by unilateral improvements of any DM
