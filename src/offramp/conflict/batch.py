@@ -125,6 +125,7 @@ class BatchDMView:
 
     moves: list[BatchMoves]
     dm: int
+    labels: tuple | None = None  # the others' move components, see BatchConflict
     sweeps: dict[str, list[int]] = field(default_factory=dict)
     _best: np.ndarray | None = None
 
@@ -153,6 +154,11 @@ class BatchDMView:
     def others_reach_min(self, values: np.ndarray, kind: str, concept: str) -> np.ndarray:
         """Gauss-Seidel over the other DMs' pairs for the whole batch, until no sample
         changes: the least fixpoint, i.e. the minimum over every legal sequence."""
+        if kind == "move" and self.labels is not None:
+            labels, order, starts = self.labels
+            mins = np.minimum.reduceat(np.asarray(values, dtype=np.int64)[:, order], starts, axis=1)
+            self.sweeps.setdefault(concept, []).append(1)
+            return mins[:, labels]
         current = np.array(values, dtype=np.int64, copy=True)
         passes = 0
         while True:
@@ -180,12 +186,15 @@ class BatchConflict:
         self.model = model
         self.pairs = [DMPairs.of(model, i) for i in range(model.n_dms)]
         self._batched: dict[str, bool] = {}  # concept key: its test gives the engine's answer
+        self._ui: tuple[np.ndarray, list[np.ndarray]] | None = None
+        self._labels: dict[int, tuple | None] = {}
 
     def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
         """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""
         batch, n, size = ranks.shape
         out = {c.key: np.zeros((batch, n, size), dtype=bool) for c in concepts}
-        moves = [BatchMoves(self.pairs[i], ranks[:, i]) for i in range(n)]
+        ui = self._improvements(ranks)
+        moves = [BatchMoves(self.pairs[i], ranks[:, i], ui[i]) for i in range(n)]
         fallback = []
         for c in concepts:
             if not self._batched.get(c.key, True):
@@ -193,7 +202,7 @@ class BatchConflict:
                 continue
             try:
                 for i in range(n):
-                    stable = np.asarray(c.stable(BatchDMView(moves, i)))
+                    stable = np.asarray(c.stable(BatchDMView(moves, i, self.closure_labels(i))))
                     if stable.shape != (batch, size) or stable.dtype != bool:
                         raise TypeError("not a batched result")
                     out[c.key][:, i] = stable
@@ -215,6 +224,36 @@ class BatchConflict:
                     out[c.key][b] = res[c.key]
         return out
 
+    def _improvements(self, ranks: np.ndarray) -> list[np.ndarray]:
+        """Each DM's improvement mask over its pairs, kept for the last ranks asked about (the
+        evolution asks once per concept)."""
+        if self._ui is None or self._ui[0] is not ranks:
+            self._ui = (ranks, [p.improves(ranks[:, i]) for i, p in enumerate(self.pairs)])
+        return self._ui[1]
+
+    def closure_labels(self, dm: int) -> np.ndarray | None:
+        """When the other DMs have no directed options, their moves are symmetric and what they
+        reach from a state by any sequence is its connected component in the union of their
+        groups: the component of each state (cached), else None."""
+        if dm not in self._labels:
+            indices = move_indices(self.model)
+            movers = [j for j in range(self.model.n_dms) if j != dm]
+            if any(indices[j].n_directed for j in movers):
+                self._labels[dm] = None
+            else:
+                from scipy.sparse import csr_matrix
+                from scipy.sparse.csgraph import connected_components
+
+                size = self.model.n_states
+                src = np.concatenate([self.pairs[j].src for j in movers])
+                dst = np.concatenate([self.pairs[j].dst for j in movers])
+                graph = csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), (size, size))
+                _, labels = connected_components(graph, directed=False)
+                order = np.argsort(labels, kind="stable")
+                counts = np.bincount(labels)
+                self._labels[dm] = (labels, order, np.cumsum(counts) - counts)
+        return self._labels[dm]
+
     def _one(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
         """The ordinary engine on one sample's ranks (n, S)."""
         from offramp.conflict.stability import compute_stability
@@ -228,7 +267,7 @@ class BatchConflict:
         batch, _, size = ranks.shape
         reached = np.zeros((batch, size), dtype=bool)
         reached[:, start] = True
-        ui = [p.improves(ranks[:, i]) for i, p in enumerate(self.pairs)]
+        ui = self._improvements(ranks)
         while True:
             active = reached & ~stop
             new = reached.copy()
