@@ -252,10 +252,16 @@ class MoveIndex:
                 continue
             # suffix minimum within each group of the sorted block: offsetting by group makes
             # a later group's values larger than any earlier one's, so one accumulate suffices
-            shifted = (values[block.sorted_idx] - lo) + block.sorted_group * width
-            suffix = np.minimum.accumulate(shifted[::-1])[::-1]
-            suffix -= block.sorted_group * width
+            offset = block.sorted_group * width
+            suffix = values[block.sorted_idx]
+            suffix -= lo
+            suffix += offset
+            np.minimum.accumulate(suffix[::-1], out=suffix[::-1])
+            suffix -= offset
             suffix += lo
+            if block.start_of is not None:  # one pattern: every state queries this block
+                has = block.start_of >= 0
+                return np.where(has, suffix[np.where(has, block.start_of, 0)], NONE)
             for states, start in block.queries:
                 out[states] = np.minimum(out[states], suffix[start])
         return out
