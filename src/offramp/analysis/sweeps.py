@@ -159,6 +159,17 @@ class _Criterion:
         where = outcome.settles[self.k] > 0 if self.has_status_quo else outcome.equilibria[self.k]
         return bool(self.holds[where].any())
 
+    def batch(self, values) -> list[bool]:
+        """:meth:`__call__` for many values at once, with a batch axis (the grid)."""
+        inputs = [({**self.parameters, self.name: float(v)}, {}, None) for v in values]
+        outcome = self.template.evaluate_batch(
+            self.template.batch_scores(inputs, [{}] * len(inputs))
+        )
+        where = (
+            outcome.settles[:, self.k] > 0 if self.has_status_quo else outcome.equilibria[:, self.k]
+        )
+        return [bool(x) for x in (where & self.holds).any(axis=1)]
+
 
 def threshold(
     scenario: ScenarioSpec,
@@ -180,12 +191,10 @@ def threshold(
     tol = tol if tol is not None else (hi - lo) * 1e-6
     criterion = _Criterion(scenario, question, name)
     xs = np.linspace(lo, hi, grid)
-    flags = []
     total = grid + 40
-    for k, x in enumerate(xs):
-        flags.append(criterion(float(x)))
-        if progress:
-            progress(k + 1, total)
+    flags = criterion.batch(xs)
+    if progress:
+        progress(grid, total)
     transitions = []
     for a, b, fa, fb in zip(xs, xs[1:], flags, flags[1:], strict=False):
         if fa == fb:

@@ -113,19 +113,33 @@ def validate(
 
 
 @app.command()
-def stability(file: FileArg = None, fmt: FormatOpt = Format.text, variant: VariantOpt = None):
+def stability(
+    file: FileArg = None,
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+    json_form: Annotated[
+        str,
+        typer.Option(
+            "--json-form",
+            help="JSON layout: full (a record per state, the default up to 100,000 states), "
+            "compact (bit codes and id ranges, the default above), or auto.",
+        ),
+    ] = "auto",
+):
     """States, per-DM stability and equilibria under Nash, GMR, SMR and SEQ."""
     import time
 
+    from offramp.conflict.result import JSON_FORMS
     from offramp.report.text import render_stability
 
+    if json_form not in JSON_FORMS:
+        raise typer.BadParameter(f"choose one of {', '.join(JSON_FORMS)}", param_hint="--json-form")
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
     result = scenario.stability()
-    data = result.to_dict()
-    record("stability", scenario, {}, None, data, started=started)
+    record("stability", scenario, {}, None, result.record_dict(), started=started)
     if fmt is Format.json:
-        emit_json(data)
+        result.write_json(sys.stdout, json_form)
     else:
         render_stability(result, console())
 

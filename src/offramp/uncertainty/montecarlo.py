@@ -21,6 +21,9 @@ from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
 
+#: Samples evaluated together with a batch axis (see ConflictTemplate.evaluate_rows).
+BATCH = 250
+
 
 # ---------------------------------------------------------------------- what workers receive
 @dataclass(frozen=True)
@@ -93,15 +96,18 @@ def run_chunk(
     settles = np.zeros((len(CONCEPTS), size))
     verdicts = np.zeros((len(rows), len(template.questions)), dtype=np.int8)
     forecasts = None
-    for k, row in enumerate(rows):
-        out = template.evaluate_row(row, space)
-        eq += out.equilibria
-        settles += out.settles
-        verdicts[k] = out.verdicts
+    done = 0
+    for lo in range(0, len(rows), BATCH):
+        out = template.evaluate_rows(rows[lo : lo + BATCH], space)
+        eq += out.equilibria.sum(axis=0)
+        for share in out.settles:  # in sample order, as one sample at a time would add them
+            settles += share
+        verdicts[lo : lo + len(out)] = out.verdicts
         if out.forecasts is not None:
             if forecasts is None:
-                forecasts = np.zeros((len(rows), *out.forecasts.shape))
-            forecasts[k] = out.forecasts
+                forecasts = np.zeros((len(rows), *out.forecasts.shape[1:]))
+            forecasts[lo : lo + len(out)] = out.forecasts
+        done += len(out)
     return ChunkResult(index, rows, eq, settles, verdicts, forecasts)
 
 
