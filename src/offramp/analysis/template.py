@@ -14,7 +14,7 @@ import numpy as np
 
 from offramp.analysis.questions import VERDICTS, verdict_of
 from offramp.bargaining import MODELS
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
+from offramp.conflict.concepts import DEFAULT_CONCEPT, with_defaults
 from offramp.conflict.evolution import evolve
 from offramp.conflict.model import ConflictModel, dense_ranks
 from offramp.conflict.moves import move_indices, with_ranks
@@ -71,7 +71,9 @@ class ConflictTemplate:
         self.holds = np.array(
             [evaluate_codes(q.statement.expr, codes) for q in self.questions], dtype=bool
         ).reshape(len(self.questions), len(codes))
-        self.question_concepts = [CONCEPTS.index(q.concept) for q in self.questions]
+        #: the concepts evaluated per sample: the defaults and those the questions name
+        self.concepts = with_defaults(*(q.concept for q in self.questions))
+        self.question_concepts = [self.concepts.index(q.concept) for q in self.questions]
         self.inputs = scenario.uncertain
         self.parameter_names = list(scenario.parameters)
         self._cache: dict[bytes, SampleOutcome] = {}
@@ -120,7 +122,7 @@ class ConflictTemplate:
     def forecasts_at(self, outcome: SampleOutcome, cap, pos, sal) -> np.ndarray:
         """Forecasts at the outcome where the conflict settles (SEQ), shares averaged; the
         positions as given when nothing is reached or there is no status quo."""
-        share = outcome.settles[CONCEPTS.index(DEFAULT_CONCEPT)]
+        share = outcome.settles[self.concepts.index(DEFAULT_CONCEPT)]
         states = np.flatnonzero(share > 0)
         if len(states) == 0:
             return self.bargaining.forecast(cap, pos, sal, [False] * len(self.bargaining.shifts))
@@ -181,11 +183,11 @@ class ConflictTemplate:
         base = self.base
         model = with_ranks(base, ranks, self.base_indices)
         model.scores = np.asarray(scores)
-        result = compute_stability(model, CONCEPTS)
-        eq = np.stack([result.stable[c].all(axis=0) for c in CONCEPTS])
+        result = compute_stability(model, self.concepts)
+        eq = np.stack([result.stable[c].all(axis=0) for c in self.concepts])
         settles = np.zeros(eq.shape)
         if base.status_quo is not None:
-            for k in range(len(CONCEPTS)):
+            for k in range(len(self.concepts)):
                 evo = evolve(model, stop=eq[k])
                 reached = evo.settled(eq[k])
                 if len(reached):

@@ -23,6 +23,8 @@ class StabilityResult:
     model: ConflictModel
     stable: dict[str, np.ndarray]
     sweeps: dict[str, list[int]] = field(default_factory=dict)
+    #: per concept, the parameters it was computed with (e.g. ``{"lh": {"horizon": 3}}``)
+    options: dict[str, dict] = field(default_factory=dict)
 
     @property
     def concepts(self) -> list[str]:
@@ -73,13 +75,18 @@ class StabilityResult:
             for c in self.concepts
         }
         equilibria = {c: [to_id(s) for s in self.equilibria(c)] for c in self.concepts}
-        return {
+        out = {
             "scenario": model.name,
             "decision_makers": list(model.dm_names),
             "states": states,
             "stable": stable,
             "equilibria": equilibria,
         }
+        for c in self.concepts:  # what a concept adds (e.g. the horizon it looked ahead)
+            extra = get_concept(c).extra_json
+            if extra is not None:
+                out.update(extra(self))
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)

@@ -212,7 +212,16 @@ class Variant(Strict):
     note: Text | None = None
 
 
-Concept = Literal["nash", "gmr", "smr", "seq"]
+Concept = Literal["nash", "gmr", "smr", "seq", "sim", "lh", "nm"]
+
+
+class CoalitionDoc(Strict):
+    """A named group of decision makers analysed as acting together (coalition analysis)."""
+
+    name: Identifier
+    members: list[Identifier]
+    label: Text | None = None
+    note: Text | None = None
 
 
 class Question(Strict):
@@ -241,6 +250,7 @@ class ScenarioDocument(Strict):
     preferences: dict[Identifier, Preference]
     questions: list[Question] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
+    coalitions: list[CoalitionDoc] = Field(default_factory=list)
     bargaining: BargainingSection | None = None
 
 

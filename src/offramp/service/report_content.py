@@ -139,10 +139,15 @@ def build_report(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     progress: Progress | None = None,
+    concepts: list[str] | None = None,
+    horizon: int | None = None,
+    coalitions: str | None = None,
 ) -> dict:
     """Everything a reader needs about a scenario, variants and questions included; with
-    ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too."""
-    analysis = scenario.analyze()
+    ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
+    added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
+    analyses every coalition (declared ``coalitions:`` always are)."""
+    analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
     doc = scenario.document
@@ -165,6 +170,7 @@ def build_report(
         "bargaining": bargaining_part(scenario, analysis),
         "uncertainty": None,
         "stability": base["stability"],
+        "coalition_analysis": analysis.coalition_dict() if analysis.coalitions else None,
     }
     if samples > 0 and scenario.uncertain:
 

@@ -148,15 +148,15 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
 
     @app.post("/api/state")
     def state(body: StateIn) -> dict:
-        from offramp.conflict.concepts import CONCEPTS
+        from offramp.conflict.concepts import CONCEPTS, with_defaults
 
         scenario = _load(body)
-        result = scenario.stability()
+        if body.concept not in CONCEPTS:
+            raise HTTPException(422, f"concept must be one of {', '.join(CONCEPTS)}")
+        result = scenario.stability(with_defaults(body.concept))
         model = result.model
         if not 1 <= body.state <= model.n_states:
             raise HTTPException(422, f"state ids run from 1 to {model.n_states}")
-        if body.concept not in CONCEPTS:
-            raise HTTPException(422, f"concept must be one of {', '.join(CONCEPTS)}")
         s = body.state - 1
         analysis = scenario.analyze()
         per_dm = []
@@ -166,7 +166,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
                 {
                     "dm": dm,
                     "label": scenario.dm_label(dm),
-                    "stable": {c: bool(result.stable[c][i, s]) for c in CONCEPTS},
+                    "stable": {c: bool(result.stable[c][i, s]) for c in result.concepts},
                     "moves": [
                         {"to": int(t) + 1, "taken": model.taken(int(t))}
                         for t in _moves(model, i, s)
@@ -179,7 +179,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
             "id": body.state,
             "taken": model.taken(s),
             "label": analysis.describe_state(s),
-            "equilibrium": {c: bool(result.stable[c][:, s].all()) for c in CONCEPTS},
+            "equilibrium": {c: bool(result.stable[c][:, s].all()) for c in result.concepts},
             "decision_makers": per_dm,
         }
 
