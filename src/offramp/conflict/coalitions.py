@@ -408,6 +408,27 @@ class CoalitionAnalysis:
                 "gain_by_joining": self.gainers(concept, focus),
             }
         out["coalition_insights"] = insights
+        if model.status_quo is not None:
+            out["coalition_status_quo"] = self.at_state(model.status_quo)
+        return out
+
+    def at_state(self, s: int) -> dict:
+        """Per concept and coalition: is ``s`` stable for it, and if not, an unsanctioned
+        coalitional improvement and the joint moves reaching it."""
+        out: dict = {}
+        for concept in self.stable:
+            per = {}
+            for c in self.coalitions:
+                held = bool(self.stable[concept][c.name][s])
+                entry: dict = {"state": to_id(s), "stable": held, "to": None, "moves": []}
+                if not held:
+                    solver = self.solvers[c.name]
+                    t = solver.escape(s, concept)
+                    if t is not None:
+                        entry["to"] = to_id(t)
+                        entry["moves"] = [st.to_dict() for st in solver.path(s, t)]
+                per[c.name] = entry
+            out[concept] = per
         return out
 
 

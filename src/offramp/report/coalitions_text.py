@@ -56,6 +56,26 @@ def coalition_lines(data: dict) -> list[str]:
                     f"  At state {state}, {', '.join(who)} cannot improve alone but gain "
                     f"by joining {name}"
                 )
+    sq = data.get("coalition_status_quo")
+    if sq:
+        for concept, per in sq.items():
+            for name, e in per.items():
+                if e["stable"]:
+                    lines.append(
+                        f"Status quo (state {e['state']}): {name} cannot upset it "
+                        f"(C-{concept_short(concept)})"
+                    )
+                elif e["to"] is not None:
+                    lines.append(
+                        f"Status quo (state {e['state']}): {name} upsets it under "
+                        f"C-{concept_short(concept)}: {_moves(e['moves'])} (to state {e['to']})"
+                    )
+    for a in data.get("coalition_answers", []):
+        held = ", ".join(f"state {s}" for s in a["holds_in"]) or "none"
+        lines.append(
+            f"{a['ask']} Among the C-{concept_short(a['concept'])} coalitional equilibria: "
+            f"{a['verdict']} (holds in {held})"
+        )
     return lines
 
 

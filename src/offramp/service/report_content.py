@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from offramp.analysis import Analysis
+from offramp.analysis.coalition_questions import coalition_answers
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
@@ -170,7 +171,11 @@ def build_report(
         "bargaining": bargaining_part(scenario, analysis),
         "uncertainty": None,
         "stability": base["stability"],
-        "coalition_analysis": analysis.coalition_dict() if analysis.coalitions else None,
+        "coalition_analysis": (
+            {**analysis.coalition_dict(), "coalition_answers": coalition_answers(analysis)}
+            if analysis.coalitions
+            else None
+        ),
     }
     if samples > 0 and scenario.uncertain:
 

@@ -38,6 +38,10 @@ from offramp.conflict.steps import Step, make_step
 WORD = 64
 #: Combinations (state, others' choice) handled per numpy batch: bounds the memory.
 BATCH = 1 << 21
+#: Combinations of several DMs' simultaneous improvements examined at most (about a minute).
+MAX_COMBINATIONS = 400_000_000
+#: Codes of up to this many options are looked up in a dense table (2^bits entries).
+DENSE_BITS = 24
 #: At most this many mask words per state (2^(options of one DM) / WORD).
 MAX_WORDS = 64
 
@@ -79,13 +83,23 @@ class _Columns:
             prefix[shift:][same] |= prefix[:-shift][same]
             shift *= 2
         self.prefix = prefix
+        # column of a code by direct lookup when the codes are few enough (else a search)
+        m = len(model.option_dm)
+        self.table = None
+        if m <= DENSE_BITS:
+            self.table = np.full(1 << m, len(self.columns), dtype=np.int64)
+            self.table[self.columns.astype(np.int64)] = np.arange(len(self.columns))
 
     def masks(self, other_codes: np.ndarray, limit: np.ndarray) -> np.ndarray:
         """Per query, the i-patterns in the column ``other_codes`` with P_i <= ``limit``."""
         out = np.zeros((len(other_codes), self.prefix.shape[1]), dtype=np.uint64)
-        c = np.searchsorted(self.columns, other_codes)
-        ok = c < len(self.columns)
-        ok[ok] = self.columns[c[ok]] == other_codes[ok]
+        if self.table is not None:
+            c = self.table[other_codes.astype(np.int64)]
+            ok = c < len(self.columns)
+        else:
+            c = np.searchsorted(self.columns, other_codes)
+            ok = c < len(self.columns)
+            ok[ok] = self.columns[c[ok]] == other_codes[ok]
         pos = np.searchsorted(self.keys, c * self.width + limit, side="right") - 1
         ok &= pos >= 0
         ok[ok] = self.col_sorted[pos[ok]] == c[ok]
@@ -132,7 +146,42 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
     todo = np.ones(len(active), dtype=bool)  # positions in ``active`` still uncovered
     rank = model.ranks[i]
     base_other = model.codes[active] & ~cols.mask_i
-    for size_j in range(1, len(others) + 1):
+
+    def cover(rows: np.ndarray, acc: np.ndarray) -> None:
+        got = cols.masks(base_other[rows] ^ acc, rank[active[rows]])
+        if len(rows):  # rows are sorted: OR each row's run of masks in one pass
+            heads = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            covered[rows[heads]] |= np.bitwise_or.reduceat(got, heads, axis=0)
+
+    # one mover at a time, its improvements in rounds: most states are covered after a few
+    # masks, and leave the search then
+    most = max((int(deltas[j][1].max(initial=0)) for j in others), default=0)
+    for q in range(most):
+        for j in others:
+            start, count, dj = deltas[j]
+            rows = np.flatnonzero(todo & (count > q))
+            if len(rows) == 0:
+                continue
+            cover(rows, dj[start[rows] + q])
+            todo[rows] = (target[active[rows]] & ~covered[rows]).any(axis=1)
+        if not todo.any():
+            break
+    left = np.flatnonzero(todo)
+    if len(left):  # several movers at once: the product of their improvements, bounded first
+        product = np.ones(len(left), dtype=np.float64)
+        single = np.zeros(len(left), dtype=np.float64)
+        for j in others:
+            product *= 1 + deltas[j][1][left]
+            single += deltas[j][1][left]
+        work = float((product - 1 - single).sum())
+        if work > MAX_COMBINATIONS:
+            raise ConflictTooLarge(
+                f"SIM for {model.dm_names[i]}: {len(left):,} states need simultaneous "
+                f"sanctions by several decision makers, {work:,.0f} combinations of their "
+                f"moves; the limit is {MAX_COMBINATIONS:,} (fewer options per decision maker, "
+                "or feasibility rules, make it smaller)"
+            )
+    for size_j in range(2, len(others) + 1):
         for movers in itertools.combinations(others, size_j):
             pos = np.flatnonzero(todo)
             if len(pos) == 0:
@@ -155,10 +204,7 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
                     first = np.repeat(start[rows] - np.cumsum(c) + c, c)
                     acc = np.repeat(acc, c) ^ dj[first + np.arange(int(c.sum()))]
                     rows = np.repeat(rows, c)
-                got = cols.masks(base_other[rows] ^ acc, rank[active[rows]])
-                if len(rows):  # rows are sorted: OR each row's run of masks in one pass
-                    heads = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-                    covered[rows[heads]] |= np.bitwise_or.reduceat(got, heads, axis=0)
+                cover(rows, acc)
             left = (target[active] & ~covered).any(axis=1)
             todo &= left
     stable[active] = ~todo
