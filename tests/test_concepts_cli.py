@@ -1,0 +1,149 @@
+"""The new concepts and the coalition analysis through the command line, the API and the
+format: the issue's JSON, located errors for bad coalitions, exit 2 for bad horizons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import offramp
+from offramp.errors import InputError
+from tests.cli_runner import invoke
+from tests.test_bad_input import BASE, check
+
+CONFLICTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "conflicts"
+PD = str(CONFLICTS / "prisoners_dilemma.yaml")
+ELMIRA = str(CONFLICTS / "elmira.yaml")
+
+
+def _json(capsys, *args):
+    outcome = invoke(capsys, *args)
+    assert outcome.code == 0, outcome
+    return json.loads(outcome.out)
+
+
+def test_stability_sim_json(capsys):
+    data = _json(capsys, "stability", PD, "--concept", "sim", "--format", "json")
+    assert list(data["stable"]) == ["sim"]
+    assert data["stable"]["sim"] == {"Row": [1, 2, 4], "Col": [1, 3, 4]}
+    assert data["equilibria"]["sim"] == [1, 4]
+
+
+def test_stability_lh_json_has_horizon(capsys):
+    data = _json(capsys, "stability", PD, "--concept", "lh", "--horizon", "3", "--format", "json")
+    assert data["horizon"] == 3
+    assert data["stable"]["lh"] == {"Row": [1, 2, 4], "Col": [1, 3, 4]}
+    assert data["equilibria"]["lh"] == [1, 4]
+    one = _json(capsys, "stability", PD, "-c", "lh", "--horizon", "1", "-c", "nash", "-f", "json")
+    assert one["stable"]["lh"] == one["stable"]["nash"]
+
+
+def test_stability_nm_reports_where_it_settles(capsys):
+    data = _json(capsys, "stability", PD, "-c", "nm", "--horizon", "6", "--format", "json")
+    assert data["nm_horizon"] == 6
+    assert data["nm_settles_at"]["Row"]["1"] == 2  # mutual cooperation: stable from L_2 on
+    assert data["nm_unsettled"] == {"Row": [], "Col": []}
+
+
+def test_stability_coalitions_all_json(capsys):
+    data = _json(capsys, "stability", PD, "--coalitions", "all", "--format", "json")
+    assert data["coalitions"] == [{"name": "Row+Col", "members": ["Row", "Col"]}]
+    assert set(data["coalition_stable"]) == {"nash", "gmr", "smr", "seq"}
+    assert data["coalition_stable"]["nash"]["Row+Col"] == [1, 2, 3]
+    assert data["coalition_equilibria"] == {"nash": [], "gmr": [1], "smr": [1], "seq": [1]}
+    # the contract's keys are unchanged beside them
+    assert data["equilibria"]["nash"] == [4]
+
+
+def test_explain_sim_and_lh_text(capsys):
+    out = invoke(capsys, "explain", "1", PD, "--dm", "Row", "--concept", "sim")
+    assert out.code == 0
+    assert "at the same time, Col takes Col.defect (ends in state 4" in out.out
+    out = invoke(capsys, "explain", "1", PD, "--dm", "Row", "-c", "lh", "--horizon", "2")
+    assert out.code == 0
+    assert "anticipated: Col takes Col.defect (state 4); ends in state 4" in out.out
+    data = _json(capsys, "explain", "2", PD, "--dm", "Col", "-c", "lh", "--format", "json")
+    e = data["explanations"][0]
+    assert e["stable"] is False and e["anticipated_path"][0]["takes"] == ["Col.defect"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["stability", ELMIRA, "-c", "lh"], "two decision makers; this conflict has 3"),
+        (["stability", ELMIRA, "-c", "nm"], "two decision makers"),
+        (["stability", PD, "-c", "lh", "--horizon", "0"], "horizon 0 is out of range"),
+        (["stability", PD, "-c", "lh", "--horizon", "100000"], "horizon 100000 is out of range"),
+        (["stability", PD, "-c", "nm", "--horizon", "1"], "at least 2"),
+        (["stability", PD, "-c", "simm"], "did you mean 'sim'"),
+        (["stability", PD, "--coalitions", "some"], "coalitions must be 'all' or 'declared'"),
+    ],
+)
+def test_bad_concept_arguments_exit_2(capsys, args, fragment):
+    outcome = invoke(capsys, *args)
+    assert outcome.code == 2, outcome
+    assert fragment in outcome.err
+    assert "Traceback" not in outcome.err
+
+
+def test_api_refuses_lh_for_three_dms():
+    sc = offramp.load(ELMIRA)
+    with pytest.raises(InputError, match="two decision makers"):
+        sc.stability(["lh"])
+    with pytest.raises(InputError, match="out of range"):
+        offramp.load(PD).stability(["lh"], horizon=-1)
+
+
+COALITION = BASE + "coalitions:\n  - name: pair\n    members: [US, CN]\n"
+
+
+def test_declared_coalition_is_analysed(capsys, tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(COALITION)
+    data = _json(capsys, "stability", str(path), "--format", "json")
+    assert data["coalitions"] == [{"name": "pair", "members": ["US", "CN"]}]
+    assert "pair" in data["coalition_stable"]["seq"]
+
+
+def test_unknown_dm_in_coalition_is_located(capsys, tmp_path):
+    text = COALITION.replace("members: [US, CN]", "members: [US, CNN]")
+    check(capsys, tmp_path, text, 22, None, "coalitions[0].members[1]", "did you mean 'CN'")
+
+
+def test_empty_coalition_is_located(capsys, tmp_path):
+    text = COALITION.replace("members: [US, CN]", "members: []")
+    check(capsys, tmp_path, text, 22, None, "coalitions[0].members", "no members")
+
+
+def test_duplicate_coalitions_are_located(capsys, tmp_path):
+    twice = COALITION + "  - name: pair\n    members: [CN]\n"
+    check(capsys, tmp_path, twice, 23, None, "coalitions[1].name", "duplicate coalition 'pair'")
+    same = COALITION + "  - name: other\n    members: [CN, US]\n"
+    check(capsys, tmp_path, same, 24, None, "coalitions[1].members", "same members")
+    member = COALITION.replace("members: [US, CN]", "members: [US, US]")
+    check(capsys, tmp_path, member, 22, None, "coalitions[0].members[1]", "listed twice")
+
+
+def test_beijing_coalition_answers():
+    """The article's joint strategy: a US-China coalition cannot upset today's state, and a
+    settlement with Chinese pressure is held by every declared coalition (docs/scenario-beijing.md)."""
+    from offramp.service.report_content import build_report
+
+    sc = offramp.default()
+    report = build_report(sc, variants=False, thresholds=False, samples=0)
+    joint = report["coalition_analysis"]
+    assert [c["name"] for c in joint["coalitions"]] == ["US-CN", "CN-RU"]
+    sq = report["status_quo"]["id"]
+    for concept in ("nash", "gmr", "smr", "seq"):
+        assert joint["coalition_status_quo"][concept]["US-CN"]["stable"] is True
+        assert sq in joint["coalition_stable"][concept]["US-CN"]
+    settlement = {a["id"]: a for a in joint["coalition_answers"]}["pressure-moves-russia"]
+    model = sc.conflict
+    for s in settlement["holds_in"]:
+        assert {"CN.press", "RU.negotiate"} <= set(model.taken(s - 1))
+    assert settlement["holds_in"] and settlement["verdict"] == "depends"
+    # none of them is where the conflict settles when every DM acts alone (state 6)
+    settles = [e["id"] for e in report["settles_at"]["seq"]]
+    assert not set(settles) & set(settlement["holds_in"])
