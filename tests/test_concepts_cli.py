@@ -128,7 +128,8 @@ def test_duplicate_coalitions_are_located(capsys, tmp_path):
 
 def test_beijing_coalition_answers():
     """The article's joint strategy: a US-China coalition cannot upset today's state, and a
-    settlement with Chinese pressure is held by every declared coalition (docs/scenario-beijing.md)."""
+    settlement with Chinese pressure is held by every declared coalition
+    (docs/scenario-beijing.md)."""
     from offramp.service.report_content import build_report
 
     sc = offramp.default()
