@@ -26,11 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_conflict import random_scenario
 
+TIMEOUT = 120  # seconds per case (the machine is shared)
 CASES = [
     ("sim", 12, 4),
     ("sim", 16, 4),
-    ("sim", 20, 3),
+    ("sim", 18, 4),
     ("sim", 20, 4),
+    ("coal", 10, 4),
     ("coal", 12, 4),
     ("coal", 14, 4),
     ("coal", 16, 4),
@@ -76,12 +78,17 @@ def main(argv: list[str]) -> None:
     print("| what | options | DMs / horizon | states | seconds | peak RSS (MB) | found |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for kind, n_options, k in cases:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", kind, str(n_options), str(k)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        try:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", kind, str(n_options), str(k)],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            print(f"| {kind} | {n_options} | {k} | | > {TIMEOUT} | | stopped |", flush=True)
+            continue
         r = json.loads(out.stdout)
         found = {x: v for x, v in r.items() if x not in ("states", "seconds", "peak")}
         print(

@@ -144,7 +144,13 @@ def test_beijing_coalition_answers():
     model = sc.conflict
     for s in settlement["holds_in"]:
         assert {"CN.press", "RU.negotiate"} <= set(model.taken(s - 1))
-    assert settlement["holds_in"] and settlement["verdict"] == "depends"
+    assert settlement["holds_in"] == [85, 91, 93, 94] and settlement["verdict"] == "depends"
+    insights = joint["coalition_insights"]
+    assert insights["seq"]["gain_by_joining"]["49"]["US-CN"] == ["US", "CN"]
+    assert insights["nash"]["held_only_jointly"] == {
+        "US-CN": [3, 13, 37, 39, 85, 94],
+        "CN-RU": [75, 78, 81, 84],
+    }
     # none of them is where the conflict settles when every DM acts alone (state 6)
     settles = [e["id"] for e in report["settles_at"]["seq"]]
     assert not set(settles) & set(settlement["holds_in"])

@@ -254,7 +254,25 @@ class _Solver:
         gmr = self.stable("gmr")
         nash = self.stable("nash")
         out = gmr.copy()
-        for s in np.flatnonzero(gmr & ~nash):
+        candidates = np.flatnonzero(gmr & ~nash)
+        if self.reach.undirected and all(self.indices[j].n_directed == 0 for j in self.others):
+            # both move graphs undirected: reach is 'same component', labelled once each
+            size = self.model.n_states
+            mine = self.reach.labels
+            theirs = closure_min(
+                self.indices, self.others, np.arange(size, dtype=np.int64), "move"
+            )[0]
+            for s in candidates:
+                dom = self.dominating(int(s))
+                reaches_dom = np.zeros(size, dtype=bool)
+                reaches_dom[mine[dom]] = True  # H can still get >_H s from these components
+                bad = reaches_dom[mine]
+                escape_free = np.zeros(size, dtype=bool)
+                escape_free[theirs[~bad]] = True  # outsiders can reach a state that is not bad
+                improvements = np.flatnonzero(dom & (mine == mine[s]))
+                out[s] = bool(escape_free[theirs[improvements]].all())
+            return out
+        for s in candidates:
             s = int(s)
             improvements = self.reach.of(s)
             improvements = improvements[self.dominating(s)[improvements]]
