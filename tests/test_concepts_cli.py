@@ -154,3 +154,49 @@ def test_beijing_coalition_answers():
     # none of them is where the conflict settles when every DM acts alone (state 6)
     settles = [e["id"] for e in report["settles_at"]["seq"]]
     assert not set(settles) & set(settlement["holds_in"])
+
+
+def test_question_concepts_reach_every_analysis():
+    """A question asking under SIM (or L_h) is answered, swept, thresholded and sampled: the
+    analyses compute the concepts the questions name, through the registry."""
+    from offramp.uncertainty.montecarlo import monte_carlo
+
+    data = offramp.load(PD).to_dict()
+    data["status_quo"] = []
+    data["parameters"] = {
+        "temptation": {"value": 1.0, "distribution": {"type": "uniform", "low": 0, "high": 2}}
+    }
+    data["preferences"]["Row"] = {
+        "weights": [
+            {"when": "!Col.defect", "value": 3},
+            {"when": "Row.defect", "value": "temptation"},
+        ]
+    }
+    data["questions"] = [
+        {
+            "id": "coop",
+            "ask": "Do both cooperate?",
+            "holds_when": "!Row.defect & !Col.defect",
+            "concept": "sim",
+            "parameter": "temptation",
+            "range": [0, 4],
+        },
+        {
+            "id": "coop-lh",
+            "ask": "L_h?",
+            "holds_when": "!Row.defect & !Col.defect",
+            "concept": "lh",
+        },
+    ]
+    sc = offramp.from_dict(data)
+    analysis = sc.analyze()
+    assert {"sim", "lh"} <= set(analysis.stability.concepts)
+    answers = {a.question.id: a for a in sc.answers()}
+    assert answers["coop"].evidence["sim"]["settles_at"]
+    assert sc.threshold("coop")["criterion"].startswith(
+        "'!Row.defect & !Col.defect' holds in a SIM"
+    )
+    rows = sc.sweep("temptation", [0.5, 3.5]).to_dict()["rows"]
+    assert "sim" in rows[0]["equilibria"]
+    mc = monte_carlo(sc, 20, seed=1).to_dict()
+    assert "sim" in mc["equilibrium_probability"] and "lh" in mc["settles_probability"]
