@@ -83,6 +83,16 @@ class _Columns:
             prefix[shift:][same] |= prefix[:-shift][same]
             shift *= 2
         self.prefix = prefix
+        # each column's P_i values in order, padded: 'how many are <= limit' is a comparison
+        # along a short row instead of a search over all states
+        sizes = np.bincount(self.col_sorted, minlength=len(self.columns))
+        self.start = np.cumsum(sizes) - sizes
+        widest = int(sizes.max()) if len(sizes) else 0
+        self.padded = None
+        if len(sizes) * widest <= 4 * size + 64:
+            self.padded = np.full((len(sizes), widest), np.iinfo(np.int64).max, dtype=np.int64)
+            offset = np.arange(size) - self.start[self.col_sorted]
+            self.padded[self.col_sorted, offset] = rank[order]
         # column of a code by direct lookup when the codes are few enough (else a search)
         m = len(model.option_dm)
         self.table = None
@@ -100,6 +110,13 @@ class _Columns:
             c = np.searchsorted(self.columns, other_codes)
             ok = c < len(self.columns)
             ok[ok] = self.columns[c[ok]] == other_codes[ok]
+        if self.padded is not None:
+            c, lim = c[ok], limit[ok]
+            count = (self.padded[c] <= lim[:, None]).sum(axis=1)
+            pos = self.start[c] + count - 1
+            hit = np.flatnonzero(ok)[count > 0]
+            out[hit] = self.prefix[pos[count > 0]]
+            return out
         pos = np.searchsorted(self.keys, c * self.width + limit, side="right") - 1
         ok &= pos >= 0
         ok[ok] = self.col_sorted[pos[ok]] == c[ok]
@@ -107,18 +124,33 @@ class _Columns:
         return out
 
 
-def _improvement_deltas(model: ConflictModel, idx: MoveIndex, states: np.ndarray):
-    """Per state (of ``states``, by position), the XOR changes of the DM's improvements: CSR
-    arrays (start, count, deltas)."""
-    pos_of = np.full(model.n_states, -1, dtype=np.int64)
-    pos_of[states] = np.arange(len(states))
-    src, dst = idx.successors(states)
-    order = np.argsort(pos_of[src], kind="stable")
-    src, dst = src[order], dst[order]
-    deltas = model.codes[dst] ^ model.codes[src]
-    count = np.bincount(pos_of[src], minlength=len(states)).astype(np.int64)
-    start = np.cumsum(count) - count
-    return start, count, deltas
+class _Improvements:
+    """A DM's improvements from each state of ``states`` (by position): ``count`` per state and
+    the k-th one's change (XOR) on demand. Without directed options they are a contiguous run
+    of the move index's improvement block (nothing is listed); otherwise they are listed once."""
+
+    def __init__(self, model: ConflictModel, idx: MoveIndex, states: np.ndarray):
+        self.codes = model.codes
+        self.base = model.codes[states]
+        if idx.n_directed == 0:
+            block = idx.blocks("ui")[0]
+            first = block.start_of[states]
+            end = block.group_start[idx.group[states] + 1]
+            self.count = np.where(first >= 0, end - first, 0).astype(np.int64)
+            self.start = np.where(first >= 0, first, 0).astype(np.int64)
+            self.targets = block.sorted_idx
+        else:
+            pos_of = np.full(model.n_states, -1, dtype=np.int64)
+            pos_of[states] = np.arange(len(states))
+            src, dst = idx.successors(states)
+            order = np.argsort(pos_of[src], kind="stable")
+            self.targets = dst[order]
+            self.count = np.bincount(pos_of[src], minlength=len(states)).astype(np.int64)
+            self.start = np.cumsum(self.count) - self.count
+
+    def delta(self, rows: np.ndarray, k: np.ndarray | int) -> np.ndarray:
+        """The change of the k-th improvement from each state ``rows`` (positions)."""
+        return self.codes[self.targets[self.start[rows] + k]] ^ self.base[rows]
 
 
 def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = None) -> np.ndarray:
@@ -141,7 +173,7 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
         return stable
     cols = _Columns(model, i, pat, words)
     others = [j for j in range(model.n_dms) if j != i]
-    deltas = {j: _improvement_deltas(model, indices[j], active) for j in others}
+    deltas = {j: _Improvements(model, indices[j], active) for j in others}
     covered = np.zeros((len(active), words), dtype=np.uint64)
     todo = np.ones(len(active), dtype=bool)  # positions in ``active`` still uncovered
     rank = model.ranks[i]
@@ -155,14 +187,13 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
 
     # one mover at a time, its improvements in rounds: most states are covered after a few
     # masks, and leave the search then
-    most = max((int(deltas[j][1].max(initial=0)) for j in others), default=0)
+    most = max((int(deltas[j].count.max(initial=0)) for j in others), default=0)
     for q in range(most):
         for j in others:
-            start, count, dj = deltas[j]
-            rows = np.flatnonzero(todo & (count > q))
+            rows = np.flatnonzero(todo & (deltas[j].count > q))
             if len(rows) == 0:
                 continue
-            cover(rows, dj[start[rows] + q])
+            cover(rows, deltas[j].delta(rows, q))
             todo[rows] = (target[active[rows]] & ~covered[rows]).any(axis=1)
         if not todo.any():
             break
@@ -171,8 +202,8 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
         product = np.ones(len(left), dtype=np.float64)
         single = np.zeros(len(left), dtype=np.float64)
         for j in others:
-            product *= 1 + deltas[j][1][left]
-            single += deltas[j][1][left]
+            product *= 1 + deltas[j].count[left]
+            single += deltas[j].count[left]
         work = float((product - 1 - single).sum())
         if work > MAX_COMBINATIONS:
             raise ConflictTooLarge(
@@ -188,7 +219,7 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
                 break
             counts = np.ones(len(pos), dtype=np.int64)
             for j in movers:
-                counts *= deltas[j][1][pos]
+                counts *= deltas[j].count[pos]
             pos, counts = pos[counts > 0], counts[counts > 0]
             cum = np.cumsum(counts)
             lo = 0
@@ -199,11 +230,10 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
                 lo = hi
                 acc = np.zeros(len(rows), dtype=np.uint64)
                 for j in movers:  # expand the product of the movers' improvements
-                    start, count, dj = deltas[j]
-                    c = count[rows]
-                    first = np.repeat(start[rows] - np.cumsum(c) + c, c)
-                    acc = np.repeat(acc, c) ^ dj[first + np.arange(int(c.sum()))]
+                    c = deltas[j].count[rows]
+                    offset = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
                     rows = np.repeat(rows, c)
+                    acc = np.repeat(acc, c) ^ deltas[j].delta(rows, offset)
                 cover(rows, acc)
             left = (target[active] & ~covered).any(axis=1)
             todo &= left
