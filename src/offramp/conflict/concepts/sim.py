@@ -59,6 +59,45 @@ def _set_bits(masks: np.ndarray, rows: np.ndarray, pats: np.ndarray) -> None:
     np.bitwise_or.at(masks, (rows, pats // WORD), np.uint64(1) << (pats % WORD).astype(np.uint64))
 
 
+def _one_bit(n: int, pats: np.ndarray, words: int) -> np.ndarray:
+    """Row r has the single bit ``pats[r]`` set."""
+    out = np.zeros((n, words), dtype=np.uint64)
+    out[np.arange(n), pats // WORD] = np.uint64(1) << (pats % WORD).astype(np.uint64)
+    return out
+
+
+def _or_scan(values: np.ndarray, segment: np.ndarray, reverse: bool = False) -> np.ndarray:
+    """Inclusive OR-scan of the rows of ``values`` within runs of equal ``segment`` (in place)."""
+    n = len(values)
+    shift = 1
+    while shift < n:
+        same = segment[shift:] == segment[:-shift]
+        if reverse:
+            values[:-shift][same] |= values[shift:][same]
+        else:
+            values[shift:][same] |= values[:-shift][same]
+        shift *= 2
+    return values
+
+
+def _improvement_patterns(model: ConflictModel, idx: MoveIndex, pat: np.ndarray, words: int):
+    """Per state, the bit mask of the i-patterns of the DM's improvements from it. Without
+    directed options the improvements are a run of the sorted improvement block, so the mask is
+    a suffix-OR over that block; otherwise they are listed."""
+    size = model.n_states
+    target = np.zeros((size, words), dtype=np.uint64)
+    if idx.n_directed == 0:
+        block = idx.blocks("ui")[0]
+        bits = _one_bit(len(block.sorted_idx), pat[block.sorted_idx], words)
+        suffix = _or_scan(bits, block.sorted_group, reverse=True)
+        has = block.start_of >= 0
+        target[has] = suffix[block.start_of[has]]
+        return target
+    src, dst = idx.successors(np.arange(size))
+    _set_bits(target, src, pat[dst])
+    return target
+
+
 class _Columns:
     """For DM i: states grouped by the others' options (columns), sorted by P_i within each, with
     the prefix-OR of i-patterns; answers 'which i-patterns of column c have P_i <= r'."""
@@ -75,14 +114,8 @@ class _Columns:
         self.col_sorted = col[order]
         self.keys = self.col_sorted * self.width + rank[order]
         size = len(codes)
-        prefix = np.zeros((size, words), dtype=np.uint64)
-        _set_bits(prefix, np.arange(size), pat[order])
-        shift = 1
-        while shift < size:  # segmented inclusive OR-scan (columns are contiguous runs)
-            same = self.col_sorted[shift:] == self.col_sorted[:-shift]
-            prefix[shift:][same] |= prefix[:-shift][same]
-            shift *= 2
-        self.prefix = prefix
+        # OR-scan within each column (a contiguous run)
+        self.prefix = _or_scan(_one_bit(size, pat[order], words), self.col_sorted)
         # each column's P_i values in order, padded: 'how many are <= limit' is a comparison
         # along a short row instead of a search over all states
         sizes = np.bincount(self.col_sorted, minlength=len(self.columns))
@@ -164,9 +197,7 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = N
             f"SIM for {model.dm_names[i]}: {k} options give 2^{k} option patterns; offramp's "
             f"SIM handles at most {MAX_WORDS * WORD} patterns per decision maker"
         )
-    target = np.zeros((size, words), dtype=np.uint64)
-    src, dst = indices[i].successors(np.arange(size))
-    _set_bits(target, src, pat[dst])
+    target = _improvement_patterns(model, indices[i], pat, words)
     stable = ~target.any(axis=1)  # no improvement: stable (Nash)
     active = np.flatnonzero(~stable)
     if len(active) == 0:
