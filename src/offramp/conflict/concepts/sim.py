@@ -189,7 +189,6 @@ class _Improvements:
 def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex] | None = None) -> np.ndarray:
     """SIM stability of every state for DM i (bool per state)."""
     indices = move_indices(model) if indices is None else indices
-    size = model.n_states
     pat, k = _pattern(model, i)
     words = max(1, -(-(1 << k) // WORD))
     if words > MAX_WORDS:
