@@ -200,3 +200,21 @@ def test_question_concepts_reach_every_analysis():
     assert "sim" in rows[0]["equilibria"]
     mc = monte_carlo(sc, 20, seed=1).to_dict()
     assert "sim" in mc["equilibrium_probability"] and "lh" in mc["settles_probability"]
+
+
+def test_workbench_shows_coalitions_and_explains_new_concepts():
+    from fastapi.testclient import TestClient
+
+    from offramp.scenarios import builtin_text
+    from offramp.web import create_app
+
+    client = TestClient(create_app())
+    text = builtin_text("beijing-broker")
+    report = client.post("/api/analyze", json={"text": text}).json()
+    assert [c["name"] for c in report["coalition_analysis"]["coalitions"]] == ["US-CN", "CN-RU"]
+    state = client.post("/api/state", json={"text": text, "state": 4, "concept": "sim"}).json()
+    assert "sim" in state["equilibrium"]
+    us = next(d for d in state["decision_makers"] if d["dm"] == "US")
+    assert us["explanation"]["concept"] == "sim"
+    refused = client.post("/api/state", json={"text": text, "state": 4, "concept": "lh"})
+    assert refused.status_code in (400, 422) and "two decision makers" in refused.text

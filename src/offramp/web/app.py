@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from offramp.analysis.scenario import from_yaml_text
+from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
 from offramp.scenarios import list_builtin
 from offramp.version import __version__
@@ -280,6 +281,12 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     async def http_error(request, exc: HTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, dict) else {"error": exc.detail}
         return JSONResponse(detail, status_code=exc.status_code)
+
+    @app.exception_handler(OfframpError)
+    async def input_error(request, exc: OfframpError) -> JSONResponse:
+        # bad arguments (a concept that does not cover the conflict, a horizon out of range):
+        # the user's input, not a server fault
+        return JSONResponse({"error": str(exc)}, status_code=422)
 
     app.add_middleware(TokenGate, token=token)
     app.add_middleware(BodyLimit, limit=max_body)
