@@ -89,6 +89,10 @@ def main(argv: list[str]) -> None:
         except subprocess.TimeoutExpired:
             print(f"| {kind} | {n_options} | {k} | | > {TIMEOUT} | | stopped |", flush=True)
             continue
+        except subprocess.CalledProcessError as exc:
+            last = (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]
+            print(f"| {kind} | {n_options} | {k} | | | | {last[0]} |", flush=True)
+            continue
         r = json.loads(out.stdout)
         found = {x: v for x, v in r.items() if x not in ("states", "seconds", "peak")}
         print(

@@ -37,7 +37,7 @@ from offramp.conflict.steps import Step, make_step
 #: Bits per mask word (a module constant so the tests can exercise the several-word path).
 WORD = 64
 #: Combinations (state, others' choice) handled per numpy batch: bounds the memory.
-BATCH = 1 << 21
+BATCH = 1 << 20
 #: Combinations of several DMs' simultaneous improvements examined at most (about a minute).
 MAX_COMBINATIONS = 400_000_000
 #: Codes of up to this many options are looked up in a dense table (2^bits entries).
@@ -144,11 +144,14 @@ class _Columns:
             ok = c < len(self.columns)
             ok[ok] = self.columns[c[ok]] == other_codes[ok]
         if self.padded is not None:
-            c, lim = c[ok], limit[ok]
-            count = (self.padded[c] <= lim[:, None]).sum(axis=1)
-            pos = self.start[c] + count - 1
-            hit = np.flatnonzero(ok)[count > 0]
-            out[hit] = self.prefix[pos[count > 0]]
+            where = np.flatnonzero(ok)
+            step = max(1, (1 << 24) // max(1, self.padded.shape[1]))  # bounded work arrays
+            for a in range(0, len(where), step):
+                rows = where[a : a + step]
+                cc = c[rows]
+                count = (self.padded[cc] <= limit[rows, None]).sum(axis=1)
+                got = count > 0
+                out[rows[got]] = self.prefix[self.start[cc[got]] + count[got] - 1]
             return out
         pos = np.searchsorted(self.keys, c * self.width + limit, side="right") - 1
         ok &= pos >= 0
