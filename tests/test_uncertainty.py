@@ -13,7 +13,6 @@ import pytest
 import offramp
 from offramp.analysis.questions import answer
 from offramp.analysis.template import VERDICTS
-from offramp.conflict.concepts import CONCEPTS
 from offramp.uncertainty.executors import LocalExecutor
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.uncertainty.sampling import InputSpace
@@ -91,7 +90,7 @@ def test_degenerate_distributions_equal_the_deterministic_analysis() -> None:
     assert scenario.uncertain and all(u.distribution.degenerate for u in scenario.uncertain)
     result = monte_carlo(scenario, 300, seed=5)
     stability = scenario.stability()
-    for k, c in enumerate(CONCEPTS):
+    for k, c in enumerate(result.concepts):
         np.testing.assert_array_equal(
             result.p_equilibrium()[k], stability.stable[c].all(axis=0).astype(float)
         )

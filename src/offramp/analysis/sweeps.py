@@ -17,7 +17,7 @@ import numpy as np
 from offramp.analysis.conflict_analysis import analyze_conflict
 from offramp.analysis.questions import answer
 from offramp.analysis.template import ConflictTemplate
-from offramp.conflict.concepts import CONCEPTS, concept_short
+from offramp.conflict.concepts import concept_short
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.resolved import CompiledQuestion
 from offramp.scenario.spec import ScenarioSpec, default_range
@@ -147,7 +147,7 @@ class _Criterion:
     def __init__(self, scenario: ScenarioSpec, question: CompiledQuestion, name: str):
         self.template = ConflictTemplate(scenario, forecast_models=())
         self.holds = evaluate_codes(question.statement.expr, self.template.base.codes)
-        self.k = CONCEPTS.index(question.concept)
+        self.k = self.template.concepts.index(question.concept)
         self.has_status_quo = self.template.base.status_quo is not None
         self.parameters = dict(scenario.parameters)
         self.name = name

@@ -17,7 +17,7 @@ import numpy as np
 from offramp.analysis.questions import VERDICTS, verdict_of
 from offramp.bargaining import MODELS
 from offramp.conflict.batch import BatchConflict, batchable
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, REGISTRY
+from offramp.conflict.concepts import DEFAULT_CONCEPT, REGISTRY, with_defaults
 from offramp.conflict.evolution import evolve
 from offramp.conflict.model import ConflictModel, dense_ranks
 from offramp.conflict.moves import move_indices, with_ranks
@@ -91,7 +91,9 @@ class ConflictTemplate:
         self.holds = np.array(
             [evaluate_codes(q.statement.expr, codes) for q in self.questions], dtype=bool
         ).reshape(len(self.questions), len(codes))
-        self.question_concepts = [CONCEPTS.index(q.concept) for q in self.questions]
+        #: the concepts evaluated per sample: the defaults and those the questions name
+        self.concepts = with_defaults(*(q.concept for q in self.questions))
+        self.question_concepts = [self.concepts.index(q.concept) for q in self.questions]
         self.inputs = scenario.uncertain
         self.parameter_names = list(scenario.parameters)
         self._cache: dict[bytes, SampleOutcome] = {}
@@ -141,17 +143,17 @@ class ConflictTemplate:
         if self._batch is None or batch == 0:  # too large to batch: one engine run each
             rows = [self.evaluate(s) for s in scores]
             return BatchOutcome(
-                np.stack([r.equilibria for r in rows]).reshape(batch, len(CONCEPTS), size),
-                np.stack([r.settles for r in rows]).reshape(batch, len(CONCEPTS), size),
+                np.stack([r.equilibria for r in rows]).reshape(batch, len(self.concepts), size),
+                np.stack([r.settles for r in rows]).reshape(batch, len(self.concepts), size),
                 np.stack([r.verdicts for r in rows]).reshape(batch, len(self.questions)),
             )
         ranks = batch_dense_ranks(scores)
-        stable = self._batch.stability(ranks, [REGISTRY[c] for c in CONCEPTS])
-        eq = np.stack([stable[c].all(axis=1) for c in CONCEPTS], axis=1)  # (batch, C, S)
+        stable = self._batch.stability(ranks, [REGISTRY[c] for c in self.concepts])
+        eq = np.stack([stable[c].all(axis=1) for c in self.concepts], axis=1)  # (batch, C, S)
         settles = np.zeros(eq.shape)
         sq = self.base.status_quo
         if sq is not None:
-            for k in range(len(CONCEPTS)):
+            for k in range(len(self.concepts)):
                 where = self._batch.reached(ranks, sq, eq[:, k]) & eq[:, k]
                 count = where.sum(axis=1)
                 share = np.zeros(batch)
@@ -200,7 +202,7 @@ class ConflictTemplate:
     def forecasts_at(self, outcome: SampleOutcome, cap, pos, sal) -> np.ndarray:
         """Forecasts at the outcome where the conflict settles (SEQ), shares averaged; the
         positions as given when nothing is reached or there is no status quo."""
-        share = outcome.settles[CONCEPTS.index(DEFAULT_CONCEPT)]
+        share = outcome.settles[self.concepts.index(DEFAULT_CONCEPT)]
         states = np.flatnonzero(share > 0)
         if len(states) == 0:
             return self.bargaining.forecast(cap, pos, sal, [False] * len(self.bargaining.shifts))
@@ -309,11 +311,11 @@ class ConflictTemplate:
         base = self.base
         model = with_ranks(base, ranks, self.base_indices)
         model.scores = np.asarray(scores)
-        result = compute_stability(model, CONCEPTS)
-        eq = np.stack([result.stable[c].all(axis=0) for c in CONCEPTS])
+        result = compute_stability(model, self.concepts)
+        eq = np.stack([result.stable[c].all(axis=0) for c in self.concepts])
         settles = np.zeros(eq.shape)
         if base.status_quo is not None:
-            for k in range(len(CONCEPTS)):
+            for k in range(len(self.concepts)):
                 evo = evolve(model, stop=eq[k])
                 reached = evo.settled(eq[k])
                 if len(reached):

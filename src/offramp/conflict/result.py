@@ -32,6 +32,8 @@ class StabilityResult:
     model: ConflictModel
     stable: dict[str, np.ndarray]
     sweeps: dict[str, list[int]] = field(default_factory=dict)
+    #: per concept, the parameters it was computed with (e.g. ``{"lh": {"horizon": 3}}``)
+    options: dict[str, dict] = field(default_factory=dict)
 
     @property
     def concepts(self) -> list[str]:
@@ -82,13 +84,24 @@ class StabilityResult:
             for c in self.concepts
         }
         equilibria = {c: [to_id(s) for s in self.equilibria(c)] for c in self.concepts}
-        return {
+        out = {
             "scenario": model.name,
             "decision_makers": list(model.dm_names),
             "states": states,
             "stable": stable,
             "equilibria": equilibria,
         }
+        out.update(self.extras())
+        return out
+
+    def extras(self) -> dict:
+        """What the concepts add to the JSON (e.g. the horizon L_h looked ahead)."""
+        out: dict = {}
+        for c in self.concepts:
+            extra = get_concept(c).extra_json
+            if extra is not None:
+                out.update(extra(self))
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
@@ -117,17 +130,21 @@ class StabilityResult:
                 for c in self.concepts
             },
             "equilibria": {c: id_ranges(self.stable[c].all(axis=0)) for c in self.concepts},
+            **self.extras(),
         }
 
-    def write_json(self, out: TextIO, form: str = "auto") -> None:
+    def write_json(self, out: TextIO, form: str = "auto", extra: dict | None = None) -> None:
         """Write the JSON (contract form or compact, see :meth:`json_form`) to ``out`` piece by
         piece, so that a million-state result never exists as one string or as a dict per
         state. Small full results (up to :data:`SMALL_JSON_STATES`) are written exactly as
-        ``json.dumps(to_dict(), indent=2)``."""
+        ``json.dumps(to_dict(), indent=2)``. ``extra``: more top-level keys (e.g. the coalition
+        analysis), written last."""
         form = self.json_form(form)
         model = self.model
+        more = {**self.extras(), **(extra or {})}
         if form == "full" and model.n_states <= SMALL_JSON_STATES:
-            out.write(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            data = {**self.to_dict(), **(extra or {})}
+            out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             return
         dumps = _dumps
         head = {"scenario": model.name}
@@ -171,7 +188,10 @@ class StabilityResult:
         for ci, c in enumerate(self.concepts):
             out.write(("," if ci else "") + f"\n    {dumps(c)}: ")
             out.write(sets(self.stable[c].all(axis=0)))
-        out.write("\n  }\n}\n")
+        out.write("\n  }")
+        for key, value in more.items():
+            out.write(f",\n  {dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+        out.write("\n}\n")
 
     def summary_dict(self, listed: int = 100) -> dict:
         """Counts instead of enumeration (what the run history keeps of a large result): per

@@ -61,6 +61,12 @@ def render_markdown(report: dict) -> str:
         out += ["", "## Questions", ""]
         for q in report["questions"]:
             out += [f"### {q['ask']}", "", f"`{q['holds_when']}` — {answer_line(q)}", ""]
+    if report.get("coalition_analysis"):
+        from offramp.report.coalitions_text import coalition_lines
+
+        out += ["", "## Coalition analysis", ""]
+        out += [f"- {line.strip()}" for line in coalition_lines(report["coalition_analysis"])]
+        out.append("")
     if report.get("bargaining"):
         out += _bargaining(report["bargaining"])
     if report.get("uncertainty"):

@@ -146,6 +146,11 @@ def render_report(report: dict, console: Console) -> None:
             qs.add_row(f"[bold]{q['ask']}[/]\n[dim]{q['holds_when']}[/]", answer_line(q))
         console.print(qs)
 
+    if report.get("coalition_analysis"):
+        from offramp.report.coalitions_text import render_coalitions
+
+        render_coalitions(report["coalition_analysis"], console)
+
     if report.get("bargaining"):
         render_bargaining(report["bargaining"], console)
 

@@ -16,7 +16,6 @@ import numpy as np
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
 from offramp.analysis.template import VERDICTS, ConflictTemplate
-from offramp.conflict.concepts import CONCEPTS
 from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
@@ -92,8 +91,8 @@ def run_chunk(
     template, space = _template(spec)
     rows = np.concatenate([space.draw_block(seed, b, count) for b, count in blocks])
     size = template.base.n_states
-    eq = np.zeros((len(CONCEPTS), size), dtype=np.int64)
-    settles = np.zeros((len(CONCEPTS), size))
+    eq = np.zeros((len(template.concepts), size), dtype=np.int64)
+    settles = np.zeros((len(template.concepts), size))
     verdicts = np.zeros((len(rows), len(template.questions)), dtype=np.int8)
     forecasts = None
     done = 0
@@ -137,6 +136,7 @@ class MonteCarloResult:
     interrupted: str | None = None
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    concepts: tuple[str, ...] = ()  # rows of the equilibrium and settling arrays
 
     @property
     def completed(self) -> int:
@@ -189,8 +189,8 @@ class MonteCarloResult:
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
             "inputs": self.input_names,
-            "equilibrium_probability": _ranked_states(p_eq, model),
-            "settles_probability": _ranked_states(p_settle, model),
+            "equilibrium_probability": _ranked_states(p_eq, model, self.concepts),
+            "settles_probability": _ranked_states(p_settle, model, self.concepts),
             "questions": [
                 {
                     "id": q.id,
@@ -212,7 +212,7 @@ class MonteCarloResult:
         return out
 
 
-def _ranked_states(p: np.ndarray, model) -> dict:
+def _ranked_states(p: np.ndarray, model, concepts) -> dict:
     """Per concept, the states with a positive probability, most likely first."""
     return {
         c: [
@@ -224,7 +224,7 @@ def _ranked_states(p: np.ndarray, model) -> dict:
             for s in np.argsort(-p[k], kind="stable")
             if p[k, s] > 0
         ]
-        for k, c in enumerate(CONCEPTS)
+        for k, c in enumerate(concepts)
     }
 
 
@@ -301,9 +301,11 @@ def monte_carlo(
         inputs=np.concatenate([r.inputs for r in ordered]) if ordered else np.zeros((0, width)),
         input_names=space.column_names,
         equilibrium_counts=sum(
-            (r.equilibria for r in ordered), np.zeros((len(CONCEPTS), size), dtype=np.int64)
+            (r.equilibria for r in ordered),
+            np.zeros((len(template.concepts), size), dtype=np.int64),
         ),
-        settle_sums=sum((r.settles for r in ordered), np.zeros((len(CONCEPTS), size))),
+        settle_sums=sum((r.settles for r in ordered), np.zeros((len(template.concepts), size))),
+        concepts=tuple(template.concepts),
         verdicts=np.concatenate([r.verdicts for r in ordered])
         if ordered
         else np.zeros((0, q), dtype=np.int8),

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 import offramp.web.work as work
+from offramp.errors import OfframpError
 from offramp.scenarios import list_builtin
 from offramp.version import __version__
 from offramp.web.jobs import Admission, Busy, Job, Jobs
@@ -421,6 +422,12 @@ def create_app(
             {"error": f"internal error ({type(exc).__name__}); please report it"},
             status_code=500,
         )
+
+    @app.exception_handler(OfframpError)
+    async def input_error(request: Request, exc: OfframpError) -> JSONResponse:
+        # bad arguments (a concept that does not cover the conflict, a horizon out of range):
+        # the user's input, not a server fault
+        return JSONResponse({"error": str(exc)}, status_code=422)
 
     @app.exception_handler(Busy)
     async def busy(request: Request, exc: Busy) -> JSONResponse:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
-from offramp.conflict.concepts import CONCEPTS, get_concept
+from offramp.conflict.concepts import get_concept, with_defaults
 from offramp.conflict.moves import move_indices
 from offramp.conflict.state_ids import to_id, to_index
 from offramp.errors import OfframpError
@@ -112,10 +112,10 @@ def analyze(text: str, file: str, variant: str | None) -> Outcome:
 def state(text: str, file: str, variant: str | None, state_id: int, concept: str) -> Outcome:
     def run() -> dict:
         scenario = load(text, file, variant)
-        result = scenario.stability()
+        get_concept(concept)  # the CLI's checks and messages
+        result = scenario.stability(with_defaults(concept))
         model = result.model
-        s = to_index(state_id, model.n_states)  # the CLI's checks and messages
-        get_concept(concept)
+        s = to_index(state_id, model.n_states)
         analysis = scenario.analyze()
         indices = move_indices(model)
         per_dm = []
@@ -125,7 +125,7 @@ def state(text: str, file: str, variant: str | None, state_id: int, concept: str
                 {
                     "dm": dm,
                     "label": scenario.dm_label(dm),
-                    "stable": {c: bool(result.stable[c][i, s]) for c in CONCEPTS},
+                    "stable": {c: bool(result.stable[c][i, s]) for c in result.concepts},
                     "moves": [
                         {"to": to_id(t), "taken": model.taken(int(t))}
                         for t in indices[i].targets(s, "move")
@@ -138,7 +138,7 @@ def state(text: str, file: str, variant: str | None, state_id: int, concept: str
             "id": state_id,
             "taken": model.taken(s),
             "label": analysis.describe_state(s),
-            "equilibrium": {c: bool(result.stable[c][:, s].all()) for c in CONCEPTS},
+            "equilibrium": {c: bool(result.stable[c][:, s].all()) for c in result.concepts},
             "decision_makers": per_dm,
         }
 

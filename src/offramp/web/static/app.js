@@ -151,6 +151,17 @@ function renderOverview(r) {
   tab.append(el("h3", { text: "Equilibria" }));
   tab.append(table(["concept", "count", "states"], Object.entries(r.equilibria).map(([c, list]) =>
     [r.concepts[c], String(list.length), list.slice(0, 12).map((e) => `${e.id}: ${e.description}`).join("\n") + (list.length > 12 ? " …" : "")])));
+  if (r.coalition_analysis) {
+    const ca = r.coalition_analysis;
+    tab.append(el("h3", { text: "Coalitions" }));
+    tab.append(el("p", { text: ca.coalitions.map((c) => `${c.name}: ${c.members.join(", ")}`).join("; ") }));
+    tab.append(table(["concept", "coalitional equilibria", "status quo"], Object.entries(ca.coalition_equilibria).map(([c, ids]) =>
+      [`C-${r.concepts[c] || c}`, ids.join(", ") || "none",
+        Object.entries((ca.coalition_status_quo || {})[c] || {}).map(([n, e]) => `${n}: ${e.stable ? "holds" : "upsets it (to state " + e.to + ")"}`).join("\n")])));
+    if ((ca.coalition_answers || []).length) {
+      tab.append(table(["question", "over the coalitional equilibria", "holds in"], ca.coalition_answers.map((a) => [a.ask, a.verdict, a.holds_in.join(", ") || "none"])));
+    }
+  }
   tab.querySelectorAll("td").forEach((td) => { td.style.whiteSpace = "pre-line"; });
   if (r.bargaining) {
     tab.append(el("h3", { text: "Negotiation forecasts" }));
