@@ -25,6 +25,7 @@ from offramp.conflict.model import (
     memory_budget,
 )
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.limits import check_enumeration
 from offramp.scenario.statements import evaluate_codes
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ def _scores(
 def compile_conflict(scenario: Scenario) -> ConflictModel:
     """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
     m = len(scenario.options)
+    check_enumeration(scenario)  # the time the enumeration takes, before it starts
     try:
         budget = memory_budget()
     except ValueError as exc:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from offramp.scenario import limits
 from offramp.scenario.bargaining_section import (
     ActorUncertainty,
     BargainingActor,
@@ -544,6 +545,7 @@ class Scenario:
                 raise ScenarioError(
                     [self.source.problem(("parameters",), self._unknown_parameter(key))]
                 )
+            value = limits.finite(value, f"parameter '{key}'", self.file, "parameters")
             current = data["parameters"][key]
             if isinstance(current, dict):
                 current["value"] = float(value)
@@ -702,6 +704,8 @@ def _from_data(data: Any, smap: SourceMap, text: str | None) -> Scenario:
                 )
             ]
         )
+    limits.check_data(data, smap.problem, smap.file, strict_types=False)
+    limits.check_counts(data, smap.problem)
     try:
         document = ScenarioDocument.model_validate(data)
     except ValidationError as exc:
@@ -720,6 +724,8 @@ def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
     """Load a scenario file (YAML, or JSON which is YAML too)."""
     p = FsPath(path)
     try:
+        if p.is_file():
+            limits.check("file_bytes", p.stat().st_size, str(p))
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(f"no such file: {p}", "", str(p))]) from None
@@ -741,6 +747,7 @@ def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
 def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
     """Build a scenario from a Python dict with the same keys as the YAML format."""
     smap = SourceMap(file=name)
+    limits.check_data(data, smap.problem, name, strict_types=True)  # before copying it
     plain = json.loads(json.dumps(data))  # detach from the caller's objects, JSON types only
     scenario = _from_data(plain, smap, None)
     return scenario.validate() if check_states else scenario

@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.limits import scan_yaml
 
 Path = tuple[str | int, ...]
 
@@ -119,6 +120,7 @@ def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
     yaml.preserve_quotes = True
     smap = SourceMap(file=file)
     try:
+        scan_yaml(text, file)  # size, depth and alias expansion, before composing
         doc = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -255,10 +255,11 @@ def monte_carlo(
     """
     import time
 
+    from offramp.scenario.limits import check_samples, check_seed
     from offramp.uncertainty.executors import InProcessExecutor
 
-    if n < 1:
-        raise ValueError("the number of samples must be at least 1")
+    check_samples(n)  # at least 1, at most the documented limit
+    check_seed(seed)  # numpy refuses negative seeds, the run history 64-bit overflows
     if scenario.bargaining is None:
         forecast_models = ()
     executor = executor or InProcessExecutor()
