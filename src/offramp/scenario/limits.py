@@ -102,15 +102,16 @@ _LIMITS = [
         2**33,
         "work to enumerate the feasible states: 2^options combinations times the option "
         "references in the feasibility rules (about 10 s on one core at the limit)",
-        "add feasibility rules that shrink the conflict, or split it",
+        "merge options that always move together, or split the conflict",
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
     Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
 
-#: The largest seed: seeds are stored as signed 64-bit integers in the run history.
-MAX_SEED = 2**63 - 1
+#: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
+#: its generators hold, and a bound keeps absurd values out of the run history).
+MAX_SEED = 2**128 - 1
 
 
 class LimitError(ScenarioError):
@@ -425,11 +426,16 @@ def check_enumeration(scenario: Any) -> None:
 
 
 def check_seed(seed: int) -> int:
-    """A seed is a whole number from 0 to 2^63 - 1 (numpy takes no negative seed, and the run
-    history stores it as a signed 64-bit integer)."""
+    """A seed is a whole number from 0 to 2^128 - 1 (numpy takes no negative seed)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise LimitError(
-            [Problem(f"seed {seed!r}: give a whole number from 0 to {MAX_SEED:,}", "--seed")]
+            [
+                Problem(
+                    f"seed {seed!r}: give a whole number from 0 to 2^128 - 1",
+                    "--seed",
+                    "offramp",
+                )
+            ]
         )
     return seed
 
@@ -437,8 +443,10 @@ def check_seed(seed: int) -> int:
 def check_samples(n: int) -> int:
     """The number of Monte Carlo samples: at least 1, at most the limit."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise LimitError([Problem(f"samples {n!r}: give a whole number of at least 1", "")])
-    check("samples", n, path="samples")
+        raise LimitError(
+            [Problem(f"samples {n!r}: give a whole number of at least 1", "", "offramp")]
+        )
+    check("samples", n, "offramp", "--samples")
     return n
 
 
