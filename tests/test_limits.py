@@ -326,6 +326,14 @@ def test_cli_seed_and_samples_exit_2(capsys, monkeypatch, args) -> None:
     assert "Traceback" not in out.err
 
 
+def test_worker_count_is_checked_before_the_pool_starts(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("OFFRAMP_HISTORY", "0")
+    out = invoke(capsys, "uncertainty", "-n", "4", "-w", "100000")
+    assert out.code == 2, out
+    assert "number of worker processes asked for is 100,000, over the limit of 64" in out.err
+    assert "OFFRAMP_LIMIT_WORKERS" in out.err
+
+
 def test_sweep_and_threshold_ranges_must_be_finite(capsys, monkeypatch) -> None:
     from offramp.uncertainty.sweep import parse_param_spec, threshold
 

@@ -106,6 +106,12 @@ _LIMITS = [
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
     Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
+    Limit(
+        "workers",
+        64,
+        "number of worker processes asked for",
+        "a process per core is enough (more only add memory and start-up time)",
+    ),
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
 
@@ -450,6 +456,16 @@ def check_samples(n: int) -> int:
     return n
 
 
+def check_workers(n: int) -> int:
+    """The worker processes a run asks for: at least 1, at most the limit (each is a Python
+    process with offramp and numpy loaded, ~100 MB)."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        why = f"workers {n!r}: give a whole number of at least 1"
+        raise LimitError([Problem(why, "--workers", "offramp")])
+    check("workers", n, "offramp", "--workers")
+    return n
+
+
 def check_range(
     low: float, high: float, what: str, file: str = "<scenario>"
 ) -> tuple[float, float]:
@@ -479,6 +495,7 @@ __all__ = [
     "check_range",
     "check_samples",
     "check_seed",
+    "check_workers",
     "fail",
     "finite",
     "message",
