@@ -117,6 +117,21 @@ def test_file_size_limit_before_reading(tmp_path: Path, monkeypatch, capsys) -> 
     assert offramp.load(path).name == "Test"
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_files_are_read_no_further_than_the_limit(monkeypatch) -> None:
+    from offramp.bargaining.deu import read_deu
+
+    monkeypatch.setenv("OFFRAMP_LIMIT_FILE_BYTES", "100000")
+    monkeypatch.setenv("OFFRAMP_LIMIT_INPUT_BYTES", "100000")
+    started = time.perf_counter()
+    with pytest.raises(LimitError, match="more than 100,000"):
+        offramp.load("/dev/zero")
+    for reader in (read_ktab, read_deu):
+        with pytest.raises(BargainingInputError, match="more than 100,000"):
+            reader("/dev/zero")
+    assert time.perf_counter() - started < 5
+
+
 def test_text_length_limit() -> None:
     err = _error(BASE.replace("name: Test", "name: " + "x" * 20_001))
     _located(err, 2, 7, "length of one text", "20,001", "limit of 20,000")

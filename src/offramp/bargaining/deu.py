@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, check_input_size
+from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, read_text_limited
 from offramp.bargaining.result import Forecast
 
 #: Council votes under the Nice Treaty QMV weighting (2007-2014, Croatia from 2013), by the
@@ -124,8 +124,7 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
         )
     file = str(path)
     try:
-        check_input_size(Path(path).stat().st_size, file)
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_text_limited(path)
     except FileNotFoundError:
         raise BargainingInputError("no such file", file) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -175,6 +175,30 @@ def check_input_size(size: int, file: str) -> None:
         raise BargainingInputError(limit_message("input_bytes", size), file)
 
 
+def read_limited(path: str | Path) -> bytes:
+    """A bargaining input file's bytes, read no further than the size limit (a FIFO or
+    ``/dev/zero`` has no size to check beforehand). Raises OSError as reading does."""
+    p = Path(path)
+    limit = bargaining_limit("input_bytes")
+    if p.is_file():
+        check_input_size(p.stat().st_size, str(path))
+    with p.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise BargainingInputError(
+            f"size of a bargaining input file is more than {limit:,} bytes, over the limit; "
+            "raise it with the environment variable OFFRAMP_LIMIT_INPUT_BYTES if you need more",
+            str(path),
+        )
+    return data
+
+
+def read_text_limited(path: str | Path) -> str:
+    """`read_limited` decoded as UTF-8 (a BOM dropped), newlines as ``Path.read_text``."""
+    text = read_limited(path).decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass
 class BargainingProblem:
     """Actors with a capability and, on each dimension, a position (0-100) and a salience (0-1).
@@ -431,8 +455,7 @@ def read_ktab_csv(path: str | Path) -> BargainingProblem:
     """Read a KTAB CSV scenario file; see `read_ktab_csv_text`."""
     p = Path(path)
     try:
-        check_input_size(p.stat().st_size, str(path))
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_text_limited(p)
     except FileNotFoundError:
         raise BargainingInputError("no such file", str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -471,8 +494,7 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
     """
     file = str(path)
     try:
-        check_input_size(Path(path).stat().st_size, file)
-        data = Path(path).read_bytes()
+        data = read_limited(path)
     except FileNotFoundError:
         raise BargainingInputError("no such file", file) from None
     except OSError as exc:
@@ -596,7 +618,8 @@ def read_ktab(path: str | Path) -> BargainingProblem:
     if p.suffix.lower() == ".csv":
         return read_ktab_csv(p)
     try:
-        head = p.read_text(encoding="utf-8-sig", errors="replace")[:200].lstrip()
+        with p.open("rb") as fh:
+            head = fh.read(200).decode("utf-8-sig", errors="replace").lstrip()
     except FileNotFoundError:
         raise BargainingInputError("no such file", str(path)) from None
     except OSError as exc:

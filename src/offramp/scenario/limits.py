@@ -168,6 +168,23 @@ def check(name: str, found: int | float, file: str = "<scenario>", path: str = "
         fail(name, found, file, path)
 
 
+def read_text(path: Any) -> str:
+    """A scenario file's text, read no further than the size limit (a FIFO or ``/dev/zero``
+    has no size to check beforehand), with the newline translation of ``Path.read_text``.
+    Raises OSError and UnicodeDecodeError as reading does, `LimitError` past the limit."""
+    from pathlib import Path
+
+    p = Path(path)
+    limit = int(value("file_bytes"))
+    if p.is_file():
+        check("file_bytes", p.stat().st_size, str(p))
+    with p.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        fail("file_bytes", f"more than {limit:,}", str(p))
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
 # --------------------------------------------------------------------------- YAML before building
 
 

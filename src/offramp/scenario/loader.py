@@ -724,9 +724,7 @@ def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
     """Load a scenario file (YAML, or JSON which is YAML too)."""
     p = FsPath(path)
     try:
-        if p.is_file():
-            limits.check("file_bytes", p.stat().st_size, str(p))
-        text = p.read_text(encoding="utf-8")
+        text = limits.read_text(p)  # no further than the size limit
     except FileNotFoundError:
         raise ScenarioError([Problem(f"no such file: {p}", "", str(p))]) from None
     except IsADirectoryError:
