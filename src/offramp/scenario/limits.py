@@ -222,7 +222,8 @@ def scan_yaml(text: str, file: str = "<scenario>") -> None:
         line, col = where(event)
         return LimitError([Problem(message(name, found), "", file, line, col)])
 
-    for event in YAML(typ="rt").parse(text):
+    # the pure safe parser: the same events as the round-trip one, without comment handling
+    for event in YAML(typ="safe", pure=True).parse(text):
         if isinstance(event, CollectionStartEvent):
             stack.append([event.anchor, 1])
             if event.anchor:
