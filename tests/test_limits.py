@@ -132,6 +132,12 @@ def test_endless_files_are_read_no_further_than_the_limit(monkeypatch) -> None:
     assert time.perf_counter() - started < 5
 
 
+def test_from_yaml_text_refuses_what_is_not_text() -> None:
+    for bad in (12, None, ["format: offramp/1"]):
+        with pytest.raises(ScenarioError, match="expected YAML text"):
+            offramp.from_yaml_text(bad)  # type: ignore[arg-type]
+
+
 def test_text_length_limit() -> None:
     err = _error(BASE.replace("name: Test", "name: " + "x" * 20_001))
     _located(err, 2, 7, "length of one text", "20,001", "limit of 20,000")

@@ -140,7 +140,14 @@ def value(name: str) -> int | float:
         number = -1.0
     if not math.isfinite(number) or number < 1:
         raise LimitError(
-            [Problem(f"environment variable {lim.env}={env!r} is not a positive number", "")]
+            [
+                Problem(
+                    f"{lim.env}={env!r} is not a positive number: write a whole number, "
+                    f"e.g. {lim.env}={lim.default}",
+                    "",
+                    "environment",
+                )
+            ]
         )
     return int(number) if isinstance(lim.default, int) else number
 
@@ -196,7 +203,14 @@ def scan_yaml(text: str, file: str = "<scenario>") -> None:
     The event parser itself is iterative, so this pass is safe for any input. Syntax errors are
     left to propagate as ruamel's own exceptions (the caller locates them).
     """
-    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if isinstance(text, bytes | bytearray):
+        size = len(text)
+    elif isinstance(text, str):
+        size = len(text.encode("utf-8", errors="surrogatepass"))
+    else:
+        raise ScenarioError(
+            [Problem(f"expected YAML text (a str), got a {type(text).__name__}", "", file)]
+        )
     check("file_bytes", size, file)
     from ruamel.yaml import YAML
     from ruamel.yaml.events import (
