@@ -315,6 +315,8 @@ def test_enumeration_work_is_refused_before_enumerating(capsys, tmp_path, monkey
     assert "OFFRAMP_LIMIT_ENUMERATION_WORK" in out.err
     text = BASE + "mutually_exclusive: [[US.tariffs, US.relief]]\n"
     check(capsys, tmp_path, text, 4, 3, "2 option references", "is 24")
+    text = BASE + 'infeasible: ["US.tariffs & !(CN.press | US.tariffs -> US.relief)"]\n'
+    check(capsys, tmp_path, text, 4, 3, "4 option references", "is 40")
 
 
 # --------------------------------------------------------------------------- run parameters

@@ -428,15 +428,26 @@ def _count_statements(entries: Any) -> int:
     return count
 
 
+def _option_references(expr: Any) -> int:
+    """Options named in a statement tree (walked without recursion, and without importing the
+    statements module, which imports this one)."""
+    count, todo = 0, [expr]
+    while todo:
+        node = todo.pop()
+        if hasattr(node, "index"):
+            count += 1
+        todo.extend(getattr(node, "args", ()))
+        todo.extend(getattr(node, k) for k in ("arg", "left", "right") if hasattr(node, k))
+    return count
+
+
 def check_enumeration(scenario: Any) -> None:
     """Refuse a state enumeration whose cost is over the limit: 2^m combinations of the m
     options, each checked against every option reference of the feasibility rules (statements,
     groups, removed options). The enumerator is vectorised, but 2^30 combinations against a
     hundred rules is still minutes of work."""
-    from offramp.scenario.statements import variables
-
     n_options = len(scenario.options)
-    references = sum(len(list(variables(st.expr))) for st in scenario.infeasible)
+    references = sum(_option_references(st.expr) for st in scenario.infeasible)
     references += sum(
         len(group)
         for key in ("mutually_exclusive", "at_least_one")
