@@ -138,6 +138,11 @@ def test_from_yaml_text_refuses_what_is_not_text() -> None:
             offramp.from_yaml_text(bad)  # type: ignore[arg-type]
 
 
+def test_a_path_with_a_nul_character_is_a_scenario_error() -> None:
+    with pytest.raises(ScenarioError, match="cannot read the file"):
+        offramp.load("bad\x00name.yaml")
+
+
 def test_text_length_limit() -> None:
     err = _error(BASE.replace("name: Test", "name: " + "x" * 20_001))
     _located(err, 2, 7, "length of one text", "20,001", "limit of 20,000")

@@ -739,6 +739,8 @@ def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
         raise ScenarioError(
             [Problem(f"cannot read the file: {exc.strerror}", "", str(p))]
         ) from None
+    except ValueError as exc:  # e.g. a NUL character in the path
+        raise ScenarioError([Problem(f"cannot read the file: {exc}", "", repr(str(p)))]) from None
     return from_yaml_text(text, str(p), check_states=check_states)
 
 
