@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.analysis.conflict_analysis import analyze_conflict
 from offramp.analysis.questions import answer
 from offramp.analysis.template import ConflictTemplate
@@ -37,11 +38,16 @@ def parse_param_spec(spec: str) -> tuple[str, np.ndarray]:
         step = float(parts[2]) if len(parts) == 3 else (hi - lo) / 20
     except ValueError:
         raise ValueError(f"'{spec}': FROM, TO and STEP must be numbers") from None
+    big = limits.value("number_abs")
+    if not all(np.isfinite(x) and abs(x) <= big for x in (lo, hi, step)):
+        raise ValueError(
+            f"'{spec}': FROM, TO and STEP must be finite numbers of absolute value at most {big:g}"
+        )
     if step <= 0 or hi < lo:
         raise ValueError(f"'{spec}': need FROM <= TO and a positive STEP")
     count = int(np.floor((hi - lo) / step + 1e-9)) + 1
-    if count > 100_000:
-        raise ValueError(f"'{spec}': {count} values is too many; use a larger STEP")
+    if count > limits.value("grid_points"):
+        raise ValueError(f"'{spec}': {limits.message('grid_points', count)}")
     return name.strip(), lo + step * np.arange(count)
 
 
@@ -131,7 +137,8 @@ def sweep(
     """Analyse the scenario at each value of one parameter."""
     _check_parameter(scenario, name)
     out = SweepResult(name)
-    values = list(values)
+    values = [limits.finite(v, f"sweep value of {name}", scenario.file) for v in values]
+    limits.check("grid_points", len(values), scenario.file, "sweep")
     for k, v in enumerate(values):
         out.rows.append(_row(scenario, float(v), name))
         if progress:
@@ -187,8 +194,16 @@ def threshold(
     _check_parameter(scenario, name)
     if bounds is None and name == question.parameter:
         bounds = question.search_range
-    lo, hi = bounds or default_range(scenario.parameters[name])
+    lo, hi = limits.check_range(
+        *(bounds or default_range(scenario.parameters[name])), f"range of {name}", scenario.file
+    )
+    limits.check("grid_points", grid, scenario.file, "grid")
+    if grid < 2:
+        raise limits.LimitError([Problem("a threshold search needs a grid of at least 2 points")])
     tol = tol if tol is not None else (hi - lo) * 1e-6
+    if not (np.isfinite(tol) and tol > 0):
+        raise limits.LimitError([Problem(f"tolerance {tol!r}: give a positive number")])
+    tol = max(tol, (hi - lo) * 1e-12)  # bisection ends: floats cannot split an interval forever
     criterion = _Criterion(scenario, question, name)
     xs = np.linspace(lo, hi, grid)
     total = grid + 40
@@ -200,7 +215,9 @@ def threshold(
         if fa == fb:
             continue
         left, right = float(a), float(b)
-        while right - left > tol:
+        for _ in range(200):  # past ~60 halvings floats stop splitting: never loop forever
+            if right - left <= tol:
+                break
             mid = (left + right) / 2
             if criterion(mid) == fa:
                 left = mid

@@ -62,7 +62,7 @@ NoThresholdsOpt = Annotated[
 SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Monte Carlo seed (0 or more).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Monte Carlo seed (0 or more).")]
 
 
 @app.callback()

@@ -1,7 +1,7 @@
 """The offramp/1 document as pydantic models: the shape of a scenario file.
 
 These models check structure and types only; meaning (do option names exist, does a ranking
-cover every state) is checked by ``offramp.scenario.loader`` where the whole document is known.
+cover every state) is checked by ``offramp.scenario.spec`` where the whole document is known.
 Every item that encodes a modelling choice accepts a ``note`` so that a scenario can cite, next
 to the choice, the source it rests on.
 """

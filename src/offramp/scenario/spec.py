@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
@@ -523,6 +524,7 @@ class ScenarioSpec:
                 raise ScenarioError(
                     [self.source.problem(("parameters",), self._unknown_parameter(key))]
                 )
+            value = limits.finite(value, f"parameter '{key}'", self.file, "parameters")
             current = data["parameters"][key]
             if isinstance(current, dict) and "formula" in current:
                 if float(value) == self.parameters[key]:

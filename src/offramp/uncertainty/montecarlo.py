@@ -261,13 +261,15 @@ def monte_carlo(
     """
     import time
 
+    from offramp.scenario.limits import check_samples, check_seed, check_workers
     from offramp.uncertainty.executors import InProcessExecutor
 
-    if n < 1:
-        raise ValueError("the number of samples must be at least 1")
+    check_samples(n)  # at least 1, at most the documented limit
+    check_seed(seed)  # numpy refuses negative seeds
     if scenario.bargaining is None:
         forecast_models = ()
     executor = executor or InProcessExecutor()
+    check_workers(executor.workers)  # before the pool starts them
     spec = ScenarioSpec.of(scenario, forecast_models)
     template, space = _template(spec)
     chunks = make_chunks(n, executor.workers)
