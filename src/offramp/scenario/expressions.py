@@ -51,6 +51,9 @@ FUNCTION_HELP = (
 )
 
 
+_DIGITS = frozenset("0123456789")  # ASCII only: str.isdigit() accepts '¹' and '٣'
+
+
 class FormulaError(OfframpError, ValueError):
     """A formula outside the grammar, or one whose units or names do not fit, or whose value is
     not a finite number for some inputs; ``offset`` is the 0-based position in the formula text
@@ -135,20 +138,20 @@ def tokenize(text: str) -> list[Token]:
         if c in " \t\r\n":
             i += 1
             continue
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+        if (c in _DIGITS) or (c == "." and i + 1 < n and (text[i + 1] in _DIGITS)):
             j = i
-            while j < n and text[j].isdigit():
+            while j < n and (text[j] in _DIGITS):
                 j += 1
             if j < n and text[j] == ".":
                 j += 1
-                while j < n and text[j].isdigit():
+                while j < n and (text[j] in _DIGITS):
                     j += 1
             if j < n and text[j] in "eE":
                 k = j + 1
                 if k < n and text[k] in "+-":
                     k += 1
-                if k < n and text[k].isdigit():
-                    while k < n and text[k].isdigit():
+                if k < n and (text[k] in _DIGITS):
+                    while k < n and (text[k] in _DIGITS):
                         k += 1
                     j = k
             if j < n and (text[j].isalpha() or text[j] == "_"):
