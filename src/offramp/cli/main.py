@@ -141,7 +141,7 @@ def main(
         typer.echo(f"offramp {offramp.__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        analyze(None, ReportFormat.text)
+        analyze(None, ReportFormat.text, full=False, section=None)
 
 
 @app.command()
@@ -205,10 +205,29 @@ def analyze(
         int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
     ] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every section (text: default is findings first, short).")
+    ] = False,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            help="Text: show this section (repeatable): findings, outcome, actors, equilibria, "
+            "evolution, questions, bargaining, uncertainty, variants.",
+        ),
+    ] = None,
 ) -> None:
-    """The full report: actors, status quo, equilibria, evolution, questions, variants."""
+    """The report: findings first; --full or --section NAME for the rest."""
     import time
 
+    from offramp.report.text import SECTIONS as TEXT_SECTIONS
+
+    unknown = [s for s in section or [] if s not in TEXT_SECTIONS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown section {unknown[0]!r}; choose from {', '.join(TEXT_SECTIONS)}",
+            param_hint="--section",
+        )
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
     report = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
@@ -230,10 +249,10 @@ def analyze(
         from offramp.report.text import render_report
 
         if output is None:
-            render_report(report, console())
+            render_report(report, console(), sections=section, full=full)
         else:
             buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-            render_report(report, buffer)
+            render_report(report, buffer, sections=section, full=full)
             write_output(buffer.export_text(), output)
 
 

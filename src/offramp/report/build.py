@@ -142,6 +142,25 @@ def describe_changes(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
+def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
+    """As :func:`describe_changes`, with the labels a reader knows instead of ids."""
+    from offramp.report.labels import parameter_label
+
+    v = scenario.variants[name]
+    names = scenario.conflict.option_names
+    option = {n: scenario.option_label(k) for k, n in enumerate(names)}
+    changes = [
+        f"{parameter_label(scenario, k)} = {val:g} (was {scenario.parameters[k]:g})"
+        for k, val in v.parameters.items()
+    ]
+    changes += [f"without the option to {option.get(o, o)} ({o})" for o in v.remove_options]
+    if v.status_quo is not None:
+        changes.append(
+            "status quo: " + (", ".join(option.get(o, o) for o in v.status_quo) or "nothing taken")
+        )
+    return changes
+
+
 DEFAULT_SAMPLES = 1000
 
 
@@ -182,6 +201,9 @@ def build_report(
         "uncertainty": None,
         "stability": base["stability"],
     }
+    from offramp.report.labels import labels_part
+
+    report["labels"] = labels_part(scenario)
     if samples > 0 and scenario.uncertain:
         from offramp.uncertainty.montecarlo import monte_carlo
 
@@ -200,6 +222,7 @@ def build_report(
                     "label": v.label or name,
                     "description": v.description,
                     "changes": describe_changes(scenario, name),
+                    "changes_text": describe_changes_in_words(scenario, name),
                     "settles_at": {c: _settles(var_analysis, c) for c in var_analysis.settling},
                     "equilibria_counts": {
                         c: len(var_analysis.stability.equilibria(c))
