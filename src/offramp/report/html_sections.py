@@ -289,8 +289,9 @@ def questions_section(report: dict, figs: Figures) -> str:
         return section("questions", "Questions", none("The scenario asks no question."))
     parts = []
     for q in report["questions"]:
+        today = ' <span class="dim">at today\'s value</span>' if q.get("threshold") else ""
         parts.append(
-            f'<div class="question"><h3>{esc(q["ask"])} {verdict_badge(q["verdict"])}</h3>'
+            f'<div class="question"><h3>{esc(q["ask"])} {verdict_badge(q["verdict"])}{today}</h3>'
             f"<p><code>{esc(q['holds_when'])}</code> ({esc(q['concept'].upper())})</p>"
             f"<p>{esc(answer_line(q, report))}</p></div>"
         )

@@ -181,13 +181,17 @@ def threshold_answer(report: dict, q: dict) -> str | None:
 
 
 def answer_line(q: dict, report: dict | None = None) -> str:
+    """The answer with its evidence. A threshold question ('What concession would …?') is
+    answered with the threshold first, then what holds at today's value."""
     report = report or {}
-    text = f"{VERDICT[q['verdict']]}. {q['basis'][0].upper()}{q['basis'][1:]}."
+    basis = f"{q['basis'][0].upper()}{q['basis'][1:]}."
+    now = ""
     if q.get("holds_now") is not None:
-        text += f" Today (status quo): {'holds' if q['holds_now'] else 'does not hold'}."
-    if q.get("threshold"):
-        text += " Threshold: it " + threshold_sentence(q["threshold"], report) + "."
-    return text
+        now = f" Today (status quo): {'holds' if q['holds_now'] else 'does not hold'}."
+    head = threshold_answer(report, q)
+    if head:
+        return f"{head} {basis}{now}"
+    return f"{VERDICT[q['verdict']]}. {basis}{now}"
 
 
 # ------------------------------------------------------------------------ findings
