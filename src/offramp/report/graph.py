@@ -143,7 +143,8 @@ def state_graph(scenario: Scenario, concept: str = "seq", *, full: bool = False)
     nodes, note = sel.nodes, sel.note
     start = None if model.status_quo is None else int(model.status_quo)
     drawn_nodes = set(nodes)
-    settled_targets = {int(t) for t in (analysis.settles_at(concept) or [])}
+    targets = analysis.settles_at(concept)
+    settled_targets = set() if targets is None else {int(t) for t in targets}
     settled = settled_targets & drawn_nodes
     path_edges = {
         e
