@@ -337,8 +337,14 @@ def threshold(
     if fmt is Format.json:
         emit_json({"question": q.id, "ask": q.ask, **result})
     else:
+        from rich.markup import escape
+
+        from offramp.report.labels import labels_part
+
+        sentence = threshold_sentence(result, {"labels": labels_part(scenario)})
         console().print(
-            f"[bold]{q.ask}[/]\nCriterion: {result['criterion']}.\nIt {threshold_sentence(result)}."
+            f"[bold]{escape(q.ask)}[/]\nCriterion: {escape(result['criterion'])}.\n"
+            f"It {escape(sentence)}."
         )
 
 

@@ -257,10 +257,10 @@ def _variants(report: dict, console: Console) -> None:
     questions = report["questions"]
     legend = Table.grid(padding=(0, 1))
     legend.add_column(style="dim", no_wrap=True)
-    legend.add_column(ratio=1)
+    legend.add_column()
     for k, q in enumerate(questions):
         legend.add_row(f"Q{k + 1}", Text(q["ask"]))
-    console.print(Padding(legend, (0, 0, 0, 2)))
+    console.print(Padding(legend, (0, 0, 0, 2), expand=False))
 
     def answers(qs: list[dict]) -> str:
         return " · ".join(f"Q{k + 1} {_verdict_cell(q, report)}" for k, q in enumerate(qs))
@@ -290,7 +290,7 @@ def _variants(report: dict, console: Console) -> None:
         console.print(Text(label, style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
-        grid.add_column(ratio=1)
+        grid.add_column()
         if changes:
             grid.add_row("changes", Text(changes))
         grid.add_row("settles at", Text(settled_states(settled)))
@@ -302,7 +302,7 @@ def _variants(report: dict, console: Console) -> None:
                 "forecast",
                 Text(f"{_dims_text(bargaining, f['forecast'])} ({f['model']} model{where})"),
             )
-        console.print(Padding(grid, (0, 0, 0, 2)))
+        console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
 _RENDER = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -51,10 +52,12 @@ def render_uncertainty(
             " standard error at most"
         )
         console.print(qs)
+        lines = []
         for q in data["questions"]:
             top = drivers_text(labels, data["sensitivity"], f"question:{q['id']}")
             if top != "—":
-                console.print(Text(f"  {q['ask']} Driven most by: {top}.", style="dim"))
+                lines.append(f"{q['ask']} — {top}.")
+        _indented(console, "Driven most by (Spearman ρ with 'yes'):", lines)
     settles = data["settles_probability"].get("seq", [])
     if settles:
         t = Table(title="Where the evolution settles (SEQ)", header_style="bold")
@@ -78,13 +81,14 @@ def render_uncertainty(
                     *[f"{s[c]:.1f}" for c in ("mean", "p5", "median", "p95")],
                 )
         console.print(t)
-        for model, dims in data["forecasts"].items():
-            for dim in dims:
-                top = drivers_text(labels, data["sensitivity"], f"forecast:{model}:{dim}")
-                console.print(
-                    Text(f"  {_dimension(labels, dim)} ({model}): driven most by {top}.",
-                         style="dim")
-                )  # fmt: skip
+        lines = [
+            f"{_dimension(labels, dim)} ({model}): "
+            + drivers_text(labels, data["sensitivity"], f"forecast:{model}:{dim}")
+            + "."
+            for model, dims in data["forecasts"].items()
+            for dim in dims
+        ]
+        _indented(console, "Driven most by (Spearman ρ):", lines)
     if data["sensitivity"]:
         t = Table(title="Sensitivity: inputs ranked by their effect", header_style="bold")
         t.add_column("conclusion", ratio=2)
@@ -101,6 +105,19 @@ def render_uncertainty(
         console.print(t)
     items = terms(["Spearman ρ", "p5/p95"] if data.get("forecasts") else ["Spearman ρ"])
     console.print(Text(" ".join(f"{t}: {d}" for t, d in items), style="dim"))
+
+
+def _indented(console: Console, head: str, lines: list[str]) -> None:
+    """A heading and one item per line, wrapped with a hanging indent."""
+    if not lines:
+        return
+    console.print(Text(head, style="dim"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        grid.add_row("•", Text(line))
+    console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
 def _dimension(report: dict, name: str) -> str:
