@@ -110,6 +110,8 @@ def test_workbench_data_names_options_and_says_what_was_left_out():
     assert "24 of 96 states" in data["note"]
     labels = {o["name"]: o["label"] for o in data["options"]}
     assert labels["US.relief"] == "offer trade concessions"
+    move = next(e for e in data["edges"] if (e["source"], e["target"]) == (4, 6))
+    assert move["change"] == "takes offer trade concessions" and move["on_path"]
     # Columns are compact: no empty layer between the drawn ones.
     layers = sorted({n["layer"] for n in data["nodes"]})
     assert layers == list(range(len(layers)))

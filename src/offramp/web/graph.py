@@ -67,6 +67,19 @@ def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) 
                 "on_path": s in on_path,
             }
         )
+    sc = analysis.scenario
+    option_labels = [sc.option_label(k) for k in range(len(model.option_names))]
+
+    def change(a: int, b: int) -> str:
+        """What the move a -> b does, by option labels (for the arrow's hover text)."""
+        ca, cb = int(model.codes[a]), int(model.codes[b])
+        on = [option_labels[k] for k in range(len(option_labels)) if cb >> k & 1 > ca >> k & 1]
+        off = [option_labels[k] for k in range(len(option_labels)) if ca >> k & 1 > cb >> k & 1]
+        return "; ".join(
+            (["takes " + ", ".join(on)] if on else [])
+            + (["stops " + ", ".join(off)] if off else [])
+        )
+
     edges = []
     indices = move_indices(model)
     for i, idx in enumerate(indices):
@@ -79,14 +92,14 @@ def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) 
                     "target": int(b) + 1,
                     "mover": i,
                     "on_path": (int(a), int(b)) in path_steps,
+                    "change": change(int(a), int(b)),
                 }
             )
-    sc = analysis.scenario
     return {
         "decision_makers": list(model.dm_names),
         "decision_maker_labels": [sc.dm_label(d) for d in model.dm_names],
         "options": [
-            {"name": name, "label": sc.option_label(k), "mover": int(model.option_dm[k])}
+            {"name": name, "label": option_labels[k], "mover": int(model.option_dm[k])}
             for k, name in enumerate(model.option_names)
         ],
         "concept": concept,
