@@ -155,21 +155,29 @@ def sweep_figure(sweep: Sweep, label: str | None = None, decimals: int | None = 
             )
     bottom = top + len(sweep.questions) * ROW
     marks = {round(m["value"], 9) for m in sweep.thresholds}
+    rows = len(sweep.questions)
+
+    def rule(x: float, cls: str, tip: str) -> str:
+        """A vertical mark across the bars only (not through the row labels)."""
+        return "".join(
+            f'<line x1="{x:.1f}" y1="{top + k * ROW + GAP - 3}" x2="{x:.1f}" '
+            f'y2="{top + k * ROW + GAP + BAR + 3}" class="{cls}"><title>{tip}</title></line>'
+            for k in range(rows)
+        )
+
     for v in sorted(marks):
         x = ax(v)
         body.append(
-            f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{bottom}" class="threshold">'
-            f"<title>threshold: {num(v)}</title></line>"
-            f'<text x="{x + 3:.1f}" y="{top - 14}" class="tick">threshold {num(v)}</text>'
+            rule(x, "threshold", f"threshold: {num(v)}")
+            + f'<text x="{x + 3:.1f}" y="{top - 14}" class="tick">threshold {num(v)}</text>'
         )
     x = ax(sweep.current)
     body.append(
-        f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{bottom}" class="today">'
-        f"<title>today: {num(sweep.current)}</title></line>"
-        f'<text x="{x - 3:.1f}" y="{top - 14}" text-anchor="end" class="tick">'
+        rule(x, "today", f"today: {num(sweep.current)}")
+        + f'<text x="{x - 3:.1f}" y="{top - 14}" text-anchor="end" class="tick">'
         f"today {num(sweep.current)}</text>"
     )
-    body += ax.draw(bottom + 2, top - 4, name)
+    body = ax.draw(bottom + 2, top - 4, name) + body
     items = [(v, VERDICT_COLOURS[v]) for v in VERDICTS]
     body += _legend(items, bottom + 60)
     title = f"Answers as {name} varies"
@@ -203,7 +211,7 @@ def probabilities_figure(mc: dict) -> str:
                 )
             start += p
     bottom = top + len(questions) * ROW
-    body += ax.draw(bottom + 2, top - 4, "probability", fmt=lambda v: f"{v:.0%}")
+    body = ax.draw(bottom + 2, top - 4, "probability", fmt=lambda v: f"{v:.0%}") + body
     items = [(v, VERDICT_COLOURS[v]) for v in VERDICTS]
     body += _legend(items, bottom + 58)
     title = f"How likely each answer is ({mc['samples']:,} samples)"
@@ -235,7 +243,7 @@ def settles_figure(
             f'<text x="{ax(p) + 4:.1f}" y="{y + GAP + 12}" class="tick">{p:.1%}</text>'
         )
     bottom = top + len(items) * ROW
-    body += ax.draw(bottom + 2, top - 4, "probability", fmt=lambda v: f"{v:.0%}")
+    body = ax.draw(bottom + 2, top - 4, "probability", fmt=lambda v: f"{v:.0%}") + body
     return _svg(f"Where the conflict settles ({concept.upper()})", bottom + 40, body)
 
 
@@ -256,15 +264,19 @@ def tornado_figure(title: str, inputs: list[dict]) -> str:
             f'<rect x="{x0:.1f}" y="{y + GAP}" width="{max(x1 - x0, 0.5):.1f}" height="{BAR}" '
             f'fill="{colour}"><title>{_t(name)}: ρ = {rho:+.2f}</title></rect>'
         )
-        tx, anchor = (x1 + 4, "start") if rho >= 0 else (x0 - 4, "end")
+        tx, anchor, cls = (x1 + 4, "start", "tick") if rho >= 0 else (x0 - 4, "end", "tick")
+        if rho >= 0 and tx > WIDTH - RIGHT - 30:  # no room right of the bar: inside it
+            tx, anchor, cls = x1 - 4, "end", "in-bar"
+        elif rho < 0 and tx < LEFT + 30:
+            tx, anchor, cls = x0 + 4, "start", "in-bar"
         body.append(
-            f'<text x="{tx:.1f}" y="{y + GAP + 12}" text-anchor="{anchor}" class="tick">'
+            f'<text x="{tx:.1f}" y="{y + GAP + 12}" text-anchor="{anchor}" class="{cls}">'
             f"{rho:+.2f}</text>"
         )
     bottom = top + len(inputs) * ROW
     zero = ax(0.0)
     body.append(f'<line x1="{zero}" y1="{top}" x2="{zero}" y2="{bottom}" class="axis"/>')
-    body += ax.draw(bottom + 2, top - 4, "Spearman ρ")
+    body = ax.draw(bottom + 2, top - 4, "Spearman ρ") + body
     return _svg(title, bottom + 40, body)
 
 
@@ -293,7 +305,7 @@ def trajectory_figure(traj: Trajectory, actors: list[str], dim: int, label: str)
             f"<title>{_t(name)}: {float(traj.rounds[0, a, dim]):.1f} → {last:.1f} "
             f"in {rounds - 1} round(s)</title></polyline>"
         )
-    body += ax.draw(plot_bottom, plot_top, "round", fmt=lambda v: f"{v:g}", integer=True)
+    body = ax.draw(plot_bottom, plot_top, "round", fmt=lambda v: f"{v:g}", integer=True) + body
     items = [(name, dm_colour(a)) for a, name in enumerate(actors)]
     body += _legend(items, plot_bottom + 56)
     title = f"{label} — {traj.label}"
