@@ -55,15 +55,30 @@ GLOSSARY: dict[str, str] = {
     ),
 }
 
+MODEL_TERMS = {"offramp", "compromise", "median", "smp", "bdm"}
 CONCEPT_TERMS = {"nash": "Nash (R)", "gmr": "GMR", "smr": "SMR", "seq": "SEQ"}
 
 
+def _model_description(name: str) -> str | None:
+    """The bargaining package's own one-line description of a model, when it gives one (so
+    that a change of the default forecaster changes the glossary with it)."""
+    try:
+        from offramp.bargaining import MODELS
+    except ImportError:  # pragma: no cover
+        return None
+    text = getattr(MODELS.get(name), "description", None)
+    return f"{text}." if isinstance(text, str) and text and not text.endswith(".") else text
+
+
 def terms(names) -> list[tuple[str, str]]:
-    """(term, definition) for each known name, in the order given, without repeats."""
+    """(term, definition) for each known name, in the order given, without repeats; a
+    bargaining model is described as the bargaining package describes it, if it does."""
     out: list[tuple[str, str]] = []
     for n in names:
-        if n in GLOSSARY and all(n != t for t, _ in out):
-            out.append((n, GLOSSARY[n]))
+        if all(n != t for t, _ in out):
+            text = _model_description(n) if n in MODEL_TERMS else None
+            if text or n in GLOSSARY:
+                out.append((n, text or GLOSSARY[n]))
     return out
 
 
