@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 import offramp
-from offramp.questions import answer
-from offramp.report.build import build_report
-from offramp.uncertainty.sweep import threshold
+from offramp.analysis.questions import answer
+from offramp.analysis.sweeps import threshold
+from offramp.service.report_content import build_report
 
 
 @pytest.fixture(scope="module")

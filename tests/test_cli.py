@@ -80,15 +80,21 @@ def test_usage_error_exit_2(capsys) -> None:
 
 
 def test_internal_error_is_exit_1_without_traceback(capsys, monkeypatch) -> None:
-    import offramp.scenario.loader as loader
+    import offramp.analysis.scenario as facade
 
     def boom(self):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(loader.Scenario, "stability", boom)
+    monkeypatch.setattr(facade.Scenario, "stability", boom)
     outcome = invoke(capsys, "stability", PD)
     assert outcome.code == 1
     assert "internal error" in outcome.err and "Traceback" not in outcome.err
+    assert "--debug" in outcome.err
+    # it names a real place to report (the package's Project-URL) or none: never a made-up URL
+    from offramp.cli.output import issues_url
+
+    url = issues_url()
+    assert (url in outcome.err) if url else ("http" not in outcome.err)
     debug = invoke(capsys, "--debug", "stability", PD)
     assert "Traceback" in debug.err
 

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 import offramp
-from offramp.conflict.explain import find_sanction
+from offramp.conflict.explain import explain, find_sanction
 
 
 @pytest.mark.parametrize("name", ["elmira", "chicken", "prisoners-dilemma", "beijing-broker"])
@@ -19,7 +19,7 @@ def test_explanations_agree_with_verdicts(name: str) -> None:
     for concept in result.concepts:
         for i, dm in enumerate(model.dm_names):
             for s in range(model.n_states):
-                e = result.explain(s, dm, concept)
+                e = explain(result, s + 1, dm, concept)
                 deterred = all(d.sanction is not None for d in e.deterrence)
                 if concept == "nash":
                     assert e.stable == (not e.deterrence)

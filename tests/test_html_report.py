@@ -11,10 +11,10 @@ import pytest
 
 import offramp
 from offramp.report import graph as graph_module
-from offramp.report.build import build_report
 from offramp.report.figdata import collect_figures
 from offramp.report.html import SECTIONS, render_html
 from offramp.scenarios import get_builtin
+from offramp.service.report_content import build_report
 from tests.cli_runner import invoke
 
 # ------------------------------------------------------------------ the offline checker

@@ -53,11 +53,14 @@ def test_model_from_arrays_for_api_users() -> None:
     """A notebook user can skip the file format: options per DM, feasible codes, scores."""
     import numpy as np
 
-    from offramp.conflict import ConflictModel, analyse
+    from offramp.conflict import ConflictModel, compute_stability
 
     # prisoner's dilemma: bit 0 = Row defects, bit 1 = Col defects; T > R > P > S
     codes = np.array([0, 1, 2, 3])
     scores = np.array([[3, 4, 1, 2], [3, 1, 4, 2]])
     model = ConflictModel.from_ranks([["defect"], ["defect"]], ["Row", "Col"], codes, scores)
     expected = offramp.load(SHARED / "data" / "conflicts" / "prisoners_dilemma.yaml")
-    assert analyse(model).to_dict()["equilibria"] == expected.stability().to_dict()["equilibria"]
+    assert (
+        compute_stability(model).to_dict()["equilibria"]
+        == expected.stability().to_dict()["equilibria"]
+    )

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import offramp
-from offramp.report.build import build_report
 from offramp.report.figdata import collect_figures
 from offramp.report.html import render_html
 from offramp.report.markdown import md, render_markdown, safe_link
+from offramp.service.report_content import build_report
 
 HOSTILE = {
     "name": "<script>alert('name')</script> [x](javascript:alert(1))",

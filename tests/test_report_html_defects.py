@@ -10,8 +10,8 @@ import pytest
 
 import offramp
 from offramp.report import html_sections as sec
-from offramp.report.build import build_report
 from offramp.scenarios import get_builtin
+from offramp.service.report_content import build_report
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 import offramp
-from offramp.report.build import build_report
 from offramp.report.text import SECTIONS, render_report
+from offramp.service.report_content import build_report
 from tests.cli_runner import invoke
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import offramp
-from offramp.uncertainty.sweep import parse_param_spec, sweep, threshold
+from offramp.analysis.sweeps import parse_param_spec, sweep, threshold
 from tests.cli_runner import invoke
 
 SCENARIO = {

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 import offramp
-from offramp.conflict.result import CONCEPTS
-from offramp.questions import answer
+from offramp.analysis.questions import answer
+from offramp.analysis.template import VERDICTS
+from offramp.conflict.concepts import CONCEPTS
 from offramp.uncertainty.executors import LocalExecutor
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.uncertainty.sampling import InputSpace
-from offramp.uncertainty.template import VERDICTS
 from tests.cli_runner import invoke
 
 TOY = {

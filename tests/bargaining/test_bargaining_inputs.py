@@ -10,11 +10,11 @@ import pytest
 from offramp.bargaining import (
     BargainingInputError,
     forecast,
-    problem_from_section,
     read_ktab_csv,
     read_ktab_xml,
 )
 from offramp.bargaining.inputs import read_ktab_csv_text
+from offramp.scenario.bargaining_problem import problem_from_section
 
 from .conftest import KTAB
 

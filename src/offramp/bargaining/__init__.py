@@ -26,7 +26,6 @@ from offramp.bargaining.inputs import (
 )
 from offramp.bargaining.median import median
 from offramp.bargaining.result import Forecast
-from offramp.bargaining.section import problem_from_section
 from offramp.bargaining.smp import smp
 
 MODELS: dict[str, Callable[[BargainingProblem], Forecast]] = {
@@ -59,7 +58,6 @@ __all__ = [
     "BargainingProblem",
     "Forecast",
     "forecast",
-    "problem_from_section",
     "read_ktab",
     "read_ktab_csv",
     "read_ktab_xml",

@@ -16,9 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from offramp.analysis.scenario import load
 from offramp.bargaining import BEST_MODEL, MODELS, BargainingInputError, BargainingProblem
 from offramp.bargaining import forecast as run_forecast
 from offramp.bargaining.result import Forecast
+from offramp.scenarios import default
 
 MAX_ROUND_COLUMNS = 12
 
@@ -59,10 +61,8 @@ def _problem_from_scenario(file: Path | None) -> BargainingProblem:
     """The bargaining section of an offramp scenario (the built-in default when no file),
     with the stakes as given (no shift applied: see `offramp analyze` for forecasts at the
     conflict's outcome)."""
-    import offramp
-
     # ScenarioError (exit 2, located) is handled by the app
-    scenario = offramp.default() if file is None else offramp.load(file)
+    scenario = default() if file is None else load(file)
     if scenario.bargaining is None:
         _fail(
             f"{scenario.file}: the scenario has no 'bargaining' section; add one (see "
@@ -203,9 +203,7 @@ def forecast_command(
 
 
 def _default_scenario():
-    import offramp
-
-    return offramp.default()
+    return default()
 
 
 def eval_deu_command(

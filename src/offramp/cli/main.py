@@ -6,14 +6,36 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from offramp.analysis.scenario import load
+from offramp.cli import bargaining_commands, report_commands, runs_commands
+from offramp.cli.common import FileArg, VariantOpt, build_with_progress, load_scenario
+from offramp.cli.output import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    Format,
+    FormatOpt,
+    ReportFormat,
+    console,
+    emit_json,
+    prose,
+    report_bug,
+    report_input_error,
+    stderr,
+    write_output,
+)
+from offramp.cli.progress import LazyProgress
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
+from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
+from offramp.service.report_content import DEFAULT_SAMPLES
+from offramp.service.runs import record
+from offramp.version import __version__
 
 app = typer.Typer(
     name="offramp",
@@ -30,100 +52,27 @@ app.add_typer(scenarios_app, name="scenarios")
 
 _state = {"debug": False}
 
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-FileArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="Scenario file (YAML). Default: the built-in default scenario.", show_default=False
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")]
+NoVariantsOpt = Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")]
+NoThresholdsOpt = Annotated[
+    bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
+]
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Monte Carlo seed (0 or more).")]
+FullOpt = Annotated[
+    bool, typer.Option("--full", help="Every section (text: default is findings first, short).")
+]
+SectionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section",
+        help="Text: show this section (repeatable): findings, outcome, actors, equilibria, "
+        "evolution, questions, bargaining, uncertainty, variants.",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-VariantOpt = Annotated[
-    str | None,
-    typer.Option("--variant", help="Analyse one of the scenario's named variants instead."),
-]
-
-
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
-
-
-def load_scenario(file: Path | None, variant: str | None = None):
-    import offramp
-
-    scenario = offramp.default() if file is None else offramp.load(file)
-    if variant is not None:
-        if variant not in scenario.variants:
-            known = ", ".join(scenario.variants) or "the scenario declares none"
-            raise typer.BadParameter(f"no variant '{variant}' ({known})", param_hint="--variant")
-        scenario = scenario.variant(variant)
-    return scenario
-
-
-def record(
-    command: str,
-    scenario,
-    params: dict,
-    seed: int | None,
-    results,
-    *,
-    status: str = "ok",
-    started: float | None = None,
-) -> None:
-    """Keep the run in the history (never fails the command; see offramp.history)."""
-    import time
-
-    from offramp.history import record_run
-
-    duration = None if started is None else time.perf_counter() - started
-    record_run(command, scenario, params, seed, results, status=status, duration=duration)
-
-
-def build_with_progress(
-    scenario, variant: str | None, no_variants: bool, no_thresholds: bool, samples: int, seed: int
-) -> dict:
-    """The report's content, with a progress bar when it takes more than a moment (the
-    variants are skipped when a variant is analysed on its own)."""
-    from offramp.cli.progress import LazyProgress
-    from offramp.report.build import build_report
-
-    with LazyProgress() as progress:
-        return build_report(
-            scenario,
-            variants=not no_variants and variant is None,
-            thresholds=not no_thresholds,
-            samples=samples,
-            seed=seed,
-            progress=progress,
-        )
-
-
-def write_output(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise typer.BadParameter(
-            f"cannot write {output}: {exc.strerror}", param_hint="--output"
-        ) from None
-    Console(stderr=True).print(f"wrote {output}")
-
-
-def emit_json(data: dict) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 @app.callback()
@@ -133,15 +82,23 @@ def main(
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    output: OutputOpt = None,
+    no_variants: NoVariantsOpt = False,
+    no_thresholds: NoThresholdsOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = 0,
+    full: FullOpt = False,
+    section: SectionOpt = None,
 ) -> None:
+    """Without a command: the report on the built-in default scenario, with the options of
+    `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
     _state["debug"] = debug
     if version:
-        import offramp
-
-        typer.echo(f"offramp {offramp.__version__}")
+        typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        analyze(None, ReportFormat.text, full=False, section=None)
+        analyze(None, fmt, output, None, no_variants, no_thresholds, samples, seed, full, section)
 
 
 @app.command()
@@ -150,18 +107,14 @@ def validate(
     list_options: Annotated[bool, typer.Option("--list", help="List the options.")] = False,
 ) -> None:
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
-    import offramp
-
-    scenario = offramp.load(file)
+    scenario = load(file)
     model = scenario.conflict
     problems = scenario.check_variants()
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False
-        )
-    out = Console(highlight=False, soft_wrap=True)
+        stderr().print(w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False)
+    out = prose()
     out.print(
         f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
         f"{len(scenario.options)} options, {model.n_states:,} feasible states."
@@ -192,30 +145,15 @@ def stability(file: FileArg = None, fmt: FormatOpt = Format.text, variant: Varia
 @app.command()
 def analyze(
     file: FileArg = None,
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    output: OutputOpt = None,
     variant: VariantOpt = None,
-    no_variants: Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")] = False,
-    no_thresholds: Annotated[
-        bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
-    ] = False,
-    samples: Annotated[
-        int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
-    ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
-    full: Annotated[
-        bool, typer.Option("--full", help="Every section (text: default is findings first, short).")
-    ] = False,
-    section: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--section",
-            help="Text: show this section (repeatable): findings, outcome, actors, equilibria, "
-            "evolution, questions, bargaining, uncertainty, variants.",
-        ),
-    ] = None,
+    no_variants: NoVariantsOpt = False,
+    no_thresholds: NoThresholdsOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = 0,
+    full: FullOpt = False,
+    section: SectionOpt = None,
 ) -> None:
     """The report: findings first; --full or --section NAME for the rest."""
     import time
@@ -264,9 +202,8 @@ def sweep(
     variant: VariantOpt = None,
 ) -> None:
     """How equilibria, the outcome from the status quo and the answers change with a parameter."""
-    from offramp.cli.progress import LazyProgress
-    from offramp.uncertainty.sweep import parse_param_spec
-    from offramp.uncertainty.sweep import sweep as run_sweep
+    from offramp.analysis.sweeps import parse_param_spec
+    from offramp.analysis.sweeps import sweep as run_sweep
 
     if not param:
         raise typer.BadParameter("give --param NAME=FROM:TO:STEP", param_hint="--param")
@@ -303,9 +240,8 @@ def threshold(
     variant: VariantOpt = None,
 ) -> None:
     """Where a question's answer starts or stops holding as a parameter changes."""
-    from offramp.cli.progress import LazyProgress
+    from offramp.analysis.sweeps import threshold as run_threshold
     from offramp.report.words import threshold_sentence
-    from offramp.uncertainty.sweep import threshold as run_threshold
 
     scenario = load_scenario(file, variant)
     matches = [q for q in scenario.questions if q.id == question]
@@ -373,7 +309,6 @@ def uncertainty(
 ) -> None:
     """Monte Carlo over the scenario's uncertain inputs: probabilities and sensitivities."""
     from offramp.bargaining import MODELS
-    from offramp.cli.progress import LazyProgress
     from offramp.uncertainty.executors import DaskExecutor, LocalExecutor
     from offramp.uncertainty.montecarlo import monte_carlo
 
@@ -430,31 +365,22 @@ def explain(
     state: Annotated[int, typer.Argument(help="State id (as in the stability output).")],
     file: FileArg = None,
     dm: Annotated[str | None, typer.Option("--dm", help="Only this decision maker.")] = None,
-    concept: Annotated[str, typer.Option("--concept", "-c", help="nash, gmr, smr or seq.")] = "gmr",
+    concept: Annotated[
+        str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
+    ] = DEFAULT_EXPLAIN_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
 ) -> None:
     """Why a state is (un)stable: each improvement and the sanction that deters it."""
     scenario = load_scenario(file, variant)
-    result = scenario.stability()
-    model = result.model
-    if not 1 <= state <= model.n_states:
-        raise typer.BadParameter(f"state ids run from 1 to {model.n_states}", param_hint="STATE")
-    if concept not in result.concepts:
-        raise typer.BadParameter(f"use one of {', '.join(result.concepts)}", param_hint="--concept")
-    dms = model.dm_names if dm is None else [dm]
-    for name in dms:
-        if name not in model.dm_names:
-            raise typer.BadParameter(
-                f"unknown decision maker; use one of {', '.join(model.dm_names)}", param_hint="--dm"
-            )
-    explanations = [result.explain(state - 1, name, concept) for name in dms]
+    found = scenario.explain(state, dm, concept)  # bad ids and names: InputError, exit 2
+    explanations = found if isinstance(found, list) else [found]
     if fmt is Format.json:
         emit_json({"explanations": [e.to_dict() for e in explanations]})
     else:
-        out = Console(highlight=False, soft_wrap=True)
+        out = prose()
         for e in explanations:
-            out.print(e.text(model), markup=False)
+            out.print(e.text(scenario.conflict), markup=False)
 
 
 @app.command()
@@ -524,20 +450,9 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp 
         ) from None
 
 
-def _register_commands() -> None:
-    """Commands that live with their stage (bargaining, reports, run history)."""
-    from offramp.cli import bargaining_commands, runs_commands
-
-    bargaining_commands.register(app)
-    runs_commands.register(app)
-    try:  # the HTML report is being added; until it lands the command is absent
-        from offramp.cli import report_commands
-    except ImportError:
-        return
-    report_commands.register(app)
-
-
-_register_commands()
+bargaining_commands.register(app)
+runs_commands.register(app)
+report_commands.register(app)
 
 
 def run() -> None:
@@ -546,10 +461,8 @@ def run() -> None:
         result = app(standalone_mode=False)
         if isinstance(result, int) and result:
             sys.exit(result)
-    except ScenarioError as exc:
-        from offramp.cli.errors import report_scenario_error
-
-        sys.exit(report_scenario_error(exc))
+    except OfframpError as exc:
+        sys.exit(report_input_error(exc))
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:  # usage errors: bad option values, unknown commands
@@ -558,18 +471,16 @@ def run() -> None:
             show()
         else:
             sys.stderr.write(f"offramp: {exc}\n")
-        sys.exit(2)
+        sys.exit(EXIT_BAD_INPUT)
     except typer.Abort:
         sys.stderr.write("Aborted.\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:
-        from offramp.cli.errors import report_bug
-
         sys.exit(report_bug(exc, _state["debug"]))
 
 

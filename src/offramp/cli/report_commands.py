@@ -21,6 +21,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from offramp.cli.common import build_with_progress, load_scenario
+from offramp.service.runs import record
+
 PDF_UNAVAILABLE = (
     "PDF output is not available: offramp ships no PDF engine (those that would do it need "
     "system libraries, a browser download or a GPL licence). Write the HTML report "
@@ -124,8 +127,6 @@ def report(
 ) -> None:
     """The full report as one self-contained HTML file (works offline), or Markdown; with
     state graph, trajectories, sweep, probabilities and tornado charts."""
-    from offramp.cli.main import build_with_progress, load_scenario, record
-
     if fmt is ReportFileFormat.pdf:
         raise typer.BadParameter(PDF_UNAVAILABLE, param_hint="--format")
     if output is None and fmt is ReportFileFormat.html:

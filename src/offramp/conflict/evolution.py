@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from offramp.conflict.explain import Step, make_step
 from offramp.conflict.model import ConflictModel
+from offramp.conflict.moves import move_indices
 from offramp.conflict.result import StabilityResult
-from offramp.conflict.stability import move_indices
+from offramp.conflict.steps import Step, make_step
 
 
 @dataclass

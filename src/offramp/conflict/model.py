@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from offramp.errors import OfframpError
+
 DIRECTIONS = {"both": 0, "forward": 1, "backward": 2}
 
 # Options are enumerated as 2^m combinations in chunks; past this the enumeration itself is
@@ -21,7 +23,7 @@ MAX_OPTIONS = 30
 CHUNK_BITS = 20
 
 
-class ConflictTooLarge(ValueError):
+class ConflictTooLarge(OfframpError, ValueError):
     """The state space would not fit the memory budget; raised before allocating it."""
 
 

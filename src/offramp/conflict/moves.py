@@ -261,3 +261,23 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     return np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+
+
+def move_indices(model: ConflictModel) -> list[MoveIndex]:
+    """Every DM's move index, built once per model (kept in the model's private cache)."""
+    cached = model._cache.get("moves")
+    if cached is None:
+        cached = [MoveIndex(model, i) for i in range(model.n_dms)]
+        model._cache["moves"] = cached
+    return cached
+
+
+def with_ranks(model: ConflictModel, ranks: np.ndarray, base: list[MoveIndex]) -> ConflictModel:
+    """The same conflict under other preferences, sharing the move structure of ``base`` (the
+    move indices of ``model``): only the improvement indices are rebuilt, lazily. This is what
+    makes re-analysing one conflict for many sampled preferences cheap."""
+    import dataclasses
+
+    clone = dataclasses.replace(model, ranks=ranks, _cache={})
+    clone._cache["moves"] = [idx.with_rank(ranks[i]) for i, idx in enumerate(base)]
+    return clone

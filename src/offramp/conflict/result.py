@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from offramp.conflict.explain import Explanation
-    from offramp.conflict.model import ConflictModel
+from offramp.conflict.concepts import CONCEPTS, get_concept
+from offramp.conflict.state_ids import to_id, to_index
+from offramp.errors import InputError, did_you_mean
 
-CONCEPTS: tuple[str, ...] = ("nash", "gmr", "smr", "seq")
-CONCEPT_NAMES = {
-    "nash": "Nash (R)",
-    "gmr": "General metarationality (GMR)",
-    "smr": "Symmetric metarationality (SMR)",
-    "seq": "Sequential stability (SEQ)",
-}
+if TYPE_CHECKING:
+    from offramp.conflict.model import ConflictModel
 
 
 @dataclass
@@ -37,29 +32,47 @@ class StabilityResult:
         """Indices of the states stable for every DM."""
         return np.flatnonzero(self.stable[concept].all(axis=0))
 
-    def is_stable(self, state: int, dm: str | int, concept: str) -> bool:
-        i = dm if isinstance(dm, int) else self.model.dm_names.index(dm)
-        return bool(self.stable[concept][i, state])
+    def dm_index(self, dm: str | int) -> int:
+        """The index of a DM given by name (or already by index), checked."""
+        names = self.model.dm_names
+        if isinstance(dm, str):
+            if dm in names:
+                return names.index(dm)
+            raise InputError(
+                f"unknown decision maker '{dm}'{did_you_mean(dm, names)}; "
+                f"this conflict has {', '.join(names)}"
+            )
+        if isinstance(dm, int) and not isinstance(dm, bool) and 0 <= dm < len(names):
+            return dm
+        raise InputError(f"decision maker must be one of {', '.join(names)}, not {dm!r}")
 
-    def explain(self, state: int, dm: str | int, concept: str) -> Explanation:
-        """Why ``state`` is or is not stable for ``dm``: its improvements and their sanctions."""
-        from offramp.conflict.explain import explain
+    def concept_key(self, concept: str) -> str:
+        """``concept`` checked against the registry and against what this result computed."""
+        key = get_concept(concept).key
+        if key not in self.stable:
+            raise InputError(
+                f"concept '{key}' was not computed for this result; it has "
+                f"{', '.join(self.concepts)}"
+            )
+        return key
 
-        i = dm if isinstance(dm, int) else self.model.dm_names.index(dm)
-        return explain(self.model, state, i, concept, self.is_stable(state, i, concept))
+    def is_stable(self, state_id: int, dm: str | int, concept: str) -> bool:
+        """Whether the state with user id ``state_id`` (from 1) is stable for ``dm``."""
+        s = to_index(state_id, self.model.n_states)
+        return bool(self.stable[self.concept_key(concept)][self.dm_index(dm), s])
 
     def to_dict(self) -> dict:
         """The contract's JSON object (``offramp stability --format json``)."""
         model = self.model
-        states = [{"id": s + 1, "taken": model.taken(s)} for s in range(model.n_states)]
+        states = [{"id": to_id(s), "taken": model.taken(s)} for s in range(model.n_states)]
         stable = {
             c: {
-                dm: [int(s) + 1 for s in np.flatnonzero(self.stable[c][i])]
+                dm: [to_id(s) for s in np.flatnonzero(self.stable[c][i])]
                 for i, dm in enumerate(model.dm_names)
             }
             for c in self.concepts
         }
-        equilibria = {c: [int(s) + 1 for s in self.equilibria(c)] for c in self.concepts}
+        equilibria = {c: [to_id(s) for s in self.equilibria(c)] for c in self.concepts}
         return {
             "scenario": model.name,
             "decision_makers": list(model.dm_names),

@@ -27,6 +27,7 @@ from typing import Any
 from offramp.history.location import db_path, history_enabled
 from offramp.history.schema import connect
 from offramp.history.source import ScenarioSource, capture
+from offramp.version import __version__
 
 STATUSES = ("ok", "interrupted", "failed")
 ID_LENGTH = 8
@@ -89,7 +90,7 @@ class Run(RunInfo):
     def reopen(self):
         """The scenario as it was analysed (with its variant applied), from the stored text,
         whatever has happened to the file since."""
-        from offramp.scenario.loader import from_yaml_text
+        from offramp.analysis.scenario import from_yaml_text
 
         if self.scenario_text is None:
             raise HistoryError(f"run {self.id} stored no scenario text")
@@ -142,7 +143,6 @@ def _encode(
     duration: float | None,
 ) -> dict[str, Any]:
     """Everything serialised up front, so the write transaction is as short as possible."""
-    import offramp
 
     payload = json.dumps(results, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
     data = payload.encode("utf-8")
@@ -160,7 +160,7 @@ def _encode(
         "variant": source.variant,
         "params": params_json,
         "seed": seed,
-        "version": offramp.__version__,
+        "version": __version__,
         "status": status,
         "duration": None if duration is None else float(duration),
         "results": zlib.compress(data, 6),

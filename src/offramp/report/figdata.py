@@ -15,7 +15,7 @@ import numpy as np
 from offramp.report.graph import StateGraph, inline_svg, layout, state_graph
 
 if TYPE_CHECKING:
-    from offramp.scenario.loader import Scenario
+    from offramp.analysis.scenario import Scenario
 
 #: Trajectories come from KTAB's Spatial Model of Politics: the one model here that moves the
 #: actors round by round (the others forecast in one step).
@@ -90,7 +90,7 @@ def _search_range(scenario: Scenario, q, report_q: dict | None) -> tuple[float, 
 def sweeps(report: dict, scenario: Scenario, points: int = SWEEP_POINTS) -> list[Sweep]:
     """One sweep per parameter that a question names (its threshold parameter), over the
     question's search range; every question's answer is recorded at each value."""
-    from offramp.uncertainty.sweep import sweep
+    from offramp.analysis.sweeps import sweep
 
     by_id = {q["id"]: q for q in report.get("questions", [])}
     seen: dict[str, tuple[float, float]] = {}

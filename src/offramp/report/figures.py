@@ -43,7 +43,7 @@ from offramp.report.graph import (
 from offramp.report.words import input_label, parameter_label, target_label
 
 if TYPE_CHECKING:
-    from offramp.scenario.loader import Scenario
+    from offramp.analysis.scenario import Scenario
 
 FORMATS = ("png", "svg")
 DPI = 150

@@ -32,7 +32,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pygraphviz
 
-    from offramp.scenario.loader import Scenario
+    from offramp.analysis.scenario import Scenario
 
 MAX_DOT_EDGES = 1500
 
@@ -106,7 +106,7 @@ Path = list[tuple[int, int]]
 
 def _reduced_edges(model, nodes: list[int]) -> tuple[list[tuple[int, int, int]], int]:
     """Per DM, the transitive reduction of its improvements among ``nodes``."""
-    from offramp.conflict.stability import move_indices
+    from offramp.conflict.moves import move_indices
 
     where = np.full(model.n_states, -1, dtype=np.int64)
     arr = np.asarray(nodes, dtype=np.int64)

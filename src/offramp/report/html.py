@@ -17,7 +17,7 @@ from offramp.report import html_sections as sec
 from offramp.report.figdata import Figures, collect_figures
 
 if TYPE_CHECKING:
-    from offramp.scenario.loader import Scenario
+    from offramp.analysis.scenario import Scenario
 
 #: (anchor, title) in page order; the table of contents is built from it.
 SECTIONS = (
@@ -144,7 +144,7 @@ def _toc() -> str:
 
 
 def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = None) -> str:
-    """The full report (see :func:`offramp.report.build.build_report`) as one HTML page.
+    """The full report (see :func:`offramp.service.report_content.build_report`) as one HTML page.
 
     ``scenario`` must be the one the report was built from (the state graph, trajectories and
     sweeps are computed from it); pass ``figures`` from :func:`collect_figures` to reuse them,

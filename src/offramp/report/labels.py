@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from offramp.scenario.loader import Scenario
+    from offramp.analysis.scenario import Scenario
 
 MAX_DECIMALS = 6
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from offramp.scenario.loader import Scenario
-from offramp.uncertainty.sweep import SweepResult
+from offramp.analysis.scenario import Scenario
+from offramp.analysis.sweeps import SweepResult
 
 SHORT = {"yes": "yes", "no": "no", "depends": "depends", "undetermined": "?"}
 

@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
+from offramp.conflict.concepts import concept_label
+from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.words import (
     VERDICT,
@@ -66,7 +67,7 @@ def equilibria_summary(result: StabilityResult) -> Table:
     for c in result.concepts:
         eq = result.equilibria(c)
         ids = ", ".join(str(int(s) + 1) for s in eq[:30]) + (" …" if len(eq) > 30 else "")
-        table.add_row(CONCEPT_NAMES[c], str(len(eq)), ids or "none")
+        table.add_row(concept_label(c), str(len(eq)), ids or "none")
     return table
 
 
@@ -102,7 +103,7 @@ def render_report(
     sections: list[str] | tuple[str, ...] | None = None,
     full: bool = False,
 ) -> None:
-    """The report (see :func:`offramp.report.build.build_report`) for a terminal, laid out
+    """The report (see :func:`offramp.service.report_content.build_report`) for a terminal, laid out
     for 80 columns. By default short: the findings, where the conflict settles and the
     variants; ``full`` shows every section, ``sections`` the ones named (see SECTIONS)."""
     wanted = SECTIONS if full else tuple(sections or SHORT)

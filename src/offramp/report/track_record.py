@@ -31,7 +31,7 @@ DEU_DEV_MAE = {
 
 def model_errors() -> dict[str, float]:
     """Model -> mean absolute error on real decisions (lower is better)."""
-    from offramp import bargaining
+    import offramp.bargaining as bargaining
 
     out = dict(DEU_DEV_MAE)
     info_of = getattr(bargaining, "default_model_info", None)

@@ -1,9 +1,10 @@
 """Sentences shared by the text, Markdown and HTML renderers, so that every output says the
 same thing in the same words.
 
-Every function takes the report dict (see :func:`offramp.report.build.build_report`); labels
-come from its ``labels`` part (:mod:`offramp.report.labels`), with the ids as fallback so that
-a report dict without labels (an older run record) still renders.
+Every function takes the report dict (see
+:func:`offramp.service.report_content.build_report`); labels come from its ``labels`` part
+(:mod:`offramp.report.labels`), with the ids as fallback so that a report dict without labels
+(an older run record) still renders.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -25,10 +25,27 @@ from offramp.conflict.model import (
     memory_budget,
 )
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.statements import evaluate_codes
+from offramp.scenario.resolved import CompiledPreference, CompiledStatement
+from offramp.scenario.statements import OptionRef, evaluate_codes
+from offramp.scenario.yaml_source import Path, SourceMap
 
-if TYPE_CHECKING:
-    from offramp.scenario.loader import CompiledPreference, Scenario
+
+class Scenario(Protocol):
+    """What compiling needs of a resolved scenario (:class:`~offramp.scenario.spec.ScenarioSpec`
+    provides it; the spec imports this module, so it is described here, not imported)."""
+
+    name: str
+    dm_names: list[str]
+    options: list[OptionRef]
+    option_dm: list[int]
+    option_directions: list[str]
+    infeasible: list[CompiledStatement]
+    mutually_exclusive: list[tuple[list[int], Path]]
+    at_least_one: list[tuple[list[int], Path]]
+    removed: tuple[int, ...]
+    status_quo: list[int] | None
+    preferences: dict[str, CompiledPreference]
+    source: SourceMap
 
 
 def _describe_state(scenario: Scenario, code: int) -> str:

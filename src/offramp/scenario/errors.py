@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from offramp.errors import OfframpError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -40,7 +42,7 @@ class Problem:
 
 
 @dataclass
-class ScenarioError(Exception):
+class ScenarioError(OfframpError):
     """Raised for bad input; holds every problem found, not only the first."""
 
     problems: list[Problem] = field(default_factory=list)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from offramp.scenario.model import ScenarioDocument
+from offramp.scenario.document import ScenarioDocument
 
 
 def json_schema() -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from offramp.scenario.loader import Scenario, from_yaml_text
+from offramp.analysis.scenario import Scenario, from_yaml_text
 
 DEFAULT = "beijing-broker"
 

@@ -1,5 +1,8 @@
-"""How results change with the inputs: parameter sweeps and thresholds (Monte Carlo to come)."""
+"""Uncertainty analysis: Monte Carlo over a scenario's uncertain inputs, with sensitivities.
 
-from offramp.uncertainty.sweep import SweepResult, parse_param_spec, sweep, threshold
+Deterministic sweeps and thresholds live in :mod:`offramp.analysis.sweeps`.
+"""
 
-__all__ = ["SweepResult", "parse_param_spec", "sweep", "threshold"]
+from offramp.uncertainty.montecarlo import monte_carlo
+
+__all__ = ["monte_carlo"]

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from offramp.conflict.result import CONCEPTS
-from offramp.scenario.loader import Scenario, from_yaml_text
+from offramp.analysis.scenario import Scenario, from_yaml_text
+from offramp.analysis.template import VERDICTS, ConflictTemplate
+from offramp.conflict.concepts import CONCEPTS
 from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
-from offramp.uncertainty.template import VERDICTS, ConflictTemplate
 
 Progress = Callable[[int, int], None]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from offramp.scenario.loader import Scenario
+from offramp.analysis.scenario import Scenario
 
 BLOCK = 250
 

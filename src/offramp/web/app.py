@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
-import offramp
+from offramp.analysis.scenario import from_yaml_text
 from offramp.scenario.errors import ScenarioError
+from offramp.scenarios import list_builtin
+from offramp.version import __version__
 from offramp.web.jobs import Job, Jobs
 from offramp.web.security import MAX_BODY, BodyLimit, TokenGate
 
@@ -55,7 +57,7 @@ def _problems(exc: ScenarioError) -> list[dict]:
 def _load(body: ScenarioIn):
     """Parse the posted text; bad input is a 422 with located problems, never a 500."""
     try:
-        scenario = offramp.from_yaml_text(body.text, body.file)
+        scenario = from_yaml_text(body.text, body.file)
         if body.variant:
             if body.variant not in scenario.variants:
                 raise HTTPException(
@@ -78,9 +80,7 @@ def _record(command: str, scenario, params: dict, seed: int | None, results: Any
 def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     """The workbench app. ``token``: required on every request when set (the CLI sets one
     whenever the server listens beyond loopback)."""
-    app = FastAPI(
-        title="offramp workbench", version=offramp.__version__, docs_url=None, redoc_url=None
-    )
+    app = FastAPI(title="offramp workbench", version=__version__, docs_url=None, redoc_url=None)
     jobs = Jobs()
     env = Environment(
         loader=PackageLoader("offramp.web", "templates"), autoescape=select_autoescape(["html"])
@@ -90,15 +90,15 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def page() -> str:
         return env.get_template("index.html").render(
-            version=offramp.__version__,
+            version=__version__,
             css=static.joinpath("app.css").read_text(encoding="utf-8"),
             js=static.joinpath("app.js").read_text(encoding="utf-8"),
-            scenarios=offramp.list_builtin(),
+            scenarios=list_builtin(),
         )
 
     @app.get("/api/scenarios")
     def scenarios() -> dict:
-        return {"default": offramp.list_builtin()[0], "scenarios": offramp.list_builtin()}
+        return {"default": list_builtin()[0], "scenarios": list_builtin()}
 
     @app.get("/api/scenarios/{name}")
     def scenario_text(name: str) -> dict:
@@ -112,7 +112,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     @app.post("/api/validate")
     def validate(body: ScenarioIn) -> dict:
         try:
-            scenario = offramp.from_yaml_text(body.text, body.file)
+            scenario = from_yaml_text(body.text, body.file)
         except ScenarioError as exc:
             return {"ok": False, "problems": _problems(exc)}
         model = scenario.conflict
@@ -131,7 +131,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
 
     @app.post("/api/analyze")
     def analyze(body: ScenarioIn) -> dict:
-        from offramp.report.build import build_report
+        from offramp.service.report_content import build_report
         from offramp.web.graph import graph_data
 
         scenario = _load(body)
@@ -148,7 +148,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
 
     @app.post("/api/state")
     def state(body: StateIn) -> dict:
-        from offramp.conflict.result import CONCEPTS
+        from offramp.conflict.concepts import CONCEPTS
 
         scenario = _load(body)
         result = scenario.stability()
@@ -161,7 +161,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
         analysis = scenario.analyze()
         per_dm = []
         for i, dm in enumerate(model.dm_names):
-            e = result.explain(s, dm, body.concept)
+            e = scenario.explain(body.state, dm, body.concept)
             per_dm.append(
                 {
                     "dm": dm,
@@ -187,7 +187,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     def start_sweep(body: SweepIn) -> dict:
         import numpy as np
 
-        from offramp.uncertainty.sweep import sweep
+        from offramp.analysis.sweeps import sweep
 
         scenario = _load(body)
         if body.parameter not in scenario.parameters:
@@ -251,7 +251,7 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
 
     @app.post("/api/report")
     def report(body: ReportIn) -> Response:
-        from offramp.report.build import build_report
+        from offramp.service.report_content import build_report
 
         scenario = _load(body)
         data = build_report(scenario, variants=body.variant is None, samples=body.samples)
@@ -287,6 +287,6 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
 
 
 def _moves(model, i: int, s: int):
-    from offramp.conflict.stability import move_indices
+    from offramp.conflict.moves import move_indices
 
     return move_indices(model)[i].targets(s, "move")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.analysis import Analysis
-from offramp.conflict.result import CONCEPTS
-from offramp.conflict.stability import move_indices
+from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.moves import move_indices
 
 
 def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) -> dict:

@@ -1,157 +1,71 @@
-"""Loading a scenario: text or dict -> validated document -> resolved, compiled scenario.
+"""A scenario after name resolution: the document, its resolved statements and their sources.
 
-Validation happens in layers so that each error can say precisely what is wrong: YAML syntax
-(ruamel), structure and types (pydantic), then meaning (names, statements, parameters), and
-finally what needs the state space (rankings that must cover every feasible state, an empty
-feasible set, an infeasible status quo, a state space too large for memory).
+:class:`ScenarioSpec` is the format's final product. It resolves every name in the document
+(decision makers, options, parameters, questions, variants, the bargaining section) into the
+records of :mod:`offramp.scenario.resolved`, recording each problem at its place in the file,
+and compiles to the engines' inputs on demand (:attr:`ScenarioSpec.conflict`,
+:meth:`ScenarioSpec.bargaining_problem`). It does not analyse anything: the ``Scenario`` facade
+users hold (:mod:`offramp.analysis.scenario`) adds that on top.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import copy
 from functools import cached_property
-from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+import numpy as np
 
-from offramp.scenario.bargaining_section import (
-    ActorUncertainty,
-    BargainingActor,
-    BargainingDimension,
-    BargainingSection,
-    Shift,
-    ShiftChange,
-)
-from offramp.scenario.distributions import Distribution
-from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.model import (
+from offramp.errors import InputError, did_you_mean
+from offramp.scenario.bargaining_document import BargainingSection
+from offramp.scenario.bargaining_problem import SectionArrays
+from offramp.scenario.compile import compile_conflict
+from offramp.scenario.document import (
     AnyOrder,
-    DecisionMaker,
     NotedStatement,
-    Option,
     OptionGroup,
     Parameter,
     Preference,
-    Question,
     ScenarioDocument,
-    Source,
     Variant,
-    Weight,
     group_options,
     statement_text,
 )
-from offramp.scenario.statements import Catalogue, Expr, OptionRef, StatementError, parse_statement
-from offramp.scenario.validation import problems_from_validation
-from offramp.scenario.yaml_source import Path, SourceMap, parse_yaml
+from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.resolved import (
+    CompiledPreference,
+    CompiledQuestion,
+    CompiledStatement,
+    UncertainInput,
+)
+from offramp.scenario.statements import (
+    Catalogue,
+    OptionRef,
+    StatementError,
+    evaluate_codes,
+    parse_statement,
+)
+from offramp.scenario.yaml_source import Path, SourceMap
 
 if TYPE_CHECKING:
+    from offramp.bargaining.inputs import BargainingProblem
     from offramp.conflict.model import ConflictModel
-    from offramp.conflict.result import StabilityResult
 
 
-def _keys(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)
-
-
-FIELDS_AT: dict[tuple, list[str]] = {
-    (): _keys(ScenarioDocument),
-    ("sources", "*"): _keys(Source),
-    ("decision_makers", "*"): _keys(DecisionMaker),
-    ("decision_makers", "*", "options", "*"): _keys(Option),
-    ("infeasible", "*"): _keys(NotedStatement),
-    ("mutually_exclusive", "*"): _keys(OptionGroup),
-    ("at_least_one", "*"): _keys(OptionGroup),
-    ("parameters", "@"): _keys(Parameter),
-    ("preferences", "@"): _keys(Preference),
-    ("preferences", "@", "prioritization", "*"): _keys(NotedStatement),
-    ("preferences", "@", "ranking", "*"): _keys(NotedStatement),
-    ("preferences", "@", "ranking", "*", "*"): _keys(NotedStatement),
-    ("preferences", "@", "weights", "*"): _keys(Weight),
-    ("preferences", "@", "weights", "*", "distribution"): _keys(Distribution),
-    ("parameters", "@", "distribution"): _keys(Distribution),
-    ("preferences", "@", "prioritization", "*", "any_order", "*"): _keys(NotedStatement),
-    ("questions", "*"): _keys(Question),
-    ("bargaining",): _keys(BargainingSection),
-    ("bargaining", "dimensions", "*"): _keys(BargainingDimension),
-    ("bargaining", "actors", "*"): _keys(BargainingActor),
-    ("bargaining", "actors", "*", "uncertain"): _keys(ActorUncertainty),
-    ("bargaining", "shifts", "*"): _keys(Shift),
-    ("bargaining", "shifts", "*", "actors", "@"): _keys(ShiftChange),
-    ("variants", "*"): _keys(Variant),
-}
-
-
-@dataclass(frozen=True)
-class CompiledStatement:
-    expr: Expr
-    text: str
-    path: Path
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class CompiledQuestion:
-    id: str
-    question: Question
-    statement: CompiledStatement
-    search_range: tuple[float, float] | None
-    path: Path
-
-    @property
-    def ask(self) -> str:
-        return self.question.ask
-
-    @property
-    def parameter(self) -> str | None:
-        return self.question.parameter
-
-    @property
-    def concept(self) -> str:
-        return self.question.concept
-
-
-@dataclass(frozen=True)
-class UncertainInput:
-    """A number the Monte Carlo draws: a parameter, or a weight given a distribution."""
-
-    name: str  # parameter name, or DM.weights[k]
-    kind: str  # "parameter" | "weight"
-    distribution: Distribution
-    path: Path
-    dm: str | None = None
-    index: int | None = None  # weight index within the DM's weights
-
-
-@dataclass
-class CompiledPreference:
-    """One DM's preference statements, resolved; ``entries`` keep the document's order.
-
-    Weights: ``values`` are the point values and ``sources`` say where each comes from
-    (a number, a parameter with a sign, or an uncertain weight). Prioritization: ``order_group``
-    numbers the any_order groups (-1 outside one) and ``probability`` the chance each statement
-    is held.
-    """
-
-    dm: str
-    form: str  # prioritization | ranking | weights
-    entries: list[list[CompiledStatement]]  # ranking: a tie is several; others: one each
-    values: list[float] = field(default_factory=list)  # weights only
-    path: Path = ()
-    sources: list[tuple] = field(default_factory=list)  # weights: ("const", v) | ("param", n, s)
-    order_group: list[int] = field(default_factory=list)
-    probability: list[float] = field(default_factory=list)
+def default_range(value: float) -> tuple[float, float]:
+    """The search range of a question's parameter when none is given: [min(0, v), max(2|v|, 1)]."""
+    return (min(0.0, value), max(2 * abs(value), 1.0))
 
 
 def _stmt_path(base: Path, item: Any) -> Path:
     return (*base, "statement") if isinstance(item, NotedStatement) else base
 
 
-class Scenario:
+class ScenarioSpec:
     """A validated scenario: the document, its resolved statements and where each came from.
 
-    Construct with :func:`load`, :func:`from_yaml_text` or :func:`from_dict`.
+    Users construct the ``Scenario`` facade (``offramp.load``, ``offramp.from_yaml_text``,
+    ``offramp.from_dict``), which is this class plus the analyses.
     """
 
     def __init__(
@@ -252,10 +166,7 @@ class Scenario:
         self.preferences: dict[str, CompiledPreference] = {}
         for dm_name, pref in doc.preferences.items():
             if dm_name not in self.dm_names:
-                import difflib
-
-                close = difflib.get_close_matches(dm_name, self.dm_names, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(dm_name, self.dm_names)
                 self._problem(
                     ("preferences", dm_name),
                     f"preferences for unknown decision maker '{dm_name}'{hint}",
@@ -308,8 +219,6 @@ class Scenario:
                         )
                         continue
                 else:
-                    from offramp.uncertainty.sweep import default_range
-
                     lo_hi = default_range(self.parameters[q.parameter])
             elif q.range is not None:
                 self._problem(
@@ -357,10 +266,7 @@ class Scenario:
                     )
 
     def _unknown_parameter(self, name: str) -> str:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(self.parameters), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else " (declare it under 'parameters:')"
+        hint = did_you_mean(name, list(self.parameters)) or " (declare it under 'parameters:')"
         return f"unknown parameter '{name}'{hint}"
 
     def _resolve_variants(self) -> None:
@@ -530,14 +436,12 @@ class Scenario:
         status_quo: list[str] | None = None,
         remove_options: list[str] | tuple[str, ...] = (),
         variant: str | None = None,
-    ) -> Scenario:
+    ) -> ScenarioSpec:
         """A copy with parameters overridden, another status quo, or options removed.
 
         A removed option can never be taken (states that take it are infeasible) and is
         dropped from the status quo. Errors point into the original document.
         """
-        import copy
-
         data = copy.deepcopy(self.data)
         for key, value in (parameters or {}).items():
             if key not in self.parameters:
@@ -564,7 +468,7 @@ class Scenario:
                 if self._ref(n) is None or self._ref(n).index not in removed
             ]
         document = ScenarioDocument.model_validate(data)
-        return Scenario(
+        return type(self)(
             document,
             data,
             self.source,
@@ -580,10 +484,6 @@ class Scenario:
 
     def shifts_at(self, state_code: int) -> list[str]:
         """Names of the bargaining shifts whose condition holds at a conflict state."""
-        import numpy as np
-
-        from offramp.scenario.statements import evaluate_codes
-
         section = self.document.bargaining
         if section is None:
             return []
@@ -594,33 +494,32 @@ class Scenario:
             if cond is not None and bool(evaluate_codes(cond.expr, codes)[0])
         ]
 
-    def bargaining_problem(self, shifts: list[str] | tuple[str, ...] = ()):
-        """The bargaining problem, with the named shifts applied (in declaration order)."""
-        from offramp.bargaining.section import problem_from_section
-
+    @cached_property
+    def bargaining_arrays(self) -> SectionArrays:
+        """The bargaining section as arrays (see :mod:`offramp.scenario.bargaining_problem`)."""
         section = self.document.bargaining
         if section is None:
-            raise ValueError(f"scenario '{self.name}' has no bargaining section")
-        if shifts:
-            section = section.model_copy(deep=True)
-            wanted = set(shifts)
-            by_name = {a.name: a for a in section.actors}
-            for sh in section.shifts:
-                if sh.name not in wanted:
-                    continue
-                for actor, change in sh.actors.items():
-                    a = by_name[actor]
-                    if change.capability is not None:
-                        a.capability = change.capability
-                    a.positions.update(change.positions)
-                    a.salience.update(change.salience)
-        return problem_from_section(section, self.name)
+            raise ScenarioError(
+                [
+                    self.source.problem(
+                        (), f"scenario '{self.name}' has no bargaining section; add 'bargaining:'"
+                    )
+                ]
+            )
+        return SectionArrays(section, self.name)
 
-    def variant(self, name: str) -> Scenario:
+    def bargaining_problem(self, shifts: list[str] | tuple[str, ...] = ()) -> BargainingProblem:
+        """The bargaining problem, with the named shifts applied (in declaration order)."""
+        arrays = self.bargaining_arrays
+        return arrays.problem(arrays.mask(shifts))
+
+    def variant(self, name: str) -> ScenarioSpec:
         """The scenario as changed by one of its declared variants."""
         if name not in self.variants:
             known = ", ".join(self.variants) or "none declared"
-            raise KeyError(f"no variant '{name}' (variants: {known})")
+            raise InputError(
+                f"no variant '{name}'{did_you_mean(name, list(self.variants))} (variants: {known})"
+            )
         v = self.variants[name]
         k = list(self.variants).index(name)
         try:
@@ -657,29 +556,12 @@ class Scenario:
     @cached_property
     def conflict(self) -> ConflictModel:
         """The compiled conflict: feasible states and preference ranks (validated)."""
-        from offramp.scenario.compile import compile_conflict
-
         return compile_conflict(self)
 
-    def validate(self) -> Scenario:
+    def validate(self) -> ScenarioSpec:
         """Run every check, including those that need the state space; returns self."""
         _ = self.conflict
         return self
-
-    def stability(self) -> StabilityResult:
-        """Per-DM stability under Nash, GMR, SMR and SEQ, and the equilibria (computed once per
-        scenario: a scenario does not change after loading; variants are new scenarios)."""
-        from offramp.conflict.stability import analyse
-
-        if "stability" not in self.conflict._cache:
-            self.conflict._cache["stability"] = analyse(self.conflict)
-        return self.conflict._cache["stability"]
-
-    def analyze(self):
-        """Stability plus the evolution from the status quo (see :mod:`offramp.analysis`)."""
-        from offramp.analysis import analyze
-
-        return analyze(self)
 
     def to_dict(self) -> dict:
         """The document as plain data (defaults filled in)."""
@@ -689,58 +571,3 @@ class Scenario:
         return (
             f"Scenario({self.name!r}, decision_makers={self.dm_names}, options={len(self.options)})"
         )
-
-
-def _from_data(data: Any, smap: SourceMap, text: str | None) -> Scenario:
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                smap.problem(
-                    (),
-                    "a scenario must be a mapping of keys "
-                    "(format, name, decision_makers, preferences, ...)",
-                )
-            ]
-        )
-    try:
-        document = ScenarioDocument.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from_validation(exc, data, smap, FIELDS_AT)) from None
-    return Scenario(document, data, smap, text)
-
-
-def from_yaml_text(text: str, file: str = "<scenario>", *, check_states: bool = True) -> Scenario:
-    """Parse a scenario from YAML text; ``file`` names it in error messages."""
-    data, smap = parse_yaml(text, file)
-    scenario = _from_data(data, smap, text)
-    return scenario.validate() if check_states else scenario
-
-
-def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
-    """Load a scenario file (YAML, or JSON which is YAML too)."""
-    p = FsPath(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(f"no such file: {p}", "", str(p))]) from None
-    except IsADirectoryError:
-        raise ScenarioError(
-            [Problem(f"{p} is a directory, not a scenario file", "", str(p))]
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", "", str(p))]
-        ) from None
-    except OSError as exc:
-        raise ScenarioError(
-            [Problem(f"cannot read the file: {exc.strerror}", "", str(p))]
-        ) from None
-    return from_yaml_text(text, str(p), check_states=check_states)
-
-
-def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
-    """Build a scenario from a Python dict with the same keys as the YAML format."""
-    smap = SourceMap(file=name)
-    plain = json.loads(json.dumps(data))  # detach from the caller's objects, JSON types only
-    scenario = _from_data(plain, smap, None)
-    return scenario.validate() if check_states else scenario

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from offramp.conflict.concepts import CONCEPTS, concept_label
 from offramp.conflict.evolution import Evolution, evolve
-from offramp.conflict.result import CONCEPT_NAMES, StabilityResult
-
-if TYPE_CHECKING:
-    from offramp.scenario.loader import Scenario
+from offramp.conflict.result import StabilityResult
+from offramp.conflict.stability import compute_stability
+from offramp.conflict.state_ids import to_id
+from offramp.scenario.spec import ScenarioSpec
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Analysis:
     status quo analysis). ``settling[c]``: the same search stopped at the equilibria of concept
     c, i.e. the equilibria the conflict meets first on its way from the status quo."""
 
-    scenario: Scenario
+    scenario: ScenarioSpec
     stability: StabilityResult
     evolution: Evolution | None
     settling: dict[str, Evolution] = field(default_factory=dict)
@@ -54,6 +54,29 @@ class Analysis:
                 parts.append(f"{sc.dm_label(dm)}: {', '.join(taken)}")
         return "; ".join(parts) if parts else "no option taken"
 
+    def state_entry(self, state: int) -> dict:
+        """A state as the outputs show it: id, options taken, and in words."""
+        return {
+            "id": to_id(state),
+            "taken": self.model.taken(int(state)),
+            "description": self.describe_state(int(state)),
+        }
+
+    def settled_entries(self, concept: str) -> list[dict]:
+        """Where the evolution settles under ``concept``: each state with the number of steps
+        and a shortest path from the status quo (empty without a status quo)."""
+        evo = self.settling.get(concept)
+        if evo is None:
+            return []
+        return [
+            {
+                **self.state_entry(int(s)),
+                "steps": int(evo.distance[s]),
+                "path": [st.to_dict() for st in evo.path(int(s)) or []],
+            }
+            for s in self.settles_at(concept)
+        ]
+
     def to_dict(self) -> dict:
         sc, model = self.scenario, self.model
         result = self.stability
@@ -79,40 +102,14 @@ class Analysis:
                 for dm in sc.document.decision_makers
             ],
             "feasible_states": model.n_states,
-            "status_quo": None
-            if model.status_quo is None
-            else {
-                "id": model.status_quo + 1,
-                "taken": model.taken(model.status_quo),
-                "description": self.describe_state(model.status_quo),
-            },
+            "status_quo": None if model.status_quo is None else self.state_entry(model.status_quo),
             "stability": result.to_dict(),
             "equilibria": {
-                c: [
-                    {
-                        "id": int(s) + 1,
-                        "taken": model.taken(int(s)),
-                        "description": self.describe_state(int(s)),
-                    }
-                    for s in result.equilibria(c)
-                ]
-                for c in result.concepts
+                c: [self.state_entry(int(s)) for s in result.equilibria(c)] for c in result.concepts
             },
-            "concept_names": {c: CONCEPT_NAMES[c] for c in result.concepts},
+            "concept_names": {c: concept_label(c) for c in result.concepts},
             "evolution": None if self.evolution is None else self.evolution.summary(result),
-            "settles_at": {
-                c: [
-                    {
-                        "id": int(s) + 1,
-                        "taken": model.taken(int(s)),
-                        "description": self.describe_state(int(s)),
-                        "steps": int(evo.distance[s]),
-                        "path": [st.to_dict() for st in evo.path(int(s)) or []],
-                    }
-                    for s in self.settles_at(c)
-                ]
-                for c, evo in self.settling.items()
-            },
+            "settles_at": {c: self.settled_entries(c) for c in self.settling},
         }
         return out
 
@@ -120,9 +117,11 @@ class Analysis:
         return json.dumps(self.to_dict(), indent=indent)
 
 
-def analyze(scenario: Scenario) -> Analysis:
-    """Stability plus status quo analysis (when the scenario declares a status quo)."""
-    result = scenario.stability()
+def analyze_conflict(scenario: ScenarioSpec, result: StabilityResult | None = None) -> Analysis:
+    """Stability (``result``, computed when not given) plus the status quo analysis (when the
+    scenario declares a status quo)."""
+    if result is None:
+        result = compute_stability(scenario.conflict, CONCEPTS)
     model = result.model
     if model.status_quo is None:
         return Analysis(scenario, result, None)

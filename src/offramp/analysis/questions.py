@@ -19,11 +19,25 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from offramp.conflict.concepts import concept_short
+from offramp.conflict.state_ids import to_id
 from offramp.scenario.statements import evaluate_codes
 
 if TYPE_CHECKING:
-    from offramp.analysis import Analysis
-    from offramp.scenario.loader import CompiledQuestion
+    from offramp.analysis.conflict_analysis import Analysis
+    from offramp.scenario.resolved import CompiledQuestion
+
+VERDICTS = ("yes", "no", "depends", "undetermined")
+
+
+def verdict_of(holds_in_base: np.ndarray) -> str:
+    """The verdict from where the question holds among the states it is read from (see the
+    module docstring): the one rule every analysis — single run, sweep, Monte Carlo — applies."""
+    if len(holds_in_base) == 0:
+        return "undetermined"
+    if holds_in_base.all():
+        return "yes"
+    return "no" if not holds_in_base.any() else "depends"
 
 
 @dataclass
@@ -76,29 +90,28 @@ def answer(analysis: Analysis, question: CompiledQuestion) -> Answer:
             entry["settles_at_holds_in"] = [s + 1 for s in settle if holds[s]]
         evidence[c] = entry
     c = question.concept
-    name = c.upper() if c != "nash" else "Nash"
+    name = concept_short(c)
     if evo is not None:
         base = [s - 1 for s in evidence[c]["settles_at"]]
         where = f"{name} equilibria where the evolution from the status quo settles"
     else:
-        base = list(result.equilibria(c))
+        base = [int(s) for s in result.equilibria(c)]
         where = f"{name} equilibria (no status quo declared)"
-    hits = [s for s in base if holds[s]]
+    flags = np.array([bool(holds[s]) for s in base], dtype=bool)
+    verdict = verdict_of(flags)
+    hits = int(flags.sum())
     one = where.replace("equilibria", "equilibrium", 1)
-    if not base:
-        verdict = "undetermined"
+    if verdict == "undetermined":
         basis = f"there is no {one}"
     elif len(base) == 1:
-        verdict = "yes" if hits else "no"
-        basis = f"it {'holds' if hits else 'does not hold'} in the only {one} (state {base[0] + 1})"
-    elif len(hits) == len(base):
-        verdict = "yes"
+        basis = (
+            f"it {'holds' if hits else 'does not hold'} in the only {one} (state {to_id(base[0])})"
+        )
+    elif verdict == "yes":
         basis = f"it holds in all {len(base)} {where}"
-    elif not hits:
-        verdict = "no"
+    elif verdict == "no":
         basis = f"it holds in none of the {len(base)} {where}"
     else:
-        verdict = "depends"
-        basis = f"it holds in {len(hits)} of the {len(base)} {where}"
+        basis = f"it holds in {hits} of the {len(base)} {where}"
     holds_now = None if model.status_quo is None else bool(holds[model.status_quo])
     return Answer(question, verdict, holds_now, basis, evidence)

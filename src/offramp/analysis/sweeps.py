@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from offramp.analysis.conflict_analysis import analyze_conflict
+from offramp.analysis.questions import answer
+from offramp.analysis.template import ConflictTemplate
+from offramp.conflict.concepts import CONCEPTS, concept_short
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.loader import CompiledQuestion, Scenario
+from offramp.scenario.resolved import CompiledQuestion
+from offramp.scenario.spec import ScenarioSpec, default_range
+from offramp.scenario.statements import evaluate_codes
 
 Progress = Callable[[int, int], None]
 
@@ -39,12 +45,7 @@ def parse_param_spec(spec: str) -> tuple[str, np.ndarray]:
     return name.strip(), lo + step * np.arange(count)
 
 
-def default_range(value: float) -> tuple[float, float]:
-    """The search range when none is given: [min(0, v), max(2|v|, 1)]."""
-    return (min(0.0, value), max(2 * abs(value), 1.0))
-
-
-def _check_parameter(scenario: Scenario, name: str) -> None:
+def _check_parameter(scenario: ScenarioSpec, name: str) -> None:
     if name not in scenario.parameters:
         known = ", ".join(scenario.parameters) or "none"
         raise ScenarioError(
@@ -105,10 +106,8 @@ class SweepResult:
         }
 
 
-def _row(scenario: Scenario, value: float, name: str) -> SweepRow:
-    from offramp.questions import answer
-
-    analysis = scenario.with_changes({name: value}).analyze()
+def _row(scenario: ScenarioSpec, value: float, name: str) -> SweepRow:
+    analysis = analyze_conflict(scenario.with_changes({name: value}))
     model = analysis.model
     result = analysis.stability
     eqs = {c: [model.taken(int(s)) for s in result.equilibria(c)] for c in result.concepts}
@@ -126,7 +125,9 @@ def _row(scenario: Scenario, value: float, name: str) -> SweepRow:
     return SweepRow(float(value), eqs, reach, settles, answers)
 
 
-def sweep(scenario: Scenario, name: str, values, progress: Progress | None = None) -> SweepResult:
+def sweep(
+    scenario: ScenarioSpec, name: str, values, progress: Progress | None = None
+) -> SweepResult:
     """Analyse the scenario at each value of one parameter."""
     _check_parameter(scenario, name)
     out = SweepResult(name)
@@ -143,11 +144,7 @@ class _Criterion:
     the precompiled template (the state space does not change with a weight's value), so each
     evaluation costs a re-ranking and the stability passes, not a re-validation."""
 
-    def __init__(self, scenario: Scenario, question: CompiledQuestion, name: str):
-        from offramp.conflict.result import CONCEPTS
-        from offramp.scenario.statements import evaluate_codes
-        from offramp.uncertainty.template import ConflictTemplate
-
+    def __init__(self, scenario: ScenarioSpec, question: CompiledQuestion, name: str):
         self.template = ConflictTemplate(scenario, forecast_models=())
         self.holds = evaluate_codes(question.statement.expr, self.template.base.codes)
         self.k = CONCEPTS.index(question.concept)
@@ -163,7 +160,7 @@ class _Criterion:
 
 
 def threshold(
-    scenario: Scenario,
+    scenario: ScenarioSpec,
     question: CompiledQuestion,
     name: str | None = None,
     bounds: tuple[float, float] | None = None,
@@ -209,7 +206,7 @@ def threshold(
         )
     if progress:
         progress(total, total)
-    concept = question.concept.upper() if question.concept != "nash" else "Nash"
+    concept = concept_short(question.concept)
     criterion = (
         f"'{question.statement.text}' holds in a {concept} equilibrium where the "
         "evolution from the status quo settles"

@@ -1,5 +1,6 @@
-"""The content of a report, as plain data: one dict that the text, Markdown, JSON (and later
-HTML) renderers all format, so every output says the same thing."""
+"""The content of a report, as plain data: one dict that the text, Markdown, JSON and HTML
+renderers all format, so every output says the same thing. The CLI and the web both call
+:func:`build_report`; it runs the analyses (thresholds, variants, Monte Carlo) in one place."""
 
 from __future__ import annotations
 
@@ -8,32 +9,17 @@ from collections.abc import Callable
 import numpy as np
 
 from offramp.analysis import Analysis
-from offramp.questions import answer
-from offramp.scenario.loader import Scenario
-from offramp.uncertainty.sweep import threshold
+from offramp.analysis.questions import answer
+from offramp.analysis.scenario import Scenario
+from offramp.analysis.sweeps import threshold
+from offramp.bargaining import BEST_MODEL, MODELS, forecast
+from offramp.conflict.concepts import DEFAULT_CONCEPT
+from offramp.report.labels import labels_part, parameter_label
+from offramp.uncertainty.montecarlo import monte_carlo
+from offramp.version import __version__
 
 Progress = Callable[[str, int, int], None]
 MAX_LISTED = 12
-
-
-def _settles(analysis: Analysis, concept: str) -> list[dict]:
-    out = []
-    evo = analysis.settling.get(concept)
-    if evo is None:
-        return out
-    model = analysis.model
-    for s in analysis.settles_at(concept):
-        s = int(s)
-        out.append(
-            {
-                "id": s + 1,
-                "taken": model.taken(s),
-                "description": analysis.describe_state(s),
-                "steps": int(evo.distance[s]),
-                "path": [st.to_dict() for st in evo.path(s) or []],
-            }
-        )
-    return out
 
 
 def _answers(
@@ -53,12 +39,8 @@ def _answers(
     return out
 
 
-FORECAST_MODELS = ("offramp", "compromise", "median", "smp", "bdm")
-
-
-def _forecast_values(scenario: Scenario, shifts: list[str], models=FORECAST_MODELS) -> dict:
-    from offramp.bargaining import forecast
-
+def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict:
+    models = forecast_models() if models is None else models
     problem = scenario.bargaining_problem(shifts)
     out = {}
     for m in models:
@@ -67,7 +49,14 @@ def _forecast_values(scenario: Scenario, shifts: list[str], models=FORECAST_MODE
     return out
 
 
-def _settled_shifts(scenario: Scenario, analysis: Analysis, concept: str = "seq") -> list[dict]:
+def forecast_models() -> tuple[str, ...]:
+    """The models a report compares: the default first, then the rest of the registry."""
+    return (BEST_MODEL, *(m for m in MODELS if m != BEST_MODEL))
+
+
+def _settled_shifts(
+    scenario: Scenario, analysis: Analysis, concept: str = DEFAULT_CONCEPT
+) -> list[dict]:
     states = analysis.settles_at(concept)
     if states is None:
         states = analysis.stability.equilibria(concept)
@@ -87,8 +76,6 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
     section = scenario.bargaining
     if section is None:
         return None
-    from offramp.bargaining import BEST_MODEL
-
     cases = [{"name": "as-given", "label": "positions as given", "shifts": []}]
     for sh in section.shifts:
         cases.append(
@@ -114,7 +101,7 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
         case["forecasts"] = _forecast_values(scenario, case["shifts"])
     return {
         "default_model": BEST_MODEL,
-        "models": list(FORECAST_MODELS),
+        "models": list(forecast_models()),
         "dimensions": [
             {"name": d.name, "label": d.label or d.name, "low": d.low, "high": d.high}
             for d in section.dimensions
@@ -144,8 +131,6 @@ def describe_changes(scenario: Scenario, name: str) -> list[str]:
 
 def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     """As :func:`describe_changes`, with the labels a reader knows instead of ids."""
-    from offramp.report.labels import parameter_label
-
     v = scenario.variants[name]
     names = scenario.conflict.option_names
     option = {n: scenario.option_label(k) for k, n in enumerate(names)}
@@ -175,14 +160,12 @@ def build_report(
 ) -> dict:
     """Everything a reader needs about a scenario, variants and questions included; with
     ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too."""
-    import offramp
-
     analysis = scenario.analyze()
     model = analysis.model
     base = analysis.to_dict()
     doc = scenario.document
     report = {
-        "offramp_version": offramp.__version__,
+        "offramp_version": __version__,
         "scenario": scenario.name,
         "description": doc.description,
         "file": scenario.file,
@@ -194,18 +177,15 @@ def build_report(
         "concepts": base["concept_names"],
         "equilibria": base["equilibria"],
         "evolution": base["evolution"],
-        "settles_at": {c: _settles(analysis, c) for c in analysis.settling},
+        "settles_at": {c: analysis.settled_entries(c) for c in analysis.settling},
         "questions": _answers(scenario, analysis, thresholds, progress, "baseline"),
         "variants": [],
         "bargaining": bargaining_part(scenario, analysis),
         "uncertainty": None,
         "stability": base["stability"],
     }
-    from offramp.report.labels import labels_part
-
     report["labels"] = labels_part(scenario)
     if samples > 0 and scenario.uncertain:
-        from offramp.uncertainty.montecarlo import monte_carlo
 
         def tick(done: int, total: int) -> None:
             if progress:
@@ -223,7 +203,9 @@ def build_report(
                     "description": v.description,
                     "changes": describe_changes(scenario, name),
                     "changes_text": describe_changes_in_words(scenario, name),
-                    "settles_at": {c: _settles(var_analysis, c) for c in var_analysis.settling},
+                    "settles_at": {
+                        c: var_analysis.settled_entries(c) for c in var_analysis.settling
+                    },
                     "equilibria_counts": {
                         c: len(var_analysis.stability.equilibria(c))
                         for c in var_analysis.stability.concepts
@@ -238,8 +220,6 @@ def build_report(
 def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | None:
     if scenario.bargaining is None:
         return None
-    from offramp.bargaining import BEST_MODEL
-
     out = []
     for st in _settled_shifts(scenario, analysis):
         values = _forecast_values(scenario, st["shifts"], (BEST_MODEL,))[BEST_MODEL]

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from offramp.analysis.questions import VERDICTS, verdict_of
+from offramp.bargaining import MODELS
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
 from offramp.conflict.evolution import evolve
 from offramp.conflict.model import ConflictModel, dense_ranks
-from offramp.conflict.result import CONCEPTS
-from offramp.conflict.stability import analyse, move_indices
+from offramp.conflict.moves import move_indices, with_ranks
+from offramp.conflict.stability import compute_stability
 from offramp.scenario.compile import default_order, priority_scores, weight_scores
-from offramp.scenario.loader import Scenario
+from offramp.scenario.spec import ScenarioSpec as Scenario
 from offramp.scenario.statements import evaluate_codes
 
-VERDICTS = ("yes", "no", "depends", "undetermined")
 CACHE_SIZE = 4096
 
 
@@ -33,46 +35,20 @@ class SampleOutcome:
 
 
 class BargainingTemplate:
-    """The bargaining section as arrays, with each shift as an override mask."""
+    """The bargaining section as arrays (the format's :class:`SectionArrays`), forecast by the
+    named models for sampled capabilities, positions and saliences."""
 
     def __init__(self, scenario: Scenario, models: tuple[str, ...]):
-        from offramp.bargaining import MODELS
-
-        section = scenario.bargaining
+        self.arrays = scenario.bargaining_arrays
         self.models = [MODELS[m] for m in models]
         self.model_names = list(models)
-        self.actors = [a.name for a in section.actors]
-        self.dims = [d.name for d in section.dimensions]
-        self.cap = np.array([a.capability for a in section.actors], dtype=float)
-        self.pos = np.array([[a.positions[d] for d in self.dims] for a in section.actors], float)
-        self.sal = np.array([[a.salience[d] for d in self.dims] for a in section.actors], float)
-        self.shifts = []
-        for sh in section.shifts:
-            cap = np.full(len(self.actors), np.nan)
-            pos = np.full(self.pos.shape, np.nan)
-            sal = np.full(self.sal.shape, np.nan)
-            for actor, change in sh.actors.items():
-                i = self.actors.index(actor)
-                if change.capability is not None:
-                    cap[i] = change.capability
-                for d, v in change.positions.items():
-                    pos[i, self.dims.index(d)] = v
-                for d, v in change.salience.items():
-                    sal[i, self.dims.index(d)] = v
-            self.shifts.append((cap, pos, sal))
-        self.conditions = scenario.shift_conditions
-        self.name = scenario.name
+        self.actors = self.arrays.actors
+        self.dims = self.arrays.dims
+        self.cap, self.pos, self.sal = self.arrays.cap, self.arrays.pos, self.arrays.sal
+        self.shifts = self.arrays.shifts
 
     def forecast(self, cap, pos, sal, shift_mask) -> np.ndarray:
-        from offramp.bargaining.inputs import BargainingProblem
-
-        cap, pos, sal = cap.copy(), pos.copy(), sal.copy()
-        for on, (c, p, s) in zip(shift_mask, self.shifts, strict=True):
-            if on:
-                cap = np.where(np.isnan(c), cap, c)
-                pos = np.where(np.isnan(p), pos, p)
-                sal = np.where(np.isnan(s), sal, s)
-        problem = BargainingProblem(self.actors, self.dims, cap, pos, sal / 100.0, self.name)
+        problem = self.arrays.problem(list(shift_mask), cap, pos, sal)
         return np.stack([m(problem).forecast for m in self.models])
 
 
@@ -144,7 +120,7 @@ class ConflictTemplate:
     def forecasts_at(self, outcome: SampleOutcome, cap, pos, sal) -> np.ndarray:
         """Forecasts at the outcome where the conflict settles (SEQ), shares averaged; the
         positions as given when nothing is reached or there is no status quo."""
-        share = outcome.settles[CONCEPTS.index("seq")]
+        share = outcome.settles[CONCEPTS.index(DEFAULT_CONCEPT)]
         states = np.flatnonzero(share > 0)
         if len(states) == 0:
             return self.bargaining.forecast(cap, pos, sal, [False] * len(self.bargaining.shifts))
@@ -203,19 +179,9 @@ class ConflictTemplate:
 
     def _evaluate_ranks(self, ranks: np.ndarray, scores: np.ndarray) -> SampleOutcome:
         base = self.base
-        model = ConflictModel(
-            base.dm_names,
-            base.option_names,
-            base.option_dm,
-            base.direction,
-            base.codes,
-            ranks,
-            scores,
-            base.status_quo,
-            base.name,
-        )
-        model._cache["moves"] = [idx.with_rank(ranks[i]) for i, idx in enumerate(self.base_indices)]
-        result = analyse(model)
+        model = with_ranks(base, ranks, self.base_indices)
+        model.scores = np.asarray(scores)
+        result = compute_stability(model, CONCEPTS)
         eq = np.stack([result.stable[c].all(axis=0) for c in CONCEPTS])
         settles = np.zeros(eq.shape)
         if base.status_quo is not None:
@@ -231,11 +197,7 @@ class ConflictTemplate:
                 if base.status_quo is not None
                 else np.flatnonzero(eq[k])
             )
-            if len(base_set) == 0:
-                verdicts[qi] = 3
-                continue
-            hits = self.holds[qi, base_set]
-            verdicts[qi] = 0 if hits.all() else (1 if not hits.any() else 2)
+            verdicts[qi] = VERDICTS.index(verdict_of(self.holds[qi, base_set]))
         return SampleOutcome(eq, settles, verdicts)
 
     def point_outcome(self) -> SampleOutcome:

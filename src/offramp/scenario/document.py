@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from offramp.scenario.bargaining_section import BargainingSection
+from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.distributions import Distribution
 
 Identifier = Annotated[

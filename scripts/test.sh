@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README's test command. On a machine with only Python and apt it installs what the tests
+# need, then runs them:
+#   - Debian's Chromium (apt-get), for the browser tests (Playwright drives /usr/bin/chromium;
+#     nothing downloads a browser of its own);
+#   - offramp with its test extras (pytest, hypothesis, ruff, httpx, playwright) in ./.venv;
+# then ruff (lint and format check) and pytest. Extra arguments go to pytest.
+# CI (.ci/run) calls exactly this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x /usr/bin/chromium ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python -m pytest -q "$@"

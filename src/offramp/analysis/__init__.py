@@ -1,0 +1,12 @@
+"""Analyses of a scenario, and the ``Scenario`` facade users hold.
+
+- :mod:`.scenario`: the facade and its constructors (``load``, ``from_yaml_text``, ``from_dict``);
+- :mod:`.conflict_analysis`: stability plus the evolution from the status quo;
+- :mod:`.questions`: the verdict of a scenario's questions;
+- :mod:`.sweeps`: deterministic sweeps of a parameter and threshold searches.
+"""
+
+from offramp.analysis.conflict_analysis import Analysis
+from offramp.analysis.scenario import Scenario, from_dict, from_yaml_text, load
+
+__all__ = ["Analysis", "Scenario", "from_dict", "from_yaml_text", "load"]

@@ -1,0 +1,123 @@
+"""The ``Scenario`` users hold: a validated scenario file plus every analysis of it.
+
+Like nashpy's ``Game``, this facade is a thin layer: each method is a few lines that call the
+engines (:mod:`offramp.conflict`, :mod:`offramp.bargaining`) or the analyses beside it
+(:mod:`.conflict_analysis`, :mod:`.questions`, :mod:`.sweeps`). Nothing below this package
+imports it. Construct it with :func:`load`, :func:`from_yaml_text` or :func:`from_dict`
+(re-exported as ``offramp.load`` etc.).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path as FsPath
+
+from offramp.analysis.conflict_analysis import Analysis, analyze_conflict
+from offramp.analysis.questions import Answer, answer
+from offramp.analysis.sweeps import SweepResult, sweep, threshold
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
+from offramp.conflict.explain import Explanation, explain
+from offramp.conflict.result import StabilityResult
+from offramp.conflict.stability import compute_stability
+from offramp.errors import InputError, did_you_mean
+from offramp.scenario.reading import parse_dict, parse_text, read_text
+from offramp.scenario.spec import ScenarioSpec
+
+
+class Scenario(ScenarioSpec):
+    """A validated scenario and its analyses.
+
+    Everything of the format (``dm_names``, ``options``, ``parameters``, ``questions``,
+    ``variants``, ``with_changes``, ``bargaining_problem`` ...) comes from
+    :class:`~offramp.scenario.spec.ScenarioSpec`; this class adds what is computed from it.
+    A scenario does not change after loading (variants and ``with_changes`` make new ones), so
+    results are computed once per scenario.
+
+    Examples
+    --------
+    >>> import offramp
+    >>> sc = offramp.get_builtin("prisoners-dilemma")
+    >>> sc.stability().to_dict()["equilibria"]["nash"]
+    [4]
+    """
+
+    @cached_property
+    def _stability(self) -> StabilityResult:
+        return compute_stability(self.conflict, CONCEPTS)
+
+    def stability(self) -> StabilityResult:
+        """Per-DM stability under every registered concept, and the equilibria."""
+        return self._stability
+
+    @cached_property
+    def _analysis(self) -> Analysis:
+        return analyze_conflict(self, self.stability())
+
+    def analyze(self) -> Analysis:
+        """Stability plus the evolution from the status quo (see :mod:`.conflict_analysis`)."""
+        return self._analysis
+
+    def explain(
+        self, state: int, dm: str | None = None, concept: str = DEFAULT_EXPLAIN_CONCEPT
+    ) -> Explanation | list[Explanation]:
+        """Why the state with id ``state`` (from 1, as in the output) is or is not stable:
+        for ``dm``, or a list with one explanation per decision maker when ``dm`` is None.
+
+        Raises
+        ------
+        offramp.errors.InputError
+            For a state id out of range, an unknown decision maker or concept.
+        """
+        result = self.stability()
+        if dm is None:
+            return [explain(result, state, name, concept) for name in self.dm_names]
+        return explain(result, state, dm, concept)
+
+    def answers(self) -> list[Answer]:
+        """The scenario's own questions answered (verdict and evidence; no thresholds)."""
+        analysis = self.analyze()
+        return [answer(analysis, q) for q in self.questions]
+
+    def question(self, qid: str):
+        """The compiled question with id ``qid``."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        ids = [q.id for q in self.questions]
+        raise InputError(
+            f"no question '{qid}'{did_you_mean(qid, ids)}; the scenario asks "
+            f"{', '.join(ids) or 'none'}"
+        )
+
+    def threshold(self, qid: str, **options) -> dict:
+        """Where question ``qid``'s answer flips along its parameter (:func:`.sweeps.threshold`)."""
+        return threshold(self, self.question(qid), **options)
+
+    def sweep(self, parameter: str, values) -> SweepResult:
+        """Equilibria, settling states and answers along a grid of one parameter."""
+        return sweep(self, parameter, values)
+
+
+def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:
+    """Load a scenario file (YAML, or JSON which is YAML too).
+
+    Raises
+    ------
+    offramp.ScenarioError
+        With every problem found, each located by file, line and column.
+    """
+    return from_yaml_text(read_text(path), str(FsPath(path)), check_states=check_states)
+
+
+def from_yaml_text(text: str, file: str = "<scenario>", *, check_states: bool = True) -> Scenario:
+    """Parse a scenario from YAML text; ``file`` names it in error messages."""
+    document, data, smap = parse_text(text, file)
+    scenario = Scenario(document, data, smap, text)
+    return scenario.validate() if check_states else scenario
+
+
+def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
+    """Build a scenario from a Python dict with the same keys as the YAML format."""
+    document, plain, smap = parse_dict(data, name)
+    scenario = Scenario(document, plain, smap, None)
+    return scenario.validate() if check_states else scenario

@@ -1,0 +1,58 @@
+"""The solution concepts, one module each, registered once here.
+
+Every list of concepts in offramp (the JSON's keys, the CLI's choices, the report's names and
+glossary, the web's menus, the scenario format's ``concept:``) is derived from :data:`REGISTRY`.
+A new concept is a new module defining ``CONCEPT`` (see :mod:`.base`), its tests, and its entry in
+``_MODULES`` below; its position there is its position in every output.
+"""
+
+from __future__ import annotations
+
+from offramp.conflict.concepts import gmr, nash, seq, smr
+from offramp.conflict.concepts.base import Concept, DMView
+from offramp.errors import InputError, did_you_mean
+
+_MODULES = (nash, gmr, smr, seq)
+
+REGISTRY: dict[str, Concept] = {m.CONCEPT.key: m.CONCEPT for m in _MODULES}
+
+#: Concept keys in output order.
+CONCEPTS: tuple[str, ...] = tuple(REGISTRY)
+
+#: The concept questions and "where the conflict settles" use unless told otherwise: SEQ, the
+#: credible-sanctions concept analysts usually read outcomes from.
+DEFAULT_CONCEPT = "seq"
+
+#: The concept ``explain`` uses unless told otherwise.
+DEFAULT_EXPLAIN_CONCEPT = "gmr"
+
+
+def get_concept(key: object) -> Concept:
+    """The registered concept ``key``; an unknown one raises InputError with the choices."""
+    if isinstance(key, str) and key in REGISTRY:
+        return REGISTRY[key]
+    hint = did_you_mean(str(key), CONCEPTS)
+    raise InputError(f"unknown solution concept {key!r}{hint}; choose one of {', '.join(CONCEPTS)}")
+
+
+def concept_label(key: str) -> str:
+    """The display name, e.g. 'Sequential stability (SEQ)'."""
+    return REGISTRY[key].label if key in REGISTRY else key
+
+
+def concept_short(key: str) -> str:
+    """The short name, e.g. 'SEQ'."""
+    return REGISTRY[key].short if key in REGISTRY else key
+
+
+__all__ = [
+    "CONCEPTS",
+    "DEFAULT_CONCEPT",
+    "DEFAULT_EXPLAIN_CONCEPT",
+    "REGISTRY",
+    "Concept",
+    "DMView",
+    "concept_label",
+    "concept_short",
+    "get_concept",
+]
