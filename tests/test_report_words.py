@@ -213,7 +213,7 @@ def test_every_term_is_explained_in_each_medium(report, scenario):
     }
     for medium, text in outputs.items():
         flat = " ".join(text.split())
-        assert "R for 'rational'" in flat or "R for &#x27;rational&#x27;" in flat, medium
+        assert "R, for 'rational'" in flat or "R, for &#x27;rational&#x27;" in flat, medium
         for term in GLOSSED:
             pattern = {
                 "text": rf"{re.escape(term)}: ",

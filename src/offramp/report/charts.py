@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from offramp.conflict.concepts import concept_short
 from offramp.report.figdata import VERDICT_COLOURS, VERDICTS, Sweep, Trajectory, segments
 from offramp.report.graph import dm_colour
 
@@ -240,7 +241,7 @@ def settles_figure(
         )
     bottom = top + len(items) * ROW
     body = ax.draw(bottom + 2, top - 4, "probability", fmt=lambda v: f"{v:.0%}") + body
-    return _svg(f"Where the conflict settles ({concept.upper()})", bottom + 40, body)
+    return _svg(f"Where the conflict settles ({concept_short(concept)})", bottom + 40, body)
 
 
 def tornado_figure(title: str, inputs: list[dict]) -> str:

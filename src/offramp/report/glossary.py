@@ -5,30 +5,22 @@ A first-time reader, briefing someone from the report, meets "Nash (R)", "SEQ", 
 one-line definition (``terms(...)``); the definitions are here once, so that the text,
 Markdown and HTML reports explain them alike.
 
+The solution concepts' meanings come from the concept registry (each concept module's
+``glossary`` line), the bargaining models' from the bargaining registry when it describes them;
+the remaining terms (Spearman ρ, p5/p95, "settles", "equilibrium") are defined here.
+
 References: Fang, L., Hipel, K. W., Kilgour, D. M. (1993). Interactive Decision Making: The
-Graph Model for Conflict Resolution. Wiley (Nash, GMR, SMR, SEQ); Bueno de Mesquita, B. (1994)
-(bdm); Abdollahian, M. et al., KTAB (smp).
+Graph Model for Conflict Resolution. Wiley; Bueno de Mesquita, B. (1994) (bdm); Abdollahian, M.
+et al., KTAB (smp).
 """
 
 from __future__ import annotations
 
+from offramp.conflict.concepts import REGISTRY
+
+#: Terms other than the solution concepts, whose one-line meanings the concept registry holds
+#: (offramp.conflict.concepts: each concept module's ``glossary``).
 GLOSSARY: dict[str, str] = {
-    "Nash (R)": (
-        "R for 'rational' (Nash stability): no decision maker can move alone to a state it prefers."
-    ),
-    "GMR": (
-        "general metarationality: every move a decision maker prefers can be answered by the "
-        "others with a move that leaves it no better off than staying."
-    ),
-    "SMR": (
-        "symmetric metarationality: as GMR, and the decision maker cannot escape that answer "
-        "with a move of its own."
-    ),
-    "SEQ": (
-        "sequential stability: every move a decision maker prefers can be answered by the "
-        "others with a move they themselves prefer (a credible sanction) that leaves it no "
-        "better off. offramp's questions read their verdict off SEQ by default."
-    ),
     "equilibrium": "a state stable for every decision maker under the concept named.",
     "settles": ("the first equilibrium reached from the status quo by moves each mover prefers."),
     "Spearman ρ": (
@@ -56,7 +48,6 @@ GLOSSARY: dict[str, str] = {
 }
 
 MODEL_TERMS = {"offramp", "compromise", "median", "smp", "bdm"}
-CONCEPT_TERMS = {"nash": "Nash (R)", "gmr": "GMR", "smr": "SMR", "seq": "SEQ"}
 
 
 def _model_description(name: str) -> str | None:
@@ -82,8 +73,19 @@ def terms(names) -> list[tuple[str, str]]:
     return out
 
 
+def concept_term(key: str) -> str:
+    """How the report names a concept in a glossary: its short name when its label ends with
+    it ('GMR' for 'General metarationality (GMR)'), else its label ('Nash (R)')."""
+    c = REGISTRY.get(key)
+    if c is None:
+        return key
+    return c.short if c.label.endswith(f"({c.short})") else c.label
+
+
 def concept_terms(concepts) -> list[tuple[str, str]]:
-    return terms([CONCEPT_TERMS.get(c, c) for c in concepts] + ["equilibrium"])
+    """The concepts' meanings, as the concept registry gives them, and 'equilibrium'."""
+    out = [(concept_term(k), REGISTRY[k].glossary) for k in concepts if k in REGISTRY]
+    return out + terms(["equilibrium"])
 
 
 def glossary_line(items: list[tuple[str, str]]) -> str:

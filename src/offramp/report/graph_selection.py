@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from offramp.conflict.concepts import concept_short
+
 SMALL = 30
 MAX_FULL = 150
 MAX_DRAWN = 250
@@ -89,7 +91,7 @@ def core(analysis, concept: str, limit: int | None = None) -> Selection:
     for s in eq:
         if not add([s]):
             dropped += 1
-    name = concept.upper() if concept != "nash" else "Nash"
+    name = concept_short(concept)
     left_out = f"; {dropped:,} more {name} equilibria are not drawn" if dropped else ""
     note = (
         f"Shown: the status quo, the {len(eq) - dropped:,} {name} equilibria and the paths of "
@@ -111,7 +113,7 @@ def select_states(analysis, concept: str, full: bool = False) -> Selection:
     reach = set() if evo is None else {int(s) for s in np.flatnonzero(evo.distance >= 0)}
     eq = {int(s) for s in analysis.stability.equilibria(concept)}
     chosen = reach | eq
-    name = concept.upper() if concept != "nash" else "Nash"
+    name = concept_short(concept)
     if len(chosen) <= MAX_DRAWN:
         return Selection(
             sorted(chosen),

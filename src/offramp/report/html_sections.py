@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from offramp.conflict.concepts import concept_short
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
@@ -154,7 +155,7 @@ def _states_list(g) -> str:
         if s in g.settled:
             marks.append("where it settles")
         if s in g.equilibria:
-            marks.append(f"{g.concept.upper()} equilibrium")
+            marks.append(f"{concept_short(g.concept)} equilibrium")
         extra = f' <span class="dim">({esc(", ".join(marks))})</span>' if marks else ""
         items.append(f"<li><strong>{s + 1}</strong>: {esc(g.descriptions[s])}{extra}</li>")
     return (
@@ -184,7 +185,7 @@ def graph_section(report: dict, figs: Figures) -> str:
         f'<span class="key"><span class="swatch dot" style="background:{SETTLED_FILL}">'
         "</span>where it settles</span>",
         f'<span class="key"><span class="swatch dot double" style="background:{PLAIN_FILL}">'
-        f"</span>{esc(g.concept.upper())} equilibrium</span>",
+        f"</span>{esc(concept_short(g.concept))} equilibrium</span>",
         '<span class="key"><span class="swatch thick"></span>thick arrows: the path from the '
         "status quo to where it settles</span>",
     ]
@@ -195,8 +196,8 @@ def graph_section(report: dict, figs: Figures) -> str:
         f"stops). Of the {g.total_improvements:,} unilateral improvements among the drawn "
         f"states, {len(g.edges):,} arrows are drawn: an improvement a → c is left out when the "
         "same decision maker improves a → b → c, so every arrow chain means what the omitted "
-        f"arrows would. Double circles are the {esc(g.concept.upper())} equilibria; the thick "
-        "arrows lead from the status quo to where the conflict settles.</p>"
+        f"arrows would. Double circles are the {esc(concept_short(g.concept))} equilibria; the "
+        "thick arrows lead from the status quo to where the conflict settles.</p>"
     )
     note = f'<p class="note"><strong>Not every state is drawn.</strong> {esc(g.note)}</p>'
     body = (
@@ -216,7 +217,7 @@ def graph_section(report: dict, figs: Figures) -> str:
             + _graph_box(full, figs.full_graph_svg)
             + "</details>"
         )
-    body += glossary(terms([{"nash": "Nash (R)"}.get(g.concept, g.concept.upper()), "settles"]))
+    body += glossary(concept_terms([g.concept])[:1] + terms(["settles"]))
     return section("state-graph", "State graph", body)
 
 
@@ -347,7 +348,7 @@ def variants_section(report: dict) -> str:
         + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
     )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
-    names = "/".join({"nash": "Nash"}.get(c, c.upper()) for c in base_counts)
+    names = "/".join(concept_short(c) for c in base_counts)
     rows.append(
         [f"<em>equilibria ({esc(names)})</em>", "/".join(str(n) for n in base_counts.values())]
         + ["/".join(str(v["equilibria_counts"].get(c, 0)) for c in base_counts) for v in variants]
