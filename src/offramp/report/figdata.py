@@ -1,7 +1,7 @@
 """The data behind the report's figures that the report dict does not hold: the state graph
 with its layout, bargaining trajectories and parameter sweeps.
 
-Computed once by :func:`collect_figures` and shared by the HTML renderer (plotly) and the
+Computed once by :func:`collect_figures` and shared by the HTML renderer (inline SVG) and the
 static renderer (matplotlib), so both draw the same thing and the work is not done twice.
 """
 
