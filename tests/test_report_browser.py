@@ -17,6 +17,7 @@ import pytest
 from tests.test_html_report import offline_problems
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 1_500_000
 
 
@@ -72,9 +73,20 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """docs/screenshots/ when OFFRAMP_SCREENSHOTS=1 (how the committed ones are refreshed),
+    else a temporary directory."""
+    if os.environ.get("OFFRAMP_SCREENSHOTS") == "1":
+        return ROOT / "docs" / "screenshots"
+    return tmp_path_factory.mktemp("shots")
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [400, 1280])
-def test_no_sideways_scroll_no_console_error_no_request(browser, written: Path, width: int):
+def test_no_sideways_scroll_no_console_error_no_request(
+    browser, written: Path, width: int, shots: Path
+):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -97,11 +109,14 @@ def test_no_sideways_scroll_no_console_error_no_request(browser, written: Path, 
     assert sizes[0] <= sizes[1], sizes
     assert errors == []
     assert requests == [written.as_uri()]
+    if width == 400:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+        page.locator("#variants").screenshot(path=str(shots / "report-variants-400px.png"))
     context.close()
 
 
 @pytest.mark.browser
-def test_the_state_graph_shows_the_core_by_default(browser, written: Path):
+def test_the_state_graph_shows_the_core_by_default(browser, written: Path, shots: Path):
     import offramp
 
     analysis = offramp.default().analyze()
@@ -134,6 +149,10 @@ def test_the_state_graph_shows_the_core_by_default(browser, written: Path):
     legend = page.inner_text("#state-graph ul.options-legend")
     for k in range(len(analysis.model.option_names)):
         assert analysis.scenario.option_label(k) in legend
+    page.locator("#findings").screenshot(path=str(shots / "report-findings.png"))
+    page.locator("#state-graph figure.graph-box").first.screenshot(
+        path=str(shots / "report-state-graph.png")
+    )
     # The full graph is there on request.
     page.click("#state-graph details.full-graph summary")
     full = page.evaluate(

@@ -98,6 +98,7 @@ figure.graph-box { margin: .6rem 0; position: relative; border: 1px solid var(--
   border-radius: 6px; padding: .5rem; }
 .graph-scroll { overflow: auto; max-height: 85vh; }
 svg.state-graph { width: 100%; height: auto; display: block; }
+.graph-box:not(.full) svg.state-graph { max-height: 78vh; }
 .graph-box.full svg.state-graph { width: var(--natural-width); max-width: none; }
 .graph-box .node.state:hover ellipse { stroke-width: 3; }
 button.zoom { position: absolute; right: .5rem; top: .5rem; z-index: 2; font: inherit;
