@@ -85,6 +85,9 @@ def test_cli_full_and_section_options(capsys):
     assert bad.code == 2 and "unknown section 'nope'" in bad.err
     full = invoke(capsys, "analyze", "-n", "0", "--no-thresholds", "--full")
     assert full.code == 0 and "Decision makers and their options" in full.out
+    bare = invoke(capsys, "-n", "0", "--no-thresholds", "--section", "actors")
+    assert bare.code == 0, bare.err
+    assert "Decision makers and their options" in bare.out and "Findings" not in bare.out
 
 
 def test_labels_from_the_file_are_not_rich_markup(tmp_path):
