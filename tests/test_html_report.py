@@ -274,7 +274,7 @@ def test_offramp_report_writes_html_and_figures(capsys, tmp_path: Path):
     pngs = sorted(figs.glob("*.png"))
     svgs = sorted(figs.glob("*.svg"))
     stems = {p.stem for p in pngs}
-    assert {"state-graph", "probabilities", "tornado", "sweep-trade-relief"} <= stems
+    assert {"state-graph", "probabilities", "tornado", "sweep-trade-relief", "leverage"} <= stems
     assert any(s.startswith("trajectories-") for s in stems)
     assert {p.stem for p in svgs} == stems
     for p in pngs:

@@ -78,6 +78,10 @@ def degenerate(data: dict) -> dict:
             for dim in unc.get(field, {}):
                 unc[field][dim] = {"type": "normal", "mean": actor[field][dim], "sd": 0}
     collapse(out)
+    for fig in out.get("evidence", []):  # a figure's range is an uncertain input too
+        if "low" in fig:
+            fig.setdefault("value", (fig["low"] + fig["high"]) / 2)
+            del fig["low"], fig["high"]
     return out
 
 

@@ -154,6 +154,7 @@ class _Criterion:
 
     def __call__(self, value: float) -> bool:
         params = {**self.parameters, self.name: float(value)}
+        params = self.template.scenario.derivation.values(params, fixed={self.name})
         outcome = self.template.evaluate(self.template.scores(params, {}, {}))
         where = outcome.settles[self.k] > 0 if self.has_status_quo else outcome.equilibria[self.k]
         return bool(self.holds[where].any())

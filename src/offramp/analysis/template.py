@@ -99,9 +99,12 @@ class ConflictTemplate:
         if self.bargaining is not None:
             bt = self.bargaining
             bcap, bpos, bsal = bt.cap.copy(), bt.pos.copy(), bt.sal.copy()
+        evidence: dict[str, float] = {}
         for u, value in zip(self.inputs, row[: len(self.inputs)], strict=True):
             if u.kind == "parameter":
                 parameters[u.name] = float(value)
+            elif u.kind == "evidence":
+                evidence[u.name] = float(value)
             elif u.kind == "weight":
                 weights[(u.dm, u.index)] = float(value)
             elif bcap is not None:
@@ -112,6 +115,8 @@ class ConflictTemplate:
                     dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
                     target = bpos if u.kind == "positions" else bsal
                     target[i, dim] = min(max(float(value), 0.0), 100.0)
+        if self.scenario.derivation.derived:  # derived parameters follow the sampled inputs
+            parameters = self.scenario.derivation.values(parameters, evidence)
         outcome = self.evaluate(self.scores(parameters, weights, space.orders(self.scenario, row)))
         if self.bargaining is not None:
             outcome.forecasts = self.forecasts_at(outcome, bcap, bpos, bsal)

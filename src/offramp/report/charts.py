@@ -309,6 +309,40 @@ def trajectory_figure(traj: Trajectory, actors: list[str], dim: int, label: str)
     return _svg(title, max(height, plot_bottom + 58 + _legend_height(items)), body)
 
 
+def leverage_figure(lev: dict) -> str:
+    """Dependence (% of the flow) per dependency, one bar each with its range as a whisker,
+    coloured by who depends, so the asymmetry of each pair shows side by side."""
+    deps = lev["dependencies"]
+    parties = list(dict.fromkeys(d["from"] for d in deps))
+    ax = _Axis(0.0, 100.0)
+    top = TOP
+    body: list[str] = []
+    for k, d in enumerate(deps):
+        y = top + k * ROW
+        name = f"{d['from']} on {d['to']}: {d['good']} ({d['flow']})"
+        share = 100 * float(d["share"])
+        low = 100 * float(d["share_low"] if d["share_low"] is not None else d["share"])
+        high = 100 * float(d["share_high"] if d["share_high"] is not None else d["share"])
+        colour = dm_colour(parties.index(d["from"]))
+        body.append(f'<text x="{LEFT}" y="{y}" class="row-label">{_t(_short(name))}</text>')
+        body.append(
+            f'<rect x="{ax(0):.1f}" y="{y + GAP}" width="{max(ax(share) - ax(0), 0.5):.1f}" '
+            f'height="{BAR}" fill="{colour}"><title>{_t(name)}: {share:.0f}% '
+            f"(range {low:.0f}–{high:.0f}%)</title></rect>"
+        )
+        if high > low:
+            mid = y + GAP + BAR / 2
+            body.append(
+                f'<line x1="{ax(low):.1f}" y1="{mid}" x2="{ax(high):.1f}" y2="{mid}" class="axis"/>'
+            )
+    bottom = top + len(deps) * ROW
+    body = ax.draw(bottom + 2, top - 4, "% of the flow") + body
+    items = [(f"{p} depends", dm_colour(k)) for k, p in enumerate(parties)]
+    body += _legend(items, bottom + 58)
+    title = "Dependence (% of the flow), by who depends"
+    return _svg(title, bottom + 60 + _legend_height(items), body)
+
+
 #: Styles of the charts (added to the report's CSS).
 CSS = """
 svg.chart-svg { width: 100%; height: auto; display: block; max-width: 44rem;

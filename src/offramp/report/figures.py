@@ -40,6 +40,7 @@ from offramp.report.graph import (
     StateGraph,
     dm_colour,
 )
+from offramp.report.provenance import leverage_static_figure
 from offramp.report.words import input_label, parameter_label, target_label
 
 if TYPE_CHECKING:
@@ -318,6 +319,8 @@ def _write(report: dict, directory: Path, figs: Figures) -> list[Path]:
             written += _save(trajectory_figure(figs, k), directory, stem)
     for sw in figs.sweeps:
         written += _save(sweep_figure(sw, report), directory, f"sweep-{_slug(sw.parameter)}")
+    if report.get("leverage"):
+        written += _save(leverage_static_figure(report["leverage"]), directory, "leverage")
     mc = report.get("uncertainty")
     if mc and mc.get("questions"):
         written += _save(probabilities_figure(mc), directory, "probabilities")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from offramp.report import charts
 from offramp.report import html_sections as sec
 from offramp.report.figdata import Figures, collect_figures
+from offramp.report.provenance import HTML_SECTIONS, provenance_html
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
@@ -32,6 +33,7 @@ SECTIONS = (
     ("variants", "Variants side by side"),
     ("bargaining", "Negotiation forecasts"),
     ("uncertainty", "Under uncertainty"),
+    *HTML_SECTIONS,
     ("sources", "Sources"),
 )
 
@@ -62,6 +64,7 @@ ul.findings li { margin: .35rem 0; }
 .table-box { max-width: 100%; overflow-x: auto; margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 td { overflow-wrap: break-word; }
+#provenance li, #provenance td code { overflow-wrap: anywhere; }
 dl.glossary { font-size: .85rem; color: var(--muted); margin: .6rem 0 1rem;
   border-left: 3px solid var(--line); padding-left: .8rem; }
 dl.glossary dt { display: inline; font-weight: 600; }
@@ -164,6 +167,7 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
         sec.variants_section(report),
         sec.bargaining_section(report, figs),
         sec.uncertainty_section(report),
+        provenance_html(report),
         sec.sources_section(report),
     ]
     content = "\n".join(body)

@@ -10,9 +10,9 @@ is an ``http(s)`` URL — never ``<javascript:…>`` or another scheme.
 
 from __future__ import annotations
 
-import re
-
 from offramp.report.glossary import concept_terms, glossary_line, terms
+from offramp.report.mdtext import md, md_code, safe_link
+from offramp.report.provenance import provenance_markdown
 from offramp.report.words import (
     VERDICT,
     answer_line,
@@ -24,35 +24,6 @@ from offramp.report.words import (
     target_label,
     threshold_suffix,
 )
-
-#: Characters with a meaning inside a line in CommonMark / GFM (emphasis, code, links,
-#: tables, strikethrough); ``<`` and ``>`` become entities; a line start is handled apart.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*\d*)([#+=.)-])")
-_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]`\"'\\]+$", re.I)
-
-
-def md(text: object) -> str:
-    """``text`` as literal Markdown text: HTML escaped, syntax characters backslash-escaped,
-    one line."""
-    s = str(text).replace("\r", " ").replace("\n", " ")
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    return _LINE_START.sub(r"\1\\\2", s, count=1)
-
-
-def md_code(text: object) -> str:
-    """``text`` as inline code: backticks inside cannot close it (a longer fence is used)."""
-    s = str(text).replace("\n", " ")
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", s)), default=0) + 1)
-    pad = " " if s.startswith("`") or s.endswith("`") else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
-
-
-def safe_link(url: object) -> str:
-    """An autolink for an http(s) URL; anything else as escaped text."""
-    u = str(url).strip()
-    return f"<{u}>" if _SAFE_URL.match(u) else md(u)
 
 
 def _terms(items: list[tuple[str, str]]) -> list[str]:
@@ -144,6 +115,7 @@ def render_markdown(report: dict) -> str:
                 if q.get("threshold"):
                     out.append(f"  - {md(q['ask'])} {md(answer_line(q, report))}")
         out.append("")
+    out += provenance_markdown(report)
     if report.get("sources"):
         out += ["## Sources", ""]
         for s in report["sources"]:

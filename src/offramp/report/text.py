@@ -12,6 +12,7 @@ from rich.text import Text
 from offramp.conflict.concepts import concept_label
 from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
+from offramp.report.provenance import render_provenance_text
 from offramp.report.words import (
     VERDICT,
     answer_line,
@@ -91,6 +92,7 @@ SECTIONS = (
     "questions",
     "bargaining",
     "uncertainty",
+    "provenance",
     "variants",
 )
 SHORT = ("findings", "outcome", "variants")
@@ -306,6 +308,10 @@ def _variants(report: dict, console: Console) -> None:
         console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
+def _provenance(report: dict, console: Console) -> None:
+    render_provenance_text(report, console)
+
+
 _RENDER = {
     "findings": _findings,
     "outcome": _outcome,
@@ -315,6 +321,7 @@ _RENDER = {
     "questions": _questions,
     "bargaining": _bargaining,
     "uncertainty": _uncertainty,
+    "provenance": _provenance,
     "variants": _variants,
 }
 

@@ -22,6 +22,7 @@ from pydantic import (
 
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.distributions import Distribution
+from offramp.scenario.evidence import EvidencePolicy, Figure
 
 Identifier = Annotated[
     str,
@@ -37,6 +38,8 @@ class Strict(BaseModel):
 class Source(Strict):
     id: Identifier
     title: Text
+    publisher: Text | None = None
+    date: Text | None = None
     url: Text | None = None
     note: Text | None = None
 
@@ -181,22 +184,35 @@ class Preference(Strict):
 
 class Parameter(Strict):
     """A named number; with a ``distribution`` it is uncertain (``value``, if omitted, is the
-    distribution's point value)."""
+    distribution's point value); with a ``formula`` it is derived from evidence figures and
+    other parameters (see :mod:`offramp.scenario.derived`)."""
 
     value: float | None = None
     distribution: Distribution | None = None
+    formula: Text | None = None
+    unit: Annotated[str, StringConstraints(max_length=64)] | None = None
     label: Text | None = None
     note: Text | None = None
     source: Text | None = None
 
     @model_validator(mode="after")
     def _value_or_distribution(self) -> Parameter:
+        if self.formula is not None:
+            if self.value is not None or self.distribution is not None:
+                raise ValueError(
+                    "a derived parameter takes its value and uncertainty from its 'formula': "
+                    "drop 'value' and 'distribution' (or drop the formula)"
+                )
+            return self
         if self.value is None and self.distribution is None:
-            raise ValueError("give a 'value' or a 'distribution'")
+            raise ValueError("give a 'value', a 'distribution' or a 'formula'")
         return self
 
     @property
     def point(self) -> float:
+        """The value when it is given (NaN for a derived parameter: the spec computes it)."""
+        if self.formula is not None:
+            return float("nan")
         return self.value if self.value is not None else self.distribution.point
 
 
@@ -242,6 +258,8 @@ class ScenarioDocument(Strict):
     questions: list[Question] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
     bargaining: BargainingSection | None = None
+    evidence: list[Figure] = Field(default_factory=list)
+    evidence_policy: EvidencePolicy | None = None
 
 
 def statement_text(item: Statement) -> str:

@@ -20,6 +20,7 @@ from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
 from offramp.scenario.compile import compile_conflict
+from offramp.scenario.derived import evidence_inputs, resolve_document
 from offramp.scenario.document import (
     AnyOrder,
     NotedStatement,
@@ -144,6 +145,13 @@ class ScenarioSpec:
             for k, v in doc.parameters.items()
             if isinstance(v, Parameter) and v.distribution is not None
         ]
+        # evidence and derived parameters: values computed before the weights read them
+        self.derivation, found, self.evidence_warnings = resolve_document(doc, self.source)
+        self.problems.extend(found)
+        if not found:
+            self.parameters = self.derivation.values(self.parameters)
+        self.uncertain += evidence_inputs(self.derivation)
+        self.used_parameters |= {p for d in self.derivation.derived.values() for p in d.parameters}
         self.infeasible: list[CompiledStatement] = []
         for k, item in enumerate(doc.infeasible):
             st = self._statement(_stmt_path(("infeasible", k), item), item)
@@ -186,7 +194,7 @@ class ScenarioSpec:
             )
             for name in self.parameters
             if name not in self.used_parameters
-        ]
+        ] + self.evidence_warnings
         for i, name in enumerate(self.dm_names):
             if name not in doc.preferences:
                 self._problem(
@@ -449,7 +457,12 @@ class ScenarioSpec:
                     [self.source.problem(("parameters",), self._unknown_parameter(key))]
                 )
             current = data["parameters"][key]
-            if isinstance(current, dict):
+            if isinstance(current, dict) and "formula" in current:
+                if float(value) == self.parameters[key]:
+                    continue  # unchanged: keep the formula
+                current.pop("formula")  # set explicitly: the value overrides the formula
+                current["value"] = float(value)
+            elif isinstance(current, dict):
                 current["value"] = float(value)
             else:
                 data["parameters"][key] = float(value)

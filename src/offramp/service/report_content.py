@@ -9,12 +9,14 @@ from collections.abc import Callable
 import numpy as np
 
 from offramp.analysis import Analysis
+from offramp.analysis.leverage import leverage_data
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
 from offramp.bargaining import BEST_MODEL, MODELS, forecast
 from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.report.labels import labels_part, parameter_label
+from offramp.scenario.derived import provenance_data
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -183,6 +185,8 @@ def build_report(
         "bargaining": bargaining_part(scenario, analysis),
         "uncertainty": None,
         "stability": base["stability"],
+        "provenance": provenance_data(scenario),
+        "leverage": leverage_data(scenario),
     }
     report["labels"] = labels_part(scenario)
     if samples > 0 and scenario.uncertain:

@@ -1,0 +1,304 @@
+"""Derived parameters: parameters whose value is a formula over evidence figures and other
+parameters, resolved in dependency order.
+
+Resolution (once per scenario, before weights are resolved): parse every formula
+(:mod:`offramp.scenario.expressions`), check that each name is a figure or a parameter, check
+units, order the derived parameters so that each comes after what it reads, and refuse cycles
+with the cycle's path in the message. Evaluation (:meth:`Derivation.values`) is then a walk in
+that order, used for the point values, for every Monte Carlo sample (figures drawn within their
+ranges, see :attr:`offramp.scenario.evidence.Figure.distribution`), and for sweeps.
+
+Propagation choice: a figure's range is sampled (triangular on [low, high] with the figure's
+value as the mode, uniform when no value is given) and the formula is evaluated per sample; a
+derived parameter's distribution is thus the exact image of the figures' draws under the
+formula, whatever its shape, rather than a fitted approximation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from offramp.errors import did_you_mean
+from offramp.scenario.evidence import FigureRecord, check_figures
+from offramp.scenario.expressions import (
+    FormulaError,
+    Node,
+    Unit,
+    evaluate,
+    names,
+    parse,
+    parse_unit,
+    unit_of,
+    unit_text,
+)
+from offramp.scenario.resolved import UncertainInput
+
+
+@dataclass(frozen=True)
+class DerivedParameter:
+    name: str
+    formula: str
+    node: Node
+    figures: tuple[str, ...]  # evidence ids read directly
+    parameters: tuple[str, ...]  # parameters read directly
+    unit: Unit | None
+
+
+@dataclass
+class Derivation:
+    """Derived parameters in evaluation order, and the figures they can read."""
+
+    figures: dict[str, FigureRecord] = field(default_factory=dict)
+    derived: dict[str, DerivedParameter] = field(default_factory=dict)  # topological order
+
+    def figure_points(self) -> dict[str, float]:
+        return {k: r.figure.point for k, r in self.figures.items()}
+
+    def values(
+        self,
+        parameters: Mapping[str, float],
+        evidence: Mapping[str, float] | None = None,
+        fixed: Iterable[str] = (),
+    ) -> dict[str, float]:
+        """``parameters`` with every derived parameter recomputed (those named in ``fixed``
+        keep the value given: a sweep or a variant that sets a derived parameter overrides its
+        formula). ``evidence`` overrides figure values (a Monte Carlo sample)."""
+        env: dict[str, float] = {**self.figure_points(), **(evidence or {})}
+        out = dict(parameters)
+        env.update(out)
+        keep = set(fixed)
+        for name, d in self.derived.items():
+            if name in keep:
+                continue
+            v = float(evaluate(d.node, env))
+            if not np.isfinite(v):
+                read = dict.fromkeys(n for n, _ in names(d.node))
+                raise FormulaError(
+                    f"derived parameter '{name}' = {d.formula} is not a finite number for "
+                    f"these inputs ({', '.join(f'{k}={env[k]:g}' for k in read)})"
+                )
+            out[name] = env[name] = v
+        return out
+
+    def evidence_of(self, name: str) -> list[str]:
+        """Every figure a parameter rests on, through other derived parameters too."""
+        seen: list[str] = []
+        stack = [name]
+        visited = set()
+        while stack:
+            n = stack.pop()
+            if n in visited or n not in self.derived:
+                continue
+            visited.add(n)
+            d = self.derived[n]
+            seen.extend(f for f in d.figures if f not in seen)
+            stack.extend(reversed(d.parameters))
+        return seen
+
+    def used_figures(self) -> list[str]:
+        out: list[str] = []
+        for name in self.derived:
+            out.extend(f for f in self.evidence_of(name) if f not in out)
+        return out
+
+
+def resolve(
+    parameters: Mapping, figures: dict[str, FigureRecord], source
+) -> tuple[Derivation, list]:
+    """Parse, check and order the derived parameters of a document's ``parameters:``.
+
+    ``parameters`` maps names to the document's entries (a number or a ``Parameter``).
+    Returns the derivation and the problems (each located in the file: formula errors at the
+    offending character)."""
+    problems = []
+    units: dict[str, Unit] = {k: r.unit for k, r in figures.items()}
+    for name, p in parameters.items():
+        declared = getattr(p, "unit", None)
+        units[name] = parse_unit(declared)
+    parsed: dict[str, DerivedParameter] = {}
+    for name, p in parameters.items():
+        formula = getattr(p, "formula", None)
+        if formula is None:
+            continue
+        path = ("parameters", name, "formula")
+        try:
+            node = parse(formula)
+        except FormulaError as exc:
+            problems.append(source.problem(path, exc.message, offset=exc.offset))
+            continue
+        figs, params, bad = [], [], False
+        for n, off in names(node):
+            if n in figures:
+                if n not in figs:
+                    figs.append(n)
+            elif n in parameters:
+                if n not in params:
+                    params.append(n)
+            else:
+                hint = did_you_mean(n, [*figures, *parameters]) or (
+                    " (formulas read evidence ids and parameter names)"
+                )
+                problems.append(source.problem(path, f"unknown name '{n}'{hint}", offset=off))
+                bad = True
+        if bad:
+            continue
+        try:
+            inferred = unit_of(node, units)
+        except FormulaError as exc:
+            problems.append(source.problem(path, exc.message, offset=exc.offset))
+            continue
+        declared = getattr(p, "unit", None)
+        if declared is not None and inferred is not None and inferred != units[name]:
+            problems.append(
+                source.problem(
+                    path,
+                    f"the formula gives {unit_text(inferred)} but the parameter declares "
+                    f"unit '{declared}' ({unit_text(units[name])})",
+                )
+            )
+            continue
+        parsed[name] = DerivedParameter(name, formula, node, tuple(figs), tuple(params), inferred)
+
+    # order: depth-first, refusing cycles with their path
+    order: dict[str, DerivedParameter] = {}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    reported: set[frozenset] = set()
+
+    def visit(name: str, stack: list[str]) -> bool:
+        if state.get(name) == 2:
+            return name in order
+        if state.get(name) == 1:
+            cycle = [*stack[stack.index(name) :], name]
+            key = frozenset(cycle)
+            if key not in reported:
+                reported.add(key)
+                problems.append(
+                    source.problem(
+                        ("parameters", cycle[0], "formula"),
+                        "derived parameters form a cycle: "
+                        + " -> ".join(cycle)
+                        + "; one of them must be a plain value",
+                    )
+                )
+            return False
+        state[name] = 1
+        ok = True
+        for dep in parsed[name].parameters:
+            if dep in parsed:
+                ok = visit(dep, [*stack, name]) and ok
+            elif dep not in parameters:
+                ok = False
+        state[name] = 2
+        if ok:
+            order[name] = parsed[name]
+        return ok
+
+    for name in parsed:
+        visit(name, [])
+    return Derivation(figures, order), problems
+
+
+def resolve_document(document, source) -> tuple[Derivation, list, list]:
+    """The evidence section and the derived parameters of a document: (derivation, problems,
+    warnings). The point values are checked here (a formula dividing by zero is a problem at
+    its place)."""
+    figures, problems, warnings = check_figures(document, source)
+    derivation, found = resolve(document.parameters, figures, source)
+    problems.extend(found)
+    if not problems and derivation.derived:
+        base = {
+            k: (v if isinstance(v, float | int) else v.point)
+            for k, v in document.parameters.items()
+        }
+        try:
+            derivation.values({k: float(v) for k, v in base.items()})
+        except FormulaError as exc:
+            name = exc.message.split("'")[1]
+            problems.append(source.problem(("parameters", name, "formula"), exc.message))
+    return derivation, problems, warnings
+
+
+def evidence_inputs(derivation: Derivation) -> list[UncertainInput]:
+    """The figures a Monte Carlo draws: those with a range that some derived parameter reads
+    (directly or through another derived parameter)."""
+    out = []
+    for fid in derivation.used_figures():
+        rec = derivation.figures[fid]
+        dist = rec.figure.distribution
+        if dist is not None:
+            out.append(UncertainInput(fid, "evidence", dist, rec.path))
+    return out
+
+
+def figure_data(rec: FigureRecord) -> dict:
+    """A figure as plain data for reports (JSON-ready)."""
+    f = rec.figure
+    out = {
+        "id": f.id,
+        "label": f.label,
+        "value": f.point,
+        "low": f.low,
+        "high": f.high,
+        "unit": f.unit,
+        "year": f.year,
+        "source": f.source,
+        "quote": f.quote,
+        "note": f.note,
+        "kind": f.kind,
+    }
+    if f.kind == "dependency":
+        out.update({"from": f.from_, "to": f.to, "good": f.good, "flow": f.flow})
+    return out
+
+
+def provenance_data(spec) -> dict:
+    """Where every parameter's value comes from: for a derived parameter its formula, the
+    figures and parameters it reads (``evidence``: every figure it rests on, through other
+    derived parameters too) and its value; for a given parameter its note (an analyst judgment
+    unless it cites a source). Plus the figures and the sources they cite."""
+    derivation: Derivation = spec.derivation
+    params = []
+    for name, entry in spec.document.parameters.items():
+        label = getattr(entry, "label", None)
+        note = getattr(entry, "note", None)
+        row = {
+            "name": name,
+            "label": label,
+            "value": spec.parameters[name],
+            "unit": getattr(entry, "unit", None),
+            "note": note,
+        }
+        d = derivation.derived.get(name)
+        if d is not None:
+            row.update(
+                {
+                    "basis": "derived",
+                    "formula": d.formula,
+                    "reads_figures": list(d.figures),
+                    "reads_parameters": list(d.parameters),
+                    "evidence": derivation.evidence_of(name),
+                }
+            )
+        else:
+            judgment = note is None or "judgment" in note.lower()
+            row.update(
+                {
+                    "basis": "judgment" if judgment else "given",
+                    "formula": None,
+                    "reads_figures": [],
+                    "reads_parameters": [],
+                    "evidence": [],
+                }
+            )
+        params.append(row)
+    cited = {r.figure.source for r in derivation.figures.values()}
+    return {
+        "parameters": params,
+        "figures": [figure_data(r) for r in derivation.figures.values()],
+        "sources": [
+            s.model_dump(exclude_none=True) for s in spec.document.sources if s.id in cited
+        ],
+    }

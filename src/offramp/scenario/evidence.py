@@ -1,0 +1,260 @@
+"""The ``evidence:`` section: figures with their sources, the numbers a scenario's parameters
+can be derived from.
+
+A figure is one published number — a point ``value``, a ``low``/``high`` range, or both (a most
+likely value within a range) — with its ``unit``, the ``year`` it describes, the ``source`` it
+comes from (an id of ``sources:``, which carries publisher, date and URL) and the ``quote``: the
+sentence of the source it rests on. A figure of ``kind: dependency`` also says who depends on
+whom (``from`` depends on ``to``) through which ``flow`` of which ``good``; the leverage view
+(:mod:`offramp.analysis.leverage`) reads those.
+
+Why figures and not just parameters: an analyst asked "why 4?" must be able to show the
+published numbers and the arithmetic (the formula of a derived parameter, see
+:mod:`offramp.scenario.derived`), and a figure's range — what the sources disagree on — is
+where a Monte Carlo's uncertainty should come from, not a width picked by feel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from offramp.errors import did_you_mean
+from offramp.scenario.distributions import Distribution
+from offramp.scenario.expressions import DIMENSIONLESS, Unit, parse_unit
+
+FigureId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64),
+]
+_Text = Annotated[str, StringConstraints(max_length=20_000)]
+_Short = Annotated[str, StringConstraints(max_length=64)]
+_Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
+
+DEFAULT_MAX_AGE = 5  # years
+
+
+class Figure(BaseModel):
+    """One published number and where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: FigureId
+    label: _Text | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: _Short
+    year: Annotated[int, Field(ge=1800, le=2200)]
+    source: _Name
+    quote: _Text
+    note: _Text | None = None
+    kind: Literal["figure", "dependency"] = "figure"
+    from_: _Name | None = Field(default=None, alias="from")
+    to: _Name | None = None
+    good: _Text | None = None
+    flow: Literal["exports", "imports"] | None = None
+    ratio: Annotated[list[FigureId], Field(min_length=2, max_length=2)] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Figure:
+        for key in ("value", "low", "high"):
+            v = getattr(self, key)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"'{key}' must be a finite number, not {v}")
+        if self.ratio is not None:
+            if self.value is not None or self.low is not None or self.high is not None:
+                raise ValueError(
+                    "a figure computed as a 'ratio' of two figures takes its value from them: "
+                    "drop 'value', 'low' and 'high'"
+                )
+            if parse_unit(self.unit) != (("%", 1),):
+                raise ValueError("a ratio of two figures is given in '%'")
+            return self._check_dependency()
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("give a 'value', or a range 'low' and 'high' (or all three)")
+        if (self.low is None) != (self.high is None):
+            raise ValueError("a range needs both 'low' and 'high'")
+        if self.low is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
+        if (
+            self.value is not None
+            and self.low is not None
+            and not (self.low <= self.value <= self.high)
+        ):
+            raise ValueError(f"value ({self.value:g}) must lie within [low, high]")
+        return self._check_dependency()
+
+    def _check_dependency(self) -> Figure:
+        dep = [k for k in ("from_", "to", "good", "flow") if getattr(self, k) is not None]
+        if self.kind == "dependency":
+            missing = [k.rstrip("_") for k in ("from_", "to", "good", "flow") if k not in dep]
+            if missing:
+                raise ValueError(
+                    "a dependency needs 'from' (who depends), 'to' (on whom), 'good' and "
+                    f"'flow' (exports | imports); missing {', '.join(missing)}"
+                )
+            if self.from_ == self.to:
+                raise ValueError("'from' and 'to' must differ")
+            if parse_unit(self.unit) not in (DIMENSIONLESS, (("%", 1),)):
+                raise ValueError(f"a dependency is a share: unit '%' or 'share', not '{self.unit}'")
+        elif dep:
+            keys = ", ".join(k.rstrip("_") for k in dep)
+            raise ValueError(f"{keys} belong(s) to a dependency: add 'kind: dependency'")
+        return self
+
+    @property
+    def point(self) -> float:
+        """The value a deterministic analysis uses: ``value``, else the middle of the range."""
+        return self.value if self.value is not None else (self.low + self.high) / 2
+
+    @property
+    def distribution(self) -> Distribution | None:
+        """How a Monte Carlo draws the figure: triangular on [low, high] peaking at ``value``
+        when both are given, uniform on [low, high] for a bare range, fixed for a point."""
+        if self.low is None or self.low == self.high:
+            return None
+        if self.value is None:
+            return Distribution(type="uniform", low=self.low, high=self.high)
+        return Distribution(type="triangular", low=self.low, mode=self.value, high=self.high)
+
+    @property
+    def share(self) -> float:
+        """A dependency's point value as a share in [0, 1] (percentages divided by 100)."""
+        return self.point / 100 if parse_unit(self.unit) == (("%", 1),) else self.point
+
+
+class EvidencePolicy(BaseModel):
+    """How old a figure may be before ``validate`` warns (``max_age`` years before ``as_of``,
+    which defaults to the current year)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_age: Annotated[int, Field(ge=0, le=200)] = DEFAULT_MAX_AGE
+    as_of: Annotated[int, Field(ge=1800, le=2200)] | None = None
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    figure: Figure
+    index: int
+    unit: Unit
+
+    @property
+    def path(self) -> tuple:
+        return ("evidence", self.index)
+
+
+def current_year() -> int:
+    return datetime.now(UTC).year
+
+
+def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list]:
+    """Resolve the evidence section: (figures by id, problems, warnings).
+
+    Problems: duplicate ids, ids that are also parameter names, sources not declared,
+    dependency ends that name no decision maker and no bargaining actor. Warnings: figures older
+    than the policy allows."""
+    policy = document.evidence_policy or EvidencePolicy()
+    as_of = policy.as_of if policy.as_of is not None else current_year()
+    sources = {s.id for s in document.sources}
+    parties = {dm.name for dm in document.decision_makers}
+    if document.bargaining is not None:
+        parties |= {a.name for a in document.bargaining.actors}
+    figures: dict[str, FigureRecord] = {}
+    problems, warnings = [], []
+    for i, fig in enumerate(document.evidence):
+        base = ("evidence", i)
+        if fig.id in figures:
+            problems.append(
+                source.problem(
+                    (*base, "id"),
+                    f"duplicate figure id '{fig.id}' (first at evidence[{figures[fig.id].index}])",
+                )
+            )
+            continue
+        if fig.id in document.parameters:
+            problems.append(
+                source.problem(
+                    (*base, "id"),
+                    f"figure id '{fig.id}' is also a parameter name; formulas could not tell "
+                    "them apart: rename one",
+                )
+            )
+        if fig.source not in sources:
+            hint = did_you_mean(fig.source, sorted(sources)) or (
+                " (declare it under 'sources:' with publisher, date and url)"
+            )
+            problems.append(
+                source.problem((*base, "source"), f"unknown source '{fig.source}'{hint}")
+            )
+        for key, who in (("from", fig.from_), ("to", fig.to)):
+            if who is not None and who not in parties:
+                problems.append(
+                    source.problem(
+                        (*base, key),
+                        f"'{who}' is neither a decision maker nor a bargaining actor "
+                        f"(known: {', '.join(sorted(parties))})",
+                    )
+                )
+        if as_of - fig.year > policy.max_age:
+            warnings.append(
+                source.problem(
+                    (*base, "year"),
+                    f"figure '{fig.id}' describes {fig.year}, {as_of - fig.year} years before "
+                    f"{as_of} (older than evidence_policy.max_age = {policy.max_age}); "
+                    "look for a newer figure or raise max_age",
+                )
+            )
+        figures[fig.id] = FigureRecord(fig, i, parse_unit(fig.unit))
+    for fid, rec in list(figures.items()):
+        if rec.figure.ratio is not None:
+            computed = _ratio(rec, figures, source, problems)
+            if computed is not None:
+                figures[fid] = computed
+    return figures, problems, warnings
+
+
+def _ratio(rec: FigureRecord, figures: dict, source, problems: list) -> FigureRecord | None:
+    """A share computed from two published amounts (``ratio: [part, whole]``): its value is
+    part / whole in %, its range the widest the parts' ranges allow."""
+    base = ("evidence", rec.index, "ratio")
+    parts = []
+    for j, fid in enumerate(rec.figure.ratio):
+        other = figures.get(fid)
+        if other is None or other.figure.ratio is not None:
+            why = "is not a figure" if other is None else "is itself a ratio"
+            problems.append(
+                source.problem((*base, j), f"'{fid}' {why}; a ratio divides two published figures")
+            )
+            return None
+        parts.append(other)
+    (a, b) = parts
+    if a.unit != b.unit:
+        problems.append(
+            source.problem(
+                base,
+                f"a ratio needs like units: '{a.figure.unit}' and '{b.figure.unit}' differ",
+            )
+        )
+        return None
+    lo_b = b.figure.low if b.figure.low is not None else b.figure.point
+    if lo_b <= 0:
+        problems.append(source.problem(base, f"'{b.figure.id}' must be positive to divide by it"))
+        return None
+    fa, fb = a.figure, b.figure
+    value = 100 * fa.point / fb.point
+    low = high = None
+    if fa.low is not None or fb.low is not None:
+        low = (
+            100
+            * (fa.low if fa.low is not None else fa.point)
+            / (fb.high if fb.high is not None else fb.point)
+        )
+        high = 100 * (fa.high if fa.high is not None else fa.point) / lo_b
+    fig = rec.figure.model_copy(update={"value": value, "low": low, "high": high})
+    return FigureRecord(fig, rec.index, rec.unit)
