@@ -16,7 +16,8 @@ import re
 #: Characters with a meaning inside a line in CommonMark / GFM (emphasis, code, links,
 #: tables, strikethrough); ``<`` and ``>`` become entities; a line start is handled apart.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*\d*)([#+=.)-])")
+_ORDERED = re.compile(r"(\s*\d{1,9})([.)])(?=\s|$)")
+_BLOCK = re.compile(r"(\s*)([#>+=-])(?=[\s#=-]|$)")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]`\"'\\]+$", re.I)
 
 
@@ -26,7 +27,16 @@ def md(text: object) -> str:
     s = str(text).replace("\r", " ").replace("\n", " ")
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return _LINE_START.sub(r"\1\\\2", s, count=1)
+    return _line_start(s)
+
+
+def _line_start(s: str) -> str:
+    """Escape what would start a block at the beginning of a line (a heading, quote, list
+    item, thematic break or setext underline): '# x', '- x', '1. x'; '0.1.0' stays as it is."""
+    m = _ORDERED.match(s) or _BLOCK.match(s)
+    if m is None:
+        return s
+    return s[: m.end(1)] + "\\" + s[m.end(1) :]
 
 
 def md_code(text: object) -> str:
