@@ -145,6 +145,21 @@ def test_run_a_sweep_with_progress(page, shots) -> None:
     page.screenshot(path=str(shots / "workbench-sweep.png"))
 
 
+def test_what_would_it_take(page, shots) -> None:
+    page.click("button[data-tab=inverse]")
+    assert page.input_value("#inverse-goal") == "china-presses"
+    page.click("#inverse-form button.primary")
+    page.wait_for_selector("#inverse-result table", timeout=60_000)
+    result = page.inner_text("#inverse-result")
+    assert "trade_relief" in result and "7.0003" in result and "fear_of_defeat" in result
+    assert page.input_value("#map-x") == "trade_relief"
+    assert page.input_value("#map-y") == "fear_of_defeat"
+    page.click("#map-form button")
+    page.wait_for_selector("#map-result svg", timeout=60_000)
+    assert "boundary points" in page.inner_text("#map-result")
+    page.screenshot(path=str(shots / "workbench-inverse.png"), full_page=True)
+
+
 def test_download_the_report(page) -> None:
     assert page.input_value("#report-format") == "html"
     with page.expect_download(timeout=120_000) as info:

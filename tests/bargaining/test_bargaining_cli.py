@@ -88,14 +88,25 @@ def test_forecast_of_a_scenario_without_bargaining(capsys) -> None:
 
 
 def test_eval_deu_json_follows_the_contract(capsys) -> None:
-    out = invoke(capsys, "eval", "deu", str(DEU), "--model", "compromise", "--format", "json")
+    out = invoke(
+        capsys, "eval", "deu", str(DEU), "--model", "compromise", "--format", "json", "--folds", "5"
+    )
     assert out.code == 0, out.err
     data = json.loads(out.out)
-    assert list(data) == ["model", "issues", "mae", "predictions"]
+    assert list(data)[:3] == ["model", "issues", "mae"]
     assert data["issues"] == 180 == len(data["predictions"])
     assert data["mae"] == pytest.approx(20.5, abs=0.05)
-    assert data["predictions"][0]["issue"] == "d00032i1"
-    assert set(data["predictions"][0]) == {"issue", "predicted", "outcome"}
+    # a model without parameters: in-sample and nested CV are the same forecasts
+    assert data["in_sample"]["mae"] == data["mae"] == data["nested_cv"]["mae"]
+    assert data["nested_cv"]["scheme"] == "5 folds grouped by proposal"
+    assert data["nested_cv"]["folds"] == 5
+    assert 0.7 <= data["nested_cv"]["interval_coverage"] <= 0.9
+    assert data["default_model"] == "offramp" and data["default"]["name"] == "offramp"
+    assert data["difference_to_compromise"]["nested_cv"]["interval_95"] == [0.0, 0.0]
+    first = data["predictions"][0]
+    assert first["issue"] == "d00032i1"
+    assert set(first) == {"issue", "predicted", "outcome", "nested_cv_predicted", "interval_80"}
+    assert first["interval_80"][0] <= first["nested_cv_predicted"] <= first["interval_80"][1]
 
 
 def test_eval_deu_text_table(capsys) -> None:
@@ -116,19 +127,62 @@ def test_eval_deu_bad_value_is_located(capsys, tmp_path: Path) -> None:
     assert "Traceback" not in out.err
 
 
-def test_eval_deu_default_model_with_cross_validation(capsys) -> None:
-    out = invoke(capsys, "eval", "deu", str(DEU), "--cv", "--format", "json")
+def test_eval_deu_default_model_in_sample_and_nested_side_by_side(capsys) -> None:
+    out = invoke(capsys, "eval", "deu", str(DEU), "--format", "json", "--folds", "4")
     assert out.code == 0, out.err
     data = json.loads(out.out)
-    assert data["model"] == "offramp" and data["issues"] == 180
-    assert data["parameters"] == {"alpha": 0.5, "beta": 0.0}
-    assert data["cv_mae"] < 20.48  # the compromise model's MAE on this file
+    assert data["model"] == "offramp" == data["default_model"] and data["issues"] == 180
+    assert data["mae"] == data["in_sample"]["mae"]
+    assert data["in_sample"]["mae"] < 20.48  # fitted on this very file
+    # the nested figure re-makes the whole choice in each fold: it cannot be the same numbers
+    assert data["nested_cv"]["mae"] != data["in_sample"]["mae"]
+    assert sum(data["nested_cv"]["chosen"].values()) == 4
+    diff = data["difference_to_compromise"]["nested_cv"]
+    assert diff["interval_95"][0] <= diff["mean"] <= diff["interval_95"][1]
+    assert diff["resampled"] == "proposals"
+    assert data["parameters"]["model"].startswith("stack(")
+
+
+def test_eval_deu_text_labels_and_caveat_name_the_scored_file(capsys, tmp_path: Path) -> None:
+    lines = DEU.read_text().splitlines()
+    other = tmp_path / "other-proposals.tsv"
+    other.write_text("\n".join(lines[:120]) + "\n")
+    out = invoke(capsys, "eval", "deu", str(other), "--folds", "3", "--replicates", "200")
+    assert out.code == 0, out.err
+    text = " ".join(out.out.split())
+    assert "in-sample MAE" in text and "nested-CV MAE" in text and "80% coverage" in text
+    assert "offramp (default)" in text
+    assert "scored on every issue of other-proposals.tsv" in text
+    assert "calibrated on the DEU III dev file" not in text
+    assert "default model: offramp" in text
+
+
+def test_eval_deu_needs_proposals_to_hold_out(capsys, tmp_path: Path) -> None:
+    lines = DEU.read_text().splitlines()
+    tiny = tmp_path / "tiny.tsv"
+    tiny.write_text("\n".join(lines[:4]) + "\n")  # one proposal
+    out = invoke(capsys, "eval", "deu", str(tiny))
+    assert out.code == 2 and "nested cross-validation by proposal needs at least 3" in out.err
+    one = invoke(capsys, "eval", "deu", str(DEU), "--folds", "1")
+    assert one.code == 2 and "--folds" in one.err
+
+
+def test_forecast_shows_an_interval(capsys) -> None:
+    out = invoke(capsys, "forecast", "--format", "json")
+    assert out.code == 0, out.err
+    data = json.loads(out.out)
+    lo, hi = data["interval"]["lower"], data["interval"]["upper"]
+    assert data["interval"]["level"] == 0.8
+    for a, f, b in zip(lo, data["forecast"], hi, strict=True):
+        assert 0.0 <= a <= f <= b <= 100.0 and b - a > 0
+    text = invoke(capsys, "forecast", "-m", "compromise")
+    assert "80% interval" in text.out
 
 
 @pytest.mark.slow
 def test_eval_deu_all_models_table(capsys) -> None:
     out = invoke(capsys, "eval", "deu", str(DEU), "--model", "all", "--capability", "equal")
     assert out.code == 0, out.err
-    for name in ("offramp", "compromise", "median", "bdm", "smp"):
+    for name in ("offramp", "compromise", "median", "bdm", "smp", "nash", "agenda", "exchange"):
         assert name in out.out
     assert "capability = equal" in out.out

@@ -54,3 +54,23 @@ def test_compromise_and_offramp_ignore_actor_order(problem: BargainingProblem, p
     )
     for name in ("compromise", "median", "offramp"):
         assert np.allclose(forecast(problem, name).forecast, forecast(shuffled, name).forecast)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 7).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 10), min_size=3 * n, max_size=3 * n),
+            st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]), min_size=3 * n, max_size=3 * n),
+        )
+    )
+)
+def test_vectorised_weighted_median_equals_the_one_dimensional_one(case) -> None:
+    from offramp.bargaining.median import weighted_median, weighted_median_1d
+
+    xs, ws = case
+    x = np.array(xs, dtype=float).reshape(-1, 3)
+    w = np.array(ws).reshape(-1, 3)
+    got = weighted_median(x, w)
+    want = np.array([weighted_median_1d(x[:, k], w[:, k]) for k in range(3)])
+    assert np.array_equal(got, want, equal_nan=True)

@@ -1,4 +1,4 @@
-"""Scores on the DEU III development file: the published baselines, and offramp beating them."""
+"""Scores on the DEU III development file: the published baselines, and the calibration."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from offramp.bargaining import MODELS
-from offramp.bargaining.calibrated import calibrate, cross_validate
 from offramp.bargaining.deu import read_deu, score
+from offramp.bargaining.evaluation import Dataset, GridFamily, in_sample
+from offramp.bargaining.power_mean import DEFAULT_ALPHA, DEFAULT_BETA, PowerMean
 
 from .conftest import DEU
 
@@ -20,6 +21,13 @@ def data():
 def test_file_has_the_documented_number_of_scored_issues(data) -> None:
     assert len(data.scored()) == 180
     assert data.actors[:3] == ["com", "ep", "at"]
+    assert len({x.proposal for x in data.scored()}) == 68
+
+
+def test_procedure_reaches_the_problem(data) -> None:
+    procs = {x.problem.procedure for x in data.scored()}
+    assert procs == {"COD", "CNS"}
+    assert all(x.problem.procedure == x.procedure for x in data.issues)
 
 
 def test_weighted_mean_baseline(data) -> None:
@@ -33,20 +41,12 @@ def test_weighted_median_baseline(data) -> None:
     assert result.mae == pytest.approx(24.4, abs=0.05)
 
 
-def test_offramp_beats_compromise_in_cross_validation(data) -> None:
-    baseline = score("compromise", MODELS["compromise"], data.issues).mae
-    cv = cross_validate(data.issues)
-    assert len(cv.predictions) == 180
-    assert len(cv.folds) == len({x.proposal for x in data.scored()})
-    assert cv.mae < baseline
-
-
-def test_default_parameters_are_the_full_file_calibration(data) -> None:
-    from offramp.bargaining.calibrated import DEFAULT_ALPHA, DEFAULT_BETA
-
-    cal = calibrate(data.issues)
-    assert (cal.alpha, cal.beta) == (DEFAULT_ALPHA, DEFAULT_BETA)
-    assert cal.mae == pytest.approx(score("offramp", MODELS["offramp"], data.issues).mae)
+def test_power_mean_defaults_are_the_full_file_calibration(data) -> None:
+    ds = Dataset.from_issues(data.issues)
+    fitted, mae = in_sample(GridFamily(PowerMean()), ds)
+    assert fitted.model == PowerMean(alpha=DEFAULT_ALPHA, beta=DEFAULT_BETA)
+    assert mae == pytest.approx(score("power-mean", MODELS["power-mean"], data.issues).mae)
+    assert mae == pytest.approx(19.64, abs=0.005)
 
 
 def test_every_model_scores_every_issue(data) -> None:

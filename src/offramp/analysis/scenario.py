@@ -12,10 +12,14 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path as FsPath
 
+from offramp.analysis.answer_map import AnswerMap, answer_map
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict
+from offramp.analysis.hypergame import Hypergame, hypergame
+from offramp.analysis.inverse import InverseResult, inverse
+from offramp.analysis.ordinal_inverse import OrdinalInverse, state_conditions
 from offramp.analysis.questions import Answer, answer
 from offramp.analysis.sweeps import SweepResult, sweep, threshold
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, DEFAULT_EXPLAIN_CONCEPT
 from offramp.conflict.explain import Explanation, explain
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
@@ -96,6 +100,24 @@ class Scenario(ScenarioSpec):
     def sweep(self, parameter: str, values) -> SweepResult:
         """Equilibria, settling states and answers along a grid of one parameter."""
         return sweep(self, parameter, values)
+
+    def answer_map(self, goal: str, x: tuple, y: tuple, **options) -> AnswerMap:
+        """The verdict of ``goal`` over a grid of two parameters, ``x`` and ``y`` given as
+        (name, low, high); options as :func:`.answer_map.answer_map`."""
+        return answer_map(self, goal, x, y, **options)
+
+    def conditions(self, state: int, concept: str = DEFAULT_CONCEPT) -> OrdinalInverse:
+        """What each DM must prefer for the state with id ``state`` to be an equilibrium."""
+        return state_conditions(self.conflict, state, concept)
+
+    def hypergame(self) -> Hypergame:
+        """Stability with each DM in the game it perceives (the ``perceptions:`` key)."""
+        return hypergame(self)
+
+    def inverse(self, goal: str, **options) -> InverseResult:
+        """The smallest change of parameters after which ``goal`` (a question id or a
+        statement) holds; options as :func:`.inverse.inverse`."""
+        return inverse(self, goal, **options)
 
 
 def load(path: str | FsPath, *, check_states: bool = True) -> Scenario:

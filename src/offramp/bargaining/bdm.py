@@ -25,16 +25,25 @@ Fixed choices: Q = 1 (so U_b and U_w drop out); Δ = max - min of the initial po
 risk exponents recomputed every round from the current positions with r = 1; offers are
 evaluated from the receiver's point of view (its risk exponent); an offer's credibility ranks
 conflict above compromise above capitulation, ties going to the smallest move.
+
+References
+----------
+Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In Bueno de
+Mesquita, B. & Stokman, F. N. (eds.), *European Community Decision Making*. Yale UP, 71-104.
+Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group
+decision model. J. Theoretical Politics 23(4), 510-531.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.median import weighted_median_1d
+from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
 DEFAULT_ROUNDS = 10
@@ -219,3 +228,30 @@ def bdm(
             "accepted_offers": offers,
         },
     )
+
+
+@dataclass(frozen=True)
+class BDM(BargainingModel):
+    """Bueno de Mesquita's expected-utility model: ``rounds`` rounds, choices in ``spec``."""
+
+    rounds: int = DEFAULT_ROUNDS
+    spec: BDMSpec = BDMSpec()
+
+    name: ClassVar[str] = "bdm"
+    description: ClassVar[str] = (
+        "Bueno de Mesquita's expected-utility model (Scholz et al. 2011 specification)"
+    )
+    reference: ClassVar[str] = "Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4)"
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        return bdm(problem, self.rounds, self.spec)
+
+    def explain(self, fc: Forecast) -> list[dict]:
+        meds = fc.details["weighted_median_by_round"]
+        return [
+            {
+                "text": f"bdm weighted median by round on {dim}: "
+                + ", ".join("-" if m != m else f"{m:.2f}" for m in meds[k])
+            }
+            for k, dim in enumerate(fc.dimensions)
+        ]

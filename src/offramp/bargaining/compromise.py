@@ -2,13 +2,22 @@
 
 On EU legislative decisions this one-line model is as accurate as most elaborate ones
 (Achen 2006; Thomson et al. 2006), which is why it is the baseline every model must beat.
+
+References
+----------
+Achen, C. H. (2006). Evaluating political decision-making models. In Thomson, R. et al. (eds.),
+*The European Union Decides*. Cambridge University Press, 264-298.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
 from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
 
@@ -25,12 +34,19 @@ def weighted_mean(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def compromise(problem: BargainingProblem) -> Forecast:
     """Forecast Σ c_i s_i x_i / Σ c_i s_i on each dimension (one round: no dynamics)."""
-    w = problem.capabilities[:, None] * problem.saliences
-    return Forecast(
-        model="compromise",
-        scenario=problem.name,
-        dimensions=list(problem.dimensions),
-        actors=list(problem.actors),
-        rounds=[problem.positions.copy()],
-        forecast=weighted_mean(problem.positions, w),
-    )
+    return Compromise().forecast(problem)
+
+
+@dataclass(frozen=True)
+class Compromise(BargainingModel):
+    """The capability x salience weighted mean (no parameters)."""
+
+    name: ClassVar[str] = "compromise"
+    description: ClassVar[str] = "capability x salience weighted mean of the positions"
+    reference: ClassVar[str] = "Achen (2006), in Thomson et al., The European Union Decides"
+
+    def predict(self, problem: BargainingProblem) -> np.ndarray:
+        return weighted_mean(problem.positions, problem.capabilities[:, None] * problem.saliences)
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        return self.one_round(problem, self.predict(problem))

@@ -221,6 +221,7 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
             name=isnr,
             reference_point=None if rp is None else np.array([rp]),
             voting_rule=vote or None,
+            procedure=(row[col["proc"]].strip() if "proc" in col else "") or None,
         )
         issues.append(
             DEUIssue(

@@ -55,8 +55,9 @@ class BargainingInputError(ValueError):
 class BargainingProblem:
     """Actors with a capability and, on each dimension, a position (0-100) and a salience (0-1).
 
-    ``reference_point`` (the status quo if no agreement is reached, per dimension, may hold NaN)
-    and ``voting_rule`` ("QMV", "Unan", ...) are optional context that some forecasters use.
+    ``reference_point`` (the status quo if no agreement is reached, per dimension, may hold NaN),
+    ``voting_rule`` ("QMV", "Unan", ...) and ``procedure`` ("COD", "CNS", ...) are optional
+    context that some forecasters use.
     ``accommodation`` is KTAB's ideal-adjustment matrix (None = identity).
     """
 
@@ -69,6 +70,7 @@ class BargainingProblem:
     description: str = ""
     reference_point: np.ndarray | None = None
     voting_rule: str | None = None
+    procedure: str | None = None
     accommodation: np.ndarray | None = None
     dimension_labels: dict[str, str] = field(default_factory=dict)
 

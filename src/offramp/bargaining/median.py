@@ -2,13 +2,21 @@
 
 With single-peaked preferences on one dimension the median voter's position is the Condorcet
 winner (Black 1948); weighting the votes by capability x salience gives the weighted median.
+
+References
+----------
+Black, D. (1948). On the rationale of group decision-making. J. Political Economy 56(1), 23-34.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
 from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
 
@@ -36,22 +44,50 @@ def weighted_median_1d(x: np.ndarray, w: np.ndarray) -> float:
 
 
 def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """`weighted_median_1d` per dimension; weights (n, d) or (n,)."""
+    """`weighted_median_1d` of every dimension (column) at once; weights (n, d) or (n,).
+
+    Vectorised across dimensions (the Monte Carlo calls it for every sample): actors with no
+    weight stay in the sorted columns but add nothing to the cumulative weight, so the first
+    position where it reaches one half, and the next weighted position on a tie, are those
+    of `weighted_median_1d` (``tests/bargaining/test_bargaining_properties.py`` checks this).
+    """
     x = np.asarray(positions, dtype=float)
     w = np.asarray(weights, dtype=float)
     if w.ndim == 1:
         w = np.broadcast_to(w[:, None], x.shape)
-    return np.array([weighted_median_1d(x[:, k], w[:, k]) for k in range(x.shape[1])])
+    w = np.where(w > 0, w, 0.0)
+    order = np.argsort(x, axis=0, kind="stable")
+    xs = np.take_along_axis(x, order, axis=0)
+    ws = np.take_along_axis(w, order, axis=0)
+    cum = np.cumsum(ws, axis=0)
+    total = cum[-1]
+    half = total / 2.0
+    cols = np.arange(x.shape[1])
+    k = np.argmax(cum >= half - 1e-12 * total, axis=0)
+    tie = np.abs(cum[k, cols] - half) <= 1e-12 * total
+    after = (ws > 0) & (np.arange(x.shape[0])[:, None] > k[None, :])
+    nxt = np.argmax(after, axis=0)
+    out = np.where(tie & after.any(axis=0), (xs[k, cols] + xs[nxt, cols]) / 2.0, xs[k, cols])
+    return np.where(total > 0, out, np.nan)
 
 
 def median(problem: BargainingProblem) -> Forecast:
     """Forecast the capability x salience weighted median on each dimension."""
-    w = problem.capabilities[:, None] * problem.saliences
-    return Forecast(
-        model="median",
-        scenario=problem.name,
-        dimensions=list(problem.dimensions),
-        actors=list(problem.actors),
-        rounds=[problem.positions.copy()],
-        forecast=weighted_median(problem.positions, w),
+    return Median().forecast(problem)
+
+
+@dataclass(frozen=True)
+class Median(BargainingModel):
+    """The capability x salience weighted median (no parameters)."""
+
+    name: ClassVar[str] = "median"
+    description: ClassVar[str] = (
+        "capability x salience weighted median (the weighted Condorcet winner)"
     )
+    reference: ClassVar[str] = "Black (1948), J. Political Economy"
+
+    def predict(self, problem: BargainingProblem) -> np.ndarray:
+        return weighted_median(problem.positions, problem.capabilities[:, None] * problem.saliences)
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        return self.one_round(problem, self.predict(problem))

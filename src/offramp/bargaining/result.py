@@ -19,7 +19,8 @@ class Forecast:
 
     ``details`` holds what a model wants an analyst to see about why it lands where it does
     (parameters, components, risk exponents...); it is JSON-ready and appears in `to_json`
-    under ``"details"`` when not empty.
+    under ``"details"`` when not empty. ``interval`` is the forecast interval (see
+    `offramp.bargaining.intervals`), under ``"interval"`` in `to_json` when set.
     """
 
     model: str
@@ -29,6 +30,9 @@ class Forecast:
     forecast: np.ndarray
     scenario: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    #: (lower, upper) per dimension, at ``interval_level``; None when the model has no record.
+    interval: tuple[np.ndarray, np.ndarray] | None = None
+    interval_level: float = 0.8
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON object (``offramp forecast --format json``), as plain data."""
@@ -48,4 +52,10 @@ class Forecast:
         }
         if self.details:
             out["details"] = self.details
+        if self.interval is not None:
+            out["interval"] = {
+                "level": self.interval_level,
+                "lower": [_num(v) for v in np.asarray(self.interval[0]).reshape(-1)],
+                "upper": [_num(v) for v in np.asarray(self.interval[1]).reshape(-1)],
+            }
         return out

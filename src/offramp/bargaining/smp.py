@@ -21,15 +21,23 @@ BargnModel         InitOnly    only the initiator's view of the bargain is propo
 
 Everything runs on KTAB's internal 0-1 scale (positions and saliences divided by 100) and is
 vectorised across actors with numpy: one turn costs O(n³) array work for n actors.
+
+References
+----------
+Wise, B., Lester, L., Efird, B. et al. (2015). KTAB: KAPSARC Toolkit for Behavioral Analysis,
+KAPSARC (open source, MIT licence); the SMP is described in Efird, B., Wise, B. & Lester, L.
+(2016), "The Spatial Model of Politics", KAPSARC discussion paper.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
 # Constants of KTAB's default SMP run; named so the docs can refer to them.
@@ -414,3 +422,26 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
         forecast=forecast,
         details=details,
     )
+
+
+@dataclass(frozen=True)
+class SMP(BargainingModel):
+    """KTAB's Spatial Model of Politics, deterministic, KTAB's default options."""
+
+    max_turns: int = MAX_TURNS
+
+    name: ClassVar[str] = "smp"
+    description: ClassVar[str] = "KTAB's Spatial Model of Politics (deterministic, default options)"
+    reference: ClassVar[str] = (
+        "Wise, Lester, Efird et al. (2015), KAPSARC Toolkit for Behavioral Analysis (KTAB)"
+    )
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        return smp(problem, self.max_turns)
+
+    def explain(self, fc: Forecast) -> list[dict]:
+        if not fc.details:
+            return []
+        return [
+            {"text": f"smp: {fc.details['turns']} turns (KTAB default parameters, deterministic)"}
+        ]

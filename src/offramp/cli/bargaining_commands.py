@@ -35,7 +35,8 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help=f"Forecasting model: {', '.join(MODELS)} (default: {BEST_MODEL}, offramp's best).",
+        help=f"Forecasting model: {', '.join(MODELS)} (default: {BEST_MODEL}, the nested-CV "
+        "winner).",
     ),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -101,8 +102,13 @@ def _fmt(x: float) -> str:
     return "-" if x != x else f"{x:.2f}"
 
 
+def _cell(v: object) -> str:
+    return _fmt(float(v)) if isinstance(v, int | float) else str(v)
+
+
 def render_forecast(fc: Forecast, out: Console) -> None:
-    """Round-by-round positions per dimension, then the forecast and the model's working."""
+    """Round-by-round positions per dimension, the forecast with its interval, then whatever
+    the model says about its working (`BargainingModel.explain`: lines and tables)."""
     title = f"{fc.model} forecast" + (f": {fc.scenario}" if fc.scenario else "")
     out.print(f"[bold]{title}[/bold]")
     n_rounds = len(fc.rounds)
@@ -131,39 +137,27 @@ def render_forecast(fc: Forecast, out: Console) -> None:
                 prev = t
             table.add_row(actor, *cells)
         out.print(table)
-        out.print(f"forecast on {dim}: [bold]{_fmt(float(fc.forecast[k]))}[/bold]")
-    if fc.model == "offramp":
-        d = fc.details
+        line = f"forecast on {dim}: [bold]{_fmt(float(fc.forecast[k]))}[/bold]"
+        if fc.interval is not None:
+            lo, hi = float(fc.interval[0][k]), float(fc.interval[1][k])
+            line += f" ({fc.interval_level:.0%} interval {_fmt(lo)}–{_fmt(hi)})"
+        out.print(line)
+    if fc.interval is not None:
         out.print(
-            f"offramp: weighted mean with w = capability^{d['alpha']:g} x salience^{d['beta']:g}"
+            f"[dim]{fc.interval_level:.0%} interval: forecast ± the {fc.interval_level:.0%} "
+            "quantile of this model's errors on held-out EU decisions (DEU III, nested "
+            "cross-validation; docs/methods/deu-evaluation.md)[/dim]"
         )
-        for comp in d["components"]:
-            table = Table(
-                title=f"{comp['dimension']}: who pulls the forecast", title_justify="left"
-            )
-            for col, just in (
-                ("actor", "left"),
-                ("position", "right"),
-                ("weight share", "right"),
-                ("pull", "right"),
-            ):
-                table.add_column(col, justify=just)
-            for a in sorted(comp["actors"], key=lambda a: -a["weight_share"]):
-                table.add_row(
-                    a["actor"], _fmt(a["position"]), f"{a['weight_share']:.1%}", _fmt(a["pull"])
-                )
-            out.print(table)
-            out.print(
-                f"forecast {_fmt(comp['forecast'])} (compromise model: {_fmt(comp['compromise'])})"
-            )
-    elif fc.model == "smp" and fc.details:
-        out.print(f"smp: {fc.details['turns']} turns (KTAB default parameters, deterministic)")
-    elif fc.model == "bdm":
-        meds = fc.details["weighted_median_by_round"]
-        for k, dim in enumerate(fc.dimensions):
-            out.print(
-                f"bdm weighted median by round on {dim}: " + ", ".join(_fmt(m) for m in meds[k])
-            )
+    for item in MODELS[fc.model].explain(fc) if fc.model in MODELS else []:
+        if "text" in item:
+            out.print(item["text"], markup=False)
+            continue
+        table = Table(title=item.get("title"), title_justify="left")
+        for k, col in enumerate(item["columns"]):
+            table.add_column(col, justify="left" if k == 0 else "right")
+        for row in item["rows"]:
+            table.add_row(*(_cell(v) for v in row))
+        out.print(table)
 
 
 def forecast_command(
@@ -225,78 +219,138 @@ def eval_deu_command(
             "Nice weights) or equal.",
         ),
     ] = "gdp",
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds",
+            min=0,
+            help="Outer folds of the nested cross-validation, grouped by proposal "
+            "(0 = leave one proposal out, the default).",
+        ),
+    ] = 0,
+    replicates: Annotated[
+        int,
+        typer.Option(
+            "--replicates",
+            min=100,
+            max=100_000,
+            help="Bootstrap replicates (proposals resampled) for the interval of the "
+            "difference to the compromise model.",
+        ),
+    ] = 2000,
     cv: Annotated[
         bool,
         typer.Option(
-            "--cv",
-            help="Also cross-validate offramp's calibrated forecaster by proposal (its free "
-            "parameters refitted without the proposal being scored).",
+            "--cv", hidden=True, help="Accepted for compatibility: nested CV is always shown now."
         ),
     ] = False,
 ) -> None:
-    """Score a forecasting model on a DEU-format file: mean absolute error on 0-100."""
-    from offramp.bargaining.calibrated import cross_validate
-    from offramp.bargaining.deu import read_deu, score
+    """Score forecasting models on a DEU-format file: mean absolute error on 0-100, in-sample
+    and under nested cross-validation by proposal, side by side."""
+    from offramp.bargaining.deu import read_deu
+    from offramp.bargaining.evaluation import Dataset, evaluate_models
+    from offramp.bargaining.registry import DEFAULT_CHOICE
 
     _check_model(model, allow_all=True)
     if not file.exists():
         _fail(f"{file}: no such file")
     try:
-        data = read_deu(file, capability=capability)
+        data = Dataset.from_issues(read_deu(file, capability=capability).issues)
     except BargainingInputError as exc:
         if exc.file is None:
             exc.file = str(file)
         _fail(exc.format())
+    if data.n_groups < 3:
+        _fail(
+            f"{file}: {data.n_groups} proposal(s) with an outcome; nested cross-validation "
+            "by proposal needs at least 3"
+        )
+    if folds == 1:
+        _fail("--folds: 1 fold cannot hold anything out; give 0 (one per proposal) or >= 2")
     names = list(MODELS) if model == "all" else [model]
-    results = []
-    for name in names:
-        fn = MODELS[name]
-        try:
-            results.append(score(name, fn, data.issues))
-        except BargainingInputError as exc:
-            _fail(f"{file}: model {name}: {exc.format()}")
-    cv_result = cross_validate(data.issues) if cv else None
+    try:
+        results = evaluate_models(names, data, folds or None, replicates)
+    except BargainingInputError as exc:
+        _fail(f"{file}: {exc.format()}")
+    scheme = (
+        "leave one proposal out"
+        if not folds or folds >= data.n_groups
+        else f"{folds} folds grouped by proposal"
+    )
+    objs = [{**r.to_json(data), "capability": capability} for r in results]
     from offramp.history import record_run
 
     record_run(
         "eval deu",
         file,
-        {"model": model, "capability": capability, "cv": cv},
+        {"model": model, "capability": capability, "folds": folds},
         None,
         {
-            "models": [r.to_json() for r in results],
-            "cv_mae": None if cv_result is None else cv_result.mae,
+            "models": [
+                {
+                    "model": o["model"],
+                    "in_sample": o["in_sample"]["mae"],
+                    "nested_cv": o["nested_cv"]["mae"],
+                }
+                for o in objs
+            ],
+            "default_model": BEST_MODEL,
         },
     )
     if fmt is OutputFormat.json:
-        objs = []
-        for r in results:
-            obj = r.to_json()
-            if r.model == "offramp":
-                from offramp.bargaining.calibrated import DEFAULT_ALPHA, DEFAULT_BETA
-
-                obj["parameters"] = {"alpha": DEFAULT_ALPHA, "beta": DEFAULT_BETA}
-                if cv_result is not None:
-                    obj["cv_mae"] = cv_result.mae
-            objs.append(obj)
-        _emit_json(objs[0] if len(objs) == 1 else {"capability": capability, "models": objs})
+        for o in objs:
+            o["nested_cv"]["scheme"] = scheme
+            o["default_model"] = BEST_MODEL
+        if len(objs) == 1:
+            _emit_json({**objs[0], "default": DEFAULT_CHOICE.to_json()})
+        else:
+            _emit_json(
+                {
+                    "capability": capability,
+                    "default_model": BEST_MODEL,
+                    "default": DEFAULT_CHOICE.to_json(),
+                    "models": objs,
+                }
+            )
         return
     out = _console()
-    out.print(f"{file.name}: {len(data.scored())} scored issues, capability = {capability}")
+    out.print(
+        f"{file.name}: {len(data)} scored issues, {data.n_groups} proposals, "
+        f"capability = {capability}"
+    )
     table = Table()
     table.add_column("model")
     table.add_column("issues", justify="right")
-    table.add_column("MAE", justify="right")
+    table.add_column("in-sample MAE", justify="right")
+    table.add_column("nested-CV MAE", justify="right")
+    table.add_column("80% coverage", justify="right")
+    table.add_column("nested CV − compromise [95% CI]", justify="right")
     for r in results:
-        table.add_row(r.model, str(len(r.predictions)), f"{r.mae:.2f}")
-    out.print(table)
-    if "offramp" in names:
-        out.print(
-            "offramp's parameters were calibrated on the DEU III dev file; its honest score on "
-            "that file is the cross-validated one (--cv)."
+        d = r.difference
+        label = f"{r.name} (default)" if r.name == BEST_MODEL else r.name
+        table.add_row(
+            label,
+            str(len(data)),
+            f"{r.in_sample_mae:.2f}",
+            f"{r.nested.mae:.2f}",
+            f"{r.nested.coverage:.0%}",
+            "—" if r.name == "compromise" else f"{d.mean:+.2f} [{d.low:+.2f}, {d.high:+.2f}]",
         )
-    if cv_result is not None:
-        out.print(f"offramp, cross-validated by proposal: MAE {cv_result.mae:.2f}")
+    out.print(table)
+    out.print(
+        f"default model: {BEST_MODEL}, {DEFAULT_CHOICE.description}; nested-CV MAE "
+        f"{DEFAULT_CHOICE.nested_cv_mae:.2f} against the compromise model's "
+        f"{DEFAULT_CHOICE.compromise_nested_cv_mae:.2f} on {DEFAULT_CHOICE.data}."
+    )
+    out.print(
+        f"in-sample: each model with its shipped parameters, scored on every issue of "
+        f"{file.name}; those parameters (and offramp's choice of model) were fitted on "
+        f"{DEFAULT_CHOICE.data}, so on that file the in-sample figures are optimistic. "
+        f"nested CV ({scheme}): every choice remade on the training proposals of each fold, "
+        "scored on the held-out ones: the honest figure. Interval: bootstrap over proposals "
+        f"({replicates} replicates).",
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

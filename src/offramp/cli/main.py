@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from offramp.analysis.scenario import load
-from offramp.cli import bargaining_commands, report_commands, runs_commands
+from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
 from offramp.cli.common import FileArg, VariantOpt, build_with_progress, load_scenario
 from offramp.cli.output import (
     EXIT_BAD_INPUT,
@@ -33,6 +33,7 @@ from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
+from offramp.scenario.perceived import check_perceptions
 from offramp.service.report_content import DEFAULT_SAMPLES
 from offramp.service.runs import record
 from offramp.version import __version__
@@ -109,7 +110,7 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = scenario.check_variants()
+    problems = scenario.check_variants() + check_perceptions(scenario)
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
@@ -453,6 +454,7 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp 
 bargaining_commands.register(app)
 runs_commands.register(app)
 report_commands.register(app)
+inverse_commands.register(app)
 
 
 def run() -> None:

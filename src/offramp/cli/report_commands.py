@@ -124,6 +124,9 @@ def report(
     no_thresholds: Annotated[
         bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
     ] = False,
+    inverse: Annotated[
+        bool, typer.Option("--inverse", help="Add 'What would it take?' (slower).")
+    ] = False,
 ) -> None:
     """The full report as one self-contained HTML file (works offline), or Markdown; with
     state graph, trajectories, sweep, probabilities and tornado charts."""
@@ -137,6 +140,10 @@ def report(
         _check_figures_dir(figures)
     scenario = load_scenario(file, variant)
     data = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
+    if inverse:
+        from offramp.service.what_it_takes import what_it_takes
+
+        data["what_it_takes"] = what_it_takes(scenario)
 
     record(
         "report",

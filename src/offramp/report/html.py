@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from offramp.report import charts
 from offramp.report import html_sections as sec
 from offramp.report.figdata import Figures, collect_figures
+from offramp.report.inverse_html import ANCHOR, TITLE, inverse_section
 from offramp.report.provenance import HTML_SECTIONS, provenance_html
 
 if TYPE_CHECKING:
@@ -142,8 +143,9 @@ document.querySelectorAll('details').forEach(function (d) {
 """
 
 
-def _toc() -> str:
-    items = "".join(f'<li><a href="#{a}">{sec.esc(t)}</a></li>' for a, t in SECTIONS)
+def _toc(report: dict) -> str:
+    shown = SECTIONS + (((ANCHOR, TITLE),) if report.get("what_it_takes") else ())
+    items = "".join(f'<li><a href="#{a}">{sec.esc(t)}</a></li>' for a, t in shown)
     return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
@@ -169,6 +171,7 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
         sec.uncertainty_section(report),
         provenance_html(report),
         sec.sources_section(report),
+        inverse_section(report),
     ]
     content = "\n".join(body)
     title = sec.esc(report["scenario"])
@@ -190,7 +193,7 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
             "<body>",
             "<main>",
             f'<header><h1>{title}</h1><p class="meta">{meta}</p></header>',
-            _toc(),
+            _toc(report),
             content,
             "<footer>Self-contained report: it loads nothing from the network. "
             "Hover a bar, a line or a state for its value; print this page to get a "

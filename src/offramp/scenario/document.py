@@ -216,6 +216,18 @@ class Parameter(Strict):
         return self.value if self.value is not None else self.distribution.point
 
 
+class Perception(Strict):
+    """How one DM sees another (a first-level hypergame): the preferences ``dm`` believes
+    ``of`` holds, and options (of any DM) ``dm`` does not know exist."""
+
+    dm: Identifier
+    of: Identifier | None = None
+    preferences: Preference | None = None
+    unknown_options: list[Text] = Field(default_factory=list)
+    note: Text | None = None
+    source: Text | None = None
+
+
 class Variant(Strict):
     """A named counterfactual: the same scenario with some inputs changed."""
 
@@ -225,6 +237,7 @@ class Variant(Strict):
     parameters: dict[Identifier, float] = Field(default_factory=dict)
     status_quo: list[Text] | None = None
     remove_options: list[Text] = Field(default_factory=list)
+    perceptions: list[Perception] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -257,6 +270,7 @@ class ScenarioDocument(Strict):
     preferences: dict[Identifier, Preference]
     questions: list[Question] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
+    perceptions: list[Perception] = Field(default_factory=list)
     bargaining: BargainingSection | None = None
     evidence: list[Figure] = Field(default_factory=list)
     evidence_policy: EvidencePolicy | None = None

@@ -33,6 +33,7 @@ from offramp.scenario.document import (
     statement_text,
 )
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.perceptions import resolve_perceptions
 from offramp.scenario.resolved import (
     CompiledPreference,
     CompiledQuestion,
@@ -185,6 +186,7 @@ class ScenarioSpec:
         self._resolve_questions()
         self._resolve_variants()
         self._resolve_bargaining()
+        self.perceptions = resolve_perceptions(self)
         self.warnings: list[Problem] = [
             self.source.problem(
                 ("parameters", name),
@@ -290,11 +292,11 @@ class ScenarioSpec:
                 self._option((*base, "remove_options", j), name)
             for j, name in enumerate(v.status_quo or []):
                 self._option((*base, "status_quo", j), name)
-            if not (v.parameters or v.remove_options or v.status_quo is not None):
+            if not (v.parameters or v.remove_options or v.status_quo is not None or v.perceptions):
                 self._problem(
                     base,
                     "a variant must change something: give parameters, "
-                    "status_quo or remove_options",
+                    "status_quo, remove_options or perceptions",
                 )
             self.variants[v.name] = v
 
@@ -444,13 +446,17 @@ class ScenarioSpec:
         status_quo: list[str] | None = None,
         remove_options: list[str] | tuple[str, ...] = (),
         variant: str | None = None,
+        perceptions: list[dict] | None = None,
     ) -> ScenarioSpec:
-        """A copy with parameters overridden, another status quo, or options removed.
+        """A copy with parameters overridden, another status quo, options removed, or more
+        perceptions (added to the document's).
 
         A removed option can never be taken (states that take it are infeasible) and is
         dropped from the status quo. Errors point into the original document.
         """
         data = copy.deepcopy(self.data)
+        if perceptions:
+            data["perceptions"] = [*data.get("perceptions", []), *copy.deepcopy(perceptions)]
         for key, value in (parameters or {}).items():
             if key not in self.parameters:
                 raise ScenarioError(
@@ -537,7 +543,11 @@ class ScenarioSpec:
         k = list(self.variants).index(name)
         try:
             return self.with_changes(
-                v.parameters, v.status_quo, v.remove_options, variant=name
+                v.parameters,
+                v.status_quo,
+                v.remove_options,
+                variant=name,
+                perceptions=self.data["variants"][k].get("perceptions"),
             ).validate()
         except ScenarioError as exc:
             # the problem shows in the variant's state space: point at the variant

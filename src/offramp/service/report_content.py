@@ -13,7 +13,8 @@ from offramp.analysis.leverage import leverage_data
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
-from offramp.bargaining import BEST_MODEL, MODELS, forecast
+from offramp.bargaining import BEST_MODEL, forecast
+from offramp.bargaining.registry import REPORT_MODELS
 from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import provenance_data
@@ -52,8 +53,8 @@ def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict
 
 
 def forecast_models() -> tuple[str, ...]:
-    """The models a report compares: the default first, then the rest of the registry."""
-    return (BEST_MODEL, *(m for m in MODELS if m != BEST_MODEL))
+    """The models a report compares (the bargaining registry's choice), the default first."""
+    return (BEST_MODEL, *(m for m in REPORT_MODELS if m != BEST_MODEL))
 
 
 def _settled_shifts(

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from offramp.analysis.scenario import from_yaml_text
+from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
 from offramp.scenarios import list_builtin
 from offramp.version import __version__
@@ -43,6 +44,23 @@ class MonteCarloIn(ScenarioIn):
     samples: int = Field(default=2000, ge=1, le=MAX_SAMPLES)
     seed: int = 0
     workers: int | None = Field(default=None, ge=1, le=64)
+
+
+class InverseIn(ScenarioIn):
+    goal: str = Field(max_length=2000)
+    parameters: list[str] | None = None
+    norm: str = "l1"
+
+
+class MapIn(ScenarioIn):
+    goal: str = Field(max_length=2000)
+    x: str
+    x_low: float
+    x_high: float
+    y: str
+    y_low: float
+    y_high: float
+    steps: int = Field(default=60, ge=2, le=200)
 
 
 class ReportIn(ScenarioIn):
@@ -275,6 +293,44 @@ def create_app(token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
             media_type=media,
             headers={"Content-Disposition": f'attachment; filename="offramp-report-{name}.{ext}"'},
         )
+
+    @app.post("/api/inverse")
+    def inverse(body: InverseIn) -> dict:
+        """What would it take: the smallest change of parameters (see offramp inverse)."""
+        scenario = _load(body)
+        try:
+            result = scenario.inverse(body.goal, parameters=body.parameters, norm=body.norm)
+        except OfframpError as exc:
+            raise HTTPException(422, str(exc)) from None
+        data = result.to_dict()
+        _record("inverse", scenario, {"goal": body.goal, "norm": body.norm}, None, data)
+        return data
+
+    @app.post("/api/map")
+    def answer_map(body: MapIn) -> dict:
+        """The verdict over two parameters, and the heatmap as SVG (see offramp map)."""
+        import io
+
+        import matplotlib.pyplot as plt
+
+        from offramp.report.answer_map_figure import answer_map_figure
+
+        scenario = _load(body)
+        try:
+            data = scenario.answer_map(
+                body.goal,
+                (body.x, body.x_low, body.x_high),
+                (body.y, body.y_low, body.y_high),
+                steps=(body.steps, body.steps),
+            ).to_dict()
+        except OfframpError as exc:
+            raise HTTPException(422, str(exc)) from None
+        fig = answer_map_figure(data)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.close(fig)
+        svg = buffer.getvalue()
+        return {**data, "svg": svg[svg.index("<svg") :]}
 
     @app.exception_handler(HTTPException)
     async def http_error(request, exc: HTTPException) -> JSONResponse:

@@ -73,6 +73,11 @@ class DMView:
 #: Explains one improvement ``base -> s1`` of DM ``i``: the sanction (steps) or None.
 SanctionFinder = Callable[[ConflictModel, int, int, int], list[Step] | None]
 
+#: The ordinal inverse of a concept: for DM ``i`` and its move to ``t``, the minimal sets of
+#: states of which one must lie wholly at or below the base state in i's preferences
+#: (see :mod:`offramp.conflict.conditions`).
+ConditionFinder = Callable[[ConflictModel, int, int], list[frozenset[int]]]
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -91,3 +96,4 @@ class Concept:
     stable: Callable[[DMView], np.ndarray]
     sanction: SanctionFinder | None = None
     no_sanction_note: str = ""
+    conditions: ConditionFinder | None = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.conflict.concepts.base import Concept, DMView
+from offramp.conflict.conditions import sanction_options
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.steps import Step, no_better_sanction
 
@@ -26,6 +27,10 @@ def stable(view: DMView) -> np.ndarray:
 
 def sanction(model: ConflictModel, i: int, base: int, s1: int) -> list[Step] | None:
     return no_better_sanction(model, i, base, s1, "move")
+
+
+def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
+    return sanction_options(model, i, t, "move")
 
 
 CONCEPT = Concept(
@@ -39,4 +44,5 @@ CONCEPT = Concept(
     reference="Howard 1971; Fang, Hipel & Kilgour 1993",
     stable=stable,
     sanction=sanction,
+    conditions=conditions,
 )

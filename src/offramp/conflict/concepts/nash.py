@@ -12,10 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.conflict.concepts.base import Concept, DMView
+from offramp.conflict.conditions import sanction_options
+from offramp.conflict.model import ConflictModel
 
 
 def stable(view: DMView) -> np.ndarray:
     return ~view.has_improvement
+
+
+def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
+    return sanction_options(model, i, t, None)
 
 
 CONCEPT = Concept(
@@ -32,4 +38,5 @@ CONCEPT = Concept(
     no_sanction_note=(
         "Nash stability counts no sanction: this improvement alone makes the state unstable."
     ),
+    conditions=conditions,
 )

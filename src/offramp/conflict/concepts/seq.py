@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.conflict.concepts.base import Concept, DMView
+from offramp.conflict.conditions import sanction_options
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.steps import Step, no_better_sanction
 
@@ -27,6 +28,10 @@ def stable(view: DMView) -> np.ndarray:
 
 def sanction(model: ConflictModel, i: int, base: int, s1: int) -> list[Step] | None:
     return no_better_sanction(model, i, base, s1, "ui")
+
+
+def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
+    return sanction_options(model, i, t, "ui")
 
 
 CONCEPT = Concept(
@@ -40,4 +45,5 @@ CONCEPT = Concept(
     reference="Fraser & Hipel 1979; Fang, Hipel & Kilgour 1993",
     stable=stable,
     sanction=sanction,
+    conditions=conditions,
 )

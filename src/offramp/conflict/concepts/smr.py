@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.conflict.concepts.base import Concept, DMView
+from offramp.conflict.conditions import sanction_options
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import move_indices
 from offramp.conflict.steps import Step, shortest_sanction
@@ -38,6 +39,10 @@ def sanction(model: ConflictModel, i: int, base: int, s1: int) -> list[Step] | N
     return shortest_sanction(model, i, s1, "move", deters)
 
 
+def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
+    return sanction_options(model, i, t, "move", counter=True)
+
+
 CONCEPT = Concept(
     key="smr",
     label="Symmetric metarationality (SMR)",
@@ -49,4 +54,5 @@ CONCEPT = Concept(
     reference="Howard 1971; Fang, Hipel & Kilgour 1993",
     stable=stable,
     sanction=sanction,
+    conditions=conditions,
 )

@@ -80,6 +80,7 @@ async function check() {
     const preferred = (r.questions.find((q) => q.parameter) || {}).parameter;
     for (const [name, value] of Object.entries(r.parameters)) sp.append(el("option", { value: name, text: `${name} (${value})` }));
     if (preferred) sp.value = preferred;
+    fillInverse(r);
     return r;
   } catch (e) { setStatus("Check failed: " + e.message, "bad"); return null; }
 }
@@ -255,6 +256,51 @@ async function download() {
   document.body.append(a); a.click(); a.remove();
   setStatus("Report downloaded.", "ok");
 }
+// ------------------------------------------------------------------ what would it take?
+function fillInverse(r) {
+  const dl = $("inverse-questions"); dl.textContent = "";
+  for (const q of r.questions) dl.append(el("option", { value: q.id, text: q.ask }));
+  if (!$("inverse-goal").value && r.questions.length) $("inverse-goal").value = r.questions[0].id;
+  for (const [id, pick] of [["map-x", 0], ["map-y", 1]]) {
+    const sel = $(id), keep = sel.value; sel.textContent = "";
+    const names = Object.keys(r.parameters);
+    for (const name of names) sel.append(el("option", { value: name, text: name }));
+    sel.value = names.includes(keep) ? keep : (names[pick] || "");
+  }
+}
+function changesText(changes) {
+  return Object.entries(changes).map(([p, c]) => `${p} ${c.from} → ${c.to}`).join(", ");
+}
+async function runInverse() {
+  const out = $("inverse-result"); out.textContent = "Searching…";
+  try {
+    const r = await api("/api/inverse", scenarioBody({ goal: $("inverse-goal").value }));
+    out.textContent = "";
+    out.append(el("p", { text: r.answer + "." }), el("p", { text: `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
+    if (r.found && Object.keys(r.changes).length) {
+      const rows = Object.entries(r.changes).map(([p, c]) => el("tr", {}, el("td", { text: p }), el("td", { text: String(c.from) }), el("td", { text: String(c.to) }), el("td", { text: String(r.boundary[p]) })));
+      out.append(el("table", {}, el("thead", {}, el("tr", {}, ...["parameter", "now", "to", "boundary"].map((h) => el("th", { text: h })))), el("tbody", {}, ...rows)));
+      const names = Object.keys(r.changes).concat(...r.alternatives.map((a) => Object.keys(a.changes)));
+      if (names[0]) $("map-x").value = names[0];
+      if (names[1] && names[1] !== names[0]) $("map-y").value = names[1];
+      for (const [axis, name] of [["x", $("map-x").value], ["y", $("map-y").value]]) {
+        const p = r.parameters[name]; if (!p) continue;
+        $(`map-${axis}-low`).value = p.range[0]; $(`map-${axis}-high`).value = p.range[1];
+      }
+    }
+    for (const a of r.alternatives) out.append(el("p", { text: `or: ${changesText(a.changes)} (distance ${a.distance.toFixed(3)})` }));
+    if (r.why) out.append(el("p", { text: "Why: " + r.why + "." }));
+    out.append(el("p", { class: "muted", text: r.proof + "." }));
+  } catch (e) { out.textContent = "Failed: " + (e.data && (e.data.error || (e.data.problems || []).map((p) => p.message).join("; ")) || e.message); }
+}
+async function runMap() {
+  const out = $("map-result"); out.textContent = "Drawing…";
+  try {
+    const r = await api("/api/map", scenarioBody({ goal: $("inverse-goal").value, x: $("map-x").value, x_low: +$("map-x-low").value, x_high: +$("map-x-high").value, y: $("map-y").value, y_low: +$("map-y-low").value, y_high: +$("map-y-high").value }));
+    out.innerHTML = r.svg;  // our own matplotlib SVG
+    out.append(el("p", { class: "muted", text: `${r.boundaries.length} boundary points found exactly along the grid lines.` }));
+  } catch (e) { out.textContent = "Failed: " + (e.data && (e.data.error || (e.data.problems || []).map((p) => p.message).join("; ")) || e.message); }
+}
 window.addEventListener("DOMContentLoaded", async () => {
   const ta = $("editor");
   ta.addEventListener("input", () => updateGutter());
@@ -279,5 +325,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("mc-form").addEventListener("submit", (e) => { e.preventDefault();
     runJob("uncertainty", scenarioBody({ samples: +$("mc-n").value, seed: +$("mc-seed").value }),
       { button: $("mc-form").querySelector("button.primary"), cancel: $("mc-cancel"), progress: $("mc-progress"), status: $("mc-status"), result: $("mc-result"), render: renderMC }); });
+  $("inverse-form").addEventListener("submit", (e) => { e.preventDefault(); runInverse(); });
+  $("map-form").addEventListener("submit", (e) => { e.preventDefault(); runMap(); });
   await loadBuiltin($("builtin").value);
 });

@@ -1,0 +1,94 @@
+"""An answer map as a static heatmap (matplotlib, PNG or SVG): the verdict over two parameters,
+the exact boundaries found along the grid lines, and today's values.
+
+Drawn from the plain data of :meth:`offramp.analysis.answer_map.AnswerMap.to_dict`; with
+``probability`` in it, the colour is the probability of "yes" and the verdict's boundaries are
+drawn over it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed, and no GUI toolkit imported
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from offramp.report.figdata import VERDICT_COLOURS, VERDICTS
+
+FORMATS = ("png", "svg")
+
+
+def answer_map_figure(data: dict) -> Figure:
+    xs = np.array(data["x"]["values"])
+    ys = np.array(data["y"]["values"])
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    extent = (xs[0], xs[-1], ys[0], ys[-1])
+    if "probability" in data:
+        image = ax.imshow(
+            np.array(data["probability"]),
+            origin="lower",
+            extent=extent,
+            aspect="auto",
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+        )
+        fig.colorbar(image, ax=ax, label="probability the answer is yes")
+        title = f"Probability that {data['goal']} is yes ({data['samples']} draws)"
+    else:
+        index = {v: k for k, v in enumerate(VERDICTS)}
+        grid = np.array([[index[v] for v in row] for row in data["verdicts"]])
+        cmap = ListedColormap([VERDICT_COLOURS[v] for v in VERDICTS])
+        ax.imshow(
+            grid,
+            origin="lower",
+            extent=extent,
+            aspect="auto",
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=len(VERDICTS) - 0.5,
+            interpolation="nearest",
+        )
+        present = [v for v in VERDICTS if v in data["counts"]]
+        handles = [Patch(color=VERDICT_COLOURS[v], label=v) for v in present]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        title = f"Answer to {data['goal']} ({data['concept'].upper()})"
+    xname, yname = data["x"]["name"], data["y"]["name"]
+    bx = [b["at"] if b["along"] == xname else b[xname] for b in data["boundaries"]]
+    by = [b[yname] if b["along"] == xname else b["at"] for b in data["boundaries"]]
+    if bx:
+        ax.plot(bx, by, ".", color="#111", ms=2.5, label="boundary (exact)")
+    cx, cy = data["current"][xname], data["current"][yname]
+    if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
+        ax.plot([cx], [cy], marker="*", color="white", mec="#111", ms=14, ls="none")
+        ax.annotate("today", (cx, cy), xytext=(6, 6), textcoords="offset points", fontsize=9)
+    ax.set_xlabel(xname)
+    ax.set_ylabel(yname)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def write_answer_map(data: dict, path: Path) -> Path:
+    """Write the figure to ``path`` (its suffix, .png or .svg, chooses the format)."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"{path}: write a .png or .svg file")
+    fig = answer_map_figure(data)
+    fig.savefig(
+        path,
+        format=fmt,
+        dpi=150,
+        bbox_inches="tight",
+        metadata={"Date": None} if fmt == "svg" else {},
+    )
+    plt.close(fig)
+    return path
