@@ -7,6 +7,7 @@ there are many ties and many distinct levels, like real scenarios).
 
     python benchmarks/bench_conflict.py            # the issue's sizes
     python benchmarks/bench_conflict.py 13:3 22:4  # options:DMs
+    python benchmarks/bench_conflict.py 19/1 17/1/1/1 --ties   # splits, ordinal ties
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ import subprocess
 import sys
 import time
 
-SIZES = [(10, 3), (10, 4), (13, 3), (13, 4), (16, 3), (16, 4), (20, 3), (20, 4)]
+SIZES = [(13, 3), (16, 4), (18, 4), (20, 4)]
 
 
-def random_scenario(n_options: int, n_dms: int, seed: int = 0) -> dict:
+def random_scenario(
+    n_options: int, n_dms: int, seed: int = 0, split: list[int] | None = None, ties: bool = False
+) -> dict:
+    """Options spread evenly over the DMs (or as ``split`` says); weights on every option and
+    on random pairs, or with ``ties`` an ordinal ranking full of ties (prioritization of three
+    statements: at most 8 levels)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    per = [n_options // n_dms + (1 if i < n_options % n_dms else 0) for i in range(n_dms)]
+    per = split or [n_options // n_dms + (1 if i < n_options % n_dms else 0) for i in range(n_dms)]
+    n_options, n_dms = sum(per), len(per)
     dms = [
         {"name": f"D{i}", "options": [{"name": f"o{k}"} for k in range(p)]}
         for i, p in enumerate(per)
@@ -40,7 +47,15 @@ def random_scenario(n_options: int, n_dms: int, seed: int = 0) -> dict:
             weights.append(
                 {"when": f"{names[a]} {op} !{names[b]}", "value": int(rng.integers(-5, 6))}
             )
-        prefs[f"D{i}"] = {"weights": weights}
+        if ties:
+            picks = rng.choice(len(names), 3, replace=False)
+            prefs[f"D{i}"] = {
+                "prioritization": [
+                    {"statement": ("!" if rng.random() < 0.5 else "") + names[k]} for k in picks
+                ]
+            }
+        else:
+            prefs[f"D{i}"] = {"weights": weights}
     return {
         "format": "offramp/1",
         "name": f"random {n_options}x{n_dms}",
@@ -49,58 +64,85 @@ def random_scenario(n_options: int, n_dms: int, seed: int = 0) -> dict:
     }
 
 
-def child(n_options: int, n_dms: int) -> None:
+def child(n_options: int, n_dms: int, split: list[int] | None, ties: bool) -> None:
     import offramp
-    from offramp.conflict.stability import analyse
+    from offramp.conflict.stability import compute_stability
 
-    data = random_scenario(n_options, n_dms)
-    t0 = time.perf_counter()
+    data = random_scenario(n_options, n_dms, split=split, ties=ties)
+    t0, c0 = time.perf_counter(), time.process_time()
     scenario = offramp.from_dict(data)
     model = scenario.conflict
-    t1 = time.perf_counter()
-    result = analyse(model)
-    t2 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
+    result = compute_stability(model)
+    t2, c2 = time.perf_counter(), time.process_time()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(
         json.dumps(
             {
-                "options": n_options,
-                "dms": n_dms,
+                "options": model.option_dm.size,
+                "dms": model.n_dms,
                 "states": model.n_states,
                 "compile_s": t1 - t0,
                 "analyse_s": t2 - t1,
                 "total_s": t2 - t0,
+                "compile_cpu": c1 - c0,
+                "analyse_cpu": c2 - c1,
                 "peak_bytes": peak,
                 "equilibria": {c: len(result.equilibria(c)) for c in result.concepts},
-                "sweeps": {c: max(v) for c, v in result.sweeps.items() if v},
+                "passes": {c: max(v) for c, v in result.sweeps.items() if v},
             }
         )
     )
 
 
 def main(argv: list[str]) -> None:
+    """Arguments: ``options:DMs`` (even spread) or a split ``19/1``; ``--ties`` for ordinal
+    rankings full of ties instead of weights; ``--once`` for a single run per size."""
     if argv and argv[0] == "--child":
-        child(int(argv[1]), int(argv[2]))
+        split = [int(x) for x in argv[3].split("/")] if argv[3] != "-" else None
+        child(int(argv[1]), int(argv[2]), split, argv[4] == "ties")
         return
-    sizes = [tuple(int(x) for x in a.split(":")) for a in argv] or SIZES
+    ties = "--ties" in argv
+    once = "--once" in argv
+    args = [a for a in argv if not a.startswith("--")]
     print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}")
-    print("| options | DMs | states | compile (s) | analyse (s) | total (s) | peak RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for n_options, n_dms in sizes:
+    print(
+        "| options | split | prefs | states | compile (s) | analyse (s) | analyse CPU (s) "
+        "| µs/state (CPU) | peak RSS (MB) | passes (SEQ) |"
+    )
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for arg in args or [f"{o}:{d}" for o, d in SIZES]:
+        if "/" in arg:
+            split = [int(x) for x in arg.split("/")]
+            n_options, n_dms, split_arg = sum(split), len(split), arg
+        else:
+            n_options, n_dms = (int(x) for x in arg.split(":"))
+            split_arg = "-"
         runs = []
-        for _ in range(3 if n_options <= 16 else 1):
+        for _ in range(1 if once or n_options > 16 else 3):
             out = subprocess.run(
-                [sys.executable, __file__, "--child", str(n_options), str(n_dms)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(n_options),
+                    str(n_dms),
+                    split_arg,
+                    "ties" if ties else "weights",
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
             )
             runs.append(json.loads(out.stdout))
-        best = min(runs, key=lambda r: r["total_s"])
+        best = min(runs, key=lambda r: r["analyse_cpu"])
+        per = [n_options // n_dms + (1 if i < n_options % n_dms else 0) for i in range(n_dms)]
+        shown = split_arg if split_arg != "-" else "/".join(map(str, per))
         print(
-            f"| {n_options} | {n_dms} | {best['states']:,} | {best['compile_s']:.3f} | "
-            f"{best['analyse_s']:.3f} | {best['total_s']:.3f} | "
-            f"{best['peak_bytes'] / 2**20:.0f} |",
+            f"| {n_options} | {shown} | {'ties' if ties else 'weights'} | {best['states']:,} | "
+            f"{best['compile_s']:.3f} | {best['analyse_s']:.3f} | {best['analyse_cpu']:.3f} | "
+            f"{1e6 * best['analyse_cpu'] / best['states']:.2f} | "
+            f"{best['peak_bytes'] / 2**20:.0f} | {best['passes'].get('seq', '-')} |",
             flush=True,
         )
 

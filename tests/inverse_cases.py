@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.concepts import DEFAULT_CONCEPTS
 
 
 @st.composite
@@ -84,7 +84,7 @@ def parametric_scenarios(draw, n_params: int | None = None) -> dict:
                 "id": "goal",
                 "ask": "Does it happen?",
                 "holds_when": draw(st.one_of(literal(options), conjunction(options))),
-                "concept": draw(st.sampled_from(CONCEPTS)),
+                "concept": draw(st.sampled_from(DEFAULT_CONCEPTS)),
             }
         ],
     }

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import offramp
 from offramp.analysis.hypergame import hypergame
-from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.concepts import DEFAULT_CONCEPTS
 from offramp.scenario.errors import ScenarioError
 from tests.cli_runner import invoke
 from tests.strategies import cases
@@ -121,7 +121,7 @@ def test_correct_perceptions_give_ordinary_stability(data) -> None:
     sc = offramp.from_dict(data)
     h = hypergame(sc)
     ordinary = sc.stability()
-    for c in CONCEPTS:
+    for c in DEFAULT_CONCEPTS:
         np.testing.assert_array_equal(h.perceived[c], ordinary.stable[c])
         np.testing.assert_array_equal(h.correct[c], ordinary.stable[c])
     assert h.verdicts(True) == h.verdicts(False)

@@ -17,7 +17,7 @@ import pytest
 
 import offramp
 from offramp.analysis.ordinal_inverse import state_conditions
-from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.concepts import DEFAULT_CONCEPTS
 from offramp.errors import InputError
 from tests.brute_force import coalition_reach, unilateral_moves
 from tests.cli_runner import invoke
@@ -59,9 +59,9 @@ def test_conditions_agree_with_brute_force_over_all_rankings(name) -> None:
     n = model.n_dms
     moves = {i: {x: unilateral_moves(sc, i, x, feasible) for x in codes} for i in range(n)}
     base_ranks = [{codes[k]: int(model.ranks[i][k]) for k in range(len(codes))} for i in range(n)]
-    stable_now = {c: sc.stability().stable[c] for c in CONCEPTS}
+    stable_now = {c: sc.stability().stable[c] for c in DEFAULT_CONCEPTS}
     checked = 0
-    for concept in CONCEPTS:
+    for concept in DEFAULT_CONCEPTS:
         for s_idx, s in enumerate(codes):
             result = state_conditions(model, s_idx + 1, concept)
             for i in range(n):
@@ -102,7 +102,7 @@ def test_options_are_minimal_and_current_split() -> None:
 def test_builtin_under_five_seconds() -> None:
     model = offramp.get_builtin("beijing-broker").conflict
     t = time.perf_counter()
-    for concept in CONCEPTS:
+    for concept in DEFAULT_CONCEPTS:
         state_conditions(model, 93, concept)
     assert time.perf_counter() - t < 5
 

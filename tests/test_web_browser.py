@@ -7,12 +7,14 @@ Screenshots of the main views are written to docs/screenshots/ when OFFRAMP_SCRE
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +71,17 @@ def browser():
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(server)
     pg.wait_for_selector("#status.ok", timeout=20_000)
     yield pg
     context.close()
+    # no script error and no Content-Security-Policy violation on any page (a 4xx answer the
+    # page shows to the user is logged by Chromium too: that one is expected)
+    expected = "Failed to load resource: the server responded with a status of 4"
+    assert not [e for e in errors if not e.startswith(expected)], errors
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +144,7 @@ def test_run_a_sweep_with_progress(page, shots) -> None:
     page.fill("#sweep-high", "12")
     page.fill("#sweep-step", "0.25")
     page.click("#sweep-form button.primary")
-    page.wait_for_function("document.getElementById('sweep-status').textContent.includes('/')")
+    expect(page.locator("#sweep-status")).to_contain_text("/")
     page.wait_for_selector("#sweep-result table", timeout=60_000)
     status = page.inner_text("#sweep-status")
     assert status.startswith("done: 49 / 49")
@@ -151,11 +160,11 @@ def test_what_would_it_take(page, shots) -> None:
     page.click("#inverse-form button.primary")
     page.wait_for_selector("#inverse-result table", timeout=60_000)
     result = page.inner_text("#inverse-result")
-    assert "trade_relief" in result and "7.0003" in result and "fear_of_defeat" in result
+    assert "trade_relief" in result and "just above 7" in result
     assert page.input_value("#map-x") == "trade_relief"
-    assert page.input_value("#map-y") == "fear_of_defeat"
+    assert page.input_value("#map-y") not in ("", "trade_relief")
     page.click("#map-form button")
-    page.wait_for_selector("#map-result svg", timeout=60_000)
+    page.wait_for_selector("#map-result img.answer-map", timeout=60_000)
     assert "boundary points" in page.inner_text("#map-result")
     page.screenshot(path=str(shots / "workbench-inverse.png"), full_page=True)
 
@@ -173,3 +182,117 @@ def test_download_the_report(page) -> None:
     with page.expect_download(timeout=60_000) as info:
         page.click("#download")
     assert Path(info.value.path()).read_text().startswith("# Will Beijing broker?")
+
+
+def analysed(page) -> None:
+    page.click("#analyse")
+    page.wait_for_selector("#tab-overview h2", timeout=30_000)
+    expect(page.locator("#status")).to_contain_text("Analysed")
+
+
+def test_results_are_marked_stale_when_the_text_changes(page, shots) -> None:
+    analysed(page)
+    results = ["#tab-overview", "#tab-variants", "#tab-graph"]
+    for sel in results:
+        assert "stale" not in (page.get_attribute(sel, "class") or "")
+    text = page.input_value("#editor")
+    page.fill("#editor", text + "# an edit\n")  # still valid: stale at once, before any check
+    for sel in results:
+        assert "stale" in page.get_attribute(sel, "class")
+    assert "changed since these results" in page.get_attribute("#tab-overview", "data-stale")
+    page.fill("#editor", text)  # back to the analysed text: fresh again
+    for sel in results:
+        assert "stale" not in page.get_attribute(sel, "class")
+    broken = text.replace("value: -partnership_cost", "value: -partnership_cst", 1)
+    page.fill("#editor", broken)
+    page.wait_for_selector("#problems li.problem")  # checked as typed: no click on Check
+    expect(page.locator("#tab-overview")).to_have_attribute("data-stale", re.compile("problems"))
+    page.screenshot(path=str(shots / "workbench-stale.png"))
+    page.fill("#editor", text)
+    analysed(page)
+    for sel in results:
+        assert "stale" not in page.get_attribute(sel, "class")
+
+
+def test_validation_runs_as_you_type(page) -> None:
+    editor = page.locator("#editor")
+    text = page.input_value("#editor")
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "value: -partnership_cost" in x)
+    editor.click()
+    page.evaluate(
+        "n => { const t = document.getElementById('editor'); const at = t.value.split('\\n')"
+        ".slice(0, n - 1).join('\\n').length + 1; t.setSelectionRange(at, at); }",
+        line,
+    )
+    page.keyboard.press("End")
+    page.keyboard.press("Backspace")  # partnership_cost -> partnership_cos, as typed
+    problem = page.locator("#problems li.problem").first
+    expect(problem).to_contain_text("did you mean 'partnership_cost'", timeout=5_000)
+    expect(problem).to_contain_text(f"line {line}")
+    assert page.locator(f"#gutter span.err[data-line='{line}']").count() == 1
+    page.keyboard.type("t")
+    expect(page.locator("#problems li.problem")).to_have_count(0, timeout=5_000)
+    expect(page.locator("#status")).to_contain_text("Valid")
+
+
+def test_open_a_file_and_refuse_binary(page) -> None:
+    text = page.input_value("#editor").replace("Will Beijing broker?", "My own file")
+    page.set_input_files(
+        "#upload", files=[{"name": "mine.yaml", "mimeType": "text/yaml", "buffer": text.encode()}]
+    )
+    expect(page.locator("#status")).to_contain_text("Valid")
+    chosen = page.eval_on_selector("#builtin", "s => s.options[s.selectedIndex].text")
+    assert chosen == "mine.yaml (opened file)"
+    assert "My own file" in page.input_value("#editor")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    page.set_input_files(
+        "#upload", files=[{"name": "photo.yaml", "mimeType": "image/png", "buffer": png}]
+    )
+    problem = page.locator("#problems li.problem").first
+    expect(problem).to_contain_text("photo.yaml: not UTF-8 text (invalid start byte at byte 0)")
+    assert "My own file" in page.input_value("#editor")  # the editor keeps the last text
+    page.select_option("#builtin", "chicken")
+    expect(page.locator("#status")).to_contain_text("4 feasible states")
+    page.select_option("#builtin", "file:mine.yaml")  # the opened file is still in the menu
+    expect(page.locator("#status")).to_contain_text("96 feasible states")
+
+
+def test_sweep_form_gives_the_clis_message(page) -> None:
+    page.click("button[data-tab=sweep]")
+    page.select_option("#sweep-param", "trade_relief")
+    page.fill("#sweep-low", "0")
+    page.fill("#sweep-high", "12")
+    page.fill("#sweep-step", "0")
+    page.click("#sweep-form button.primary")
+    expect(page.locator("#sweep-status")).to_have_text(
+        "failed: 'trade_relief=0:12:0': need FROM <= TO and a positive STEP"
+    )
+
+
+def test_state_graph_zooms_pans_and_names_options(page) -> None:
+    analysed(page)
+    page.click("button[data-tab=graph]")
+    box = lambda: [float(x) for x in page.get_attribute("#graph", "viewBox").split()]  # noqa: E731
+    full = box()
+    page.click("#zoom-in")
+    zoomed = box()
+    assert zoomed[2] < full[2] and zoomed[3] < full[3]
+    svg = page.locator("#graph").bounding_box()
+    page.mouse.move(svg["x"] + 200, svg["y"] + 200)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(100)
+    assert box()[2] < zoomed[2]
+    before = box()
+    page.mouse.down()
+    page.mouse.move(svg["x"] + 300, svg["y"] + 260, steps=5)
+    page.mouse.up()
+    after = box()
+    assert after[0] < before[0] and after[1] < before[1] and after[2] == before[2]
+    page.click("#zoom-fit")  # the whole graph: at least as much as the first view
+    fit = box()
+    assert fit[0] == fit[1] == 0 and fit[2] >= full[2]
+    page.hover("#graph g.node[data-id='4']")
+    tip = page.locator("#graph-tip")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("State 4 (status quo)")
+    expect(tip).to_contain_text("United States: sanction Russian oil")

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from offramp.conflict.concepts import CONCEPTS, concept_label
+from offramp.conflict.coalitions import CoalitionAnalysis
+from offramp.conflict.concepts import concept_label, with_defaults
 from offramp.conflict.evolution import Evolution, evolve
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
@@ -30,6 +31,7 @@ class Analysis:
     stability: StabilityResult
     evolution: Evolution | None
     settling: dict[str, Evolution] = field(default_factory=dict)
+    coalitions: CoalitionAnalysis | None = None
 
     def settles_at(self, concept: str) -> np.ndarray | None:
         """Equilibria of ``concept`` where the evolution from the status quo comes to rest."""
@@ -111,17 +113,32 @@ class Analysis:
             "evolution": None if self.evolution is None else self.evolution.summary(result),
             "settles_at": {c: self.settled_entries(c) for c in self.settling},
         }
+        if self.coalitions is not None:
+            out.update(self.coalition_dict())
         return out
+
+    def coalition_dict(self) -> dict:
+        """The coalition analysis's JSON keys, its insights read against the individual
+        equilibria of this analysis."""
+        result = self.stability
+        individual = {c: result.stable[c].all(axis=0) for c in result.concepts}
+        return self.coalitions.to_dict(individual)
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
+
+
+def scenario_concepts(scenario: ScenarioSpec, extra=()) -> tuple[str, ...]:
+    """The concepts a scenario's analysis computes: the defaults, those its questions name, and
+    ``extra`` (asked for by the user)."""
+    return with_defaults(*(q.concept for q in scenario.questions), *extra)
 
 
 def analyze_conflict(scenario: ScenarioSpec, result: StabilityResult | None = None) -> Analysis:
     """Stability (``result``, computed when not given) plus the status quo analysis (when the
     scenario declares a status quo)."""
     if result is None:
-        result = compute_stability(scenario.conflict, CONCEPTS)
+        result = compute_stability(scenario.conflict, scenario_concepts(scenario))
     model = result.model
     if model.status_quo is None:
         return Analysis(scenario, result, None)

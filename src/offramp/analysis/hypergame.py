@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from offramp.analysis.questions import verdict_of
-from offramp.conflict.concepts import CONCEPTS
+from offramp.conflict.concepts import DEFAULT_CONCEPTS
 from offramp.conflict.evolution import evolve
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
@@ -114,7 +114,7 @@ class Hypergame:
         }
 
 
-def hypergame(scenario: ScenarioSpec, concepts=CONCEPTS) -> Hypergame:
+def hypergame(scenario: ScenarioSpec, concepts=DEFAULT_CONCEPTS) -> Hypergame:
     """Stability of every state for every DM, each in the game it perceives (module doc)."""
     model = scenario.conflict
     correct_result = compute_stability(model, concepts)

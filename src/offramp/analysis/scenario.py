@@ -13,13 +13,19 @@ from functools import cached_property
 from pathlib import Path as FsPath
 
 from offramp.analysis.answer_map import AnswerMap, answer_map
-from offramp.analysis.conflict_analysis import Analysis, analyze_conflict
+from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
 from offramp.analysis.hypergame import Hypergame, hypergame
 from offramp.analysis.inverse import InverseResult, inverse
 from offramp.analysis.ordinal_inverse import OrdinalInverse, state_conditions
 from offramp.analysis.questions import Answer, answer
 from offramp.analysis.sweeps import SweepResult, sweep, threshold
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, DEFAULT_EXPLAIN_CONCEPT
+from offramp.conflict.coalitions import (
+    CoalitionAnalysis,
+    analyse_coalitions,
+    every_coalition,
+    named_coalitions,
+)
+from offramp.conflict.concepts import DEFAULT_CONCEPT, DEFAULT_EXPLAIN_CONCEPT, resolve_concepts
 from offramp.conflict.explain import Explanation, explain
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
@@ -46,23 +52,78 @@ class Scenario(ScenarioSpec):
     """
 
     @cached_property
-    def _stability(self) -> StabilityResult:
-        return compute_stability(self.conflict, CONCEPTS)
+    def _results(self) -> dict:
+        return {}
 
-    def stability(self) -> StabilityResult:
-        """Per-DM stability under every registered concept, and the equilibria."""
-        return self._stability
+    def stability(
+        self, concepts: list[str] | tuple[str, ...] | None = None, *, horizon: int | None = None
+    ) -> StabilityResult:
+        """Per-DM stability and the equilibria under ``concepts`` (names, or ``["all"]``;
+        default: the default concepts and those the scenario's questions name); ``horizon`` is
+        the look-ahead of limited-move stability (L_h) and the search of non-myopic stability.
 
-    @cached_property
-    def _analysis(self) -> Analysis:
-        return analyze_conflict(self, self.stability())
+        Raises
+        ------
+        offramp.errors.InputError
+            For an unknown concept, a concept that does not cover this conflict (L_h with more
+            than two DMs) or a horizon out of range.
+        """
+        keys = resolve_concepts(concepts) if concepts else scenario_concepts(self)
+        cache_key = ("stability", keys, horizon)
+        if cache_key not in self._results:
+            options = {} if horizon is None else {"horizon": horizon}
+            self._results[cache_key] = compute_stability(self.conflict, keys, options=options)
+        return self._results[cache_key]
 
-    def analyze(self) -> Analysis:
-        """Stability plus the evolution from the status quo (see :mod:`.conflict_analysis`)."""
-        return self._analysis
+    def analyze(
+        self,
+        concepts: list[str] | tuple[str, ...] | None = None,
+        *,
+        horizon: int | None = None,
+        coalitions: str | None = None,
+    ) -> Analysis:
+        """Stability plus the evolution from the status quo (see :mod:`.conflict_analysis`),
+        under the scenario's concepts and ``concepts`` (added to them); with the coalition
+        analysis of the declared coalitions, or of every coalition (``coalitions="all"``)."""
+        keys = scenario_concepts(self, resolve_concepts(concepts) if concepts else ())
+        cache_key = ("analysis", keys, horizon, coalitions)
+        if cache_key not in self._results:
+            result = self.stability(keys, horizon=horizon)
+            analysis = analyze_conflict(self, result)
+            analysis.coalitions = self.coalition_analysis(coalitions)
+            self._results[cache_key] = analysis
+        return self._results[cache_key]
+
+    def coalition_analysis(self, which: str | None = None) -> CoalitionAnalysis | None:
+        """Coalitional stability (C-Nash, C-GMR, C-SMR, C-SEQ) for the coalitions the scenario
+        declares (``coalitions:``), or for every coalition of two or more DMs with
+        ``which="all"``; None when there is none to analyse.
+
+        Raises
+        ------
+        offramp.errors.InputError
+            For ``which`` other than None, "declared" or "all".
+        """
+        if which not in (None, "declared", "all"):
+            raise InputError(f"coalitions must be 'all' or 'declared', not {which!r}")
+        if which == "all":
+            chosen = every_coalition(self.conflict)
+        elif self.coalitions:
+            chosen = named_coalitions(self.conflict, [(c.name, c.members) for c in self.coalitions])
+        else:
+            return None
+        cache_key = ("coalitions", tuple(c.name for c in chosen))
+        if cache_key not in self._results:
+            self._results[cache_key] = analyse_coalitions(self.conflict, chosen)
+        return self._results[cache_key]
 
     def explain(
-        self, state: int, dm: str | None = None, concept: str = DEFAULT_EXPLAIN_CONCEPT
+        self,
+        state: int,
+        dm: str | None = None,
+        concept: str = DEFAULT_EXPLAIN_CONCEPT,
+        *,
+        horizon: int | None = None,
     ) -> Explanation | list[Explanation]:
         """Why the state with id ``state`` (from 1, as in the output) is or is not stable:
         for ``dm``, or a list with one explanation per decision maker when ``dm`` is None.
@@ -72,7 +133,7 @@ class Scenario(ScenarioSpec):
         offramp.errors.InputError
             For a state id out of range, an unknown decision maker or concept.
         """
-        result = self.stability()
+        result = self.stability([concept], horizon=horizon)
         if dm is None:
             return [explain(result, state, name, concept) for name in self.dm_names]
         return explain(result, state, dm, concept)

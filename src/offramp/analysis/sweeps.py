@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.analysis.conflict_analysis import analyze_conflict
 from offramp.analysis.questions import answer
 from offramp.analysis.template import ConflictTemplate
-from offramp.conflict.concepts import CONCEPTS, concept_short
+from offramp.conflict.concepts import concept_short
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.resolved import CompiledQuestion
 from offramp.scenario.spec import ScenarioSpec, default_range
@@ -37,11 +38,16 @@ def parse_param_spec(spec: str) -> tuple[str, np.ndarray]:
         step = float(parts[2]) if len(parts) == 3 else (hi - lo) / 20
     except ValueError:
         raise ValueError(f"'{spec}': FROM, TO and STEP must be numbers") from None
+    big = limits.value("number_abs")
+    if not all(np.isfinite(x) and abs(x) <= big for x in (lo, hi, step)):
+        raise ValueError(
+            f"'{spec}': FROM, TO and STEP must be finite numbers of absolute value at most {big:g}"
+        )
     if step <= 0 or hi < lo:
         raise ValueError(f"'{spec}': need FROM <= TO and a positive STEP")
     count = int(np.floor((hi - lo) / step + 1e-9)) + 1
-    if count > 100_000:
-        raise ValueError(f"'{spec}': {count} values is too many; use a larger STEP")
+    if count > limits.value("grid_points"):
+        raise ValueError(f"'{spec}': {limits.message('grid_points', count)}")
     return name.strip(), lo + step * np.arange(count)
 
 
@@ -131,7 +137,8 @@ def sweep(
     """Analyse the scenario at each value of one parameter."""
     _check_parameter(scenario, name)
     out = SweepResult(name)
-    values = list(values)
+    values = [limits.finite(v, f"sweep value of {name}", scenario.file) for v in values]
+    limits.check("grid_points", len(values), scenario.file, "sweep")
     for k, v in enumerate(values):
         out.rows.append(_row(scenario, float(v), name))
         if progress:
@@ -147,7 +154,7 @@ class _Criterion:
     def __init__(self, scenario: ScenarioSpec, question: CompiledQuestion, name: str):
         self.template = ConflictTemplate(scenario, forecast_models=())
         self.holds = evaluate_codes(question.statement.expr, self.template.base.codes)
-        self.k = CONCEPTS.index(question.concept)
+        self.k = self.template.concepts.index(question.concept)
         self.has_status_quo = self.template.base.status_quo is not None
         self.parameters = dict(scenario.parameters)
         self.name = name
@@ -158,6 +165,17 @@ class _Criterion:
         outcome = self.template.evaluate(self.template.scores(params, {}, {}))
         where = outcome.settles[self.k] > 0 if self.has_status_quo else outcome.equilibria[self.k]
         return bool(self.holds[where].any())
+
+    def batch(self, values) -> list[bool]:
+        """:meth:`__call__` for many values at once, with a batch axis (the grid)."""
+        inputs = [({**self.parameters, self.name: float(v)}, {}, None) for v in values]
+        outcome = self.template.evaluate_batch(
+            self.template.batch_scores(inputs, [{}] * len(inputs))
+        )
+        where = (
+            outcome.settles[:, self.k] > 0 if self.has_status_quo else outcome.equilibria[:, self.k]
+        )
+        return [bool(x) for x in (where & self.holds).any(axis=1)]
 
 
 def threshold(
@@ -176,22 +194,30 @@ def threshold(
     _check_parameter(scenario, name)
     if bounds is None and name == question.parameter:
         bounds = question.search_range
-    lo, hi = bounds or default_range(scenario.parameters[name])
+    lo, hi = limits.check_range(
+        *(bounds or default_range(scenario.parameters[name])), f"range of {name}", scenario.file
+    )
+    limits.check("grid_points", grid, scenario.file, "grid")
+    if grid < 2:
+        raise limits.LimitError([Problem("a threshold search needs a grid of at least 2 points")])
     tol = tol if tol is not None else (hi - lo) * 1e-6
+    if not (np.isfinite(tol) and tol > 0):
+        raise limits.LimitError([Problem(f"tolerance {tol!r}: give a positive number")])
+    tol = max(tol, (hi - lo) * 1e-12)  # bisection ends: floats cannot split an interval forever
     criterion = _Criterion(scenario, question, name)
     xs = np.linspace(lo, hi, grid)
-    flags = []
     total = grid + 40
-    for k, x in enumerate(xs):
-        flags.append(criterion(float(x)))
-        if progress:
-            progress(k + 1, total)
+    flags = criterion.batch(xs)
+    if progress:
+        progress(grid, total)
     transitions = []
     for a, b, fa, fb in zip(xs, xs[1:], flags, flags[1:], strict=False):
         if fa == fb:
             continue
         left, right = float(a), float(b)
-        while right - left > tol:
+        for _ in range(200):  # past ~60 halvings floats stop splitting: never loop forever
+            if right - left <= tol:
+                break
             mid = (left + right) / 2
             if criterion(mid) == fa:
                 left = mid

@@ -41,7 +41,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.inputs import BargainingProblem, check_cubic_model
 from offramp.bargaining.median import weighted_median_1d
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
@@ -183,6 +183,7 @@ def bdm(
     Actors with zero salience on a dimension sit that dimension out (they neither vote nor
     move); ``details`` lists the medians, risk exponents and accepted offers of every round.
     """
+    check_cubic_model(problem, "bdm")  # n^3 arrays: refuse before allocating
     n, d = problem.positions.shape
     traj = np.empty((rounds + 1, n, d))
     risk = np.ones((rounds + 1, n, d))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, read_text_limited
 from offramp.bargaining.result import Forecast
 
 #: Council votes under the Nice Treaty QMV weighting (2007-2014, Croatia from 2013), by the
@@ -124,12 +124,16 @@ def read_deu(path: str | Path, capability: str = "gdp") -> DEUData:
         )
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_text_limited(path)
     except FileNotFoundError:
         raise BargainingInputError("no such file", file) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BargainingInputError(f"cannot read the file: {exc}", file) from None
-    rows = list(csv.reader(text.splitlines(), delimiter="\t"))
+    reader = csv.reader(text.splitlines(), delimiter="\t")
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a field over csv's size limit
+        raise BargainingInputError(f"not readable as TSV: {exc}", file, reader.line_num) from None
     if not rows:
         raise BargainingInputError("empty file: expected a tab-separated header line", file, 1, 1)
     header = [h.strip() for h in rows[0]]

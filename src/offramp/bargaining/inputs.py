@@ -12,6 +12,8 @@ column of the problem so that the command line can print ``file:line:col: messag
 
 from __future__ import annotations
 
+import math
+import os
 import xml.etree.ElementTree as ET
 import xml.parsers.expat as expat
 from dataclasses import dataclass, field
@@ -51,6 +53,152 @@ class BargainingInputError(ValueError):
         return self.format()
 
 
+# --------------------------------------------------------------------------- limits
+#
+# Bargaining inputs come from files written by strangers, and two models (bdm, smp) compare
+# every actor with every pair of actors: their arrays grow as n^3. Every limit below is checked
+# before the work it bounds, says its value, and names the environment variable that raises it
+# (docs/scenario-format.md, "Limits", lists them next to the scenario limits).
+
+#: name -> (default, what it counts)
+BARGAINING_LIMITS: dict[str, tuple[int, str]] = {
+    "actors": (2_000, "number of actors in a bargaining problem"),
+    "dimensions": (1_000, "number of dimensions in a bargaining problem"),
+    "input_bytes": (20_000_000, "size of a bargaining input file, in bytes"),
+    "cubic_actors": (
+        150,
+        "number of actors for the bdm and smp models, whose work grows as actors^3 "
+        "(smp: about 6 s at 150 actors, 15 s at 200)",
+    ),
+    "cubic_work": (
+        150**3 * 4,
+        "work of the bdm and smp models, actors^3 x dimensions (about 6 s for bdm at the limit)",
+    ),
+}
+
+#: Peak bytes per actor^3 of one dimension's round, measured with tracemalloc (bdm 17-18,
+#: smp 33-34 at 60 and 120 actors), with a margin.
+CUBIC_BYTES = {"bdm": 24, "smp": 40}
+
+
+def bargaining_limit(name: str) -> int:
+    """The limit in force: ``OFFRAMP_LIMIT_<NAME>`` if set to a positive number, else the
+    default."""
+    default, _ = BARGAINING_LIMITS[name]
+    env = os.environ.get(f"OFFRAMP_LIMIT_{name.upper()}", "").strip()
+    if not env:
+        return default
+    try:
+        value = float(env.replace("_", ""))
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 1:
+        raise BargainingInputError(
+            f"environment variable OFFRAMP_LIMIT_{name.upper()}={env!r} is not a positive number"
+        )
+    return int(value)
+
+
+def limit_message(name: str, found: int) -> str:
+    """'<what> is <found>, over the limit of <limit>; ... raise it with ...'."""
+    _, what = BARGAINING_LIMITS[name]
+    return (
+        f"{what} is {found:,}, over the limit of {bargaining_limit(name):,}; raise the limit "
+        f"with the environment variable OFFRAMP_LIMIT_{name.upper()} if you need more"
+    )
+
+
+def _memory_budget() -> int:
+    """OFFRAMP_MEMORY_LIMIT (e.g. '4G'), else 60% of physical memory (the conflict engine's
+    rule, restated here because the bargaining engine imports nothing else of offramp)."""
+    env = os.environ.get("OFFRAMP_MEMORY_LIMIT", "").strip().upper().removesuffix("B")
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    if env:
+        mult = units.get(env[-1:], 1)
+        try:
+            value = int(float(env[:-1] if env[-1:] in units else env) * mult)
+        except (ValueError, OverflowError):
+            value = -1
+        if value <= 0:
+            raise BargainingInputError(
+                f"OFFRAMP_MEMORY_LIMIT={os.environ['OFFRAMP_MEMORY_LIMIT']!r} is not a size: "
+                "write a number of bytes with an optional K, M, G or T, e.g. 4G"
+            )
+        return value
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 << 30
+    return int(total * 0.6)
+
+
+def check_problem_size(n_actors: int, n_dimensions: int, file: str | None = None) -> None:
+    """Actors and dimensions within their limits (readers call this before allocating)."""
+    if n_actors > bargaining_limit("actors"):
+        raise BargainingInputError(limit_message("actors", n_actors), file, 1 if file else None)
+    if n_dimensions > bargaining_limit("dimensions"):
+        raise BargainingInputError(
+            limit_message("dimensions", n_dimensions), file, 1 if file else None
+        )
+
+
+def check_cubic_model(problem: BargainingProblem, model: str) -> None:
+    """Refuse, before any allocation, a bdm or smp run whose n^3 arrays or time are over the
+    limits: the actor limit for these models, and the memory budget for the largest array
+    set of one round (``CUBIC_BYTES`` x n^3)."""
+    n = problem.n_actors
+    if n > bargaining_limit("cubic_actors"):
+        raise BargainingInputError(
+            f"{model}: {limit_message('cubic_actors', n)}; the models 'offramp', 'compromise' "
+            "and 'median' handle any number of actors"
+        )
+    work = n**3 * problem.n_dimensions
+    if work > bargaining_limit("cubic_work"):
+        raise BargainingInputError(
+            f"{model}: {n} actors on {problem.n_dimensions} dimensions: "
+            f"{limit_message('cubic_work', work)}; the models 'offramp', 'compromise' and "
+            "'median' handle any size"
+        )
+    need = CUBIC_BYTES.get(model, 40) * n**3
+    budget = _memory_budget()
+    if need > budget:
+        raise BargainingInputError(
+            f"{model}: {n} actors need about {need / 2**30:.1f} GiB (the model's arrays grow "
+            f"as actors^3), over the memory budget of {budget / 2**30:.1f} GiB; use fewer "
+            "actors, another model, or raise OFFRAMP_MEMORY_LIMIT"
+        )
+
+
+def check_input_size(size: int, file: str) -> None:
+    """A bargaining input file within the size limit (checked before reading it)."""
+    if size > bargaining_limit("input_bytes"):
+        raise BargainingInputError(limit_message("input_bytes", size), file)
+
+
+def read_limited(path: str | Path) -> bytes:
+    """A bargaining input file's bytes, read no further than the size limit (a FIFO or
+    ``/dev/zero`` has no size to check beforehand). Raises OSError as reading does."""
+    p = Path(path)
+    limit = bargaining_limit("input_bytes")
+    if p.is_file():
+        check_input_size(p.stat().st_size, str(path))
+    with p.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise BargainingInputError(
+            f"size of a bargaining input file is more than {limit:,} bytes, over the limit; "
+            "raise it with the environment variable OFFRAMP_LIMIT_INPUT_BYTES if you need more",
+            str(path),
+        )
+    return data
+
+
+def read_text_limited(path: str | Path) -> str:
+    """`read_limited` decoded as UTF-8 (a BOM dropped), newlines as ``Path.read_text``."""
+    text = read_limited(path).decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass
 class BargainingProblem:
     """Actors with a capability and, on each dimension, a position (0-100) and a salience (0-1).
@@ -86,6 +234,14 @@ class BargainingProblem:
             raise BargainingInputError("a bargaining problem needs at least 2 actors")
         if d < 1:
             raise BargainingInputError("a bargaining problem needs at least 1 dimension")
+        check_problem_size(n, d)
+        for what, arr in (
+            ("capabilities", self.capabilities),
+            ("positions", self.positions),
+            ("saliences", self.saliences),
+        ):
+            if not np.all(np.isfinite(arr)):
+                raise BargainingInputError(f"{what} must be finite numbers (no NaN or infinity)")
         if self.reference_point is not None:
             self.reference_point = np.asarray(self.reference_point, dtype=float).reshape(d)
 
@@ -171,9 +327,10 @@ def _number(
 
 def _drop_trailing_empty(fields: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """KTAB's files often end lines with a comma; an empty last field is not a value."""
-    while fields and fields[-1][0] == "":
-        fields = fields[:-1]
-    return fields
+    end = len(fields)
+    while end and fields[end - 1][0] == "":
+        end -= 1  # one slice at the end: slicing per field was quadratic in long lines
+    return fields[:end]
 
 
 def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
@@ -185,6 +342,7 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
     salience_1, ...`` with positions and saliences on 0-100 and an actor's saliences summing to
     at most 100, as KTAB requires.
     """
+    check_input_size(len(text), file)
     lines = text.splitlines()
     if text.startswith("\ufeff"):
         lines[0] = lines[0][1:]
@@ -203,8 +361,12 @@ def read_ktab_csv_text(text: str, file: str = "<text>") -> BargainingProblem:
         )
     name = head[0][0]
     desc = head[1][0]
-    n_act = _number(head[2][0], "number of actors", file, 1, head[2][1], 2, 10000)
-    n_dim = _number(head[3][0], "number of dimensions", file, 1, head[3][1], 1, 1000)
+    n_act = _number(head[2][0], "number of actors", file, 1, head[2][1], 2)
+    n_dim = _number(head[3][0], "number of dimensions", file, 1, head[3][1], 1)
+    if n_act > bargaining_limit("actors"):
+        raise BargainingInputError(limit_message("actors", int(n_act)), file, 1, head[2][1])
+    if n_dim > bargaining_limit("dimensions"):
+        raise BargainingInputError(limit_message("dimensions", int(n_dim)), file, 1, head[3][1])
     if n_act != int(n_act) or n_dim != int(n_dim):
         raise BargainingInputError(
             "numbers of actors and dimensions must be whole numbers", file, 1, head[2][1]
@@ -295,7 +457,7 @@ def read_ktab_csv(path: str | Path) -> BargainingProblem:
     """Read a KTAB CSV scenario file; see `read_ktab_csv_text`."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_text_limited(p)
     except FileNotFoundError:
         raise BargainingInputError("no such file", str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -334,7 +496,7 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
     """
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path)
     except FileNotFoundError:
         raise BargainingInputError("no such file", file) from None
     except OSError as exc:
@@ -396,6 +558,7 @@ def read_ktab_xml(path: str | Path) -> BargainingProblem:
         raise BargainingInputError("<Dimensions> has no <dName>", file, line_of(dims_el))
     actors_el = child(root, "Actors")
     actor_els = actors_el.findall("Actor")
+    check_problem_size(len(actor_els), len(dims), file)
     names: list[str] = []
     caps: list[float] = []
     pos: list[list[float]] = []
@@ -457,7 +620,8 @@ def read_ktab(path: str | Path) -> BargainingProblem:
     if p.suffix.lower() == ".csv":
         return read_ktab_csv(p)
     try:
-        head = p.read_text(encoding="utf-8-sig", errors="replace")[:200].lstrip()
+        with p.open("rb") as fh:
+            head = fh.read(200).decode("utf-8-sig", errors="replace").lstrip()
     except FileNotFoundError:
         raise BargainingInputError("no such file", str(path)) from None
     except OSError as exc:

@@ -36,7 +36,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, check_cubic_model
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -375,6 +375,7 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
     for them); they keep their position in every round. Saliences must total at most 1 per
     actor, as in KTAB.
     """
+    check_cubic_model(problem, "smp")  # n^3 arrays: refuse before allocating
     sal = problem.saliences
     total = np.sum(sal, axis=1)
     if np.any(total > 1.0 + 1e-9):

@@ -37,7 +37,13 @@ def load_scenario(file: Path | None, variant: str | None = None) -> Scenario:
 
 
 def build_with_progress(
-    scenario, variant: str | None, no_variants: bool, no_thresholds: bool, samples: int, seed: int
+    scenario,
+    variant: str | None,
+    no_variants: bool,
+    no_thresholds: bool,
+    samples: int,
+    seed: int,
+    **analysis_options,
 ) -> dict:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
@@ -49,4 +55,5 @@ def build_with_progress(
             samples=samples,
             seed=seed,
             progress=progress,
+            **analysis_options,
         )

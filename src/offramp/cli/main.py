@@ -30,7 +30,7 @@ from offramp.cli.output import (
     write_output,
 )
 from offramp.cli.progress import LazyProgress
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
@@ -62,7 +62,7 @@ NoThresholdsOpt = Annotated[
 SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Monte Carlo seed (0 or more).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Monte Carlo seed (0 or more).")]
 FullOpt = Annotated[
     bool, typer.Option("--full", help="Every section (text: default is findings first, short).")
 ]
@@ -99,7 +99,21 @@ def main(
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        analyze(None, fmt, output, None, no_variants, no_thresholds, samples, seed, full, section)
+        analyze(
+            None,
+            fmt,
+            output,
+            None,
+            no_variants,
+            no_thresholds,
+            samples,
+            seed,
+            concept=None,
+            horizon=None,
+            coalitions=None,
+            full=full,
+            section=section,
+        )
 
 
 @app.command()
@@ -125,22 +139,77 @@ def validate(
             out.print(f"  {o.qualified}  ({scenario.option_directions[o.index]})")
 
 
+ConceptsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--concept",
+        "-c",
+        help=f"Solution concept (repeatable; 'all' for every one): {', '.join(CONCEPTS)}. "
+        f"Default: {', '.join(DEFAULT_CONCEPTS)}.",
+    ),
+]
+HorizonOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--horizon",
+        help="Moves looked ahead by limited-move stability (lh), and the largest horizon "
+        "non-myopic stability (nm) searches.",
+    ),
+]
+CoalitionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coalitions",
+        help="'all': analyse every coalition of two or more decision makers (the scenario's "
+        "own 'coalitions:' are always analysed).",
+    ),
+]
+
+
 @app.command()
-def stability(file: FileArg = None, fmt: FormatOpt = Format.text, variant: VariantOpt = None):
-    """States, per-DM stability and equilibria under Nash, GMR, SMR and SEQ."""
+def stability(
+    file: FileArg = None,
+    fmt: FormatOpt = Format.text,
+    variant: VariantOpt = None,
+    concept: ConceptsOpt = None,
+    horizon: HorizonOpt = None,
+    coalitions: CoalitionsOpt = None,
+    json_form: Annotated[
+        str,
+        typer.Option(
+            "--json-form",
+            help="JSON layout: full (a record per state, the default up to 100,000 states), "
+            "compact (bit codes and id ranges, the default above), or auto.",
+        ),
+    ] = "auto",
+):
+    """States, per-DM stability and equilibria (default: Nash, GMR, SMR and SEQ), and the
+    coalition analysis when coalitions are declared or asked for."""
     import time
 
+    from offramp.conflict.result import JSON_FORMS
+    from offramp.report.coalitions_text import render_coalitions
     from offramp.report.text import render_stability
 
+    if json_form not in JSON_FORMS:
+        raise typer.BadParameter(f"choose one of {', '.join(JSON_FORMS)}", param_hint="--json-form")
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
-    result = scenario.stability()
-    data = result.to_dict()
-    record("stability", scenario, {}, None, data, started=started)
+    result = scenario.stability(concept or None, horizon=horizon)
+    joint = scenario.coalition_analysis(coalitions)
+    extra = (
+        joint.to_dict({c: result.stable[c].all(axis=0) for c in result.concepts})
+        if joint is not None
+        else {}
+    )
+    options = {"concepts": list(result.concepts), "horizon": horizon, "coalitions": coalitions}
+    record("stability", scenario, options, None, {**result.record_dict(), **extra}, started=started)
     if fmt is Format.json:
-        emit_json(data)
+        result.write_json(sys.stdout, json_form, extra)
     else:
         render_stability(result, console())
+        if joint is not None:
+            render_coalitions({**result.to_dict(), **extra}, console())
 
 
 @app.command()
@@ -153,6 +222,9 @@ def analyze(
     no_thresholds: NoThresholdsOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = 0,
+    concept: ConceptsOpt = None,
+    horizon: HorizonOpt = None,
+    coalitions: CoalitionsOpt = None,
     full: FullOpt = False,
     section: SectionOpt = None,
 ) -> None:
@@ -169,7 +241,17 @@ def analyze(
         )
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
-    report = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
+    report = build_with_progress(
+        scenario,
+        variant,
+        no_variants,
+        no_thresholds,
+        samples,
+        seed,
+        concepts=concept or None,
+        horizon=horizon,
+        coalitions=coalitions,
+    )
     record(
         "analyze",
         scenario,
@@ -371,10 +453,12 @@ def explain(
     ] = DEFAULT_EXPLAIN_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    horizon: HorizonOpt = None,
 ) -> None:
-    """Why a state is (un)stable: each improvement and the sanction that deters it."""
+    """Why a state is (un)stable: each improvement and the sanction that deters it (for
+    limited-move and non-myopic stability: each move and the path it anticipates)."""
     scenario = load_scenario(file, variant)
-    found = scenario.explain(state, dm, concept)  # bad ids and names: InputError, exit 2
+    found = scenario.explain(state, dm, concept, horizon=horizon)  # bad input: exit 2
     explanations = found if isinstance(found, list) else [found]
     if fmt is Format.json:
         emit_json({"explanations": [e.to_dict() for e in explanations]})

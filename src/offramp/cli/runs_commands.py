@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -19,6 +22,7 @@ from rich.text import Text
 from offramp.history import (
     AmbiguousRun,
     HistoryError,
+    HistoryWarning,
     PathChange,
     Run,
     RunDiff,
@@ -65,9 +69,24 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+@contextmanager
+def _warnings_to_stderr() -> Iterator[None]:
+    """Damaged rows are skipped with a warning: print it the way offramp prints warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HistoryWarning)
+        yield
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for w in caught:
+        if issubclass(w.category, HistoryWarning):
+            err.print(f"offramp: warning: {w.message}", markup=False)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def _load(ref: str, hint: str = "ID") -> Run:
     try:
-        return get_run(ref)
+        with _warnings_to_stderr():
+            return get_run(ref)
     except (RunNotFound, AmbiguousRun) as exc:
         raise typer.BadParameter(str(exc), param_hint=hint) from None
     except HistoryError as exc:
@@ -111,7 +130,8 @@ def list_command(
 ) -> None:
     """The most recent runs, newest first."""
     try:
-        runs = list_runs(limit or None, scenario)
+        with _warnings_to_stderr():
+            runs = list_runs(limit or None, scenario)
     except HistoryError as exc:
         _fail(str(exc))
         return

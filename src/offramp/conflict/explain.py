@@ -23,12 +23,19 @@ class Deterrence:
 
     improvement: Step
     sanction: list[Step] | None
+    outcome: int | None = None  # where the sanction leaves the DM (engine index)
+    simultaneous: bool = False  # the sanction's moves are made at the same time (SIM)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "improvement": self.improvement.to_dict(),
             "sanction": None if self.sanction is None else [s.to_dict() for s in self.sanction],
         }
+        if self.sanction is not None and self.outcome is not None:
+            out["sanction_ends_in"] = to_id(self.outcome)
+        if self.simultaneous:
+            out["simultaneous"] = True
+        return out
 
 
 @dataclass
@@ -38,15 +45,20 @@ class Explanation:
     concept: str
     stable: bool
     deterrence: list[Deterrence] = field(default_factory=list)
+    #: a concept's own account (limited-move stability): text lines and data
+    account: tuple[list[str], dict] | None = None
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "state": to_id(self.state),
             "dm": self.dm,
             "concept": self.concept,
             "stable": self.stable,
             "improvements": [d.to_dict() for d in self.deterrence],
         }
+        if self.account is not None:
+            out.update(self.account[1])
+        return out
 
     def text(self, model: ConflictModel) -> str:
         concept = get_concept(self.concept)
@@ -55,6 +67,8 @@ class Explanation:
         lines = [
             f"State {to_id(self.state)} ({taken}) is {verdict} for {self.dm} under {concept.short}."
         ]
+        if self.account is not None:
+            return "\n".join([*lines, *self.account[0]])
         if not self.deterrence:
             lines.append(f"  {self.dm} has no unilateral improvement from here.")
         for d in self.deterrence:
@@ -67,9 +81,13 @@ class Explanation:
             elif d.sanction is None:
                 lines.append("    Not deterred: no sanction makes it not worth it.")
             else:
-                chain = "; then ".join(s.describe() for s in d.sanction)
+                end = d.outcome if d.outcome is not None else d.sanction[-1].target
+                if d.simultaneous:
+                    chain = "at the same time, " + "; and ".join(s.describe() for s in d.sanction)
+                else:
+                    chain = "; then ".join(s.describe() for s in d.sanction)
                 lines.append(
-                    f"    Deterred: {chain} (ends in state {to_id(d.sanction[-1].target)},"
+                    f"    Deterred: {chain} (ends in state {to_id(end)},"
                     f" no better for {self.dm} than staying)."
                 )
         return "\n".join(lines)
@@ -81,12 +99,24 @@ def find_sanction(model: ConflictModel, i: int, base: int, s1: int, concept: str
     return None if finder is None else finder(model, i, base, s1)
 
 
-def explain_index(model: ConflictModel, state: int, i: int, concept: str, stable: bool):
-    """Explanation at an engine index (callers convert user ids with ``state_ids``)."""
-    out = Explanation(state, model.dm_names[i], get_concept(concept).key, stable)
+def explain_index(
+    model: ConflictModel, state: int, i: int, concept: str, stable: bool, options=None
+):
+    """Explanation at an engine index (callers convert user ids with ``state_ids``);
+    ``options``: the concept's parameters (e.g. the horizon), as the result was computed."""
+    c = get_concept(concept)
+    out = Explanation(state, model.dm_names[i], c.key, stable)
+    if c.account is not None:
+        out.account = c.account(model, state, i, c.options_for(options))
+        return out
     for s1 in move_indices(model)[i].targets(state, "ui"):
         sanction = find_sanction(model, i, state, int(s1), concept)
-        out.deterrence.append(Deterrence(make_step(model, i, state, int(s1)), sanction))
+        outcome = None
+        if sanction is not None and c.sanction_outcome is not None:
+            outcome = c.sanction_outcome(model, int(s1), sanction)
+        out.deterrence.append(
+            Deterrence(make_step(model, i, state, int(s1)), sanction, outcome, c.simultaneous)
+        )
     return out
 
 
@@ -101,4 +131,6 @@ def explain(result: StabilityResult, state_id: int, dm: str | int, concept: str)
     s = to_index(state_id, result.model.n_states)
     i = result.dm_index(dm)
     key = result.concept_key(concept)
-    return explain_index(result.model, s, i, key, bool(result.stable[key][i, s]))
+    return explain_index(
+        result.model, s, i, key, bool(result.stable[key][i, s]), result.options.get(key)
+    )

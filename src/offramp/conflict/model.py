@@ -52,19 +52,37 @@ def memory_budget() -> int:
     return int(total * 0.6)
 
 
-def estimate_bytes(states: int, n_dms: int, max_directed: int = 0) -> int:
-    """Peak memory of a full stability analysis, from measurements (docs/benchmarks.md).
+#: Resident memory of a Python process that has imported offramp and its command line (numpy,
+#: scipy, pydantic, rich...), measured: 72-75 MiB.
+BASE_BYTES = 75 << 20
+#: Working memory of writing the JSON output, streamed in pieces of 65,536 states.
+OUTPUT_BYTES = 16 << 20
+OUTPUT_PER_STATE = 240  # below one piece: the piece is smaller
 
-    Per state and per DM the engine keeps group ids, sort orders and lookup positions for two
-    move kinds (~40 bytes) plus work arrays; directed options multiply the lookup tables.
+
+def estimate_bytes(
+    states: int, n_dms: int, max_directed: int = 0, options_per_dm: Sequence[int] | None = None
+) -> int:
+    """Peak resident memory of ``offramp stability`` (every concept, and the JSON output), in
+    bytes, known before enumerating: the process itself, a linear cost per state and per DM,
+    and the output's working memory. Measured within 25% for every split of options among the
+    DMs from 2^16 to 2^20 states (benchmarks/bench_memory.py, tests/test_memory_estimate.py):
+    the split does not enter, because every per-DM structure (groups, sorted blocks, rank
+    runs) has one entry per state whatever the size of the DM's groups; ``options_per_dm`` is
+    accepted for callers that know it. Directed options add the move index's queries per
+    pattern pair, (3/2)^d per state for d directed options.
     """
-    return int(states * bytes_per_state(n_dms, max_directed))
+    del options_per_dm  # the measurements show no effect of the split (docs/benchmarks.md)
+    output = min(OUTPUT_BYTES, OUTPUT_PER_STATE * states)
+    return int(BASE_BYTES + states * bytes_per_state(n_dms, max_directed) + output)
 
 
 def bytes_per_state(n_dms: int, max_directed: int = 0) -> float:
-    """Measured peak bytes per feasible state of a full analysis (with a 1.5 margin)."""
+    """Measured peak bytes per feasible state of a full stability analysis: 55 + 104 per DM
+    (codes, ranks and scores; per DM the groups, patterns, move and improvement indices and
+    the sweeps' work arrays), plus the directed options' extra queries."""
     d = min(max_directed, 8)
-    return 1.5 * (96 + n_dms * (48 + 24 * (3**d) // (2**d)))
+    return 55 + n_dms * 104 + n_dms * 36 * ((1.5**d) - 1)
 
 
 def human_bytes(n: float) -> str:

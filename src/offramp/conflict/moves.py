@@ -66,6 +66,8 @@ class MoveIndex:
         self.rank = model.ranks[dm]
         self._blocks: dict[str, list[_Block]] = {}
         self._group_order: tuple[np.ndarray, np.ndarray] | None = None
+        self._graphs: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._reversed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
 
     def with_rank(self, rank: np.ndarray) -> MoveIndex:
         """The same moves under other preferences: groups, patterns and the 'move' index are
@@ -75,6 +77,8 @@ class MoveIndex:
         clone.__dict__.update(self.__dict__)
         clone.rank = rank
         clone._blocks = {k: v for k, v in self._blocks.items() if k == "move"}
+        clone._graphs = {k: v for k, v in self._graphs.items() if k == "move"}
+        clone._reversed = {k: v for k, v in self._reversed.items() if k == "move"}
         return clone
 
     # ------------------------------------------------------------------ index construction
@@ -124,6 +128,112 @@ class MoveIndex:
             self._blocks[kind] = self._build(kind)
         return self._blocks[kind]
 
+    # ------------------------------------------------------------------ as a sparse graph
+    def graph(self, kind: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """The DM's reach relation as a sparse graph: ``(src, dst, hubs)``.
+
+        Nodes ``0..S-1`` are the states, ``S..S+hubs-1`` auxiliary hubs (numbered from S). A
+        state t is reachable from a state s along edges exactly when t is in the DM's reach
+        from s (or t = s), so the graph stands for all of the DM's moves with O(S) edges
+        instead of one edge per move (2^k - 1 per state for k options):
+
+        - ``"move"``: within one group and one direction pattern every state reaches every
+          other, so those states form a cycle; a state also links to the first state of each
+          strictly larger pattern of its group (moves that take directed options).
+        - ``"ui"``: within one group and pattern, states sorted by rank form a chain of runs
+          of equal rank; each state links to the next run up (a run of ties gets a hub that
+          leads to its members and to the next run). Larger patterns are entered at their
+          first run of higher rank.
+        Cached: the structure depends on the groups and, for ``"ui"``, the DM's ranks only.
+        """
+        if kind not in self._graphs:
+            self._graphs[kind] = self._build_graph(kind)
+        return self._graphs[kind]
+
+    def reversed_graph(self, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """:meth:`graph` with every edge reversed, in compressed rows: ``(indptr, rows,
+        cols, hubs)`` over the nodes ``0..S+hubs-1`` (``rows`` gives each edge's row), int32.
+        Cached like :meth:`graph`; the forward edge list is dropped once this is built."""
+        if kind not in self._reversed:
+            src, dst, hubs = self.graph(kind)
+            n = len(self.group) + hubs
+            order = np.argsort(dst, kind="stable")
+            rows = dst[order].astype(np.int32)
+            cols = src[order].astype(np.int32)
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+            self._reversed[kind] = (indptr, rows, cols, hubs)
+            self._graphs.pop(kind, None)
+        return self._reversed[kind]
+
+    def _build_graph(self, kind: str) -> tuple[np.ndarray, np.ndarray, int]:
+        size = len(self.group)
+        srcs: list[np.ndarray] = []
+        dsts: list[np.ndarray] = []
+        hubs = 0
+        patterns = [(q, block) for q, block in enumerate(self.blocks(kind))]
+        n_pat = len(patterns)
+        for q, block in patterns:
+            idx = block.sorted_idx
+            n = len(idx)
+            if n == 0:
+                continue
+            grp = block.sorted_group
+            new_group = np.r_[True, grp[1:] != grp[:-1]]
+            if kind == "move":
+                # a cycle through each group's states of this pattern
+                same = ~new_group[1:]
+                srcs.append(idx[:-1][same])
+                dsts.append(idx[1:][same])
+                first = np.flatnonzero(new_group)
+                last = np.r_[first[1:], n] - 1
+                loop = last > first
+                srcs.append(idx[last[loop]])
+                dsts.append(idx[first[loop]])
+                node_at = idx  # entering at any position reaches the whole group
+            else:
+                key = self.rank[idx]
+                new_run = new_group.copy()
+                new_run[1:] |= key[1:] != key[:-1]
+                run_start = np.flatnonzero(new_run)
+                run_len = np.diff(np.r_[run_start, n])
+                run_of = np.cumsum(new_run) - 1
+                tied = run_len > 1
+                run_node = idx[run_start].astype(np.int64)
+                n_tied = int(tied.sum())
+                run_node[tied] = size + hubs + np.arange(n_tied)
+                hubs += n_tied
+                # the next run up within the same group, if any
+                nxt = np.arange(1, len(run_start) + 1)
+                has_next = nxt < len(run_start)
+                has_next[has_next] = ~new_group[run_start[nxt[has_next]]]
+                next_node = np.where(has_next, run_node[np.minimum(nxt, len(run_start) - 1)], -1)
+                # every state links to the next run up
+                nn = next_node[run_of]
+                ok = nn >= 0
+                srcs.append(idx[ok])
+                dsts.append(nn[ok])
+                # a tie hub leads to its members and to the next run up
+                member_tied = tied[run_of]
+                srcs.append(run_node[run_of[member_tied]])
+                dsts.append(idx[member_tied])
+                hub_next = tied & has_next
+                srcs.append(run_node[hub_next])
+                dsts.append(next_node[hub_next])
+                node_at = run_node[run_of]
+            for states, start in block.queries:
+                if n_pat == 1:
+                    break  # a single pattern: the chain above already links every state
+                own = self.pattern[states] == q
+                srcs.append(states[~own])
+                dsts.append(node_at[start[~own]])
+        if srcs:
+            src = np.concatenate(srcs).astype(np.int64)
+            dst = np.concatenate(dsts).astype(np.int64)
+        else:
+            src = dst = np.zeros(0, dtype=np.int64)
+        return src, dst, hubs
+
     # ------------------------------------------------------------------ queries
     def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
         """Per state s, the minimum of ``values`` over the states reachable from s.
@@ -142,10 +252,16 @@ class MoveIndex:
                 continue
             # suffix minimum within each group of the sorted block: offsetting by group makes
             # a later group's values larger than any earlier one's, so one accumulate suffices
-            shifted = (values[block.sorted_idx] - lo) + block.sorted_group * width
-            suffix = np.minimum.accumulate(shifted[::-1])[::-1]
-            suffix -= block.sorted_group * width
+            offset = block.sorted_group * width
+            suffix = values[block.sorted_idx]
+            suffix -= lo
+            suffix += offset
+            np.minimum.accumulate(suffix[::-1], out=suffix[::-1])
+            suffix -= offset
             suffix += lo
+            if block.start_of is not None:  # one pattern: every state queries this block
+                has = block.start_of >= 0
+                return np.where(has, suffix[np.where(has, block.start_of, 0)], NONE)
             for states, start in block.queries:
                 out[states] = np.minimum(out[states], suffix[start])
         return out

@@ -4,11 +4,28 @@ Every sanction test in the definitions compares P_i(s) with an extreme of P_i ov
 other DMs can reach from a unilateral improvement s1 by a legal sequence of moves (or of
 improvements). :func:`closure_min` computes that minimum for every state at once.
 
-Why the fixpoint is exact: a DM moving twice in a row is one move (or none), so a sequence of
+Why a graph search is exact: a DM moving twice in a row is one move (or none), so a sequence of
 the other DMs' moves with the 'no DM twice in a row' rule reaches exactly the states reachable in
 the union of their move graphs (the start state aside, which never sanctions an improvement
-because P_i(s1) > P_i(s)); the same holds for sequences of improvements. The fixpoint applies each
-DM's reach in turn until a full sweep changes nothing.
+because P_i(s1) > P_i(s)); the same holds for sequences of improvements.
+
+How it stays linear: each mover's moves are a sparse graph of O(S) edges (see
+:meth:`offramp.conflict.moves.MoveIndex.graph`: cycles for groups, chains of rank runs for
+improvements). The minimum of ``values`` over what each state reaches is then one depth-first
+search of the reversed union graph from a virtual root whose children are the states in
+increasing order of value: the first tree that meets a state is rooted at the smallest value the
+state can reach (everything that reaches a smaller value was already visited, by the time the
+search leaves that smaller root). This is the 'strongly connected components, then one pass over
+the condensation in topological order' of the method notes, fused into one O(V + E) traversal
+(scipy's compiled depth-first search); its cost does not depend on how long the sequences of
+moves are. When every mover's moves are symmetric (plain moves, no directed options) the union is
+undirected and the answer is simply the minimum over each connected component.
+
+References
+----------
+Tarjan, R. E. (1972). Depth-first search and linear graph algorithms. SIAM J. Computing 1(2).
+Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making: The Graph Model for
+Conflict Resolution. Wiley, ch. 3 (legal sequences of moves).
 """
 
 from __future__ import annotations
@@ -16,21 +33,70 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, depth_first_order
 
+from offramp.conflict.model import memory_budget
 from offramp.conflict.moves import MoveIndex
+
+#: Memory of the depth-first search per state and mover: the reversed graph of each mover
+#: (about 2.2 edges per state with rank-run hubs, rows and columns int32, row pointers int64)
+#: and the union's compressed rows with their weights, the search's own arrays.
+SEARCH_BYTES_PER_STATE = 120
+
+#: Work allowed to the sweeps before the linear search takes over, in full passes over the
+#: states per mover (a partial pass counts the states it touches).
+SWEEP_BUDGET = 16
 
 
 def closure_min(
     indices: Sequence[MoveIndex], movers: Sequence[int], values: np.ndarray, kind: str
 ) -> tuple[np.ndarray, int]:
     """Min of ``values`` over the states ``movers`` can reach by sequences of moves (or of
-    improvements, ``kind="ui"``), the start state included. Returns (minima, sweeps).
+    improvements, ``kind="ui"``), the start state included. Returns (minima, passes).
 
-    Gauss-Seidel fixpoint: each mover's reach is applied in turn until a sweep changes nothing.
-    One mover's reach is idempotent, so a mover only needs recomputing where another mover
-    changed a value since, and only in the groups holding such a state; once those are few,
-    the partial update replaces the full one.
+    Gauss-Seidel sweeps (each mover's reach in turn, later only in the groups whose values
+    changed) run while their work stays under :data:`SWEEP_BUDGET`; most conflicts settle in a
+    few sweeps, which on this hardware beats any graph traversal (sequential passes over sorted
+    arrays). If they do not, the depth-first search of the module docstring finishes from the
+    values reached so far (the minimum over what a state reaches of those values is still the
+    answer), so the total cost is bounded by the budget plus one linear search however long
+    the sequences of moves are (symmetric moves, without directed options, need no search: the
+    minimum over each connected component of the union of the movers' groups). ``passes``
+    counts the sweeps, plus one for the search.
     """
+    values = np.asarray(values, dtype=np.int64)
+    size = len(values)
+    movers = list(movers)
+    if size == 0 or not movers:
+        return values.copy(), 1
+    if len(movers) == 1:
+        return np.minimum(values, indices[movers[0]].reach_min(values, kind)), 1
+    current, sweeps, done = _sweep_min(indices, movers, values, kind, SWEEP_BUDGET)
+    if done:
+        return current, sweeps
+    if SEARCH_BYTES_PER_STATE * len(movers) * size > memory_budget() // 4:
+        # the search's graph would not fit beside the analysis: keep sweeping (exact, only
+        # slower), so that the memory estimate made before enumeration still holds
+        more, extra, _ = _sweep_min(indices, movers, current, kind, float("inf"))
+        return more, sweeps + extra
+    if kind == "move" and all(indices[j].n_directed == 0 for j in movers):
+        labels, count = _components(indices, movers, size)
+        mins = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(mins, labels, current)
+        return mins[labels], sweeps + 1
+    return _search_min(indices, movers, current, kind), sweeps + 1
+
+
+def _sweep_min(
+    indices: Sequence[MoveIndex], movers: list[int], values: np.ndarray, kind: str, budget: float
+) -> tuple[np.ndarray, int, bool]:
+    """Gauss-Seidel fixpoint: (values so far, sweeps, converged). One mover's reach is
+    idempotent, so a mover only needs recomputing where another mover changed a value since,
+    and only in the groups holding such a state; once those are few, the partial update
+    replaces the full one. Stops unconverged once the work passes ``budget`` full sweeps."""
+    limit = budget * len(values) * len(movers)
+    work = 0
     current = values.copy()
     size = len(values)
     dirty = {j: np.ones(size, dtype=bool) for j in movers}
@@ -39,6 +105,8 @@ def closure_min(
         sweeps += 1
         changed_any = False
         for j in movers:
+            if work > limit:
+                return current, sweeps, False
             idx = indices[j]
             todo = np.flatnonzero(dirty[j])
             if len(todo) == 0:
@@ -53,11 +121,13 @@ def closure_min(
                     groups = None  # nearly everything: the full pass is cheaper
             if groups is not None:
                 states, reach = idx.reach_min_groups(current, kind, groups)
+                work += len(states)
                 better = reach < current[states]
                 changed = states[better]
                 current[changed] = reach[better]
             else:
                 reach = idx.reach_min(current, kind)
+                work += size
                 better = reach < current
                 changed = np.flatnonzero(better)
                 current = np.where(better, reach, current)
@@ -67,4 +137,81 @@ def closure_min(
                     if k != j:
                         dirty[k][changed] = True
         if not changed_any or len(movers) == 1:
-            return current, sweeps
+            return current, sweeps, True
+
+
+def _components(indices: Sequence[MoveIndex], movers: list[int], size: int):
+    """Connected components of the union of the movers' groups (values do not matter, so they
+    are cached on the first mover's index for every later query with the same movers)."""
+    key = ("components", tuple(movers))
+    cache = indices[movers[0]].__dict__.setdefault("_closure_cache", {})
+    if key not in cache:
+        rows = np.concatenate([indices[j].reversed_graph("move")[1] for j in movers])
+        cols = np.concatenate([indices[j].reversed_graph("move")[2] for j in movers])
+        graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(size, size))
+        del rows, cols
+        count, labels = connected_components(graph, directed=True, connection="weak")
+        cache.clear()  # one mover set at a time: the memory of one labelling
+        cache[key] = (labels.astype(np.int64), int(count))
+    return cache[key]
+
+
+def _search_min(
+    indices: Sequence[MoveIndex], movers: list[int], values: np.ndarray, kind: str
+) -> np.ndarray:
+    """The depth-first search described in the module docstring."""
+    size = len(values)
+    parts = [indices[j].reversed_graph(kind) for j in movers]
+    hub_offset = np.cumsum([0] + [p[3] for p in parts])
+    root = size + int(hub_offset[-1])
+    n_nodes = root + 1
+    # degrees of the union: a state's row holds every mover's edges, hub rows are one mover's
+    degree = np.zeros(n_nodes, dtype=np.int64)
+    for (indptr, _, _, hubs), off in zip(parts, hub_offset, strict=False):
+        deg = np.diff(indptr)
+        degree[:size] += deg[:size]
+        degree[size + off : size + off + hubs] = deg[size:]
+    degree[root] = size
+    union_ptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(degree, out=union_ptr[1:])
+    n_edges = int(union_ptr[-1])
+    cols_out = np.empty(n_edges, dtype=np.int32)
+    filled = union_ptr[:-1].copy()  # next free slot of each state row
+    for (indptr, rows, cols, hubs), off in zip(parts, hub_offset, strict=False):
+        local_cols = cols if not hubs else np.where(cols >= size, cols + int(off), cols)
+        n_state_edges = int(indptr[size])
+        r = rows[:n_state_edges]
+        pos = filled[r] + (np.arange(n_state_edges) - indptr[r])
+        cols_out[pos] = local_cols[:n_state_edges]
+        filled[:size] += np.diff(indptr[: size + 1])
+        if hubs:
+            first = int(union_ptr[size + off])
+            cols_out[first : first + len(cols) - n_state_edges] = local_cols[n_state_edges:]
+    # the root's children: the states in increasing order of value
+    cols_out[union_ptr[root] :] = np.argsort(values, kind="stable")
+    graph = csr_matrix(
+        (_ones(n_edges), cols_out, union_ptr.astype(np.int32)), shape=(n_nodes, n_nodes)
+    )
+    visit, pred = depth_first_order(graph, root, directed=True, return_predecessors=True)
+    del graph, cols_out
+    visit = visit[1:]  # the root first
+    is_root = pred[visit] == root
+    last_root = np.maximum.accumulate(np.where(is_root, np.arange(len(visit)), 0))
+    tree_value = values[visit[last_root]]
+    out = np.empty(size, dtype=np.int64)
+    states = visit < size
+    out[visit[states]] = tree_value[states]
+    return out
+
+
+_ONES = np.ones(0)
+
+
+def _ones(n: int) -> np.ndarray:
+    """A read-only float64 array of n ones (the graph's weights, which the search ignores),
+    shared between searches instead of allocated for each."""
+    global _ONES
+    if len(_ONES) < n:
+        _ONES = np.ones(n)
+        _ONES.flags.writeable = False
+    return _ONES[:n]

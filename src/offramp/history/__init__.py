@@ -14,7 +14,9 @@ from offramp.history.results import result_kind, summarise
 from offramp.history.source import ScenarioSource, text_hash
 from offramp.history.store import (
     AmbiguousRun,
+    DamagedRun,
     HistoryError,
+    HistoryWarning,
     Run,
     RunInfo,
     RunNotFound,
@@ -25,7 +27,9 @@ from offramp.history.store import (
 
 __all__ = [
     "AmbiguousRun",
+    "DamagedRun",
     "HistoryError",
+    "HistoryWarning",
     "PathChange",
     "Run",
     "RunDiff",

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from math import sqrt
 from typing import Any
 
+from offramp.conflict.concepts import REGISTRY
+
 KINDS = ("report", "montecarlo", "stability", "forecast", "generic")
-_CONCEPTS = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ"}
+_CONCEPTS = {key: c.short for key, c in REGISTRY.items()}  # display names, registry order
 
 
 def result_kind(results: Any) -> str:

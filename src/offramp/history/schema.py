@@ -62,7 +62,10 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     waits (``busy_timeout``) instead of failing with "database is locked" on upgrade.
     """
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from offramp.history.private import private_dir, private_file
+
+        private_dir(path.parent)  # 0700 when we create it
+        private_file(path)  # 0600: the store holds every scenario text
     elif not path.exists():
         raise FileNotFoundError(path)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)

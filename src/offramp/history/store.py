@@ -15,6 +15,7 @@ import json
 import sqlite3
 import sys
 import uuid
+import warnings
 import zlib
 from collections.abc import Callable, Mapping
 from contextlib import closing
@@ -40,6 +41,14 @@ _warned = False
 
 class HistoryError(Exception):
     """The history cannot be read (corrupt file, written by a newer offramp, ...)."""
+
+
+class DamagedRun(HistoryError):
+    """A row that cannot be read back (invalid JSON, wrong types): skipped by listings."""
+
+
+class HistoryWarning(UserWarning):
+    """Something in the history was skipped (a damaged row); the rest is still shown."""
 
 
 class RunNotFound(HistoryError, LookupError):
@@ -254,10 +263,55 @@ def _open_for_reading() -> sqlite3.Connection | None:
     return conn
 
 
-def _row_info(row: sqlite3.Row) -> RunInfo:
+#: column -> the types a readable row holds there
+_COLUMN_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "seq": (int,),
+    "created_at": (str,),
+    "command": (str,),
+    "scenario_name": (str, type(None)),
+    "scenario_file": (str, type(None)),
+    "scenario_hash": (str, type(None)),
+    "variant": (str, type(None)),
+    "seed": (int, str, type(None)),  # str: seeds past 64 bits are stored as text
+    "version": (str, type(None)),
+    "status": (str,),
+    "duration": (int, float, type(None)),
+    "results_size": (int, type(None)),
+}
+
+
+def _row_info(row: sqlite3.Row, *, lenient_params: bool = False) -> RunInfo:
+    """The row as a RunInfo; a damaged row raises `DamagedRun` saying what is wrong (with
+    ``lenient_params``, damaged params become {} with a `HistoryWarning` instead)."""
     data = dict(row)
-    data["params"] = json.loads(data["params"])
+    label = f"run {data.get('id')!s} (#{data.get('seq')!s})"
+    for column, types in _COLUMN_TYPES.items():
+        if not isinstance(data.get(column), types) or isinstance(data.get(column), bool):
+            raise DamagedRun(f"{label} is damaged: its {column} is {data.get(column)!r}")
+    try:
+        params = json.loads(data["params"])
+        if not isinstance(params, dict):
+            raise ValueError(f"a {type(params).__name__}, not an object")
+    except (TypeError, ValueError, RecursionError) as exc:
+        why = f"{label} is damaged: its options (params) are not a JSON object ({exc})"
+        if not lenient_params:
+            raise DamagedRun(why) from None
+        warnings.warn(f"{why}; showing the run without them", HistoryWarning, stacklevel=3)
+        params = {}
+    data["params"] = params
     return _info(data)
+
+
+def _readable(rows) -> list[RunInfo]:
+    """The rows that can be read; each damaged one is skipped with a `HistoryWarning`."""
+    out = []
+    for row in rows:
+        try:
+            out.append(_row_info(row))
+        except DamagedRun as exc:
+            warnings.warn(f"skipped: {exc}", HistoryWarning, stacklevel=3)
+    return out
 
 
 def list_runs(limit: int | None = 20, scenario: str | None = None) -> list[RunInfo]:
@@ -281,7 +335,7 @@ def list_runs(limit: int | None = 20, scenario: str | None = None) -> list[RunIn
         args.append(int(limit))
     try:
         with closing(conn):
-            return [_row_info(r) for r in conn.execute(sql, args)]
+            return _readable(conn.execute(sql, args))
     except sqlite3.Error as exc:
         raise HistoryError(f"cannot read the run history: {exc}") from exc
 
@@ -337,10 +391,12 @@ def get_run(id_or_prefix: str) -> Run:
             ).fetchone()
     except sqlite3.Error as exc:
         raise HistoryError(f"cannot read the run history: {exc}") from exc
-    info = _row_info(row)
+    info = _row_info(row, lenient_params=True)
     blob = row["results"]
     try:
+        if blob is not None and not isinstance(blob, bytes):
+            raise ValueError(f"a {type(blob).__name__}, not compressed bytes")
         results = None if blob is None else json.loads(zlib.decompress(blob).decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+    except (zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise HistoryError(f"the results of run {info.id} are damaged: {exc}") from exc
     return Run(**dataclasses.asdict(info), scenario_text=row["scenario_text"], results=results)

@@ -166,6 +166,7 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
         sec.stability_section(report),
         sec.evolution_section(report),
         sec.questions_section(report, figs),
+        sec.coalitions_section(report),
         sec.variants_section(report),
         sec.bargaining_section(report, figs),
         sec.uncertainty_section(report),

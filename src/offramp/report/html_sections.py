@@ -428,6 +428,17 @@ def bargaining_section(report: dict, figs: Figures) -> str:
     return section("bargaining", "Negotiation forecasts", "\n".join(parts))
 
 
+def coalitions_section(report: dict) -> str:
+    """The coalition analysis (declared coalitions, or every one when asked for)."""
+    from offramp.report.coalitions_text import coalition_lines
+
+    data = report.get("coalition_analysis")
+    if not data:
+        return ""
+    items = "".join(f"<li>{esc(line.strip())}</li>" for line in coalition_lines(data))
+    return section("coalitions", "Coalition analysis", f"<ul>{items}</ul>")
+
+
 def uncertainty_section(report: dict) -> str:
     mc = report.get("uncertainty")
     if not mc:

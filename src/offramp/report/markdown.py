@@ -83,6 +83,12 @@ def render_markdown(report: dict) -> str:
                 f"{md_code(q['holds_when'])} — {md(answer_line(q, report))}",
                 "",
             ]
+    if report.get("coalition_analysis"):
+        from offramp.report.coalitions_text import coalition_lines
+
+        out += ["", "## Coalition analysis", ""]
+        out += [f"- {md(line.strip())}" for line in coalition_lines(report["coalition_analysis"])]
+        out.append("")
     if report.get("bargaining"):
         out += _bargaining(report)
     if report.get("uncertainty"):

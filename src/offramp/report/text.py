@@ -90,6 +90,7 @@ SECTIONS = (
     "equilibria",
     "evolution",
     "questions",
+    "coalitions",
     "bargaining",
     "uncertainty",
     "provenance",
@@ -227,6 +228,13 @@ def _questions(report: dict, console: Console) -> None:
     console.print(qs)
 
 
+def _coalitions(report: dict, console: Console) -> None:
+    if report.get("coalition_analysis"):
+        from offramp.report.coalitions_text import render_coalitions
+
+        render_coalitions(report["coalition_analysis"], console)
+
+
 def _bargaining(report: dict, console: Console) -> None:
     if report.get("bargaining"):
         render_bargaining(report["bargaining"], console)
@@ -319,6 +327,7 @@ _RENDER = {
     "equilibria": _equilibria,
     "evolution": _evolution,
     "questions": _questions,
+    "coalitions": _coalitions,
     "bargaining": _bargaining,
     "uncertainty": _uncertainty,
     "provenance": _provenance,

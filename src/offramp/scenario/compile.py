@@ -25,6 +25,7 @@ from offramp.conflict.model import (
     memory_budget,
 )
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.limits import check_enumeration
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
 from offramp.scenario.statements import OptionRef, evaluate_codes
 from offramp.scenario.yaml_source import Path, SourceMap
@@ -200,6 +201,7 @@ def _scores(
 def compile_conflict(scenario: Scenario) -> ConflictModel:
     """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
     m = len(scenario.options)
+    check_enumeration(scenario)  # the time the enumeration takes, before it starts
     try:
         budget = memory_budget()
     except ValueError as exc:

@@ -1,7 +1,7 @@
 """The offramp/1 document as pydantic models: the shape of a scenario file.
 
 These models check structure and types only; meaning (do option names exist, does a ranking
-cover every state) is checked by ``offramp.scenario.loader`` where the whole document is known.
+cover every state) is checked by ``offramp.scenario.spec`` where the whole document is known.
 Every item that encodes a modelling choice accepts a ``note`` so that a scenario can cite, next
 to the choice, the source it rests on.
 """
@@ -241,7 +241,16 @@ class Variant(Strict):
     note: Text | None = None
 
 
-Concept = Literal["nash", "gmr", "smr", "seq"]
+Concept = Literal["nash", "gmr", "smr", "seq", "sim", "lh", "nm"]
+
+
+class CoalitionDoc(Strict):
+    """A named group of decision makers analysed as acting together (coalition analysis)."""
+
+    name: Identifier
+    members: list[Identifier]
+    label: Text | None = None
+    note: Text | None = None
 
 
 class Question(Strict):
@@ -271,6 +280,7 @@ class ScenarioDocument(Strict):
     questions: list[Question] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
     perceptions: list[Perception] = Field(default_factory=list)
+    coalitions: list[CoalitionDoc] = Field(default_factory=list)
     bargaining: BargainingSection | None = None
     evidence: list[Figure] = Field(default_factory=list)
     evidence_policy: EvidencePolicy | None = None

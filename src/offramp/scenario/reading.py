@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+import offramp.scenario.limits as limits
 from offramp.scenario.bargaining_document import (
     ActorUncertainty,
     BargainingActor,
@@ -74,7 +75,8 @@ FIELDS_AT: dict[tuple, list[str]] = {
 
 
 def document_from_data(data: Any, smap: SourceMap) -> ScenarioDocument:
-    """Validate parsed data as a scenario document; problems point into ``smap``'s file."""
+    """Validate parsed data as a scenario document; problems point into ``smap``'s file.
+    Sizes and numbers are checked against :mod:`.limits` first."""
     if not isinstance(data, dict):
         raise ScenarioError(
             [
@@ -85,6 +87,8 @@ def document_from_data(data: Any, smap: SourceMap) -> ScenarioDocument:
                 )
             ]
         )
+    limits.check_data(data, smap.problem, smap.file, strict_types=False)
+    limits.check_counts(data, smap.problem)
     try:
         return ScenarioDocument.model_validate(data)
     except ValidationError as exc:
@@ -95,7 +99,7 @@ def read_text(path: str | FsPath) -> str:
     """A scenario file's text; unreadable files are a located ScenarioError."""
     p = FsPath(path)
     try:
-        return p.read_text(encoding="utf-8")
+        return limits.read_text(p)  # no further than the size limit
     except FileNotFoundError:
         raise ScenarioError([Problem(f"no such file: {p}", "", str(p))]) from None
     except IsADirectoryError:
@@ -110,6 +114,8 @@ def read_text(path: str | FsPath) -> str:
         raise ScenarioError(
             [Problem(f"cannot read the file: {exc.strerror}", "", str(p))]
         ) from None
+    except ValueError as exc:  # e.g. a NUL character in the path
+        raise ScenarioError([Problem(f"cannot read the file: {exc}", "", repr(str(p)))]) from None
 
 
 def parse_text(text: str, file: str) -> tuple[ScenarioDocument, dict, SourceMap]:
@@ -121,5 +127,6 @@ def parse_text(text: str, file: str) -> tuple[ScenarioDocument, dict, SourceMap]
 def parse_dict(data: dict, name: str) -> tuple[ScenarioDocument, dict, SourceMap]:
     """A Python dict with the format's keys -> (document, plain data, source map)."""
     smap = SourceMap(file=name)
+    limits.check_data(data, smap.problem, name, strict_types=True)  # before copying it
     plain = json.loads(json.dumps(data))  # detach from the caller's objects, JSON types only
     return document_from_data(plain, smap), plain, smap

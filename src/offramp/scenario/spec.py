@@ -11,11 +11,13 @@ users hold (:mod:`offramp.analysis.scenario`) adds that on top.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
@@ -61,6 +63,15 @@ def default_range(value: float) -> tuple[float, float]:
 
 def _stmt_path(base: Path, item: Any) -> Path:
     return (*base, "statement") if isinstance(item, NotedStatement) else base
+
+
+@dataclass(frozen=True)
+class ResolvedCoalition:
+    """A declared coalition: its name, its members (declaration order) and where it is."""
+
+    name: str
+    members: tuple[str, ...]
+    path: Path
 
 
 class ScenarioSpec:
@@ -184,6 +195,7 @@ class ScenarioSpec:
                 continue
             self.preferences[dm_name] = self._preference(dm_name, pref)
         self._resolve_questions()
+        self._resolve_coalitions()
         self._resolve_variants()
         self._resolve_bargaining()
         self.perceptions = resolve_perceptions(self)
@@ -237,6 +249,56 @@ class ScenarioSpec:
                 )
             if st:
                 self.questions.append(CompiledQuestion(qid, q, st, lo_hi, ("questions", k)))
+
+    def _resolve_coalitions(self) -> None:
+        """``coalitions:``: each a name and its members (known DMs, none twice); no two
+        coalitions with one name or one set of members."""
+        self.coalitions: list[ResolvedCoalition] = []
+        names: dict[str, int] = {}
+        sets: dict[frozenset[str], int] = {}
+        for k, c in enumerate(self.document.coalitions):
+            ok = True
+            if c.name in names:
+                self._problem(
+                    ("coalitions", k, "name"),
+                    f"duplicate coalition '{c.name}' (first declared at "
+                    f"coalitions[{names[c.name]}])",
+                )
+                ok = False
+            names.setdefault(c.name, k)
+            if not c.members:
+                self._problem(
+                    ("coalitions", k, "members"),
+                    f"coalition '{c.name}' has no members; list at least one decision maker",
+                )
+                continue
+            seen: list[str] = []
+            for j, m in enumerate(c.members):
+                if m not in self.dm_names:
+                    self._problem(
+                        ("coalitions", k, "members", j),
+                        f"unknown decision maker '{m}'{did_you_mean(m, self.dm_names)}; "
+                        f"this scenario has {', '.join(self.dm_names)}",
+                    )
+                    ok = False
+                elif m in seen:
+                    self._problem(
+                        ("coalitions", k, "members", j), f"'{m}' is listed twice in '{c.name}'"
+                    )
+                    ok = False
+                else:
+                    seen.append(m)
+            key = frozenset(seen)
+            if ok and key in sets:
+                self._problem(
+                    ("coalitions", k, "members"),
+                    f"coalition '{c.name}' has the same members as coalitions[{sets[key]}]",
+                )
+                ok = False
+            if ok:
+                sets[key] = k
+                ordered = tuple(m for m in self.dm_names if m in key)
+                self.coalitions.append(ResolvedCoalition(c.name, ordered, ("coalitions", k)))
 
     def _resolve_bargaining(self) -> None:
         self.shift_conditions: list[CompiledStatement | None] = []
@@ -462,6 +524,7 @@ class ScenarioSpec:
                 raise ScenarioError(
                     [self.source.problem(("parameters",), self._unknown_parameter(key))]
                 )
+            value = limits.finite(value, f"parameter '{key}'", self.file, "parameters")
             current = data["parameters"][key]
             if isinstance(current, dict) and "formula" in current:
                 if float(value) == self.parameters[key]:

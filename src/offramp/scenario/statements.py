@@ -200,10 +200,26 @@ class Catalogue:
 
 
 class _Parser:
+    """Recursive descent with a depth limit: every '(', '!' and '->' nests one level deeper,
+    and past ``limits.value("statement_depth")`` levels the statement is refused with a
+    located error (the evaluator and renderer recurse once per level too, so the limit keeps
+    every stage well inside Python's stack)."""
+
     def __init__(self, text: str, catalogue: Catalogue):
+        from offramp.scenario.limits import value
+
         self.tokens = tokenize(text)
         self.pos = 0
         self.catalogue = catalogue
+        self.depth = 0
+        self.max_depth = int(value("statement_depth"))
+
+    def deeper(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            from offramp.scenario.limits import message
+
+            raise StatementError(message("statement_depth", self.depth), tok.offset)
 
     def peek(self) -> Token:
         return self.tokens[self.pos]
@@ -247,8 +263,10 @@ class _Parser:
     def implies(self) -> Expr:
         left = self.disj()
         if self.peek().kind == "IMP":
-            self.take()
-            return Implies(left, self.implies())
+            self.deeper(self.take())
+            right = self.implies()
+            self.depth -= 1
+            return Implies(left, right)
         return left
 
     def disj(self) -> Expr:
@@ -268,11 +286,14 @@ class _Parser:
     def unary(self) -> Expr:
         tok = self.peek()
         if tok.kind == "NOT":
-            self.take()
-            return Not(self.unary())
+            self.deeper(self.take())
+            arg = self.unary()
+            self.depth -= 1
+            return Not(arg)
         if tok.kind == "LP":
-            self.take()
+            self.deeper(self.take())
             inner = self.iff()
+            self.depth -= 1
             close = self.peek()
             if close.kind != "RP":
                 raise StatementError(

@@ -7,15 +7,17 @@ source positions (what error messages need).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.limits import scan_yaml
 
 Path = tuple[str | int, ...]
 
@@ -119,7 +121,12 @@ def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
     yaml.preserve_quotes = True
     smap = SourceMap(file=file)
     try:
-        doc = yaml.load(text)
+        scan_yaml(text, file)  # size, depth and alias expansion, before composing
+        with warnings.catch_warnings():
+            # a re-defined anchor is valid YAML (the later one wins, as the scan counts it);
+            # ruamel's warning would print its own source lines to the user's terminal
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            doc = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from offramp.analysis import Analysis
+from offramp.analysis.coalition_questions import coalition_answers
 from offramp.analysis.leverage import leverage_data
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
@@ -160,10 +161,15 @@ def build_report(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     progress: Progress | None = None,
+    concepts: list[str] | None = None,
+    horizon: int | None = None,
+    coalitions: str | None = None,
 ) -> dict:
     """Everything a reader needs about a scenario, variants and questions included; with
-    ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too."""
-    analysis = scenario.analyze()
+    ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
+    added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
+    analyses every coalition (declared ``coalitions:`` always are)."""
+    analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
     doc = scenario.document
@@ -188,6 +194,11 @@ def build_report(
         "stability": base["stability"],
         "provenance": provenance_data(scenario),
         "leverage": leverage_data(scenario),
+        "coalition_analysis": (
+            {**analysis.coalition_dict(), "coalition_answers": coalition_answers(analysis)}
+            if analysis.coalitions
+            else None
+        ),
     }
     report["labels"] = labels_part(scenario)
     if samples > 0 and scenario.uncertain:

@@ -16,10 +16,12 @@ import numpy as np
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
 from offramp.analysis.template import VERDICTS, ConflictTemplate
-from offramp.conflict.concepts import CONCEPTS
 from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
+
+#: Samples evaluated together with a batch axis (see ConflictTemplate.evaluate_rows).
+BATCH = 250
 
 
 # ---------------------------------------------------------------------- what workers receive
@@ -89,19 +91,22 @@ def run_chunk(
     template, space = _template(spec)
     rows = np.concatenate([space.draw_block(seed, b, count) for b, count in blocks])
     size = template.base.n_states
-    eq = np.zeros((len(CONCEPTS), size), dtype=np.int64)
-    settles = np.zeros((len(CONCEPTS), size))
+    eq = np.zeros((len(template.concepts), size), dtype=np.int64)
+    settles = np.zeros((len(template.concepts), size))
     verdicts = np.zeros((len(rows), len(template.questions)), dtype=np.int8)
     forecasts = None
-    for k, row in enumerate(rows):
-        out = template.evaluate_row(row, space)
-        eq += out.equilibria
-        settles += out.settles
-        verdicts[k] = out.verdicts
+    done = 0
+    for lo in range(0, len(rows), BATCH):
+        out = template.evaluate_rows(rows[lo : lo + BATCH], space)
+        eq += out.equilibria.sum(axis=0)
+        for share in out.settles:  # in sample order, as one sample at a time would add them
+            settles += share
+        verdicts[lo : lo + len(out)] = out.verdicts
         if out.forecasts is not None:
             if forecasts is None:
-                forecasts = np.zeros((len(rows), *out.forecasts.shape))
-            forecasts[k] = out.forecasts
+                forecasts = np.zeros((len(rows), *out.forecasts.shape[1:]))
+            forecasts[lo : lo + len(out)] = out.forecasts
+        done += len(out)
     return ChunkResult(index, rows, eq, settles, verdicts, forecasts)
 
 
@@ -131,6 +136,7 @@ class MonteCarloResult:
     interrupted: str | None = None
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    concepts: tuple[str, ...] = ()  # rows of the equilibrium and settling arrays
 
     @property
     def completed(self) -> int:
@@ -183,8 +189,8 @@ class MonteCarloResult:
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
             "inputs": self.input_names,
-            "equilibrium_probability": _ranked_states(p_eq, model),
-            "settles_probability": _ranked_states(p_settle, model),
+            "equilibrium_probability": _ranked_states(p_eq, model, self.concepts),
+            "settles_probability": _ranked_states(p_settle, model, self.concepts),
             "questions": [
                 {
                     "id": q.id,
@@ -206,7 +212,7 @@ class MonteCarloResult:
         return out
 
 
-def _ranked_states(p: np.ndarray, model) -> dict:
+def _ranked_states(p: np.ndarray, model, concepts) -> dict:
     """Per concept, the states with a positive probability, most likely first."""
     return {
         c: [
@@ -218,7 +224,7 @@ def _ranked_states(p: np.ndarray, model) -> dict:
             for s in np.argsort(-p[k], kind="stable")
             if p[k, s] > 0
         ]
-        for k, c in enumerate(CONCEPTS)
+        for k, c in enumerate(concepts)
     }
 
 
@@ -255,13 +261,15 @@ def monte_carlo(
     """
     import time
 
+    from offramp.scenario.limits import check_samples, check_seed, check_workers
     from offramp.uncertainty.executors import InProcessExecutor
 
-    if n < 1:
-        raise ValueError("the number of samples must be at least 1")
+    check_samples(n)  # at least 1, at most the documented limit
+    check_seed(seed)  # numpy refuses negative seeds
     if scenario.bargaining is None:
         forecast_models = ()
     executor = executor or InProcessExecutor()
+    check_workers(executor.workers)  # before the pool starts them
     spec = ScenarioSpec.of(scenario, forecast_models)
     template, space = _template(spec)
     chunks = make_chunks(n, executor.workers)
@@ -295,9 +303,11 @@ def monte_carlo(
         inputs=np.concatenate([r.inputs for r in ordered]) if ordered else np.zeros((0, width)),
         input_names=space.column_names,
         equilibrium_counts=sum(
-            (r.equilibria for r in ordered), np.zeros((len(CONCEPTS), size), dtype=np.int64)
+            (r.equilibria for r in ordered),
+            np.zeros((len(template.concepts), size), dtype=np.int64),
         ),
-        settle_sums=sum((r.settles for r in ordered), np.zeros((len(CONCEPTS), size))),
+        settle_sums=sum((r.settles for r in ordered), np.zeros((len(template.concepts), size))),
+        concepts=tuple(template.concepts),
         verdicts=np.concatenate([r.verdicts for r in ordered])
         if ordered
         else np.zeros((0, q), dtype=np.int8),

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from offramp.analysis import Analysis
-from offramp.conflict.concepts import CONCEPTS
 from offramp.conflict.moves import move_indices
 
 
@@ -25,7 +24,7 @@ def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) 
     model = analysis.model
     result = analysis.stability
     size = model.n_states
-    eq = {c: result.stable[c].all(axis=0) for c in CONCEPTS}
+    eq = {c: result.stable[c].all(axis=0) for c in result.concepts}
     dist = analysis.evolution.distance if analysis.evolution is not None else np.full(size, -1)
     selection = select_states(analysis, concept, full=full)
     keep = np.asarray(selection.nodes, dtype=np.int64)
@@ -61,7 +60,7 @@ def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) 
                 "label": analysis.describe_state(s),
                 "layer": lay,
                 "row": order[lay] - 1,
-                "equilibrium": {c: bool(eq[c][s]) for c in CONCEPTS},
+                "equilibrium": {c: bool(eq[c][s]) for c in result.concepts},
                 "status_quo": s == model.status_quo,
                 "reachable": bool(dist[s] >= 0),
                 "on_path": s in on_path,

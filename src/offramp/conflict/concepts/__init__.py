@@ -8,16 +8,20 @@ A new concept is a new module defining ``CONCEPT`` (see :mod:`.base`), its tests
 
 from __future__ import annotations
 
-from offramp.conflict.concepts import gmr, nash, seq, smr
+from offramp.conflict.concepts import gmr, lh, nash, nm, seq, sim, smr
 from offramp.conflict.concepts.base import Concept, DMView
 from offramp.errors import InputError, did_you_mean
 
-_MODULES = (nash, gmr, smr, seq)
+_MODULES = (nash, gmr, smr, seq, sim, lh, nm)
 
 REGISTRY: dict[str, Concept] = {m.CONCEPT.key: m.CONCEPT for m in _MODULES}
 
 #: Concept keys in output order.
 CONCEPTS: tuple[str, ...] = tuple(REGISTRY)
+
+#: The concepts computed when none is asked for (cheap, parameter-free, any number of DMs);
+#: the others are computed on request (``--concept``, a question's ``concept:``).
+DEFAULT_CONCEPTS: tuple[str, ...] = tuple(k for k, c in REGISTRY.items() if c.by_default)
 
 #: The concept questions and "where the conflict settles" use unless told otherwise: SEQ, the
 #: credible-sanctions concept analysts usually read outcomes from.
@@ -35,6 +39,24 @@ def get_concept(key: object) -> Concept:
     raise InputError(f"unknown solution concept {key!r}{hint}; choose one of {', '.join(CONCEPTS)}")
 
 
+def with_defaults(*extra: str) -> tuple[str, ...]:
+    """The default concepts plus ``extra`` (checked), in registry order."""
+    wanted = set(DEFAULT_CONCEPTS) | {get_concept(c).key for c in extra}
+    return tuple(c for c in CONCEPTS if c in wanted)
+
+
+def resolve_concepts(requested) -> tuple[str, ...]:
+    """The concepts a user asked for (names, or ``all``), checked, in registry order; the
+    defaults when nothing is asked for."""
+    names = [c for c in (requested or ()) if c]
+    if not names:
+        return DEFAULT_CONCEPTS
+    if "all" in names:
+        return CONCEPTS
+    keys = {get_concept(c).key for c in names}
+    return tuple(c for c in CONCEPTS if c in keys)
+
+
 def concept_label(key: str) -> str:
     """The display name, e.g. 'Sequential stability (SEQ)'."""
     return REGISTRY[key].label if key in REGISTRY else key
@@ -48,6 +70,7 @@ def concept_short(key: str) -> str:
 __all__ = [
     "CONCEPTS",
     "DEFAULT_CONCEPT",
+    "DEFAULT_CONCEPTS",
     "DEFAULT_EXPLAIN_CONCEPT",
     "REGISTRY",
     "Concept",
@@ -55,4 +78,6 @@ __all__ = [
     "concept_label",
     "concept_short",
     "get_concept",
+    "resolve_concepts",
+    "with_defaults",
 ]

@@ -11,7 +11,7 @@ closure), computed once per DM and shared between concepts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,10 +31,14 @@ class DMView:
     dm: int
     indices: list[MoveIndex]
     sweeps: dict[str, list[int]] = field(default_factory=dict)
+    #: the concept's parameters (e.g. ``horizon``), its defaults filled in
+    options: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, model: ConflictModel, dm: int) -> DMView:
-        return cls(model, dm, move_indices(model))
+    def of(
+        cls, model: ConflictModel, dm: int, options: Mapping[str, object] | None = None
+    ) -> DMView:
+        return cls(model, dm, move_indices(model), options=dict(options or {}))
 
     @property
     def me(self) -> MoveIndex:
@@ -79,6 +83,11 @@ SanctionFinder = Callable[[ConflictModel, int, int, int], list[Step] | None]
 ConditionFinder = Callable[[ConflictModel, int, int], list[frozenset[int]]]
 
 
+#: A concept's own account of a verdict, for concepts not read improvement by improvement
+#: (limited-move stability): (model, state, dm, options) -> (text lines, JSON data).
+Account = Callable[[ConflictModel, int, int, Mapping[str, object]], tuple[list[str], dict]]
+
+
 @dataclass(frozen=True)
 class Concept:
     """A solution concept: its key in the JSON, its names, its test and its explanation.
@@ -86,6 +95,18 @@ class Concept:
     ``stable(view)`` returns a bool per state: stable for the view's DM. ``sanction`` explains
     one improvement (None for concepts without sanctions, like Nash). ``glossary`` is the
     one-sentence meaning reports print where the concept's results appear.
+
+    Optional parts, for concepts beyond the four classic ones:
+
+    - ``by_default``: computed when no concept is asked for (the contract's four are; costly or
+      parameterised ones are computed on request: ``--concept``, a question's ``concept:``);
+    - ``defaults``: the concept's parameters and their default values (e.g. ``horizon``);
+      ``check(model, options)`` raises :class:`offramp.errors.InputError` when the concept does
+      not cover this conflict or a parameter is out of range, before any work;
+    - ``simultaneous``: the sanction's moves are made at the same time as the improvement
+      (SIM), not one after another; ``sanction_outcome`` then gives the state they lead to;
+    - ``account``: the concept explains a verdict itself (see :data:`Account`);
+    - ``extra_json(result)``: keys the concept adds to the stability JSON (e.g. ``horizon``).
     """
 
     key: str
@@ -97,3 +118,17 @@ class Concept:
     sanction: SanctionFinder | None = None
     no_sanction_note: str = ""
     conditions: ConditionFinder | None = None
+    by_default: bool = True
+    defaults: Mapping[str, object] = field(default_factory=dict)
+    check: Callable[[ConflictModel, Mapping[str, object]], None] | None = None
+    simultaneous: bool = False
+    sanction_outcome: Callable[[ConflictModel, int, list[Step]], int] | None = None
+    account: Account | None = None
+    extra_json: Callable[[object], dict] | None = None
+
+    def options_for(self, options: Mapping[str, object] | None) -> dict[str, object]:
+        """This concept's parameters: its defaults, overridden by those in ``options``."""
+        given = options or {}
+        return {
+            k: given.get(k, v) if given.get(k) is not None else v for k, v in self.defaults.items()
+        }

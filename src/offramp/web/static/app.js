@@ -3,7 +3,8 @@
 const $ = (id) => document.getElementById(id);
 const COLOURS = ["#1f5fbf", "#c2410c", "#0f7b3f", "#7c3aed", "#b58100", "#0e7490"];
 const VERDICT = { yes: "Yes", no: "No", depends: "Depends", undetermined: "Undetermined" };
-const state = { report: null, selected: null, jobs: {} };
+const state = { report: null, selected: null, jobs: {}, files: {}, checkSeq: 0, results: new Map() };
+const CHECK_DELAY = 400; // ms of quiet typing before the text is checked
 
 function el(tag, attrs = {}, ...children) {
   const node = tag === "svg" || attrs.svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
@@ -11,6 +12,7 @@ function el(tag, attrs = {}, ...children) {
     if (k === "svg") continue;
     if (k === "onclick") node.addEventListener("click", v);
     else if (k === "text") node.textContent = v;
+    else if (k === "style") node.style.cssText = v; // CSSOM: allowed by the page's CSP
     else node.setAttribute(k, v);
   }
   for (const c of children.flat()) if (c != null) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -23,7 +25,11 @@ async function api(path, body, method = "POST") {
     body: body === undefined ? undefined : JSON.stringify(body) });
   let data = null;
   try { data = await res.json(); } catch (e) { data = { error: res.statusText }; }
-  if (!res.ok) { const err = new Error(data.error || "request failed"); err.data = data; err.status = res.status; throw err; }
+  if (!res.ok) {
+    let msg = data.error || `${res.status} ${res.statusText}`;
+    if (res.status === 429) msg += ` (busy: try again in ${res.headers.get("Retry-After") || "a few"} s)`;
+    const err = new Error(msg); err.data = data; err.status = res.status; throw err;
+  }
   return data;
 }
 function scenarioBody(extra = {}) {
@@ -66,11 +72,38 @@ function showProblems(problems, warnings = []) {
   }
   updateGutter(lines);
 }
+// ------------------------------------------------------------------ stale results
+// Every result container remembers the text (and variant) it was computed from; as soon as the
+// editor's text or the variant differs, or the text has problems, it is marked stale.
+function currentKey() { return JSON.stringify([$("editor").value, $("variant").value]); }
+function markFresh(container, key = currentKey()) { state.results.set(container, key); container.classList.remove("stale"); container.removeAttribute("data-stale"); }
+function refreshStale(reason) {
+  const key = currentKey();
+  for (const [container, made] of state.results) {
+    const stale = reason ? true : made !== key;
+    container.classList.toggle("stale", stale);
+    if (stale) container.setAttribute("data-stale", reason || "The scenario changed since these results were computed: run again to refresh them.");
+    else container.removeAttribute("data-stale");
+  }
+}
+let checkTimer = null;
+function scheduleCheck() {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => check(), CHECK_DELAY);
+}
 async function check() {
+  clearTimeout(checkTimer);
+  const seq = ++state.checkSeq, text = $("editor").value;
   try {
-    const r = await api("/api/validate", { text: $("editor").value, file: state.file || "scenario.yaml" });
+    const r = await api("/api/validate", { text, file: state.file || "scenario.yaml" });
+    if (seq !== state.checkSeq) return null; // a newer check is under way: its answer counts
     showProblems(r.problems, r.warnings || []);
-    if (!r.ok) { setStatus(`${r.problems.length} problem(s): fix them to analyse.`, "bad"); return null; }
+    if (!r.ok) {
+      setStatus(`${r.problems.length} problem(s): fix them to analyse.`, "bad");
+      refreshStale("The scenario has problems: these results are from the last good run.");
+      return null;
+    }
+    refreshStale();
     setStatus(`Valid: ${r.summary}.`, "ok");
     const v = $("variant"), keep = v.value; v.textContent = "";
     v.append(el("option", { value: "", text: "baseline" }));
@@ -82,7 +115,11 @@ async function check() {
     if (preferred) sp.value = preferred;
     fillInverse(r);
     return r;
-  } catch (e) { setStatus("Check failed: " + e.message, "bad"); return null; }
+  } catch (e) {
+    if (seq !== state.checkSeq) return null;
+    if (e.data && e.data.problems) showProblems(e.data.problems);
+    setStatus("Check failed: " + e.message, "bad"); refreshStale("The last check failed: these results may be out of date."); return null;
+  }
 }
 
 // ------------------------------------------------------------------ analysis
@@ -93,7 +130,7 @@ function table(headers, rows) {
 function verdictCell(q) {
   const span = el("span", { class: q.verdict, text: VERDICT[q.verdict] });
   const th = q.threshold && q.threshold.transitions.find((t) => t.becomes);
-  return th ? el("span", {}, span, ` (above ${q.threshold.parameter} = ${th.value})`) : span;
+  return th ? el("span", {}, span, ` at the current value; it holds above ${q.threshold.parameter} = ${th.value}`) : span;
 }
 function renderOverview(r) {
   const tab = $("tab-overview"); tab.textContent = "";
@@ -114,6 +151,17 @@ function renderOverview(r) {
   tab.append(el("h3", { text: "Equilibria" }));
   tab.append(table(["concept", "count", "states"], Object.entries(r.equilibria).map(([c, list]) =>
     [r.concepts[c], String(list.length), list.slice(0, 12).map((e) => `${e.id}: ${e.description}`).join("\n") + (list.length > 12 ? " …" : "")])));
+  if (r.coalition_analysis) {
+    const ca = r.coalition_analysis;
+    tab.append(el("h3", { text: "Coalitions" }));
+    tab.append(el("p", { text: ca.coalitions.map((c) => `${c.name}: ${c.members.join(", ")}`).join("; ") }));
+    tab.append(table(["concept", "coalitional equilibria", "status quo"], Object.entries(ca.coalition_equilibria).map(([c, ids]) =>
+      [`C-${r.concepts[c] || c}`, ids.join(", ") || "none",
+        Object.entries((ca.coalition_status_quo || {})[c] || {}).map(([n, e]) => `${n}: ${e.stable ? "holds" : "upsets it (to state " + e.to + ")"}`).join("\n")])));
+    if ((ca.coalition_answers || []).length) {
+      tab.append(table(["question", "over the coalitional equilibria", "holds in"], ca.coalition_answers.map((a) => [a.ask, a.verdict, a.holds_in.join(", ") || "none"])));
+    }
+  }
   tab.querySelectorAll("td").forEach((td) => { td.style.whiteSpace = "pre-line"; });
   if (r.bargaining) {
     tab.append(el("h3", { text: "Negotiation forecasts" }));
@@ -137,15 +185,63 @@ async function analyse() {
   const ok = await check();
   if (!ok) return;
   setStatus("Analysing…");
+  const body = scenarioBody(), key = currentKey();
   try {
-    const r = await api("/api/analyze", scenarioBody());
+    const r = await api("/api/analyze", body);
+    if (JSON.stringify([body.text, body.variant || ""]) !== currentKey()) { refreshStale(); setStatus("The text changed during the analysis: press Analyse again.", "bad"); return; }
     state.report = r;
     renderOverview(r); renderVariants(r); renderGraph(r.graph);
+    for (const id of ["tab-overview", "tab-variants", "tab-graph"]) markFresh($(id), key);
     setStatus(`Analysed: ${r.feasible_states} feasible states.`, "ok");
-  } catch (e) { if (e.data && e.data.problems) showProblems(e.data.problems); setStatus("Analysis failed: " + e.message, "bad"); }
+  } catch (e) {
+    if (e.data && e.data.problems) showProblems(e.data.problems);
+    setStatus("Analysis failed: " + e.message, "bad");
+    refreshStale("The last analysis failed: these results are from the last good run.");
+  }
 }
 
 // ------------------------------------------------------------------ state graph
+// The graph is drawn once in its own coordinates; zoom (wheel, +/−) and pan (drag) only move
+// the SVG viewBox, so text stays sharp and clicks still reach the states.
+const view = { x: 0, y: 0, w: 1, h: 1, full: null };
+function setView(v) {
+  Object.assign(view, v);
+  $("graph").setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
+}
+function fitGraph() { if (view.full) setView({ ...view.full }); }
+// First view: the whole graph if it fits at a readable size, else actual size from the top
+// left, where the status quo and the path from it are drawn (Fit shows everything).
+function initialView() {
+  const r = $("graph").getBoundingClientRect();
+  if (!view.full || !r.width) { view.pending = true; return; }
+  view.pending = false;
+  const scale = Math.max(view.full.w / r.width, view.full.h / r.height);
+  if (scale <= 1.25) fitGraph();
+  else setView({ x: 0, y: 0, w: r.width * 1.25, h: r.height * 1.25 });
+}
+function zoomGraph(factor, cx, cy) {
+  const svg = $("graph"), r = svg.getBoundingClientRect();
+  const px = cx === undefined ? 0.5 : (cx - r.left) / r.width, py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
+  const w = Math.min(Math.max(view.w / factor, 60), view.full.w * 4), h = w * (view.h / view.w);
+  setView({ x: view.x + (view.w - w) * px, y: view.y + (view.h - h) * py, w, h });
+}
+function optionLabels() {
+  const labels = {};
+  for (const dm of (state.report && state.report.decision_makers) || [])
+    for (const o of dm.options || []) labels[o.name] = `${dm.label || dm.name}: ${o.label || o.name}`;
+  return labels;
+}
+function showTip(n, g, evt) {
+  const tip = $("graph-tip"), labels = optionLabels();
+  tip.textContent = "";
+  const kinds = [n.status_quo ? "status quo" : "", n.equilibrium[g.concept] ? `${g.concept.toUpperCase()} equilibrium` : ""].filter(Boolean).join(", ");
+  tip.append(el("b", { text: `State ${n.id}` + (kinds ? ` (${kinds})` : "") }));
+  tip.append(el("ul", {}, n.taken.length ? n.taken.map((o) => el("li", { text: labels[o] || o })) : [el("li", { text: "no option taken" })]));
+  const wrap = tip.parentElement.getBoundingClientRect();
+  tip.style.left = `${Math.min(evt.clientX - wrap.left + 14, wrap.width - 260)}px`;
+  tip.style.top = `${evt.clientY - wrap.top + 14}px`;
+  tip.hidden = false;
+}
 function renderGraph(g) {
   const svg = $("graph"); svg.textContent = "";
   const dx = 150, dy = 46, pad = 40;
@@ -153,13 +249,16 @@ function renderGraph(g) {
   let maxLayer = 0, maxRow = 0;
   for (const n of g.nodes) { maxLayer = Math.max(maxLayer, n.layer); maxRow = Math.max(maxRow, n.row); }
   for (const n of g.nodes) pos[n.id] = [pad + n.layer * dx, pad + n.row * dy];
-  svg.setAttribute("width", pad * 2 + maxLayer * dx + 60);
-  svg.setAttribute("height", pad * 2 + maxRow * dy + 20);
+  const width = pad * 2 + maxLayer * dx + 60, height = pad * 2 + maxRow * dy + 20;
+  view.full = { x: 0, y: 0, w: Math.max(width, 300), h: Math.max(height, 200) };
+  svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+  fitGraph(); initialView();
   const defs = svgEl("defs");
   g.decision_makers.forEach((dm, i) => defs.append(svgEl("marker", { id: `arrow${i}`, viewBox: "0 0 10 10", refX: 18, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" },
     svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: COLOURS[i % COLOURS.length] }))));
   svg.append(defs);
   for (const e of g.edges) {
+    if (!pos[e.source] || !pos[e.target]) continue;
     const [x1, y1] = pos[e.source], [x2, y2] = pos[e.target];
     const bend = (x1 === x2) ? 30 : 0;
     svg.append(svgEl("path", { class: "edge" + (e.on_path ? " path" : ""), "data-source": e.source, "data-target": e.target, d: `M ${x1} ${y1} Q ${(x1 + x2) / 2 + bend} ${(y1 + y2) / 2 - bend} ${x2} ${y2}`,
@@ -170,17 +269,39 @@ function renderGraph(g) {
     const cls = ["node", n.equilibrium[g.concept] ? "eq" : "", n.status_quo ? "sq" : ""].join(" ");
     const node = svgEl("g", { class: cls, "data-id": n.id, transform: `translate(${x},${y})` },
       svgEl("title", {}, `${n.id}: ${n.label}`), svgEl("circle", { r: 13 }), svgEl("text", { "text-anchor": "middle", dy: 4 }, String(n.id)));
-    node.addEventListener("click", () => showState(n.id));
+    node.addEventListener("click", () => { if (!drag.moved) showState(n.id); });
+    node.addEventListener("pointerenter", (evt) => showTip(n, g, evt));
+    node.addEventListener("pointerleave", () => { $("graph-tip").hidden = true; });
     svg.append(node);
   }
   const toggle = el("input", { type: "checkbox", id: "all-edges" });
   toggle.addEventListener("change", () => svg.classList.toggle("all-edges", toggle.checked));
-  const legend = el("p", { class: "legend" }, g.decision_makers.map((dm, i) => el("span", {}, el("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), `${dm} improves`)),
-    el("span", { text: `green: ${g.concept.toUpperCase()} equilibrium; gold ring: status quo; thick: path to where it settles; click a state for its moves` }),
+  const zoom = el("span", { class: "zoom" },
+    el("button", { type: "button", id: "zoom-in", title: "Zoom in", onclick: () => zoomGraph(1.4) }, "+"),
+    el("button", { type: "button", id: "zoom-out", title: "Zoom out", onclick: () => zoomGraph(1 / 1.4) }, "−"),
+    el("button", { type: "button", id: "zoom-fit", title: "Show the whole graph", onclick: fitGraph }, "Fit"));
+  const legend = el("p", { class: "legend" }, zoom, g.decision_makers.map((dm, i) => el("span", {}, el("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), `${dm} improves`)),
+    el("span", { text: `green: ${g.concept.toUpperCase()} equilibrium; gold ring: status quo; thick: path to where it settles; hover a state for its options, click it for its moves; scroll to zoom, drag to pan` }),
     el("label", {}, toggle, " show every improvement"));
-  const wrap = svg.parentElement; wrap.querySelectorAll(".legend").forEach((x) => x.remove());
-  wrap.prepend(legend);
-  if (g.truncated) wrap.prepend(el("p", { class: "muted", text: `Showing ${g.nodes.length} of ${g.states} states: those reachable from the status quo and the equilibria.` }));
+  const tools = $("graph-tools"); tools.textContent = "";
+  tools.append(legend);
+  if (g.truncated) tools.append(el("p", { class: "muted graph-note", text: `Showing ${g.nodes.length} of ${g.states} states: those reachable from the status quo and the equilibria.` }));
+}
+const drag = { on: false, moved: false, x: 0, y: 0 };
+function wireGraph() {
+  const svg = $("graph");
+  svg.addEventListener("wheel", (e) => { e.preventDefault(); zoomGraph(e.deltaY < 0 ? 1.2 : 1 / 1.2, e.clientX, e.clientY); }, { passive: false });
+  svg.addEventListener("pointerdown", (e) => { drag.on = true; drag.moved = false; drag.x = e.clientX; drag.y = e.clientY; });
+  window.addEventListener("pointermove", (e) => {
+    if (!drag.on) return;
+    const dxp = e.clientX - drag.x, dyp = e.clientY - drag.y;
+    if (!drag.moved && Math.abs(dxp) + Math.abs(dyp) < 4) return;
+    drag.moved = true; svg.classList.add("panning");
+    const r = svg.getBoundingClientRect(), scale = Math.max(view.w / r.width, view.h / r.height);
+    setView({ x: view.x - dxp * scale, y: view.y - dyp * scale });
+    drag.x = e.clientX; drag.y = e.clientY;
+  });
+  window.addEventListener("pointerup", () => { drag.on = false; svg.classList.remove("panning"); setTimeout(() => { drag.moved = false; }, 0); });
 }
 async function showState(id) {
   document.querySelectorAll("#graph .node").forEach((n) => n.classList.toggle("selected", n.dataset.id === String(id)));
@@ -201,22 +322,27 @@ async function showState(id) {
 
 // ------------------------------------------------------------------ jobs
 async function runJob(kind, body, ui) {
+  const key = currentKey();
   ui.button.disabled = true; ui.cancel.disabled = false; ui.result.textContent = "";
+  state.results.delete(ui.result); ui.result.classList.remove("stale"); ui.result.removeAttribute("data-stale");
   ui.progress.value = 0; ui.status.textContent = "starting…";
   let job;
   try { job = await api(`/api/jobs/${kind}`, body); }
   catch (e) { ui.status.textContent = "failed: " + e.message; ui.button.disabled = false; ui.cancel.disabled = true; return; }
-  ui.cancel.onclick = () => api(`/api/jobs/${job.id}`, undefined, "DELETE");
+  state.jobs[job.id] = true;
+  ui.cancel.onclick = () => api(`/api/jobs/${job.id}`, undefined, "DELETE").catch(() => {});
   while (true) {
-    job = await api(`/api/jobs/${job.id}`, undefined, "GET");
+    try { job = await api(`/api/jobs/${job.id}`, undefined, "GET"); }
+    catch (e) { ui.status.textContent = "failed: " + e.message; break; }
     ui.progress.max = Math.max(job.total, 1); ui.progress.value = job.done;
     ui.status.textContent = `${job.status}: ${job.done} / ${job.total || "?"} (${job.seconds} s)`;
     if (job.status !== "running") break;
     await new Promise((ok) => setTimeout(ok, 250));
   }
+  delete state.jobs[job.id];
   ui.button.disabled = false; ui.cancel.disabled = true;
   if (job.status === "failed") ui.status.textContent = "failed: " + job.error;
-  else if (job.result) ui.render(job.result, job.status);
+  else if (job.result) { ui.render(job.result, job.status); markFresh(ui.result, key); refreshStale(); }
 }
 function renderSweep(res) {
   const out = $("sweep-result");
@@ -241,18 +367,61 @@ function renderMC(res, status) {
 
 // ------------------------------------------------------------------ wiring
 async function loadBuiltin(name) {
-  const r = await api(`/api/scenarios/${encodeURIComponent(name)}`, undefined, "GET");
-  state.file = `${name}.yaml`;
-  $("editor").value = r.text; updateGutter(); await check();
+  if (name.startsWith("file:")) { const f = state.files[name]; if (f) { state.file = f.name; $("editor").value = f.text; } }
+  else {
+    const r = await api(`/api/scenarios/${encodeURIComponent(name)}`, undefined, "GET");
+    state.file = `${name}.yaml`; $("editor").value = r.text;
+  }
+  updateGutter(); refreshStale(); await check();
+}
+// The first invalid byte of a UTF-8 byte array and why, in the words Python uses (so the page
+// says what `offramp validate` says), or null when the bytes are UTF-8.
+function utf8Error(bytes) {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return { at: i, reason: "invalid start byte" };
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return { at: i, reason: "unexpected end of data" };
+      const c = bytes[i + k];
+      const lo = k === 1 && b === 0xe0 ? 0xa0 : k === 1 && b === 0xf0 ? 0x90 : 0x80;
+      const hi = k === 1 && b === 0xed ? 0x9f : k === 1 && b === 0xf4 ? 0x8f : 0xbf;
+      if (c < lo || c > hi) return { at: i, reason: "invalid continuation byte" };
+    }
+    i += need + 1;
+  }
+  return null;
+}
+function openFile(f) {
+  const reader = new FileReader();
+  reader.onload = () => {
+    const bytes = new Uint8Array(reader.result), bad = utf8Error(bytes);
+    if (bad) {
+      showProblems([{ message: `${f.name}: not UTF-8 text (${bad.reason} at byte ${bad.at}); open a scenario file (YAML or JSON)` }]);
+      setStatus(`${f.name} was not opened: it is not UTF-8 text.`, "bad");
+      return;
+    }
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const key = "file:" + f.name, menu = $("builtin");
+    state.files[key] = { name: f.name, text };
+    let opt = [...menu.options].find((o) => o.value === key);
+    if (!opt) { opt = el("option", { value: key, text: `${f.name} (opened file)` }); menu.prepend(opt); }
+    menu.value = key; state.file = f.name;
+    $("editor").value = text; updateGutter(); refreshStale(); check();
+  };
+  reader.readAsArrayBuffer(f);
 }
 async function download() {
   const fmt = $("report-format").value;
   setStatus("Building the report…");
   const res = await fetch("/api/report", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(scenarioBody({ format: fmt, samples: 500 })) });
-  if (!res.ok) { setStatus("Report failed: " + ((await res.json()).error || res.statusText), "bad"); return; }
+  if (!res.ok) { let m = res.statusText; try { m = (await res.json()).error || m; } catch (e) { /* not JSON */ } setStatus("Report failed: " + m, "bad"); return; }
   const blob = await res.blob();
-  const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-  const a = el("a", { href: URL.createObjectURL(blob), download: name ? name[1] : `report.${fmt}` });
+  const cd = res.headers.get("Content-Disposition") || "";
+  const utf = cd.match(/filename\*=UTF-8''([^;]+)/), plain = cd.match(/filename="([^"]+)"/);
+  let name = plain ? plain[1] : `report.${fmt}`;
+  if (utf) { try { name = decodeURIComponent(utf[1]); } catch (e) { /* keep the ASCII name */ } }
+  const a = el("a", { href: URL.createObjectURL(blob), download: name });
   document.body.append(a); a.click(); a.remove();
   setStatus("Report downloaded.", "ok");
 }
@@ -297,30 +466,34 @@ async function runMap() {
   const out = $("map-result"); out.textContent = "Drawing…";
   try {
     const r = await api("/api/map", scenarioBody({ goal: $("inverse-goal").value, x: $("map-x").value, x_low: +$("map-x-low").value, x_high: +$("map-x-high").value, y: $("map-y").value, y_low: +$("map-y-low").value, y_high: +$("map-y-high").value }));
-    out.innerHTML = r.svg;  // our own matplotlib SVG
+    // the heatmap as an image: its markup never enters the page (and its styles stay its own)
+    const bytes = new TextEncoder().encode(r.svg);
+    let bin = ""; bytes.forEach((b) => { bin += String.fromCharCode(b); });
+    out.textContent = "";
+    out.append(el("img", { src: "data:image/svg+xml;base64," + btoa(bin), alt: `Answer map over ${$("map-x").value} and ${$("map-y").value}`, class: "answer-map" }));
     out.append(el("p", { class: "muted", text: `${r.boundaries.length} boundary points found exactly along the grid lines.` }));
   } catch (e) { out.textContent = "Failed: " + (e.data && (e.data.error || (e.data.problems || []).map((p) => p.message).join("; ")) || e.message); }
 }
 window.addEventListener("DOMContentLoaded", async () => {
   const ta = $("editor");
-  ta.addEventListener("input", () => updateGutter());
+  ta.addEventListener("input", () => { updateGutter(); refreshStale(); scheduleCheck(); });
+  $("variant").addEventListener("change", () => refreshStale());
   ta.addEventListener("scroll", () => { $("gutter").scrollTop = ta.scrollTop; });
   $("builtin").addEventListener("change", (e) => loadBuiltin(e.target.value));
-  $("upload").addEventListener("change", (e) => {
-    const f = e.target.files[0]; if (!f) return;
-    const reader = new FileReader();
-    reader.onload = () => { state.file = f.name; ta.value = reader.result; updateGutter(); check(); };
-    reader.readAsText(f);
-  });
+  $("upload").addEventListener("change", (e) => { const f = e.target.files[0]; if (f) openFile(f); e.target.value = ""; });
+  // jobs stop when their page goes (the server also cancels jobs nobody polls any more)
+  window.addEventListener("pagehide", () => { for (const id of Object.keys(state.jobs)) navigator.sendBeacon(`/api/jobs/${id}/cancel`); });
   $("check").addEventListener("click", check);
+  wireGraph();
   $("analyse").addEventListener("click", analyse);
   $("download").addEventListener("click", download);
   document.querySelectorAll(".tabs button").forEach((b) => b.addEventListener("click", () => {
     document.querySelectorAll(".tabs button").forEach((x) => x.classList.toggle("active", x === b));
     document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.id === "tab-" + b.dataset.tab));
+    if (b.dataset.tab === "graph" && view.pending) initialView();
   }));
   $("sweep-form").addEventListener("submit", (e) => { e.preventDefault();
-    runJob("sweep", scenarioBody({ parameter: $("sweep-param").value, low: +$("sweep-low").value, high: +$("sweep-high").value, step: +$("sweep-step").value }),
+    runJob("sweep", scenarioBody({ parameter: $("sweep-param").value, low: $("sweep-low").value, high: $("sweep-high").value, step: $("sweep-step").value }),
       { button: e.submitter || $("sweep-form").querySelector("button.primary"), cancel: $("sweep-cancel"), progress: $("sweep-progress"), status: $("sweep-status"), result: $("sweep-result"), render: renderSweep }); });
   $("mc-form").addEventListener("submit", (e) => { e.preventDefault();
     runJob("uncertainty", scenarioBody({ samples: +$("mc-n").value, seed: +$("mc-seed").value }),

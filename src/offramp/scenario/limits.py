@@ -1,0 +1,547 @@
+"""Every size limit on what a scenario (and a command over it) may ask for, in one place.
+
+offramp reads files from strangers. Each limit here is checked *before* the work it bounds
+(parsing, building the document, enumerating states, sampling, sweeping), so that any input
+ends in an answer or in a located error that names the limit, never in a ``RecursionError``,
+a hang or a machine out of memory. ``docs/scenario-format.md`` (section "Limits") lists them.
+
+Limits on amounts that a real analysis may legitimately need more of (file size, options,
+samples, grid points, ...) can be raised with an environment variable named in the message,
+``OFFRAMP_LIMIT_<NAME>`` (e.g. ``OFFRAMP_LIMIT_SAMPLES=5000000``). Structural limits (nesting
+depth, statement depth, the size of a number, the length of a text) cannot: they protect the
+interpreter's stack and the arithmetic, and no sensible scenario comes near them.
+
+The bargaining engine (a lower layer that imports nothing of the scenario package) keeps its
+own actor limits in :mod:`offramp.bargaining.inputs`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from offramp.conflict.model import MAX_OPTIONS
+from offramp.scenario.errors import Problem, ScenarioError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One documented limit: its name, default, what it counts and how to live with it."""
+
+    name: str
+    default: int | float
+    what: str
+    advice: str
+    raisable: bool = True
+
+    @property
+    def env(self) -> str:
+        return f"OFFRAMP_LIMIT_{self.name.upper()}"
+
+
+_LIMITS = [
+    Limit("file_bytes", 2_000_000, "size of a scenario file or text, in bytes", "split it"),
+    Limit(
+        "yaml_depth",
+        32,
+        "nesting depth of the YAML document (mappings and lists inside each other)",
+        "the format itself nests at most 7 levels; flatten the document",
+        raisable=False,
+    ),
+    Limit(
+        "yaml_nodes",
+        200_000,
+        "number of values in the document, counting every expansion of a YAML alias",
+        "avoid aliases that repeat large parts of the document",
+    ),
+    Limit(
+        "text_chars",
+        20_000,
+        "length of one text (a label, note, statement or key), in characters",
+        "shorten it, or move long prose to a source",
+        raisable=False,
+    ),
+    Limit(
+        "number_abs",
+        1e15,
+        "size of a number (absolute value)",
+        "rescale it: only ratios and orders of weights matter",
+        raisable=False,
+    ),
+    Limit(
+        "statement_depth",
+        50,
+        "nesting depth of a statement (parentheses, '!' and '->' inside each other)",
+        "simplify the statement or split it into several",
+        raisable=False,
+    ),
+    Limit("decision_makers", 50, "number of decision makers", "merge minor actors"),
+    Limit(
+        "options",
+        MAX_OPTIONS,
+        "number of options over all decision makers",
+        "offramp enumerates the 2^m combinations of m options; split the conflict, or merge "
+        "options that always move together",
+        raisable=False,
+    ),
+    Limit("parameters", 1_000, "number of parameters", "drop the ones no weight uses"),
+    Limit(
+        "statements_per_preference",
+        1_000,
+        "number of statements in one decision maker's preference",
+        "merge statements",
+    ),
+    Limit("rules", 1_000, "number of feasibility rules (infeasible, groups)", "merge rules"),
+    Limit("questions", 200, "number of questions", "split the scenario"),
+    Limit("variants", 100, "number of variants", "split the scenario"),
+    Limit(
+        "enumeration_work",
+        2**33,
+        "work to enumerate the feasible states: 2^options combinations times the option "
+        "references in the feasibility rules (about 10 s on one core at the limit)",
+        "merge options that always move together, or split the conflict",
+    ),
+    Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
+    Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
+    Limit(
+        "workers",
+        64,
+        "number of worker processes asked for",
+        "a process per core is enough (more only add memory and start-up time)",
+    ),
+]
+LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
+
+#: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
+#: its generators hold, and a bound keeps absurd values out of the run history).
+MAX_SEED = 2**128 - 1
+
+
+class LimitError(ScenarioError):
+    """Input over a documented limit (a `ScenarioError`: the CLI exits 2 and the API caller
+    catches it like any other bad input)."""
+
+
+def value(name: str) -> int | float:
+    """The limit in force: ``OFFRAMP_LIMIT_<NAME>`` if set (raisable limits only), else the
+    default."""
+    lim = LIMITS[name]
+    if not lim.raisable:
+        return lim.default
+    env = os.environ.get(lim.env)
+    if env is None or not env.strip():
+        return lim.default
+    try:
+        number = float(env.strip().replace("_", ""))
+    except ValueError:
+        number = -1.0
+    if not math.isfinite(number) or number < 1:
+        raise LimitError(
+            [
+                Problem(
+                    f"{lim.env}={env!r} is not a positive number: write a whole number, "
+                    f"e.g. {lim.env}={lim.default}",
+                    "",
+                    "environment",
+                )
+            ]
+        )
+    return int(number) if isinstance(lim.default, int) else number
+
+
+def message(name: str, found: int | float | str) -> str:
+    """The sentence for a limit that is exceeded: what, how much, the limit and the way out."""
+    lim = LIMITS[name]
+    limit = value(name)
+    shown = f"{found:,}" if isinstance(found, int) else str(found)
+    limit_txt = f"{limit:,}" if isinstance(limit, int) else f"{limit:g}"
+    text = f"{lim.what} is {shown}, over the limit of {limit_txt}; {lim.advice}"
+    if lim.raisable:
+        text += f", or raise the limit with the environment variable {lim.env}"
+    return text
+
+
+def fail(name: str, found: int | float | str, file: str = "<scenario>", path: str = "") -> None:
+    """Raise a `LimitError` for a limit exceeded by something without a finer location."""
+    raise LimitError([Problem(message(name, found), path, file)])
+
+
+def check(name: str, found: int | float, file: str = "<scenario>", path: str = "") -> None:
+    """Raise a `LimitError` when ``found`` exceeds the limit ``name``."""
+    if found > value(name):
+        fail(name, found, file, path)
+
+
+def read_text(path: Any) -> str:
+    """A scenario file's text, read no further than the size limit (a FIFO or ``/dev/zero``
+    has no size to check beforehand), with the newline translation of ``Path.read_text``.
+    Raises OSError and UnicodeDecodeError as reading does, `LimitError` past the limit."""
+    from pathlib import Path
+
+    p = Path(path)
+    limit = int(value("file_bytes"))
+    if p.is_file():
+        check("file_bytes", p.stat().st_size, str(p))
+    with p.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        fail("file_bytes", f"more than {limit:,}", str(p))
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- YAML before building
+
+
+def scan_yaml(text: str, file: str = "<scenario>") -> None:
+    """Check size, nesting depth and alias expansion of YAML text from its event stream, before
+    ruamel composes it (composing recurses once per level, and an alias bomb of a few hundred
+    bytes expands to gigabytes once turned into plain data).
+
+    The event parser itself is iterative, so this pass is safe for any input. Syntax errors are
+    left to propagate as ruamel's own exceptions (the caller locates them).
+    """
+    if isinstance(text, bytes | bytearray):
+        size = len(text)
+    elif isinstance(text, str):
+        size = len(text.encode("utf-8", errors="surrogatepass"))
+    else:
+        raise ScenarioError(
+            [Problem(f"expected YAML text (a str), got a {type(text).__name__}", "", file)]
+        )
+    check("file_bytes", size, file)
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        ScalarEvent,
+    )
+
+    max_depth = value("yaml_depth")
+    max_nodes = value("yaml_nodes")
+    # stack of [anchor, expanded size so far] for the open collections
+    stack: list[list[Any]] = []
+    anchors: dict[str, int] = {}
+    open_anchors: set[str] = set()
+    total = 0
+
+    def where(event: Any) -> tuple[int | None, int | None]:
+        mark = getattr(event, "start_mark", None)
+        return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+
+    def over(name: str, found: int, event: Any) -> LimitError:
+        line, col = where(event)
+        return LimitError([Problem(message(name, found), "", file, line, col)])
+
+    # the pure safe parser: the same events as the round-trip one, without comment handling
+    for event in YAML(typ="safe", pure=True).parse(text):
+        if isinstance(event, CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if event.anchor:
+                open_anchors.add(event.anchor)
+            if len(stack) > max_depth:
+                raise over("yaml_depth", len(stack), event)
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, count = stack.pop()
+            if anchor:
+                anchors[anchor] = count
+                open_anchors.discard(anchor)
+            added = count
+        elif isinstance(event, ScalarEvent):
+            added = 1
+            if event.anchor:
+                anchors[event.anchor] = 1
+            total += 1
+        elif isinstance(event, AliasEvent):
+            if event.anchor in open_anchors:
+                line, col = where(event)
+                raise LimitError(
+                    [
+                        Problem(
+                            f"the alias *{event.anchor} refers to a node that contains it; "
+                            "a scenario cannot be recursive",
+                            "",
+                            file,
+                            line,
+                            col,
+                        )
+                    ]
+                )
+            added = anchors.get(event.anchor, 1)
+            total += added
+        else:
+            continue
+        if isinstance(event, CollectionEndEvent):
+            total += 1
+        if stack:
+            stack[-1][1] += added
+        if total > max_nodes:
+            raise over("yaml_nodes", total, event)
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types: bool) -> None:
+    """Walk plain data without recursion: depth, node count, text length, and every number
+    finite and of sensible size. ``locate(path)`` gives the problem for a path (the source map's
+    ``problem``). With ``strict_types`` (data from Python rather than YAML), values must be
+    JSON-like: dicts with text keys, lists, text, numbers, booleans and None.
+
+    Raises a `ScenarioError` listing the problems found (at most 20)."""
+    problems: list[Problem] = []
+    max_depth = value("yaml_depth")
+    max_nodes = value("yaml_nodes")
+    max_text = value("text_chars")
+    max_abs = value("number_abs")
+    nodes = 0
+    todo: list[tuple[Any, tuple]] = [(data, ())]
+    while todo and len(problems) < 20:
+        node, path = todo.pop()
+        nodes += 1
+        if nodes > max_nodes:
+            problems.append(Problem(message("yaml_nodes", nodes), "", file))
+            break
+        if len(path) > max_depth:
+            problems.append(locate(path[:max_depth], message("yaml_depth", len(path))))
+            break
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if strict_types and not isinstance(key, str):
+                    problems.append(locate(path, f"key {key!r} is not text: keys must be strings"))
+                    continue
+                if isinstance(key, str) and len(key) > max_text:
+                    problems.append(locate(path, message("text_chars", len(key))))
+                    continue
+                todo.append((item, (*path, str(key))))
+        elif isinstance(node, list | tuple):
+            todo.extend((item, (*path, i)) for i, item in enumerate(node))
+        elif isinstance(node, str):
+            if len(node) > max_text:
+                problems.append(locate(path, message("text_chars", len(node))))
+        elif _is_number(node):
+            problem = _number_problem(node, max_abs)
+            if problem:
+                problems.append(locate(path, problem))
+        elif strict_types and node is not None and not isinstance(node, bool):
+            problems.append(
+                locate(
+                    path,
+                    f"a value of type {type(node).__name__}: use text, numbers, booleans, "
+                    "lists and dicts (as in a YAML file)",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _number_problem(x: int | float, max_abs: float) -> str | None:
+    if isinstance(x, float) and math.isnan(x):
+        return "not a number (.nan): give a finite number"
+    if isinstance(x, float) and math.isinf(x):
+        return (
+            "an infinite number (.inf, or a literal too large for a float such as 1e999): "
+            "give a finite number"
+        )
+    if abs(x) > max_abs:
+        shown = f"{x:.3g}" if isinstance(x, float) else f"an integer of {len(str(abs(x)))} digits"
+        return message("number_abs", shown)
+    return None
+
+
+def finite(x: float, what: str, file: str = "<scenario>", path: str = "") -> float:
+    """``x`` as a float if it is finite and within the number limit; a `LimitError` if not."""
+    try:
+        y = float(x)
+    except (TypeError, ValueError, OverflowError):
+        raise LimitError([Problem(f"{what}: {x!r} is not a number", path, file)]) from None
+    problem = _number_problem(y, value("number_abs"))
+    if problem:
+        raise LimitError([Problem(f"{what}: {problem}", path, file)])
+    return y
+
+
+# --------------------------------------------------------------------------- document counts
+
+
+def _len(x: Any) -> int:
+    return len(x) if isinstance(x, list | dict) else 0
+
+
+def check_counts(data: dict, locate: Any) -> None:
+    """Counts of decision makers, options, parameters, rules, statements, questions and
+    variants, checked on the plain document before it is validated and resolved."""
+    problems: list[Problem] = []
+
+    def over(name: str, found: int, path: tuple) -> None:
+        if found > value(name):
+            problems.append(locate(path, message(name, found)))
+
+    dms = data.get("decision_makers")
+    over("decision_makers", _len(dms), ("decision_makers",))
+    if isinstance(dms, list):
+        options = sum(_len(dm.get("options")) for dm in dms if isinstance(dm, dict))
+        if options > value("options"):
+            problems.append(
+                locate(
+                    ("decision_makers",),
+                    f"{options} options make 2^{options} combinations: "
+                    + message("options", options),
+                )
+            )
+    over("parameters", _len(data.get("parameters")), ("parameters",))
+    rules = sum(_len(data.get(k)) for k in ("infeasible", "mutually_exclusive", "at_least_one"))
+    over("rules", rules, ("infeasible",) if data.get("infeasible") else ("mutually_exclusive",))
+    over("questions", _len(data.get("questions")), ("questions",))
+    over("variants", _len(data.get("variants")), ("variants",))
+    prefs = data.get("preferences")
+    if isinstance(prefs, dict):
+        for dm, pref in prefs.items():
+            if isinstance(pref, dict):
+                for form in ("prioritization", "ranking", "weights"):
+                    entries = pref.get(form)
+                    count = _count_statements(entries)
+                    over("statements_per_preference", count, ("preferences", str(dm), form))
+    if problems:
+        raise LimitError(problems)
+
+
+def _count_statements(entries: Any) -> int:
+    if not isinstance(entries, list):
+        return 0
+    count = 0
+    for e in entries:
+        if isinstance(e, list):
+            count += len(e)
+        elif isinstance(e, dict) and isinstance(e.get("any_order"), list):
+            count += len(e["any_order"])
+        else:
+            count += 1
+    return count
+
+
+def _option_references(expr: Any) -> int:
+    """Options named in a statement tree (walked without recursion, and without importing the
+    statements module, which imports this one)."""
+    count, todo = 0, [expr]
+    while todo:
+        node = todo.pop()
+        if hasattr(node, "index"):
+            count += 1
+        todo.extend(getattr(node, "args", ()))
+        todo.extend(getattr(node, k) for k in ("arg", "left", "right") if hasattr(node, k))
+    return count
+
+
+def check_enumeration(scenario: Any) -> None:
+    """Refuse a state enumeration whose cost is over the limit: 2^m combinations of the m
+    options, each checked against every option reference of the feasibility rules (statements,
+    groups, removed options). The enumerator is vectorised, but 2^30 combinations against a
+    hundred rules is still minutes of work."""
+    n_options = len(scenario.options)
+    references = sum(_option_references(st.expr) for st in scenario.infeasible)
+    references += sum(
+        len(group)
+        for key in ("mutually_exclusive", "at_least_one")
+        for group, _ in getattr(scenario, key)
+    )
+    references += len(scenario.removed)
+    work = (1 << n_options) * (1 + references)
+    if work > value("enumeration_work"):
+        p = scenario.source.problem(("decision_makers",), "")
+        raise LimitError(
+            [
+                Problem(
+                    f"{n_options} options and {references} option references in the "
+                    f"feasibility rules: {message('enumeration_work', work)}",
+                    p.path,
+                    p.file,
+                    p.line,
+                    p.column,
+                )
+            ]
+        )
+
+
+# --------------------------------------------------------------------------- run parameters
+
+
+def check_seed(seed: int) -> int:
+    """A seed is a whole number from 0 to 2^128 - 1 (numpy takes no negative seed)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise LimitError(
+            [
+                Problem(
+                    f"seed {seed!r}: give a whole number from 0 to 2^128 - 1",
+                    "--seed",
+                    "offramp",
+                )
+            ]
+        )
+    return seed
+
+
+def check_samples(n: int) -> int:
+    """The number of Monte Carlo samples: at least 1, at most the limit."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise LimitError(
+            [Problem(f"samples {n!r}: give a whole number of at least 1", "", "offramp")]
+        )
+    check("samples", n, "offramp", "--samples")
+    return n
+
+
+def check_workers(n: int) -> int:
+    """The worker processes a run asks for: at least 1, at most the limit (each is a Python
+    process with offramp and numpy loaded, ~100 MB)."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        why = f"workers {n!r}: give a whole number of at least 1"
+        raise LimitError([Problem(why, "--workers", "offramp")])
+    check("workers", n, "offramp", "--workers")
+    return n
+
+
+def check_range(
+    low: float, high: float, what: str, file: str = "<scenario>"
+) -> tuple[float, float]:
+    """A search or sweep range: two finite numbers of sensible size with low < high."""
+    lo, hi = finite(low, f"{what} low end", file), finite(high, f"{what} high end", file)
+    if not lo < hi:
+        raise LimitError([Problem(f"{what}: need low < high, got {lo:g} and {hi:g}", "", file)])
+    return lo, hi
+
+
+def limit_table() -> Iterable[tuple[str, str, str]]:
+    """(what, default, how to raise) rows, for the docs and ``--help`` texts."""
+    for lim in _LIMITS:
+        default = f"{lim.default:,}" if isinstance(lim.default, int) else f"{lim.default:g}"
+        yield lim.what, default, (lim.env if lim.raisable else "fixed")
+
+
+__all__ = [
+    "LIMITS",
+    "MAX_SEED",
+    "Limit",
+    "LimitError",
+    "check",
+    "check_counts",
+    "check_data",
+    "check_enumeration",
+    "check_range",
+    "check_samples",
+    "check_seed",
+    "check_workers",
+    "fail",
+    "finite",
+    "message",
+    "scan_yaml",
+    "value",
+]
