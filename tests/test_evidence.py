@@ -281,7 +281,7 @@ def test_text_and_markdown_reports_show_the_provenance_table() -> None:
     )
     assert "## Leverage" in md and "| A | B | 90% | 12% | +78% |" in md
     console = Console(record=True, width=200)
-    render_report(report, console)
+    render_report(report, console, full=True)  # the default terminal report is short (issue 10)
     text = console.export_text()
     assert "Where the numbers come from" in text
     assert "scale * pct(share)" in text and "share = 50 % (40–60) (2024, s1)" in text

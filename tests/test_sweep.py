@@ -101,5 +101,7 @@ def test_default_report_formats(capsys, tmp_path) -> None:
     text = target.read_text()
     assert text.startswith("# Will Beijing broker?")
     assert "## Counterfactual variants" in text
-    assert "starts to hold when trade_relief rises above 7" in text
+    # Labels, not ids, and the threshold at the parameter's precision (issue 10).
+    assert "More than 7 for value to China of the US trade concession" in text
+    assert "presses) (searched 0 to 15). Today it is " in text
     assert "## Negotiation forecasts" in text and "## Under the declared uncertainty" in text

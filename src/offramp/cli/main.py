@@ -63,6 +63,17 @@ SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", min=0, help="Monte Carlo samples (0: none).")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Monte Carlo seed (0 or more).")]
+FullOpt = Annotated[
+    bool, typer.Option("--full", help="Every section (text: default is findings first, short).")
+]
+SectionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section",
+        help="Text: show this section (repeatable): findings, outcome, actors, equilibria, "
+        "evolution, questions, bargaining, uncertainty, variants.",
+    ),
+]
 
 
 @app.callback()
@@ -78,6 +89,8 @@ def main(
     no_thresholds: NoThresholdsOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = 0,
+    full: FullOpt = False,
+    section: SectionOpt = None,
 ) -> None:
     """Without a command: the report on the built-in default scenario, with the options of
     `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
@@ -86,7 +99,21 @@ def main(
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        analyze(None, fmt, output, None, no_variants, no_thresholds, samples, seed)
+        analyze(
+            None,
+            fmt,
+            output,
+            None,
+            no_variants,
+            no_thresholds,
+            samples,
+            seed,
+            concept=None,
+            horizon=None,
+            coalitions=None,
+            full=full,
+            section=section,
+        )
 
 
 @app.command()
@@ -198,10 +225,20 @@ def analyze(
     concept: ConceptsOpt = None,
     horizon: HorizonOpt = None,
     coalitions: CoalitionsOpt = None,
+    full: FullOpt = False,
+    section: SectionOpt = None,
 ) -> None:
-    """The full report: actors, status quo, equilibria, evolution, questions, variants."""
+    """The report: findings first; --full or --section NAME for the rest."""
     import time
 
+    from offramp.report.text import SECTIONS as TEXT_SECTIONS
+
+    unknown = [s for s in section or [] if s not in TEXT_SECTIONS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown section {unknown[0]!r}; choose from {', '.join(TEXT_SECTIONS)}",
+            param_hint="--section",
+        )
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
     report = build_with_progress(
@@ -233,10 +270,10 @@ def analyze(
         from offramp.report.text import render_report
 
         if output is None:
-            render_report(report, console())
+            render_report(report, console(), sections=section, full=full)
         else:
             buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-            render_report(report, buffer)
+            render_report(report, buffer, sections=section, full=full)
             write_output(buffer.export_text(), output)
 
 
@@ -319,8 +356,14 @@ def threshold(
     if fmt is Format.json:
         emit_json({"question": q.id, "ask": q.ask, **result})
     else:
+        from rich.markup import escape
+
+        from offramp.report.labels import labels_part
+
+        sentence = threshold_sentence(result, {"labels": labels_part(scenario)})
         console().print(
-            f"[bold]{q.ask}[/]\nCriterion: {result['criterion']}.\nIt {threshold_sentence(result)}."
+            f"[bold]{escape(q.ask)}[/]\nCriterion: {escape(result['criterion'])}.\n"
+            f"It {escape(sentence)}."
         )
 
 

@@ -1,7 +1,7 @@
 """The data behind the report's figures that the report dict does not hold: the state graph
 with its layout, bargaining trajectories and parameter sweeps.
 
-Computed once by :func:`collect_figures` and shared by the HTML renderer (plotly) and the
+Computed once by :func:`collect_figures` and shared by the HTML renderer (inline SVG) and the
 static renderer (matplotlib), so both draw the same thing and the work is not done twice.
 """
 
@@ -50,6 +50,9 @@ class Sweep:
 class Figures:
     graph: StateGraph
     graph_svg: str
+    #: The whole graph, when the default picture leaves states out (None otherwise).
+    full_graph: StateGraph | None = None
+    full_graph_svg: str = ""
     actors: list[str] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
     trajectories: list[Trajectory] = field(default_factory=list)
@@ -172,6 +175,13 @@ def collect_figures(report: dict, scenario: Scenario) -> Figures:
     graph = state_graph(scenario)
     agraph = layout(graph)
     label = f"State graph of {report['scenario']}"
+    full = None
+    full_svg = ""
+    if graph.mode == "core":
+        candidate = state_graph(scenario, full=True)
+        if candidate.mode != "core" and len(candidate.nodes) > len(graph.nodes):
+            full = candidate
+            full_svg = inline_svg(full, layout(full), label + " (every state)")
     part = report.get("bargaining") or {}
     paths = trajectories(report, scenario)
     labels = {a["name"]: a["label"] for a in part.get("actors", [])}
@@ -179,6 +189,8 @@ def collect_figures(report: dict, scenario: Scenario) -> Figures:
     return Figures(
         graph=graph,
         graph_svg=inline_svg(graph, agraph, label),
+        full_graph=full,
+        full_graph_svg=full_svg,
         actors=[labels.get(n, n) for n in names],
         dimensions=[d["label"] for d in part.get("dimensions", [])],
         trajectories=paths,

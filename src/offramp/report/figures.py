@@ -41,6 +41,7 @@ from offramp.report.graph import (
     dm_colour,
 )
 from offramp.report.provenance import leverage_static_figure
+from offramp.report.words import input_label, parameter_label, target_label
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
@@ -196,8 +197,13 @@ def trajectory_figure(figs: Figures, dim: int) -> Figure:
     return fig
 
 
-def sweep_figure(sweep: Sweep) -> Figure:
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sweep_figure(sweep: Sweep, report: dict | None = None) -> Figure:
     """Each question's answer along the parameter; thresholds dashed, today's value dotted."""
+    label = parameter_label(report or {}, sweep.parameter)
     n = len(sweep.questions)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * n))
     for row, (qid, _) in enumerate(sweep.questions):
@@ -205,10 +211,10 @@ def sweep_figure(sweep: Sweep) -> Figure:
             ax.broken_barh(
                 [(start, end - start)], (row - 0.35, 0.7), facecolors=VERDICT_COLOURS[verdict]
             )
-    ax.set_yticks(range(n), [qid for qid, _ in sweep.questions])
+    ax.set_yticks(range(n), [_short(ask) for _, ask in sweep.questions], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(sweep.values[0], sweep.values[-1])
-    ax.set_xlabel(sweep.parameter)
+    ax.set_xlabel("\n".join(textwrap.wrap(label, 90)))
     for mark in sweep.thresholds:
         ax.axvline(mark["value"], color="#111", ls="--", lw=1.5)
         ax.annotate(
@@ -231,7 +237,7 @@ def sweep_figure(sweep: Sweep) -> Figure:
     present = {v for answers in sweep.answers.values() for v in answers}
     handles = [Patch(color=VERDICT_COLOURS[v], label=v) for v in VERDICTS if v in present]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    ax.set_title(f"Answers as {sweep.parameter} varies", loc="left", pad=16)
+    ax.set_title("\n".join(textwrap.wrap(f"Answers as {label} varies", 80)), loc="left", pad=16)
     fig.tight_layout()
     return fig
 
@@ -246,7 +252,7 @@ def probabilities_figure(mc: dict) -> Figure:
         widths = [q[v] for q in questions]
         ax.barh(range(n), widths, left=left, color=VERDICT_COLOURS[v], label=v)
         left = [a + b for a, b in zip(left, widths, strict=True)]
-    ax.set_yticks(range(n), [q["id"] for q in questions])
+    ax.set_yticks(range(n), [_short(q["ask"]) for q in questions], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -256,22 +262,28 @@ def probabilities_figure(mc: dict) -> Figure:
     return fig
 
 
-def tornado_figure(mc: dict) -> Figure | None:
+def tornado_figure(mc: dict, report: dict | None = None) -> Figure | None:
     """Small multiples: per conclusion, inputs ranked by rank correlation."""
+    report = report if report is not None else {"uncertainty": mc}
     targets = tornado_targets(mc)
     if not targets:
         return None
     cols = 2 if len(targets) > 1 else 1
     rows = (len(targets) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 3.2 * rows), squeeze=False)
-    for ax, (_, title, inputs) in zip(axes.flat, targets, strict=False):
+    for ax, (target, _, inputs) in zip(axes.flat, targets, strict=False):
+        title = target_label(report, target)
         rhos = [d["rho"] for d in inputs]
         ax.barh(
             range(len(inputs)),
             rhos,
             color=["#0072B2" if r >= 0 else "#D55E00" for r in rhos],
         )
-        ax.set_yticks(range(len(inputs)), [d["input"] for d in inputs], fontsize=8)
+        ax.set_yticks(
+            range(len(inputs)),
+            [_short(input_label(report, d["input"])) for d in inputs],
+            fontsize=8,
+        )
         ax.invert_yaxis()
         ax.set_xlim(-1, 1)
         ax.axvline(0, color="#333", lw=0.8)
@@ -294,20 +306,26 @@ def write_figures(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     figs = figures if figures is not None else collect_figures(report, scenario)
+    # Labels come from the scenario file: text, never mathtext ("$x$") or TeX.
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _write(report, directory, figs)
+
+
+def _write(report: dict, directory: Path, figs: Figures) -> list[Path]:
     written = _save(graph_figure(figs.graph), directory, "state-graph")
     if figs.trajectories:
         for k, label in enumerate(figs.dimensions):
             stem = f"trajectories-{_slug(label)}"
             written += _save(trajectory_figure(figs, k), directory, stem)
     for sw in figs.sweeps:
-        written += _save(sweep_figure(sw), directory, f"sweep-{_slug(sw.parameter)}")
+        written += _save(sweep_figure(sw, report), directory, f"sweep-{_slug(sw.parameter)}")
     if report.get("leverage"):
         written += _save(leverage_static_figure(report["leverage"]), directory, "leverage")
     mc = report.get("uncertainty")
     if mc and mc.get("questions"):
         written += _save(probabilities_figure(mc), directory, "probabilities")
     if mc:
-        fig = tornado_figure(mc)
+        fig = tornado_figure(mc, report)
         if fig is not None:
             written += _save(fig, directory, "tornado")
     return written

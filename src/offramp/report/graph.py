@@ -7,9 +7,10 @@ information: we draw each DM's *transitive reduction* (a -> c is left out when t
 improves a -> b -> c), which keeps exactly who can reach what. The shortest path from the
 status quo to where the conflict settles is always drawn, highlighted.
 
-Large conflicts cannot be drawn legibly: above ``MAX_FULL`` states only the states reachable
-from the status quo plus the equilibria are drawn, and above ``MAX_DRAWN`` of those, only the
-paths to where the conflict settles plus the nearest reachable equilibria. ``note`` says which.
+Large conflicts cannot be drawn legibly: which states are drawn is decided by
+:mod:`offramp.report.graph_selection` (shared with the workbench): by default, above a few
+dozen states, the status quo, the equilibria and the paths between them; the full graph on
+request. ``note`` says what was left out.
 
 Layout is Graphviz ``dot`` through pygraphviz (which bundles Graphviz), so that the HTML's
 inline SVG and the static matplotlib figure share one layout.
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
     from offramp.analysis.scenario import Scenario
 
-MAX_FULL = 150
-MAX_DRAWN = 250
 MAX_DOT_EDGES = 1500
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -82,62 +81,27 @@ class StateGraph:
         field(default_factory=dict)
     )
     bounds: tuple[float, float] = (0.0, 0.0)  # width, height in points
+    option_labels: list[str] = field(default_factory=list)
+    codes: dict[int, int] = field(default_factory=dict)  # state -> option bits
+    option_dm: list[int] = field(default_factory=list)
+    mode: str = "all"  # see graph_selection.Selection.mode
+
+    def change(self, a: int, b: int) -> str:
+        """What the move a -> b does, in option labels: 'takes X; stops Y'."""
+        ca, cb = self.codes.get(a, 0), self.codes.get(b, 0)
+        n = len(self.option_labels)
+        on = [self.option_labels[k] for k in range(n) if (cb >> k & 1) and not (ca >> k & 1)]
+        off = [self.option_labels[k] for k in range(n) if (ca >> k & 1) and not (cb >> k & 1)]
+        parts = (["takes " + ", ".join(on)] if on else []) + (
+            ["stops " + ", ".join(off)] if off else []
+        )
+        return "; ".join(parts)
 
     def colour(self, dm: int) -> str:
         return dm_colour(dm)
 
 
 Path = list[tuple[int, int]]
-
-
-def _select(
-    analysis, concept: str, start: int | None, paths: list[tuple[int, Path]]
-) -> tuple[list[int], str]:
-    """Which states to draw, and a sentence saying so when not all of them. ``paths``: where
-    the conflict settles and the steps there, nearest first."""
-    model = analysis.model
-    n = model.n_states
-    eq = {int(s) for s in analysis.stability.equilibria(concept)}
-    if n <= MAX_FULL:
-        return list(range(n)), ""
-    evo = analysis.evolution
-    reach = set() if evo is None else {int(s) for s in np.flatnonzero(evo.distance >= 0)}
-    chosen = reach | eq
-    name = concept.upper()
-    if len(chosen) <= MAX_DRAWN:
-        return sorted(chosen), (
-            f"{n:,} states are too many to draw: shown are the {len(reach):,} states reachable "
-            f"from the status quo and the {len(eq):,} {name} equilibria."
-        )
-    keep: set[int] = set() if start is None else {start}
-    shown = 0
-    for target, steps in paths:
-        new = {target} | {a for e in steps for a in e}
-        if len(keep | new) > MAX_DRAWN:
-            break
-        keep |= new
-        shown += 1
-    if evo is not None:
-        near = sorted((s for s in eq if s in reach), key=lambda s: int(evo.distance[s]))
-        for s in near:
-            if len(keep) >= MAX_DRAWN:
-                break
-            keep.add(s)
-    for s in sorted(eq):
-        if len(keep) >= MAX_DRAWN:
-            break
-        keep.add(s)
-    settles = (
-        f"the paths from the status quo to where the conflict settles ({shown:,} of "
-        f"{len(paths):,} such states, the nearest)"
-        if paths
-        else "the status quo"
-    )
-    return sorted(keep), (
-        f"{n:,} states are too many to draw, and so are the {len(chosen):,} states reachable "
-        f"from the status quo plus the {name} equilibria: shown are {settles} and the {name} "
-        f"equilibria nearest to it ({len(keep):,} states)."
-    )
 
 
 def _reduced_edges(model, nodes: list[int]) -> tuple[list[tuple[int, int, int]], int]:
@@ -165,27 +129,26 @@ def _reduced_edges(model, nodes: list[int]) -> tuple[list[tuple[int, int, int]],
     return out, total
 
 
-def state_graph(scenario: Scenario, concept: str = "seq") -> StateGraph:
+def state_graph(scenario: Scenario, concept: str = "seq", *, full: bool = False) -> StateGraph:
     """The state graph of ``scenario``: nodes, reduced improvement arrows, equilibria of
-    ``concept``, and the path(s) from the status quo to where it settles."""
+    ``concept``, and the path(s) from the status quo to where it settles. ``full``: draw
+    every state (up to a limit) rather than the status quo, equilibria and paths."""
+    from offramp.report.graph_selection import select_states
+
     analysis = scenario.analyze()
     model = analysis.model
     if concept not in analysis.stability.concepts:
         concept = analysis.stability.concepts[-1]
-    paths: list[tuple[int, Path]] = []
-    evo = analysis.settling.get(concept)
-    if evo is not None:
-        for target in analysis.settles_at(concept):
-            steps = evo.path(int(target)) or []
-            paths.append((int(target), [(st.source, st.target) for st in steps]))
-        paths.sort(key=lambda p: len(p[1]))
+    sel = select_states(analysis, concept, full=full)
+    nodes, note = sel.nodes, sel.note
     start = None if model.status_quo is None else int(model.status_quo)
-    nodes, note = _select(analysis, concept, start, paths)
     drawn_nodes = set(nodes)
-    settled = {t for t, steps in paths if t in drawn_nodes}
+    targets = analysis.settles_at(concept)
+    settled_targets = set() if targets is None else {int(t) for t in targets}
+    settled = settled_targets & drawn_nodes
     path_edges = {
         e
-        for t, steps in paths
+        for t, steps in sel.paths
         if t in drawn_nodes and all(a in drawn_nodes and b in drawn_nodes for a, b in steps)
         for e in steps
     }
@@ -210,6 +173,10 @@ def state_graph(scenario: Scenario, concept: str = "seq") -> StateGraph:
         total_states=model.n_states,
         total_improvements=total,
         note=note,
+        option_labels=[sc.option_label(k) for k in range(len(model.option_names))],
+        codes={s: int(model.codes[s]) for s in nodes},
+        option_dm=[int(d) for d in model.option_dm],
+        mode=sel.mode,
     )
 
 
@@ -368,7 +335,12 @@ def inline_svg(graph: StateGraph, g: pygraphviz.AGraph, label: str) -> str:
 
     def edge_title(m: re.Match) -> str:
         a, b = int(m.group(1)), int(m.group(2))
-        return f"<title>{_attr(movers.get((a, b), ''))}: {a} → {b}</title>"
+        what = graph.change(a - 1, b - 1)
+        return (
+            f"<title>{_attr(movers.get((a, b), ''))}: {a} → {b}"
+            + (f" ({_attr(what)})" if what else "")
+            + "</title>"
+        )
 
     svg = _NODE_TITLE.sub(node_title, svg)
     svg = _EDGE_TITLE.sub(edge_title, svg)

@@ -1,15 +1,18 @@
 """The report as one self-contained HTML file, for people who will not read a terminal.
 
-Self-contained means it works offline and names no external resource: the CSS, the few lines
-of our own script and plotly.js are inlined (plotly.js once, for every chart), the state graph
-is inline SVG, and sources' addresses are plain text, not links. A test checks this
-(tests/test_html_report.py); keep it true when adding sections.
+Self-contained means it works offline and names no external resource: the CSS and the few
+lines of our own script are inlined, the charts (:mod:`offramp.report.charts`) and the state
+graph are inline SVG, and sources' addresses are plain text, not links. No chart library is
+shipped in the page (plotly's bundle alone was 4.8 MB), so a report is a few hundred
+kilobytes. Tests check this (tests/test_html_report.py, tests/test_report_browser.py); keep it
+true when adding sections.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from offramp.report import charts
 from offramp.report import html_sections as sec
 from offramp.report.figdata import Figures, collect_figures
 from offramp.report.inverse_html import ANCHOR, TITLE, inverse_section
@@ -45,7 +48,7 @@ h1 { font-size: 1.8rem; line-height: 1.25; margin: 0 0 .3rem; }
 h2 { font-size: 1.35rem; margin: 2.4rem 0 .8rem; padding-bottom: .25rem;
   border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.08rem; margin: 1.5rem 0 .4rem; }
-p, ul { margin: .5rem 0; }
+p, ul { margin: .5rem 0; overflow-wrap: break-word; }
 a { color: var(--accent); }
 code { font: .88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   background:#f3f4f6; padding: 0 .25em; border-radius: 3px; }
@@ -57,14 +60,29 @@ nav.toc { border: 1px solid var(--line); border-radius: 6px; padding: .6rem 1rem
   margin: 1.2rem 0; background: #f8fafc; }
 nav.toc h2 { border: 0; margin: 0 0 .3rem; font-size: 1rem; }
 nav.toc ol { columns: 2; margin: 0; padding-left: 1.3rem; }
+@media (max-width: 30rem) { nav.toc ol { columns: 1; } main { padding: 1rem .75rem 3rem; } }
 ul.findings li { margin: .35rem 0; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: .92rem; }
+.table-box { max-width: 100%; overflow-x: auto; margin: .6rem 0 1rem; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+td { overflow-wrap: break-word; }
+#provenance li, #provenance td code { overflow-wrap: anywhere; }
+dl.glossary { font-size: .85rem; color: var(--muted); margin: .6rem 0 1rem;
+  border-left: 3px solid var(--line); padding-left: .8rem; }
+dl.glossary dt { display: inline; font-weight: 600; }
+dl.glossary dt::after { content: ": "; }
+dl.glossary dd { display: inline; margin: 0; }
+dl.glossary dd::after { content: ""; display: block; margin-bottom: .15rem; }
+ul.options-legend { list-style: none; padding: 0; font-size: .88rem; }
+ul.options-legend li { margin: .15rem 0; }
+ul.states-legend { font-size: .88rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left;
   vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 table.compact { width: auto; }
 table.numbers td:not(:first-child), table.numbers th:not(:first-child) { text-align: right;
   font-variant-numeric: tabular-nums; }
+table.numbers.forecasts td:last-child, table.numbers.forecasts th:last-child {
+  text-align: left; }
 table.states td { font-size: .85rem; padding: .2rem .45rem; }
 .eq { font-weight: 700; color: #15803d; white-space: nowrap; }
 .verdict { color: #fff; border-radius: 4px; padding: .05rem .45rem; font-size: .82rem;
@@ -84,19 +102,21 @@ figure.graph-box { margin: .6rem 0; position: relative; border: 1px solid var(--
   border-radius: 6px; padding: .5rem; }
 .graph-scroll { overflow: auto; max-height: 85vh; }
 svg.state-graph { width: 100%; height: auto; display: block; }
+.graph-box:not(.full) svg.state-graph { max-height: 78vh; }
 .graph-box.full svg.state-graph { width: var(--natural-width); max-width: none; }
 .graph-box .node.state:hover ellipse { stroke-width: 3; }
 button.zoom { position: absolute; right: .5rem; top: .5rem; z-index: 2; font: inherit;
   font-size: .85rem; padding: .15rem .6rem; border: 1px solid var(--line); border-radius: 4px;
   background: #fff; cursor: pointer; }
 .chart { margin: .6rem 0 1.2rem; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr));
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(24rem, 100%), 1fr));
   gap: .5rem 1rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print {
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
-  .no-print, .modebar-container, .updatemenu-container { display: none !important; }
+  .no-print { display: none !important; }
+  .table-box { overflow: visible; }
   nav.toc ol { columns: 2; }
   h2 { break-after: avoid; }
   h3 { break-after: avoid; }
@@ -129,13 +149,6 @@ def _toc(report: dict) -> str:
     return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
-def _plotly_js() -> str:
-    """plotly.js, to inline once; ``</script`` cannot occur in it but is guarded anyway."""
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs().replace("</script", "<\\/script")
-
-
 def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = None) -> str:
     """The full report (see :func:`offramp.service.report_content.build_report`) as one HTML page.
 
@@ -162,7 +175,6 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
         inverse_section(report),
     ]
     content = "\n".join(body)
-    plotly = f"<script>{_plotly_js()}</script>" if 'class="plotly-graph-div"' in content else ""
     title = sec.esc(report["scenario"])
     meta = (
         f"Generated by offramp {sec.esc(report['offramp_version'])} from "
@@ -177,8 +189,7 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<meta name="generator" content="offramp">',
             f"<title>{title}</title>",
-            f"<style>{CSS}</style>",
-            plotly,
+            f"<style>{CSS}{charts.CSS}</style>",
             "</head>",
             "<body>",
             "<main>",
@@ -186,7 +197,8 @@ def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = N
             _toc(report),
             content,
             "<footer>Self-contained report: it loads nothing from the network. "
-            "Charts are interactive (hover, zoom); print this page to get a PDF.</footer>",
+            "Hover a bar, a line or a state for its value; print this page to get a "
+            "PDF.</footer>",
             "</main>",
             f"<script>{SCRIPT}</script>",
             "</body>",

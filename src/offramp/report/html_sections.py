@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from html import escape
 
+from offramp.conflict.concepts import concept_short
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
+from offramp.report.glossary import concept_terms, terms
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    dimension_label,
+    disagreements,
+    drivers_text,
     findings,
+    input_label,
+    parameter_label,
     settle_lines,
     settled_states,
+    target_label,
     threshold_suffix,
 )
 
@@ -31,10 +39,23 @@ def section(anchor: str, title: str, body: str) -> str:
 
 
 def table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
-    """Cells are HTML already (escape before); the header is plain text."""
+    """Cells are HTML already (escape before); the header is plain text. Wrapped in a box
+    that scrolls sideways on its own when a narrow screen cannot hold it, so that the page
+    itself never does."""
     h = "".join(f"<th>{esc(c)}</th>" for c in head)
     body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>\n{body}\n</tbody></table>'
+    return (
+        f'<div class="table-box"><table class="{cls}"><thead><tr>{h}</tr></thead><tbody>\n'
+        f"{body}\n</tbody></table></div>"
+    )
+
+
+def glossary(items: list[tuple[str, str]]) -> str:
+    """The terms a section uses, defined where they are used."""
+    if not items:
+        return ""
+    rows = "".join(f"<dt>{esc(t)}</dt><dd>{esc(d)}</dd>" for t, d in items)
+    return f'<dl class="glossary" aria-label="Terms used here">{rows}</dl>'
 
 
 def verdict_badge(verdict: str) -> str:
@@ -69,27 +90,36 @@ def scenario_section(report: dict) -> str:
         f"{report['feasible_states']:,} feasible states.</p>"
     )
     if report.get("parameters"):
-        rows = [[f"<code>{esc(k)}</code>", f"{v:g}"] for k, v in report["parameters"].items()]
-        parts.append(table(["parameter", "value"], rows, "compact"))
+        rows = [
+            [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
+            for k, v in report["parameters"].items()
+        ]
+        parts.append(table(["parameter", "id", "value"], rows))
     return section("scenario", "The scenario", "\n".join(parts))
 
 
 def actors_section(report: dict) -> str:
     rows = []
+    explained = any(
+        o.get("description") or o.get("note")
+        for dm in report["decision_makers"]
+        for o in dm["options"]
+    )
     for dm in report["decision_makers"]:
         for k, o in enumerate(dm["options"]):
-            desc = esc(o.get("description") or "")
-            if o.get("note"):
-                desc += f'<div class="note">{esc(o["note"])}</div>'
-            rows.append(
-                [
-                    f"<strong>{esc(dm['label'])}</strong>" if k == 0 else "",
-                    f"{esc(o['label'])}<br><code>{esc(o['name'])}</code>",
-                    MOVES.get(o["direction"], esc(o["direction"])),
-                    desc,
-                ]
-            )
-    body = table(["decision maker", "option", "moves", "what it means"], rows)
+            row = [
+                f"<strong>{esc(dm['label'])}</strong>" if k == 0 else "",
+                f"{esc(o['label'])}<br><code>{esc(o['name'])}</code>",
+                MOVES.get(o["direction"], esc(o["direction"])),
+            ]
+            if explained:
+                desc = esc(o.get("description") or "")
+                if o.get("note"):
+                    desc += f'<div class="note">{esc(o["note"])}</div>'
+                row.append(desc or '<span class="dim">—</span>')
+            rows.append(row)
+    head = ["decision maker", "option", "moves"] + (["what it means"] if explained else [])
+    body = table(head, rows)
     return section("actors", "Decision makers and options", body)
 
 
@@ -97,53 +127,97 @@ def status_quo_section(report: dict) -> str:
     sq = report["status_quo"]
     if not sq:
         return section("status-quo", "Status quo", none("The scenario declares no status quo."))
-    taken = ", ".join(f"<code>{esc(t)}</code>" for t in sq["taken"]) or "no option taken"
+    taken = ", ".join(f"<code>{esc(t)}</code>" for t in sq["taken"])
     body = (
         f"<p>Today the conflict is in <strong>state {sq['id']}</strong>: "
-        f"{esc(sq['description'])} ({taken}).</p>"
+        f"{esc(sq['description'])}" + (f" ({taken})" if taken else "") + ".</p>"
     )
     return section("status-quo", "Status quo", body)
+
+
+def _graph_box(g, svg: str) -> str:
+    width = g.bounds[0] * 4 / 3 + 30
+    return (
+        f'<figure class="graph-box" style="--natural-width:{width:.0f}px">'
+        + '<button type="button" class="zoom no-print">Full size</button>'
+        + f'<div class="graph-scroll">{svg}</div>'
+        + f"<figcaption>{len(g.nodes):,} of {g.total_states:,} states drawn.</figcaption>"
+        + "</figure>"
+    )
+
+
+def _states_list(g) -> str:
+    items = []
+    for s in g.nodes:
+        marks = []
+        if s == g.status_quo:
+            marks.append("status quo")
+        if s in g.settled:
+            marks.append("where it settles")
+        if s in g.equilibria:
+            marks.append(f"{concept_short(g.concept)} equilibrium")
+        extra = f' <span class="dim">({esc(", ".join(marks))})</span>' if marks else ""
+        items.append(f"<li><strong>{s + 1}</strong>: {esc(g.descriptions[s])}{extra}</li>")
+    return (
+        f"<details><summary>What each drawn state is ({len(g.nodes):,} states)</summary>"
+        f'<ul class="states-legend">{"".join(items)}</ul></details>'
+    )
+
+
+def _options_legend(report: dict) -> str:
+    parts = []
+    for k, dm in enumerate(report["decision_makers"]):
+        opts = ", ".join(
+            f"{esc(o['label'])} (<code>{esc(o['name'])}</code>)" for o in dm["options"]
+        )
+        parts.append(
+            f'<li><span class="swatch line" style="background:{dm_colour(k)}"></span> '
+            f"<strong>{esc(dm['label'])}</strong>: {opts}</li>"
+        )
+    return f'<ul class="options-legend">{"".join(parts)}</ul>'
 
 
 def graph_section(report: dict, figs: Figures) -> str:
     g = figs.graph
     legend = [
-        f'<span class="key"><span class="swatch line" style="background:{dm_colour(k)}">'
-        f"</span>{esc(label)} moves</span>"
-        for k, label in enumerate(g.dm_labels)
-    ]
-    legend += [
         f'<span class="key"><span class="swatch dot" style="background:{STATUS_QUO_FILL}">'
         "</span>status quo</span>",
         f'<span class="key"><span class="swatch dot" style="background:{SETTLED_FILL}">'
         "</span>where it settles</span>",
         f'<span class="key"><span class="swatch dot double" style="background:{PLAIN_FILL}">'
-        f"</span>{esc(g.concept.upper())} equilibrium</span>",
+        f"</span>{esc(concept_short(g.concept))} equilibrium</span>",
         '<span class="key"><span class="swatch thick"></span>thick arrows: the path from the '
         "status quo to where it settles</span>",
     ]
-    width = g.bounds[0] * 4 / 3 + 30
     intro = (
-        f"<p>Each circle is a state (its id as in the tables below; hover for the options "
-        f"taken). An arrow from one state to another says that the decision maker of its "
-        f"colour can move there alone and prefers it. Of the {g.total_improvements:,} "
-        f"unilateral improvements among the drawn states, {len(g.edges):,} arrows are drawn: "
-        "an improvement a → c is left out when the same decision maker improves a → b → c, "
-        "so every arrow chain means what the omitted arrows would. Double circles are the "
-        f"{esc(g.concept.upper())} equilibria; the thick arrows lead from the status quo to "
-        "where the conflict settles.</p>"
+        "<p>Each circle is a state (its id as in the tables below; hover it for the options "
+        "taken, or open the list below the graph). An arrow says that the decision maker of "
+        "its colour can move there alone and prefers it (hover it for what the move takes or "
+        f"stops). Of the {g.total_improvements:,} unilateral improvements among the drawn "
+        f"states, {len(g.edges):,} arrows are drawn: an improvement a → c is left out when the "
+        "same decision maker improves a → b → c, so every arrow chain means what the omitted "
+        f"arrows would. Double circles are the {esc(concept_short(g.concept))} equilibria; the "
+        "thick arrows lead from the status quo to where the conflict settles.</p>"
     )
     note = f'<p class="note"><strong>Not every state is drawn.</strong> {esc(g.note)}</p>'
     body = (
         intro
         + (note if g.note else "")
         + f'<div class="legend">{"".join(legend)}</div>'
-        + f'<figure class="graph-box" style="--natural-width:{width:.0f}px">'
-        + '<button type="button" class="zoom no-print">Full size</button>'
-        + f'<div class="graph-scroll">{figs.graph_svg}</div>'
-        + f"<figcaption>{len(g.nodes):,} of {g.total_states:,} states drawn.</figcaption>"
-        + "</figure>"
+        + _options_legend(report)
+        + _graph_box(g, figs.graph_svg)
+        + _states_list(g)
     )
+    if figs.full_graph is not None:
+        full = figs.full_graph
+        body += (
+            f'<details class="full-graph"><summary>Show the full graph ({len(full.nodes):,} '
+            f"states, {len(full.edges):,} arrows)</summary>"
+            + (f'<p class="note">{esc(full.note)}</p>' if full.note else "")
+            + _graph_box(full, figs.full_graph_svg)
+            + "</details>"
+        )
+    body += glossary(concept_terms([g.concept])[:1] + terms(["settles"]))
     return section("state-graph", "State graph", body)
 
 
@@ -185,12 +259,14 @@ def stability_section(report: dict) -> str:
             cells.append(f'<span class="eq">{marks} EQ</span>' if eq else f"<code>{marks}</code>")
         rows.append(cells)
     parts.append(
-        f"<details open><summary>Stability by state: one mark per decision maker "
+        f"<details{' open' if len(rows) <= 30 else ''}><summary>Stability by state: "
+        "one mark per decision maker "
         f"({esc(', '.join(dms))}), ✓ stable, · not; EQ where stable for all. "
         f"{esc(caption)}</summary>"
         + table(["id", "options taken", *[c.upper() for c in concepts]], rows, "states")
         + "</details>"
     )
+    parts.append(glossary(concept_terms(concepts)))
     return section("stability", "Stability", "\n".join(parts))
 
 
@@ -214,24 +290,42 @@ def questions_section(report: dict, figs: Figures) -> str:
         return section("questions", "Questions", none("The scenario asks no question."))
     parts = []
     for q in report["questions"]:
+        today = ' <span class="dim">at today\'s value</span>' if q.get("threshold") else ""
         parts.append(
-            f'<div class="question"><h3>{esc(q["ask"])} {verdict_badge(q["verdict"])}</h3>'
+            f'<div class="question"><h3>{esc(q["ask"])} {verdict_badge(q["verdict"])}{today}</h3>'
             f"<p><code>{esc(q['holds_when'])}</code> ({esc(q['concept'].upper())})</p>"
-            f"<p>{esc(answer_line(q))}</p></div>"
+            f"<p>{esc(answer_line(q, report))}</p></div>"
         )
+    precision = (report.get("labels") or {}).get("precision", {})
     for sw in figs.sweeps:
-        parts.append(f'<h3 id="sweep-{esc(sw.parameter)}">Sweep of {esc(sw.parameter)}</h3>')
+        label = parameter_label(report, sw.parameter)
+        parts.append(f'<h3 id="sweep-{esc(sw.parameter)}">Sweep of {esc(label)}</h3>')
         parts.append(
-            f"<p>Every question's answer as <code>{esc(sw.parameter)}</code> runs from "
-            f"{sw.values[0]:g} to {sw.values[-1]:g} ({len(sw.values)} values); dashed lines "
+            f"<p>Every question's answer as {esc(label)} (<code>{esc(sw.parameter)}</code>) runs "
+            f"from {sw.values[0]:g} to {sw.values[-1]:g} ({len(sw.values)} values); dashed lines "
             "mark the thresholds found by bisection, the dotted line today's value.</p>"
         )
-        parts.append(f'<div class="chart">{charts.embed(charts.sweep_figure(sw))}</div>')
+        fig = charts.sweep_figure(sw, label, precision.get(sw.parameter))
+        parts.append(f'<div class="chart">{fig}</div>')
     return section("questions", "Questions and thresholds", "\n".join(parts))
 
 
-def _verdict_cell(q: dict) -> str:
-    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q))
+def _verdict_cell(q: dict, report: dict) -> str:
+    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
+
+
+def _forecast_cell(report: dict, items: list[dict] | None) -> str:
+    """Forecasts where a case settles; with several settled states, each says which."""
+    dims = report["bargaining"]["dimensions"]
+    items = items or []
+    lines = []
+    for f in items:
+        values = ", ".join(
+            f"{d['label']} {v:.1f}" if v is not None else f"{d['label']} —"
+            for d, v in zip(dims, f["forecast"], strict=True)
+        )
+        lines.append(esc(f"state {f['id']}: {values}" if len(items) > 1 else values))
+    return "<br>".join(lines) or '<span class="dim">—</span>'
 
 
 def variants_section(report: dict) -> str:
@@ -242,44 +336,48 @@ def variants_section(report: dict) -> str:
     rows = []
     for k, q in enumerate(report["questions"]):
         rows.append(
-            [esc(q["ask"]), _verdict_cell(q)] + [_verdict_cell(v["questions"][k]) for v in variants]
+            [esc(q["ask"]), _verdict_cell(q, report)]
+            + [_verdict_cell(v["questions"][k], report) for v in variants]
         )
-    rows.append(["<em>changes</em>", "—"] + [esc("; ".join(v["changes"])) for v in variants])
+    rows.append(
+        ["<em>changes</em>", "—"]
+        + [esc("; ".join(v.get("changes_text") or v["changes"])) for v in variants]
+    )
     rows.append(
         ["<em>settles at (SEQ)</em>", esc(settled_states(report["settles_at"].get("seq", [])))]
         + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
     )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
+    names = "/".join(concept_short(c) for c in base_counts)
     rows.append(
-        ["<em>equilibria (Nash/GMR/SMR/SEQ)</em>", "/".join(str(n) for n in base_counts.values())]
+        [f"<em>equilibria ({esc(names)})</em>", "/".join(str(n) for n in base_counts.values())]
         + ["/".join(str(v["equilibria_counts"].get(c, 0)) for c in base_counts) for v in variants]
     )
     if report.get("bargaining"):
-        dims = report["bargaining"]["dimensions"]
-
-        def fc(items: list[dict] | None) -> str:
-            return "<br>".join(
-                esc(
-                    ", ".join(
-                        f"{d['name']} {v:.1f}" if v is not None else f"{d['name']} —"
-                        for d, v in zip(dims, f["forecast"], strict=True)
-                    )
-                )
-                for f in items or []
-            )
-
-        base = [c for c in report["bargaining"]["cases"] if c["name"].startswith("settled-")]
         model = report["bargaining"]["default_model"]
-        base_items = [{"forecast": c["forecasts"][model]} for c in base]
+        base = [c for c in report["bargaining"]["cases"] if c["name"].startswith("settled-")]
+        settled_ids = [e["id"] for e in report["settles_at"].get("seq", [])]
+        base_items = [
+            {
+                "id": settled_ids[k] if k < len(settled_ids) else "?",
+                "forecast": c["forecasts"][model],
+            }
+            for k, c in enumerate(base)
+        ]
         rows.append(
-            [f"<em>negotiation forecast there ({esc(model)})</em>", fc(base_items)]
-            + [fc(v.get("forecast_at_settled")) for v in variants]
+            [
+                f"<em>negotiation forecast there ({esc(model)})</em>",
+                _forecast_cell(report, base_items),
+            ]
+            + [_forecast_cell(report, v.get("forecast_at_settled")) for v in variants]
         )
     desc = "".join(
-        f"<li><strong>{esc(v['label'])}</strong>: {esc(v.get('description') or '')}</li>"
+        f"<li><strong>{esc(v['label'])}</strong>: {esc(v['description'])}</li>"
         for v in variants
+        if (v.get("description") or "").strip()
     )
-    body = table(head, rows, "variants") + f"<ul>{desc}</ul>"
+    body = table(head, rows, "variants") + (f"<ul>{desc}</ul>" if desc else "")
+    body += glossary(concept_terms(report["concepts"]))
     return section("variants", "Variants side by side", body)
 
 
@@ -293,9 +391,10 @@ def bargaining_section(report: dict, figs: Figures) -> str:
     for a in part["actors"]:
         cells = [esc(a["label"]), f"{a['capability']:g}"]
         for d in dims:
+            pos = a["positions"].get(d["name"])
             cells.append(
-                f"{a['positions'].get(d['name'], float('nan')):g} "
-                f'<span class="dim">(salience {a["salience"].get(d["name"], 0):g})</span>'
+                (f"{pos:g} " if pos is not None else "— ")
+                + f'<span class="dim">(salience {a["salience"].get(d["name"], 0):g})</span>'
             )
         rows.append(cells)
     parts.append(table(["actor", "capability", *[d["label"] for d in dims]], rows))
@@ -311,16 +410,21 @@ def bargaining_section(report: dict, figs: Figures) -> str:
     parts.append(
         f'<p class="dim">* {esc(part["default_model"])}: offramp\'s default forecaster.</p>'
     )
+    parts += [f"<p>{esc(sentence)}</p>" for sentence in disagreements(report)]
+    parts.append(glossary(terms(part["models"])))
     if figs.trajectories:
         parts.append('<h3 id="trajectories">Trajectories</h3>')
         parts.append(
             "<p>Positions by round per actor in KTAB's Spatial Model of Politics (the model "
-            "here that moves actors round by round), one chart per dimension; the menu "
-            "switches between the positions as given and where the conflict settles.</p>"
+            "here that moves actors round by round), one chart per dimension and case: the "
+            "positions as given, and where the conflict settles.</p>"
         )
         for k, label in enumerate(figs.dimensions):
-            fig = charts.trajectory_figure(figs.trajectories, figs.actors, k, label)
-            parts.append(f'<div class="chart">{charts.embed(fig)}</div>')
+            parts.append('<div class="grid">')
+            for traj in figs.trajectories:
+                fig = charts.trajectory_figure(traj, figs.actors, k, label)
+                parts.append(f'<div class="chart">{fig}</div>')
+            parts.append("</div>")
     return section("bargaining", "Negotiation forecasts", "\n".join(parts))
 
 
@@ -343,42 +447,57 @@ def uncertainty_section(report: dict) -> str:
             "Under uncertainty",
             none("No Monte Carlo: the scenario declares no uncertain input, or samples = 0."),
         )
+    inputs = ", ".join(input_label(report, i) for i in mc["inputs"])
     parts = [
         f"<p>{mc['samples']:,} samples (seed {mc['seed']}) of {len(mc['inputs'])} uncertain "
-        f"inputs: {esc(', '.join(mc['inputs']))}.</p>"
+        f"inputs: {esc(inputs)}.</p>"
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
     if mc.get("questions"):
-        fig = charts.probabilities_figure(mc)
-        parts.append(f'<div class="chart">{charts.embed(fig)}</div>')
-    fig = charts.settles_figure(mc)
+        parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
+    fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))
     if fig is not None:
-        parts.append(f'<div class="chart">{charts.embed(fig)}</div>')
+        parts.append(f'<div class="chart">{fig}</div>')
     if mc.get("forecasts"):
         rows = []
         for model, dims in mc["forecasts"].items():
             for dim, s in dims.items():
+                key = f"forecast:{model}:{dim}"
                 rows.append(
-                    [esc(model), esc(dim)]
+                    [esc(model), esc(dimension_label(report, dim))]
                     + [f"{s[c]:.1f}" for c in ("mean", "p5", "median", "p95")]
+                    + [esc(drivers_text(report, mc["sensitivity"], key))]
                 )
         parts.append("<h3>Negotiation forecasts at the settled outcome</h3>")
-        parts.append(table(["model", "dimension", "mean", "p5", "median", "p95"], rows, "numbers"))
+        parts.append(
+            table(
+                ["model", "dimension", "mean", "p5", "median", "p95", "driven most by"],
+                rows,
+                "numbers forecasts",
+            )
+        )
     targets = tornado_targets(mc)
     if targets:
         parts.append('<h3 id="tornado">Sensitivity (tornado)</h3>')
         parts.append(
             "<p>Inputs ranked by their Spearman rank correlation with each conclusion: a bar "
             "to the right means the conclusion is likelier (or larger) when the input is "
-            "higher.</p>"
+            "higher. ρ says how consistently, not by how much: a forecast that barely moves "
+            "can still follow one input perfectly (ρ = ±1).</p>"
         )
         parts.append('<div class="grid">')
-        for _, title, inputs in targets:
-            parts.append(
-                f'<div class="chart">{charts.embed(charts.tornado_figure(title, inputs))}</div>'
-            )
+        for target, _, inputs in targets:
+            labelled = [{**d, "label": input_label(report, d["input"])} for d in inputs]
+            title = target_label(report, target)
+            flat = drivers_text(report, mc["sensitivity"], target)
+            if flat.startswith("barely moves"):
+                title += f" — {flat.split(';')[0]}"
+            parts.append(f'<div class="chart">{charts.tornado_figure(title, labelled)}</div>')
         parts.append("</div>")
+    parts.append(
+        glossary(terms(["Spearman ρ", "p5/p95"] if mc.get("forecasts") else ["Spearman ρ"]))
+    )
     return section("uncertainty", "Under uncertainty", "\n".join(parts))
 
 

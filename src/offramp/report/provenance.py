@@ -16,6 +16,9 @@ from html import escape
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from offramp.report.mdtext import md, md_code
 
 #: The HTML sections this module adds (anchor, title), for the report's contents.
 HTML_SECTIONS = (("provenance", "Where the numbers come from"), ("leverage", "Leverage"))
@@ -60,6 +63,11 @@ def _has(report: dict) -> bool:
 
 
 # ----------------------------------------------------------------------------- text
+def _cells(*texts: object) -> list[Text]:
+    """Table cells as plain text: what the scenario file says is never rich markup."""
+    return [Text(str(t)) for t in texts]
+
+
 def render_provenance_text(report: dict, console: Console) -> None:
     """Provenance and leverage tables for a terminal."""
     if not _has(report):
@@ -67,44 +75,46 @@ def render_provenance_text(report: dict, console: Console) -> None:
     prov = report["provenance"]
     figs = {f["id"]: f for f in prov["figures"]}
     t = Table(title="Where the numbers come from", header_style="bold", show_lines=True)
-    t.add_column("parameter")
-    t.add_column("value", justify="right")
-    t.add_column("formula or basis")
-    t.add_column("figures (year, source)")
+    t.add_column("parameter", overflow="fold")
+    t.add_column("value", justify="right", overflow="fold")
+    t.add_column("formula or basis", overflow="fold")
+    t.add_column("figures (year, source)", overflow="fold")
     for p in prov["parameters"]:
         used = "\n".join(
             f"{fid} = {figure_value(figs[fid])} ({figs[fid]['year']}, {figs[fid]['source']})"
             for fid in p["evidence"]
         )
-        t.add_row(p["name"], _num(p["value"]), _basis(p), used)
+        t.add_row(*_cells(p["name"], _num(p["value"]), _basis(p), used))
     console.print(t)
     if prov["figures"]:
         f = Table(title="Evidence", header_style="bold", show_lines=True)
-        f.add_column("figure")
-        f.add_column("value")
-        f.add_column("year")
-        f.add_column("source and the sentence it rests on")
+        f.add_column("figure", overflow="fold")
+        f.add_column("value", overflow="fold")
+        f.add_column("year", overflow="fold")
+        f.add_column("source and the sentence it rests on", overflow="fold")
         srcs = {s["id"]: s for s in prov["sources"]}
         for fig in prov["figures"]:
             s = srcs.get(fig["source"], {})
             f.add_row(
-                fig["id"],
-                figure_value(fig),
-                str(fig["year"]),
-                f"{_source_line(s) or fig['source']}\n“{fig['quote']}”",
+                *_cells(
+                    fig["id"],
+                    figure_value(fig),
+                    str(fig["year"]),
+                    f"{_source_line(s) or fig['source']}\n“{fig['quote']}”",
+                )
             )
         console.print(f)
     lev = report.get("leverage")
     if lev:
         lt = Table(title="Leverage: who depends on whom", header_style="bold", show_lines=True)
-        lt.add_column("dependent")
-        lt.add_column("on")
-        lt.add_column("dependence", justify="right")
-        lt.add_column("reverse", justify="right")
-        lt.add_column("asymmetry", justify="right")
-        lt.add_column("through")
+        lt.add_column("dependent", overflow="fold")
+        lt.add_column("on", overflow="fold")
+        lt.add_column("dependence", justify="right", overflow="fold")
+        lt.add_column("reverse", justify="right", overflow="fold")
+        lt.add_column("asymmetry", justify="right", overflow="fold")
+        lt.add_column("through", overflow="fold")
         for p in lev["pairs"]:
-            lt.add_row(*_pair_cells(p, lev))
+            lt.add_row(*_cells(*_pair_cells(p, lev)))
         console.print(lt)
 
 
@@ -126,7 +136,7 @@ def _pair_cells(p: dict, lev: dict) -> list[str]:
 
 # ----------------------------------------------------------------------------- Markdown
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return md(text)
 
 
 def provenance_markdown(report: dict) -> list[str]:
@@ -143,11 +153,12 @@ def provenance_markdown(report: dict) -> list[str]:
     ]
     for p in prov["parameters"]:
         used = "; ".join(
-            f"`{fid}` = {figure_value(figs[fid])} ({figs[fid]['year']}, {figs[fid]['source']})"
+            f"{md_code(fid)} = "
+            + md(f"{figure_value(figs[fid])} ({figs[fid]['year']}, {figs[fid]['source']})")
             for fid in p["evidence"]
         )
-        basis = f"`{p['formula']}`" if p["basis"] == "derived" else _md(_basis(p))
-        out.append(f"| `{p['name']}` | {_num(p['value'])} | {basis} | {_md(used)} |")
+        basis = md_code(p["formula"]) if p["basis"] == "derived" else _md(_basis(p))
+        out.append(f"| {md_code(p['name'])} | {_num(p['value'])} | {basis} | {used} |")
     out.append("")
     if prov["figures"]:
         srcs = {s["id"]: s for s in prov["sources"]}
@@ -160,7 +171,7 @@ def provenance_markdown(report: dict) -> list[str]:
         for f in prov["figures"]:
             s = srcs.get(f["source"], {})
             out.append(
-                f"| `{f['id']}` | {_md(figure_value(f))} | {f['year']} | "
+                f"| {md_code(f['id'])} | {_md(figure_value(f))} | {md(f['year'])} | "
                 f"{_md(_source_line(s) or f['source'])} | “{_md(f['quote'])}” |"
             )
         out.append("")
@@ -203,7 +214,10 @@ def _link_formula(formula: str, figures: set[str], params: set[str]) -> str:
 def _table(head: list[str], rows: list[list[str]]) -> str:
     h = "".join(f"<th>{_esc(c)}</th>" for c in head)
     body = "\n".join(r for r in rows)
-    return f"<table><thead><tr>{h}</tr></thead><tbody>\n{body}\n</tbody></table>"
+    return (
+        f'<div class="table-box"><table><thead><tr>{h}</tr></thead><tbody>\n{body}\n'
+        "</tbody></table></div>"
+    )
 
 
 def provenance_html(report: dict) -> str:
@@ -275,53 +289,11 @@ def _section(anchor: str, title: str, body: str) -> str:
     return f'<section id="{anchor}">\n<h2>{_esc(title)}</h2>\n{body}\n</section>'
 
 
-def leverage_figure(lev: dict):
-    """A plotly bar chart: one bar per dependency (its share, with its range), grouped by who
-    depends, so the asymmetry of each pair shows side by side."""
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    deps = lev["dependencies"]
-    for who in dict.fromkeys(d["from"] for d in deps):
-        mine = [d for d in deps if d["from"] == who]
-        fig.add_trace(
-            go.Bar(
-                orientation="h",
-                name=f"{who} depends",
-                y=[f"{d['from']} on {d['to']}: {d['good']} ({d['flow']})" for d in mine],
-                x=[100 * d["share"] for d in mine],
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [
-                        100 * (d["share_high"] - d["share"]) if d["share_high"] is not None else 0
-                        for d in mine
-                    ],
-                    "arrayminus": [
-                        100 * (d["share"] - d["share_low"]) if d["share_low"] is not None else 0
-                        for d in mine
-                    ],
-                },
-                hovertext=[d["reads"] for d in mine],
-            )
-        )
-    fig.update_layout(
-        template="simple_white",
-        title={"text": "Dependence (% of the flow), by who depends", "x": 0},
-        height=120 + 40 * len(deps),
-        margin={"l": 10, "r": 10, "t": 48, "b": 40},
-        xaxis={"title": "%", "range": [0, 100]},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    fig.update_yaxes(automargin=True)
-    return fig
-
-
 def leverage_chart_html(lev: dict) -> str:
-    """The leverage chart as an HTML fragment (plotly.js is inlined once by the page)."""
-    from offramp.report.charts import embed
+    """The leverage chart as an HTML fragment: inline SVG (:func:`charts.leverage_figure`)."""
+    from offramp.report.charts import leverage_figure
 
-    return f'<div class="chart">{embed(leverage_figure(lev))}</div>'
+    return f'<div class="chart">{leverage_figure(lev)}</div>'
 
 
 def leverage_static_figure(lev: dict):

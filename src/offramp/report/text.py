@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from offramp.conflict.concepts import concept_label
 from offramp.conflict.result import StabilityResult
+from offramp.report.glossary import concept_terms, terms
 from offramp.report.provenance import render_provenance_text
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    disagreements,
     findings,
+    path_sentence,
     settle_lines,
     settled_states,
     threshold_sentence,
@@ -78,19 +82,89 @@ def render_stability(result: StabilityResult, console: Console) -> None:
     console.print(equilibria_summary(result))
 
 
-def render_report(report: dict, console: Console) -> None:
-    """The full report (see :func:`offramp.service.report_content.build_report`) for a terminal."""
+#: The sections of the terminal report, in order; the default report shows SHORT ones.
+SECTIONS = (
+    "findings",
+    "outcome",
+    "actors",
+    "equilibria",
+    "evolution",
+    "questions",
+    "coalitions",
+    "bargaining",
+    "uncertainty",
+    "provenance",
+    "variants",
+)
+SHORT = ("findings", "outcome", "variants")
+
+
+def render_report(
+    report: dict,
+    console: Console,
+    *,
+    sections: list[str] | tuple[str, ...] | None = None,
+    full: bool = False,
+) -> None:
+    """The report (see :func:`offramp.service.report_content.build_report`) for a terminal, laid out
+    for 80 columns. By default short: the findings, where the conflict settles and the
+    variants; ``full`` shows every section, ``sections`` the ones named (see SECTIONS)."""
+    wanted = SECTIONS if full else tuple(sections or SHORT)
     head = Text(report["scenario"], style="bold")
-    if report.get("description"):
+    if report.get("description") and full:
         head.append("\n" + report["description"].strip())
     console.print(Panel(head, expand=True))
-    if report["questions"]:
-        console.print(
-            Panel(
-                Text("\n".join(f"• {f}" for f in findings(report))), title="Findings", expand=True
+    for name in SECTIONS:
+        if name in wanted:
+            _RENDER[name](report, console)
+    if not full:
+        rest = [s for s in SECTIONS if s not in wanted]
+        if rest:
+            console.print(
+                Text(
+                    "More: offramp analyze --full, or --section NAME for one of: "
+                    + ", ".join(rest),
+                    style="dim",
+                )
             )
-        )
 
+
+def _terms(console: Console, items: list[tuple[str, str]]) -> None:
+    if not items:
+        return
+    text = Text()
+    for k, (t, d) in enumerate(items):
+        text.append(("\n" if k else "") + t, style="bold dim")
+        text.append(f": {d}", style="dim")
+    console.print(text)
+
+
+def _findings(report: dict, console: Console) -> None:
+    if not report["questions"]:
+        console.print("[dim]The scenario asks no question.[/]")
+        return
+    console.print(
+        Panel(Text("\n".join(f"• {f}" for f in findings(report))), title="Findings", expand=True)
+    )
+
+
+def _outcome(report: dict, console: Console) -> None:
+    sq = report["status_quo"]
+    line = Text(f"{report['feasible_states']:,} feasible states. ")
+    if sq:
+        line.append("Status quo", style="bold")
+        line.append(f" (state {sq['id']}): {sq['description']}.")
+    console.print(line)
+    for e in report["settles_at"].get("seq", []):
+        line = Text("Where it settles (SEQ)", style="bold")
+        line.append(
+            f": state {e['id']} ({e['description']}) after {e['steps']} step(s): "
+            f"{path_sentence(e['path'], report)}."
+        )
+        console.print(line)
+
+
+def _actors(report: dict, console: Console) -> None:
     actors = Table(title="Decision makers and their options", header_style="bold")
     actors.add_column("decision maker")
     actors.add_column("option")
@@ -99,16 +173,14 @@ def render_report(report: dict, console: Console) -> None:
     for dm in report["decision_makers"]:
         for k, o in enumerate(dm["options"]):
             actors.add_row(
-                dm["label"] if k == 0 else "",
-                f"{o['label']} [dim]({o['name']})[/]",
+                escape(dm["label"]) if k == 0 else "",
+                f"{escape(o['label'])} [dim]({escape(o['name'])})[/]",
                 moves[o["direction"]],
             )
     console.print(actors)
-    sq = report["status_quo"]
-    console.print(f"{report['feasible_states']:,} feasible states.")
-    if sq:
-        console.print(f"[bold]Status quo[/] (state {sq['id']}): {sq['description']}")
 
+
+def _equilibria(report: dict, console: Console) -> None:
     eq = Table(title="Equilibria", header_style="bold")
     eq.add_column("concept")
     eq.add_column("count", justify="right")
@@ -116,7 +188,7 @@ def render_report(report: dict, console: Console) -> None:
     for c, name in report["concepts"].items():
         items = report["equilibria"][c]
         if len(items) <= 6:
-            listed = "\n".join(f"{e['id']}: {e['description']}" for e in items) or "none"
+            listed = "\n".join(f"{e['id']}: {escape(e['description'])}" for e in items) or "none"
         else:
             listed = (
                 ", ".join(str(e["id"]) for e in items[:24])
@@ -125,69 +197,142 @@ def render_report(report: dict, console: Console) -> None:
             )
         eq.add_row(name, str(len(items)), listed)
     console.print(eq)
+    _terms(console, concept_terms(report["concepts"]))
 
-    if report["settles_at"]:
-        lines = [f"[bold]{name}[/]: {escape(line)}" for name, line in settle_lines(report)]
-        evo = report["evolution"]
-        lines.append(
-            f"[dim]{evo['reachable_states']} state(s) can be reached from the status "
-            "quo by unilateral improvements; analyze --format json lists every "
-            "reachable equilibrium with a shortest path.[/]"
+
+def _evolution(report: dict, console: Console) -> None:
+    if not report["settles_at"]:
+        return
+    lines = [f"[bold]{name}[/]: {escape(line)}" for name, line in settle_lines(report)]
+    evo = report["evolution"]
+    lines.append(
+        f"[dim]{evo['reachable_states']} state(s) can be reached from the status "
+        "quo by unilateral improvements; analyze --format json lists every "
+        "reachable equilibrium with a shortest path.[/]"
+    )
+    console.print(Panel(Text.from_markup("\n".join(lines)), title="Evolution from the status quo"))
+    _terms(console, terms(["settles"]))
+
+
+def _questions(report: dict, console: Console) -> None:
+    if not report["questions"]:
+        return
+    qs = Table(title="The scenario's questions", header_style="bold", show_lines=True)
+    qs.add_column("question", ratio=2)
+    qs.add_column("answer", ratio=3)
+    for q in report["questions"]:
+        qs.add_row(
+            f"[bold]{escape(q['ask'])}[/]\n[dim]{escape(q['holds_when'])}[/]",
+            escape(answer_line(q, report)),
         )
-        console.print(
-            Panel(Text.from_markup("\n".join(lines)), title="Evolution from the status quo")
-        )
+    console.print(qs)
 
-    if report["questions"]:
-        qs = Table(title="The scenario's questions", header_style="bold", show_lines=True)
-        qs.add_column("question")
-        qs.add_column("answer")
-        for q in report["questions"]:
-            qs.add_row(f"[bold]{q['ask']}[/]\n[dim]{q['holds_when']}[/]", answer_line(q))
-        console.print(qs)
 
+def _coalitions(report: dict, console: Console) -> None:
     if report.get("coalition_analysis"):
         from offramp.report.coalitions_text import render_coalitions
 
         render_coalitions(report["coalition_analysis"], console)
 
+
+def _bargaining(report: dict, console: Console) -> None:
     if report.get("bargaining"):
         render_bargaining(report["bargaining"], console)
+        for sentence in disagreements(report):
+            console.print(Text(sentence))
 
-    if report.get("uncertainty"):
-        from offramp.report.uncertainty_text import render_uncertainty
 
-        mc = report["uncertainty"]
-        render_uncertainty(
-            mc,
-            console,
-            title=(
-                f"Under the scenario's declared uncertainty ({mc['samples']:,} samples of "
-                f"{len(mc['inputs'])} uncertain inputs; offramp uncertainty -n 10000 for more)"
-            ),
+def _uncertainty(report: dict, console: Console) -> None:
+    if not report.get("uncertainty"):
+        return
+    from offramp.report.uncertainty_text import render_uncertainty
+
+    mc = report["uncertainty"]
+    render_uncertainty(
+        mc,
+        console,
+        title=(
+            f"Under the scenario's declared uncertainty ({mc['samples']:,} samples of "
+            f"{len(mc['inputs'])} uncertain inputs; offramp uncertainty -n 10000 for more)"
+        ),
+        report=report,
+    )
+
+
+def _variants(report: dict, console: Console) -> None:
+    """Stacked, one block per variant, so that it reads at 80 columns whatever the number of
+    variants: what changes, where it settles, each question's answer (Q1… as listed)."""
+    if not report["variants"]:
+        return
+    console.print(Text("Counterfactual variants", style="bold"))
+    questions = report["questions"]
+    legend = Table.grid(padding=(0, 1))
+    legend.add_column(style="dim", no_wrap=True)
+    legend.add_column()
+    for k, q in enumerate(questions):
+        legend.add_row(f"Q{k + 1}", Text(q["ask"]))
+    console.print(Padding(legend, (0, 0, 0, 2), expand=False))
+
+    def answers(qs: list[dict]) -> str:
+        return " · ".join(f"Q{k + 1} {_verdict_cell(q, report)}" for k, q in enumerate(qs))
+
+    bargaining = report.get("bargaining")
+    base_forecasts = []
+    if bargaining:
+        model = bargaining["default_model"]
+        settled = report["settles_at"].get("seq", [])
+        cases = [c for c in bargaining["cases"] if c["name"].startswith("settled-")]
+        base_forecasts = [
+            {"id": e["id"], "model": model, "forecast": c["forecasts"][model]}
+            for e, c in zip(settled, cases, strict=False)
+        ]
+    rows = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts)]
+    rows += [
+        (
+            v["label"],
+            "; ".join(v.get("changes_text") or v["changes"]),
+            v["settles_at"].get("seq", []),
+            v["questions"],
+            v.get("forecast_at_settled") or [],
         )
+        for v in report["variants"]
+    ]
+    for label, changes, settled, qs, forecasts in rows:
+        console.print(Text(label, style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        if changes:
+            grid.add_row("changes", Text(changes))
+        grid.add_row("settles at", Text(settled_states(settled)))
+        if qs:
+            grid.add_row("answers", Text(answers(qs)))
+        for f in forecasts:
+            where = f" at state {f['id']}" if len(forecasts) > 1 else ""
+            grid.add_row(
+                "forecast",
+                Text(f"{_dims_text(bargaining, f['forecast'])} ({f['model']} model{where})"),
+            )
+        console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
+
+def _provenance(report: dict, console: Console) -> None:
     render_provenance_text(report, console)
-    if report["variants"]:
-        var = Table(title="Counterfactual variants", header_style="bold", show_lines=True)
-        var.add_column("question")
-        var.add_column("baseline")
-        for v in report["variants"]:
-            var.add_column(v["label"])
-        for k, q in enumerate(report["questions"]):
-            cells = [q["ask"], _verdict_cell(q)]
-            for v in report["variants"]:
-                cells.append(_verdict_cell(v["questions"][k]))
-            var.add_row(*cells)
-        console.print(var)
-        for v in report["variants"]:
-            where = settled_states(v["settles_at"].get("seq", []))
-            console.print(f"[bold]{v['label']}[/] ({', '.join(v['changes'])}): settles at {where}.")
-            for f in v.get("forecast_at_settled") or []:
-                console.print(
-                    f"    negotiation forecast there ({f['model']} model): "
-                    + _dims_text(report["bargaining"], f["forecast"])
-                )
+
+
+_RENDER = {
+    "findings": _findings,
+    "outcome": _outcome,
+    "actors": _actors,
+    "equilibria": _equilibria,
+    "evolution": _evolution,
+    "questions": _questions,
+    "coalitions": _coalitions,
+    "bargaining": _bargaining,
+    "uncertainty": _uncertainty,
+    "provenance": _provenance,
+    "variants": _variants,
+}
 
 
 def _dims_text(bargaining: dict, values: list) -> str:
@@ -201,8 +346,8 @@ def render_bargaining(part: dict, console: Console) -> None:
     """One table per issue dimension: cases as rows, models as columns."""
     for k, d in enumerate(part["dimensions"]):
         table = Table(
-            title=f"Negotiation forecast: {d['label']}",
-            caption=f"0 = {d['low']}; 100 = {d['high']}",
+            title=f"Negotiation forecast: {escape(d['label'])}",
+            caption=escape(f"0 = {d['low']}; 100 = {d['high']}"),
             header_style="bold",
         )
         table.add_column("case")
@@ -210,16 +355,25 @@ def render_bargaining(part: dict, console: Console) -> None:
             table.add_column(f"{m}*" if m == part["default_model"] else m, justify="right")
         for case in part["cases"]:
             vals = [case["forecasts"][m][k] for m in part["models"]]
-            table.add_row(case["label"], *[f"{v:.1f}" if v is not None else "—" for v in vals])
+            table.add_row(
+                escape(case["label"]), *[f"{v:.1f}" if v is not None else "—" for v in vals]
+            )
         console.print(table)
     console.print(
         f"* {part['default_model']}: offramp's default forecaster "
         "(docs/methods/bargaining-offramp.md)"
     )
+    _terms(console, terms(part["models"]))
 
 
-def _verdict_cell(q: dict) -> str:
-    return VERDICT[q["verdict"]] + threshold_suffix(q)
+def _verdict_cell(q: dict, report: dict | None = None) -> str:
+    return VERDICT[q["verdict"]] + threshold_suffix(q, report)
 
 
-__all__ = ["render_report", "render_stability", "stability_table", "threshold_sentence"]
+__all__ = [
+    "SECTIONS",
+    "render_report",
+    "render_stability",
+    "stability_table",
+    "threshold_sentence",
+]

@@ -1,23 +1,34 @@
-"""Terminal rendering of a Monte Carlo result: probabilities first, then what drives them."""
+"""Terminal rendering of a Monte Carlo result: probabilities first, then what drives them,
+laid out for 80 columns (drivers on lines of their own, not in a narrow column)."""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
-from offramp.report.words import drivers_text
+from offramp.report.glossary import terms
+from offramp.report.words import drivers_text, input_label, target_label
 
 TOP_INPUTS = 5
 
 
-def render_uncertainty(data: dict, console: Console, *, title: str | None = None) -> None:
+def render_uncertainty(
+    data: dict, console: Console, *, title: str | None = None, report: dict | None = None
+) -> None:
+    """``report``, when given, supplies the labels of inputs, questions and dimensions (and
+    the forecast spreads); without it the ids are shown."""
+    labels = report if report is not None else {"uncertainty": data}
     head = title or f"Monte Carlo: {data['samples']:,} samples"
     console.print(
-        f"[bold]{head}[/] (seed {data['seed']}, {data['executor']}, {data['seconds']:.1f} s)"
+        f"[bold]{escape(head)}[/] (seed {data['seed']}, {data['executor']}, "
+        f"{data['seconds']:.1f} s)"
     )
     if data.get("interrupted"):
         console.print(
-            f"[yellow]Stopped early: {data['interrupted']}. The results below come "
+            f"[yellow]Stopped early: {escape(str(data['interrupted']))}. The results below come "
             f"from the {data['samples']:,} samples that finished (of "
             f"{data['requested']:,}).[/]"
         )
@@ -28,20 +39,25 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
         )
     if data["questions"]:
         qs = Table(title="How likely each answer is", header_style="bold")
-        qs.add_column("question")
-        for col in ("yes", "no", "depends", "undetermined"):
-            qs.add_column(col, justify="right")
-        qs.add_column("driven most by")
+        qs.add_column("question", ratio=1)
+        for col in ("yes", "no", "depends", "undet."):
+            qs.add_column(col, justify="right", no_wrap=True)
         for q in data["questions"]:
-            top = drivers_text(data["sensitivity"], f"question:{q['id']}")
             qs.add_row(
-                q["ask"], *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")], top
+                escape(q["ask"]),
+                *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")],
             )
         qs.caption = (
             f"± {max((q['standard_error_yes'] for q in data['questions']), default=0):.1%}"
-            " standard error at most; drivers: Spearman rank correlation with 'yes'"
+            " standard error at most"
         )
         console.print(qs)
+        lines = []
+        for q in data["questions"]:
+            top = drivers_text(labels, data["sensitivity"], f"question:{q['id']}")
+            if top != "—":
+                lines.append(f"{q['ask']} — {top}.")
+        _indented(console, "Driven most by (Spearman ρ with 'yes'):", lines)
     settles = data["settles_probability"].get("seq", [])
     if settles:
         t = Table(title="Where the evolution settles (SEQ)", header_style="bold")
@@ -55,27 +71,54 @@ def render_uncertainty(data: dict, console: Console, *, title: str | None = None
         console.print(t)
     if data.get("forecasts"):
         t = Table(title="Negotiation forecasts at the settled outcome", header_style="bold")
-        t.add_column("model")
-        t.add_column("dimension")
+        t.add_column("dimension (model)", ratio=1)
         for col in ("mean", "p5", "median", "p95"):
-            t.add_column(col, justify="right")
-        t.add_column("driven most by")
+            t.add_column(col, justify="right", no_wrap=True)
         for model, dims in data["forecasts"].items():
             for dim, s in dims.items():
-                top = drivers_text(data["sensitivity"], f"forecast:{model}:{dim}")
                 t.add_row(
-                    model, dim, *[f"{s[c]:.1f}" for c in ("mean", "p5", "median", "p95")], top
+                    escape(f"{_dimension(labels, dim)} ({model})"),
+                    *[f"{s[c]:.1f}" for c in ("mean", "p5", "median", "p95")],
                 )
         console.print(t)
+        lines = [
+            f"{_dimension(labels, dim)} ({model}): "
+            + drivers_text(labels, data["sensitivity"], f"forecast:{model}:{dim}")
+            + "."
+            for model, dims in data["forecasts"].items()
+            for dim in dims
+        ]
+        _indented(console, "Driven most by (Spearman ρ):", lines)
     if data["sensitivity"]:
         t = Table(title="Sensitivity: inputs ranked by their effect", header_style="bold")
-        t.add_column("conclusion")
-        t.add_column("inputs (Spearman ρ)")
+        t.add_column("conclusion", ratio=2)
+        t.add_column("inputs (Spearman ρ)", ratio=3)
         for target, items in data["sensitivity"].items():
             shown = [
-                f"{d['input']} {d['rho']:+.2f}"
+                f"{input_label(labels, d['input'])} {d['rho']:+.2f}"
                 for d in items[:TOP_INPUTS]
                 if d.get("significant", True)
             ]
-            t.add_row(target, ", ".join(shown) or "no input matters")
+            t.add_row(
+                escape(target_label(labels, target)), escape("; ".join(shown) or "no input matters")
+            )
         console.print(t)
+    items = terms(["Spearman ρ", "p5/p95"] if data.get("forecasts") else ["Spearman ρ"])
+    console.print(Text(" ".join(f"{t}: {d}" for t, d in items), style="dim"))
+
+
+def _indented(console: Console, head: str, lines: list[str]) -> None:
+    """A heading and one item per line, wrapped with a hanging indent."""
+    if not lines:
+        return
+    console.print(Text(head, style="dim"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        grid.add_row("•", Text(line))
+    console.print(Padding(grid, (0, 0, 0, 2), expand=False))
+
+
+def _dimension(report: dict, name: str) -> str:
+    return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)

@@ -1,6 +1,15 @@
-"""Sentences shared by the text and Markdown renderers."""
+"""Sentences shared by the text, Markdown and HTML renderers, so that every output says the
+same thing in the same words.
+
+Every function takes the report dict (see
+:func:`offramp.service.report_content.build_report`); labels come from its ``labels`` part
+(:mod:`offramp.report.labels`), with the ids as fallback so that a report dict without labels
+(an older run record) still renders.
+"""
 
 from __future__ import annotations
+
+from offramp.report.labels import mid_sentence
 
 VERDICT = {
     "yes": "Yes",
@@ -9,66 +18,203 @@ VERDICT = {
     "undetermined": "Undetermined",
 }
 
+#: A forecast whose 5th-95th percentile span is below this (points on the 0-100 scale) barely
+#: moves: its rank correlations say which input it follows, not that anything matters much.
+FLAT_FORECAST = 2.0
+#: Forecast models whose values on one case differ by more than this (points) disagree widely.
+WIDE_DISAGREEMENT = 20.0
 
-def step_sentence(step: dict) -> str:
+
+# ------------------------------------------------------------------------------ labels
+
+
+def _labels(report: dict) -> dict:
+    return report.get("labels") or {}
+
+
+def parameter_label(report: dict, name: str, inside: bool = False) -> str:
+    """The parameter's label (``inside``: as it reads inside a sentence)."""
+    label = _labels(report).get("parameters", {}).get(name, name)
+    return mid_sentence(label) if inside else label
+
+
+def input_label(report: dict, name: str, inside: bool = False) -> str:
+    labels = _labels(report)
+    label = labels.get("inputs", {}).get(name) or labels.get("parameters", {}).get(name, name)
+    return mid_sentence(label) if inside else label
+
+
+def target_label(report: dict, target: str) -> str:
+    """A sensitivity target ('question:ID', 'forecast:MODEL:DIM') in words."""
+    kind, _, rest = target.partition(":")
+    labels = _labels(report)
+    if kind == "question":
+        return labels.get("questions", {}).get(rest, rest)
+    if kind == "forecast":
+        model, _, dim = rest.partition(":")
+        return f"Forecast of {labels.get('dimensions', {}).get(dim, dim)} ({model} model)"
+    return target
+
+
+def dimension_label(report: dict, name: str) -> str:
+    return _labels(report).get("dimensions", {}).get(name, name)
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """``value`` rounded to ``decimals`` places, without trailing zeros (7.00001 -> '7')."""
+    if decimals is None:
+        return f"{value:g}"
+    text = f"{round(float(value), decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def parameter_value(report: dict, name: str, value: float) -> str:
+    """A value of parameter ``name`` at the parameter's meaningful precision."""
+    return number(value, _labels(report).get("precision", {}).get(name))
+
+
+# ------------------------------------------------------------------------ evolution
+
+
+def step_sentence(step: dict, report: dict | None = None) -> str:
+    options = _labels(report or {}).get("options", {})
+
+    def name(o: str) -> str:
+        return options.get(o, o)
+
     parts = []
     if step["takes"]:
-        parts.append("takes " + ", ".join(step["takes"]))
+        parts.append("takes " + ", ".join(name(o) for o in step["takes"]))
     if step["stops"]:
-        parts.append("stops " + ", ".join(step["stops"]))
+        parts.append("stops " + ", ".join(name(o) for o in step["stops"]))
     return f"{step['mover']} " + " and ".join(parts)
 
 
-def path_sentence(path: list[dict]) -> str:
-    return "; then ".join(step_sentence(s) for s in path) if path else "(the status quo itself)"
+def path_sentence(path: list[dict], report: dict | None = None) -> str:
+    return (
+        "; then ".join(step_sentence(s, report) for s in path)
+        if path
+        else "(the status quo itself)"
+    )
 
 
-def threshold_sentence(th: dict) -> str:
+# ------------------------------------------------------------------------ thresholds
+
+
+def holding_intervals(th: dict) -> list[tuple[float | None, float | None]]:
+    """Where the question holds within the searched range, as (from, to) intervals; None
+    stands for the end of the range searched."""
+    holds = th["holds_at_low"]
+    start: float | None = None
+    out: list[tuple[float | None, float | None]] = []
+    for t in sorted(th["transitions"], key=lambda t: t["value"]):
+        if t["becomes"] and not holds:
+            start, holds = t["value"], True
+        elif not t["becomes"] and holds:
+            out.append((start, t["value"]))
+            start, holds = None, False
+    if holds:
+        out.append((start, None))
+    return out
+
+
+def _interval_phrase(report: dict, name: str, a: float | None, b: float | None) -> str:
+    if a is None and b is None:
+        return "at every value"
+    if a is None:
+        return f"below {parameter_value(report, name, b)}"
+    if b is None:
+        return f"above {parameter_value(report, name, a)}"
+    return f"between {parameter_value(report, name, a)} and {parameter_value(report, name, b)}"
+
+
+def threshold_sentence(th: dict, report: dict | None = None) -> str:
+    """Where a question holds as one parameter moves, at the parameter's precision:
+    'holds when X is above 7 (searched 0 to 15)'."""
+    report = report or {}
     name = th["parameter"]
+    label = parameter_label(report, name, True)
     lo, hi = th["range"]
-    if not th["transitions"]:
-        return (
-            f"{'holds' if th['holds_at_low'] else 'does not hold'} anywhere for {name} in "
-            f"[{lo:g}, {hi:g}]"
-        )
-    parts = []
-    for t in th["transitions"]:
-        a, b = t["between"]
-        if t["becomes"]:
-            parts.append(
-                f"starts to hold when {name} rises above {t['value']:g} "
-                f"(between {a:.6g} and {b:.6g})"
-            )
-        else:
-            parts.append(
-                f"stops holding when {name} rises above {t['value']:g} "
-                f"(between {a:.6g} and {b:.6g})"
-            )
-    return "; ".join(parts) + f" (searched {lo:g} to {hi:g})"
+    searched = (
+        f"(searched {parameter_value(report, name, lo)} to {parameter_value(report, name, hi)})"
+    )
+    spans = holding_intervals(th)
+    if not spans:
+        return f"does not hold for any value of {label} {searched}"
+    if spans == [(None, None)]:
+        return f"holds for every value of {label} {searched}"
+    where = " or ".join(_interval_phrase(report, name, a, b) for a, b in spans)
+    return f"holds when {label} is {where} {searched}"
 
 
-def answer_line(q: dict) -> str:
-    text = f"{VERDICT[q['verdict']]}. {q['basis'][0].upper()}{q['basis'][1:]}."
+def threshold_answer(report: dict, q: dict) -> str | None:
+    """The answer a threshold question asks for ('What concession would make China press?'):
+    'More than 7 for value to China of the US trade concession (searched 0 to 15). Today it is
+    4, so: no.'; None when no threshold was searched."""
+    th = q.get("threshold")
+    if not th:
+        return None
+    name = th["parameter"]
+    label = parameter_label(report, name, True)
+    lo, hi = th["range"]
+    searched = (
+        f"searched {parameter_value(report, name, lo)} to {parameter_value(report, name, hi)}"
+    )
+    spans = holding_intervals(th)
+    if not spans:
+        head = f"No value of {label} from {searched.split(' ', 1)[1]} makes it hold"
+    elif spans == [(None, None)]:
+        head = f"Any value of {label} ({searched})"
+    else:
+        where = " or ".join(_interval_phrase(report, name, a, b) for a, b in spans)
+        where = where.replace("above ", "more than ").replace("below ", "less than ")
+        head = f"{where[0].upper()}{where[1:]} for {label} ({searched})"
+    current = (report.get("parameters") or {}).get(name)
+    today = (
+        f" Today it is {parameter_value(report, name, current)}, so: "
+        f"{VERDICT[q['verdict']].lower()}."
+        if current is not None
+        else ""
+    )
+    return f"{head}.{today}"
+
+
+def answer_line(q: dict, report: dict | None = None) -> str:
+    """The answer with its evidence. A threshold question ('What concession would …?') is
+    answered with the threshold first, then what holds at today's value."""
+    report = report or {}
+    basis = f"{q['basis'][0].upper()}{q['basis'][1:]}."
+    now = ""
     if q.get("holds_now") is not None:
-        text += f" Today (status quo): {'holds' if q['holds_now'] else 'does not hold'}."
-    if q.get("threshold"):
-        text += " Threshold: it " + threshold_sentence(q["threshold"]) + "."
-    return text
+        now = f" Today (status quo): {'holds' if q['holds_now'] else 'does not hold'}."
+    head = threshold_answer(report, q)
+    if head:
+        return f"{head} {basis}{now}"
+    return f"{VERDICT[q['verdict']]}. {basis}{now}"
+
+
+# ------------------------------------------------------------------------ findings
+
+
+def drivers_phrase(report: dict, drivers: list[dict]) -> str:
+    return " and ".join(
+        f"{'higher' if d['rho'] > 0 else 'lower'} {input_label(report, d['input'], True)}"
+        for d in drivers
+    )
 
 
 def findings(report: dict) -> list[str]:
-    """One sentence per question: the verdict, its probability under the declared
-    uncertainty, what drives it, and the threshold where there is one."""
+    """One sentence per question: the answer (for a threshold question, the threshold), its
+    probability under the declared uncertainty and what drives it."""
     mc = report.get("uncertainty") or {}
     by_id = {q["id"]: q for q in mc.get("questions", [])}
     out = []
+    previous: list[str] = []
     for q in report["questions"]:
-        text = f"{q['ask']} {VERDICT[q['verdict']]}."
-        th = q.get("threshold")
-        if th:
-            on = [t for t in th["transitions"] if t["becomes"]]
-            if on:
-                text += f" It would hold above {th['parameter']} = {on[0]['value']:g}."
+        answer = threshold_answer(report, q)
+        text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
         if p is not None:
             text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
@@ -77,20 +223,104 @@ def findings(report: dict) -> list[str]:
                 for d in mc["sensitivity"].get(f"question:{q['id']}", [])
                 if d.get("significant", True)
             ][:2]
-            if drivers:
-                text += ", likelier with " + " and ".join(
-                    f"{'higher' if d['rho'] > 0 else 'lower'} {d['input']}" for d in drivers
-                )
+            names = [f"{d['input']}{d['rho'] > 0}" for d in drivers]
+            if drivers and names == previous:
+                text += ", with the same drivers"
+            elif drivers:
+                text += ", likelier with " + drivers_phrase(report, drivers)
+            previous = names
             text += "."
+        out.append(text)
+    for sentence in disagreements(report):
+        out.append(sentence)
+    return out
+
+
+def drivers_text(report: dict, sensitivity: dict, key: str, n: int = 2) -> str:
+    """The inputs that move a conclusion most, as 'label (+0.59), label (-0.35)'; '—' if none
+    is distinguishable from noise. A forecast that barely moves says so first."""
+    drivers = [d for d in sensitivity.get(key, []) if d.get("significant", True)][:n]
+    text = ", ".join(f"{input_label(report, d['input'], True)} ({d['rho']:+.2f})" for d in drivers)
+    flat = flat_forecast(report, key)
+    if flat and drivers:
+        return f"{flat}; what little it moves follows {text}"
+    return flat or text or "—"
+
+
+def flat_forecast(report: dict, key: str) -> str:
+    """'barely moves (p5-p95 30.6-31.7)' for a forecast target whose spread is negligible;
+    '' otherwise. Spearman's ρ measures how consistently a conclusion follows an input, not
+    by how much: ρ = +1.00 on a forecast that spans one point means 'the only thing that moves
+    it, a little', not 'it matters a lot'."""
+    kind, _, rest = key.partition(":")
+    if kind != "forecast":
+        return ""
+    model, _, dim = rest.partition(":")
+    s = ((report.get("uncertainty") or {}).get("forecasts") or {}).get(model, {}).get(dim)
+    if not s or s["p95"] - s["p5"] >= FLAT_FORECAST:
+        return ""
+    return f"barely moves (p5–p95: {s['p5']:.1f}–{s['p95']:.1f})"
+
+
+# --------------------------------------------------------------- forecast disagreement
+
+
+def track_record() -> dict[str, float]:
+    """Each forecast model's mean absolute error on real EU decisions, from the bargaining
+    package (lower is better); empty when it publishes none."""
+    from offramp.report.track_record import model_errors
+
+    return model_errors()
+
+
+def disagreements(report: dict) -> list[str]:
+    """A sentence per dimension on which the forecast models disagree widely (as given), with
+    why and which model has the better track record."""
+    part = report.get("bargaining")
+    if not part:
+        return []
+    case = next((c for c in part["cases"] if c["name"] == "as-given"), None)
+    if case is None:
+        return []
+    errors = track_record()
+    out = []
+    for k, d in enumerate(part["dimensions"]):
+        vals = {m: v[k] for m, v in case["forecasts"].items() if v[k] is not None}
+        if len(vals) < 2:
+            continue
+        lo = min(vals, key=vals.get)
+        hi = max(vals, key=vals.get)
+        if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
+            continue
+        text = (
+            f"The forecast models disagree on {mid_sentence(d['label'])} ({lo} {vals[lo]:.1f}, "
+            f"{hi} "
+            f"{vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
+        )
+        scored = {m: errors[m] for m in vals if m in errors}
+        if len(scored) >= 2:
+            best = min(scored, key=scored.get)
+            ranking = ", ".join(
+                f"{m} {e:.1f}" for m, e in sorted(scored.items(), key=lambda x: x[1])
+            )
+            text += (
+                f" On real EU decisions {best} has the best track record (mean absolute error, "
+                f"0–100 scale: {ranking}), so trust {best} on where it lands "
+                f"({vals[best]:.1f} here)."
+            )
         out.append(text)
     return out
 
 
-def drivers_text(sensitivity: dict, key: str, n: int = 2) -> str:
-    """The inputs that move a conclusion most, as 'name (+0.59), name (-0.35)'; '—' if none
-    is distinguishable from noise."""
-    drivers = [d for d in sensitivity.get(key, []) if d.get("significant", True)][:n]
-    return ", ".join(f"{d['input']} ({d['rho']:+.2f})" for d in drivers) or "—"
+WHY_MODELS_DIFFER = (
+    "The averaging models (offramp, compromise, median) put the outcome where the actors' "
+    "weighted positions balance; the process models (smp, bdm) simulate rounds of challenges "
+    "in which a side that expects to lose gives in completely, so they can land on one "
+    "actor's position."
+)
+
+
+# ------------------------------------------------------------------------ evolution
 
 
 def settle_lines(report: dict) -> list[tuple[str, str]]:
@@ -105,7 +335,7 @@ def settle_lines(report: dict) -> list[tuple[str, str]]:
                 (
                     name,
                     f"settles at state {e['id']} ({e['description']}) after "
-                    f"{e['steps']} step(s): {path_sentence(e['path'])}",
+                    f"{e['steps']} step(s): {path_sentence(e['path'], report)}",
                 )
             )
     return out
@@ -119,14 +349,20 @@ def settled_states(settled: list[dict]) -> str:
     )
 
 
-def threshold_suffix(q: dict) -> str:
+def threshold_suffix(q: dict, report: dict | None = None) -> str:
     """A verdict cell's short threshold note: ' (> 7)', ' (always)', ' (never)' or ''."""
     th = q.get("threshold")
     if not th:
         return ""
-    on = [t for t in th["transitions"] if t["becomes"]]
-    if on:
-        return f" (> {on[0]['value']:g})"
-    if not th["transitions"]:
-        return f" ({'always' if th['holds_at_low'] else 'never'})"
-    return ""
+    spans = holding_intervals(th)
+    if not spans:
+        return " (never)"
+    if spans == [(None, None)]:
+        return " (always)"
+    name = th["parameter"]
+    a, b = spans[0]
+    if a is not None and b is None:
+        return f" (> {parameter_value(report or {}, name, a)})"
+    if a is None:
+        return f" (< {parameter_value(report or {}, name, b)})"
+    return f" ({parameter_value(report or {}, name, a)}–{parameter_value(report or {}, name, b)})"

@@ -17,6 +17,7 @@ from offramp.analysis.sweeps import threshold
 from offramp.bargaining import BEST_MODEL, forecast
 from offramp.bargaining.registry import REPORT_MODELS
 from offramp.conflict.concepts import DEFAULT_CONCEPT
+from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import provenance_data
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
@@ -132,6 +133,23 @@ def describe_changes(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
+def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
+    """As :func:`describe_changes`, with the labels a reader knows instead of ids."""
+    v = scenario.variants[name]
+    names = scenario.conflict.option_names
+    option = {n: scenario.option_label(k) for k, n in enumerate(names)}
+    changes = [
+        f"{parameter_label(scenario, k)} = {val:g} (was {scenario.parameters[k]:g})"
+        for k, val in v.parameters.items()
+    ]
+    changes += [f"without the option to {option.get(o, o)} ({o})" for o in v.remove_options]
+    if v.status_quo is not None:
+        changes.append(
+            "status quo: " + (", ".join(option.get(o, o) for o in v.status_quo) or "nothing taken")
+        )
+    return changes
+
+
 DEFAULT_SAMPLES = 1000
 
 
@@ -182,6 +200,7 @@ def build_report(
             else None
         ),
     }
+    report["labels"] = labels_part(scenario)
     if samples > 0 and scenario.uncertain:
 
         def tick(done: int, total: int) -> None:
@@ -199,6 +218,7 @@ def build_report(
                     "label": v.label or name,
                     "description": v.description,
                     "changes": describe_changes(scenario, name),
+                    "changes_text": describe_changes_in_words(scenario, name),
                     "settles_at": {
                         c: var_analysis.settled_entries(c) for c in var_analysis.settling
                     },

@@ -2,7 +2,10 @@
 
 States reachable from the status quo are laid out in columns by their distance from it (so the
 evolution reads left to right); the others follow in columns by how many options they take.
-Large conflicts show only the states reachable from the status quo plus the equilibria.
+Which states are sent is decided by :func:`offramp.report.graph_selection.select_states`, the
+rule the HTML report uses too: by default, above a few dozen states, the status quo, the
+equilibria and the paths between them; every state with ``full=True``. ``note`` says what was
+left out; ``options`` gives each option's label (for hover texts and a legend).
 """
 
 from __future__ import annotations
@@ -12,20 +15,20 @@ import numpy as np
 from offramp.analysis import Analysis
 from offramp.conflict.moves import move_indices
 
-MAX_NODES = 200
 
+def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) -> dict:
+    """Nodes, edges and layout hints of the state graph; ``full``: every state (up to the
+    shared limit) rather than the status quo, the equilibria and the paths between them."""
+    from offramp.report.graph_selection import select_states
 
-def graph_data(analysis: Analysis, concept: str = "seq") -> dict:
     model = analysis.model
     result = analysis.stability
     size = model.n_states
     eq = {c: result.stable[c].all(axis=0) for c in result.concepts}
     dist = analysis.evolution.distance if analysis.evolution is not None else np.full(size, -1)
-    keep = np.arange(size)
-    truncated = False
-    if size > MAX_NODES:
-        keep = np.flatnonzero((dist >= 0) | eq[concept])[:MAX_NODES]
-        truncated = True
+    selection = select_states(analysis, concept, full=full)
+    keep = np.asarray(selection.nodes, dtype=np.int64)
+    truncated = len(keep) < size
     kept = np.zeros(size, dtype=bool)
     kept[keep] = True
     on_path: set[int] = set()
@@ -36,10 +39,10 @@ def graph_data(analysis: Analysis, concept: str = "seq") -> dict:
             for step in settle_evo.path(int(s)) or []:
                 on_path.update((step.source, step.target))
                 path_steps.add((step.source, step.target))
-    # reachable states by distance from the status quo; the rest in columns of eight, by
-    # how many options they take, so that large conflicts stay a readable grid
+    # reachable states by distance from the status quo; the rest of those sent in columns of
+    # eight, by how many options they take, so that large conflicts stay a readable grid
     max_d = int(dist.max()) if (dist >= 0).any() else -1
-    rest = np.flatnonzero(dist < 0)
+    rest = keep[dist[keep] < 0]
     popcount = np.array([bin(int(model.codes[s])).count("1") for s in rest])
     rest = rest[np.argsort(popcount, kind="stable")]
     layer = dist.copy()
@@ -63,6 +66,19 @@ def graph_data(analysis: Analysis, concept: str = "seq") -> dict:
                 "on_path": s in on_path,
             }
         )
+    sc = analysis.scenario
+    option_labels = [sc.option_label(k) for k in range(len(model.option_names))]
+
+    def change(a: int, b: int) -> str:
+        """What the move a -> b does, by option labels (for the arrow's hover text)."""
+        ca, cb = int(model.codes[a]), int(model.codes[b])
+        on = [option_labels[k] for k in range(len(option_labels)) if cb >> k & 1 > ca >> k & 1]
+        off = [option_labels[k] for k in range(len(option_labels)) if ca >> k & 1 > cb >> k & 1]
+        return "; ".join(
+            (["takes " + ", ".join(on)] if on else [])
+            + (["stops " + ", ".join(off)] if off else [])
+        )
+
     edges = []
     indices = move_indices(model)
     for i, idx in enumerate(indices):
@@ -75,13 +91,21 @@ def graph_data(analysis: Analysis, concept: str = "seq") -> dict:
                     "target": int(b) + 1,
                     "mover": i,
                     "on_path": (int(a), int(b)) in path_steps,
+                    "change": change(int(a), int(b)),
                 }
             )
     return {
         "decision_makers": list(model.dm_names),
+        "decision_maker_labels": [sc.dm_label(d) for d in model.dm_names],
+        "options": [
+            {"name": name, "label": option_labels[k], "mover": int(model.option_dm[k])}
+            for k, name in enumerate(model.option_names)
+        ],
         "concept": concept,
         "nodes": nodes,
         "edges": edges,
         "truncated": truncated,
+        "selection": selection.mode,
+        "note": selection.note,
         "states": size,
     }
