@@ -17,6 +17,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 #: only; units of one layer are peers and import neither each other nor anything above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("errors", "version")),
+    ("resource budgets", ("resources",)),
     ("engines", ("conflict", "bargaining")),
     ("format", ("scenario",)),
     ("facade and analyses", ("analysis",)),

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from offramp.resources import memory_budget
+
 
 class BargainingInputError(ValueError):
     """Bad bargaining input, located in its file (line and column are 1-based, may be None)."""
@@ -108,30 +110,6 @@ def limit_message(name: str, found: int) -> str:
     )
 
 
-def _memory_budget() -> int:
-    """OFFRAMP_MEMORY_LIMIT (e.g. '4G'), else 60% of physical memory (the conflict engine's
-    rule, restated here because the bargaining engine imports nothing else of offramp)."""
-    env = os.environ.get("OFFRAMP_MEMORY_LIMIT", "").strip().upper().removesuffix("B")
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-    if env:
-        mult = units.get(env[-1:], 1)
-        try:
-            value = int(float(env[:-1] if env[-1:] in units else env) * mult)
-        except (ValueError, OverflowError):
-            value = -1
-        if value <= 0:
-            raise BargainingInputError(
-                f"OFFRAMP_MEMORY_LIMIT={os.environ['OFFRAMP_MEMORY_LIMIT']!r} is not a size: "
-                "write a number of bytes with an optional K, M, G or T, e.g. 4G"
-            )
-        return value
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        total = 8 << 30
-    return int(total * 0.6)
-
-
 def check_problem_size(n_actors: int, n_dimensions: int, file: str | None = None) -> None:
     """Actors and dimensions within their limits (readers call this before allocating)."""
     if n_actors > bargaining_limit("actors"):
@@ -160,7 +138,7 @@ def check_cubic_model(problem: BargainingProblem, model: str) -> None:
             "'median' handle any size"
         )
     need = CUBIC_BYTES.get(model, 40) * n**3
-    budget = _memory_budget()
+    budget = memory_budget()
     if need > budget:
         raise BargainingInputError(
             f"{model}: {n} actors need about {need / 2**30:.1f} GiB (the model's arrays grow "

@@ -7,7 +7,6 @@ size 2^options or states x states is ever allocated.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -25,31 +24,6 @@ CHUNK_BITS = 20
 
 class ConflictTooLarge(OfframpError, ValueError):
     """The state space would not fit the memory budget; raised before allocating it."""
-
-
-def memory_budget() -> int:
-    """Bytes the engine may use: OFFRAMP_MEMORY_LIMIT (e.g. '4G'), else 60% of physical RAM."""
-    env = os.environ.get("OFFRAMP_MEMORY_LIMIT")
-    if env:
-        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-        s = env.strip().upper().removesuffix("B")
-        mult = units.get(s[-1:], 1)
-        num = s[:-1] if s[-1:] in units else s
-        try:
-            value = int(float(num) * mult)
-        except ValueError:
-            value = -1
-        if value <= 0:
-            raise ValueError(
-                f"OFFRAMP_MEMORY_LIMIT={env!r} is not a size: write a number of "
-                "bytes with an optional K, M, G or T, e.g. 4G or 512M"
-            )
-        return value
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        total = 8 << 30
-    return int(total * 0.6)
 
 
 #: Resident memory of a Python process that has imported offramp and its command line (numpy,

@@ -36,8 +36,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, depth_first_order
 
-from offramp.conflict.model import memory_budget
 from offramp.conflict.moves import MoveIndex
+from offramp.resources import memory_budget
 
 #: Memory of the depth-first search per state and mover: the reversed graph of each mover
 #: (about 2.2 edges per state with rank-run hubs, rows and columns int32, row pointers int64)

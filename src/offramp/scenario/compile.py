@@ -22,8 +22,8 @@ from offramp.conflict.model import (
     enumerate_feasible,
     estimate_bytes,
     human_bytes,
-    memory_budget,
 )
+from offramp.resources import memory_budget
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import check_enumeration
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
