@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+#: Debian's Chromium, which the browser tests drive with Playwright (scripts/test.sh installs it).
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -17,3 +20,26 @@ def shared() -> Path:
 def _private_history(tmp_path_factory, monkeypatch):
     """Every test records runs into its own throwaway history, never the user's."""
     monkeypatch.setenv("OFFRAMP_HOME", str(tmp_path_factory.mktemp("offramp-home")))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/test.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
