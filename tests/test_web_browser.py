@@ -273,3 +273,17 @@ def test_state_graph_zooms_pans_and_names_options(page) -> None:
     expect(tip).to_be_visible()
     expect(tip).to_contain_text("State 4 (status quo)")
     expect(tip).to_contain_text("United States: sanction Russian oil")
+
+
+def test_state_graph_shows_the_core_then_every_state_on_request(page) -> None:
+    """Above 30 states the workbench draws the status quo, the equilibria and the paths between
+    them; a button draws every state, and another goes back."""
+    analysed(page)
+    page.click("button[data-tab=graph]")
+    core = page.locator("#graph g.node").count()
+    assert 0 < core < 96
+    expect(page.locator("#graph-full")).to_contain_text("Show every state (96)")
+    page.click("#graph-full")
+    expect(page.locator("#graph g.node")).to_have_count(96)
+    page.click("#graph-full")
+    expect(page.locator("#graph g.node")).to_have_count(core)

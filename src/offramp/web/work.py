@@ -103,7 +103,10 @@ def analyze(text: str, file: str, variant: str | None) -> Outcome:
 
         scenario = load(text, file, variant)
         report = build_report(scenario, variants=variant is None, samples=0)
-        report["graph"] = graph_data(scenario.analyze())
+        analysis = scenario.analyze()
+        report["graph"] = graph_data(analysis)
+        if report["graph"].get("truncated"):  # the full graph, for the page's "every state"
+            report["graph_full"] = graph_data(analysis, full=True)
         return report, _source(scenario)
 
     return guarded(run)

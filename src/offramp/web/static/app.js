@@ -285,7 +285,13 @@ function renderGraph(g) {
     el("label", {}, toggle, " show every improvement"));
   const tools = $("graph-tools"); tools.textContent = "";
   tools.append(legend);
-  if (g.truncated) tools.append(el("p", { class: "muted graph-note", text: `Showing ${g.nodes.length} of ${g.states} states: those reachable from the status quo and the equilibria.` }));
+  if (g.truncated) tools.append(el("p", { class: "muted graph-note", text: `Showing ${g.nodes.length} of ${g.states} states: the status quo, the equilibria and the paths between them.` }));
+  const full = state.report && state.report.graph_full, core = state.report && state.report.graph;
+  if (full && core) {
+    const showing = g === full;
+    tools.append(el("button", { type: "button", id: "graph-full", onclick: () => { renderGraph(showing ? core : full); initialView(); } },
+      showing ? "Show the core graph" : `Show every state (${full.nodes.length})`));
+  }
 }
 const drag = { on: false, moved: false, x: 0, y: 0 };
 function wireGraph() {
