@@ -97,11 +97,15 @@ def evolve(
         depth += 1
         found_src, found_dst, found_dm = [], [], []
         for i, idx in enumerate(indices):
-            src, dst = idx.successors(frontier)
-            fresh = distance[dst] < 0
-            found_src.append(src[fresh])
-            found_dst.append(dst[fresh])
-            found_dm.append(np.full(int(fresh.sum()), i, dtype=np.int64))
+            if idx.n_directed == 0:
+                src, dst = _group_improvements(idx, model.ranks[i], frontier, distance < 0)
+            else:
+                src, dst = idx.successors(frontier)
+                fresh = distance[dst] < 0
+                src, dst = src[fresh], dst[fresh]
+            found_src.append(src)
+            found_dst.append(dst)
+            found_dm.append(np.full(len(dst), i, dtype=np.int64))
         src = np.concatenate(found_src)
         dst = np.concatenate(found_dst)
         who = np.concatenate(found_dm)
@@ -113,3 +117,24 @@ def evolve(
         mover[new] = who[first]
         frontier = new if stop is None else new[~stop[new]]
     return Evolution(model, int(start), distance, parent, mover)
+
+
+def _group_improvements(
+    idx, rank: np.ndarray, frontier: np.ndarray, unseen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(source, target) of the unseen states a DM without directed options reaches from the
+    frontier by one improvement, in O(states): within a group (same options of the others) the
+    DM reaches every state it ranks above its lowest-ranked frontier state there, so that
+    state is a valid source for all of them. Listing every (source, target) pair instead costs
+    the square of the group size, which is what made a DM owning many options run out of
+    memory."""
+    groups = idx.group[frontier]
+    order = np.lexsort((rank[frontier], groups))  # by group, then rank
+    first = np.r_[True, groups[order][1:] != groups[order][:-1]]
+    lowest = frontier[order][first]  # each touched group's lowest-ranked frontier state
+    floor = np.full(idx.n_groups, np.iinfo(np.int64).max, dtype=np.int64)
+    source = np.full(idx.n_groups, -1, dtype=np.int64)
+    floor[idx.group[lowest]] = rank[lowest]
+    source[idx.group[lowest]] = lowest
+    dst = np.flatnonzero(unseen & (rank > floor[idx.group]))
+    return source[idx.group[dst]], dst
