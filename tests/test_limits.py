@@ -459,3 +459,10 @@ def test_deu_field_over_csv_limit_is_a_located_error(tmp_path: Path) -> None:
     path.write_text("isnr\tpcom\tscom\tout\n1\t" + '"' + "x" * 200_000 + "\n")
     with pytest.raises(BargainingInputError, match="not readable as TSV"):
         read_deu(path)
+
+
+def test_dask_workers_are_checked_before_the_cluster_starts(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("OFFRAMP_HISTORY", "0")
+    out = invoke(capsys, "uncertainty", "-n", "4", "--dask", "local", "-w", "100000")
+    assert out.code == 2, out
+    assert "over the limit of 64" in out.err and "Traceback" not in out.err

@@ -392,6 +392,7 @@ def uncertainty(
 ) -> None:
     """Monte Carlo over the scenario's uncertain inputs: probabilities and sensitivities."""
     from offramp.bargaining import MODELS
+    from offramp.scenario.limits import check_samples, check_seed, check_workers
     from offramp.uncertainty.executors import DaskExecutor, LocalExecutor
     from offramp.uncertainty.montecarlo import monte_carlo
 
@@ -402,6 +403,10 @@ def uncertainty(
                 f"unknown model '{m}' (models: {', '.join(MODELS)})", param_hint="--models"
             )
     scenario = load_scenario(file, variant)
+    if workers is not None:
+        check_workers(workers)  # before any worker process starts
+    check_samples(samples)
+    check_seed(seed)
     if dask is not None:
         try:
             executor = DaskExecutor(dask, workers)
