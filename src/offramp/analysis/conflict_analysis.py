@@ -105,7 +105,11 @@ class Analysis:
             ],
             "feasible_states": model.n_states,
             "status_quo": None if model.status_quo is None else self.state_entry(model.status_quo),
-            "stability": result.to_dict(),
+            # the contract's form up to FULL_JSON_MAX_STATES, the compact form above (a record
+            # per state is what made a million-state report cost gigabytes)
+            "stability": result.to_dict()
+            if result.json_form() == "full"
+            else result.compact_dict(),
             "equilibria": {
                 c: [self.state_entry(int(s)) for s in result.equilibria(c)] for c in result.concepts
             },
