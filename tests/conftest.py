@@ -43,3 +43,15 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A run history of the test's own, with history on and the once-only warning re-armed."""
+    from offramp.history import store
+
+    path = tmp_path / "home"
+    monkeypatch.setenv("OFFRAMP_HOME", str(path))
+    monkeypatch.delenv("OFFRAMP_HISTORY", raising=False)
+    monkeypatch.setattr(store, "_warned", False)
+    return path

@@ -34,6 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.ktab_xml import ktab_xml
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO / ".." / "shared" / "data"
 BAD_KINDS = ("internal", "hang", "memory")
@@ -483,34 +485,12 @@ def bargaining_seeds() -> list[tuple[str, bytes]]:
         path = ktab / name
         if path.exists():
             out.append((".csv", path.read_bytes()))
-            out.append((".xml", _ktab_xml(path).encode()))
+            out.append((".xml", ktab_xml(path).encode()))
     deu = SHARED / "deu3" / "deu3-dev.tsv"
     if deu.exists():
         lines = deu.read_bytes().split(b"\n")
         out.append((".tsv", b"\n".join(lines[:40])))  # a slice: whole-file runs are slow
     return out
-
-
-def _ktab_xml(path: Path) -> str:
-    from offramp.bargaining.inputs import read_ktab_csv
-
-    p = read_ktab_csv(path)
-    parts = [
-        "<?xml version='1.0' encoding='UTF-8'?>",
-        f"<Scenario><name>{p.name}</name><desc>case</desc>",
-        "<Dimensions>" + "".join(f"<dName>{d}</dName>" for d in p.dimensions) + "</Dimensions>",
-        "<Actors>",
-    ]
-    for i, a in enumerate(p.actors):
-        coords = "".join(f"<dCoord>{float(x)!r}</dCoord>" for x in p.positions[i])
-        sals = "".join(f"<dSal>{float(100 * s)!r}</dSal>" for s in p.saliences[i])
-        parts.append(
-            f"<Actor><name>{a}</name><description>x</description>"
-            f"<capability>{float(p.capabilities[i])!r}</capability>"
-            f"<Position>{coords}</Position><Salience>{sals}</Salience></Actor>"
-        )
-    parts.append("</Actors></Scenario>")
-    return "\n".join(parts)
 
 
 _CELLS = [

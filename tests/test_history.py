@@ -40,15 +40,6 @@ from offramp.scenarios import builtin_text
 from tests.cli_runner import invoke
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("OFFRAMP_HOME", str(path))
-    monkeypatch.delenv("OFFRAMP_HISTORY", raising=False)
-    monkeypatch.setattr(store, "_warned", False)
-    return path
-
-
 def _chicken_crash_first() -> str:
     """Chicken where both players like the crash best: one equilibrium instead of two."""
     text = builtin_text("chicken")

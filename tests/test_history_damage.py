@@ -21,18 +21,8 @@ from offramp.history import (
     get_run,
     list_runs,
     record_run,
-    store,
 )
 from tests.cli_runner import invoke
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "home"
-    monkeypatch.setenv("OFFRAMP_HOME", str(path))
-    monkeypatch.delenv("OFFRAMP_HISTORY", raising=False)
-    monkeypatch.setattr(store, "_warned", False)
-    return path
 
 
 def _three_runs() -> list[str]:

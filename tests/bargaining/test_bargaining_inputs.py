@@ -15,6 +15,7 @@ from offramp.bargaining import (
 )
 from offramp.bargaining.inputs import read_ktab_csv_text
 from offramp.scenario.bargaining_problem import problem_from_section
+from tests.ktab_xml import ktab_xml
 
 from .conftest import KTAB
 
@@ -27,30 +28,9 @@ def test_ktab_csv_reader_scales() -> None:
     assert p.capabilities[2] == pytest.approx(129.643)
 
 
-def _to_xml(path: Path) -> str:
-    """Write the CSV case in KTAB's XML format (built here, from the shared CSV)."""
-    p = read_ktab_csv(path)
-    parts = [
-        "<?xml version='1.0' encoding='UTF-8'?>",
-        f"<Scenario><name>{p.name}</name><desc>{p.description}</desc><prngSeed>1</prngSeed>",
-        "<Dimensions>" + "".join(f"<dName>{d}</dName>" for d in p.dimensions) + "</Dimensions>",
-        "<Actors>",
-    ]
-    for i, a in enumerate(p.actors):
-        coords = "".join(f"<dCoord>{float(x)!r}</dCoord>" for x in p.positions[i])
-        sals = "".join(f"<dSal>{float(100 * s)!r}</dSal>" for s in p.saliences[i])
-        parts.append(
-            f"<Actor><name>{a}</name><description>x</description>"
-            f"<capability>{float(p.capabilities[i])!r}</capability>"
-            f"<Position>{coords}</Position><Salience>{sals}</Salience></Actor>"
-        )
-    parts.append("</Actors></Scenario>")
-    return "\n".join(parts)
-
-
 def test_ktab_xml_gives_the_same_problem_and_run(tmp_path: Path) -> None:
     xml = tmp_path / "case.xml"
-    xml.write_text(_to_xml(KTAB / "dummyData_3Dim.csv"))
+    xml.write_text(ktab_xml(KTAB / "dummyData_3Dim.csv"))
     a = read_ktab_csv(KTAB / "dummyData_3Dim.csv")
     b = read_ktab_xml(xml)
     assert a.actors == b.actors and a.dimensions == b.dimensions
@@ -61,7 +41,7 @@ def test_ktab_xml_gives_the_same_problem_and_run(tmp_path: Path) -> None:
 
 def test_ktab_xml_rejects_non_default_parameters(tmp_path: Path) -> None:
     xml = tmp_path / "case.xml"
-    text = _to_xml(KTAB / "dummyData_3Dim.csv").replace(
+    text = ktab_xml(KTAB / "dummyData_3Dim.csv").replace(
         "<Dimensions>",
         "<ModelParameters>\n<VotingRule>Binary</VotingRule></ModelParameters><Dimensions>",
     )

@@ -30,14 +30,21 @@ if TYPE_CHECKING:
 VERDICTS = ("yes", "no", "depends", "undetermined")
 
 
+def verdict_codes(n_base: np.ndarray, n_hold: np.ndarray) -> np.ndarray:
+    """The verdict (an index into VERDICTS) from how many states it is read from and in how
+    many of them the question holds (see the module docstring): the one rule every analysis —
+    single run, sweep, Monte Carlo batch — applies, vectorised over samples."""
+    return np.select(
+        [n_base == 0, n_hold == n_base, n_hold == 0],
+        [VERDICTS.index(v) for v in ("undetermined", "yes", "no")],
+        VERDICTS.index("depends"),
+    )
+
+
 def verdict_of(holds_in_base: np.ndarray) -> str:
-    """The verdict from where the question holds among the states it is read from (see the
-    module docstring): the one rule every analysis — single run, sweep, Monte Carlo — applies."""
-    if len(holds_in_base) == 0:
-        return "undetermined"
-    if holds_in_base.all():
-        return "yes"
-    return "no" if not holds_in_base.any() else "depends"
+    """The verdict for one set of states: where the question holds among them."""
+    holds = np.asarray(holds_in_base, dtype=bool)
+    return VERDICTS[int(verdict_codes(np.array(len(holds)), np.array(int(holds.sum()))))]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from offramp.analysis.questions import VERDICTS, verdict_of
+from offramp.analysis.questions import VERDICTS, verdict_codes, verdict_of
 from offramp.bargaining import MODELS
 from offramp.conflict.batch import BatchConflict, batchable
 from offramp.conflict.concepts import DEFAULT_CONCEPT, REGISTRY, with_defaults
@@ -164,11 +164,7 @@ class ConflictTemplate:
             base_set = settles[:, k] > 0 if sq is not None else eq[:, k]
             n_base = base_set.sum(axis=1)
             n_hold = (base_set & self.holds[qi]).sum(axis=1)
-            verdicts[:, qi] = np.select(
-                [n_base == 0, n_hold == n_base, n_hold == 0],
-                [VERDICTS.index(v) for v in ("undetermined", "yes", "no")],
-                VERDICTS.index("depends"),
-            )
+            verdicts[:, qi] = verdict_codes(n_base, n_hold)
         return BatchOutcome(eq, settles, verdicts)
 
     def _row_inputs(self, row: np.ndarray):
