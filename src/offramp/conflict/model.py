@@ -27,8 +27,8 @@ class ConflictTooLarge(OfframpError, ValueError):
 
 
 #: Resident memory of a Python process that has imported offramp and its command line (numpy,
-#: scipy, pydantic, rich...), measured: 72-75 MiB.
-BASE_BYTES = 75 << 20
+#: scipy, pydantic, rich...) and run a small analysis, measured (2026-11-29): 90-95 MiB.
+BASE_BYTES = 95 << 20
 #: Working memory of writing the JSON output, streamed in pieces of 65,536 states.
 OUTPUT_BYTES = 16 << 20
 OUTPUT_PER_STATE = 240  # below one piece: the piece is smaller
@@ -52,11 +52,11 @@ def estimate_bytes(
 
 
 def bytes_per_state(n_dms: int, max_directed: int = 0) -> float:
-    """Measured peak bytes per feasible state of a full stability analysis: 55 + 104 per DM
-    (codes, ranks and scores; per DM the groups, patterns, move and improvement indices and
-    the sweeps' work arrays), plus the directed options' extra queries."""
+    """Measured peak bytes per feasible state of a full stability analysis: 20 + 80 per DM
+    (codes; per DM ranks and scores, the groups, the int32 column layout of the improvement
+    index and the sweeps' work arrays), plus the directed options' extra queries."""
     d = min(max_directed, 8)
-    return 55 + n_dms * 104 + n_dms * 36 * ((1.5**d) - 1)
+    return 20 + n_dms * 80 + n_dms * 36 * ((1.5**d) - 1)
 
 
 def human_bytes(n: float) -> str:
@@ -180,6 +180,17 @@ def dense_ranks(scores) -> np.ndarray:
     rows = list(scores)
     out = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=np.int64)
     for i, row in enumerate(rows):
-        _, inv = np.unique(np.asarray(row), return_inverse=True)
+        row = np.asarray(row)
+        if row.dtype.kind in "iu" and len(row):
+            lo, hi = int(row.min()), int(row.max())
+            if hi - lo <= max(4 * len(row), 1 << 16):
+                # integer keys in a small range: a table of the values present numbers them
+                # in O(S) instead of a sort
+                present = np.zeros(hi - lo + 1, dtype=np.int64)
+                shifted = row - lo
+                present[shifted] = 1
+                out[i] = (np.cumsum(present) - 1)[shifted]
+                continue
+        _, inv = np.unique(row, return_inverse=True)
         out[i] = inv.ravel()
     return out

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from offramp.conflict.columns import NONE32, Columns, to_int32
 from offramp.conflict.model import ConflictModel
 
 NONE = np.iinfo(np.int64).max  # "no reachable state" in min queries
@@ -45,11 +46,11 @@ class MoveIndex:
     def __init__(self, model: ConflictModel, dm: int):
         self.dm = dm
         codes = model.codes
-        mask = np.uint64(model.dm_mask(dm))
-        other = codes & ~mask
-        _, group = np.unique(other, return_inverse=True)
-        self.group = group.astype(np.int64).ravel()
-        self.n_groups = int(self.group.max()) + 1 if len(self.group) else 0
+        own_bits = [k for k in range(len(model.option_dm)) if model.option_dm[k] == dm]
+        self.group, self.n_groups = _groups(codes, own_bits, len(model.option_dm))
+        #: the DM's own options as a number 0..2^k-1 (where a state sits in its group)
+        self.own = _gather_bits(codes, own_bits)
+        self.own_width = 1 << len(own_bits)
         directed = [
             k
             for k in range(len(model.option_dm))
@@ -68,6 +69,7 @@ class MoveIndex:
         self._group_order: tuple[np.ndarray, np.ndarray] | None = None
         self._graphs: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
         self._reversed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
+        self._columns: Columns | bool | None = False  # False: not built yet
 
     def with_rank(self, rank: np.ndarray) -> MoveIndex:
         """The same moves under other preferences: groups, patterns and the 'move' index are
@@ -79,7 +81,23 @@ class MoveIndex:
         clone._blocks = {k: v for k, v in self._blocks.items() if k == "move"}
         clone._graphs = {k: v for k, v in self._graphs.items() if k == "move"}
         clone._reversed = {k: v for k, v in self._reversed.items() if k == "move"}
+        clone._columns = False
         return clone
+
+    def columns(self) -> Columns | None:
+        """The column layout of the DM's groups sorted by its rank (see
+        :mod:`offramp.conflict.columns`), or None where it does not apply (directed options,
+        groups of very unequal sizes). Built once per ranking."""
+        if self._columns is False:
+            ok = self.n_directed == 0 and Columns.fits(
+                len(self.group), self.n_groups, self.own_width
+            )
+            self._columns = (
+                Columns.build(self.group, self.n_groups, self.own, self.own_width, self.rank)
+                if ok
+                else None
+            )
+        return self._columns
 
     # ------------------------------------------------------------------ index construction
     def _build(self, kind: str) -> list[_Block]:
@@ -242,6 +260,14 @@ class MoveIndex:
         """
         if kind == "move" and self.n_directed == 0:
             return self._group_min(values)
+        if kind == "ui" and self.n_directed == 0:
+            cols = self.columns()
+            small = to_int32(values) if cols is not None else None
+            if small is not None:
+                got = cols.improvement_min(small)
+                out = got.astype(np.int64)
+                out[got == NONE32] = NONE
+                return out
         out = np.full(len(values), NONE, dtype=np.int64)
         if len(values) == 0:
             return out
@@ -314,6 +340,14 @@ class MoveIndex:
 
     def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
         """Per state, the maximum of ``values`` over reachable states; ``-NONE`` if none."""
+        if kind == "ui" and self.n_directed == 0:
+            cols = self.columns()
+            small = to_int32(values) if cols is not None else None
+            if small is not None:  # negated in int32, answered without int64 round trips
+                got = cols.improvement_min(np.negative(small, out=small))
+                out = np.negative(got, dtype=np.int64)
+                out[got == NONE32] = -NONE
+                return out
         res = self.reach_min(-values, kind)
         return np.where(res == NONE, -NONE, -res)
 
@@ -368,6 +402,47 @@ class MoveIndex:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
         return np.concatenate(srcs), np.concatenate(dsts)
+
+
+def _bit_runs(bits: list[int]) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive bit positions, as (first bit, length)."""
+    runs: list[tuple[int, int]] = []
+    for b in sorted(bits):
+        if runs and runs[-1][0] + runs[-1][1] == b:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((b, 1))
+    return runs
+
+
+def _gather_bits(codes: np.ndarray, bits: list[int]) -> np.ndarray:
+    """The listed bits of each code packed into 0..2^len(bits)-1 (a pass per run of bits)."""
+    out = np.zeros(len(codes), dtype=np.int64)
+    at = 0
+    for first, length in _bit_runs(bits):
+        field = (codes >> np.uint64(first)) & np.uint64((1 << length) - 1)
+        out |= field.astype(np.int64) << at
+        at += length
+    return out
+
+
+def _groups(codes: np.ndarray, own_bits: list[int], n_bits: int) -> tuple[np.ndarray, int]:
+    """Each state's group (the other DMs' options), numbered 0.. in increasing order of those
+    options, and the number of groups. Dropping the DM's bits keeps the order, so a table over
+    the packed codes numbers the groups in O(S) when it is small; otherwise a sort does."""
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    rest = sorted(set(range(n_bits)) - set(own_bits))
+    if (1 << len(rest)) <= max(4 * len(codes), 1 << 16):
+        packed = _gather_bits(codes, rest)
+        used = np.zeros(1 << len(rest), dtype=np.int64)
+        used[packed] = 1
+        number = np.cumsum(used) - 1
+        return number[packed], int(number[-1]) + 1
+    mask = np.uint64(sum(1 << k for k in own_bits))
+    _, group = np.unique(codes & ~mask, return_inverse=True)
+    group = group.astype(np.int64).ravel()
+    return group, int(group.max()) + 1
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

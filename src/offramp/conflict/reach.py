@@ -36,6 +36,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, depth_first_order
 
+from offramp.conflict.columns import column_sweeps, to_int32
 from offramp.conflict.moves import MoveIndex
 from offramp.resources import memory_budget
 
@@ -72,7 +73,13 @@ def closure_min(
         return values.copy(), 1
     if len(movers) == 1:
         return np.minimum(values, indices[movers[0]].reach_min(values, kind)), 1
-    current, sweeps, done = _sweep_min(indices, movers, values, kind, SWEEP_BUDGET)
+    columns = [indices[j].columns() for j in movers]
+    small = to_int32(values) if all(c is not None for c in columns) else None
+    if small is not None:
+        reached, sweeps, done = column_sweeps(columns, small, kind, SWEEP_BUDGET)
+        current = reached.astype(np.int64)
+    else:
+        current, sweeps, done = _sweep_min(indices, movers, values, kind, SWEEP_BUDGET)
     if done:
         return current, sweeps
     if SEARCH_BYTES_PER_STATE * len(movers) * size > memory_budget() // 4:

@@ -132,19 +132,18 @@ def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
         key = np.zeros(size, dtype=np.int64)
         for t, w in zip(truths, ints, strict=True):
             if w:
-                key += t.astype(np.int64) * w
+                np.add(key, w, out=key, where=np.asarray(t, dtype=bool))
         return key
-    score = np.zeros(size, dtype=np.float64)
-    for t, v in zip(truths, values, strict=True):
-        score += t * float(v)
-    return score
+    return weight_values(truths, values, size)
 
 
 def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
-    """The scores themselves, for display (floats)."""
+    """The scores themselves, for display (floats). Adding only where a statement is true
+    gives the same sums as adding 0.0 elsewhere (a sum starting at +0.0 never becomes -0.0),
+    in one masked pass per statement."""
     score = np.zeros(size, dtype=np.float64)
     for t, v in zip(truths, values, strict=True):
-        score += t * float(v)
+        np.add(score, float(v), out=score, where=np.asarray(t, dtype=bool))
     return score
 
 

@@ -1,0 +1,246 @@
+"""A DM's groups laid out as the columns of one small-by-wide array: the fast path of the
+improvement queries and of the sequential sanction closure.
+
+DM j's *group* of a state is the set of states sharing every other DM's options (where j's own
+unilateral moves lead). Without directed options, j's improvements from s are the states of
+s's group that j ranks strictly higher, so "the least value among j's improvements from s" is
+a prefix minimum over s's group sorted by j's rank, read just above s's run of ties.
+
+Why columns. In the sorted-block layout of :class:`offramp.conflict.moves.MoveIndex` (states
+sorted by group, then rank) the prefix minima are one long segmented scan, which needs group
+offsets added and removed around it and a search per state. Here group g is column g of an
+(L + 1) x G array, L the size of the largest group, row 0 a sentinel, row r the state of rank
+position r (best first); the prefix minimum is L element-wise ``minimum`` calls over
+contiguous rows of G values, vectorised, and each state's answer sits at a fixed flat
+position (its tie run's first row, its column). The values are int32, which halves the memory
+traffic of the gathers that dominate the cost. Groups are placed by the DM's own option
+pattern, so building the layout needs no global sort: only a sort of each column's L ranks.
+
+Used only when it pays: the DM has no directed options and padding the groups to L rows costs
+at most twice the states (feasibility rules can leave groups of very different sizes);
+otherwise the sorted-block layout answers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: int32 stand-in for "nothing reachable" (the move index's NONE is int64).
+NONE32 = np.iinfo(np.int32).max
+#: Values must lie in this range for the int32 path (NONE32 and its negation stay free).
+LOW32, HIGH32 = -(2**31) + 2, 2**31 - 2
+#: Padding allowed: columns x rows at most this many times the states (plus a small slack).
+MAX_PADDING = 2.0
+
+
+class Columns:
+    """One DM's groups as columns sorted by the DM's rank, best first.
+
+    ``cols`` (L, G) int32: the state at rank position r of group g (padding repeats the
+    group's best state; it sits below every real state, so no answer reads it);
+    ``flat`` (S,) the position in the (L + 1, G) prefix-minimum array holding a state's answer;
+    ``group`` (S,) int32 group of each state; ``size`` (G,) states per group.
+    """
+
+    def __init__(
+        self,
+        cols: np.ndarray,
+        start: np.ndarray,
+        flat: np.ndarray,
+        group: np.ndarray,
+        size: np.ndarray,
+        uniform: bool,
+    ):
+        self.cols, self.start, self.flat, self.group = cols, start, flat, group
+        self.size, self.uniform = size, uniform
+        self.rows, self.n_groups = cols.shape
+        self._buf: np.ndarray | None = None
+
+    @classmethod
+    def build(
+        cls, group: np.ndarray, n_groups: int, own: np.ndarray, width: int, rank: np.ndarray
+    ) -> Columns:
+        """The layout of a DM's groups (``group`` per state, ``own``: its place in the
+        group, 0..width-1) sorted by ``rank``."""
+        size_s = len(group)
+        grid = np.full((n_groups, width), -1, dtype=np.int32)
+        grid[group, own] = np.arange(size_s, dtype=np.int32)
+        complete = size_s == n_groups * width  # every group full: no holes to handle
+        key = rank.astype(np.int32)[grid if complete else np.maximum(grid, 0)]
+        np.negative(key, out=key)  # best first
+        if not complete:
+            key[grid < 0] = 1  # holes last
+        order = np.argsort(key, axis=1, kind="stable")
+        grid = np.take_along_axis(grid, order, axis=1)
+        key = np.take_along_axis(key, order, axis=1)
+        # the first position of each run of equal ranks within its row (rows start runs)
+        flat_pos = np.arange(n_groups * width, dtype=np.int32).reshape(n_groups, width)
+        run_start = flat_pos.copy()
+        run_start[:, 1:][key[:, 1:] == key[:, :-1]] = 0
+        first = np.maximum.accumulate(run_start.ravel()).reshape(n_groups, width)
+        first -= flat_pos[:, :1]
+        start = np.empty(size_s, dtype=np.int32)
+        if complete:
+            size = np.full(n_groups, width, dtype=np.int64)
+            start[grid.ravel()] = first.ravel()
+        else:
+            holes = grid < 0
+            size = width - holes.sum(axis=1)
+            live = ~holes
+            start[grid[live]] = first[live]
+            grid = np.where(holes, grid[:, :1], grid)  # holes repeat the group's best state
+        group32 = group.astype(np.int32)
+        return cls(
+            np.ascontiguousarray(grid.T),
+            start,
+            flat_positions(start, group32, n_groups, width),
+            group32,
+            size,
+            complete,
+        )
+
+    @staticmethod
+    def fits(n_states: int, n_groups: int, width: int) -> bool:
+        return n_groups * width <= MAX_PADDING * n_states + 64
+
+    def improvement_min(self, values: np.ndarray) -> np.ndarray:
+        """Per state, the least of ``values`` (int32) over the DM's improvements from it
+        (NONE32 where there is none)."""
+        if self._buf is None:
+            self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
+        buf = self._buf
+        buf[0] = NONE32
+        np.take(values, self.cols, out=buf[1:])
+        _prefix_min(buf)
+        return np.take(buf.ravel(), self.flat)
+
+    def improvement_min_groups(
+        self, values: np.ndarray, groups: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`improvement_min` for the states of some groups only: (states, minima)."""
+        sub_idx = self.cols[:, groups]
+        k = len(groups)
+        sub = np.empty((self.rows + 1, k), dtype=np.int32)
+        sub[0] = NONE32
+        np.take(values, sub_idx, out=sub[1:])
+        _prefix_min(sub)
+        if self.uniform:
+            states = sub_idx.ravel()
+            local = np.tile(np.arange(k, dtype=np.int64), self.rows)
+        else:
+            real = np.arange(self.rows)[:, None] < self.size[groups][None, :]
+            states = sub_idx[real]
+            local = np.broadcast_to(np.arange(k, dtype=np.int64), (self.rows, k))[real]
+        return states, sub.ravel()[self.start[states] * np.int64(k) + local]
+
+    def group_min(self, values: np.ndarray) -> np.ndarray:
+        """Per state, the least of ``values`` (int32) over its group (every state the DM can
+        move to, and the state itself)."""
+        if self._buf is None:
+            self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
+        buf = self._buf[1:]
+        np.take(values, self.cols, out=buf)
+        return np.take(_column_min(buf), self.group)
+
+    def group_min_groups(
+        self, values: np.ndarray, groups: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`group_min` for the states of some groups only: (states, minima)."""
+        sub_idx = self.cols[:, groups]
+        mins = _column_min(np.take(values, sub_idx))
+        if self.uniform:
+            return sub_idx.ravel(), np.tile(mins, self.rows)
+        real = np.arange(self.rows)[:, None] < self.size[groups][None, :]
+        return sub_idx[real], np.broadcast_to(mins, (self.rows, len(groups)))[real]
+
+    def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
+        """The query ``kind`` ('ui': improvements, 'move': the group) on int32 values."""
+        return self.improvement_min(values) if kind == "ui" else self.group_min(values)
+
+    def reach_min_groups(
+        self, values: np.ndarray, kind: str, groups: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if kind == "ui":
+            return self.improvement_min_groups(values, groups)
+        return self.group_min_groups(values, groups)
+
+
+def flat_positions(start: np.ndarray, group: np.ndarray, n_groups, rows: int) -> np.ndarray:
+    """Where each state's answer sits in the flattened (rows + 1, n_groups) prefix minima:
+    row ``start``, column ``group`` (``n_groups`` may be an array: one count per state)."""
+    if (rows + 1) * int(np.max(n_groups, initial=0)) < 2**31:
+        flat = start * np.asarray(n_groups, dtype=np.int32)
+        flat += group
+        return flat
+    return start.astype(np.int64) * n_groups + group
+
+
+def _column_min(buf: np.ndarray) -> np.ndarray:
+    """Minimum of each column, accumulated into the first row (which it overwrites)."""
+    for r in range(1, len(buf)):
+        np.minimum(buf[0], buf[r], out=buf[0])
+    return buf[0]
+
+
+def _prefix_min(buf: np.ndarray) -> None:
+    """Running minimum down the rows, in place (row-wise calls: numpy's accumulate along the
+    first axis of a wide array is several times slower than these contiguous passes)."""
+    for r in range(1, len(buf)):
+        np.minimum(buf[r], buf[r - 1], out=buf[r])
+
+
+def to_int32(values: np.ndarray) -> np.ndarray | None:
+    """``values`` as int32 when they fit the fast path's range, else None."""
+    if len(values) == 0:
+        return values.astype(np.int32)
+    lo, hi = int(values.min()), int(values.max())
+    if lo < LOW32 or hi > HIGH32:
+        return None
+    return values.astype(np.int32)
+
+
+def column_sweeps(
+    columns: list[Columns], values: np.ndarray, kind: str, budget: float
+) -> tuple[np.ndarray, int, bool]:
+    """The sweeps of :func:`offramp.conflict.reach.closure_min` for movers laid out as
+    columns, on int32 values: which groups need recomputing is tracked per group (a changed
+    state dirties its group of every other mover), and a mover with few dirty groups
+    recomputes only those columns. Returns (minima, sweeps, converged within ``budget``)."""
+    size = len(values)
+    limit = budget * size * len(columns)
+    work = 0
+    current = values.copy()
+    dirty = [np.ones(c.n_groups, dtype=bool) for c in columns]
+    sweeps = 0
+    while True:
+        sweeps += 1
+        changed_any = False
+        for a, cols in enumerate(columns):
+            if work > limit:
+                return current, sweeps, False
+            todo = np.flatnonzero(dirty[a])
+            if len(todo) == 0:
+                continue
+            dirty[a][todo] = False
+            if len(todo) > 0.5 * cols.n_groups:
+                reach = cols.reach_min(current, kind)
+                work += size
+                changed = np.flatnonzero(reach < current)
+                np.minimum(current, reach, out=current)
+            else:
+                states, reach = cols.reach_min_groups(current, kind, todo)
+                work += len(states)
+                better = reach < current[states]
+                changed = states[better]
+                current[changed] = reach[better]
+            if len(changed):
+                changed_any = True
+                everywhere = 2 * len(changed) > size  # marking all is cheaper, and as exact
+                for b, other in enumerate(columns):
+                    if b != a:
+                        if everywhere:
+                            dirty[b][:] = True
+                        else:
+                            dirty[b][other.group[changed]] = True
+        if not changed_any or len(columns) == 1:
+            return current, sweeps, True
