@@ -106,3 +106,19 @@ def test_the_search_takes_over_when_the_budget_is_spent(monkeypatch, kind):
     got, passes = reach.closure_min(move_indices(model), [1, 2], model.ranks[0], kind)
     assert got.tolist() == want.tolist()
     assert passes == 2  # one sweep started, then the search
+
+
+def test_components_without_room_for_the_search_keep_sweeping(monkeypatch):
+    """Symmetric moves past the sweeps' budget, with no memory for the graph search: the
+    component labelling finishes by sweeping, and the minima stay exact."""
+    rng = np.random.default_rng(5)
+    codes = np.flatnonzero(rng.random(1 << 9) < 0.6)
+    scores = rng.integers(0, 40, size=(3, len(codes)))
+    model = ConflictModel.from_ranks(
+        [["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]], ["A", "B", "C"], codes, scores
+    )
+    want = _naive(model, [1, 2], model.ranks[0], "move")
+    monkeypatch.setattr(reach, "SWEEP_BUDGET", 0)
+    monkeypatch.setattr(reach, "memory_budget", lambda: 0)
+    got, _ = reach.closure_min(move_indices(model), [1, 2], model.ranks[0], "move")
+    assert got.tolist() == want.tolist()

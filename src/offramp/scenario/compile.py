@@ -129,12 +129,20 @@ def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
     (int64, scaled) when the values allow it, else float64."""
     ints = exact_weights(values)
     if ints is not None:
-        key = np.zeros(size, dtype=np.int64)
+        # int32 sums where they cannot overflow: half the memory traffic of each pass
+        small = int(np.abs(ints).sum()) < 2**31
+        key = np.zeros(size, dtype=np.int32 if small else np.int64)
         for t, w in zip(truths, ints, strict=True):
             if w:
-                np.add(key, w, out=key, where=np.asarray(t, dtype=bool))
-        return key
+                np.add(key, key.dtype.type(w), out=key, where=np.asarray(t, dtype=bool))
+        return key.astype(np.int64) if small else key
     return weight_values(truths, values, size)
+
+
+def _whole(values) -> bool:
+    """Whole-number weights whose sums stay exact in float64 (below 2^53 in magnitude)."""
+    floats = [float(v) for v in values]
+    return all(f.is_integer() for f in floats) and sum(abs(f) for f in floats) < 2**53
 
 
 def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
@@ -285,7 +293,9 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
-        if pref.form == "weights":
+        if pref.form == "weights" and _whole(pref.values) and keys[-1].dtype == np.int64:
+            scores[i] = keys[-1]  # whole weights: the exact key is the float sum, exactly
+        elif pref.form == "weights":
             scores[i] = weight_values(truths, pref.values, len(codes))
         else:
             scores[i] = keys[-1]
