@@ -62,7 +62,14 @@ def test_queries_agree_with_the_block_layout(model, data):
 
 @pytest.mark.parametrize(
     ("per", "keep", "levels"),
-    [([4, 4, 4], 1.0, 1000), ([5, 4, 3], 0.7, 6), ([3, 3, 3, 3], 0.9, 3), ([6, 3, 3], 0.5, 40)],
+    [
+        ([4, 4, 4], 1.0, 1000),
+        ([5, 4, 3], 0.7, 6),
+        ([3, 3, 3, 3], 0.9, 3),
+        ([6, 3, 3], 0.5, 40),
+        ([9, 2, 2], 1.0, 300),  # a DM too large for columns sweeps through its blocks
+        ([10, 1, 1], 0.8, 5),
+    ],
 )
 def test_sweeps_agree_with_the_block_sweeps(per, keep, levels):
     """Large enough for partial passes (few dirty groups) to happen."""
@@ -75,7 +82,8 @@ def test_sweeps_agree_with_the_block_sweeps(per, keep, levels):
             values = model.ranks[i]
             want, _, done = reach._sweep_min(indices, movers, values, kind, float("inf"))
             assert done
-            cols = [indices[j].columns() for j in movers]
+            cols = reach._layouts(indices, movers)
+            assert cols is not None
             got, _, done = column_sweeps(cols, values.astype(np.int32), kind, float("inf"))
             assert done
             assert got.tolist() == want.tolist()

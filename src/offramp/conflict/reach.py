@@ -36,7 +36,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, depth_first_order
 
-from offramp.conflict.columns import column_sweeps, to_int32
+from offramp.conflict.columns import NONE32, column_sweeps, to_int32
 from offramp.conflict.moves import MoveIndex
 from offramp.resources import memory_budget
 
@@ -79,8 +79,8 @@ def closure_min(
         mins = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(mins, labels, values)
         return mins[labels], passes
-    columns = [indices[j].columns() for j in movers]
-    small = to_int32(values) if all(c is not None for c in columns) else None
+    columns = _layouts(indices, movers)
+    small = to_int32(values) if columns is not None else None
     if small is not None:
         reached, sweeps, done = column_sweeps(columns, small, kind, SWEEP_BUDGET)
         current = reached.astype(np.int64)
@@ -148,6 +148,38 @@ def _sweep_min(
             return current, sweeps, True
 
 
+class _BlockLayout:
+    """A mover without a column layout (it owns too many options: a few huge groups) seen
+    through the interface :func:`~offramp.conflict.columns.column_sweeps` uses, answered by
+    its sorted blocks, so that it can sweep beside movers that have columns."""
+
+    def __init__(self, index: MoveIndex):
+        self.index = index
+        self.group = index.group
+        self.n_groups = index.n_groups
+
+    def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
+        got = self.index.reach_min(values.astype(np.int64), kind)
+        return np.minimum(got, NONE32).astype(np.int32)
+
+    def reach_min_groups(self, values: np.ndarray, kind: str, groups: np.ndarray):
+        states, got = self.index.reach_min_groups(values.astype(np.int64), kind, groups)
+        return states, np.minimum(got, NONE32).astype(np.int32)
+
+
+def _layouts(indices: Sequence[MoveIndex], movers: list[int]) -> list | None:
+    """The movers' column layouts for the int32 sweeps (a mover without directed options but
+    too many options for columns joins through its blocks); None when a mover has directed
+    options or no mover has columns (the sorted-block sweeps then do it all)."""
+    if any(indices[j].n_directed for j in movers):
+        return None
+    columns = [indices[j].columns() for j in movers]
+    if all(c is None for c in columns):
+        return None
+    pairs = zip(columns, movers, strict=True)
+    return [c if c is not None else _BlockLayout(indices[j]) for c, j in pairs]
+
+
 def _move_components(
     indices: Sequence[MoveIndex], movers: list[int], size: int
 ) -> tuple[np.ndarray, int, int]:
@@ -161,8 +193,8 @@ def _move_components(
     cache = indices[movers[0]].__dict__.setdefault("_closure_cache", {})
     if key not in cache:
         numbers = np.arange(size, dtype=np.int64)
-        columns = [indices[j].columns() for j in movers]
-        if all(c is not None for c in columns) and size < 2**31 - 2:
+        columns = _layouts(indices, movers)
+        if columns is not None and size < 2**31 - 2:
             small = numbers.astype(np.int32)
             least, passes, done = column_sweeps(columns, small, "move", SWEEP_BUDGET)
             least = least.astype(np.int64)
