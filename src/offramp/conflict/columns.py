@@ -16,10 +16,10 @@ position (its tie run's first row, its column). The values are int32, which halv
 traffic of the gathers that dominate the cost. Groups are placed by the DM's own option
 pattern, so building the layout needs no global sort: only a sort of each column's L ranks.
 
-Used only when it pays: the DM has no directed options, owns at most 8 options (L <= 256 rows:
-the running minimum is one numpy call per row) and padding the groups to L rows costs at most
-twice the states (feasibility rules can leave groups of very different sizes); otherwise the
-sorted-block layout answers.
+Used only when it pays: the DM has no directed options, owns at most 12 options (L <= 4096
+rows: the running minimum is one numpy call per row) in at least 64 groups, and padding the
+groups to L rows costs at most twice the states (feasibility rules can leave groups of very
+different sizes); otherwise the sorted-block layout answers.
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ NONE32 = np.iinfo(np.int32).max
 LOW32, HIGH32 = -(2**31) + 2, 2**31 - 2
 #: Padding allowed: columns x rows at most this many times the states (plus a small slack).
 MAX_PADDING = 2.0
-#: At most this many rows (2^options of the DM): the running minimum is a numpy call per row,
-#: so a DM owning most options (a few huge groups) is better served by the sorted blocks.
-MAX_ROWS = 256
+#: At most this many rows (2^options of the DM) and at least this many columns: the running
+#: minimum is a numpy call per row, so a DM owning most options (a few huge groups) is better
+#: served by the sorted blocks.
+MAX_ROWS = 4096
+MIN_COLUMNS = 64
 
 
 class Columns:
@@ -109,7 +111,11 @@ class Columns:
     @staticmethod
     def fits(n_states: int, n_groups: int, width: int) -> bool:
         """Worth laying out: rows few enough for a call per row, padding bounded."""
-        return width <= MAX_ROWS and n_groups * width <= MAX_PADDING * n_states + 64
+        return (
+            width <= MAX_ROWS
+            and n_groups >= MIN_COLUMNS
+            and n_groups * width <= MAX_PADDING * n_states + 64
+        )
 
     def improvement_min(self, values: np.ndarray) -> np.ndarray:
         """Per state, the least of ``values`` (int32) over the DM's improvements from it
