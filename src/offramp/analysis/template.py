@@ -358,7 +358,13 @@ class ConflictTemplate:
                         values[:, k] = src[2] * parameters[src[1]]
                     else:
                         values[:, k] = src[1]
-                exact = [_exact_weights(row) for row in values]
+                known: dict[bytes, np.ndarray | None] = {}  # rows repeat (constant weights)
+                exact = []
+                for row in values:
+                    key = row.tobytes()
+                    if key not in known:
+                        known[key] = _exact_weights(row)
+                    exact.append(known[key])
                 as_float = np.array([e is None for e in exact], dtype=bool)
                 truths = self.truths[dm]
                 if as_float.any():

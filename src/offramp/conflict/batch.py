@@ -143,21 +143,27 @@ class BatchMoves:
             self._ui = self.pairs.improves(self.rank)
         return self._ui
 
-    def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
+    def reach_min(self, values: np.ndarray, kind: str, rows: np.ndarray | None = None):
         """As :meth:`offramp.conflict.moves.MoveIndex.reach_min`: ``"move"`` includes the
-        state itself, ``"ui"`` only the improvements."""
+        state itself, ``"ui"`` only the improvements. ``rows``: ``values`` holds only these
+        samples of the batch."""
         p = self.pairs
+        if kind not in ("ui", "move"):
+            raise ValueError(kind)
+        ui = None
+        if kind == "ui":
+            ui = self.ui
+            if rows is not None:
+                ui = ui[..., rows] if p.out_table is not None else ui[rows]
         if p.out_table is not None:
             vt = np.ascontiguousarray(values.T)  # (S, batch): rows gathered whole
             gathered = vt[p.out_table]
             if kind == "ui":
-                return np.where(self.ui, gathered, NONE).min(axis=0).T
-            if kind != "move":
-                raise ValueError(kind)
+                return np.minimum.reduce(gathered, axis=0, where=ui, initial=NONE).T
             return np.minimum(vt, gathered.min(axis=0)).T
         gathered = values[:, p.dst]
         if kind == "ui":
-            return _segment(np.minimum, np.where(self.ui, gathered, NONE), p.starts, p.counts, NONE)
+            return _segment(np.minimum, np.where(ui, gathered, NONE), p.starts, p.counts, NONE)
         if kind != "move":
             raise ValueError(kind)
         return np.minimum(values, _segment(np.minimum, gathered, p.starts, p.counts, NONE))
@@ -211,18 +217,26 @@ class BatchDMView:
             return mins[labels].T
         # (batch, S) with the batch contiguous, as the reach queries gather it
         current = np.array(values, dtype=np.int64, copy=True, order="F")
+        # each pass goes over the samples that changed in the previous one: a sample whose
+        # pass changed nothing is at its fixpoint, and later passes would not change it
+        rows = np.arange(len(current))
         passes = 0
-        while True:
+        while len(rows):
             passes += 1
-            changed = False
+            whole = len(rows) == len(current)
+            sub = current if whole else current[rows]
+            changed = np.zeros(len(rows), dtype=bool)
             for j in self.others:
-                reach = self.moves[j].reach_min(current, kind)
-                better = reach < current
+                reach = self.moves[j].reach_min(sub, kind, None if whole else rows)
+                better = reach < sub
                 if better.any():
-                    current = np.where(better, reach, current)
-                    changed = True
-            if not changed:
-                break
+                    sub = np.where(better, reach, sub)
+                    changed |= better.any(axis=1)
+            if whole:
+                current = sub
+            else:
+                current[rows] = sub
+            rows = rows[changed]
         self.sweeps.setdefault(concept, []).append(passes)
         return current
 
@@ -241,6 +255,15 @@ class BatchConflict:
         self._ui_in: tuple[np.ndarray, list[np.ndarray | None]] | None = None
         self._ranks_t: tuple[np.ndarray, np.ndarray] | None = None
         self._labels: dict[int, tuple | None] = {}
+
+    @property
+    def width(self) -> int:
+        """Entries per sample of the largest array a query builds (a DM's move table, or its
+        pair list): what a batch of samples costs in memory, per sample."""
+        return max(
+            [self.model.n_states]
+            + [p.out_table.size if p.out_table is not None else len(p.src) for p in self.pairs]
+        )
 
     def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
         """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""
