@@ -136,6 +136,12 @@ class ConflictTemplate:
                 dtype=bool,
             ).reshape(len(scenario.shift_conditions), len(codes))
 
+    @property
+    def batch_width(self) -> int:
+        """Entries per sample of the largest array a batched evaluation builds (see
+        :attr:`offramp.conflict.batch.BatchConflict.width`): what a batch costs, per sample."""
+        return self._batch.width if self._batch is not None else self.base.n_states
+
     # ------------------------------------------------------------------ a sampled row
     def evaluate_row(self, row: np.ndarray, space) -> SampleOutcome:
         """Evaluate one sample (a row of :class:`InputSpace` draws)."""

@@ -260,10 +260,13 @@ class BatchConflict:
     def width(self) -> int:
         """Entries per sample of the largest array a query builds (a DM's move table, or its
         pair list): what a batch of samples costs in memory, per sample."""
-        return max(
-            [self.model.n_states]
-            + [p.out_table.size if p.out_table is not None else len(p.src) for p in self.pairs]
-        )
+        sizes = [self.model.n_states]
+        for p in self.pairs:
+            if p.out_table is not None:
+                sizes += [p.out_table.size, p.in_table.size]
+            else:
+                sizes.append(len(p.src))
+        return max(sizes)
 
     def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
         """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""

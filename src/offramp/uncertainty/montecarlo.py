@@ -31,8 +31,8 @@ BATCH_ELEMENTS = 1 << 21
 
 
 def batch_size(template: ConflictTemplate) -> int:
-    width = template._batch.width if template._batch is not None else template.base.n_states
-    return int(min(BATCH_MAX, max(BATCH, BATCH_ELEMENTS // max(width, 1))))
+    """Samples per batch for this template (see :data:`BATCH_ELEMENTS`)."""
+    return int(min(BATCH_MAX, max(BATCH, BATCH_ELEMENTS // max(template.batch_width, 1))))
 
 
 # ---------------------------------------------------------------------- what workers receive
