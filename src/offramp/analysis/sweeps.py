@@ -168,9 +168,10 @@ class _Criterion:
 
     def batch(self, values) -> list[bool]:
         """:meth:`__call__` for many values at once, with a batch axis (the grid)."""
-        inputs = [({**self.parameters, self.name: float(v)}, {}, None) for v in values]
+        column = np.array([float(v) for v in values])
+        parameters = {**self.parameters, self.name: column}
         outcome = self.template.evaluate_batch(
-            self.template.batch_scores(inputs, [{}] * len(inputs))
+            self.template.batch_scores(parameters, {}, [{}] * len(column))
         )
         where = (
             outcome.settles[:, self.k] > 0 if self.has_status_quo else outcome.equilibria[:, self.k]

@@ -16,6 +16,7 @@ import numpy as np
 
 from offramp.analysis.questions import VERDICTS, verdict_codes, verdict_of
 from offramp.bargaining import MODELS
+from offramp.bargaining.batch import ProblemBatch
 from offramp.conflict.batch import BatchConflict, batchable
 from offramp.conflict.concepts import DEFAULT_CONCEPT, REGISTRY, with_defaults
 from offramp.conflict.evolution import evolve
@@ -71,6 +72,26 @@ class BargainingTemplate:
         problem = self.arrays.problem(list(shift_mask), cap, pos, sal)
         return np.stack([m(problem).forecast for m in self.models])
 
+    def forecast_batch(self, cap, pos, sal, masks) -> np.ndarray:
+        """:meth:`forecast` of many draws at once: cap (k, n), pos and sal (k, n, d), masks
+        (k, shifts) -> (k, models, d); the shifts applied as :meth:`SectionArrays.apply` does
+        and every model's ``predict_batch`` (row for row its forecast of one draw)."""
+        for j, (c, p, s) in enumerate(self.shifts):
+            on = masks[:, j]
+            cap = np.where(on[:, None] & ~np.isnan(c)[None], c[None], cap)
+            pos = np.where(on[:, None, None] & ~np.isnan(p)[None], p[None], pos)
+            sal = np.where(on[:, None, None] & ~np.isnan(s)[None], s[None], sal)
+        batch = ProblemBatch(
+            actors=list(self.actors),
+            dimensions=list(self.dims),
+            capabilities=cap,
+            positions=pos,
+            saliences=sal / 100.0,
+            name=self.arrays.name,
+            dimension_labels=dict(self.arrays.dimension_labels),
+        )
+        return np.stack([m.predict_batch(batch) for m in self.models], axis=1)
+
 
 class ConflictTemplate:
     """The conflict part of a scenario, ready for fast re-evaluation."""
@@ -115,6 +136,12 @@ class ConflictTemplate:
                 dtype=bool,
             ).reshape(len(scenario.shift_conditions), len(codes))
 
+    @property
+    def batch_width(self) -> int:
+        """Entries per sample of the largest array a batched evaluation builds (see
+        :attr:`offramp.conflict.batch.BatchConflict.width`): what a batch costs, per sample."""
+        return self._batch.width if self._batch is not None else self.base.n_states
+
     # ------------------------------------------------------------------ a sampled row
     def evaluate_row(self, row: np.ndarray, space) -> SampleOutcome:
         """Evaluate one sample (a row of :class:`InputSpace` draws)."""
@@ -127,13 +154,11 @@ class ConflictTemplate:
     def evaluate_rows(self, rows: np.ndarray, space) -> BatchOutcome:
         """Evaluate a batch of samples (rows of :class:`InputSpace` draws) with a batch axis:
         identical to :meth:`evaluate_row` on each row, for a fraction of the cost."""
-        inputs = [self._row_inputs(row) for row in rows]
+        parameters, weights, bargaining = self._rows_inputs(rows)
         orders = [space.orders(self.scenario, row) for row in rows]
-        out = self.evaluate_batch(self.batch_scores(inputs, orders))
-        if self.bargaining is not None:
-            out.forecasts = np.stack(
-                [self.forecasts_at(out.row(b), *inputs[b][2]) for b in range(len(rows))]
-            )
+        out = self.evaluate_batch(self.batch_scores(parameters, weights, orders))
+        if self.bargaining is not None and len(rows):
+            out.forecasts = self.forecasts_at_batch(out, *bargaining)
         return out
 
     def evaluate_batch(self, scores: np.ndarray) -> BatchOutcome:
@@ -195,6 +220,79 @@ class ConflictTemplate:
             parameters = self.scenario.derivation.values(parameters, evidence)
         return parameters, weights, (bcap, bpos, bsal)
 
+    def _rows_inputs(self, rows: np.ndarray):
+        """:meth:`_row_inputs` of every row at once, as columns: (parameters, weights,
+        (capabilities, positions, saliences)) where a sampled parameter or weight is an array
+        (batch,), the others plain numbers, and the bargaining arrays have a batch axis. The
+        same numbers as row by row: the clamps are written as Python's max and min compare,
+        and derived parameters are evaluated once over the arrays
+        (:meth:`~offramp.scenario.derived.Derivation.values_batch`)."""
+        batch = len(rows)
+        parameters: dict[str, float | np.ndarray] = dict(self.scenario.parameters)
+        weights: dict[tuple[str, int], np.ndarray] = {}
+        bcap = bpos = bsal = None
+        if self.bargaining is not None:
+            bt = self.bargaining
+            bcap = np.repeat(bt.cap[None], batch, axis=0)
+            bpos = np.repeat(bt.pos[None], batch, axis=0)
+            bsal = np.repeat(bt.sal[None], batch, axis=0)
+        evidence: dict[str, np.ndarray] = {}
+        for j, u in enumerate(self.inputs):
+            value = np.ascontiguousarray(rows[:, j], dtype=float)
+            if u.kind == "parameter":
+                parameters[u.name] = value
+            elif u.kind == "evidence":
+                evidence[u.name] = value
+            elif u.kind == "weight":
+                weights[(u.dm, u.index)] = value
+            elif bcap is not None:
+                i = self.bargaining.actors.index(u.dm)
+                if u.kind == "capability":
+                    bcap[:, i] = np.where(value < 1e-9, 1e-9, value)  # max(value, 1e-9)
+                else:
+                    dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
+                    target = bpos if u.kind == "positions" else bsal
+                    low = np.where(value < 0.0, 0.0, value)  # min(max(value, 0.0), 100.0)
+                    target[:, i, dim] = np.where(low > 100.0, 100.0, low)
+        if self.scenario.derivation.derived:
+            parameters = self.scenario.derivation.values_batch(parameters, evidence, batch)
+        return parameters, weights, (bcap, bpos, bsal)
+
+    def forecasts_at_batch(self, out: BatchOutcome, cap, pos, sal) -> np.ndarray:
+        """:meth:`forecasts_at` of every sample of a batch (batch, models, d): one batched
+        model run over every (sample, settled state) pair, then the shares summed state by
+        state in the order :meth:`forecasts_at` adds them."""
+        batch = len(out)
+        share = out.settles[:, self.concepts.index(DEFAULT_CONCEPT)]  # (batch, S)
+        settled = share > 0
+        count = settled.sum(axis=1)
+        samples, states = np.nonzero(settled)  # sample by sample, states in order
+        none = np.flatnonzero(count == 0)
+        rows = np.concatenate([samples, none])
+        n_shifts = len(self.bargaining.shifts)
+        masks = np.zeros((len(rows), n_shifts), dtype=bool)
+        masks[: len(samples)] = self.shift_truth[:, states].T
+        f = self.bargaining.forecast_batch(cap[rows], pos[rows], sal[rows], masks)
+        result = np.empty((batch, *f.shape[1:]))
+        result[none] = f[len(samples) :]
+        if len(samples) == 0:
+            return result
+        weighted = share[samples, states][:, None, None] * f[: len(samples)]
+        first = np.cumsum(count) - count  # each sample's first pair
+        rank = np.arange(len(samples)) - first[samples]  # the pair's place in its sample
+        total = np.zeros((batch, *f.shape[1:]))
+        for k in range(int(count.max())):
+            at = rank == k
+            total[samples[at]] = total[samples[at]] + weighted[at]
+        some = np.flatnonzero(count > 0)
+        denom = np.empty(batch)
+        single = np.flatnonzero(count == 1)
+        denom[single] = share[single, states[first[single]]]
+        for b in np.flatnonzero(count > 1):
+            denom[b] = share[b][settled[b]].sum()
+        result[some] = total[some] / denom[some][:, None, None]
+        return result
+
     def forecasts_at(self, outcome: SampleOutcome, cap, pos, sal) -> np.ndarray:
         """Forecasts at the outcome where the conflict settles (SEQ), shares averaged; the
         positions as given when nothing is reached or there is no status quo."""
@@ -240,28 +338,39 @@ class ConflictTemplate:
                 out[i] = self.base.scores[i]
         return out
 
-    def batch_scores(self, inputs: list, orders: list[dict[str, list[int]]]) -> np.ndarray:
+    def batch_scores(
+        self,
+        parameters: dict[str, float | np.ndarray],
+        weights: dict[tuple[str, int], np.ndarray],
+        orders: list[dict[str, list[int]]],
+    ) -> np.ndarray:
         """:meth:`scores` for a batch of samples, (batch, DMs, states), element for element
-        the same numbers: exact integer keys for the samples whose weights allow them, floats
-        summed in the same order for the others; each distinct prioritization order scored
-        once."""
+        the same numbers: ``parameters`` and ``weights`` as :meth:`_rows_inputs` gives them
+        (columns over the batch); exact integer keys for the samples whose weights allow them,
+        floats summed in the same order for the others; each distinct prioritization order
+        scored once."""
         sc = self.scenario
         size = self.base.n_states
-        batch = len(inputs)
+        batch = len(orders)
         out = np.empty((batch, len(sc.dm_names), size))
         for i, dm in enumerate(sc.dm_names):
             pref = sc.preferences[dm]
             if pref.form == "weights":
                 values = np.empty((batch, len(pref.sources)))
                 for k, src in enumerate(pref.sources):
-                    for b, (params, weights, _) in enumerate(inputs):
-                        if (dm, k) in weights:
-                            values[b, k] = weights[(dm, k)]
-                        elif src[0] == "param":
-                            values[b, k] = src[2] * params[src[1]]
-                        else:
-                            values[b, k] = src[1]
-                exact = [_exact_weights(row) for row in values]
+                    if (dm, k) in weights:
+                        values[:, k] = weights[(dm, k)]
+                    elif src[0] == "param":
+                        values[:, k] = src[2] * parameters[src[1]]
+                    else:
+                        values[:, k] = src[1]
+                known: dict[bytes, np.ndarray | None] = {}  # rows repeat (constant weights)
+                exact = []
+                for row in values:
+                    key = row.tobytes()
+                    if key not in known:
+                        known[key] = _exact_weights(row)
+                    exact.append(known[key])
                 as_float = np.array([e is None for e in exact], dtype=bool)
                 truths = self.truths[dm]
                 if as_float.any():

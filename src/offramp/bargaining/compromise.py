@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from offramp.bargaining.batch import ProblemBatch, weighted_mean_batch
 from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
@@ -47,6 +48,11 @@ class Compromise(BargainingModel):
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         return weighted_mean(problem.positions, problem.capabilities[:, None] * problem.saliences)
+
+    def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
+        return weighted_mean_batch(
+            batch.positions, batch.capabilities[:, :, None] * batch.saliences
+        )
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         return self.one_round(problem, self.predict(problem))

@@ -23,6 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
 from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.median import Median
@@ -56,6 +57,9 @@ class DefaultForecaster(BargainingModel):
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         return self.model.predict(problem)
+
+    def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
+        return self.model.predict_batch(batch)
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         fc = self.model.forecast(problem)

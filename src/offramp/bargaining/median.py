@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from offramp.bargaining.batch import ProblemBatch, weighted_median_batch
 from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
@@ -88,6 +89,11 @@ class Median(BargainingModel):
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         return weighted_median(problem.positions, problem.capabilities[:, None] * problem.saliences)
+
+    def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
+        return weighted_median_batch(
+            batch.positions, batch.capabilities[:, :, None] * batch.saliences
+        )
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         return self.one_round(problem, self.predict(problem))

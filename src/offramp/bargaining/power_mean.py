@@ -32,6 +32,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from offramp.bargaining.batch import ProblemBatch, weighted_mean_batch
 from offramp.bargaining.compromise import weighted_mean
 from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
@@ -72,6 +73,12 @@ class PowerMean(BargainingModel):
         w = weights(problem, self.alpha, self.beta)
         f = weighted_mean(problem.positions, w)
         return np.where(np.isnan(f), np.mean(problem.positions, axis=0), f)
+
+    def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
+        c = batch.capabilities[:, :, None] ** self.alpha
+        s = batch.saliences**self.beta if self.beta != 0 else np.ones_like(batch.saliences)
+        f = weighted_mean_batch(batch.positions, c * s)
+        return np.where(np.isnan(f), np.mean(batch.positions, axis=1), f)
 
     @classmethod
     def predict_grid(cls, problem: BargainingProblem, models: Sequence[PowerMean]) -> np.ndarray:

@@ -33,6 +33,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
+from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
 from offramp.bargaining.result import Forecast
 
@@ -94,6 +95,13 @@ class BargainingModel:
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         """Only the forecast, one value per dimension (what scoring needs)."""
         return np.asarray(self.forecast(problem).forecast, dtype=float)
+
+    def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
+        """(len(batch), d): ``predict`` of every problem of ``batch`` (same actors and
+        dimensions, e.g. Monte Carlo draws). The default runs them one by one; a class
+        overrides it when it can forecast the whole batch with array operations, row for row
+        the same numbers (see `offramp.bargaining.batch`)."""
+        return np.stack([self.predict(batch.problem(i)) for i in range(len(batch))])
 
     @classmethod
     def predict_grid(cls, problem: BargainingProblem, models: Sequence[Self]) -> np.ndarray:

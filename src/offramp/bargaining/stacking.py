@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from offramp.bargaining.agenda import AgendaSetter
+from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
 from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
 from offramp.bargaining.median import Median
@@ -108,6 +109,12 @@ class Stack(BargainingModel):
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         p = np.stack([b.predict(problem) for b in self.bases])
+        return np.asarray(self.weights) @ p
+
+    def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
+        # (batch, models, d): each row's matrix is contiguous like the (models, d) of predict,
+        # so the product runs the same kernel on the same numbers
+        p = np.ascontiguousarray(np.stack([b.predict_batch(batch) for b in self.bases], axis=1))
         return np.asarray(self.weights) @ p
 
     def forecast(self, problem: BargainingProblem) -> Forecast:

@@ -18,6 +18,14 @@ identical to the per-sample engine (tests/test_batch.py).
 
 Only conflicts whose move pairs stay small are batched (:func:`batchable`): the pairs grow with
 the number of states times the size of a DM's groups.
+
+Layout: a DM whose states have similar numbers of moves (the usual case: its groups have equal
+sizes) keeps them as a padded table (degree, states) of targets, each column padded with the
+state itself, and the batch is the last, contiguous axis of every array the queries gather
+from (states, batch): a reach query is then a gather of whole rows and a minimum over the
+table's rows, with no per-segment reductions. A pad never counts: it is the state itself,
+which is not an improvement of itself and is already part of a "move" query. DMs whose degrees
+are too uneven for a table keep the segment reductions over their pair list.
 """
 
 from __future__ import annotations
@@ -32,6 +40,21 @@ from offramp.conflict.moves import NONE, move_indices, with_ranks
 
 #: At most this many move pairs (all DMs together) for a conflict to be batched.
 MAX_PAIRS = 1 << 18
+
+#: A DM's moves become a padded table when it holds at most this many times the pairs (or
+#: the states); otherwise they stay segments of the pair list.
+PAD_FACTOR = 4
+
+
+def _table(keys: np.ndarray, values: np.ndarray, starts: np.ndarray, size: int):
+    """(degree, size) table: column k lists ``values`` of the pairs whose key is k (``keys``
+    sorted), padded with k itself; None when it would exceed :data:`PAD_FACTOR`."""
+    degree = int(np.bincount(keys, minlength=size).max()) if len(keys) else 0
+    if degree * size > PAD_FACTOR * max(len(keys), size):
+        return None
+    table = np.tile(np.arange(size, dtype=np.intp), (max(degree, 1), 1))
+    table[np.arange(len(keys)) - starts[keys], keys] = values
+    return table
 
 
 def _segment(ufunc, values: np.ndarray, starts: np.ndarray, counts: np.ndarray, fill):
@@ -56,6 +79,10 @@ class DMPairs:
     by_dst: np.ndarray  # pair order sorted by target
     dst_starts: np.ndarray
     dst_counts: np.ndarray
+    #: (degree, S) targets of each state's moves, padded with the state (None: segments)
+    out_table: np.ndarray | None = None
+    #: (degree, S) sources of the moves into each state, padded with the state
+    in_table: np.ndarray | None = None
 
     @classmethod
     def of(cls, model: ConflictModel, dm: int) -> DMPairs:
@@ -81,7 +108,21 @@ class DMPairs:
         by_dst = np.argsort(dst, kind="stable")
         dst_counts = np.bincount(dst, minlength=size)
         dst_starts = np.cumsum(dst_counts) - dst_counts
-        return cls(src, dst, starts, counts, by_dst, dst_starts, dst_counts)
+        out_table = _table(src, dst, starts, size)
+        in_table = _table(dst[by_dst], src[by_dst], dst_starts, size)
+        if out_table is None or in_table is None:
+            out_table = in_table = None
+        return cls(src, dst, starts, counts, by_dst, dst_starts, dst_counts, out_table, in_table)
+
+    def improves_table(self, rank_t: np.ndarray) -> np.ndarray:
+        """(degree, S, batch): the move in ``out_table`` is an improvement under ``rank_t``
+        (S, batch); a pad never is."""
+        return rank_t[self.out_table] > rank_t[None]
+
+    def improves_into(self, rank_t: np.ndarray) -> np.ndarray:
+        """(degree, S, batch): the move from the source in ``in_table`` into the column's state
+        is an improvement under ``rank_t`` (S, batch)."""
+        return rank_t[None] > rank_t[self.in_table]
 
     def improves(self, rank: np.ndarray) -> np.ndarray:
         """(batch, pairs): the pair is an improvement for the DM under ``rank`` (batch, S)."""
@@ -102,13 +143,27 @@ class BatchMoves:
             self._ui = self.pairs.improves(self.rank)
         return self._ui
 
-    def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
+    def reach_min(self, values: np.ndarray, kind: str, rows: np.ndarray | None = None):
         """As :meth:`offramp.conflict.moves.MoveIndex.reach_min`: ``"move"`` includes the
-        state itself, ``"ui"`` only the improvements."""
+        state itself, ``"ui"`` only the improvements. ``rows``: ``values`` holds only these
+        samples of the batch."""
         p = self.pairs
+        if kind not in ("ui", "move"):
+            raise ValueError(kind)
+        ui = None
+        if kind == "ui":
+            ui = self.ui
+            if rows is not None:
+                ui = ui[..., rows] if p.out_table is not None else ui[rows]
+        if p.out_table is not None:
+            vt = np.ascontiguousarray(values.T)  # (S, batch): rows gathered whole
+            gathered = vt[p.out_table]
+            if kind == "ui":
+                return np.minimum.reduce(gathered, axis=0, where=ui, initial=NONE).T
+            return np.minimum(vt, gathered.min(axis=0)).T
         gathered = values[:, p.dst]
         if kind == "ui":
-            return _segment(np.minimum, np.where(self.ui, gathered, NONE), p.starts, p.counts, NONE)
+            return _segment(np.minimum, np.where(ui, gathered, NONE), p.starts, p.counts, NONE)
         if kind != "move":
             raise ValueError(kind)
         return np.minimum(values, _segment(np.minimum, gathered, p.starts, p.counts, NONE))
@@ -156,22 +211,32 @@ class BatchDMView:
         changes: the least fixpoint, i.e. the minimum over every legal sequence."""
         if kind == "move" and self.labels is not None:
             labels, order, starts = self.labels
-            mins = np.minimum.reduceat(np.asarray(values, dtype=np.int64)[:, order], starts, axis=1)
+            vt = np.ascontiguousarray(np.asarray(values, dtype=np.int64).T)
+            mins = np.minimum.reduceat(vt[order], starts, axis=0)
             self.sweeps.setdefault(concept, []).append(1)
-            return mins[:, labels]
-        current = np.array(values, dtype=np.int64, copy=True)
+            return mins[labels].T
+        # (batch, S) with the batch contiguous, as the reach queries gather it
+        current = np.array(values, dtype=np.int64, copy=True, order="F")
+        # each pass goes over the samples that changed in the previous one: a sample whose
+        # pass changed nothing is at its fixpoint, and later passes would not change it
+        rows = np.arange(len(current))
         passes = 0
-        while True:
+        while len(rows):
             passes += 1
-            changed = False
+            whole = len(rows) == len(current)
+            sub = current if whole else current[rows]
+            changed = np.zeros(len(rows), dtype=bool)
             for j in self.others:
-                reach = self.moves[j].reach_min(current, kind)
-                better = reach < current
+                reach = self.moves[j].reach_min(sub, kind, None if whole else rows)
+                better = reach < sub
                 if better.any():
-                    current = np.where(better, reach, current)
-                    changed = True
-            if not changed:
-                break
+                    sub = np.where(better, reach, sub)
+                    changed |= better.any(axis=1)
+            if whole:
+                current = sub
+            else:
+                current[rows] = sub
+            rows = rows[changed]
         self.sweeps.setdefault(concept, []).append(passes)
         return current
 
@@ -187,14 +252,29 @@ class BatchConflict:
         self.pairs = [DMPairs.of(model, i) for i in range(model.n_dms)]
         self._batched: dict[str, bool] = {}  # concept key: its test gives the engine's answer
         self._ui: tuple[np.ndarray, list[np.ndarray]] | None = None
+        self._ui_in: tuple[np.ndarray, list[np.ndarray | None]] | None = None
+        self._ranks_t: tuple[np.ndarray, np.ndarray] | None = None
         self._labels: dict[int, tuple | None] = {}
+
+    @property
+    def width(self) -> int:
+        """Entries per sample of the largest array a query builds (a DM's move table, or its
+        pair list): what a batch of samples costs in memory, per sample."""
+        sizes = [self.model.n_states]
+        for p in self.pairs:
+            if p.out_table is not None:
+                sizes += [p.out_table.size, p.in_table.size]
+            else:
+                sizes.append(len(p.src))
+        return max(sizes)
 
     def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
         """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""
         batch, n, size = ranks.shape
         out = {c.key: np.zeros((batch, n, size), dtype=bool) for c in concepts}
         ui = self._improvements(ranks)
-        moves = [BatchMoves(self.pairs[i], ranks[:, i], ui[i]) for i in range(n)]
+        ranks_t = self._transposed(ranks)
+        moves = [BatchMoves(self.pairs[i], ranks_t[i].T, ui[i]) for i in range(n)]
         fallback = []
         for c in concepts:
             if not self._batched.get(c.key, True):
@@ -224,12 +304,40 @@ class BatchConflict:
                     out[c.key][b] = res[c.key]
         return out
 
+    def _transposed(self, ranks: np.ndarray) -> np.ndarray:
+        """(DMs, S, batch) copy of ``ranks`` (batch, DMs, S), kept for the last ranks."""
+        if self._ranks_t is None or self._ranks_t[0] is not ranks:
+            self._ranks_t = (ranks, np.ascontiguousarray(ranks.transpose(1, 2, 0)))
+        return self._ranks_t[1]
+
     def _improvements(self, ranks: np.ndarray) -> list[np.ndarray]:
-        """Each DM's improvement mask over its pairs, kept for the last ranks asked about (the
-        evolution asks once per concept)."""
+        """Each DM's improvement mask (over its table, or its pairs), kept for the last ranks
+        asked about (the evolution asks once per concept)."""
         if self._ui is None or self._ui[0] is not ranks:
-            self._ui = (ranks, [p.improves(ranks[:, i]) for i, p in enumerate(self.pairs)])
+            ranks_t = self._transposed(ranks)
+            self._ui = (
+                ranks,
+                [
+                    p.improves_table(ranks_t[i])
+                    if p.out_table is not None
+                    else p.improves(ranks[:, i])
+                    for i, p in enumerate(self.pairs)
+                ],
+            )
         return self._ui[1]
+
+    def _improvements_into(self, ranks: np.ndarray) -> list[np.ndarray | None]:
+        """Per DM with a table, the improvement mask over its incoming table (else None)."""
+        if self._ui_in is None or self._ui_in[0] is not ranks:
+            ranks_t = self._transposed(ranks)
+            self._ui_in = (
+                ranks,
+                [
+                    p.improves_into(ranks_t[i]) if p.in_table is not None else None
+                    for i, p in enumerate(self.pairs)
+                ],
+            )
+        return self._ui_in[1]
 
     def closure_labels(self, dm: int) -> np.ndarray | None:
         """When the other DMs have no directed options, their moves are symmetric and what they
@@ -265,19 +373,24 @@ class BatchConflict:
         """(batch, states) bool: the states the evolution by unilateral improvements of any DM
         reaches from ``start``, not leaving the states marked in ``stop`` (batch, states)."""
         batch, _, size = ranks.shape
-        reached = np.zeros((batch, size), dtype=bool)
-        reached[:, start] = True
+        reached = np.zeros((size, batch), dtype=bool)  # (S, batch): rows gathered whole
+        reached[start] = True
+        stop_t = np.ascontiguousarray(stop.T)
         ui = self._improvements(ranks)
+        ui_in = self._improvements_into(ranks)
         while True:
-            active = reached & ~stop
+            active = reached & ~stop_t
             new = reached.copy()
-            for p, mask in zip(self.pairs, ui, strict=True):
+            for p, mask, mask_in in zip(self.pairs, ui, ui_in, strict=True):
                 if len(p.src) == 0:
                     continue
-                step = (active[:, p.src] & mask)[:, p.by_dst].view(np.uint8)
-                new |= _segment(np.maximum, step, p.dst_starts, p.dst_counts, 0).astype(bool)
+                if mask_in is not None:
+                    new |= (active[p.in_table] & mask_in).any(axis=0)
+                    continue
+                step = (active.T[:, p.src] & mask)[:, p.by_dst].view(np.uint8)
+                new |= _segment(np.maximum, step, p.dst_starts, p.dst_counts, 0).astype(bool).T
             if (new == reached).all():
-                return reached
+                return reached.T
             reached = new
 
 

@@ -8,6 +8,7 @@ order, so the result is identical whatever the executor and the number of worker
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +21,18 @@ from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
 
-#: Samples evaluated together with a batch axis (see ConflictTemplate.evaluate_rows).
+#: Samples evaluated together with a batch axis (see ConflictTemplate.evaluate_rows): as many
+#: as keep the batched engine's largest array near ``BATCH_ELEMENTS`` entries (16 MB of
+#: int64), within [BATCH, BATCH_MAX]. Larger batches spread the per-batch Python work over
+#: more samples; the results do not depend on the batch size.
 BATCH = 250
+BATCH_MAX = 2000
+BATCH_ELEMENTS = 1 << 21
+
+
+def batch_size(template: ConflictTemplate) -> int:
+    """Samples per batch for this template (see :data:`BATCH_ELEMENTS`)."""
+    return int(min(BATCH_MAX, max(BATCH, BATCH_ELEMENTS // max(template.batch_width, 1))))
 
 
 # ---------------------------------------------------------------------- what workers receive
@@ -96,8 +107,10 @@ def run_chunk(
     verdicts = np.zeros((len(rows), len(template.questions)), dtype=np.int8)
     forecasts = None
     done = 0
-    for lo in range(0, len(rows), BATCH):
-        out = template.evaluate_rows(rows[lo : lo + BATCH], space)
+    parts = -(-len(rows) // batch_size(template))  # batches of nearly equal sizes
+    bounds = [len(rows) * k // parts for k in range(parts + 1)]
+    for lo, hi in itertools.pairwise(bounds):
+        out = template.evaluate_rows(rows[lo:hi], space)
         eq += out.equilibria.sum(axis=0)
         for share in out.settles:  # in sample order, as one sample at a time would add them
             settles += share
