@@ -376,3 +376,18 @@ def _closure(name: str, reads: dict) -> set[str]:
                 out.add(r)
                 stack.append(r)
     return out
+
+
+def test_thresholds_over_an_input_of_a_formula_follow_the_derived_values() -> None:
+    """A threshold over 'scale' moves 'gain' (= scale * share%) with it: A takes x once
+    gain > 5, i.e. above scale = 10 (share's point value is 50%). The batched grid and the
+    per-value checks agree point by point."""
+    from offramp.analysis.sweeps import _Criterion, threshold
+
+    s = load()
+    q = next(q for q in s.questions if q.id == "takes")
+    got = threshold(s, q, "scale", (0, 20))
+    assert got["summary"] == "holds above scale = 10"
+    criterion = _Criterion(s, q, "scale")
+    grid = [0.0, 5.0, 9.9, 10.0, 10.1, 15.0, 20.0]
+    assert criterion.batch(grid) == [criterion(v) for v in grid] == [False] * 4 + [True] * 3

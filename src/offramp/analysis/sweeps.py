@@ -170,6 +170,10 @@ class _Criterion:
         """:meth:`__call__` for many values at once, with a batch axis (the grid)."""
         column = np.array([float(v) for v in values])
         parameters = {**self.parameters, self.name: column}
+        # derived parameters follow the swept one, as in __call__
+        parameters = self.template.scenario.derivation.values_batch(
+            parameters, {}, len(column), fixed={self.name}
+        )
         outcome = self.template.evaluate_batch(
             self.template.batch_scores(parameters, {}, [{}] * len(column))
         )

@@ -88,17 +88,22 @@ class Derivation:
         parameters: Mapping[str, float | np.ndarray],
         evidence: Mapping[str, np.ndarray],
         size: int,
+        fixed: Iterable[str] = (),
     ) -> dict[str, float | np.ndarray]:
         """:meth:`values` for ``size`` samples at once: a sampled parameter or figure is an
         array (size,), the others plain numbers; each formula is evaluated once over the
         arrays (element for element the arithmetic of one sample). A sample whose formulas are
-        not finite raises the error :meth:`values` raises for the first such sample."""
+        not finite raises the error :meth:`values` raises for the first such sample.
+        ``fixed`` as in :meth:`values`."""
         env: dict[str, float | np.ndarray] = {**self.figure_points(), **evidence}
         out = dict(parameters)
         env.update(out)
+        keep = set(fixed)
         bad = np.zeros(size, dtype=bool)
         with np.errstate(all="ignore"):  # one sample's inf - inf is not every sample's warning
             for name, d in self.derived.items():
+                if name in keep:
+                    continue
                 v = evaluate(d.node, env)
                 v = np.asarray(v, dtype=float) if isinstance(v, np.ndarray) else float(v)
                 bad |= ~np.isfinite(v)
@@ -108,6 +113,7 @@ class Derivation:
             self.values(
                 {k: float(v[b]) if isinstance(v, np.ndarray) else v for k, v in parameters.items()},
                 {k: float(v[b]) for k, v in evidence.items()},
+                fixed=keep,
             )
         return out
 
