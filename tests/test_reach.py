@@ -96,7 +96,7 @@ def test_every_path_of_the_closure_agrees_with_the_definition(model, kind, data)
 @pytest.mark.parametrize("kind", ["move", "ui"])
 def test_the_search_takes_over_when_the_budget_is_spent(monkeypatch, kind):
     rng = np.random.default_rng(3)
-    codes = np.arange(1 << 9)
+    codes = np.arange(1, 1 << 9)  # one combination infeasible: no shortcut for complete ones
     scores = rng.integers(0, 40, size=(3, len(codes)))
     model = ConflictModel.from_ranks(
         [["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]], ["A", "B", "C"], codes, scores
@@ -122,3 +122,18 @@ def test_components_without_room_for_the_search_keep_sweeping(monkeypatch):
     monkeypatch.setattr(reach, "memory_budget", lambda: 0)
     got, _ = reach.closure_min(move_indices(model), [1, 2], model.ranks[0], "move")
     assert got.tolist() == want.tolist()
+
+
+def test_symmetric_moves_in_a_complete_conflict_need_no_sweep():
+    """Every combination feasible: a component is one combination of the fixed DMs' options
+    (one pass), and the minima are those of the definition."""
+    rng = np.random.default_rng(8)
+    codes = np.arange(1 << 7)
+    scores = rng.integers(0, 30, size=(3, len(codes)))
+    model = ConflictModel.from_ranks(
+        [["a", "b", "c"], ["d", "e"], ["f", "g"]], ["A", "B", "C"], codes, scores
+    )
+    for i, movers in [(0, [1, 2]), (1, [0, 2]), (2, [0, 1])]:
+        got, passes = reach.closure_min(move_indices(model), movers, model.ranks[i], "move")
+        assert got.tolist() == _naive(model, movers, model.ranks[i], "move").tolist()
+        assert passes == 1

@@ -59,7 +59,7 @@ class Columns:
         first_rows: np.ndarray,
     ):
         self.cols, self.start, self.flat, self.group = cols, start, flat, group
-        self.first_rows = first_rows  # (L, G): ``start`` of the state in each cell
+        self.first_rows = first_rows  # (G, L): ``start`` of the state in each cell
         self.size, self.uniform = size, uniform
         self.rows, self.n_groups = cols.shape
         self._buf: np.ndarray | None = None
@@ -105,7 +105,7 @@ class Columns:
             group32,
             size,
             complete,
-            np.ascontiguousarray(first.T).astype(np.int16 if width < 2**15 else np.int32),
+            first.astype(np.int16 if width < 2**15 else np.int32),
         )
 
     @staticmethod
@@ -138,7 +138,7 @@ class Columns:
         sub[0] = NONE32
         np.take(values, sub_idx, out=sub[1:])
         _prefix_min(sub)
-        got = sub[self.first_rows[:, groups], np.arange(k)]  # each cell's answer, in place
+        got = sub[self.first_rows[groups].T, np.arange(k)]  # each cell's answer, in place
         if self.uniform:
             return sub_idx.ravel(), got.ravel()
         real = np.arange(self.rows)[:, None] < self.size[groups][None, :]

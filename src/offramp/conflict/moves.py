@@ -259,6 +259,10 @@ class MoveIndex:
         ``NONE`` where nothing is reachable. ``values`` must be int64 and below NONE.
         """
         if kind == "move" and self.n_directed == 0:
+            cols = self.columns()
+            small = to_int32(values) if cols is not None else None
+            if small is not None:
+                return cols.group_min(small).astype(np.int64)
             return self._group_min(values)
         if kind == "ui" and self.n_directed == 0:
             cols = self.columns()

@@ -191,6 +191,17 @@ def _move_components(
     the sweeps' budget, by a graph search."""
     key = ("components", tuple(movers))
     cache = indices[movers[0]].__dict__.setdefault("_closure_cache", {})
+    if key not in cache and _complete(indices, size):
+        # every combination of options feasible: the movers reach every combination of their
+        # own options, so a component is one combination of the other DMs' options
+        fixed = [d for d in range(len(indices)) if d not in movers]
+        labels = np.zeros(size, dtype=np.int64)
+        count = 1
+        for d in fixed:
+            labels += indices[d].own * count
+            count *= indices[d].own_width
+        cache.clear()
+        cache[key] = (labels, count, 1)
     if key not in cache:
         numbers = np.arange(size, dtype=np.int64)
         columns = _layouts(indices, movers)
@@ -216,6 +227,15 @@ def _move_components(
         cache.clear()  # one mover set at a time: the memory of one labelling
         cache[key] = (labels, count, passes)
     return cache[key]
+
+
+def _complete(indices: Sequence[MoveIndex], size: int) -> bool:
+    """Every combination of every DM's options is a feasible state (no feasibility rule
+    removed any)."""
+    total = 1
+    for idx in indices:
+        total *= idx.own_width
+    return total == size
 
 
 def _components(indices: Sequence[MoveIndex], movers: list[int], size: int):
