@@ -129,12 +129,14 @@ def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
     (int64, scaled) when the values allow it, else float64."""
     ints = exact_weights(values)
     if ints is not None:
-        # int32 sums where they cannot overflow: half the memory traffic of each pass
+        # int32 sums where they cannot overflow; a truth times a small weight in int8: the
+        # fewest bytes moved per statement (a masked add is several times slower)
         small = int(np.abs(ints).sum()) < 2**31
         key = np.zeros(size, dtype=np.int32 if small else np.int64)
         for t, w in zip(truths, ints, strict=True):
             if w:
-                np.add(key, key.dtype.type(w), out=key, where=np.asarray(t, dtype=bool))
+                bit = np.asarray(t, dtype=bool).view(np.int8)
+                key += bit * (np.int8(w) if -128 < w < 128 else key.dtype.type(w))
         return key.astype(np.int64) if small else key
     return weight_values(truths, values, size)
 
