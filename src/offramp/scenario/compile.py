@@ -126,7 +126,7 @@ def exact_weights(values) -> np.ndarray | None:
 
 def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
     """The comparison key of a weights preference: Σ value over the true statements, exact
-    (int64, scaled) when the values allow it, else float64."""
+    (integers, scaled) when the values allow it, else float64."""
     ints = exact_weights(values)
     if ints is not None:
         # int32 sums where they cannot overflow; a truth times a small weight in int8: the
@@ -137,7 +137,7 @@ def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
             if w:
                 bit = np.asarray(t, dtype=bool).view(np.int8)
                 key += bit * (np.int8(w) if -128 < w < 128 else key.dtype.type(w))
-        return key.astype(np.int64) if small else key
+        return key  # int32 or int64: compared exactly either way
     return weight_values(truths, values, size)
 
 
@@ -295,7 +295,7 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
-        if pref.form == "weights" and _whole(pref.values) and keys[-1].dtype == np.int64:
+        if pref.form == "weights" and _whole(pref.values) and keys[-1].dtype.kind == "i":
             scores[i] = keys[-1]  # whole weights: the exact key is the float sum, exactly
         elif pref.form == "weights":
             scores[i] = weight_values(truths, pref.values, len(codes))
