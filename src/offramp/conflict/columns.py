@@ -250,22 +250,25 @@ def column_sweeps(
             if len(todo) > 0.5 * cols.n_groups:
                 reach = cols.reach_min(current, kind)
                 work += size
-                changed = np.flatnonzero(reach < current)
+                better = reach < current
+                count = int(np.count_nonzero(better))
+                changed = None if 2 * count > size else np.flatnonzero(better)
                 np.minimum(current, reach, out=current)
             else:
                 states, reach = cols.reach_min_groups(current, kind, todo)
                 work += len(states)
                 better = reach < current[states]
                 changed = states[better]
+                count = len(changed)
                 current[changed] = reach[better]
-            if len(changed):
+            if count:
                 changed_any = True
-                everywhere = 2 * len(changed) > size  # marking all is cheaper, and as exact
                 for b, other in enumerate(columns):
-                    if b != a:
-                        if everywhere:
-                            dirty[b][:] = True
-                        else:
-                            dirty[b][other.group[changed]] = True
+                    if b == a:
+                        continue
+                    if changed is None or 2 * count > size:
+                        dirty[b][:] = True  # most states changed: marking all is as exact
+                    else:
+                        dirty[b][other.group[changed]] = True
         if not changed_any or len(columns) == 1:
             return current, sweeps, True
