@@ -105,3 +105,40 @@ def test_default_report_formats(capsys, tmp_path) -> None:
     assert "More than 7 for value to China of the US trade concession" in text
     assert "presses) (searched 0 to 15). Today it is " in text
     assert "## Negotiation forecasts" in text and "## Under the declared uncertainty" in text
+
+
+def _sweep_cases():
+    from offramp.scenarios import get_builtin, list_builtin
+
+    for name in list_builtin():
+        s = get_builtin(name)
+        for p in s.parameters:  # derived ones too: a swept derived parameter is fixed
+            yield pytest.param(s, p, id=f"{name}-{p}")
+    from tests.test_evidence import load
+
+    evidence = load()  # 'gain' and 'twice' follow 'scale' by formulas
+    yield pytest.param(evidence, "scale", id="evidence-scale")
+    yield pytest.param(evidence, "gain", id="evidence-gain")
+    toy = offramp.from_dict(SCENARIO)
+    yield pytest.param(toy, "price", id="toy-price")
+    no_sq = offramp.from_dict({k: v for k, v in SCENARIO.items() if k != "status_quo"})
+    yield pytest.param(no_sq, "price", id="toy-without-status-quo")
+
+
+@pytest.mark.parametrize(("scenario", "name"), list(_sweep_cases()))
+def test_the_batched_sweep_gives_the_rows_of_one_analysis_per_value(scenario, name):
+    """Every row of the batched sweep equals a full analysis of the scenario at that value
+    (equilibria, reachable equilibria, where it settles, every answer)."""
+    from offramp.analysis.sweeps import _row
+
+    base = float(scenario.parameters[name])
+    values = sorted({base, 0.0, -base, 2 * base + 1, base / 3, 7.5, -4.0})
+    got = sweep(scenario, name, values)
+    for row, v in zip(got.rows, values, strict=True):
+        want = _row(scenario, v, name)
+        assert (row.equilibria, row.reachable, row.settles, row.answers) == (
+            want.equilibria,
+            want.reachable,
+            want.settles,
+            want.answers,
+        ), v

@@ -16,7 +16,7 @@ import numpy as np
 
 import offramp.scenario.limits as limits
 from offramp.analysis.conflict_analysis import analyze_conflict
-from offramp.analysis.questions import answer
+from offramp.analysis.questions import VERDICTS, answer
 from offramp.analysis.template import ConflictTemplate
 from offramp.conflict.concepts import concept_short
 from offramp.scenario.errors import Problem, ScenarioError
@@ -139,11 +139,51 @@ def sweep(
     out = SweepResult(name)
     values = [limits.finite(v, f"sweep value of {name}", scenario.file) for v in values]
     limits.check("grid_points", len(values), scenario.file, "sweep")
-    for k, v in enumerate(values):
-        out.rows.append(_row(scenario, float(v), name))
+    template = ConflictTemplate(scenario, forecast_models=())
+    if not template.batched:  # too large to batch: one analysis per value
+        for k, v in enumerate(values):
+            out.rows.append(_row(scenario, float(v), name))
+            if progress:
+                progress(k + 1, len(values))
+        return out
+    step = template.batch_size()
+    for a in range(0, len(values), step):
+        out.rows.extend(_rows(template, name, [float(v) for v in values[a : a + step]]))
         if progress:
-            progress(k + 1, len(values))
+            progress(min(a + step, len(values)), len(values))
     return out
+
+
+def _rows(template: ConflictTemplate, name: str, values: list[float]) -> list[SweepRow]:
+    """:func:`_row` for many values at once, on the batched engine: the conflict is compiled
+    once and every value's scores evaluated with a batch axis (derived parameters follow the
+    swept one, as in ``with_changes``); the rows are the same (tests/test_sweep.py)."""
+    scenario = template.scenario
+    column = np.array(values)
+    parameters = scenario.derivation.values_batch(
+        {**scenario.parameters, name: column}, {}, len(column), fixed={name}
+    )
+    outcome = template.evaluate_batch(
+        template.batch_scores(parameters, {}, [{}] * len(column)), reachable=True
+    )
+    model = template.base
+
+    def taken(states: np.ndarray) -> list[list[str]]:
+        return [model.taken(int(s)) for s in np.flatnonzero(states)]
+
+    concepts = list(enumerate(template.concepts))
+    rows = []
+    for b, value in enumerate(values):
+        eq = outcome.equilibria[b]
+        eqs = {c: taken(eq[k]) for k, c in concepts}
+        reach, settles = {}, {}
+        if outcome.reachable is not None:
+            reach = {c: taken(eq[k] & outcome.reachable[b]) for k, c in concepts}
+            settles = {c: taken(outcome.settles[b, k] > 0) for k, c in concepts}
+        pairs = zip(template.questions, outcome.verdicts[b], strict=True)
+        answers = {q.id: VERDICTS[int(v)] for q, v in pairs}
+        rows.append(SweepRow(value, eqs, reach, settles, answers))
+    return rows
 
 
 class _Criterion:

@@ -46,6 +46,7 @@ class BatchOutcome:
     settles: np.ndarray  # (batch, concepts, S) float
     verdicts: np.ndarray  # (batch, questions) int8
     forecasts: np.ndarray | None = None  # (batch, models, dimensions)
+    reachable: np.ndarray | None = None  # (batch, S) bool, when asked for
 
     def __len__(self) -> int:
         return len(self.verdicts)
@@ -93,6 +94,15 @@ class BargainingTemplate:
         return np.stack([m.predict_batch(batch) for m in self.models], axis=1)
 
 
+#: Samples evaluated together with a batch axis (see ConflictTemplate.evaluate_rows): as many
+#: as keep the batched engine's largest array near ``BATCH_ELEMENTS`` entries (16 MB of
+#: int64), within [BATCH, BATCH_MAX]. Larger batches spread the per-batch Python work over
+#: more samples; the results do not depend on the batch size.
+BATCH = 250
+BATCH_MAX = 2000
+BATCH_ELEMENTS = 1 << 21
+
+
 class ConflictTemplate:
     """The conflict part of a scenario, ready for fast re-evaluation."""
 
@@ -136,6 +146,15 @@ class ConflictTemplate:
                 dtype=bool,
             ).reshape(len(scenario.shift_conditions), len(codes))
 
+    def batch_size(self) -> int:
+        """Samples (or grid points) to evaluate together (see :data:`BATCH_ELEMENTS`)."""
+        return int(min(BATCH_MAX, max(BATCH, BATCH_ELEMENTS // max(self.batch_width, 1))))
+
+    @property
+    def batched(self) -> bool:
+        """Whether batches run on the batched engine (else one engine run per sample)."""
+        return self._batch is not None
+
     @property
     def batch_width(self) -> int:
         """Entries per sample of the largest array a batched evaluation builds (see
@@ -161,8 +180,10 @@ class ConflictTemplate:
             out.forecasts = self.forecasts_at_batch(out, *bargaining)
         return out
 
-    def evaluate_batch(self, scores: np.ndarray) -> BatchOutcome:
-        """The conflict's conclusions for a batch of score profiles (batch, DMs, states)."""
+    def evaluate_batch(self, scores: np.ndarray, reachable: bool = False) -> BatchOutcome:
+        """The conflict's conclusions for a batch of score profiles (batch, DMs, states);
+        with ``reachable``, also every state the evolution from the status quo can reach (on the
+        batched engine only)."""
         batch = len(scores)
         size = self.base.n_states
         if self._batch is None or batch == 0:  # too large to batch: one engine run each
@@ -190,7 +211,10 @@ class ConflictTemplate:
             n_base = base_set.sum(axis=1)
             n_hold = (base_set & self.holds[qi]).sum(axis=1)
             verdicts[:, qi] = verdict_codes(n_base, n_hold)
-        return BatchOutcome(eq, settles, verdicts)
+        out = BatchOutcome(eq, settles, verdicts)
+        if reachable and sq is not None:
+            out.reachable = self._batch.reached(ranks, sq, np.zeros((batch, size), dtype=bool))
+        return out
 
     def _row_inputs(self, row: np.ndarray):
         """A sample row as (parameters, weights, (capabilities, positions, saliences))."""

@@ -21,19 +21,6 @@ from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
 
-#: Samples evaluated together with a batch axis (see ConflictTemplate.evaluate_rows): as many
-#: as keep the batched engine's largest array near ``BATCH_ELEMENTS`` entries (16 MB of
-#: int64), within [BATCH, BATCH_MAX]. Larger batches spread the per-batch Python work over
-#: more samples; the results do not depend on the batch size.
-BATCH = 250
-BATCH_MAX = 2000
-BATCH_ELEMENTS = 1 << 21
-
-
-def batch_size(template: ConflictTemplate) -> int:
-    """Samples per batch for this template (see :data:`BATCH_ELEMENTS`)."""
-    return int(min(BATCH_MAX, max(BATCH, BATCH_ELEMENTS // max(template.batch_width, 1))))
-
 
 # ---------------------------------------------------------------------- what workers receive
 @dataclass(frozen=True)
@@ -107,7 +94,7 @@ def run_chunk(
     verdicts = np.zeros((len(rows), len(template.questions)), dtype=np.int8)
     forecasts = None
     done = 0
-    parts = -(-len(rows) // batch_size(template))  # batches of nearly equal sizes
+    parts = -(-len(rows) // template.batch_size())  # batches of nearly equal sizes
     bounds = [len(rows) * k // parts for k in range(parts + 1)]
     for lo, hi in itertools.pairwise(bounds):
         out = template.evaluate_rows(rows[lo:hi], space)
