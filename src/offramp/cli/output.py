@@ -60,7 +60,10 @@ def stderr() -> Console:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Written piece by piece (``json.dump``), not built as one string first: an analysis
+    of a million states prints tens of megabytes."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -85,9 +85,10 @@ def evolve(
         raise ValueError("the scenario declares no status_quo")
     indices = move_indices(model)
     size = model.n_states
-    distance = np.full(size, -1, dtype=np.int64)
-    parent = np.full(size, -1, dtype=np.int64)
-    mover = np.full(size, -1, dtype=np.int64)
+    # compact: an analysis keeps one evolution per concept besides the plain one
+    distance = np.full(size, -1, dtype=np.int32)
+    parent = np.full(size, -1, dtype=np.int32 if size < 2**31 else np.int64)
+    mover = np.full(size, -1, dtype=np.int16)
     distance[start] = 0
     frontier = np.array([start], dtype=np.int64)
     if stop is not None and stop[start]:
