@@ -44,9 +44,11 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
+from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
 from offramp.conflict.limited_move import move_edges
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import MoveIndex, move_indices
+from offramp.conflict.pareto import Fronts, group_fronts
 from offramp.conflict.reach import closure_min
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
@@ -125,6 +127,7 @@ class _Reach:
             heads = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1]])
             self.order, self.heads = order, heads
             self.labels = labels
+            self.comp, self.n_comp = dense_labels(labels, model.n_states)
 
     def of(self, s: int) -> np.ndarray:
         """States reachable from s by legal sequences of members' moves (s included)."""
@@ -149,24 +152,12 @@ class _Reach:
             yield self.order[a:b]
 
 
-def _maxima(points: np.ndarray) -> np.ndarray:
-    """The Pareto-maximal rows (weak dominance) of ``points`` (n, d), duplicates dropped."""
-    pts = np.unique(points, axis=0)
-    pts = pts[np.argsort(-pts.sum(axis=1), kind="stable")]
-    front = np.zeros((0, pts.shape[1]), dtype=pts.dtype)
-    for a in range(0, len(pts), 512):
-        chunk = pts[a : a + 512]
-        if len(front):
-            chunk = chunk[~(front[None, :, :] >= chunk[:, None, :]).all(axis=2).any(axis=1)]
-        dom = (chunk[None, :, :] >= chunk[:, None, :]).all(axis=2)
-        np.fill_diagonal(dom, False)
-        front = np.concatenate([front, chunk[~dom.any(axis=1)]])
-    return front
-
-
-def _escapes(reach: _Reach, values: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+def _escapes(
+    reach: _Reach, values: np.ndarray, ranks: np.ndarray, fronts: Fronts | None = None
+) -> np.ndarray:
     """Per state s: does R_H(s) hold a state whose ``values`` column strictly exceeds
-    ``ranks[:, s]`` in every row?"""
+    ``ranks[:, s]`` in every row? Without directed options: one query per state against the
+    Pareto front of ``values`` over its component (``fronts``, if already computed)."""
     size = ranks.shape[1]
     out = np.zeros(size, dtype=bool)
     if reach.undirected:
@@ -176,13 +167,9 @@ def _escapes(reach: _Reach, values: np.ndarray, ranks: np.ndarray) -> np.ndarray
             per = np.repeat(best, np.diff(np.r_[reach.heads, size]))
             out[reach.order] = per > ranks[0][reach.order]
             return out
-        for comp in reach.components():
-            front = _maxima(values[:, comp].T)
-            r = ranks[:, comp].T
-            for a in range(0, len(comp), 2048):
-                part = r[a : a + 2048]
-                out[comp[a : a + 2048]] = (front[None, :, :] > part[:, None, :]).all(2).any(1)
-        return out
+        if fronts is None:
+            fronts = group_fronts(reach.comp, values.T, reach.n_comp)
+        return fronts.dominates(reach.comp, ranks.T)
     for s in range(size):
         got = reach.of(s)
         out[s] = bool((values[:, got] > ranks[:, [s]]).all(axis=0).any())
@@ -211,6 +198,7 @@ class _Solver:
         self.ranks = model.ranks[list(members)]
         self.reach = _Reach(model, members, self.indices)
         self._cache: dict[str, np.ndarray] = {}
+        self._fronts: Fronts | None = None
 
     def minima(self, kind: str) -> np.ndarray:
         """Per member k and state s1, the least P_k over what the outsiders reach from s1
@@ -232,12 +220,25 @@ class _Solver:
     def stable(self, concept: str) -> np.ndarray:
         if concept in self._cache:
             return self._cache[concept]
-        if concept == "smr":
+        if concept != "nash" and not self.others:
+            # no outsiders: R_{N-H}(s1) is empty, no improvement is ever sanctioned
+            out = self.stable("nash")
+        elif concept == "smr":
             out = self._smr()
         else:
-            out = ~_escapes(self.reach, self.values(concept), self.ranks)
+            fronts = self.nash_fronts() if concept == "nash" else None
+            out = ~_escapes(self.reach, self.values(concept), self.ranks, fronts)
         self._cache[concept] = out
         return out
+
+    def nash_fronts(self) -> Fronts | None:
+        """Pareto fronts of the members' rank vectors per component (no directed options,
+        two or more members; shared by C-Nash and C-SMR), else None."""
+        if not self.reach.undirected or len(self.members) < 2:
+            return None
+        if self._fronts is None:
+            self._fronts = group_fronts(self.reach.comp, self.ranks.T, self.reach.n_comp)
+        return self._fronts
 
     def dominating(self, s: int) -> np.ndarray:
         return (self.ranks > self.ranks[:, [s]]).all(axis=0)
@@ -256,21 +257,16 @@ class _Solver:
         out = gmr.copy()
         candidates = np.flatnonzero(gmr & ~nash)
         if self.reach.undirected and all(self.indices[j].n_directed == 0 for j in self.others):
-            # both move graphs undirected: reach is 'same component', labelled once each
+            # both move graphs undirected: reach is 'same component' (module coalition_smr)
             size = self.model.n_states
-            mine = self.reach.labels
             theirs = closure_min(
                 self.indices, self.others, np.arange(size, dtype=np.int64), "move"
             )[0]
-            for s in candidates:
-                dom = self.dominating(int(s))
-                reaches_dom = np.zeros(size, dtype=bool)
-                reaches_dom[mine[dom]] = True  # H can still get >_H s from these components
-                bad = reaches_dom[mine]
-                escape_free = np.zeros(size, dtype=bool)
-                escape_free[theirs[~bad]] = True  # outsiders can reach a state that is not bad
-                improvements = np.flatnonzero(dom & (mine == mine[s]))
-                out[s] = bool(escape_free[theirs[improvements]].all())
+            theirs, _ = dense_labels(theirs, size)
+            unstable = smr_unstable_undirected(
+                self.ranks, self.reach.comp, theirs, candidates, self.nash_fronts()
+            )
+            out[candidates[unstable]] = False
             return out
         for s in candidates:
             s = int(s)

@@ -1,0 +1,136 @@
+"""The component test of C-SMR (offramp.conflict.coalition_smr), used when no DM's moves are
+directed, against the definitions (brute force) on small conflicts and against the per-state
+closure test on larger ones (feasibility rules, ties, 2-4 DMs)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import offramp
+from offramp.conflict.coalitions import (
+    COALITION_CONCEPTS,
+    _Solver,
+    analyse_coalitions,
+    every_coalition,
+)
+from offramp.conflict.moves import move_indices
+from tests import brute_force_more as bf
+from tests import strategies
+
+SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def ids(row: np.ndarray) -> set[int]:
+    return {int(s) + 1 for s in np.flatnonzero(row)}
+
+
+def undirected(data: dict) -> dict:
+    """The same scenario with every option reversible (the component path applies)."""
+    data = json.loads(json.dumps(data))
+    for dm in data["decision_makers"]:
+        for opt in dm["options"]:
+            opt.pop("direction", None)
+    return data
+
+
+@SLOW
+@given(strategies.cases(min_dms=2, max_dms=4))
+def test_undirected_coalitions_agree_with_bruteforce(case):
+    data = undirected(case.data)
+    scenario = offramp.from_dict(data)
+    model = scenario.conflict
+    conflict = bf.Conflict(scenario)
+    analysis = analyse_coalitions(model, every_coalition(model))
+    for c in analysis.coalitions:
+        want = bf.coalition(conflict, c.members)
+        for concept in COALITION_CONCEPTS:
+            got = ids(analysis.stable[concept][c.name])
+            assert got == want[concept], f"{c.name} C-{concept}\n{json.dumps(data)}"
+
+
+@st.composite
+def larger_conflicts(draw, directed: bool = False) -> dict:
+    """4-11 options over 2-4 DMs, random two-literal infeasibility rules and exclusive groups
+    (so components are not products), weights from a few small values (many ties)."""
+    n = draw(st.integers(2, 4))
+    per = [draw(st.integers(1, 3)) for _ in range(n)]
+    names = [f"D{i}.o{k}" for i, p in enumerate(per) for k in range(p)]
+    dms = []
+    for i, p in enumerate(per):
+        opts = []
+        for k in range(p):
+            opt = {"name": f"o{k}"}
+            if directed and draw(st.integers(0, 3)) == 0:
+                opt["direction"] = draw(st.sampled_from(["forward", "backward"]))
+            opts.append(opt)
+        dms.append({"name": f"D{i}", "options": opts})
+    lit = st.tuples(st.sampled_from(names), st.booleans()).map(
+        lambda t: t[0] if t[1] else "!" + t[0]
+    )
+    rules = draw(st.lists(st.tuples(lit, lit).map(" & ".join), max_size=3))
+    data: dict = {"format": "offramp/1", "name": "random", "decision_makers": dms}
+    if rules:
+        data["infeasible"] = rules
+    if len(names) >= 3 and draw(st.booleans()):
+        group = draw(st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True))
+        data["mutually_exclusive"] = [group]
+    prefs = {}
+    levels = draw(st.sampled_from([[-1, 1], [-2, 0, 1, 3], list(range(-9, 10))]))
+    for i in range(n):
+        weights = [{"when": nm, "value": draw(st.sampled_from(levels))} for nm in names]
+        for _ in range(draw(st.integers(0, 3))):
+            a, b = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
+            weights.append({"when": f"{a} | !{b}", "value": draw(st.sampled_from(levels))})
+        prefs[f"D{i}"] = {"weights": weights}
+    data["preferences"] = prefs
+    return data
+
+
+def per_state_smr(solver: _Solver) -> np.ndarray:
+    """C-SMR from the closures, state by state (the general test, directed or not)."""
+    size = solver.model.n_states
+    out = np.ones(size, dtype=bool)
+    for s in range(size):
+        got = solver.reach.of(s)
+        improvements = got[solver.dominating(s)[got]]
+        out[s] = bool(solver.smr_sanctionable(s)[improvements].all())
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(larger_conflicts())
+def test_component_smr_matches_the_per_state_closures(data):
+    try:
+        model = offramp.from_dict(data).conflict
+    except offramp.ScenarioError:  # every state ruled out
+        return
+    indices = move_indices(model)
+    for c in every_coalition(model):
+        solver = _Solver(model, c.members, indices)
+        got = solver.stable("smr")
+        assert np.array_equal(got, per_state_smr(solver)), f"{c.name}\n{json.dumps(data)}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(larger_conflicts(), st.data())
+def test_full_cube_reading(data, draw):
+    """Without feasibility rules every outsider component meets every coalition component, so
+    s is C-SMR unstable exactly when it has a coalitional improvement and every coalition
+    component holds a state better than s for all members."""
+    data.pop("infeasible", None)
+    data.pop("mutually_exclusive", None)
+    model = offramp.from_dict(data).conflict
+    coalitions = every_coalition(model)
+    c = draw.draw(st.sampled_from(coalitions))
+    solver = _Solver(model, c.members)
+    ranks = solver.ranks
+    labels = solver.reach.labels
+    for s in range(model.n_states):
+        better = (ranks > ranks[:, [s]]).all(axis=0)
+        improvement = bool((better & (labels == labels[s])).any())
+        everywhere = set(labels[better].tolist()) == set(labels.tolist())
+        assert bool(solver.stable("smr")[s]) == (not (improvement and everywhere)), s
