@@ -245,8 +245,12 @@ class _Solver:
 
     def smr_sanctionable(self, s: int) -> np.ndarray:
         """Per s1: some s2 the outsiders reach from s1 is not >_H s and H cannot move on from
-        it to a state >_H s (the C-SMR sanction of an improvement from s)."""
-        dom = self.dominating(s)
+        it to a state >_H s (the C-SMR sanction of an improvement from s). It depends on s
+        only through the vector of the members' ranks at s."""
+        return self._sanctionable_below(self.ranks[:, s])
+
+    def _sanctionable_below(self, vector: np.ndarray) -> np.ndarray:
+        dom = (self.ranks > vector[:, None]).all(axis=0)
         reach_dom = closure_min(self.indices, list(self.members), -dom.astype(np.int64), "move")
         bad = (reach_dom[0] < 0).astype(np.int64)  # s2 from which H still gets >_H s
         return closure_min(self.indices, self.others, bad, "move")[0] == 0
@@ -268,11 +272,17 @@ class _Solver:
             )
             out[candidates[unstable]] = False
             return out
-        for s in candidates:
-            s = int(s)
-            improvements = self.reach.of(s)
-            improvements = improvements[self.dominating(s)[improvements]]
-            out[s] = bool(self.smr_sanctionable(s)[improvements].all())
+        # directed options: two closures per distinct rank vector among the candidates
+        vectors, which = np.unique(self.ranks[:, candidates].T, axis=0, return_inverse=True)
+        which = which.ravel()
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(len(vectors) + 1))
+        for v, vector in enumerate(vectors):
+            sanctionable = self._sanctionable_below(vector)
+            above = (self.ranks > vector[:, None]).all(axis=0)
+            for s in candidates[order[bounds[v] : bounds[v + 1]]]:
+                got = self.reach.of(int(s))
+                out[s] = bool(sanctionable[got[above[got]]].all())
         return out
 
     def escape(self, s: int, concept: str) -> int | None:
