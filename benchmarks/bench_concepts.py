@@ -6,6 +6,7 @@ infeasibility rules, weights on single options and pairs), each run in a fresh c
 - ``sim O:D``: SIM stability for every DM (the improvements' simultaneous sanctions);
 - ``coal O:D``: coalition analysis (C-Nash, C-GMR, C-SMR, C-SEQ) over every coalition of two
   or more DMs, plus each DM alone (the individual concepts);
+- ``coald O:D``: the same with every fourth option directed (``forward``): the per-state path;
 - ``lh O:H``: L_1 .. L_H tables for two DMs (one anticipation pass up to H), and NM over them.
 
     python benchmarks/bench_concepts.py                   # the issue's sizes and growth
@@ -50,12 +51,17 @@ def child(kind: str, n_options: int, k: int) -> None:
     from offramp.conflict.stability import compute_stability
 
     n_dms = 2 if kind == "lh" else k
-    model = offramp.from_dict(random_scenario(n_options, n_dms)).conflict
+    data = random_scenario(n_options, n_dms)
+    if kind == "coald":
+        options = [o for dm in data["decision_makers"] for o in dm["options"]]
+        for o in options[::4]:
+            o["direction"] = "forward"
+    model = offramp.from_dict(data).conflict
     t0, c0 = time.perf_counter(), time.process_time()
     if kind == "sim":
         result = compute_stability(model, ["sim"])
         found = {"equilibria": len(result.equilibria("sim"))}
-    elif kind == "coal":
+    elif kind in ("coal", "coald"):
         coalitions = every_coalition(model)
         analysis = analyse_coalitions(model, coalitions)
         found = {

@@ -54,7 +54,7 @@ def test_undirected_coalitions_agree_with_bruteforce(case):
 
 @st.composite
 def larger_conflicts(draw, directed: bool = False) -> dict:
-    """4-11 options over 2-4 DMs, random two-literal infeasibility rules and exclusive groups
+    """2-12 options over 2-4 DMs, random two-literal infeasibility rules and exclusive groups
     (so components are not products), weights from a few small values (many ties)."""
     n = draw(st.integers(2, 4))
     per = [draw(st.integers(1, 3)) for _ in range(n)]
