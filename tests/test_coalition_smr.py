@@ -1,6 +1,8 @@
-"""The component test of C-SMR (offramp.conflict.coalition_smr), used when no DM's moves are
-directed, against the definitions (brute force) on small conflicts and against the per-state
-closure test on larger ones (feasibility rules, ties, 2-4 DMs)."""
+"""The fast coalition paths against the definitions and against each other: the component test
+of C-SMR (offramp.conflict.coalition_smr, no directed options), the bit-parallel C-SMR and the
+reached fronts for directed options (offramp.conflict.directed_reach), against the brute force on
+small conflicts and against two sanction closures per state on larger ones (feasibility rules,
+ties, 2-4 DMs)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from offramp.conflict.coalitions import (
     analyse_coalitions,
     every_coalition,
 )
+from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
 from offramp.conflict.moves import move_indices
 from tests import brute_force_more as bf
 from tests import strategies
@@ -136,3 +139,62 @@ def test_full_cube_reading(data, draw):
         improvement = bool((better & (labels == labels[s])).any())
         everywhere = set(labels[better].tolist()) == set(labels.tolist())
         assert bool(solver.stable("smr")[s]) == (not (improvement and everywhere)), s
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans().flatmap(larger_conflicts))
+def test_bit_parallel_smr_matches_the_component_test_and_the_closures(data):
+    """The directed-options test applies to any move graph: on undirected conflicts it must
+    agree with the component test, on directed ones with two closures per state."""
+    try:
+        model = offramp.from_dict(data).conflict
+    except offramp.ScenarioError:
+        return
+    indices = move_indices(model)
+    for c in every_coalition(model):
+        solver = _Solver(model, c.members, indices)
+        if not solver.others:
+            continue
+        everything = np.arange(model.n_states)
+        got = ~solver.smr_unstable_directed(everything)
+        want = per_state_smr(solver)
+        assert np.array_equal(got, want), f"{c.name}\n{json.dumps(data)}"
+        assert np.array_equal(solver.stable("smr"), want & solver.stable("gmr"))
+
+
+def naive_reach(model, indices, movers, s: int) -> set[int]:
+    """Breadth-first over single moves of any mover (a DM moving twice is one move)."""
+    seen, todo = {s}, [s]
+    while todo:
+        x = todo.pop()
+        for j in movers:
+            for t in indices[j].targets(x, "move"):
+                if int(t) not in seen:
+                    seen.add(int(t))
+                    todo.append(int(t))
+    return seen
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.cases(min_dms=2, max_dms=4), st.data())
+def test_directed_reach_words_and_fronts_match_a_search(case, draw):
+    model = offramp.from_dict(case.data).conflict
+    indices = move_indices(model)
+    movers = draw.draw(
+        st.lists(st.integers(0, model.n_dms - 1), min_size=1, max_size=model.n_dms, unique=True)
+    )
+    reach = DirectedReach(model, indices, movers)
+    points = np.ascontiguousarray(model.ranks[: min(3, model.n_dms)].T)
+    vectors = points[:: max(1, len(points) // 70)]  # up to ~70 vectors: two words
+    words = reach.any_reached(above_words(points, vectors))
+    fronts = reach.reached_fronts(points)
+    for s in range(model.n_states):
+        got = sorted(naive_reach(model, indices, movers, s))
+        above = (points[got][:, None, :] > vectors[None, :, :]).all(axis=2).any(axis=0)
+        bits = bit_of(words, np.full(len(vectors), s), np.arange(len(vectors)))
+        assert np.array_equal(bits, above), s
+        front = fronts.vals[fronts.ptr[reach.scc[s]] : fronts.ptr[reach.scc[s] + 1]]
+        # the front is made of reached vectors and weakly dominates every reached vector
+        reached = {tuple(v) for v in points[got].tolist()}
+        assert {tuple(v) for v in front.tolist()} <= reached
+        assert all((front >= v).all(axis=1).any() for v in points[got])

@@ -49,7 +49,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from offramp.conflict.pareto import PAIRS_PER_BLOCK, Fronts, group_fronts
+from offramp.conflict.pareto import PAIRS_PER_BLOCK, Fronts, distinct_rows, group_fronts
 
 
 def dense_labels(labels: np.ndarray, bound: int | None = None) -> tuple[np.ndarray, int]:
@@ -70,23 +70,6 @@ def _distinct(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray, n
         return values, new[keys]
     values, inverse = np.unique(keys, return_inverse=True)
     return values, inverse.astype(np.int64).ravel()
-
-
-def _distinct_rows(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(points, axis=0, return_inverse=True), through one int64 key when the rows'
-    ranges allow it (a single sort)."""
-    key = np.zeros(len(points), dtype=np.int64)
-    span = 1
-    for k in range(points.shape[1]):
-        col = points[:, k].astype(np.int64)
-        low, width = int(col.min()), int(col.max()) - int(col.min()) + 1
-        span *= width
-        if span >= 2**62:
-            vecs, inverse = np.unique(points, axis=0, return_inverse=True)
-            return vecs, inverse.ravel()
-        key = key * width + (col - low)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return points[first], inverse.ravel()
 
 
 def smr_unstable_undirected(
@@ -164,7 +147,7 @@ def smr_unstable_undirected(
         return unstable
 
     # B per distinct rank vector, only for the (vector, class) pairs asked about
-    vecs, vec_of = _distinct_rows(points[candidates[owner]])
+    vecs, vec_of = distinct_rows(points[candidates[owner]])
     order = np.argsort(vec_of, kind="stable")
     bad = np.zeros(len(owner), dtype=bool)
     step = min(fronts_mine.rows_per_block(), max(1, PAIRS_PER_BLOCK // n_classes))

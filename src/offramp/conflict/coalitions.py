@@ -64,10 +64,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
+from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
 from offramp.conflict.limited_move import move_edges
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import MoveIndex, move_indices
-from offramp.conflict.pareto import Fronts, group_fronts
+from offramp.conflict.pareto import Fronts, distinct_rows, group_fronts
 from offramp.conflict.reach import closure_min
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
@@ -80,6 +81,9 @@ COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq")
 MAX_DMS_ALL = 8
 #: Upsets listed per coalition and concept in the insights.
 MAX_LISTED = 10
+#: Directed options: uint64 words per state and pass of the bit-parallel reach (16 MB per
+#: array of words, a few alive at once).
+WORD_BUDGET = 1 << 21
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class _Reach:
         self.undirected = all(indices[k].n_directed == 0 for k in members)
         self._sets: dict[int, np.ndarray] = {}
         self._graph = None
+        self._bits: DirectedReach | None = None
         if self.undirected:
             labels, _ = closure_min(
                 indices, list(members), np.arange(model.n_states, dtype=np.int64), "move"
@@ -166,6 +171,12 @@ class _Reach:
             self._sets[key] = np.sort(got)
         return self._sets[key]
 
+    def directed(self) -> DirectedReach:
+        """R_H as a condensation (directed options): fronts and bit words over reach."""
+        if self._bits is None:
+            self._bits = DirectedReach(self.model, self.indices, self.members)
+        return self._bits
+
     def components(self):
         for a, b in itertools.pairwise([*self.heads, len(self.order)]):
             yield self.order[a:b]
@@ -189,10 +200,10 @@ def _escapes(
         if fronts is None:
             fronts = group_fronts(reach.comp, values.T, reach.n_comp)
         return fronts.dominates(reach.comp, ranks.T)
-    for s in range(size):
-        got = reach.of(s)
-        out[s] = bool((values[:, got] > ranks[:, [s]]).all(axis=0).any())
-    return out
+    # directed options: the front of what each strongly connected component reaches
+    directed = reach.directed()
+    fronts = directed.reached_fronts(np.ascontiguousarray(values.T))
+    return fronts.dominates(directed.scc, ranks.T)
 
 
 def coalition_stable(
@@ -291,17 +302,28 @@ class _Solver:
             )
             out[candidates[unstable]] = False
             return out
-        # directed options: two closures per distinct rank vector among the candidates
-        vectors, which = np.unique(self.ranks[:, candidates].T, axis=0, return_inverse=True)
-        which = which.ravel()
-        order = np.argsort(which, kind="stable")
-        bounds = np.searchsorted(which[order], np.arange(len(vectors) + 1))
-        for v, vector in enumerate(vectors):
-            sanctionable = self._sanctionable_below(vector)
-            above = (self.ranks > vector[:, None]).all(axis=0)
-            for s in candidates[order[bounds[v] : bounds[v + 1]]]:
-                got = self.reach.of(int(s))
-                out[s] = bool(sanctionable[got[above[got]]].all())
+        out[candidates[self.smr_unstable_directed(candidates)]] = False
+        return out
+
+    def smr_unstable_directed(self, candidates: np.ndarray) -> np.ndarray:
+        """Per candidate: C-SMR unstable? The test for any move graph, directed or not (module
+        directed_reach), 64 rank vectors per pass of three ORs over reach: D = 'better than the
+        vector for every member'; bad = H can still reach D (from the state itself on); a
+        sanction = the outsiders can reach a state that is not bad; unstable = H can reach a
+        state of D without a sanction."""
+        out = np.zeros(len(candidates), dtype=bool)
+        if len(candidates) == 0:
+            return out
+        vectors, which = distinct_rows(self.ranks[:, candidates].T)
+        own, theirs = self.reach.directed(), DirectedReach(self.model, self.indices, self.others)
+        points = np.ascontiguousarray(self.ranks.T)
+        step = 64 * max(1, WORD_BUDGET // max(self.model.n_states, 1))
+        for a in range(0, len(vectors), step):
+            mine = np.flatnonzero((which >= a) & (which < a + step))
+            better = above_words(points, vectors[a : a + step])
+            sanctioned = theirs.any_reached(~own.any_reached(better))
+            upset = own.any_reached(better & ~sanctioned)
+            out[mine] = bit_of(upset, candidates[mine], which[mine] - a)
         return out
 
     def escape(self, s: int, concept: str) -> int | None:

@@ -246,3 +246,20 @@ def _outer_at_least(front: np.ndarray, q: np.ndarray) -> np.ndarray:
     for k in range(1, front.shape[1]):
         out &= front[None, :, k] >= q[:, None, k]
     return out
+
+
+def distinct_rows(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of an int array and each row's index among them (np.unique(points,
+    axis=0, return_inverse=True)), through one int64 key when the rows' ranges allow it."""
+    key = np.zeros(len(points), dtype=np.int64)
+    span = 1
+    for k in range(points.shape[1]):
+        col = points[:, k].astype(np.int64)
+        low, width = int(col.min()), int(col.max()) - int(col.min()) + 1
+        span *= width
+        if span >= 2**62:
+            vecs, inverse = np.unique(points, axis=0, return_inverse=True)
+            return vecs, inverse.ravel()
+        key = key * width + (col - low)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return points[first], inverse.ravel()
