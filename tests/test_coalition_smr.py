@@ -20,6 +20,7 @@ from offramp.conflict.coalitions import (
     every_coalition,
 )
 from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
+from offramp.conflict.model import ConflictTooLarge
 from offramp.conflict.moves import move_indices
 from tests import brute_force_more as bf
 from tests import strategies
@@ -160,6 +161,8 @@ def test_bit_parallel_smr_matches_the_component_test_and_the_closures(data):
         want = per_state_smr(solver)
         assert np.array_equal(got, want), f"{c.name}\n{json.dumps(data)}"
         assert np.array_equal(solver.stable("smr"), want & solver.stable("gmr"))
+        # the fallback when the moves are too many to list
+        assert np.array_equal(~solver._smr_unstable_by_closures(everything), want)
 
 
 def naive_reach(model, indices, movers, s: int) -> set[int]:
@@ -198,3 +201,34 @@ def test_directed_reach_words_and_fronts_match_a_search(case, draw):
         reached = {tuple(v) for v in points[got].tolist()}
         assert {tuple(v) for v in front.tolist()} <= reached
         assert all((front >= v).all(axis=1).any() for v in points[got])
+
+
+def test_too_many_moves_to_list_falls_back_to_closures(monkeypatch):
+    """Directed options whose moves are refused as too many to list: C-SMR by closures."""
+    data = {
+        "format": "offramp/1",
+        "name": "fallback",
+        "decision_makers": [
+            {"name": "A", "options": [{"name": "x", "direction": "forward"}, {"name": "y"}]},
+            {"name": "B", "options": [{"name": "u"}, {"name": "v", "direction": "backward"}]},
+            {"name": "C", "options": [{"name": "w"}]},
+        ],
+        "preferences": {
+            "A": {"weights": [{"when": "A.x", "value": 2}, {"when": "B.u | C.w", "value": 1}]},
+            "B": {"weights": [{"when": "B.u", "value": 1}, {"when": "A.x & !C.w", "value": 2}]},
+            "C": {"weights": [{"when": "!A.y", "value": 1}, {"when": "C.w", "value": -1}]},
+        },
+    }
+    model = offramp.from_dict(data).conflict
+    indices = move_indices(model)
+    want = {
+        c.name: per_state_smr(_Solver(model, c.members, indices)) for c in every_coalition(model)
+    }
+
+    def refuse(self, candidates):
+        raise ConflictTooLarge("too many moves")
+
+    monkeypatch.setattr(_Solver, "smr_unstable_directed", refuse)
+    for c in every_coalition(model):
+        solver = _Solver(model, c.members, indices)
+        assert np.array_equal(solver.stable("smr"), want[c.name] & solver.stable("gmr"))

@@ -66,7 +66,7 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
 from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
 from offramp.conflict.limited_move import move_edges
-from offramp.conflict.model import ConflictModel
+from offramp.conflict.model import ConflictModel, ConflictTooLarge
 from offramp.conflict.moves import MoveIndex, move_indices
 from offramp.conflict.pareto import Fronts, distinct_rows, group_fronts
 from offramp.conflict.reach import closure_min
@@ -302,7 +302,26 @@ class _Solver:
             )
             out[candidates[unstable]] = False
             return out
-        out[candidates[self.smr_unstable_directed(candidates)]] = False
+        try:
+            unstable = self.smr_unstable_directed(candidates)
+        except ConflictTooLarge:  # too many moves to list: two closures per rank vector
+            unstable = self._smr_unstable_by_closures(candidates)
+        out[candidates[unstable]] = False
+        return out
+
+    def _smr_unstable_by_closures(self, candidates: np.ndarray) -> np.ndarray:
+        """Per candidate: C-SMR unstable? Two sanction closures per distinct rank vector (no
+        list of moves needed: the fallback when listing them is refused)."""
+        out = np.zeros(len(candidates), dtype=bool)
+        vectors, which = distinct_rows(self.ranks[:, candidates].T)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(len(vectors) + 1))
+        for v, vector in enumerate(vectors):
+            sanctionable = self._sanctionable_below(vector)
+            above = (self.ranks > vector[:, None]).all(axis=0)
+            for i in order[bounds[v] : bounds[v + 1]]:
+                got = self.reach.of(int(candidates[i]))
+                out[i] = not bool(sanctionable[got[above[got]]].all())
         return out
 
     def smr_unstable_directed(self, candidates: np.ndarray) -> np.ndarray:

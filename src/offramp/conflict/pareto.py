@@ -251,6 +251,8 @@ def _outer_at_least(front: np.ndarray, q: np.ndarray) -> np.ndarray:
 def distinct_rows(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of an int array and each row's index among them (np.unique(points,
     axis=0, return_inverse=True)), through one int64 key when the rows' ranges allow it."""
+    if len(points) == 0:
+        return points[:0], np.zeros(0, dtype=np.int64)
     key = np.zeros(len(points), dtype=np.int64)
     span = 1
     for k in range(points.shape[1]):
