@@ -128,18 +128,24 @@ def _replace_groups(
 
 def above_words(points: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """(S, ceil(V / 64)) uint64: bit k of word w of state x says points[x] > vectors[64 w + k]
-    in every coordinate (``points`` (S, d), ``vectors`` (V, d))."""
+    in every coordinate (``points`` (S, d), ``vectors`` (V, d)).
+
+    Per word and coordinate, the vectors strictly below x_k are the first c of the word's
+    vectors sorted by that coordinate (c by one binary search), so their bits are one of 65
+    precomputed masks; the word is the AND of one mask per coordinate: O(S d log 64) per word
+    instead of 64 S d comparisons."""
     n_words = (len(vectors) + 63) // 64
-    out = np.zeros((len(points), n_words), dtype=np.uint64)
+    out = np.empty((len(points), n_words), dtype=np.uint64)
+    bit = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
     for w in range(n_words):
         part = vectors[64 * w : 64 * w + 64]
-        hit = points[:, None, 0] > part[None, :, 0]
-        for k in range(1, points.shape[1]):
-            hit &= points[:, None, k] > part[None, :, k]
-        if hit.shape[1] < 64:
-            hit = np.concatenate([hit, np.zeros((len(points), 64 - hit.shape[1]), bool)], 1)
-        packed = np.ascontiguousarray(np.packbits(hit, axis=1, bitorder="little"))
-        out[:, w] = packed.view("<u8")[:, 0]  # byte j holds bits 8j..8j+7
+        word = np.full(len(points), np.iinfo(np.uint64).max, dtype=np.uint64)
+        for k in range(points.shape[1]):
+            order = np.argsort(part[:, k], kind="stable")
+            masks = np.r_[np.uint64(0), np.bitwise_or.accumulate(bit[order])]
+            below = np.searchsorted(part[order, k], points[:, k], side="left")
+            word &= masks[below]
+        out[:, w] = word
     return out
 
 
