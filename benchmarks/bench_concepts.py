@@ -6,7 +6,8 @@ infeasibility rules, weights on single options and pairs), each run in a fresh c
 - ``sim O:D``: SIM stability for every DM (the improvements' simultaneous sanctions);
 - ``coal O:D``: coalition analysis (C-Nash, C-GMR, C-SMR, C-SEQ) over every coalition of two
   or more DMs, plus each DM alone (the individual concepts);
-- ``coald O:D``: the same with every fourth option directed (``forward``): the per-state path;
+- ``coald O:D``: the same with every fourth option directed (``forward``): reach over the
+  condensation of the move graph instead of components;
 - ``lh O:H``: L_1 .. L_H tables for two DMs (one anticipation pass up to H), and NM over them.
 
     python benchmarks/bench_concepts.py                   # the issue's sizes and growth
@@ -38,6 +39,9 @@ CASES = [
     ("coal", 14, 4),
     ("coal", 16, 4),
     ("coal", 18, 4),
+    ("coald", 12, 4),
+    ("coald", 14, 4),
+    ("coald", 16, 4),
     ("lh", 8, 8),
     ("lh", 10, 8),
     ("lh", 12, 8),

@@ -20,26 +20,31 @@ dominates P(s)?'. When no member has directed options, R_H(s) is s's connected c
 members' move graph (labelled by one closure), and only the component's Pareto-maximal vectors
 can answer: the fronts of all components are computed together and every state asks its own
 component's front (:mod:`offramp.conflict.pareto`; two members: one sort and one binary search
-per state). With directed options, R_H(s) is searched per strongly connected component.
+per state). With directed options the same question goes to the front of what s's strongly
+connected component reaches (fronts merged along the condensation,
+:mod:`offramp.conflict.directed_reach`).
 
 C-SMR's condition is not separable by member. When neither the members nor the outsiders have
 directed options it is decided for every state at once by components
 (:mod:`offramp.conflict.coalition_smr`: the H-components meeting D_s depend on s only through
 P(s); the outsider components are grouped by the H-components they meet). With directed options
-it stays a test per candidate (where C-GMR holds and C-Nash does not) with two closures, shared
-by the candidates with the same rank vector. Without outsiders (the grand coalition) nothing can
-sanction: C-GMR, C-SMR and C-SEQ are C-Nash.
+it is decided for 64 distinct rank vectors at a time (one bit each): D = 'better than the vector
+for every member'; bad = H can still reach D; sanctioned = the outsiders can reach a state that
+is not bad; unstable = H can reach a state of D that is not sanctioned: three bitwise ORs over
+reach per 64 vectors, only where C-GMR holds and C-Nash does not (two closures per vector if the
+moves are too many to list). Without outsiders (the grand coalition) nothing can sanction:
+C-GMR, C-SMR and C-SEQ are C-Nash.
 
 Why it is exact: every shortcut above is an equivalence proved from the definitions (module
 docstrings); the results are checked against a brute force written from the definitions
 (tests/brute_force_more.py) on random conflicts with feasibility rules, directions and ties, and
-the component C-SMR against two closures per state on larger ones. Cost without directed
-options: O(S log S) sorting plus the dominance queries, whose work is the size of the fronts
-they meet (a few vectors per component on the benchmarks; quadratic only when fronts are as
-large as components); every coalition of 4 DMs at 16 options (65,536 states) in about 2 s of
-CPU (docs/benchmarks.md). With directed options the searches per strongly connected component
-and the two O(S) closures per distinct candidate vector remain: about 8 s of CPU at 12 options
-and 4 DMs with one directed option each, quadratic growth.
+the fast C-SMR paths against two closures per state and against each other on larger ones.
+Cost without directed options: O(S log S) sorting plus the dominance queries, whose work is the
+size of the fronts they meet (a few vectors per component on the benchmarks; quadratic only
+when fronts are as large as components); every coalition of 4 DMs at 16 options (65,536 states)
+in about 2.3 s of CPU (docs/benchmarks.md). With directed options C-SMR costs O(S + E) per 64
+distinct candidate rank vectors (E the condensed move edges), so O(S^2 / 64) at worst: about
+11 s of CPU at 16 options with one directed option per DM.
 
 The moves along a coalition's path need not be improvements; only where it ends counts. With
 H = {i} every test is the individual one (tests check it).
