@@ -108,8 +108,8 @@ def per_state_smr(solver: _Solver) -> np.ndarray:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.booleans().flatmap(larger_conflicts))
 def test_component_smr_matches_the_per_state_closures(data):
-    """Undirected: the component test; with directed options: the closures shared by every
-    candidate with the same rank vector. Both against two closures per state."""
+    """Undirected: the component test; with directed options: the bit-parallel test. Both
+    against two closures per state."""
     try:
         model = offramp.from_dict(data).conflict
     except offramp.ScenarioError:  # every state ruled out

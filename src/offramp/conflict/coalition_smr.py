@@ -34,7 +34,8 @@ Cost: sorting and fronts O(S log S); the dominance queries cost the size of the 
 needs it, the total size of the H-components' fronts. None of it is a states x states array: the
 worst case (fronts as large as the components, many classes) is quadratic in time, in bounded
 memory blocks. Directed options break the component picture (reach is no longer symmetric);
-those coalitions keep the per-state test of :mod:`offramp.conflict.coalitions`.
+those coalitions take the bit-parallel test over the condensed move graph
+(:mod:`offramp.conflict.directed_reach`, used by :mod:`offramp.conflict.coalitions`).
 
 References
 ----------
