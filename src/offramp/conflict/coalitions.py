@@ -140,14 +140,20 @@ class _Reach:
     """R_H(s) for every s: components when the members' move graph is undirected, otherwise a
     search per state (cached)."""
 
-    def __init__(self, model: ConflictModel, members: tuple[int, ...], indices: list[MoveIndex]):
+    def __init__(
+        self,
+        model: ConflictModel,
+        members: tuple[int, ...],
+        indices: list[MoveIndex],
+        shared: dict | None = None,
+    ):
         self.model = model
         self.members = members
         self.indices = indices
+        self.shared = {} if shared is None else shared  # DirectedReach per set of movers
         self.undirected = all(indices[k].n_directed == 0 for k in members)
         self._sets: dict[int, np.ndarray] = {}
         self._graph = None
-        self._bits: DirectedReach | None = None
         if self.undirected:
             labels, _ = closure_min(
                 indices, list(members), np.arange(model.n_states, dtype=np.int64), "move"
@@ -178,13 +184,21 @@ class _Reach:
 
     def directed(self) -> DirectedReach:
         """R_H as a condensation (directed options): fronts and bit words over reach."""
-        if self._bits is None:
-            self._bits = DirectedReach(self.model, self.indices, self.members)
-        return self._bits
+        return directed_reach(self.model, self.indices, self.members, self.shared)
 
     def components(self):
         for a, b in itertools.pairwise([*self.heads, len(self.order)]):
             yield self.order[a:b]
+
+
+def directed_reach(
+    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: dict
+) -> DirectedReach:
+    """The condensed reach of ``movers``, built once per set of movers in ``shared`` (a
+    coalition's members are another coalition's outsiders)."""
+    if movers not in shared:
+        shared[movers] = DirectedReach(model, indices, movers)
+    return shared[movers]
 
 
 def _escapes(
@@ -225,13 +239,13 @@ def coalition_stable(
 class _Solver:
     """The shared parts for one coalition: ranks, reach, the outsiders' sanction minima."""
 
-    def __init__(self, model: ConflictModel, members: tuple[int, ...], indices=None):
+    def __init__(self, model: ConflictModel, members: tuple[int, ...], indices=None, shared=None):
         self.model = model
         self.members = members
         self.indices = move_indices(model) if indices is None else indices
         self.others = [j for j in range(model.n_dms) if j not in members]
         self.ranks = model.ranks[list(members)]
-        self.reach = _Reach(model, members, self.indices)
+        self.reach = _Reach(model, members, self.indices, shared)
         self._cache: dict[str, np.ndarray] = {}
         self._fronts: Fronts | None = None
 
@@ -339,7 +353,8 @@ class _Solver:
         if len(candidates) == 0:
             return out
         vectors, which = distinct_rows(self.ranks[:, candidates].T)
-        own, theirs = self.reach.directed(), DirectedReach(self.model, self.indices, self.others)
+        own = self.reach.directed()
+        theirs = directed_reach(self.model, self.indices, tuple(self.others), self.reach.shared)
         points = np.ascontiguousarray(self.ranks.T)
         step = 64 * max(1, WORD_BUDGET // max(self.model.n_states, 1))
         for a in range(0, len(vectors), step):
@@ -539,7 +554,8 @@ def analyse_coalitions(
                 f"coalition analysis covers {', '.join(COALITION_CONCEPTS)}, not {c!r}"
             )
     indices = move_indices(model)
-    solvers = {c.name: _Solver(model, c.members, indices) for c in coalitions}
+    shared: dict = {}  # one DirectedReach per set of movers, whoever asks
+    solvers = {c.name: _Solver(model, c.members, indices, shared) for c in coalitions}
     stable = {k: {c.name: solvers[c.name].stable(k) for c in coalitions} for k in concepts}
     individual = compute_stability(model, concepts)  # H = {i}: the individual concepts
     singles = {k: individual.stable[k] for k in concepts}
