@@ -44,7 +44,7 @@ size of the fronts they meet (a few vectors per component on the benchmarks; qua
 when fronts are as large as components); every coalition of 4 DMs at 16 options (65,536 states)
 in about 2.3 s of CPU (docs/benchmarks.md). With directed options C-SMR costs O(S + E) per 64
 distinct candidate rank vectors (E the condensed move edges), so O(S^2 / 64) at worst: about
-11 s of CPU at 16 options with one directed option per DM.
+7 s of CPU at 16 options with one directed option per DM.
 
 The moves along a coalition's path need not be improvements; only where it ends counts. With
 H = {i} every test is the individual one (tests check it).
