@@ -6,6 +6,8 @@ infeasibility rules, weights on single options and pairs), each run in a fresh c
 - ``sim O:D``: SIM stability for every DM (the improvements' simultaneous sanctions);
 - ``coal O:D``: coalition analysis (C-Nash, C-GMR, C-SMR, C-SEQ) over every coalition of two
   or more DMs, plus each DM alone (the individual concepts);
+- ``coald O:D``: the same with every fourth option directed (``forward``): reach over the
+  condensation of the move graph instead of components;
 - ``lh O:H``: L_1 .. L_H tables for two DMs (one anticipation pass up to H), and NM over them.
 
     python benchmarks/bench_concepts.py                   # the issue's sizes and growth
@@ -36,6 +38,10 @@ CASES = [
     ("coal", 12, 4),
     ("coal", 14, 4),
     ("coal", 16, 4),
+    ("coal", 18, 4),
+    ("coald", 12, 4),
+    ("coald", 14, 4),
+    ("coald", 16, 4),
     ("lh", 8, 8),
     ("lh", 10, 8),
     ("lh", 12, 8),
@@ -49,12 +55,17 @@ def child(kind: str, n_options: int, k: int) -> None:
     from offramp.conflict.stability import compute_stability
 
     n_dms = 2 if kind == "lh" else k
-    model = offramp.from_dict(random_scenario(n_options, n_dms)).conflict
-    t0 = time.perf_counter()
+    data = random_scenario(n_options, n_dms)
+    if kind == "coald":
+        options = [o for dm in data["decision_makers"] for o in dm["options"]]
+        for o in options[::4]:
+            o["direction"] = "forward"
+    model = offramp.from_dict(data).conflict
+    t0, c0 = time.perf_counter(), time.process_time()
     if kind == "sim":
         result = compute_stability(model, ["sim"])
         found = {"equilibria": len(result.equilibria("sim"))}
-    elif kind == "coal":
+    elif kind in ("coal", "coald"):
         coalitions = every_coalition(model)
         analysis = analyse_coalitions(model, coalitions)
         found = {
@@ -64,9 +75,13 @@ def child(kind: str, n_options: int, k: int) -> None:
     else:
         result = compute_stability(model, ["lh", "nm"], options={"horizon": k})
         found = {"lh": len(result.equilibria("lh")), "nm": len(result.equilibria("nm"))}
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"states": model.n_states, "seconds": seconds, "peak": peak, **found}))
+    print(
+        json.dumps(
+            {"states": model.n_states, "seconds": seconds, "cpu": cpu, "peak": peak, **found}
+        )
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -75,7 +90,9 @@ def main(argv: list[str]) -> None:
         return
     cases = [(a.split(":")[0], int(a.split(":")[1]), int(a.split(":")[2])) for a in argv] or CASES
     print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}")
-    print("| what | options | DMs / horizon | states | seconds | peak RSS (MB) | found |")
+    print(
+        "| what | options | DMs / horizon | states | seconds (wall, CPU) | peak RSS (MB) | found |"
+    )
     print("|---|---:|---:|---:|---:|---:|---|")
     for kind, n_options, k in cases:
         try:
@@ -94,9 +111,10 @@ def main(argv: list[str]) -> None:
             print(f"| {kind} | {n_options} | {k} | | | | {last[0]} |", flush=True)
             continue
         r = json.loads(out.stdout)
-        found = {x: v for x, v in r.items() if x not in ("states", "seconds", "peak")}
+        found = {x: v for x, v in r.items() if x not in ("states", "seconds", "cpu", "peak")}
         print(
-            f"| {kind} | {n_options} | {k} | {r['states']:,} | {r['seconds']:.2f} | "
+            f"| {kind} | {n_options} | {k} | {r['states']:,} | {r['seconds']:.2f} "
+            f"(CPU {r['cpu']:.2f}) | "
             f"{r['peak'] / 2**20:.0f} | {json.dumps(found)} |",
             flush=True,
         )
