@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from scipy.optimize import linprog
 
 from offramp.bargaining.agenda import AgendaSetter
 from offramp.bargaining.batch import ProblemBatch
@@ -60,6 +59,8 @@ def fit_weights(predictions: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
     m, n = p.shape
     if n == 0:
         return np.full(m, 1.0 / m)
+    from scipy.optimize import linprog  # where used: scipy costs start-up time
+
     res = linprog(
         np.concatenate([-y, [-1.0]]),
         A_ub=np.hstack([p, np.ones((m, 1))]),

@@ -48,7 +48,6 @@ resolution. Systems Engineering 11(4), 343-359.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from offramp.conflict.pareto import PAIRS_PER_BLOCK, Fronts, distinct_rows, group_fronts
 
@@ -111,6 +110,8 @@ def smr_unstable_undirected(
         class_of[k] = j
     n_classes = len(class_sets)
     sizes = np.array([len(t) for t in class_sets], dtype=np.int64)
+    from scipy.sparse import csr_matrix  # where used: scipy costs start-up time
+
     incidence = csr_matrix(
         (
             np.ones(int(sizes.sum()), dtype=np.int32),

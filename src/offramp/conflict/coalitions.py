@@ -65,8 +65,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
 from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
@@ -168,6 +166,9 @@ class _Reach:
         """States reachable from s by legal sequences of members' moves (s included)."""
         if self.undirected:
             return np.flatnonzero(self.labels == self.labels[s])
+        from scipy.sparse import csr_matrix  # where used: scipy costs start-up time
+        from scipy.sparse.csgraph import breadth_first_order, connected_components
+
         if self._graph is None:
             size = self.model.n_states
             pairs = [move_edges(self.model, self.indices[k]) for k in self.members]

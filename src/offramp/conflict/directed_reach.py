@@ -31,8 +31,6 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from offramp.conflict.limited_move import move_edges
 from offramp.conflict.model import ConflictModel
@@ -50,6 +48,9 @@ class DirectedReach:
         pairs = [move_edges(model, indices[j]) for j in movers]
         src = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, dtype=np.int64)
         dst = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, dtype=np.int64)
+        from scipy.sparse import csr_matrix  # where used: scipy costs start-up time
+        from scipy.sparse.csgraph import connected_components
+
         graph = csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(size, size))
         n, scc = connected_components(graph, directed=True, connection="strong")
         scc = scc.astype(np.int64)

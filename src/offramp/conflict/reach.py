@@ -33,8 +33,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, depth_first_order
 
 from offramp.conflict.columns import NONE32, column_sweeps, to_int32
 from offramp.conflict.moves import MoveIndex
@@ -242,6 +240,9 @@ def _components(indices: Sequence[MoveIndex], movers: list[int], size: int):
     """Connected components of the union of the movers' groups by a graph search."""
     rows = np.concatenate([indices[j].reversed_graph("move")[1] for j in movers])
     cols = np.concatenate([indices[j].reversed_graph("move")[2] for j in movers])
+    from scipy.sparse import csr_matrix  # where used: scipy costs start-up time
+    from scipy.sparse.csgraph import connected_components
+
     graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(size, size))
     del rows, cols
     count, labels = connected_components(graph, directed=True, connection="weak")
@@ -281,6 +282,9 @@ def _search_min(
             cols_out[first : first + len(cols) - n_state_edges] = local_cols[n_state_edges:]
     # the root's children: the states in increasing order of value
     cols_out[union_ptr[root] :] = np.argsort(values, kind="stable")
+    from scipy.sparse import csr_matrix  # where used: scipy costs start-up time
+    from scipy.sparse.csgraph import depth_first_order
+
     graph = csr_matrix(
         (_ones(n_edges), cols_out, union_ptr.astype(np.int32)), shape=(n_nodes, n_nodes)
     )
