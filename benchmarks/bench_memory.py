@@ -40,12 +40,13 @@ def child(split: list[int], ties: bool) -> None:
     sys.path.insert(0, HERE)
     from bench_conflict import random_scenario
     from offramp.analysis.scenario import from_dict
-    from offramp.conflict.model import estimate_bytes
+    from offramp.conflict.model import block_layout_dms, estimate_bytes
 
     data = random_scenario(sum(split), len(split), split=split, ties=ties)
     scenario = from_dict(data)
     model = scenario.conflict
-    estimate = estimate_bytes(model.n_states, model.n_dms, 0, split)
+    blocks = block_layout_dms(list(model.option_dm), list(model.direction != 0))
+    estimate = estimate_bytes(model.n_states, model.n_dms, 0, blocks)
     result = scenario.stability()
     with open(os.devnull, "w") as out:
         result.write_json(out, "auto")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from offramp.conflict.columns import Columns
 from offramp.errors import OfframpError
 
 DIRECTIONS = {"both": 0, "forward": 1, "backward": 2}
@@ -27,36 +28,47 @@ class ConflictTooLarge(OfframpError, ValueError):
 
 
 #: Resident memory of a Python process that has imported offramp and its command line (numpy,
-#: scipy, pydantic, rich...) and run a small analysis, measured (2026-11-29): 90-95 MiB.
-BASE_BYTES = 95 << 20
+#: pydantic, rich...; scipy only where used) and run a small analysis, measured (2026-11-29).
+BASE_BYTES = 62 << 20
 #: Working memory of writing the JSON output, streamed in pieces of 65,536 states.
 OUTPUT_BYTES = 16 << 20
 OUTPUT_PER_STATE = 240  # below one piece: the piece is smaller
 
 
-def estimate_bytes(
-    states: int, n_dms: int, max_directed: int = 0, options_per_dm: Sequence[int] | None = None
-) -> int:
+def estimate_bytes(states: int, n_dms: int, max_directed: int = 0, block_dms: int = 0) -> int:
     """Peak resident memory of ``offramp stability`` (every concept, and the JSON output), in
     bytes, known before enumerating: the process itself, a linear cost per state and per DM,
     and the output's working memory. Measured within 25% for every split of options among the
-    DMs from 2^16 to 2^20 states (benchmarks/bench_memory.py, tests/test_memory_estimate.py):
-    the split does not enter, because every per-DM structure (groups, sorted blocks, rank
-    runs) has one entry per state whatever the size of the DM's groups; ``options_per_dm`` is
-    accepted for callers that know it. Directed options add the move index's queries per
-    pattern pair, (3/2)^d per state for d directed options.
+    DMs from 2^16 to 2^20 states (benchmarks/bench_memory.py, tests/test_memory_estimate.py).
+    ``block_dms`` DMs use the sorted-block layout instead of columns (see
+    :func:`block_layout_dms`), which costs more per state; directed options add the move
+    index's queries per pattern pair, (3/2)^d per state for d directed options.
     """
-    del options_per_dm  # the measurements show no effect of the split (docs/benchmarks.md)
     output = min(OUTPUT_BYTES, OUTPUT_PER_STATE * states)
-    return int(BASE_BYTES + states * bytes_per_state(n_dms, max_directed) + output)
+    per_state = bytes_per_state(n_dms, max_directed, block_dms)
+    return int(BASE_BYTES + states * per_state + output)
 
 
-def bytes_per_state(n_dms: int, max_directed: int = 0) -> float:
-    """Measured peak bytes per feasible state of a full stability analysis: 20 + 80 per DM
-    (codes; per DM ranks and scores, the groups, the int32 column layout of the improvement
-    index and the sweeps' work arrays), plus the directed options' extra queries."""
+def bytes_per_state(n_dms: int, max_directed: int = 0, block_dms: int = 0) -> float:
+    """Measured peak bytes per feasible state of a full stability analysis (2026-11-29):
+    33 + 62 per DM (codes; per DM ranks and scores, the groups, the int32 column layout of
+    its improvements and the sweeps' work arrays), 65 more per DM on the sorted blocks, plus
+    the directed options' extra queries."""
     d = min(max_directed, 8)
-    return 20 + n_dms * 80 + n_dms * 36 * ((1.5**d) - 1)
+    return 33 + n_dms * 62 + block_dms * 65 + n_dms * 36 * ((1.5**d) - 1)
+
+
+def block_layout_dms(option_dm: Sequence[int], directed: Sequence[bool]) -> int:
+    """How many DMs will use the sorted-block layout rather than columns, judged before
+    enumerating as if every combination were feasible (:meth:`Columns.fits` decides later)."""
+    m = len(option_dm)
+    count = 0
+    for i in sorted(set(option_dm)):
+        own = [k for k in range(m) if option_dm[k] == i]
+        fits = Columns.fits(1 << m, 1 << (m - len(own)), 1 << len(own))
+        if any(directed[k] for k in own) or not fits:
+            count += 1
+    return count
 
 
 def human_bytes(n: float) -> str:

@@ -17,6 +17,7 @@ from offramp.conflict.model import (
     DIRECTIONS,
     ConflictModel,
     ConflictTooLarge,
+    block_layout_dms,
     bytes_per_state,
     dense_ranks,
     enumerate_feasible,
@@ -227,7 +228,8 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         ),
         default=0,
     )
-    max_states = int(budget // bytes_per_state(n, max_dir))
+    blocks = block_layout_dms(scenario.option_dm, [d != "both" for d in scenario.option_directions])
+    max_states = int(budget // bytes_per_state(n, max_dir, blocks))
     try:
         codes = enumerate_feasible(m, infeasibility(scenario), max_states)
     except ConflictTooLarge as exc:
@@ -235,9 +237,9 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         if message.startswith("more than"):
             message = (
                 f"the conflict is too large for memory: {message}; each needs about "
-                f"{human_bytes(bytes_per_state(n, max_dir))} for stability analysis and the "
-                f"limit is {human_bytes(budget)}; add feasibility rules, split the conflict, "
-                "or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)"
+                f"{human_bytes(bytes_per_state(n, max_dir, blocks))} for stability analysis "
+                f"and the limit is {human_bytes(budget)}; add feasibility rules, split the "
+                "conflict, or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)"
             )
         raise ScenarioError([scenario.source.problem(("decision_makers",), message)]) from None
     if len(codes) == 0:
@@ -251,7 +253,7 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
                 )
             ]
         )
-    need = estimate_bytes(len(codes), n, max_dir)
+    need = estimate_bytes(len(codes), n, max_dir, blocks)
     if need > budget:
         raise ScenarioError(
             [
