@@ -1,0 +1,669 @@
+"""Simultaneous sanctions (the engine of SIM): exact, without enumerating the others' product.
+
+For DM i at state s and one of i's improvements, whose own options form the *pattern* p, every
+other DM j chooses c_j in C_j(s): its options at s (it stays) or those of one of its
+improvements from s. The combination (p, c) is a state s*; the improvement is sanctioned when
+some choice gives a feasible s* with P_i(s*) <= P_i(s). In other words the *box*
+B(s) = C_1(s) x ... (one factor per other DM) must meet the set {c : P_i(p, c) <= P_i(s)}. The
+box has the product of the others' choice counts as its size (thousands of combinations at 20
+options and 4 DMs, for each of a million states), which is what this module avoids listing.
+
+Stage A: one mover. With the others fixed as at s, j's choices lie on j's group (the states
+differing from s in j's options only); its improvements from s are the states of the group ranked
+above s by j, a suffix of the group sorted by P_j. For each state x of that sorted group take the
+row of P_i over i's patterns in x's column (the states sharing x's options except i's), and the
+suffix-minimum of these rows along the group: at s's suffix it gives, for every pattern p at
+once, the least P_i any single improvement of j can force on i. One pass over the states per
+(i, j), with no search; directed options make the improvements a list instead of a suffix, and
+the rows are reduced over the list.
+
+Stage B: several movers, only for the (state, pattern) pairs stage A left uncovered. The others
+are split into a *line* mover l (the one with the most patterns), mask movers O1 and, only
+when the tables would not fit the memory budget, enumerated movers O2. The states are grouped
+into *lines* (same options except l's), each sorted by P_i, with the prefix-OR of l's patterns:
+"which c_l give P_i <= r on this line" is one binary search and one word. The lines sharing
+(p, c_O2) form a *block*, sorted by their minimum, with the prefix-OR of the lines' O1
+combinations: one binary search gives every combination of the O1 movers whose line holds some
+P_i <= r. ANDed with the box's O1 part (C_a x C_b, as words) this leaves a few candidate lines
+(none, most of the time, when the pair is not sanctioned), each checked against C_l(s) in one
+word. A pair is sanctioned iff one candidate line has a c_l in C_l(s) with P_i <= r: exact.
+Candidates are tried lowest first with an early exit, and a state leaves the search once one of
+its pairs is found unsanctioned.
+
+Cost: stage A is O(S x |patterns of i|) per mover; stage B is O(log) per pair and candidate.
+Before stage B the worst case (every candidate line of every uncovered pair) is counted and
+refused beyond :data:`MAX_LINE_CHECKS` (ConflictTooLarge), before the work.
+
+References
+----------
+Fraser, N. M. & Hipel, K. W. (1984). Conflict Analysis: Models and Resolutions. North-Holland.
+Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making: The Graph Model for
+Conflict Resolution. Wiley, ch. 3.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from offramp.conflict.model import ConflictModel, ConflictTooLarge
+from offramp.conflict.moves import MoveIndex
+
+#: Bits per mask word (a module constant so the tests can exercise the several-word paths).
+WORD = 64
+#: Elements (rows x columns) handled per numpy batch: bounds the working memory.
+BATCH = 1 << 22
+#: At most this many option patterns per decision maker (the masks are bit sets over them).
+MAX_PATTERNS = 4096
+#: Bytes of the per-DM tables (pattern rows, lines, blocks, improvement masks) at most.
+MAX_TABLE_BYTES = 1 << 30
+#: Bytes of the box tables (lines and blocks, one set per line mover) at most.
+MAX_BOX_BYTES = 1 << 30
+#: Words of a block mask at most: more mask movers than this allows are listed instead.
+MAX_BLOCK_WORDS = 64
+#: Candidate lines checked at most in the worst case (about two minutes on the 2-core machine).
+MAX_LINE_CHECKS = 2_000_000_000
+#: Rounds in which every open query checks its lowest candidate line before all are checked.
+ROUNDS = 3
+#: Keys of up to this many values are looked up in a dense table.
+DENSE_KEYS = 1 << 24
+#: P_i of an infeasible combination: never a sanction.
+INF = np.iinfo(np.int32).max
+
+_U1 = np.uint64(1)
+
+
+# ---------------------------------------------------------------------------------- bit sets
+def _words(n_bits: int) -> int:
+    return max(1, -(-n_bits // WORD))
+
+
+def _one_hot(bits: np.ndarray, words: int) -> np.ndarray:
+    """Row r has the single bit ``bits[r]``."""
+    out = np.zeros((len(bits), words), dtype=np.uint64)
+    out[np.arange(len(bits)), bits // WORD] = _U1 << (bits % WORD).astype(np.uint64)
+    return out
+
+
+def _pack(flags: np.ndarray) -> np.ndarray:
+    """Bool rows (n, b) as bit sets (n, words)."""
+    n, b = flags.shape
+    words = _words(b)
+    if WORD == 64:
+        padded = np.zeros((n, words * 64), dtype=bool)
+        padded[:, :b] = flags
+        return np.packbits(padded, axis=1, bitorder="little").view(np.uint64)
+    padded = np.zeros((n, words * WORD), dtype=np.uint64)
+    padded[:, :b] = flags
+    weights = _U1 << np.arange(WORD, dtype=np.uint64)
+    return (padded.reshape(n, words, WORD) * weights).sum(axis=2, dtype=np.uint64)
+
+
+def _unpack(masks: np.ndarray, b: int) -> np.ndarray:
+    """Bit sets (n, words) as bool rows (n, b)."""
+    n = len(masks)
+    if WORD == 64:
+        flat = np.unpackbits(np.ascontiguousarray(masks).view(np.uint8), axis=1, bitorder="little")
+        return flat[:, :b].astype(bool)
+    shifts = np.arange(WORD, dtype=np.uint64)
+    flat = ((masks[:, :, None] >> shifts) & _U1).reshape(n, -1)
+    return flat[:, :b].astype(bool)
+
+
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    """Bits set per row of (n, words)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(masks).sum(axis=1, dtype=np.int64)
+    v = masks.copy()  # numpy < 2: the classic SWAR count
+    v = v - ((v >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    v = (v & np.uint64(0x3333333333333333)) + ((v >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    v = (v + (v >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return ((v * np.uint64(0x0101010101010101)) >> np.uint64(56)).sum(axis=1, dtype=np.int64)
+
+
+def _lowest_bit(masks: np.ndarray) -> np.ndarray:
+    """Index of the lowest set bit of each (nonzero) row of (n, words)."""
+    word = np.argmax(masks != 0, axis=1)
+    v = masks[np.arange(len(masks)), word]
+    low = v & (~v + _U1)
+    return word * WORD + np.log2(low.astype(np.float64)).astype(np.int64)
+
+
+def _segment_prefix_or(one_hot: np.ndarray, starts: np.ndarray, seg_of: np.ndarray) -> np.ndarray:
+    """Prefix-OR of ``one_hot`` rows within segments (contiguous runs beginning at ``starts``;
+    ``seg_of`` gives each row's segment). Within a segment every row sets a different bit, so
+    the OR is the sum: a cumulative sum (modulo 2^64) minus the segment's base."""
+    total = np.cumsum(one_hot, axis=0, dtype=np.uint64)
+    base = np.zeros((len(starts), one_hot.shape[1]), dtype=np.uint64)
+    later = starts > 0
+    base[later] = total[starts[later] - 1]
+    return total - base[seg_of]
+
+
+def _count_upto(
+    values: np.ndarray, start: np.ndarray, length: np.ndarray, limit: np.ndarray, widest: int
+) -> np.ndarray:
+    """How many of ``values[start : start + length]`` (sorted) are <= ``limit``, per query: a
+    binary search done for every query at once."""
+    pos = np.zeros(len(start), dtype=np.int64)
+    step = 1 << max(0, int(widest).bit_length() - 1) if widest > 0 else 0
+    while step:
+        cand = pos + step
+        ok = cand <= length
+        at = np.where(ok, start + cand - 1, 0)
+        ok &= values[at] <= limit
+        pos = np.where(ok, cand, pos)
+        step >>= 1
+    return pos
+
+
+# ---------------------------------------------------------------------- per-model structures
+def _patterns(model: ConflictModel) -> tuple[list[np.ndarray], list[int]]:
+    """Per DM, each state's option pattern as a dense index 0..n-1 over the patterns that occur
+    (feasibility rules often leave few of the 2^k), and n. Cached on the model."""
+    cached = model._cache.get("sim_patterns")
+    if cached is not None:
+        return cached
+    pats, sizes = [], []
+    for d in range(model.n_dms):
+        own = [k for k in range(len(model.option_dm)) if model.option_dm[k] == d]
+        raw = np.zeros(model.n_states, dtype=np.int64)
+        for b, k in enumerate(own):
+            raw |= ((model.codes >> np.uint64(k)) & _U1).astype(np.int64) << b
+        if len(own) <= 22:
+            present = np.bincount(raw, minlength=1 << len(own)) > 0
+            index = np.cumsum(present) - 1
+            pats.append(index[raw])
+            sizes.append(int(present.sum()))
+        else:
+            values, inverse = np.unique(raw, return_inverse=True)
+            pats.append(inverse.ravel().astype(np.int64))
+            sizes.append(len(values))
+        if sizes[-1] > MAX_PATTERNS:
+            raise ConflictTooLarge(
+                f"SIM for {model.dm_names[d]}: {sizes[-1]:,} combinations of its options occur "
+                f"in feasible states; offramp's SIM handles at most {MAX_PATTERNS:,} per decision "
+                "maker (fewer options, or feasibility rules that rule combinations out)"
+            )
+    model._cache["sim_patterns"] = (pats, sizes)
+    return pats, sizes
+
+
+def _improvement_masks(
+    model: ConflictModel, idx: MoveIndex, pat: np.ndarray, size: int
+) -> np.ndarray:
+    """Per state, the bit set of the patterns of the DM's improvements from it. Without
+    directed options the improvements are the suffix of the state's group in the sorted
+    improvement block, and within a group every state has its own pattern: the suffix-OR is a
+    suffix sum. Cached on the model, per DM."""
+    cache = model._cache.setdefault("sim_improvements", {})
+    if (idx.dm, WORD) in cache:
+        return cache[idx.dm, WORD]
+    words = _words(size)
+    n = model.n_states
+    out = np.zeros((n, words), dtype=np.uint64)
+    if idx.n_directed == 0:
+        block = idx.blocks("ui")[0]
+        order = block.sorted_idx
+        total = np.cumsum(_one_hot(pat[order], words), axis=0, dtype=np.uint64)
+        has = np.flatnonzero(block.start_of >= 0)
+        first = block.start_of[has]
+        last = block.group_start[idx.group[has] + 1] - 1
+        before = np.zeros((len(has), words), dtype=np.uint64)
+        inner = first > 0
+        before[inner] = total[first[inner] - 1]
+        out[has] = total[last] - before
+    else:
+        step = max(1, BATCH // max(1, words * 16))
+        for a in range(0, n, step):
+            src, dst = idx.successors(np.arange(a, min(n, a + step)))
+            if len(src):
+                order = np.argsort(src, kind="stable")
+                src, dst = src[order], dst[order]
+                heads = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+                bits = _one_hot(pat[dst], words)
+                out[src[heads]] = np.bitwise_or.reduceat(bits, heads, axis=0)
+    cache[idx.dm, WORD] = out
+    return out
+
+
+# --------------------------------------------------------------------------- stage A (singles)
+class _Rows:
+    """For DM i: per column (states sharing every other DM's options), P_i over i's patterns
+    (INF where the combination is infeasible)."""
+
+    def __init__(self, model: ConflictModel, i: int, idx: MoveIndex, pat: np.ndarray, size: int):
+        self.col = idx.group
+        n_cols = idx.n_groups
+        if n_cols * size * 4 > MAX_TABLE_BYTES:
+            raise ConflictTooLarge(
+                f"SIM for {model.dm_names[i]}: a table of {n_cols:,} x {size:,} values would "
+                f"exceed {MAX_TABLE_BYTES >> 20:,} MB"
+            )
+        self.values = np.full((n_cols, size), INF, dtype=np.int32)
+        self.values[self.col, pat] = model.ranks[i]
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(lo[k], hi[k])``."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    return np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+
+
+def _cover_single(
+    rows: _Rows,
+    rank: np.ndarray,
+    idx_j: MoveIndex,
+    active: np.ndarray,
+    uncovered: np.ndarray,
+) -> None:
+    """Clear from ``uncovered`` (rows = states) the patterns some single improvement of DM j
+    sanctions; only the states flagged ``active`` are updated."""
+    size = rows.values.shape[1]
+    if idx_j.n_directed == 0:
+        block = idx_j.blocks("ui")[0]
+        order, start_of, bounds = block.sorted_idx, block.start_of, block.group_start
+        length = np.diff(bounds)
+        # the groups of similar length together (at most twice the shortest), padded to the
+        # longest: the suffix-minimum is then one running minimum across the batch's groups
+        by_length = np.argsort(length, kind="stable")
+        by_length = by_length[length[by_length] > 1]
+        a = 0
+        while a < len(by_length):
+            shortest = int(length[by_length[a]])
+            per = max(1, BATCH // max(1, 2 * shortest * size))
+            b = min(len(by_length), a + per)
+            b = a + int(np.searchsorted(length[by_length[a:b]], 2 * shortest, side="right"))
+            groups = by_length[a:b]
+            a = b
+            lo, n_pos = bounds[groups], length[groups]
+            pos = _ranges(lo, lo + n_pos)
+            states = order[pos]
+            query = active[states] & (start_of[states] >= 0)
+            if not query.any():
+                continue
+            widest = int(n_pos.max())
+            member = np.repeat(np.arange(len(groups)), n_pos)
+            depth = pos - np.repeat(lo, n_pos)
+            table = np.full((widest, len(groups), size), INF, dtype=np.int32)
+            table[depth, member] = rows.values[rows.col[states]]
+            for k in range(widest - 2, -1, -1):  # suffix-minimum (ufunc.accumulate is slow here)
+                np.minimum(table[k + 1], table[k], out=table[k])
+            suffix = table
+            asking = states[query]
+            at = start_of[asking] - lo[member[query]]
+            low = suffix[at, member[query]] <= rank[asking][:, None]
+            uncovered[asking] &= ~_pack(low)
+        return
+    chosen = np.flatnonzero(active)
+    step = max(1, BATCH // max(1, size * 16))
+    for a in range(0, len(chosen), step):
+        src, dst = idx_j.successors(chosen[a : a + step])
+        if len(src) == 0:
+            continue
+        order = np.argsort(src, kind="stable")
+        src, dst = src[order], dst[order]
+        low = rows.values[rows.col[dst]] <= rank[src][:, None]
+        heads = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+        got = np.bitwise_or.reduceat(_pack(low), heads, axis=0)
+        uncovered[src[heads]] &= ~got
+
+
+# ------------------------------------------------------------------------ stage B (the box)
+def _stride(size: int) -> int:
+    """Bits given to one row of a block mask whose rows hold ``size`` bits: a power of two up
+    to a word (rows never straddle words), whole words beyond."""
+    return 1 << max(0, size - 1).bit_length() if size <= WORD else _words(size) * WORD
+
+
+class _Box:
+    """Lines and blocks of DM i's states for one line mover (see the module docstring), with
+    their prefix-ORs."""
+
+    def __init__(
+        self,
+        model: ConflictModel,
+        i: int,
+        pats: list[np.ndarray],
+        sizes: list[int],
+        line: int,
+        mask_movers: list[int],
+        listed: list[int],
+    ):
+        rank = model.ranks[i]
+        n = model.n_states
+        self.line_dm, self.mask_movers, self.listed = line, mask_movers, listed
+        self.n_rows = self.stride = self.last_size = self.block_words = 1
+        # key = (p * R2 + m2) * W1 + m1: p i's pattern, m2 the listed movers' patterns, m1 the
+        # mask movers' (the last one varying fastest)
+        self.r2 = math.prod(sizes[o] for o in listed)
+        self.w1 = math.prod(sizes[o] for o in mask_movers)
+        key = pats[i].copy()
+        for o in (*listed, *mask_movers):
+            key = key * sizes[o] + pats[o]
+        order = np.argsort((key << 32) | rank, kind="stable")
+        keys = key[order]
+        heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if n else np.zeros(0, int)
+        self.line_start = heads
+        self.line_len = np.diff(np.r_[heads, n])
+        self.line_keys = keys[heads]
+        self.line_widest = int(self.line_len.max()) if len(heads) else 0
+        self.line_values = rank[order]
+        line_of = np.repeat(np.arange(len(heads)), self.line_len)
+        self.line_masks = _segment_prefix_or(
+            _one_hot(pats[line][order], _words(sizes[line])), heads, line_of
+        )
+        n_keys = sizes[i] * self.r2 * self.w1
+        self.line_table = None
+        if n_keys <= DENSE_KEYS:
+            self.line_table = np.full(n_keys, -1, dtype=np.int64)
+            self.line_table[self.line_keys] = np.arange(len(heads))
+        if not mask_movers:
+            return
+        # blocks: the lines of one (p, m2), sorted by their least P_i; a line's m1 is the bit
+        # row * stride + (last mask mover's pattern)
+        self.last_size = sizes[mask_movers[-1]]
+        self.stride = _stride(self.last_size)
+        self.n_rows = self.w1 // self.last_size
+        self.block_words = _words(self.n_rows * self.stride)
+        lowest = self.line_values[heads]
+        bkey = self.line_keys // self.w1
+        sub = self.line_keys % self.w1
+        order1 = np.argsort((bkey << 32) | lowest, kind="stable")
+        bk = bkey[order1]
+        bheads = np.flatnonzero(np.r_[True, bk[1:] != bk[:-1]]) if len(bk) else np.zeros(0, int)
+        self.block_start = bheads
+        self.block_len = np.diff(np.r_[bheads, len(bk)])
+        self.block_widest = int(self.block_len.max()) if len(bheads) else 0
+        self.block_values = lowest[order1]
+        block_of = np.repeat(np.arange(len(bheads)), self.block_len)
+        s1 = sub[order1]
+        bit = (s1 // self.last_size) * self.stride + s1 % self.last_size
+        self.block_masks = _segment_prefix_or(_one_hot(bit, self.block_words), bheads, block_of)
+        self.block_table = np.full(sizes[i] * self.r2, -1, dtype=np.int64)
+        self.block_table[bk[bheads]] = np.arange(len(bheads))
+
+    def lines(self, keys: np.ndarray) -> np.ndarray:
+        """Line index of each key, -1 when no feasible state has it."""
+        if self.line_table is not None:
+            return self.line_table[keys]
+        at = np.searchsorted(self.line_keys, keys)
+        at = np.minimum(at, len(self.line_keys) - 1)
+        return np.where(self.line_keys[at] == keys, at, -1)
+
+    def outer(self, choices: dict[int, np.ndarray], sizes: list[int]) -> np.ndarray:
+        """Per state, the mask movers' part of its box (C_a x C_b x ...) in the blocks' bit
+        layout: row r (the first mask movers' patterns) holds the last one's choices when every
+        pattern of r is a choice."""
+        last = choices[self.mask_movers[-1]]
+        n = len(last)
+        rows_ok = np.ones((n, 1), dtype=bool)
+        for o in self.mask_movers[:-1]:
+            sel = _unpack(choices[o], sizes[o])
+            rows_ok = (rows_ok[:, :, None] & sel[:, None, :]).reshape(n, -1)
+        if self.stride > WORD:  # whole words per row
+            return (rows_ok[:, :, None] * last[:, None, :]).reshape(n, -1)
+        k = WORD // self.stride
+        padded = np.zeros((n, self.block_words * k), dtype=np.uint64)
+        padded[:, : self.n_rows] = rows_ok
+        shifts = np.arange(k, dtype=np.uint64) * np.uint64(self.stride)
+        placed = last[:, :1, None] << shifts  # (n, 1, k): the last mover's choices per slot
+        return (padded.reshape(n, self.block_words, k) * placed).sum(axis=2, dtype=np.uint64)
+
+
+def _block_words(sizes: list[int], mask_movers: list[int]) -> int:
+    """Words of one block mask (the layout of :class:`_Box`)."""
+    last = sizes[mask_movers[-1]]
+    return _words(math.prod(sizes[o] for o in mask_movers) // last * _stride(last))
+
+
+def _table_bytes(n: int, sizes: list[int], i: int, line: int, mask_movers: list[int]) -> int:
+    """Memory of the box tables for this split (an upper bound, known before building them)."""
+    rest = math.prod(sizes[d] for d in range(len(sizes)) if d not in (i, line))
+    lines = min(n, sizes[i] * rest)
+    total = n * (8 * _words(sizes[line]) + 40)
+    if mask_movers:
+        total += lines * (8 * _block_words(sizes, mask_movers) + 40)
+    return total
+
+
+def _split(n: int, i: int, sizes: list[int], line: int) -> tuple[list[int], list[int]]:
+    """For the line mover ``line``: the mask movers and the listed movers. The mask movers are
+    taken largest first while a block mask stays within :data:`MAX_BLOCK_WORDS` words and the
+    tables within the memory budget (the largest of them goes last, the bits within a row);
+    the others are listed (their choices enumerated)."""
+    rest = sorted((d for d in range(len(sizes)) if d not in (i, line)), key=lambda d: (sizes[d], d))
+    mask_movers: list[int] = []
+    budget = MAX_BOX_BYTES // max(1, len(sizes) - 1)
+    while rest:
+        trial = sorted([*mask_movers, rest[-1]], key=lambda d: (sizes[d], d))
+        if _block_words(sizes, trial) > MAX_BLOCK_WORDS:
+            break
+        if _table_bytes(n, sizes, i, line, trial) > budget:
+            break
+        mask_movers = trial
+        rest.pop()
+    return mask_movers, rest
+
+
+def _bits(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The set bits of (n, words) bit sets: (row, bit) pairs, row-major."""
+    r, w = np.nonzero(masks)
+    v = np.ascontiguousarray(masks[r, w])
+    if WORD == 64:
+        flags = np.unpackbits(v.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    else:
+        flags = (v[:, None] >> np.arange(WORD, dtype=np.uint64)) & _U1
+    k, b = np.nonzero(flags)
+    return r[k], w[k] * WORD + b
+
+
+def _box_search(
+    model: ConflictModel,
+    i: int,
+    pats: list[np.ndarray],
+    sizes: list[int],
+    up: dict[int, np.ndarray],
+    states: np.ndarray,
+    uncovered: np.ndarray,
+) -> np.ndarray:
+    """For the ``states`` with ``uncovered`` patterns (rows aligned with ``states``), whether
+    every such pattern is sanctioned by some combination of the others' choices.
+
+    Each state is searched with the line mover whose choices cover the largest share of its
+    patterns: the lines' minimum over all its patterns is then closest to the minimum over its
+    choices, and the blocks leave the fewest candidate lines."""
+    others = [o for o in range(model.n_dms) if o != i]
+    budget = MAX_BOX_BYTES // max(1, model.n_dms - 1)
+    eligible = [o for o in others if _table_bytes(model.n_states, sizes, i, o, []) <= budget]
+    if not eligible:
+        raise ConflictTooLarge(
+            f"SIM for {model.dm_names[i]}: the other decision makers have too many combinations "
+            f"of options ({', '.join(f'{sizes[o]:,}' for o in others)}) for the tables of the "
+            f"simultaneous-sanction search within {budget >> 20:,} MB"
+        )
+    choices = {o: up[o][states] | _one_hot(pats[o][states], _words(sizes[o])) for o in others}
+    pair_count = _popcount(uncovered)
+    counts = {o: _popcount(choices[o]) for o in others}
+    share = np.stack([counts[o] / sizes[o] for o in eligible])
+    line_of = np.asarray(eligible)[np.argmax(share, axis=0)]
+    worst = 0.0
+    splits = {}
+    for line in others:
+        sel = line_of == line
+        if not sel.any():
+            continue
+        splits[line] = _split(model.n_states, i, sizes, line)
+        w = pair_count[sel].astype(np.float64)
+        for o in others:
+            if o != line:
+                w = w * counts[o][sel]
+        worst += float(w.sum())
+    if worst > MAX_LINE_CHECKS:
+        raise ConflictTooLarge(
+            f"SIM for {model.dm_names[i]}: {len(states):,} states need simultaneous sanctions "
+            f"by several decision makers; checking them could take {worst:,.0f} line checks "
+            f"in the worst case, the limit is {MAX_LINE_CHECKS:,} (fewer options per decision "
+            "maker, or feasibility rules, make it smaller)"
+        )
+    stable = np.ones(len(states), dtype=bool)
+    for line, (mask_movers, listed) in splits.items():
+        box = _Box(model, i, pats, sizes, line, mask_movers, listed)
+        sel = np.flatnonzero(line_of == line)
+        # states per batch, by their pairs x the listed movers' combinations x block words
+        load = pair_count[sel] * box.block_words
+        for o in listed:
+            load = load * counts[o][sel]
+        cum = np.cumsum(load)
+        a = 0
+        while a < len(sel):
+            done = int(cum[a - 1]) if a else 0
+            b = max(int(np.searchsorted(cum, done + BATCH, side="right")), a + 1)
+            rows = sel[a:b]
+            part = {o: c[rows] for o, c in choices.items()}
+            stable[rows] = _search_batch(
+                box, model.ranks[i], sizes, i, part, states[rows], uncovered[rows]
+            )
+            a = b
+    return stable
+
+
+def _check_lines(box: _Box, keys: np.ndarray, limit: np.ndarray, c_line: np.ndarray) -> np.ndarray:
+    """Whether each line ``keys`` has a state with P_i <= ``limit`` whose line-mover pattern is
+    in ``c_line`` (bit sets, one row per key)."""
+    li = box.lines(keys)
+    ok = li >= 0
+    cnt = np.zeros(len(keys), dtype=np.int64)
+    cnt[ok] = _count_upto(
+        box.line_values, box.line_start[li[ok]], box.line_len[li[ok]], limit[ok], box.line_widest
+    )
+    hit = np.flatnonzero(cnt > 0)
+    at = box.line_start[li[hit]] + cnt[hit] - 1
+    good = np.zeros(len(keys), dtype=bool)
+    good[hit] = (box.line_masks[at] & c_line[hit]).any(axis=1)
+    return good
+
+
+def _search_batch(
+    box: _Box,
+    rank: np.ndarray,
+    sizes: list[int],
+    i: int,
+    choices: dict[int, np.ndarray],
+    states: np.ndarray,
+    uncovered: np.ndarray,
+) -> np.ndarray:
+    """Whether each of ``states`` has every ``uncovered`` pattern sanctioned (see
+    :func:`_box_search`; ``choices`` are the others' choice sets, rows aligned with
+    ``states``)."""
+    n = len(states)
+    row, p = np.nonzero(_unpack(uncovered, sizes[i]))
+    limit = rank[states].astype(np.int64)
+    # queries: a pair and one combination of the listed movers' choices
+    q_pair = np.arange(len(row))
+    q_m2 = np.zeros(len(row), dtype=np.int64)
+    for o in box.listed:
+        k, c = np.nonzero(_unpack(choices[o][row[q_pair]], sizes[o]))
+        q_pair, q_m2 = q_pair[k], q_m2[k] * sizes[o] + c
+    q_row = row[q_pair]
+    q_block = p[q_pair] * box.r2 + q_m2
+    q_limit = limit[q_row]
+    c_line = choices[box.line_dm]
+    covered = np.zeros(len(row), dtype=bool)
+
+    def verdict() -> np.ndarray:
+        bad = np.zeros(n, dtype=bool)
+        bad[row[~covered]] = True
+        return ~bad
+
+    if not box.mask_movers:  # every query is one line
+        good = _check_lines(box, q_block, q_limit, c_line[q_row])
+        covered[q_pair[good]] = True
+        return verdict()
+    # level 1: each query's block, the lines with some P_i <= r, within the box
+    bl = box.block_table[q_block]
+    ok = bl >= 0
+    cnt = np.zeros(len(bl), dtype=np.int64)
+    cnt[ok] = _count_upto(
+        box.block_values,
+        box.block_start[bl[ok]],
+        box.block_len[bl[ok]],
+        q_limit[ok],
+        box.block_widest,
+    )
+    live = np.flatnonzero(cnt > 0)
+    cand = box.block_masks[box.block_start[bl[live]] + cnt[live] - 1]
+    cand &= box.outer(choices, sizes)[q_row[live]]
+    nonzero = cand.any(axis=1)
+    live, cand = live[nonzero], cand[nonzero]
+
+    def check(queries: np.ndarray, bit: np.ndarray) -> None:
+        keys = q_block[queries] * box.w1 + (bit // box.stride) * box.last_size + bit % box.stride
+        good = _check_lines(box, keys, q_limit[queries], c_line[q_row[queries]])
+        covered[q_pair[queries[good]]] = True
+
+    def prune(live: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Drop the queries with no candidate left, of covered pairs, or of states with a pair
+        neither covered nor with a candidate left (those states are unstable)."""
+        keep = cand.any(axis=1) & ~covered[q_pair[live]]
+        live, cand = live[keep], cand[keep]
+        pending = covered.copy()
+        pending[q_pair[live]] = True
+        dead = np.zeros(n, dtype=bool)
+        dead[row[~pending]] = True
+        keep = ~dead[q_row[live]]
+        return live[keep], cand[keep]
+
+    # a few rounds of each query's lowest candidate (a sanction is usually among the first)
+    for _ in range(ROUNDS):
+        live, cand = prune(live, cand)
+        if len(live) == 0:
+            return verdict()
+        bit = _lowest_bit(cand)
+        cand[np.arange(len(live)), bit // WORD] &= ~(_U1 << (bit % WORD).astype(np.uint64))
+        check(live, bit)
+    # then every remaining candidate of the pairs still open, in pieces
+    live, cand = prune(live, cand)
+    load = np.cumsum(_popcount(cand))
+    a = 0
+    while a < len(live):
+        done = int(load[a - 1]) if a else 0
+        b = max(int(np.searchsorted(load, done + BATCH, side="right")), a + 1)
+        sel = np.flatnonzero(~covered[q_pair[live[a:b]]]) + a
+        k, bit = _bits(cand[sel])
+        check(live[sel[k]], bit)
+        a = b
+    return verdict()
+
+
+# ------------------------------------------------------------------------------- the driver
+def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex]) -> np.ndarray:
+    """SIM stability of every state for DM i (bool per state)."""
+    pats, sizes = _patterns(model)
+    words = [_words(s) for s in sizes]
+    budget = sum(model.n_states * 8 * w for w in words)
+    if budget > MAX_TABLE_BYTES:
+        raise ConflictTooLarge(
+            f"SIM: the improvement bit sets of {model.n_states:,} states would take "
+            f"{budget >> 20:,} MB (limit {MAX_TABLE_BYTES >> 20:,} MB)"
+        )
+    up = {d: _improvement_masks(model, indices[d], pats[d], sizes[d]) for d in range(model.n_dms)}
+    target = up[i]
+    active = target.any(axis=1)
+    uncovered = target.copy()
+    rank = model.ranks[i]
+    rows = _Rows(model, i, indices[i], pats[i], sizes[i])
+    others = [j for j in range(model.n_dms) if j != i]
+    for j in others:
+        if not active.any():
+            break
+        _cover_single(rows, rank, indices[j], active, uncovered)
+        active &= uncovered.any(axis=1)
+    stable = ~active
+    left = np.flatnonzero(active)
+    if len(left) == 0 or len(others) < 2:
+        return stable
+    stable[left] = _box_search(model, i, pats, sizes, up, left, uncovered[left])
+    return stable
