@@ -50,7 +50,7 @@ def child(kind: str, n_options: int, k: int) -> None:
 
     n_dms = 2 if kind == "lh" else k
     model = offramp.from_dict(random_scenario(n_options, n_dms)).conflict
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if kind == "sim":
         result = compute_stability(model, ["sim"])
         found = {"equilibria": len(result.equilibria("sim"))}
@@ -64,9 +64,10 @@ def child(kind: str, n_options: int, k: int) -> None:
     else:
         result = compute_stability(model, ["lh", "nm"], options={"horizon": k})
         found = {"lh": len(result.equilibria("lh")), "nm": len(result.equilibria("nm"))}
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"states": model.n_states, "seconds": seconds, "peak": peak, **found}))
+    out = {"states": model.n_states, "seconds": seconds, "cpu": cpu, "peak": peak}
+    print(json.dumps({**out, **found}))
 
 
 def main(argv: list[str]) -> None:
@@ -75,7 +76,7 @@ def main(argv: list[str]) -> None:
         return
     cases = [(a.split(":")[0], int(a.split(":")[1]), int(a.split(":")[2])) for a in argv] or CASES
     print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}")
-    print("| what | options | DMs / horizon | states | seconds | peak RSS (MB) | found |")
+    print("| what | options | DMs / horizon | states | seconds (CPU) | peak RSS (MB) | found |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for kind, n_options, k in cases:
         try:
@@ -94,10 +95,10 @@ def main(argv: list[str]) -> None:
             print(f"| {kind} | {n_options} | {k} | | | | {last[0]} |", flush=True)
             continue
         r = json.loads(out.stdout)
-        found = {x: v for x, v in r.items() if x not in ("states", "seconds", "peak")}
+        found = {x: v for x, v in r.items() if x not in ("states", "seconds", "cpu", "peak")}
         print(
-            f"| {kind} | {n_options} | {k} | {r['states']:,} | {r['seconds']:.2f} | "
-            f"{r['peak'] / 2**20:.0f} | {json.dumps(found)} |",
+            f"| {kind} | {n_options} | {k} | {r['states']:,} | {r['seconds']:.2f} "
+            f"({r['cpu']:.2f}) | {r['peak'] / 2**20:.0f} | {json.dumps(found)} |",
             flush=True,
         )
 

@@ -81,8 +81,11 @@ def _words(n_bits: int) -> int:
 
 def _one_hot(bits: np.ndarray, words: int) -> np.ndarray:
     """Row r has the single bit ``bits[r]``."""
+    bit = _U1 << (bits % WORD).astype(np.uint64)
+    if words == 1:
+        return bit[:, None]
     out = np.zeros((len(bits), words), dtype=np.uint64)
-    out[np.arange(len(bits)), bits // WORD] = _U1 << (bits % WORD).astype(np.uint64)
+    out.ravel()[np.arange(len(bits)) * words + bits // WORD] = bit
     return out
 
 
@@ -286,15 +289,17 @@ def _cover_single(
                 continue
             widest = int(n_pos.max())
             member = np.repeat(np.arange(len(groups)), n_pos)
-            depth = pos - np.repeat(lo, n_pos)
-            table = np.full((widest, len(groups), size), INF, dtype=np.int32)
-            table[depth, member] = rows.values[rows.col[states]]
+            gathered = rows.values[rows.col[states]]
+            if widest == shortest:  # one length (always without feasibility rules): a reshape
+                table = gathered.reshape(len(groups), widest, size)
+            else:
+                table = np.full((len(groups), widest, size), INF, dtype=np.int32)
+                table[member, pos - np.repeat(lo, n_pos)] = gathered
             for k in range(widest - 2, -1, -1):  # suffix-minimum (ufunc.accumulate is slow here)
-                np.minimum(table[k + 1], table[k], out=table[k])
-            suffix = table
+                np.minimum(table[:, k + 1], table[:, k], out=table[:, k])
             asking = states[query]
             at = start_of[asking] - lo[member[query]]
-            low = suffix[at, member[query]] <= rank[asking][:, None]
+            low = table[member[query], at] <= rank[asking][:, None]
             uncovered[asking] &= ~_pack(low)
         return
     chosen = np.flatnonzero(active)
@@ -376,9 +381,9 @@ class _Box:
         bheads = np.flatnonzero(np.r_[True, bk[1:] != bk[:-1]]) if len(bk) else np.zeros(0, int)
         self.block_start = bheads
         self.block_len = np.diff(np.r_[bheads, len(bk)])
-        self.block_widest = int(self.block_len.max()) if len(bheads) else 0
-        self.block_values = lowest[order1]
         block_of = np.repeat(np.arange(len(bheads)), self.block_len)
+        # (block, least P_i of the line), sorted: a search gives the lines with some P_i <= r
+        self.block_keys = (block_of << 32) | lowest[order1]
         s1 = sub[order1]
         bit = (s1 // self.last_size) * self.stride + s1 % self.last_size
         self.block_masks = _segment_prefix_or(_one_hot(bit, self.block_words), bheads, block_of)
@@ -406,11 +411,14 @@ class _Box:
         if self.stride > WORD:  # whole words per row
             return (rows_ok[:, :, None] * last[:, None, :]).reshape(n, -1)
         k = WORD // self.stride
-        padded = np.zeros((n, self.block_words * k), dtype=np.uint64)
+        padded = np.zeros((n, self.block_words * k), dtype=bool)
         padded[:, : self.n_rows] = rows_ok
-        shifts = np.arange(k, dtype=np.uint64) * np.uint64(self.stride)
-        placed = last[:, :1, None] << shifts  # (n, 1, k): the last mover's choices per slot
-        return (padded.reshape(n, self.block_words, k) * placed).sum(axis=2, dtype=np.uint64)
+        slots = padded.reshape(n, self.block_words, k)
+        out = np.zeros((n, self.block_words), dtype=np.uint64)
+        for t in range(k):  # slot t of every word: the last mover's choices, shifted
+            placed = last[:, 0] << np.uint64(t * self.stride)
+            out |= np.where(slots[:, :, t], placed[:, None], np.uint64(0))
+        return out
 
 
 def _block_words(sizes: list[int], mask_movers: list[int]) -> int:
@@ -584,49 +592,45 @@ def _search_batch(
         return verdict()
     # level 1: each query's block, the lines with some P_i <= r, within the box
     bl = box.block_table[q_block]
-    ok = bl >= 0
-    cnt = np.zeros(len(bl), dtype=np.int64)
-    cnt[ok] = _count_upto(
-        box.block_values,
-        box.block_start[bl[ok]],
-        box.block_len[bl[ok]],
-        q_limit[ok],
-        box.block_widest,
-    )
-    live = np.flatnonzero(cnt > 0)
-    cand = box.block_masks[box.block_start[bl[live]] + cnt[live] - 1]
+    live = np.flatnonzero(bl >= 0)
+    bl = bl[live]
+    cnt = np.searchsorted(box.block_keys, (bl << 32) | q_limit[live], side="right")
+    cnt -= box.block_start[bl]
+    live, at = live[cnt > 0], (box.block_start[bl] + cnt - 1)[cnt > 0]
+    cand = box.block_masks[at]
     cand &= box.outer(choices, sizes)[q_row[live]]
-    nonzero = cand.any(axis=1)
-    live, cand = live[nonzero], cand[nonzero]
+    left = _popcount(cand)  # candidates left per query
+    live, cand, left = live[left > 0], cand[left > 0], left[left > 0]
 
     def check(queries: np.ndarray, bit: np.ndarray) -> None:
         keys = q_block[queries] * box.w1 + (bit // box.stride) * box.last_size + bit % box.stride
         good = _check_lines(box, keys, q_limit[queries], c_line[q_row[queries]])
         covered[q_pair[queries[good]]] = True
 
-    def prune(live: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Drop the queries with no candidate left, of covered pairs, or of states with a pair
-        neither covered nor with a candidate left (those states are unstable)."""
-        keep = cand.any(axis=1) & ~covered[q_pair[live]]
-        live, cand = live[keep], cand[keep]
+    def prune(keep: np.ndarray) -> np.ndarray:
+        """Of the queries ``live[keep]``, those of pairs not yet covered and of states not yet
+        known unstable (a pair neither covered nor with a candidate left)."""
+        keep = keep & ~covered[q_pair[live]]
         pending = covered.copy()
-        pending[q_pair[live]] = True
+        pending[q_pair[live[keep]]] = True
         dead = np.zeros(n, dtype=bool)
         dead[row[~pending]] = True
-        keep = ~dead[q_row[live]]
-        return live[keep], cand[keep]
+        return keep & ~dead[q_row[live]]
 
     # a few rounds of each query's lowest candidate (a sanction is usually among the first)
     for _ in range(ROUNDS):
-        live, cand = prune(live, cand)
+        keep = prune(left > 0)
+        live, cand, left = live[keep], cand[keep], left[keep]
         if len(live) == 0:
             return verdict()
         bit = _lowest_bit(cand)
         cand[np.arange(len(live)), bit // WORD] &= ~(_U1 << (bit % WORD).astype(np.uint64))
+        left -= 1
         check(live, bit)
     # then every remaining candidate of the pairs still open, in pieces
-    live, cand = prune(live, cand)
-    load = np.cumsum(_popcount(cand))
+    keep = prune(left > 0)
+    live, cand, left = live[keep], cand[keep], left[keep]
+    load = np.cumsum(left)
     a = 0
     while a < len(live):
         done = int(load[a - 1]) if a else 0
