@@ -1,38 +1,46 @@
-"""Simultaneous sanctions (the engine of SIM): exact, without enumerating the others' product.
+"""Simultaneous sanctions (the engine of SIM): exact, without listing the others' product.
 
-For DM i at state s and one of i's improvements, whose own options form the *pattern* p, every
+For DM i at state s and one of i's improvements, whose own options form the *pattern* p, each
 other DM j chooses c_j in C_j(s): its options at s (it stays) or those of one of its
-improvements from s. The combination (p, c) is a state s*; the improvement is sanctioned when
-some choice gives a feasible s* with P_i(s*) <= P_i(s). In other words the *box*
-B(s) = C_1(s) x ... (one factor per other DM) must meet the set {c : P_i(p, c) <= P_i(s)}. The
-box has the product of the others' choice counts as its size (thousands of combinations at 20
-options and 4 DMs, for each of a million states), which is what this module avoids listing.
+improvements from s. The combination (p, c) is a state s*, and the improvement is sanctioned
+when some choice gives a feasible s* with P_i(s*) <= P_i(s) = r. So the *box*
+B(s) = C_j(s) x C_k(s) x ... must meet {c : P_i(p, c) <= r}. Listing the box costs the product
+of the others' choice counts (thousands at 20 options and 4 DMs) per state and improvement; the
+search below never lists it. Patterns are numbered densely over the combinations that occur.
 
-Stage A: one mover. With the others fixed as at s, j's choices lie on j's group (the states
-differing from s in j's options only); its improvements from s are the states of the group ranked
-above s by j, a suffix of the group sorted by P_j. For each state x of that sorted group take the
-row of P_i over i's patterns in x's column (the states sharing x's options except i's), and the
-suffix-minimum of these rows along the group: at s's suffix it gives, for every pattern p at
-once, the least P_i any single improvement of j can force on i. One pass over the states per
-(i, j), with no search; directed options make the improvements a list instead of a suffix, and
-the rows are reduced over the list.
+Stage A: one mover, every pattern at once. With the others as at s, j's improvements from s are
+the states of s's j-group (same options but j's) ranked above s by j: a suffix of the group
+sorted by P_j. Give each state x the row "P_i over i's patterns in x's column" (the states with
+x's options but i's); the suffix-minimum of these rows along the sorted group, read at s's
+suffix, is for every p the least P_i one improvement of j can force. One pass over the states
+per (i, j), bounded batches; with directed options the improvements are listed (the move index's
+successors) and the rows reduced over the list. Exact for single movers by construction.
 
-Stage B: several movers, only for the (state, pattern) pairs stage A left uncovered. The others
-are split into a *line* mover l (the one with the most patterns), mask movers O1 and, only
-when the tables would not fit the memory budget, enumerated movers O2. The states are grouped
-into *lines* (same options except l's), each sorted by P_i, with the prefix-OR of l's patterns:
-"which c_l give P_i <= r on this line" is one binary search and one word. The lines sharing
-(p, c_O2) form a *block*, sorted by their minimum, with the prefix-OR of the lines' O1
-combinations: one binary search gives every combination of the O1 movers whose line holds some
-P_i <= r. ANDed with the box's O1 part (C_a x C_b, as words) this leaves a few candidate lines
-(none, most of the time, when the pair is not sanctioned), each checked against C_l(s) in one
-word. A pair is sanctioned iff one candidate line has a c_l in C_l(s) with P_i <= r: exact.
-Candidates are tried lowest first with an early exit, and a state leaves the search once one of
-its pairs is found unsanctioned.
+Stage B: several movers, for the (state, pattern) pairs stage A left open only. Pick a *line
+mover* l. A *line* is a set of states equal but for l's options, sorted by P_i, with the
+prefix-OR of l's patterns: the c_l of that line with P_i <= r are one binary search and one
+word away. A *block* gathers the lines of one p (and of one choice of the *listed* movers, see
+below), sorted by their least P_i, with the prefix-OR of the lines' combinations of the *mask
+movers* (the others but l). For a pair, one binary search in its block gives every line holding
+some P_i <= r; ANDed with the box's mask-mover part (C_a x C_b, built once per state in the
+blocks' bit layout) it leaves the *candidate lines*, and the pair is sanctioned iff some
+candidate line has a c_l in C_l(s) with P_i <= r: the box, checked line by line without
+enumerating it, with the lines that cannot hold a sanction dropped by their minimum -- exact.
+Candidates are checked lowest first in a few rounds with an early exit (the first usually
+sanctions when anything does), then all at once. Most unsanctioned pairs have no candidate at
+all, and a state leaves the search as soon as one of its pairs is left without candidates.
+l is chosen per state as the mover whose choices cover the largest share of its patterns, so
+that a line's minimum over all of l's patterns is close to its minimum over C_l(s) (at 18
+options and 4 DMs this leaves ~0.2 candidates per unsanctioned pair instead of ~15). Mask movers
+whose blocks would exceed :data:`MAX_BLOCK_WORDS` words or the memory budget are *listed*
+instead: their choices are enumerated, one block query each.
 
-Cost: stage A is O(S x |patterns of i|) per mover; stage B is O(log) per pair and candidate.
-Before stage B the worst case (every candidate line of every uncovered pair) is counted and
-refused beyond :data:`MAX_LINE_CHECKS` (ConflictTooLarge), before the work.
+Cost, S states, P_i patterns of i: stage A O(S x P_i) per other DM (sequential numpy passes,
+no search); stage B builds one line/block table per line mover in use (a sort of the states)
+and spends per open pair one block search, a few words, and ~1-3 line checks on the random
+benchmark conflicts (docs/benchmarks.md). Its worst case, every candidate line of every open
+pair, is counted before stage B and refused beyond :data:`MAX_LINE_CHECKS`
+(ConflictTooLarge), as are tables beyond the memory budgets, before the work.
 
 References
 ----------
@@ -218,7 +226,7 @@ def _improvement_masks(
         before[inner] = total[first[inner] - 1]
         out[has] = total[last] - before
     else:
-        step = max(1, BATCH // max(1, words * 16))
+        step = max(1, BATCH // (words * size))  # at most ``size`` improvements per state
         for a in range(0, n, step):
             src, dst = idx.successors(np.arange(a, min(n, a + step)))
             if len(src):
@@ -259,11 +267,12 @@ def _cover_single(
     rows: _Rows,
     rank: np.ndarray,
     idx_j: MoveIndex,
+    size_j: int,
     active: np.ndarray,
     uncovered: np.ndarray,
 ) -> None:
     """Clear from ``uncovered`` (rows = states) the patterns some single improvement of DM j
-    sanctions; only the states flagged ``active`` are updated."""
+    (``size_j`` patterns) sanctions; only the states flagged ``active`` are updated."""
     size = rows.values.shape[1]
     if idx_j.n_directed == 0:
         block = idx_j.blocks("ui")[0]
@@ -303,7 +312,7 @@ def _cover_single(
             uncovered[asking] &= ~_pack(low)
         return
     chosen = np.flatnonzero(active)
-    step = max(1, BATCH // max(1, size * 16))
+    step = max(1, BATCH // (size * size_j))  # at most ``size_j`` improvements per state
     for a in range(0, len(chosen), step):
         src, dst = idx_j.successors(chosen[a : a + step])
         if len(src) == 0:
@@ -663,7 +672,7 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex]) -> np.nda
     for j in others:
         if not active.any():
             break
-        _cover_single(rows, rank, indices[j], active, uncovered)
+        _cover_single(rows, rank, indices[j], sizes[j], active, uncovered)
         active &= uncovered.any(axis=1)
     stable = ~active
     left = np.flatnonzero(active)
