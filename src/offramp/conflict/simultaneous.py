@@ -73,7 +73,7 @@ MAX_BLOCK_WORDS = 64
 #: Candidate lines checked at most in the worst case (about two minutes on the 2-core machine).
 MAX_LINE_CHECKS = 2_000_000_000
 #: Rounds in which every open query checks its lowest candidate line before all are checked.
-ROUNDS = 3
+ROUNDS = 16
 #: Keys of up to this many values are looked up in a dense table.
 DENSE_KEYS = 1 << 24
 #: P_i of an infeasible combination: never a sanction.
@@ -101,6 +101,9 @@ def _pack(flags: np.ndarray) -> np.ndarray:
     """Bool rows (n, b) as bit sets (n, words)."""
     n, b = flags.shape
     words = _words(b)
+    if WORD == 64 and b in (8, 16, 32, 64):  # whole bytes of one word: no padding
+        packed = np.packbits(flags, axis=1, bitorder="little")
+        return packed.view(f"<u{b // 8}").astype(np.uint64)
     if WORD == 64:
         padded = np.zeros((n, words * 64), dtype=bool)
         padded[:, :b] = flags
@@ -139,6 +142,18 @@ def _lowest_bit(masks: np.ndarray) -> np.ndarray:
     v = masks[np.arange(len(masks)), word]
     low = v & (~v + _U1)
     return word * WORD + np.log2(low.astype(np.float64)).astype(np.int64)
+
+
+def _first_lowest(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For ``groups`` sorted (runs of equal values), the index of the first smallest ``values``
+    entry of each run."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    heads = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    run = np.repeat(np.arange(len(heads)), np.diff(np.r_[heads, len(groups)]))
+    lowest = np.minimum.reduceat(values, heads)
+    at = np.flatnonzero(values == lowest[run])
+    return at[np.r_[True, run[at][1:] != run[at][:-1]]]
 
 
 def _segment_prefix_or(one_hot: np.ndarray, starts: np.ndarray, seg_of: np.ndarray) -> np.ndarray:
@@ -308,7 +323,8 @@ def _cover_single(
                 np.minimum(table[:, k + 1], table[:, k], out=table[:, k])
             asking = states[query]
             at = start_of[asking] - lo[member[query]]
-            low = table[member[query], at] <= rank[asking][:, None]
+            flat = table.reshape(-1, size)
+            low = flat[member[query] * widest + at] <= rank[asking][:, None]
             uncovered[asking] &= ~_pack(low)
         return
     chosen = np.flatnonzero(active)
@@ -605,11 +621,37 @@ def _search_batch(
     bl = bl[live]
     cnt = np.searchsorted(box.block_keys, (bl << 32) | q_limit[live], side="right")
     cnt -= box.block_start[bl]
-    live, at = live[cnt > 0], (box.block_start[bl] + cnt - 1)[cnt > 0]
-    cand = box.block_masks[at]
-    cand &= box.outer(choices, sizes)[q_row[live]]
-    left = _popcount(cand)  # candidates left per query
-    live, cand, left = live[left > 0], cand[left > 0], left[left > 0]
+    live, at, cnt = live[cnt > 0], (box.block_start[bl] + cnt - 1)[cnt > 0], cnt[cnt > 0]
+    outer = box.outer(choices, sizes)
+    if not box.listed:
+        # one query per pair: a pair whose block has no line with P_i <= r is unsanctioned and
+        # its state unstable; of the other states, first the query with the fewest such lines
+        # (the likeliest to have no candidate), then the rest for the states still open
+        has = np.zeros(len(row), dtype=bool)
+        has[live] = True
+        dead = np.zeros(n, dtype=bool)
+        dead[row[~has]] = True
+        keep = ~dead[q_row[live]]
+        live, at, cnt = live[keep], at[keep], cnt[keep]
+        first = _first_lowest(q_row[live], cnt)
+        cand = box.block_masks[at[first]] & outer[q_row[live[first]]]
+        dead[q_row[live[first]][~cand.any(axis=1)]] = True
+        rest = np.ones(len(live), dtype=bool)
+        rest[first] = False
+        rest &= ~dead[q_row[live]]
+        live1, some = live[first], cand.any(axis=1)
+        live1, cand = live1[some], cand[some]
+        live2 = live[rest]
+        more = box.block_masks[at[rest]] & outer[q_row[live2]]
+        some = np.flatnonzero(more.any(axis=1))
+        live = np.r_[live1, live2[some]]
+        cand = np.concatenate([cand, more[some]])
+        left = _popcount(cand)  # candidates left per query
+    else:
+        cand = box.block_masks[at] & outer[q_row[live]]
+        left = _popcount(cand)
+        some = np.flatnonzero(left)
+        live, cand, left = live[some], cand[some], left[some]
 
     def check(queries: np.ndarray, bit: np.ndarray) -> None:
         keys = q_block[queries] * box.w1 + (bit // box.stride) * box.last_size + bit % box.stride
@@ -628,7 +670,7 @@ def _search_batch(
 
     # a few rounds of each query's lowest candidate (a sanction is usually among the first)
     for _ in range(ROUNDS):
-        keep = prune(left > 0)
+        keep = np.flatnonzero(prune(left > 0))
         live, cand, left = live[keep], cand[keep], left[keep]
         if len(live) == 0:
             return verdict()
@@ -637,7 +679,7 @@ def _search_batch(
         left -= 1
         check(live, bit)
     # then every remaining candidate of the pairs still open, in pieces
-    keep = prune(left > 0)
+    keep = np.flatnonzero(prune(left > 0))
     live, cand, left = live[keep], cand[keep], left[keep]
     load = np.cumsum(left)
     a = 0
