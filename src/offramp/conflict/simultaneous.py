@@ -623,13 +623,13 @@ def _search_batch(
     cnt -= box.block_start[bl]
     live, at, cnt = live[cnt > 0], (box.block_start[bl] + cnt - 1)[cnt > 0], cnt[cnt > 0]
     outer = box.outer(choices, sizes)
+    dead = np.zeros(n, dtype=bool)  # states with a pair found unsanctioned
     if not box.listed:
         # one query per pair: a pair whose block has no line with P_i <= r is unsanctioned and
         # its state unstable; of the other states, first the query with the fewest such lines
         # (the likeliest to have no candidate), then the rest for the states still open
         has = np.zeros(len(row), dtype=bool)
         has[live] = True
-        dead = np.zeros(n, dtype=bool)
         dead[row[~has]] = True
         keep = ~dead[q_row[live]]
         live, at, cnt = live[keep], at[keep], cnt[keep]
@@ -661,12 +661,16 @@ def _search_batch(
     def prune(keep: np.ndarray) -> np.ndarray:
         """Of the queries ``live[keep]``, those of pairs not yet covered and of states not yet
         known unstable (a pair neither covered nor with a candidate left)."""
-        keep = keep & ~covered[q_pair[live]]
+        open_pair = ~covered[q_pair[live]]
+        if not box.listed:  # one query per pair: an exhausted open query is a dead pair
+            dead[q_row[live[~keep & open_pair]]] = True
+            return keep & open_pair & ~dead[q_row[live]]
+        keep = keep & open_pair
         pending = covered.copy()
         pending[q_pair[live[keep]]] = True
-        dead = np.zeros(n, dtype=bool)
-        dead[row[~pending]] = True
-        return keep & ~dead[q_row[live]]
+        gone = np.zeros(n, dtype=bool)
+        gone[row[~pending]] = True
+        return keep & ~gone[q_row[live]]
 
     # a few rounds of each query's lowest candidate (a sanction is usually among the first)
     for _ in range(ROUNDS):
