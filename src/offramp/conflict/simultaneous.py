@@ -26,8 +26,8 @@ some P_i <= r; ANDed with the box's mask-mover part (C_a x C_b, built once per s
 blocks' bit layout) it leaves the *candidate lines*, and the pair is sanctioned iff some
 candidate line has a c_l in C_l(s) with P_i <= r: the box, checked line by line without
 enumerating it, with the lines that cannot hold a sanction dropped by their minimum -- exact.
-Candidates are checked lowest first in a few rounds with an early exit (the first usually
-sanctions when anything does), then all at once. Most unsanctioned pairs have no candidate at
+Candidates are checked lowest first in rounds with an early exit (a sanction, when there is
+one, is often among the first), then all at once. Most unsanctioned pairs have no candidate at
 all, and a state leaves the search as soon as one of its pairs is left without candidates.
 l is chosen per state as the mover whose choices cover the largest share of its patterns, so
 that a line's minimum over all of l's patterns is close to its minimum over C_l(s) (at 18
