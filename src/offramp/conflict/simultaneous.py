@@ -348,6 +348,27 @@ def _stride(size: int) -> int:
     return 1 << max(0, size - 1).bit_length() if size <= WORD else _words(size) * WORD
 
 
+class _Lookup:
+    """Index of each of a sorted set of integer keys (-1 for other keys): a dense table when the
+    key range is small (at most :data:`DENSE_KEYS` and a few times the key count), a binary
+    search otherwise."""
+
+    def __init__(self, keys: np.ndarray, n_keys: int):
+        self.keys = keys
+        self.table = None
+        if n_keys <= min(DENSE_KEYS, 8 * len(keys) + 4096):
+            self.table = np.full(n_keys, -1, dtype=np.int32)
+            self.table[keys] = np.arange(len(keys), dtype=np.int32)
+
+    def __call__(self, wanted: np.ndarray) -> np.ndarray:
+        if self.table is not None:
+            return self.table[wanted].astype(np.int64)
+        if len(self.keys) == 0:
+            return np.full(len(wanted), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return np.where(self.keys[at] == wanted, at, -1)
+
+
 class _Box:
     """Lines and blocks of DM i's states for one line mover (see the module docstring), with
     their prefix-ORs."""
@@ -385,11 +406,7 @@ class _Box:
         self.line_masks = _segment_prefix_or(
             _one_hot(pats[line][order], _words(sizes[line])), heads, line_of
         )
-        n_keys = sizes[i] * self.r2 * self.w1
-        self.line_table = None
-        if n_keys <= DENSE_KEYS:
-            self.line_table = np.full(n_keys, -1, dtype=np.int64)
-            self.line_table[self.line_keys] = np.arange(len(heads))
+        self.lines = _Lookup(self.line_keys, sizes[i] * self.r2 * self.w1)
         if not mask_movers:
             return
         # blocks: the lines of one (p, m2), sorted by their least P_i; a line's m1 is the bit
@@ -412,16 +429,7 @@ class _Box:
         s1 = sub[order1]
         bit = (s1 // self.last_size) * self.stride + s1 % self.last_size
         self.block_masks = _segment_prefix_or(_one_hot(bit, self.block_words), bheads, block_of)
-        self.block_table = np.full(sizes[i] * self.r2, -1, dtype=np.int64)
-        self.block_table[bk[bheads]] = np.arange(len(bheads))
-
-    def lines(self, keys: np.ndarray) -> np.ndarray:
-        """Line index of each key, -1 when no feasible state has it."""
-        if self.line_table is not None:
-            return self.line_table[keys]
-        at = np.searchsorted(self.line_keys, keys)
-        at = np.minimum(at, len(self.line_keys) - 1)
-        return np.where(self.line_keys[at] == keys, at, -1)
+        self.blocks = _Lookup(bk[bheads], sizes[i] * self.r2)
 
     def outer(self, choices: dict[int, np.ndarray], sizes: list[int]) -> np.ndarray:
         """Per state, the mask movers' part of its box (C_a x C_b x ...) in the blocks' bit
@@ -616,7 +624,7 @@ def _search_batch(
         covered[q_pair[good]] = True
         return verdict()
     # level 1: each query's block, the lines with some P_i <= r, within the box
-    bl = box.block_table[q_block]
+    bl = box.blocks(q_block)
     live = np.flatnonzero(bl >= 0)
     bl = bl[live]
     cnt = np.searchsorted(box.block_keys, (bl << 32) | q_limit[live], side="right")
