@@ -71,6 +71,66 @@ def test_search_agrees_with_bruteforce(case, values):
     assert got == want, f"{values}\n{json.dumps(case.data)}"
 
 
+def _weighted(seed: int, split: list[int], directed: bool, rules: list[str]) -> dict:
+    """A conflict like the benchmark's: weights on every option and on pairs of options (many
+    levels and ties), so that many improvements need several movers to be spoiled."""
+    rng = np.random.default_rng(seed)
+    names = [f"D{d}.o{k}" for d, p in enumerate(split) for k in range(p)]
+    dms = [
+        {
+            "name": f"D{d}",
+            "options": [
+                {"name": f"o{k}", "direction": str(rng.choice(["both", "forward", "backward"]))}
+                if directed
+                else {"name": f"o{k}"}
+                for k in range(p)
+            ],
+        }
+        for d, p in enumerate(split)
+    ]
+    prefs = {}
+    for d in range(len(split)):
+        weights = [{"when": n, "value": int(rng.integers(-4, 5))} for n in names]
+        for _ in range(len(names) // 2):
+            a, b = rng.choice(len(names), 2, replace=False)
+            weights.append({"when": f"{names[a]} & !{names[b]}", "value": int(rng.integers(-3, 4))})
+        prefs[f"D{d}"] = {"weights": weights}
+    data = {"format": "offramp/1", "name": "weighted", "decision_makers": dms, "preferences": prefs}
+    if rules:
+        data["infeasible"] = rules
+    return data
+
+
+@pytest.mark.parametrize(
+    ("seed", "split", "directed", "rules"),
+    [
+        (1, [3, 3, 2, 2], False, []),
+        (2, [3, 3, 3], False, ["D0.o0 & D1.o1"]),
+        (3, [3, 2, 2, 2], True, ["D2.o0 & !D3.o1"]),
+    ],
+)
+def test_several_movers_on_weighted_conflicts(seed, split, directed, rules):
+    """Conflicts where the search decides many states (some stable only through several
+    movers at once), against the brute force."""
+    scenario = offramp.from_dict(_weighted(seed, split, directed, rules))
+    model = scenario.conflict
+    decided = []
+    original = simultaneous._box_search
+
+    def spy(model, i, pats, sizes, up, states, uncovered):
+        got = original(model, i, pats, sizes, up, states, uncovered)
+        decided.append(int(got.sum()))
+        return got
+
+    simultaneous._box_search = spy
+    try:
+        got = engine(model)
+    finally:
+        simultaneous._box_search = original
+    assert got == bf.sim(bf.Conflict(scenario))
+    assert sum(decided) > 0  # some states are stable only by simultaneous sanctions
+
+
 def _three_dms(c_moves: bool) -> ConflictModel:
     """A, B and C with one option each (bits 0, 1, 2). From 000, A improves to 100; B prefers
     to take its option and, when ``c_moves``, so does C. A's payoff is 7 at 110 and 101 (no
