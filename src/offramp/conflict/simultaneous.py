@@ -217,15 +217,15 @@ def _patterns(model: ConflictModel) -> tuple[list[np.ndarray], list[int]]:
 
 
 def _improvement_masks(
-    model: ConflictModel, idx: MoveIndex, pat: np.ndarray, size: int
+    model: ConflictModel, d: int, idx: MoveIndex, pat: np.ndarray, size: int
 ) -> np.ndarray:
     """Per state, the bit set of the patterns of the DM's improvements from it. Without
     directed options the improvements are the suffix of the state's group in the sorted
     improvement block, and within a group every state has its own pattern: the suffix-OR is a
     suffix sum. Cached on the model, per DM."""
     cache = model._cache.setdefault("sim_improvements", {})
-    if (idx.dm, WORD) in cache:
-        return cache[idx.dm, WORD]
+    if (d, WORD) in cache:
+        return cache[d, WORD]
     words = _words(size)
     n = model.n_states
     out = np.zeros((n, words), dtype=np.uint64)
@@ -250,7 +250,7 @@ def _improvement_masks(
                 heads = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
                 bits = _one_hot(pat[dst], words)
                 out[src[heads]] = np.bitwise_or.reduceat(bits, heads, axis=0)
-    cache[idx.dm, WORD] = out
+    cache[d, WORD] = out
     return out
 
 
@@ -716,7 +716,9 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex]) -> np.nda
             f"SIM: the improvement bit sets of {model.n_states:,} states would take "
             f"{budget >> 20:,} MB (limit {MAX_TABLE_BYTES >> 20:,} MB)"
         )
-    up = {d: _improvement_masks(model, indices[d], pats[d], sizes[d]) for d in range(model.n_dms)}
+    up = {
+        d: _improvement_masks(model, d, indices[d], pats[d], sizes[d]) for d in range(model.n_dms)
+    }
     target = up[i]
     active = target.any(axis=1)
     uncovered = target.copy()
