@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import offramp
+from offramp.conflict import simultaneous
 from offramp.conflict.coalitions import (
     COALITION_CONCEPTS,
     analyse_coalitions,
@@ -50,12 +51,12 @@ def test_sim_agrees_with_bruteforce(case):
 def test_sim_several_mask_words_agree(case):
     """The multi-word mask path (DMs with more than WORD options' patterns)."""
     scenario = offramp.from_dict(case.data)
-    old = sim_module.WORD
-    sim_module.WORD = 2
+    old = simultaneous.WORD
+    simultaneous.WORD = 2
     try:
         got = [sim_module.sim_stable(scenario.conflict, i) for i in range(len(scenario.dm_names))]
     finally:
-        sim_module.WORD = old
+        simultaneous.WORD = old
     want = bf.sim(bf.Conflict(scenario))
     assert [ids(g) for g in got] == want, _dump(case)
 
