@@ -28,6 +28,12 @@ def test_batch_equals_one_sample_at_a_time(data, seed, levels):
     n, size = len(template.scenario.dm_names), template.base.n_states
     rng = np.random.default_rng(seed)
     scores = rng.integers(0, levels + 1, size=(7, n, size)).astype(np.float64)
+    assert_batch_equals_samples(template, scores)
+
+
+def assert_batch_equals_samples(template, scores) -> None:
+    """The batched evaluation of ``scores`` (batch, DMs, states) equals evaluating each
+    profile on its own: equilibria, where it settles, verdicts."""
     batch = template.evaluate_batch(scores)
     for b in range(len(scores)):
         one = template.evaluate(scores[b])

@@ -12,6 +12,7 @@ import offramp
 import offramp.conflict.batch as batch_module
 from offramp.analysis.template import ConflictTemplate
 from tests import strategies
+from tests.test_batch import assert_batch_equals_samples
 
 
 @pytest.mark.parametrize("pad_factor", [0, 10**9])
@@ -29,12 +30,7 @@ def test_each_layout_equals_one_sample_at_a_time(pad_factor, monkeypatch):
         n, size = len(template.scenario.dm_names), template.base.n_states
         rng = np.random.default_rng(seed)
         scores = rng.integers(0, levels + 1, size=(9, n, size)).astype(np.float64)
-        got = template.evaluate_batch(scores)
-        for b in range(len(scores)):
-            one = template.evaluate(scores[b])
-            assert np.array_equal(got.equilibria[b], one.equilibria)
-            assert np.array_equal(got.settles[b], one.settles)
-            assert np.array_equal(got.verdicts[b], one.verdicts)
+        assert_batch_equals_samples(template, scores)
 
     check()
 
