@@ -71,7 +71,7 @@ def test_a_killed_forked_worker_keeps_the_finished_chunks() -> None:
 
     def kill_one(done: int, total: int) -> None:
         if not killed and done < total:
-            pid = next(iter(executor._pool._processes))
+            pid = executor.worker_processes()[0].pid
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
@@ -91,7 +91,7 @@ def test_ctrl_c_stops_the_forked_workers() -> None:
     seen: list = []
 
     def interrupt(done: int, total: int) -> None:
-        seen.append(list(executor._pool._processes.values()))
+        seen.append(executor.worker_processes())
         raise KeyboardInterrupt
 
     result = monte_carlo(scenario, 10_000, seed=1, executor=executor, progress=interrupt)

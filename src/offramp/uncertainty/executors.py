@@ -9,10 +9,16 @@ compiled (the Monte Carlo builds its template before starting the pool). Otherwi
 platform, a threaded host such as a notebook kernel or a server) it uses joblib's loky
 workers, which start fresh interpreters: about a second each on an idle machine for importing
 offramp and compiling the scenario again. Both give the same numbers.
+
+The forked workers are plain processes, each given its share of the chunks up front and its
+own pipe back, not a shared pool: a worker stopped mid-chunk (Ctrl-C, a lost worker) can then
+leave no shared queue or lock half-written for the others or for this process to wait on
+forever, so ending a run never hangs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -42,8 +48,29 @@ def fork_is_safe() -> bool:
 
 def _quiet_worker() -> None:
     """In each forked worker: Ctrl-C is the parent's to handle (it stops the run and ends the
-    workers), not a traceback from every process."""
+    workers), not a traceback from every process; and SIGTERM ends the worker whatever handler
+    the parent had installed (a fork inherits it), so that stopping a run stops its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class WorkerLost(RuntimeError):
+    """A forked worker ended before sending all its chunks."""
+
+
+def _forked_worker(conn, fn: Callable, spec, seed: int, mine: list) -> None:
+    """A forked worker's life: its chunks in order, each result (or the error) sent back on
+    its own pipe; then it leaves without running the parent's exit handlers."""
+    _quiet_worker()
+    try:
+        for k, chunk in mine:
+            conn.send(("ok", fn(spec, seed, k, chunk)))
+    except BaseException as exc:  # the parent re-raises it
+        with contextlib.suppress(Exception):  # unpicklable: the parent sees the pipe end
+            conn.send(("error", exc))
+    finally:
+        conn.close()
+        os._exit(0)
 
 
 class LocalExecutor:
@@ -61,8 +88,7 @@ class LocalExecutor:
         self.name = f"local ({self.workers} worker{'s' if self.workers > 1 else ''})"
         self.start = start
         self._gen = None
-        self._pool = None
-        self._futures: list = []
+        self._processes: list = []
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         if self.workers == 1:
@@ -79,21 +105,41 @@ class LocalExecutor:
 
     def _run_forked(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from multiprocessing.connection import wait
 
-        self._pool = ProcessPoolExecutor(
-            min(self.workers, len(chunks)) or 1,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_quiet_worker,
-        )
-        self._futures = [self._pool.submit(fn, spec, seed, k, c) for k, c in enumerate(chunks)]
-        for future in as_completed(self._futures):
-            yield future.result()
+        context = multiprocessing.get_context("fork")
+        n = min(self.workers, len(chunks)) or 1
+        expected: dict = {}
+        for w in range(n):  # chunks are of nearly equal size: a fixed share each
+            mine = [(k, c) for k, c in enumerate(chunks) if k % n == w]
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_forked_worker, args=(send, fn, spec, seed, mine), daemon=True
+            )
+            process.start()
+            send.close()
+            self._processes.append(process)
+            expected[receive] = len(mine)
+        while expected:
+            for conn in wait(list(expected)):
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):  # the pipe ended, perhaps mid-message
+                    raise WorkerLost("a forked worker ended before its chunks were done") from None
+                if kind == "error":
+                    raise payload
+                expected[conn] -= 1
+                if expected[conn] == 0:
+                    del expected[conn]
+                    conn.close()
+                yield payload
+
+    def worker_processes(self) -> list:
+        """The forked workers of the current run (for tests and monitoring)."""
+        return list(self._processes)
 
     def is_worker_failure(self, exc: BaseException) -> bool:
-        from concurrent.futures.process import BrokenProcessPool
-
-        if isinstance(exc, BrokenProcessPool):
+        if isinstance(exc, WorkerLost):
             return True
         try:
             from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -105,17 +151,12 @@ class LocalExecutor:
         gen, self._gen = self._gen, None
         if gen is not None:
             gen.close()  # aborts chunks not started yet
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            unfinished = any(not f.done() for f in self._futures)
-            self._futures = []
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=not unfinished, cancel_futures=True)
-            if unfinished:  # stopped early: end the chunks still running, now
-                for process in processes:
-                    process.terminate()
-                for process in processes:
-                    process.join(5)
+        processes, self._processes = self._processes, []
+        for process in processes:  # finished ones have left; the others are stopped now
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(5)
 
 
 class DaskExecutor:
