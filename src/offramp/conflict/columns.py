@@ -117,12 +117,16 @@ class Columns:
             and n_groups * width <= MAX_PADDING * n_states + 64
         )
 
+    def _buffer(self) -> np.ndarray:
+        """The (L + 1, G) work array of the whole-layout queries, allocated once."""
+        if self._buf is None:
+            self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
+        return self._buf
+
     def improvement_min(self, values: np.ndarray) -> np.ndarray:
         """Per state, the least of ``values`` (int32) over the DM's improvements from it
         (NONE32 where there is none)."""
-        if self._buf is None:
-            self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
-        buf = self._buf
+        buf = self._buffer()
         buf[0] = NONE32
         _gather_columns(values, self.cols, buf[1:])
         _prefix_min(buf)
@@ -147,9 +151,7 @@ class Columns:
     def group_min(self, values: np.ndarray) -> np.ndarray:
         """Per state, the least of ``values`` (int32) over its group (every state the DM can
         move to, and the state itself)."""
-        if self._buf is None:
-            self._buf = np.empty((self.rows + 1, self.n_groups), dtype=np.int32)
-        buf = self._buf[1:]
+        buf = self._buffer()[1:]
         _gather_columns(values, self.cols, buf)
         return np.take(_column_min(buf), self.group)
 

@@ -258,20 +258,16 @@ class MoveIndex:
 
         ``NONE`` where nothing is reachable. ``values`` must be int64 and below NONE.
         """
+        cols, small = self._columns_for(values)
         if kind == "move" and self.n_directed == 0:
-            cols = self.columns()
-            small = to_int32(values) if cols is not None else None
             if small is not None:
                 return cols.group_min(small).astype(np.int64)
             return self._group_min(values)
-        if kind == "ui" and self.n_directed == 0:
-            cols = self.columns()
-            small = to_int32(values) if cols is not None else None
-            if small is not None:
-                got = cols.improvement_min(small)
-                out = got.astype(np.int64)
-                out[got == NONE32] = NONE
-                return out
+        if kind == "ui" and small is not None:
+            got = cols.improvement_min(small)
+            out = got.astype(np.int64)
+            out[got == NONE32] = NONE
+            return out
         out = np.full(len(values), NONE, dtype=np.int64)
         if len(values) == 0:
             return out
@@ -342,16 +338,20 @@ class MoveIndex:
             self._group_order = (order, starts)
         return self._group_order
 
+    def _columns_for(self, values: np.ndarray) -> tuple[Columns | None, np.ndarray | None]:
+        """The column layout and ``values`` as int32, when both apply (else None, None)."""
+        cols = self.columns()
+        small = to_int32(values) if cols is not None else None
+        return (cols, small) if small is not None else (None, None)
+
     def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
         """Per state, the maximum of ``values`` over reachable states; ``-NONE`` if none."""
-        if kind == "ui" and self.n_directed == 0:
-            cols = self.columns()
-            small = to_int32(values) if cols is not None else None
-            if small is not None:  # negated in int32, answered without int64 round trips
-                got = cols.improvement_min(np.negative(small, out=small))
-                out = np.negative(got, dtype=np.int64)
-                out[got == NONE32] = -NONE
-                return out
+        cols, small = self._columns_for(values) if kind == "ui" else (None, None)
+        if small is not None:  # negated in int32, answered without int64 round trips
+            got = cols.improvement_min(np.negative(small, out=small))
+            out = np.negative(got, dtype=np.int64)
+            out[got == NONE32] = -NONE
+            return out
         res = self.reach_min(-values, kind)
         return np.where(res == NONE, -NONE, -res)
 
