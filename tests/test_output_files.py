@@ -96,14 +96,26 @@ def test_report_output_keeps_device_node(capsys, tmp_path) -> None:
     assert stat.S_ISCHR(node.lstat().st_mode)
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def _full_device(tmp_path: Path) -> Path:
+    """A full device: as root a copy of /dev/full made in ``tmp_path`` (so that a writer that
+    replaced its target could never damage the real one), otherwise /dev/full itself."""
+    if os.geteuid() == 0:
+        node = tmp_path / "full"
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        return node
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    return Path("/dev/full")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_output_to_full_device_fails_cleanly(capsys, tmp_path, command) -> None:
     args, _ = _commands(tmp_path)[command]
-    out = invoke(capsys, *args, "-o", "/dev/full")
+    full = _full_device(tmp_path)
+    out = invoke(capsys, *args, "-o", str(full))
     assert out.code == 2, out
     assert "No space left on device" in out.err and "Traceback" not in out.err
-    assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
+    assert stat.S_ISCHR(full.lstat().st_mode)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
