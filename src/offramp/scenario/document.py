@@ -8,6 +8,7 @@ to the choice, the source it rests on.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -284,6 +285,8 @@ class ScenarioDocument(Strict):
     bargaining: BargainingSection | None = None
     evidence: list[Figure] = Field(default_factory=list)
     evidence_policy: EvidencePolicy | None = None
+    #: the date the scenario is analysed as of by default: only figures published by then
+    as_of: datetime.date | None = None
 
 
 def statement_text(item: Statement) -> str:

@@ -11,6 +11,7 @@ users hold (:mod:`offramp.analysis.scenario`) adds that on top.
 from __future__ import annotations
 
 import copy
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,18 @@ if TYPE_CHECKING:
     from offramp.conflict.model import ConflictModel
 
 
+def parse_as_of(when: datetime.date | str | None) -> datetime.date | None:
+    """An analysis date from a date or ISO text (``YYYY-MM-DD``); None stays None."""
+    if when is None or isinstance(when, datetime.date):
+        return when
+    try:
+        return datetime.date.fromisoformat(str(when).strip())
+    except ValueError:
+        raise InputError(
+            f"as-of date {when!r} is not a date: write YYYY-MM-DD, e.g. 2025-10-20"
+        ) from None
+
+
 def default_range(value: float) -> tuple[float, float]:
     """The search range of a question's parameter when none is given: [min(0, v), max(2|v|, 1)]."""
     return (min(0.0, value), max(2 * abs(value), 1.0))
@@ -90,8 +103,16 @@ class ScenarioSpec:
         *,
         removed: tuple[int, ...] = (),
         variant: str | None = None,
+        as_of: datetime.date | None = None,
     ):
         self.document = document
+        #: the date asked for (None: the document's ``as_of``; ``date.max``: every figure)
+        self._as_of = as_of
+        chosen = as_of if as_of is not None else document.as_of
+        #: the analysis date: only figures published by then feed the analysis (None: all)
+        self.analysis_date: datetime.date | None = (
+            None if chosen is None or chosen == datetime.date.max else chosen
+        )
         self.data = data
         self.source = source
         self.text = text
@@ -158,7 +179,9 @@ class ScenarioSpec:
             if isinstance(v, Parameter) and v.distribution is not None
         ]
         # evidence and derived parameters: values computed before the weights read them
-        self.derivation, found, self.evidence_warnings = resolve_document(doc, self.source)
+        self.derivation, found, self.evidence_warnings = resolve_document(
+            doc, self.source, self.analysis_date
+        )
         self.problems.extend(found)
         if not found:
             self.parameters = self.derivation.values(self.parameters)
@@ -557,7 +580,24 @@ class ScenarioSpec:
             self.text,
             removed=tuple(removed),
             variant=variant or self.variant_name,
+            as_of=self._as_of,
         )
+
+    def as_of(self, when: datetime.date | str | None) -> ScenarioSpec:
+        """The scenario analysed with only the evidence published on or before ``when`` (a date
+        or ``YYYY-MM-DD``; None: every figure, however late). A figure published later counts
+        with its latest earlier entry; a formula reading a figure with none is refused
+        (:class:`ScenarioError` at the formula)."""
+        when = parse_as_of(when)
+        return type(self)(
+            self.document,
+            self.data,
+            self.source,
+            self.text,
+            removed=self.removed,
+            variant=self.variant_name,
+            as_of=datetime.date.max if when is None else when,
+        ).validate()
 
     @property
     def bargaining(self) -> BargainingSection | None:

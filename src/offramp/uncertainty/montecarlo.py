@@ -34,6 +34,7 @@ class ScenarioSpec:
     status_quo: tuple[str, ...] | None = None
     remove_options: tuple[str, ...] = ()
     forecast_models: tuple[str, ...] = ("offramp",)
+    as_of: str | None = None  # the analysis date asked for (None: the document's)
 
     @classmethod
     def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
@@ -47,10 +48,13 @@ class ScenarioSpec:
             None if sq is None else tuple(sq),
             removed,
             forecast_models,
+            None if scenario._as_of is None else scenario._as_of.isoformat(),
         )
 
     def build(self) -> Scenario:
         base = from_yaml_text(self.text, self.file)
+        if self.as_of is not None:
+            base = base.as_of(self.as_of)
         return base.with_changes(
             dict(self.parameters),
             list(self.status_quo) if self.status_quo is not None else None,
