@@ -55,6 +55,7 @@ def perceived_game(scenario: ScenarioSpec, dm: str) -> tuple[ScenarioSpec, int]:
             removed=tuple(set(scenario.removed) | unknown),
             variant=scenario.variant_name,
             as_of=scenario._as_of,
+            fixed=tuple(scenario.fixed_alternatives.items()),
         )
         game.validate()
     except ScenarioError as exc:

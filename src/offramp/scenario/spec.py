@@ -79,6 +79,29 @@ def _stmt_path(base: Path, item: Any) -> Path:
 
 
 @dataclass(frozen=True)
+class ResolvedAlternative:
+    """A declared alternative: its choices, their weights (as declared: relative), the
+    parameters every choice sets and their values (choices x parameters)."""
+
+    name: str
+    label: str
+    choices: tuple[str, ...]
+    choice_labels: tuple[str, ...]
+    weights: np.ndarray
+    parameters: tuple[str, ...]
+    values: np.ndarray
+    path: Path
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return self.weights / self.weights.sum()
+
+    def column(self, choice: str) -> str:
+        """The name of the Monte Carlo input that is 1 when ``choice`` is drawn."""
+        return f"{self.name}={choice}"
+
+
+@dataclass(frozen=True)
 class ResolvedCoalition:
     """A declared coalition: its name, its members (declaration order) and where it is."""
 
@@ -104,8 +127,11 @@ class ScenarioSpec:
         removed: tuple[int, ...] = (),
         variant: str | None = None,
         as_of: datetime.date | None = None,
+        fixed: tuple[tuple[str, str], ...] = (),
     ):
         self.document = document
+        #: alternatives a variant fixed to one choice (name, choice): Monte Carlo does not draw them
+        self.fixed_alternatives: dict[str, str] = dict(fixed)
         #: the date asked for (None: the document's ``as_of``; ``date.max``: every figure)
         self._as_of = as_of
         chosen = as_of if as_of is not None else document.as_of
@@ -219,6 +245,7 @@ class ScenarioSpec:
             self.preferences[dm_name] = self._preference(dm_name, pref)
         self._resolve_questions()
         self._resolve_coalitions()
+        self._resolve_alternatives()
         self._resolve_variants()
         self._resolve_bargaining()
         self.perceptions = resolve_perceptions(self)
@@ -232,6 +259,7 @@ class ScenarioSpec:
             for name in self.parameters
             if name not in self.used_parameters
         ] + self.evidence_warnings
+        self.warnings += self._out_of_range()
         for i, name in enumerate(self.dm_names):
             if name not in doc.preferences:
                 self._problem(
@@ -364,6 +392,114 @@ class ScenarioSpec:
         hint = did_you_mean(name, list(self.parameters)) or " (declare it under 'parameters:')"
         return f"unknown parameter '{name}'{hint}"
 
+    def _resolve_alternatives(self) -> None:
+        """Check the ``alternatives:`` section: unique names, parameters that exist and are
+        not derived, and the same parameters set by every choice of one alternative."""
+        self.alternatives: list[ResolvedAlternative] = []
+        seen: set[str] = set()
+        derived = set(self.derivation.derived)
+        for k, alt in enumerate(self.document.alternatives):
+            base: Path = ("alternatives", k)
+            if alt.name in seen:
+                self._problem((*base, "name"), f"duplicate alternative name '{alt.name}'")
+                continue
+            seen.add(alt.name)
+            names: list[str] = []
+            ok = True
+            for j, choice in enumerate(alt.choices):
+                where: Path = (*base, "choices", j)
+                if choice.name in names:
+                    self._problem((*where, "name"), f"duplicate choice '{choice.name}'")
+                    ok = False
+                names.append(choice.name)
+                for p in choice.parameters:
+                    if p not in self.parameters:
+                        self._problem(
+                            (*where, "parameters", p), self._unknown_parameter(p), key=True
+                        )
+                        ok = False
+                    elif p in derived:
+                        self._problem(
+                            (*where, "parameters", p),
+                            f"'{p}' is derived from a formula; an alternative sets the inputs "
+                            "of a formula (a parameter the formula reads), not its result",
+                            key=True,
+                        )
+                        ok = False
+                first = list(alt.choices[0].parameters)
+                if ok and sorted(choice.parameters) != sorted(first):
+                    self._problem(
+                        (*where, "parameters"),
+                        f"choice '{choice.name}' sets {sorted(choice.parameters)} but choice "
+                        f"'{alt.choices[0].name}' sets {sorted(first)}: every choice of an "
+                        "alternative sets the same parameters",
+                    )
+                    ok = False
+            if not alt.choices[0].parameters:
+                self._problem((*base, "choices", 0, "parameters"), "a choice sets no parameter")
+                ok = False
+            if ok:
+                params = tuple(alt.choices[0].parameters)
+                self.alternatives.append(
+                    ResolvedAlternative(
+                        alt.name,
+                        alt.label or alt.name,
+                        tuple(c.name for c in alt.choices),
+                        tuple(c.label or c.name for c in alt.choices),
+                        np.array([c.weight for c in alt.choices], dtype=float),
+                        params,
+                        np.array(
+                            [[c.parameters[p] for p in params] for c in alt.choices], dtype=float
+                        ),
+                        base,
+                    )
+                )
+
+    @property
+    def sampled_alternatives(self) -> list[ResolvedAlternative]:
+        """The alternatives a Monte Carlo draws: those no variant fixed."""
+        return [a for a in self.alternatives if a.name not in self.fixed_alternatives]
+
+    def alternative_values(self, name: str, choice: str) -> dict[str, float]:
+        """The parameter values of one choice of an alternative (InputError if unknown)."""
+        alt = next((a for a in self.alternatives if a.name == name), None)
+        if alt is None:
+            known = [a.name for a in self.alternatives]
+            raise InputError(
+                f"no alternative '{name}'{did_you_mean(name, known)} "
+                f"(alternatives: {', '.join(known) or 'none declared'})"
+            )
+        if choice not in alt.choices:
+            raise InputError(
+                f"alternative '{name}' has no choice '{choice}'"
+                f"{did_you_mean(choice, list(alt.choices))} (choices: {', '.join(alt.choices)})"
+            )
+        row = alt.values[alt.choices.index(choice)]
+        return {p: float(v) for p, v in zip(alt.parameters, row, strict=True)}
+
+    def _out_of_range(self) -> list[Problem]:
+        """Warnings: a parameter whose value lies outside its own distribution's range."""
+        out = []
+        for name, p in self.document.parameters.items():
+            if not isinstance(p, Parameter) or p.value is None or p.distribution is None:
+                continue
+            d = p.distribution
+            values = getattr(d, "values", None)
+            lo, hi = getattr(d, "low", None), getattr(d, "high", None)
+            if values:
+                lo, hi = min(values), max(values)
+            if (lo is not None and p.value < lo) or (hi is not None and p.value > hi):
+                out.append(
+                    self.source.problem(
+                        ("parameters", name, "value"),
+                        f"parameter '{name}' = {p.value:g} lies outside its own distribution's "
+                        f"range [{'' if lo is None else f'{lo:g}'}, "
+                        f"{'' if hi is None else f'{hi:g}'}]: deterministic analyses and the "
+                        "Monte Carlo would describe different worlds; move one of them",
+                    )
+                )
+        return out
+
     def _resolve_variants(self) -> None:
         self.variants: dict[str, Variant] = {}
         for k, v in enumerate(self.document.variants):
@@ -373,11 +509,22 @@ class ScenarioSpec:
             for p in v.parameters:
                 if p not in self.parameters:
                     self._problem((*base, "parameters", p), self._unknown_parameter(p), key=True)
+            for alt, choice in v.alternatives.items():
+                try:
+                    self.alternative_values(alt, choice)
+                except InputError as exc:
+                    self._problem((*base, "alternatives", alt), str(exc), key=True)
             for j, name in enumerate(v.remove_options):
                 self._option((*base, "remove_options", j), name)
             for j, name in enumerate(v.status_quo or []):
                 self._option((*base, "status_quo", j), name)
-            if not (v.parameters or v.remove_options or v.status_quo is not None or v.perceptions):
+            if not (
+                v.parameters
+                or v.alternatives
+                or v.remove_options
+                or v.status_quo is not None
+                or v.perceptions
+            ):
                 self._problem(
                     base,
                     "a variant must change something: give parameters, "
@@ -532,6 +679,7 @@ class ScenarioSpec:
         remove_options: list[str] | tuple[str, ...] = (),
         variant: str | None = None,
         perceptions: list[dict] | None = None,
+        alternatives: dict[str, str] | None = None,
     ) -> ScenarioSpec:
         """A copy with parameters overridden, another status quo, options removed, or more
         perceptions (added to the document's).
@@ -540,6 +688,13 @@ class ScenarioSpec:
         dropped from the status quo. Errors point into the original document.
         """
         data = copy.deepcopy(self.data)
+        fixed = dict(self.fixed_alternatives)
+        if alternatives:
+            chosen: dict[str, float] = {}
+            for name, choice in alternatives.items():
+                chosen.update(self.alternative_values(name, choice))
+                fixed[name] = choice
+            parameters = {**chosen, **(parameters or {})}
         if perceptions:
             data["perceptions"] = [*data.get("perceptions", []), *copy.deepcopy(perceptions)]
         for key, value in (parameters or {}).items():
@@ -581,6 +736,7 @@ class ScenarioSpec:
             removed=tuple(removed),
             variant=variant or self.variant_name,
             as_of=self._as_of,
+            fixed=tuple(fixed.items()),
         )
 
     def as_of(self, when: datetime.date | str | None) -> ScenarioSpec:
@@ -597,6 +753,7 @@ class ScenarioSpec:
             removed=self.removed,
             variant=self.variant_name,
             as_of=datetime.date.max if when is None else when,
+            fixed=tuple(self.fixed_alternatives.items()),
         ).validate()
 
     @property
@@ -651,6 +808,7 @@ class ScenarioSpec:
                 v.remove_options,
                 variant=name,
                 perceptions=self.data["variants"][k].get("perceptions"),
+                alternatives=v.alternatives,
             ).validate()
         except ScenarioError as exc:
             # the problem shows in the variant's state space: point at the variant

@@ -204,7 +204,7 @@ def build_report(
     }
     report["labels"] = labels_part(scenario)
     report["what_happened_next"] = what_happened_next(scenario, report["questions"])
-    if samples > 0 and scenario.uncertain:
+    if samples > 0 and (scenario.uncertain or scenario.sampled_alternatives):
 
         def tick(done: int, total: int) -> None:
             if progress:
