@@ -17,7 +17,17 @@ import numpy as np
 import typer
 
 from offramp.cli.common import FileArg, VariantOpt, load_scenario
-from offramp.cli.output import Format, FormatOpt, console, emit_json, fail, stderr
+from offramp.cli.output import (
+    STDOUT,
+    Format,
+    FormatOpt,
+    check_output,
+    console,
+    emit_json,
+    fail,
+    is_stream,
+    write_output,
+)
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
 from offramp.service.runs import record
@@ -192,8 +202,15 @@ def answer_map(
     started = time.perf_counter()
     xname, xlo, xhi = parse_range(x, "--x")
     yname, ylo, yhi = parse_range(y, "--y")
-    if output is not None and output.suffix.lower() not in (".png", ".svg"):
-        fail(f"{output}: the heatmap is written as .png or .svg", option="--output")
+    to_stdout = output is not None and str(output) == STDOUT
+    if to_stdout and fmt is not MapFormat.text:
+        fail("-o - writes the heatmap (SVG) to standard output; drop --format", option="--output")
+    kind = "svg"  # what a stream (standard output, a FIFO, a device) receives
+    if output is not None and not is_stream(output):
+        kind = output.suffix.lower().lstrip(".")
+        if kind not in ("png", "svg"):
+            fail(f"{output}: the heatmap is written as .png or .svg", option="--output")
+    check_output(output)
     scenario = load_scenario(file, variant)
     with LazyProgress() as progress:
         result = build_map(
@@ -217,13 +234,11 @@ def answer_map(
         started=started,
     )
     if output is not None:
-        from offramp.report.answer_map_figure import write_answer_map
+        from offramp.report.answer_map_figure import render_answer_map
 
-        try:
-            write_answer_map(data, output)
-        except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror}", option="--output")
-        stderr().print(f"wrote {output}", markup=False)
+        write_output(render_answer_map(data, kind), output)
+        if to_stdout:
+            return
     if fmt is MapFormat.json:
         emit_json(data)
     elif fmt is MapFormat.csv:

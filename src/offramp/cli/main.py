@@ -19,9 +19,11 @@ from offramp.cli.common import FileArg, VariantOpt, build_with_progress, load_sc
 from offramp.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
+    STDOUT,
     Format,
     FormatOpt,
     ReportFormat,
+    check_output,
     console,
     emit_json,
     prose,
@@ -55,7 +57,9 @@ app.add_typer(scenarios_app, name="scenarios")
 _state = {"debug": False}
 
 ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to a file ('-': standard output).")
+]
 NoVariantsOpt = Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")]
 NoThresholdsOpt = Annotated[
     bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
@@ -256,6 +260,7 @@ def analyze(
             f"unknown section {unknown[0]!r}; choose from {', '.join(TEXT_SECTIONS)}",
             param_hint="--section",
         )
+    check_output(output)
     started = time.perf_counter()
     scenario = load_scenario(file, variant)
     report = build_with_progress(
@@ -286,7 +291,7 @@ def analyze(
     else:
         from offramp.report.text import render_report
 
-        if output is None:
+        if output is None or str(output) == STDOUT:
             render_report(report, console(), sections=section, full=full)
         else:
             buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115

@@ -13,7 +13,6 @@ exits with status 2.
 from __future__ import annotations
 
 import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +21,7 @@ import typer
 from rich.console import Console
 
 from offramp.cli.common import build_with_progress, load_scenario
+from offramp.cli.output import check_output, write_output
 from offramp.service.runs import record
 
 PDF_UNAVAILABLE = (
@@ -38,27 +38,12 @@ class ReportFileFormat(StrEnum):
     pdf = "pdf"
 
 
-def _check_output(output: Path) -> None:
-    """Fail early, before minutes of analysis, on an output path that cannot be written."""
-    if output.is_dir():
-        raise typer.BadParameter(f"{output} is a directory; give a file name", param_hint="-o")
-    parent = output.parent if str(output.parent) else Path(".")
-    if not parent.is_dir():
-        raise typer.BadParameter(
-            f"cannot write {output}: directory {parent} does not exist", param_hint="-o"
-        )
-    if not os.access(parent, os.W_OK):
-        raise typer.BadParameter(
-            f"cannot write {output}: directory {parent} is not writable", param_hint="-o"
-        )
-
-
 def _check_figures_dir(directory: Path) -> None:
-    if directory.exists() and not directory.is_dir():
-        raise typer.BadParameter(
-            f"{directory} exists and is not a directory", param_hint="--figures"
-        )
     try:
+        if directory.exists() and not directory.is_dir():
+            raise typer.BadParameter(
+                f"{directory} exists and is not a directory", param_hint="--figures"
+            )
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise typer.BadParameter(
@@ -66,32 +51,6 @@ def _check_figures_dir(directory: Path) -> None:
         ) from None
     if not os.access(directory, os.W_OK):
         raise typer.BadParameter(f"{directory} is not writable", param_hint="--figures")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(output: Path, text: str) -> None:
-    """Write to a temporary file beside ``output`` and rename it into place, so that a crash
-    or Ctrl-C never leaves a half-written report behind."""
-    parent = output.parent if str(output.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise typer.BadParameter(
-            f"cannot write {output}: {exc.strerror}", param_hint="-o"
-        ) from None
 
 
 def report(
@@ -104,7 +63,12 @@ def report(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (HTML: required; Markdown: stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write ('-': standard output; required for HTML, Markdown defaults "
+            "to standard output).",
+        ),
     ] = None,
     fmt: Annotated[
         ReportFileFormat, typer.Option("--format", "-f", help="html, markdown or pdf.")
@@ -134,8 +98,7 @@ def report(
         raise typer.BadParameter(PDF_UNAVAILABLE, param_hint="--format")
     if output is None and fmt is ReportFileFormat.html:
         raise typer.BadParameter("give the file to write, e.g. -o report.html", param_hint="-o")
-    if output is not None:
-        _check_output(output)
+    check_output(output)
     if figures is not None:
         _check_figures_dir(figures)
     scenario = load_scenario(file, variant)
@@ -171,16 +134,12 @@ def report(
         from offramp.report.html import render_html
 
         text = render_html(data, scenario, figures=figs)
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-    else:
-        write_atomically(output, text)
-        err.print(f"wrote {output}")
+    write_output(text, output)
     if figures is not None:
         from offramp.report.figures import write_figures
 
         paths = write_figures(data, scenario, figures, figures=figs)
-        err.print(f"wrote {len(paths)} figures to {figures}")
+        err.print(f"wrote {len(paths)} figures to {figures}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ drawn over it.
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import matplotlib
 
@@ -77,18 +77,18 @@ def answer_map_figure(data: dict) -> Figure:
     return fig
 
 
-def write_answer_map(data: dict, path: Path) -> Path:
-    """Write the figure to ``path`` (its suffix, .png or .svg, chooses the format)."""
-    fmt = path.suffix.lower().lstrip(".")
+def render_answer_map(data: dict, fmt: str) -> bytes:
+    """The figure as the bytes of a .png or .svg file (the caller writes them)."""
     if fmt not in FORMATS:
-        raise ValueError(f"{path}: write a .png or .svg file")
+        raise ValueError(f"the heatmap is written as png or svg, not {fmt!r}")
     fig = answer_map_figure(data)
+    buffer = io.BytesIO()
     fig.savefig(
-        path,
+        buffer,
         format=fmt,
         dpi=150,
         bbox_inches="tight",
         metadata={"Date": None} if fmt == "svg" else {},
     )
     plt.close(fig)
-    return path
+    return buffer.getvalue()
