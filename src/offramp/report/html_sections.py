@@ -4,6 +4,7 @@ data) to an HTML fragment. Text is escaped here, once, with :func:`esc`; sentenc
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
 
 from offramp.conflict.concepts import concept_short
@@ -27,6 +28,8 @@ from offramp.report.words import (
 )
 
 MAX_STATE_ROWS = 200
+#: equilibrium ids listed in the summary table before "… (N more)"
+MAX_LISTED_IDS = 50
 MOVES = {"both": "take or undo", "forward": "take only", "backward": "undo only"}
 
 
@@ -221,33 +224,83 @@ def graph_section(report: dict, figs: Figures) -> str:
     return section("state-graph", "State graph", body)
 
 
-def _marks(stable_ids: dict[str, set[int]], dms: list[str], state: int) -> tuple[str, bool]:
+class _Ids:
+    """A set of state ids as the stability data gives it: a list of ids (the full form) or
+    inclusive ``[first, last]`` ranges (the compact form, above 100,000 states; see
+    docs/stability-json.md). Membership by bisection, so neither form is expanded."""
+
+    def __init__(self, items: list, compact: bool):
+        if compact:
+            self.starts = [int(a) for a, _ in items]
+            self.ends = [int(b) for _, b in items]
+        else:
+            self.starts = self.ends = sorted({int(i) for i in items})
+
+    def __contains__(self, state: int) -> bool:
+        k = bisect_right(self.starts, state) - 1
+        return k >= 0 and state <= self.ends[k]
+
+    def __len__(self) -> int:
+        return sum(b - a + 1 for a, b in zip(self.starts, self.ends, strict=True))
+
+    def head(self, n: int) -> list[int]:
+        """The ``n`` smallest ids."""
+        out: list[int] = []
+        for a, b in zip(self.starts, self.ends, strict=True):
+            out.extend(range(a, min(b, a + n - len(out) - 1) + 1))
+            if len(out) >= n:
+                break
+        return out
+
+
+def _marks(stable_ids: dict[str, _Ids], dms: list[str], state: int) -> tuple[str, bool]:
     flags = [state in stable_ids[d] for d in dms]
     marks = "".join("✓" if f else "·" for f in flags)
     return marks, all(flags)
 
 
+def _state_rows(st: dict, compact: bool, ids: list[int] | None) -> list[dict]:
+    """``{"id", "taken"}`` of the states ``ids`` (every state when None) in either form."""
+    if not compact:
+        states = st["states"]
+        if ids is None:
+            return states
+        wanted = set(ids)
+        return [s for s in states if s["id"] in wanted]
+    codes, options = st["states"]["codes"], st["options"]
+    chosen = range(1, len(codes) + 1) if ids is None else ids
+    return [
+        {"id": i, "taken": [o for k, o in enumerate(options) if codes[i - 1] >> k & 1]}
+        for i in chosen
+    ]
+
+
 def stability_section(report: dict) -> str:
     st = report["stability"]
+    compact = st.get("form") == "compact"
     dms = st["decision_makers"]
     concepts = report["concepts"]
+    equilibria = {c: _Ids(st["equilibria"].get(c, []), compact) for c in concepts}
     summary_rows = []
     for c, name in concepts.items():
-        ids = st["equilibria"].get(c, [])
-        summary_rows.append(
-            [esc(name), str(len(ids)), esc(", ".join(str(i) for i in ids) or "none")]
-        )
+        eq = equilibria[c]
+        shown = eq.head(MAX_LISTED_IDS)
+        listed = ", ".join(str(i) for i in shown) or "none"
+        if len(eq) > len(shown):
+            listed += f", … ({len(eq) - len(shown):,} more)"
+        summary_rows.append([esc(name), f"{len(eq):,}", esc(listed)])
     parts = [table(["concept", "equilibria", "states (ids)"], summary_rows)]
-    stable = {c: {d: set(st["stable"][c][d]) for d in dms} for c in concepts}
-    eq_any = {i for c in concepts for i in st["equilibria"].get(c, [])}
-    states = st["states"]
-    if len(states) > MAX_STATE_ROWS:
-        states = [s for s in states if s["id"] in eq_any][:MAX_STATE_ROWS]
+    stable = {c: {d: _Ids(st["stable"][c][d], compact) for d in dms} for c in concepts}
+    n_states = st["states"]["count"] if compact else len(st["states"])
+    if n_states > MAX_STATE_ROWS:
+        eq_any = sorted({i for c in concepts for i in equilibria[c].head(MAX_STATE_ROWS)})
+        states = _state_rows(st, compact, eq_any[:MAX_STATE_ROWS])
         caption = (
             f"Only the equilibria are listed ({len(states):,} rows of "
             f"{report['feasible_states']:,} states; offramp stability --format json has all)."
         )
     else:
+        states = _state_rows(st, compact, None)
         caption = "Every feasible state."
     sq = (report.get("status_quo") or {}).get("id")
     rows = []
@@ -355,14 +408,11 @@ def variants_section(report: dict) -> str:
     )
     if report.get("bargaining"):
         model = report["bargaining"]["default_model"]
-        base = [c for c in report["bargaining"]["cases"] if c["name"].startswith("settled-")]
-        settled_ids = [e["id"] for e in report["settles_at"].get("seq", [])]
+        settled_ids = {e["id"] for e in report["settles_at"].get("seq", [])}
         base_items = [
-            {
-                "id": settled_ids[k] if k < len(settled_ids) else "?",
-                "forecast": c["forecasts"][model],
-            }
-            for k, c in enumerate(base)
+            {"id": c["state"], "forecast": c["forecasts"][model]}
+            for c in report["bargaining"]["cases"]
+            if c["name"].startswith("settled-") and c.get("state") in settled_ids
         ]
         rows.append(
             [

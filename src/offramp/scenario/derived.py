@@ -16,12 +16,16 @@ formula, whatever its shape, rather than a fitted approximation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import NoReturn
 
 import numpy as np
 
 from offramp.errors import did_you_mean
+from offramp.scenario import limits
+from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.evidence import FigureRecord, check_figures
 from offramp.scenario.expressions import (
     FormulaError,
@@ -53,9 +57,30 @@ class Derivation:
 
     figures: dict[str, FigureRecord] = field(default_factory=dict)
     derived: dict[str, DerivedParameter] = field(default_factory=dict)  # topological order
+    #: where each derived parameter's formula is written (a Problem without its message), so
+    #: that a value refused at any point (a Monte Carlo sample too) is reported at its place
+    where: dict[str, Problem] = field(default_factory=dict)
 
     def figure_points(self) -> dict[str, float]:
         return {k: r.figure.point for k, r in self.figures.items()}
+
+    def refuse(self, name: str, value: float, env: Mapping[str, float]) -> NoReturn:
+        """Raise the located error for a derived value that is not finite or is over the
+        number limit (the same limit as a number written in the file)."""
+        d = self.derived[name]
+        read = dict.fromkeys(n for n, _ in names(d.node))
+        inputs = ", ".join(f"{k}={float(env[k]):g}" for k in read)
+        text = f"derived parameter '{name}' = {d.formula} "
+        if not math.isfinite(value):
+            text += f"is not a finite number for these inputs ({inputs})"
+        else:
+            lim = limits.LIMITS["number_abs"]
+            text += (
+                f"is {value:.3g} for these inputs ({inputs}), over the limit of "
+                f"{limits.value('number_abs'):g} on the size of a number; {lim.advice}"
+            )
+        at = self.where.get(name) or Problem("", f"parameters.{name}.formula")
+        raise ScenarioError([replace(at, message=text)])
 
     def values(
         self,
@@ -65,21 +90,20 @@ class Derivation:
     ) -> dict[str, float]:
         """``parameters`` with every derived parameter recomputed (those named in ``fixed``
         keep the value given: a sweep or a variant that sets a derived parameter overrides its
-        formula). ``evidence`` overrides figure values (a Monte Carlo sample)."""
+        formula). ``evidence`` overrides figure values (a Monte Carlo sample). A value that is
+        not finite or is over the number limit is a `ScenarioError` at the formula."""
         env: dict[str, float] = {**self.figure_points(), **(evidence or {})}
         out = dict(parameters)
         env.update(out)
         keep = set(fixed)
+        max_abs = limits.value("number_abs")
         for name, d in self.derived.items():
             if name in keep:
                 continue
-            v = float(evaluate(d.node, env))
-            if not np.isfinite(v):
-                read = dict.fromkeys(n for n, _ in names(d.node))
-                raise FormulaError(
-                    f"derived parameter '{name}' = {d.formula} is not a finite number for "
-                    f"these inputs ({', '.join(f'{k}={env[k]:g}' for k in read)})"
-                )
+            with np.errstate(all="ignore"):  # an overflow is reported below, at the formula
+                v = float(evaluate(d.node, env))
+            if not math.isfinite(v) or abs(v) > max_abs:
+                self.refuse(name, v, env)
             out[name] = env[name] = v
         return out
 
@@ -93,12 +117,14 @@ class Derivation:
         """:meth:`values` for ``size`` samples at once: a sampled parameter or figure is an
         array (size,), the others plain numbers; each formula is evaluated once over the
         arrays (element for element the arithmetic of one sample). A sample whose formulas are
-        not finite raises the error :meth:`values` raises for the first such sample.
+        not finite or over the number limit raises the error :meth:`values` raises for the
+        first such sample.
         ``fixed`` as in :meth:`values`."""
         env: dict[str, float | np.ndarray] = {**self.figure_points(), **evidence}
         out = dict(parameters)
         env.update(out)
         keep = set(fixed)
+        max_abs = limits.value("number_abs")
         bad = np.zeros(size, dtype=bool)
         with np.errstate(all="ignore"):  # one sample's inf - inf is not every sample's warning
             for name, d in self.derived.items():
@@ -106,7 +132,7 @@ class Derivation:
                     continue
                 v = evaluate(d.node, env)
                 v = np.asarray(v, dtype=float) if isinstance(v, np.ndarray) else float(v)
-                bad |= ~np.isfinite(v)
+                bad |= ~np.isfinite(v) | (np.abs(v) > max_abs)
                 out[name] = env[name] = v
         if bad.any():
             b = int(np.argmax(bad))
@@ -153,6 +179,7 @@ def resolve(
         declared = getattr(p, "unit", None)
         units[name] = parse_unit(declared)
     parsed: dict[str, DerivedParameter] = {}
+    where: dict[str, Problem] = {}
     for name, p in parameters.items():
         formula = getattr(p, "formula", None)
         if formula is None:
@@ -195,6 +222,7 @@ def resolve(
             )
             continue
         parsed[name] = DerivedParameter(name, formula, node, tuple(figs), tuple(params), inferred)
+        where[name] = source.problem(path, "")
 
     # order: depth-first, refusing cycles with their path
     order: dict[str, DerivedParameter] = {}
@@ -232,7 +260,7 @@ def resolve(
 
     for name in parsed:
         visit(name, [])
-    return Derivation(figures, order), problems
+    return Derivation(figures, order, where), problems
 
 
 def resolve_document(document, source) -> tuple[Derivation, list, list]:
@@ -249,9 +277,8 @@ def resolve_document(document, source) -> tuple[Derivation, list, list]:
         }
         try:
             derivation.values({k: float(v) for k, v in base.items()})
-        except FormulaError as exc:
-            name = exc.message.split("'")[1]
-            problems.append(source.problem(("parameters", name, "formula"), exc.message))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
     return derivation, problems, warnings
 
 
