@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -80,6 +81,21 @@ SectionOpt = Annotated[
 ]
 
 
+class _StderrNotes(logging.Handler):
+    """The library's notes before long work (logger ``offramp``, e.g. the feasible count of a
+    large conflict), one line each on stderr: stdout stays the output."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"offramp: {record.getMessage()}\n")
+
+
+def _announce_on_stderr() -> None:
+    log = logging.getLogger("offramp")
+    if not any(isinstance(h, _StderrNotes) for h in log.handlers):
+        log.addHandler(_StderrNotes())
+    log.setLevel(logging.INFO)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -99,6 +115,7 @@ def main(
     """Without a command: the report on the built-in default scenario, with the options of
     `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
     _state["debug"] = debug
+    _announce_on_stderr()
     if version:
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)

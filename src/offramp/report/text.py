@@ -280,11 +280,11 @@ def _variants(report: dict, console: Console) -> None:
     base_forecasts = []
     if bargaining:
         model = bargaining["default_model"]
-        settled = report["settles_at"].get("seq", [])
-        cases = [c for c in bargaining["cases"] if c["name"].startswith("settled-")]
+        settled = {e["id"] for e in report["settles_at"].get("seq", [])}
         base_forecasts = [
-            {"id": e["id"], "model": model, "forecast": c["forecasts"][model]}
-            for e, c in zip(settled, cases, strict=False)
+            {"id": c["state"], "model": model, "forecast": c["forecasts"][model]}
+            for c in bargaining["cases"]
+            if c["name"].startswith("settled-") and c.get("state") in settled
         ]
     rows = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts)]
     rows += [

@@ -62,11 +62,13 @@ def _settled_shifts(
     scenario: Scenario, analysis: Analysis, concept: str = DEFAULT_CONCEPT
 ) -> list[dict]:
     states = analysis.settles_at(concept)
+    settles = states is not None
     if states is None:
         states = analysis.stability.equilibria(concept)
     model = analysis.model
     return [
         {
+            "settles": settles,
             "id": int(s) + 1,
             "description": analysis.describe_state(int(s)),
             "shifts": scenario.shifts_at(int(model.codes[s])),
@@ -97,7 +99,14 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
         cases.append(
             {
                 "name": f"settled-{k + 1}",
-                "label": f"where the conflict settles (state {st['id']}: {st['description']})",
+                "state": st["id"],
+                "settles": st["settles"],
+                "label": (
+                    f"where the conflict settles (state {st['id']}: {st['description']})"
+                    if st["settles"]
+                    else f"at an equilibrium (state {st['id']}: {st['description']}; no "
+                    "evolution was traced)"
+                ),
                 "shifts": st["shifts"],
             }
         )
