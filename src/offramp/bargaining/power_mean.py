@@ -141,7 +141,7 @@ class PowerMean(BargainingModel):
         for comp in d["components"]:
             out.append(
                 {
-                    "title": f"{comp['dimension']}: who pulls the forecast",
+                    "title": f"{comp['dimension']}: who pulls the {fc.model} value",
                     "columns": ["actor", "position", "weight share", "pull"],
                     "rows": [
                         [a["actor"], a["position"], f"{a['weight_share']:.1%}", a["pull"]]
@@ -151,8 +151,8 @@ class PowerMean(BargainingModel):
             )
             out.append(
                 {
-                    "text": f"forecast {comp['forecast']:.2f} (compromise model: "
-                    f"{comp['compromise']:.2f})"
+                    "text": f"{fc.model} value {comp['forecast']:.2f} = the sum of the pulls "
+                    f"(compromise weights would give {comp['compromise']:.2f})"
                 }
             )
         return out

@@ -146,7 +146,12 @@ class Stack(BargainingModel):
                 "title": "stacked models",
                 "columns": ["model", "weight", *fc.dimensions],
                 "rows": [[c["model"], f"{c['weight']:.2f}", *c["forecast"]] for c in comps],
-            }
+            },
+            {
+                "text": "forecast (the weighted sum of these models' values): "
+                + ", ".join(f"{d} {v:.2f}" for d, v in zip(fc.dimensions, fc.forecast, strict=True))
+                + " (the tables below show how each model reaches its value)"
+            },
         ]
         for b, c in zip(self.bases, comps, strict=True):
             if c["weight"] > 0:

@@ -415,14 +415,11 @@ def variants_section(report: dict) -> str:
     )
     if report.get("bargaining"):
         model = report["bargaining"]["default_model"]
-        base = [c for c in report["bargaining"]["cases"] if c["name"].startswith("settled-")]
-        settled_ids = [e["id"] for e in report["settles_at"].get("seq", [])]
+        settled_ids = {e["id"] for e in report["settles_at"].get("seq", [])}
         base_items = [
-            {
-                "id": settled_ids[k] if k < len(settled_ids) else "?",
-                "forecast": c["forecasts"][model],
-            }
-            for k, c in enumerate(base)
+            {"id": c["state"], "forecast": c["forecasts"][model]}
+            for c in report["bargaining"]["cases"]
+            if c["name"].startswith("settled-") and c.get("state") in settled_ids
         ]
         rows.append(
             [

@@ -273,43 +273,100 @@ def track_record() -> dict[str, float]:
     return model_errors()
 
 
+def findings_cases(report: dict) -> list[dict]:
+    """The negotiation cases the findings speak of: where the conflict settles (the cases the
+    baseline row's forecast shows), or the positions as given when it settles nowhere. One
+    number, one truth: a forecast the findings state is the one the tables show there."""
+    part = report.get("bargaining") or {}
+    cases = part.get("cases", [])
+    settled = [c for c in cases if c["name"].startswith("settled-") and c.get("settles", True)]
+    if settled:
+        return settled
+    return [c for c in cases if c["name"] == "as-given"]
+
+
+def _where(case: dict) -> str:
+    if case["name"] == "as-given" or case.get("state") is None:
+        return "with the positions as given"
+    return f"where the conflict settles (state {case['state']})"
+
+
+def track_record_claim(models: list[str]) -> dict:
+    """What the record says about ``models``: the best by mean absolute error on real EU
+    decisions, whether its lead over every other one is distinguishable from zero (95%
+    interval of the difference, bootstrapped over proposals), and the spread."""
+    from offramp.report.track_record import gains
+
+    errors = track_record()
+    scored = {m: errors[m] for m in models if m in errors}
+    if len(scored) < 2:
+        return {}
+    best = min(scored, key=scored.__getitem__)
+    known = gains()
+    ties = []
+    for m in scored:
+        if m == best:
+            continue
+        g = known.get((best, m))
+        if g is None or g[2] >= 0:  # the interval of best - m reaches zero: not shown better
+            ties.append((m, g))
+    return {"best": best, "errors": scored, "ties": ties}
+
+
 def disagreements(report: dict) -> list[str]:
-    """A sentence per dimension on which the forecast models disagree widely (as given), with
-    why and which model has the better track record."""
+    """A sentence per dimension on which the forecast models disagree widely where the
+    conflict settles (or as given, when it settles nowhere), with why, and what the track
+    record says: "trust X" only when X's lead is distinguishable from zero on the record."""
     part = report.get("bargaining")
     if not part:
         return []
-    case = next((c for c in part["cases"] if c["name"] == "as-given"), None)
-    if case is None:
-        return []
-    errors = track_record()
+    cases = findings_cases(report)
     out = []
-    for k, d in enumerate(part["dimensions"]):
-        vals = {m: v[k] for m, v in case["forecasts"].items() if v[k] is not None}
-        if len(vals) < 2:
-            continue
-        lo = min(vals, key=vals.get)
-        hi = max(vals, key=vals.get)
-        if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
-            continue
-        text = (
-            f"The forecast models disagree on {mid_sentence(d['label'])} ({lo} {vals[lo]:.1f}, "
-            f"{hi} "
-            f"{vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
-        )
-        scored = {m: errors[m] for m in vals if m in errors}
-        if len(scored) >= 2:
-            best = min(scored, key=scored.get)
-            ranking = ", ".join(
-                f"{m} {e:.1f}" for m, e in sorted(scored.items(), key=lambda x: x[1])
+    for case in cases:
+        where = _where(case)
+        for k, d in enumerate(part["dimensions"]):
+            vals = {m: v[k] for m, v in case["forecasts"].items() if v[k] is not None}
+            if len(vals) < 2:
+                continue
+            lo = min(vals, key=vals.__getitem__)
+            hi = max(vals, key=vals.__getitem__)
+            if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
+                continue
+            text = (
+                f"The forecast models disagree on {mid_sentence(d['label'])} {where} ({lo} "
+                f"{vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
             )
-            text += (
-                f" On real EU decisions {best} has the best track record (mean absolute error, "
-                f"0–100 scale: {ranking}), so trust {best} on where it lands "
-                f"({vals[best]:.1f} here)."
-            )
-        out.append(text)
+            text += _record_sentence(track_record_claim(list(vals)), vals)
+            out.append(text)
     return out
+
+
+def _record_sentence(claim: dict, vals: dict[str, float]) -> str:
+    if not claim:
+        return ""
+    best, errors = claim["best"], claim["errors"]
+    ranking = ", ".join(f"{m} {e:.1f}" for m, e in sorted(errors.items(), key=lambda x: x[1]))
+    head = f" On real EU decisions (mean absolute error, 0–100 scale: {ranking})"
+    if not claim["ties"]:
+        return (
+            f"{head} {best} has the best track record, and its lead over every other model "
+            f"is distinguishable from zero, so trust {best} on where it lands "
+            f"({vals[best]:.1f} here)."
+        )
+    tied = [best, *(m for m, _ in claim["ties"])]
+    leads = "; ".join(
+        f"{m}: {best}'s error minus {m}'s is {g[0]:+.1f} points, 95% interval {g[1]:+.1f} to "
+        f"{g[2]:+.1f}"
+        if g is not None
+        else f"{best} against {m}: not measured"
+        for m, g in claim["ties"]
+    )
+    spread = ", ".join(f"{m} {vals[m]:.1f}" for m in sorted(tied, key=vals.__getitem__))
+    return (
+        f"{head} {best} has the lowest error, but its lead is not distinguishable from zero "
+        f"against {leads}. These models are indistinguishable on the record; here they span "
+        f"{spread}."
+    )
 
 
 WHY_MODELS_DIFFER = (

@@ -20,6 +20,7 @@ from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import later_data, provenance_data
+from offramp.scenario.limits import check_samples, check_seed
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -63,11 +64,13 @@ def _settled_shifts(
     scenario: Scenario, analysis: Analysis, concept: str = DEFAULT_CONCEPT
 ) -> list[dict]:
     states = analysis.settles_at(concept)
+    settles = states is not None
     if states is None:
         states = analysis.stability.equilibria(concept)
     model = analysis.model
     return [
         {
+            "settles": settles,
             "id": int(s) + 1,
             "description": analysis.describe_state(int(s)),
             "shifts": scenario.shifts_at(int(model.codes[s])),
@@ -98,7 +101,14 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
         cases.append(
             {
                 "name": f"settled-{k + 1}",
-                "label": f"where the conflict settles (state {st['id']}: {st['description']})",
+                "state": st["id"],
+                "settles": st["settles"],
+                "label": (
+                    f"where the conflict settles (state {st['id']}: {st['description']})"
+                    if st["settles"]
+                    else f"at an equilibrium (state {st['id']}: {st['description']}; no "
+                    "evolution was traced)"
+                ),
                 "shifts": st["shifts"],
             }
         )
@@ -170,6 +180,9 @@ def build_report(
     ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
     added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
     analyses every coalition (declared ``coalitions:`` always are)."""
+    if samples:  # 0 means no Monte Carlo; anything else is checked before the work
+        check_samples(samples)
+        check_seed(seed)
     analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
