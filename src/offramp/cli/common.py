@@ -4,7 +4,7 @@ building a report's content with a progress bar."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -44,7 +44,7 @@ def build_with_progress(
     samples: int,
     seed: int,
     **analysis_options,
-) -> dict:
+) -> dict[str, Any]:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
     with LazyProgress() as progress:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -166,8 +166,8 @@ class Derivation:
 
 
 def resolve(
-    parameters: Mapping, figures: dict[str, FigureRecord], source
-) -> tuple[Derivation, list]:
+    parameters: Mapping[str, Any], figures: dict[str, FigureRecord], source
+) -> tuple[Derivation, list[Any]]:
     """Parse, check and order the derived parameters of a document's ``parameters:``.
 
     ``parameters`` maps names to the document's entries (a number or a ``Parameter``).
@@ -227,7 +227,7 @@ def resolve(
     # order: depth-first, refusing cycles with their path
     order: dict[str, DerivedParameter] = {}
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    reported: set[frozenset] = set()
+    reported: set[frozenset[Any]] = set()
 
     def visit(name: str, stack: list[str]) -> bool:
         if state.get(name) == 2:
@@ -263,7 +263,7 @@ def resolve(
     return Derivation(figures, order, where), problems
 
 
-def resolve_document(document, source) -> tuple[Derivation, list, list]:
+def resolve_document(document, source) -> tuple[Derivation, list[Any], list[Any]]:
     """The evidence section and the derived parameters of a document: (derivation, problems,
     warnings). The point values are checked here (a formula dividing by zero is a problem at
     its place)."""
@@ -294,7 +294,7 @@ def evidence_inputs(derivation: Derivation) -> list[UncertainInput]:
     return out
 
 
-def figure_data(rec: FigureRecord) -> dict:
+def figure_data(rec: FigureRecord) -> dict[str, Any]:
     """A figure as plain data for reports (JSON-ready)."""
     f = rec.figure
     out = {
@@ -315,7 +315,7 @@ def figure_data(rec: FigureRecord) -> dict:
     return out
 
 
-def provenance_data(spec) -> dict:
+def provenance_data(spec) -> dict[str, Any]:
     """Where every parameter's value comes from: for a derived parameter its formula, the
     figures and parameters it reads (``evidence``: every figure it rests on, through other
     derived parameters too) and its value; for a given parameter its note (an analyst judgment

@@ -24,13 +24,14 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 
 class InProcessExecutor:
     name = "in-process"
     workers = 1
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
         for k, chunk in enumerate(chunks):
             yield fn(spec, seed, k, chunk)
 
@@ -58,7 +59,7 @@ class WorkerLost(RuntimeError):
     """A forked worker ended before sending all its chunks."""
 
 
-def _forked_worker(conn, fn: Callable, spec, seed: int, mine: list) -> None:
+def _forked_worker(conn, fn: Callable[..., Any], spec, seed: int, mine: list[Any]) -> None:
     """A forked worker's life: its chunks in order, each result (or the error) sent back on
     its own pipe; then it leaves without running the parent's exit handlers."""
     _quiet_worker()
@@ -88,9 +89,9 @@ class LocalExecutor:
         self.name = f"local ({self.workers} worker{'s' if self.workers > 1 else ''})"
         self.start = start
         self._gen = None
-        self._processes: list = []
+        self._processes: list[Any] = []
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
         if self.workers == 1:
             yield from InProcessExecutor().run(fn, spec, seed, chunks)
             return
@@ -103,13 +104,15 @@ class LocalExecutor:
         self._gen = parallel(delayed(fn)(spec, seed, k, c) for k, c in enumerate(chunks))
         yield from self._gen
 
-    def _run_forked(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def _run_forked(
+        self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]
+    ) -> Iterator[Any]:
         import multiprocessing
         from multiprocessing.connection import wait
 
         context = multiprocessing.get_context("fork")
         n = min(self.workers, len(chunks)) or 1
-        expected: dict = {}
+        expected: dict[str, Any] = {}
         for w in range(n):  # chunks are of nearly equal size: a fixed share each
             mine = [(k, c) for k, c in enumerate(chunks) if k % n == w]
             receive, send = context.Pipe(duplex=False)
@@ -134,7 +137,7 @@ class LocalExecutor:
                     conn.close()
                 yield payload
 
-    def worker_processes(self) -> list:
+    def worker_processes(self) -> list[Any]:
         """The forked workers of the current run (for tests and monitoring)."""
         return list(self._processes)
 
@@ -193,9 +196,9 @@ class DaskExecutor:
         info = self.client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})))
         self.name = f"dask ({address}, {self.workers} workers)"
-        self._futures: list = []
+        self._futures: list[Any] = []
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
         from distributed import as_completed
 
         spec_future = self.client.scatter(spec, broadcast=True)
