@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -146,7 +146,7 @@ class FigureRecord:
     unit: Unit
 
     @property
-    def path(self) -> tuple:
+    def path(self) -> tuple[Any, ...]:
         return ("evidence", self.index)
 
 
@@ -156,7 +156,7 @@ def current_year() -> int:
 
 def check_figures(
     document, source, as_of: date | None = None
-) -> tuple[dict[str, FigureRecord], list, list]:
+) -> tuple[dict[str, FigureRecord], list[Any], list[Any]]:
     """Resolve the evidence section: (figures by id, problems, warnings).
 
     Problems: duplicate ids, ids that are also parameter names, sources not declared,
@@ -283,7 +283,11 @@ def later_figures(document, as_of: date | None) -> list[Figure]:
 
 
 def _ratio(
-    rec: FigureRecord, figures: dict, source, problems: list, pending: frozenset = frozenset()
+    rec: FigureRecord,
+    figures: dict[str, Any],
+    source,
+    problems: list[Any],
+    pending: frozenset[str] = frozenset(),
 ) -> FigureRecord | None:
     """A share computed from two published amounts (``ratio: [part, whole]``): its value is
     part / whole in %, its range the widest the parts' ranges allow."""
