@@ -46,7 +46,7 @@ def build_with_progress(
     samples: int,
     seed: int,
     **analysis_options,
-) -> dict:
+) -> dict[str, Any]:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
     with LazyProgress() as progress:

@@ -11,7 +11,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -125,7 +125,7 @@ def inverse(
     render_inverse(data, console())
 
 
-def render_inverse(data: dict, out) -> None:
+def render_inverse(data: dict[str, Any], out) -> None:
     from rich.table import Table
 
     out.print(f"[bold]Goal:[/] {data['criterion']}.", markup=True)
