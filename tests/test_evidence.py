@@ -220,7 +220,11 @@ def test_provenance_and_leverage_in_the_json_report(capsys, tmp_path) -> None:
     ab = pairs[("A", "B")]
     assert ab["dependence"] == 0.9
     assert ab["reverse_dependence"] == 25 / 200  # B's strongest dependence on A: the ratio
-    assert ab["asymmetry"] == pytest.approx(0.9 - 0.125)
+    # chips one way, oil the other: shares of different goods are not subtracted
+    assert ab["asymmetry"] is None
+    same = load(BASE.replace("good: oil", "good: chips"))
+    (pair,) = leverage_data(same)["pairs"]
+    assert pair["asymmetry"] == pytest.approx(0.9 - 0.125)
 
 
 def test_leverage_keeps_the_strongest_flow_per_direction() -> None:

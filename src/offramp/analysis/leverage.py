@@ -7,6 +7,10 @@ says that ``from`` depends on ``to`` through one flow: with ``flow: exports``, t
 imports of a good that ``to`` supplies. For each pair of parties this module takes, in each
 direction, the strongest single dependency (a lever is as strong as the most exposed flow, not
 the average of all flows) and reports the difference: the asymmetry, and who holds the lever.
+A difference of shares is only meaningful for one good: 90% of one party's chip imports and
+20% of the other's oil imports are not on one scale, so the asymmetry is given only when both
+directions' strongest dependencies concern the same good (else ``None``: the two shares are
+shown side by side, not subtracted).
 
 References: R. O. Keohane and J. S. Nye, *Power and Interdependence*, 1977 (sensitivity and
 vulnerability interdependence); A. O. Hirschman, *National Power and the Structure of Foreign
@@ -61,6 +65,8 @@ def leverage_data(spec: ScenarioSpec) -> dict[str, Any] | None:
         b_on_a = ba["share"] if ba else 0.0
         if b_on_a > a_on_b:
             a, b, ab, ba, a_on_b, b_on_a = b, a, ba, ab, b_on_a, a_on_b
+        # one scale only for one good (or no reverse dependency declared: 0 of anything)
+        comparable = ab is None or ba is None or ab["good"] == ba["good"]
         pairs.append(
             {
                 "dependent": a,
@@ -70,8 +76,8 @@ def leverage_data(spec: ScenarioSpec) -> dict[str, Any] | None:
                 "reverse_dependence": b_on_a,
                 "reverse_via": ba["id"] if ba else None,
                 "reverse_declared": ba is not None,
-                "asymmetry": a_on_b - b_on_a,
+                "asymmetry": a_on_b - b_on_a if comparable else None,
             }
         )
-    pairs.sort(key=lambda p: -p["asymmetry"])
+    pairs.sort(key=lambda p: (p["asymmetry"] is None, -(p["asymmetry"] or 0.0), -p["dependence"]))
     return {"dependencies": rows, "pairs": pairs}

@@ -130,7 +130,9 @@ def _pair_cells(p: dict[str, Any], lev: dict[str, Any]) -> list[str]:
         p["holder"],
         f"{p['dependence']:.0%}",
         rev,
-        f"{p['asymmetry']:+.0%}",
+        f"{p['asymmetry']:+.0%}"
+        if p["asymmetry"] is not None
+        else "not comparable: different goods",
         via,
     ]
 

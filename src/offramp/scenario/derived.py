@@ -66,6 +66,9 @@ class Derivation:
     #: where each derived parameter's formula is written (a Problem without its message), so
     #: that a value refused at any point (a Monte Carlo sample too) is reported at its place
     where: dict[str, Problem] = field(default_factory=dict)
+    #: derived parameters worth their ``before_evidence`` judgment at this analysis date (a
+    #: figure their formula reads was not yet published): name -> the figures missing
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)
 
     def figure_points(self) -> dict[str, float]:
         return {k: r.figure.point for k, r in self.figures.items()}
@@ -186,6 +189,7 @@ def resolve(
     Returns the derivation and the problems (each located in the file: formula errors at the
     offending character)."""
     pending = pending or {}
+    fallbacks: dict[str, list[str]] = {}
     problems = []
     units: dict[str, Unit] = {k: r.unit for k, r in figures.items()}
     for name, p in parameters.items():
@@ -204,6 +208,11 @@ def resolve(
             problems.append(source.problem(path, exc.message, offset=exc.offset))
             continue
         figs, params, bad = [], [], False
+        fallback = getattr(p, "before_evidence", None)
+        missing = [n for n, _ in names(node) if n in pending and n not in figures]
+        if missing and fallback is not None:
+            fallbacks[name] = list(dict.fromkeys(missing))
+            continue
         for n, off in names(node):
             if n in figures:
                 if n not in figs:
@@ -218,8 +227,9 @@ def resolve(
                         path,
                         f"figure '{n}' was not yet known on the analysis date {as_of} (first "
                         f"published {when}): declare an earlier value of it (another evidence "
-                        "entry with the same id and an earlier 'published' date) or analyse as "
-                        f"of {when} or later",
+                        "entry with the same id and an earlier 'published' date), give the "
+                        "parameter a 'before_evidence' judgment, or analyse as of "
+                        f"{when} or later",
                         offset=off,
                     )
                 )
@@ -253,7 +263,7 @@ def resolve(
     order, cycles = _order(parsed, parameters)
     for cycle in cycles:
         problems.append(source.problem(("parameters", cycle[0], "formula"), cycle_message(cycle)))
-    return Derivation(figures, order, where), problems
+    return Derivation(figures, order, where, fallbacks), problems
 
 
 def _order(
@@ -333,7 +343,13 @@ def resolve_document(document, source, as_of: date | None = None) -> tuple[Deriv
     problems.extend(found)
     if not problems and derivation.derived:
         base = {
-            k: (v if isinstance(v, float | int) else v.point)
+            k: (
+                v
+                if isinstance(v, float | int)
+                else v.before_evidence.value
+                if k in derivation.fallbacks
+                else v.point
+            )
             for k, v in document.parameters.items()
         }
         try:
@@ -418,7 +434,20 @@ def provenance_data(spec) -> dict:
             "note": note,
         }
         d = derivation.derived.get(name)
-        if d is not None:
+        if name in derivation.fallbacks:
+            row.update(
+                {
+                    "basis": "judgment",
+                    "note": entry.before_evidence.note,
+                    "formula": None,
+                    "later_formula": entry.formula,
+                    "waits_for": derivation.fallbacks[name],
+                    "reads_figures": [],
+                    "reads_parameters": [],
+                    "evidence": [],
+                }
+            )
+        elif d is not None:
             row.update(
                 {
                     "basis": "derived",

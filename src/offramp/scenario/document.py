@@ -183,14 +183,26 @@ class Preference(Strict):
         return next(k for k in ("prioritization", "ranking", "weights") if getattr(self, k))
 
 
+class Fallback(Strict):
+    """What a derived parameter is worth when an analysis date precedes a figure its formula
+    reads: a judgment (``value``, optional ``distribution``) with the anchor it is elicited
+    against in ``note``."""
+
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    distribution: Distribution | None = None
+    note: Text
+
+
 class Parameter(Strict):
     """A named number; with a ``distribution`` it is uncertain (``value``, if omitted, is the
     distribution's point value); with a ``formula`` it is derived from evidence figures and
-    other parameters (see :mod:`offramp.scenario.derived`)."""
+    other parameters (see :mod:`offramp.scenario.derived`), and ``before_evidence`` says what it
+    is worth as of a date when a figure the formula reads was not yet published."""
 
     value: float | None = None
     distribution: Distribution | None = None
     formula: Text | None = None
+    before_evidence: Fallback | None = None
     unit: Annotated[str, StringConstraints(max_length=64)] | None = None
     label: Text | None = None
     note: Text | None = None
@@ -205,6 +217,8 @@ class Parameter(Strict):
                     "drop 'value' and 'distribution' (or drop the formula)"
                 )
             return self
+        if self.before_evidence is not None:
+            raise ValueError("'before_evidence' belongs to a derived parameter (with a 'formula')")
         if self.value is None and self.distribution is None:
             raise ValueError("give a 'value', a 'distribution' or a 'formula'")
         return self

@@ -210,6 +210,18 @@ class ScenarioSpec:
             doc, self.source, self.analysis_date
         )
         self.problems.extend(found)
+        for name in self.derivation.fallbacks:  # a judgment until the figures are published
+            fb = doc.parameters[name].before_evidence
+            self.parameters[name] = fb.value
+            if fb.distribution is not None:
+                self.uncertain.append(
+                    UncertainInput(
+                        name,
+                        "parameter",
+                        fb.distribution,
+                        ("parameters", name, "before_evidence", "distribution"),
+                    )
+                )
         if not found:
             self.parameters = self.derivation.values(self.parameters)
         self.uncertain += evidence_inputs(self.derivation)
@@ -709,6 +721,7 @@ class ScenarioSpec:
                 if float(value) == self.parameters[key]:
                     continue  # unchanged: keep the formula
                 current.pop("formula")  # set explicitly: the value overrides the formula
+                current.pop("before_evidence", None)
                 current["value"] = float(value)
             elif isinstance(current, dict):
                 current["value"] = float(value)
