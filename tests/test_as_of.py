@@ -183,3 +183,35 @@ def test_monte_carlo_keeps_the_date() -> None:
     rebuilt = ScenarioSpec.of(s).build()
     assert rebuilt.analysis_date == datetime.date(2025, 7, 1)
     assert rebuilt.parameters["gain"] == 8.0
+
+
+def test_before_evidence_is_the_judgment_until_the_figure_is_published() -> None:
+    text = BASE.replace(
+        '  - {id: cut, value: 2, unit: "%", year: 2024, published: 2024-05-01, source: s1, '
+        'quote: "q1"}\n',
+        "",
+    ).replace(
+        'gain: {formula: "100 * pct(cut)", note: "derived"}',
+        'gain: {formula: "100 * pct(cut)", note: "derived", before_evidence: {value: 3, '
+        'distribution: {type: uniform, low: 1, high: 5}, note: "Analyst judgment: anchor"}}',
+    )
+    s = load(text)
+    assert s.parameters["gain"] == 3.0
+    assert s.derivation.fallbacks == {"gain": ["cut"]}
+    assert [u.name for u in s.uncertain if u.name == "gain"] == ["gain"]
+    row = next(
+        p
+        for p in offramp.build_report(s, variants=False, thresholds=False, samples=0)["provenance"][
+            "parameters"
+        ]
+        if p["name"] == "gain"
+    )
+    assert (row["basis"], row["waits_for"]) == ("judgment", ["cut"])
+    latest = s.as_of(None)
+    assert latest.parameters["gain"] == 8.0 and latest.derivation.fallbacks == {}
+    # a Monte Carlo of the early analysis draws the judgment
+    from offramp.uncertainty.montecarlo import monte_carlo
+
+    result = monte_carlo(s, 300, seed=2)
+    col = result.input_names.index("gain")
+    assert 1 <= result.inputs[:, col].min() and result.inputs[:, col].max() <= 5

@@ -33,7 +33,9 @@ def test_it_is_the_default_and_validates(scenario) -> None:
     assert scenario.name.startswith("Will Beijing broker?")
     assert scenario.dm_names == ["US", "CN", "RU"]
     assert scenario.warnings == []
-    assert scenario.conflict.n_states == 96  # 2^7 minus tariffs-and-relief
+    # 2^9 minus tariffs-and-relief (2^7) and secondary-and-relief (2^7), plus both (2^6)
+    assert scenario.conflict.n_states == 512 - 128 - 128 + 64
+    assert scenario.analysis_date.isoformat() == "2025-10-25"  # the article's date
 
 
 def test_every_modelling_choice_carries_a_note(scenario) -> None:
@@ -49,6 +51,8 @@ def test_every_modelling_choice_carries_a_note(scenario) -> None:
     for dm, pref in doc.preferences.items():
         for w in pref.weights:
             assert w.note, (dm, w.when)
+    for alt in doc.alternatives:
+        assert alt.note
 
 
 def test_status_quo_is_the_article(scenario) -> None:
@@ -67,10 +71,16 @@ def test_baseline_china_does_not_press(report) -> None:
     }
 
 
-def test_threshold_is_partnership_plus_fear(scenario) -> None:
+def cheapest_press(P: dict) -> float:
+    """China's cost of its cheaper lever while Russia fights on under the sanctions."""
+    oil = P["partnership_cost"] + P["oil_replacement_cost"]
+    return min(oil, P["supplies_partnership_cost"]) + P["fear_of_defeat"]
+
+
+def test_threshold_is_the_cheaper_lever_plus_fear(scenario) -> None:
     q = next(q for q in scenario.questions if q.id == "concession-needed")
     result = threshold(scenario, q)
-    expected = scenario.parameters["partnership_cost"] + scenario.parameters["fear_of_defeat"]
+    expected = cheapest_press(scenario.parameters)
     assert len(result["transitions"]) == 1
     assert result["transitions"][0]["becomes"] is True
     assert result["transitions"][0]["value"] == pytest.approx(expected, abs=1e-3)
@@ -78,19 +88,19 @@ def test_threshold_is_partnership_plus_fear(scenario) -> None:
     assert low <= expected <= high
 
 
-def test_variants(report) -> None:
+def test_variants(report, scenario) -> None:
     by_name = {v["name"]: v for v in report["variants"]}
-    # Grounded in the evidence, the concession on the table (a 10-20 point cut of the tariffs on
-    # China's US-bound exports) is worth less than China's partnership cost alone: without the
-    # sanctions, and without the fear of a Russian defeat, China still does not press.
-    for name in ("no-oil-sanctions", "no-fear-of-defeat"):
-        v = verdicts(by_name[name]["questions"])
-        assert v == dict.fromkeys(v, "no"), name
-    big = verdicts(by_name["big-concession"]["questions"])
-    assert big == dict.fromkeys(big, "yes")
-    assert settled(by_name["big-concession"]) == [
-        ["CN.broker", "CN.press", "RU.negotiate", "US.relief", "US.summit"]
-    ]
+    # a package presses China exactly when its value exceeds the cheaper lever's cost
+    for name in ("fentanyl-10", "fentanyl-20", "cut-and-withdraw", "lift-all"):
+        v = by_name[f"package-{name}"]
+        relief = scenario.variant(f"package-{name}").parameters["trade_relief"]
+        presses = relief > cheapest_press(scenario.parameters)
+        assert verdicts(v["questions"])["china-presses"] == ("yes" if presses else "no"), name
+    assert verdicts(by_name["package-lift-all"]["questions"])["china-presses"] == "yes"
+    assert verdicts(by_name["package-fentanyl-10"]["questions"])["china-presses"] == "no"
+    # no package, sanction or fear moves Russia: its war aims outweigh every pressure
+    for v in report["variants"]:
+        assert verdicts(v["questions"])["russia-negotiates"] == "no", v["name"]
     assert verdicts(by_name["tariffs-imposed"]["questions"])["china-presses"] == "no"
 
 
@@ -99,7 +109,7 @@ def test_threshold_moves_with_the_fear(scenario) -> None:
     q = next(q for q in variant.questions if q.id == "concession-needed")
     result = threshold(variant, q)
     assert result["transitions"][0]["value"] == pytest.approx(
-        variant.parameters["partnership_cost"], abs=1e-3
+        cheapest_press(variant.parameters), abs=1e-3
     )
 
 
@@ -133,12 +143,12 @@ def test_negotiation_forecasts(report, scenario) -> None:
     assert (
         cases["china-presses"]["forecasts"][default][0] > cases["as-given"]["forecasts"][default][0]
     )
-    big = next(v for v in report["variants"] if v["name"] == "big-concession")
+    big = next(v for v in report["variants"] if v["name"] == "package-lift-all")
     assert big["forecast_at_settled"][0]["shifts"] == ["us-concession", "china-presses"]
 
 
 # ---------------------------------------------------------------------- grounded in evidence
-LEVERAGE = ("china_leverage", "sanctions_bite", "trade_relief", "tariff_damage")
+LEVERAGE = ("china_oil_lever", "china_supplies_lever", "sanctions_bite", "trade_relief")
 
 
 def pct(scenario, fid: str) -> float:
@@ -153,59 +163,89 @@ def test_leverage_parameters_trace_to_cited_figures(scenario) -> None:
         for fid in evidence:
             fig = scenario.derivation.figures[fid].figure
             src = sources[fig.source]
-            assert src.publisher and src.date and src.url and fig.quote, fid
-    # every other parameter is either derived or says it is an analyst judgment, with a reason
+            assert src.publisher and src.date and src.url and fig.quote and fig.published, fid
+    # every other parameter is derived, set by the concession package, or an analyst judgment
+    # with its anchor
+    package = {p for a in scenario.alternatives for p in a.parameters}
     for name, p in scenario.document.parameters.items():
-        if p.formula is None:
-            assert p.note.startswith("Analyst judgment") and len(p.note) > 40, name
+        if p.formula is None and name not in package:
+            assert p.note.startswith("Analyst judgment") and len(p.note) > 60, name
+            assert "anchor" in p.note or "unit of" in p.note, name
 
 
 def test_leverage_parameters_are_derived_exactly(scenario) -> None:
     P = scenario.parameters
-    budget = (pct(scenario, "og_budget_share_rferl") + pct(scenario, "og_budget_share_plan")) / 2
+    oil = pct(scenario, "og_budget_share") * pct(scenario, "oil_share_of_og")
+    assert P["oil_budget_share"] == oil
     to_cn = pct(scenario, "ru_oil_exports_to_cn")
     assert to_cn == (45 + 50) / 2 / 100  # a bare range: its midpoint
-    sanctioned = pct(scenario, "rosneft_output_share") + pct(scenario, "lukoil_output_share")
-    scale_ru = P["ru_points_per_budget"]
-    assert P["sanctions_bite"] == scale_ru * budget * sanctioned * (1 - to_cn)
-    assert P["china_leverage"] == scale_ru * budget * to_cn + P["war_supply_points"] * pct(
-        scenario, "ru_priority_imports_from_cn"
+    # one base, Russia's crude exports: the sanctioned companies' share of them
+    sanctioned = pct(scenario, "sanctioned_export_share")
+    assert P["sanctions_bite"] == pytest.approx(100 * oil * sanctioned * P["sanctions_effect"])
+    fig = scenario.derivation.figures
+    state = fig["cn_state_seaborne"].figure.point
+    sea, pipe = fig["cn_seaborne_from_ru"].figure.point, fig["cn_pipeline_from_ru"].figure.point
+    curb = (state + P["teapot_curb"] * (sea - state)) / (sea + pipe)
+    assert P["curb_oil_fraction"] == pytest.approx(curb)
+    assert P["china_oil_lever"] == pytest.approx(
+        100 * oil * to_cn * curb * (1 - P["reroute_share"])
     )
-    exposure = P["cn_points_per_export_share"] * pct(scenario, "cn_exports_to_us")
-    assert P["tariff_damage"] == exposure * pct(scenario, "us_tariff_threat")
-    assert P["trade_relief"] == exposure * pct(scenario, "fentanyl_tariff_cut")
-    # China's lever on Russia is the larger, as the article has it, and neither alone
-    # outweighs Russia's war aims while both together do
-    assert P["sanctions_bite"] < P["china_leverage"] < P["war_aims"]
-    assert P["sanctions_bite"] + P["china_leverage"] > P["war_aims"]
+    assert P["china_supplies_lever"] == pytest.approx(
+        P["supply_cut_budget_equiv"]
+        * pct(scenario, "ru_priority_imports_from_cn")
+        * P["curb_supplies_fraction"]
+        * P["china_control_share"]
+    )
+    # China's scale: the anchor is the damage of the 100% threat; the package in tariff points
+    assert P["tariff_damage"] == pytest.approx(P["cn_tariff_anchor"])
+    per_point = P["cn_tariff_anchor"] / 100
+    assert P["trade_relief"] == pytest.approx(per_point * P["cut_points"])
+    assert P["secondary_damage"] == pytest.approx(per_point * 25)
+    # no single pressure, nor all together, outweighs Russia's war aims at the point values
+    levers = P["sanctions_bite"] + P["china_oil_lever"] + P["china_supplies_lever"]
+    assert levers < P["war_aims"]
 
 
-def test_no_tariff_concession_in_force_buys_chinas_pressure(scenario) -> None:
-    """The threshold (7 points) expressed as a tariff cut on China's US-bound exports exceeds
-    all the US tariffs in force on Chinese goods."""
-    q = next(q for q in scenario.questions if q.id == "concession-needed")
-    needed = threshold(scenario, q)["transitions"][0]["value"]
-    P = scenario.parameters
-    cut_needed = needed / (P["cn_points_per_export_share"] * pct(scenario, "cn_exports_to_us"))
-    assert cut_needed > pct(scenario, "us_tariff_in_force")
+def test_as_of_the_article_no_later_figure_feeds_the_answers(report) -> None:
+    assert report["as_of"] == "2025-10-25"
+    for f in report["provenance"]["figures"]:
+        assert f["published"] <= "2025-10-25", f["id"]
+    later = report["what_happened_next"]
+    assert {f["id"] for f in later["figures"]} >= {"fentanyl_cut_busan", "og_revenue_2025"}
+    assert all(f["published"] > "2025-10-25" for f in later["figures"])
 
 
-def test_monte_carlo_china_never_presses_at_the_evidence(report, scenario) -> None:
+def test_as_of_before_the_sanctions_uses_the_judgments(scenario) -> None:
+    early = scenario.as_of("2025-10-20")
+    assert set(early.derivation.fallbacks) == {"sanctions_bite", "curb_oil_fraction"}
+    report = build_report(early, variants=False, thresholds=False, samples=0)
+    for f in report["provenance"]["figures"]:
+        assert f["published"] <= "2025-10-20", f["id"]
+    rows = {p["name"]: p for p in report["provenance"]["parameters"]}
+    assert rows["sanctions_bite"]["basis"] == "judgment"
+    assert rows["sanctions_bite"]["waits_for"] == ["sanctioned_export_share"]
+
+
+def test_monte_carlo_china_sometimes_presses_and_the_package_drives_it(report) -> None:
     mc = report["uncertainty"]
     q = next(q for q in mc["questions"] if q["id"] == "china-presses")
-    assert q["yes"] == 0.0
-    # why: the largest concession the inputs allow is below the smallest partnership cost
-    d = {u.name: u.distribution for u in scenario.uncertain}
-    largest = d["cn_points_per_export_share"].high * pct(scenario, "cn_exports_to_us") * 0.20
-    assert largest < d["partnership_cost"].low
+    assert 0 < q["yes"] < 1
+    top = [d["input"] for d in mc["sensitivity"]["question:china-presses"][:3]]
+    assert any(name.startswith("concession_package=") for name in top)
+    (alt,) = mc["alternatives"]
+    by_choice = {c["choice"]: c["yes"]["china-presses"] for c in alt["choices"]}
+    assert by_choice["fentanyl-10"] == 0.0  # 1 point never covers the cheaper lever
+    assert by_choice["lift-all"] > by_choice["cut-and-withdraw"] > 0
 
 
-def test_the_leverage_view_shows_the_asymmetry(report, scenario) -> None:
+def test_the_leverage_view_compares_only_like_goods(report, scenario) -> None:
     pairs = {(p["dependent"], p["holder"]): p for p in report["leverage"]["pairs"]}
     ru_cn = pairs[("RU", "CN")]
     assert ru_cn["dependence"] == 0.9
     assert ru_cn["reverse_dependence"] == pytest.approx(108.5 / 553.4)
-    us_cn = pairs[("US", "CN")]  # nearly symmetric: tariffs cut both ways
+    # battlefield goods one way, crude the other: not subtracted
+    assert ru_cn["asymmetry"] is None
+    us_cn = pairs[("US", "CN")]  # all goods both ways: nearly symmetric
     assert us_cn["dependence"] == pytest.approx(0.134)
     assert us_cn["reverse_dependence"] == pytest.approx(0.12)
-    assert ru_cn["asymmetry"] > 0.5 > 0.05 > us_cn["asymmetry"]
+    assert us_cn["asymmetry"] == pytest.approx(0.014)

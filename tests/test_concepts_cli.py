@@ -127,9 +127,10 @@ def test_duplicate_coalitions_are_located(capsys, tmp_path):
 
 
 def test_beijing_coalition_answers():
-    """The article's joint strategy: a US-China coalition cannot upset today's state, and a
-    settlement with Chinese pressure is held by every declared coalition
-    (docs/scenario-beijing.md)."""
+    """The article's joint strategy: a US-China coalition cannot upset today's state, and at
+    the article's concession no coalitional equilibrium has Russia negotiating under Chinese
+    pressure (docs/scenario-beijing.md). Expectations computed from the analysis, not pinned
+    state ids (the built-in scenario's numbers change with its evidence)."""
     from offramp.service.report_content import build_report
 
     sc = offramp.default()
@@ -140,18 +141,20 @@ def test_beijing_coalition_answers():
     for concept in ("nash", "gmr", "smr", "seq"):
         assert joint["coalition_status_quo"][concept]["US-CN"]["stable"] is True
         assert sq in joint["coalition_stable"][concept]["US-CN"]
-    settlement = {a["id"]: a for a in joint["coalition_answers"]}["pressure-moves-russia"]
+    answers = {a["id"]: a for a in joint["coalition_answers"]}
+    settlement = answers["pressure-moves-russia"]
     model = sc.conflict
-    for s in settlement["holds_in"]:
-        assert {"CN.press", "RU.negotiate"} <= set(model.taken(s - 1))
-    assert settlement["holds_in"] == [85, 87, 90, 91, 93, 94, 96]
-    assert settlement["verdict"] == "depends"
-    insights = joint["coalition_insights"]
-    assert insights["seq"]["gain_by_joining"]["61"]["US-CN"] == ["US", "CN"]
-    assert insights["nash"]["held_only_jointly"] == {"US-CN": [13, 37, 85, 94], "CN-RU": []}
-    # none of them is where the conflict settles when every DM acts alone (state 6)
+    pressing = {"CN.press", "CN.curb_supplies"}
+    for a in answers.values():
+        for s in a["holds_in"]:
+            assert s in a["coalition_equilibria"]
+    for s in settlement["coalition_equilibria"]:
+        taken = set(model.taken(s - 1))
+        assert not (taken & pressing and "RU.negotiate" in taken)
+    assert settlement["holds_in"] == [] and settlement["verdict"] == "no"
+    # where the conflict settles when every DM acts alone is a coalitional equilibrium too
     settles = [e["id"] for e in report["settles_at"]["seq"]]
-    assert not set(settles) & set(settlement["holds_in"])
+    assert set(settles) <= set(joint["coalition_equilibria"]["seq"])
 
 
 def test_question_concepts_reach_every_analysis():
