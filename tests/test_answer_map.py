@@ -63,10 +63,13 @@ def test_builtin_map_and_probability() -> None:
     m = answer_map(
         sc, "china-presses", ("trade_relief", 0, 15), ("fear_of_defeat", 0, 6), steps=(16, 7)
     )
-    # China presses once the concession exceeds its costs: trade_relief > 3 + fear_of_defeat
+    # China presses once the concession exceeds the cost of its cheaper lever plus its fear:
+    # trade_relief > min(oil curb, dual-use curb) + fear_of_defeat (docs/scenario-beijing.md)
+    P = sc.parameters
+    lever = min(P["partnership_cost"] + P["oil_replacement_cost"], P["supplies_partnership_cost"])
     for b in m.boundaries:
         if b["along"] == "trade_relief":
-            assert b["at"] == pytest.approx(3 + b["fear_of_defeat"])
+            assert b["at"] == pytest.approx(lever + b["fear_of_defeat"])
     p = answer_map(
         sc,
         "china-presses",

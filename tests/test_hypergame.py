@@ -172,7 +172,7 @@ def test_bad_perceptions_are_located(capsys, tmp_path) -> None:
 
 
 def test_builtin_variant_china_doubts_the_concession() -> None:
-    """With a concession worth 9, China presses; if it does not count on the concession (the
+    """With the largest concession package (worth about 9.5), China presses; if it does not count on the concession (the
     option is unknown in its game) it does not: the article's question answered both ways."""
     sc = offramp.get_builtin("beijing-broker").variant("china-doubts-concession")
     h = sc.hypergame().to_dict()
@@ -180,7 +180,7 @@ def test_builtin_variant_china_doubts_the_concession() -> None:
     assert answers["china-presses"] == ("yes", "no")
     assert h["perceptions"] == [{"dm": "CN", "of": None, "unknown_options": ["US.relief"]}]
     # the ordinary analysis of the variant is that of its parameters alone
-    plain = offramp.get_builtin("beijing-broker").variant("big-concession")
+    plain = offramp.get_builtin("beijing-broker").variant("package-lift-all")
     assert h["concepts"]["seq"]["correct"] == [
         int(s) + 1 for s in plain.stability().equilibria("seq")
     ]
