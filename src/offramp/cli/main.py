@@ -153,7 +153,7 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = scenario.check_variants() + check_perceptions(scenario)
+    problems = scenario.check_variants() + check_perceptions(scenario) + scenario.check_bargaining()
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import offramp.scenario.limits as limits
+from offramp.bargaining.inputs import BargainingInputError
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
@@ -638,6 +639,31 @@ class ScenarioSpec:
             except ScenarioError as exc:
                 problems.extend(exc.problems)
         return problems
+
+    def check_bargaining(self) -> list[Problem]:
+        """The bargaining limits, checked by ``offramp validate`` as ``analyze`` and ``report``
+        meet them: the size of the problem, and the limits of the models a report compares
+        (bdm and smp grow as actors^3). Each problem is located at the bargaining actors."""
+        if self.document.bargaining is None:
+            return []
+        from offramp.bargaining.inputs import CUBIC_BYTES, check_cubic_model
+        from offramp.bargaining.registry import REPORT_MODELS
+
+        at = ("bargaining", "actors")
+        try:
+            problem = self.bargaining_problem()
+            for model in REPORT_MODELS:
+                if model in CUBIC_BYTES:
+                    check_cubic_model(problem, model)
+        except BargainingInputError as exc:
+            return [
+                self.source.problem(
+                    at,
+                    f"{exc.message} (analyze and report compare the models "
+                    f"{', '.join(REPORT_MODELS)})",
+                )
+            ]
+        return []
 
     @cached_property
     def conflict(self) -> ConflictModel:

@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import scan_yaml
 
@@ -109,7 +110,9 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
     return node
 
 
-class _TagError(Exception):
+class _TagError(OfframpError):
+    """A YAML tag offramp does not read (turned into a located problem by the reader)."""
+
     def __init__(self, path: Path, tag: str, value: str):
         super().__init__(tag)
         self.path, self.tag, self.value = path, tag, value
