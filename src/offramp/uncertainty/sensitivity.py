@@ -7,6 +7,9 @@ measures how much more likely 'yes' is when the input is high.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
 
@@ -19,17 +22,19 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 def noise_level(n: int) -> float:
     """|rho| below this is indistinguishable from zero: 3/sqrt(n), about the 0.3% level, strict
     enough that among a dozen inputs and conclusions noise is rarely shown as a driver."""
-    return 3.0 / np.sqrt(max(n, 1))
+    return 3.0 / math.sqrt(max(n, 1))
 
 
-def rank_correlations(inputs: np.ndarray, names: list[str], targets: dict[str, np.ndarray]):
+def rank_correlations(
+    inputs: np.ndarray, names: list[str], targets: dict[str, np.ndarray]
+) -> dict[str, list[dict[str, Any]]]:
     """{target: [{input, rho, significant}] sorted by |rho|, largest first}; constant series
     give rho 0; ``significant`` is |rho| >= 3/sqrt(n), so that noise is not shown as a
     driver."""
     if inputs.shape[1] == 0:
         return {t: [] for t in targets}
     ri = _ranks(inputs)
-    out = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for name, y in targets.items():
         ok = np.isfinite(y)
         ry = _ranks(y[ok])
