@@ -15,6 +15,7 @@ from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_c
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    bad_samples_sentence,
     dimension_label,
     disagreements,
     drivers_text,
@@ -504,6 +505,11 @@ def uncertainty_section(report: dict) -> str:
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("bad_samples"):
+        parts.append(f'<p class="note">{esc(bad_samples_sentence(mc))}</p>')
+    if not mc["samples"]:
+        parts.append(none("No sample finished: no probability can be given."))
+        return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
     fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))

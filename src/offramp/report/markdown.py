@@ -16,11 +16,13 @@ from offramp.report.provenance import provenance_markdown
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    bad_samples_sentence,
     disagreements,
     drivers_text,
     findings,
     settle_lines,
     settled_states,
+    share,
     target_label,
     threshold_suffix,
 )
@@ -165,13 +167,14 @@ def _uncertainty(report: dict) -> list[str]:
         "uncertain inputs. Drivers: Spearman rank correlation with 'yes' (only those "
         "distinguishable from noise).",
         "",
+        *([bad_samples_sentence(mc), ""] if mc.get("bad_samples") else []),
         "| question | yes | no | depends | undetermined | driven most by |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for q in mc["questions"]:
         out.append(
-            f"| {md(q['ask'])} | {q['yes']:.1%} | {q['no']:.1%} | "
-            f"{q['depends']:.1%} | {q['undetermined']:.1%} | "
+            f"| {md(q['ask'])} | {share(q['yes'])} | {share(q['no'])} | "
+            f"{share(q['depends'])} | {share(q['undetermined'])} | "
             f"{md(drivers_text(report, mc['sensitivity'], 'question:' + q['id'], 3))} |"
         )
     settles = [e for e in mc["settles_probability"].get("seq", []) if e["probability"] >= 0.0005]

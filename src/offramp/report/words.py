@@ -60,6 +60,24 @@ def dimension_label(report: dict, name: str) -> str:
     return _labels(report).get("dimensions", {}).get(name, name)
 
 
+def share(p: float | None, decimals: int = 1) -> str:
+    """A Monte Carlo share as a percentage; "no samples" when no sample finished (the share of
+    nothing is not 0%)."""
+    return "no samples" if p is None else f"{p:.{decimals}%}"
+
+
+def bad_samples_sentence(mc: dict) -> str:
+    """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
+    first of them failed."""
+    bad = mc.get("bad_samples") or 0
+    drawn = mc["samples"] + bad
+    why = mc.get("bad_sample_reason")
+    return (
+        f"{bad:,} of the {drawn:,} samples drawn could not be evaluated and are left out of "
+        f"every figure" + (f" (the first: {why})" if why else "") + "."
+    )
+
+
 def number(value: float, decimals: int | None = None) -> str:
     """``value`` rounded to ``decimals`` places, without trailing zeros (7.00001 -> '7')."""
     if decimals is None:
@@ -216,7 +234,7 @@ def findings(report: dict) -> list[str]:
         answer = threshold_answer(report, q)
         text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
-        if p is not None:
+        if p is not None and p["yes"] is not None:
             text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
             drivers = [
                 d
