@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class Change:
     boundary: dict[str, float]  # the vertex: the limit the change approaches
     verdict: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "changes": {p: {"from": a, "to": b} for p, (a, b) in self.changes.items()},
             "distance": round(self.distance, 12),
@@ -96,7 +97,7 @@ class InverseResult:
     goal: Goal
     norm: str
     tolerance: float
-    parameters: dict[str, dict]  # free parameter -> {"value", "range", "range_from"}
+    parameters: dict[str, dict[str, Any]]  # free parameter -> {"value", "range", "range_from"}
     verdict_before: str
     holds_before: bool
     best: Change | None
@@ -104,13 +105,13 @@ class InverseResult:
     exact: bool = True
     proof: str = ""
     why_not: str | None = None
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
         return self.best is not None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         best = self.best
         return {
             "goal": self.goal.question or self.goal.text,
@@ -176,7 +177,7 @@ class _Problem:
             out[p] = self.x0[p] + float(yp) * self.width[p]
         return out
 
-    def solve(self, free: list[str], bound: float) -> tuple[Change | None, dict]:
+    def solve(self, free: list[str], bound: float) -> tuple[Change | None, dict[str, Any]]:
         """The least-distance change of ``free`` (exactly), if below ``bound``."""
         w = np.array([self.width[p] for p in free])
         x0 = np.array([self.x0[p] for p in free])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path as FsPath
+from typing import Any
 
 from offramp.analysis.answer_map import AnswerMap, answer_map
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
@@ -30,6 +31,7 @@ from offramp.conflict.explain import Explanation, explain
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.errors import InputError, did_you_mean
+from offramp.scenario.dm_names import resolve_dm
 from offramp.scenario.reading import parse_dict, parse_text, read_text
 from offramp.scenario.spec import ScenarioSpec
 
@@ -52,7 +54,7 @@ class Scenario(ScenarioSpec):
     """
 
     @cached_property
-    def _results(self) -> dict:
+    def _results(self) -> dict[str, Any]:
         return {}
 
     def stability(
@@ -131,8 +133,12 @@ class Scenario(ScenarioSpec):
         Raises
         ------
         offramp.errors.InputError
-            For a state id out of range, an unknown decision maker or concept.
+            For a state id out of range, an unknown decision maker (given by name or
+            label) or concept.
         """
+        if dm is not None:  # a name or a label
+            labels = [d.label for d in self.document.decision_makers]
+            dm = resolve_dm(dm, self.dm_names, labels)
         result = self.stability([concept], horizon=horizon)
         if dm is None:
             return [explain(result, state, name, concept) for name in self.dm_names]
@@ -154,7 +160,7 @@ class Scenario(ScenarioSpec):
             f"{', '.join(ids) or 'none'}"
         )
 
-    def threshold(self, qid: str, **options) -> dict:
+    def threshold(self, qid: str, **options) -> dict[str, Any]:
         """Where question ``qid``'s answer flips along its parameter (:func:`.sweeps.threshold`)."""
         return threshold(self, self.question(qid), **options)
 
@@ -162,7 +168,7 @@ class Scenario(ScenarioSpec):
         """Equilibria, settling states and answers along a grid of one parameter."""
         return sweep(self, parameter, values)
 
-    def answer_map(self, goal: str, x: tuple, y: tuple, **options) -> AnswerMap:
+    def answer_map(self, goal: str, x: tuple[Any, ...], y: tuple[Any, ...], **options) -> AnswerMap:
         """The verdict of ``goal`` over a grid of two parameters, ``x`` and ``y`` given as
         (name, low, high); options as :func:`.answer_map.answer_map`."""
         return answer_map(self, goal, x, y, **options)
@@ -199,7 +205,7 @@ def from_yaml_text(text: str, file: str = "<scenario>", *, check_states: bool = 
     return scenario.validate() if check_states else scenario
 
 
-def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
+def from_dict(data: dict[str, Any], name: str = "<dict>", *, check_states: bool = True) -> Scenario:
     """Build a scenario from a Python dict with the same keys as the YAML format."""
     document, plain, smap = parse_dict(data, name)
     scenario = Scenario(document, plain, smap, None)

@@ -14,7 +14,7 @@ variants), so 7.00001 reads "7" and 6.53 reads "6.5" when the inputs are whole n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
@@ -103,7 +103,7 @@ def _input_label(scenario: Scenario, name: str, params: dict[str, str]) -> str:
     return name
 
 
-def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict:
+def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict[str, Any]:
     """{parameters: {id: label}, precision: {id: decimals}, inputs: {id: label},
     questions: {id: ask}, dimensions: {id: label}, options: {DM.option: label}}."""
     params = {k: parameter_label(scenario, k) for k in scenario.parameters}

@@ -10,6 +10,8 @@ is an ``http(s)`` URL — never ``<javascript:…>`` or another scheme.
 
 from __future__ import annotations
 
+from typing import Any
+
 from offramp.report.glossary import concept_terms, glossary_line, terms
 from offramp.report.mdtext import md, md_code, safe_link
 from offramp.report.provenance import provenance_markdown
@@ -30,7 +32,7 @@ def _terms(items: list[tuple[str, str]]) -> list[str]:
     return ["", f"*Terms.* {md(glossary_line(items))}", ""] if items else []
 
 
-def render_markdown(report: dict) -> str:
+def render_markdown(report: dict[str, Any]) -> str:
     out: list[str] = [f"# {md(report['scenario'])}", ""]
     if report.get("description"):
         out += [md(report["description"].strip()), ""]
@@ -133,7 +135,7 @@ def render_markdown(report: dict) -> str:
     return "\n".join(out)
 
 
-def _bargaining(report: dict) -> list[str]:
+def _bargaining(report: dict[str, Any]) -> list[str]:
     part = report["bargaining"]
     out = ["## Negotiation forecasts", ""]
     models = part["models"]
@@ -156,7 +158,7 @@ def _bargaining(report: dict) -> list[str]:
     return out
 
 
-def _uncertainty(report: dict) -> list[str]:
+def _uncertainty(report: dict[str, Any]) -> list[str]:
     mc = report["uncertainty"]
     out = [
         "## Under the declared uncertainty",

@@ -23,8 +23,8 @@ from typing import NoReturn
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.errors import did_you_mean
-from offramp.scenario import limits
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.evidence import FigureRecord, check_figures
 from offramp.scenario.expressions import (
@@ -224,43 +224,75 @@ def resolve(
         parsed[name] = DerivedParameter(name, formula, node, tuple(figs), tuple(params), inferred)
         where[name] = source.problem(path, "")
 
-    # order: depth-first, refusing cycles with their path
-    order: dict[str, DerivedParameter] = {}
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    reported: set[frozenset] = set()
-
-    def visit(name: str, stack: list[str]) -> bool:
-        if state.get(name) == 2:
-            return name in order
-        if state.get(name) == 1:
-            cycle = [*stack[stack.index(name) :], name]
-            key = frozenset(cycle)
-            if key not in reported:
-                reported.add(key)
-                problems.append(
-                    source.problem(
-                        ("parameters", cycle[0], "formula"),
-                        "derived parameters form a cycle: "
-                        + " -> ".join(cycle)
-                        + "; one of them must be a plain value",
-                    )
-                )
-            return False
-        state[name] = 1
-        ok = True
-        for dep in parsed[name].parameters:
-            if dep in parsed:
-                ok = visit(dep, [*stack, name]) and ok
-            elif dep not in parameters:
-                ok = False
-        state[name] = 2
-        if ok:
-            order[name] = parsed[name]
-        return ok
-
-    for name in parsed:
-        visit(name, [])
+    order, cycles = _order(parsed, parameters)
+    for cycle in cycles:
+        problems.append(source.problem(("parameters", cycle[0], "formula"), cycle_message(cycle)))
     return Derivation(figures, order, where), problems
+
+
+def _order(
+    parsed: dict[str, DerivedParameter], parameters: Mapping
+) -> tuple[dict[str, DerivedParameter], list[list[str]]]:
+    """The derived parameters in evaluation order (each after what it reads) and the cycles
+    found, each once as its path. A depth-first walk with an explicit stack, not recursion: a
+    chain of a thousand parameters declared in reverse order is within the limits."""
+    order: dict[str, DerivedParameter] = {}
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
+    cycles: list[list[str]] = []
+    reported: set[frozenset] = set()
+    for root in parsed:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        # each frame: the parameter, what it reads still to visit, whether all of it resolved
+        frames: list[list] = [[root, iter(parsed[root].parameters), True]]
+        while frames:
+            frame = frames[-1]
+            dep = next(frame[1], None)
+            if dep is None:
+                frames.pop()
+                path.pop()
+                state[frame[0]] = 2
+                if frame[2]:
+                    order[frame[0]] = parsed[frame[0]]
+                if frames:
+                    frames[-1][2] = frames[-1][2] and frame[2]
+                continue
+            if dep not in parsed:
+                if dep not in parameters:
+                    frame[2] = False
+            elif state.get(dep) == 2:
+                frame[2] = frame[2] and dep in order
+            elif state.get(dep) == 1:
+                cycle = [*path[path.index(dep) :], dep]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    cycles.append(cycle)
+                frame[2] = False
+            else:
+                state[dep] = 1
+                path.append(dep)
+                frames.append([dep, iter(parsed[dep].parameters), True])
+    return order, cycles
+
+
+#: a cycle longer than this is shown by its first names and its length
+CYCLE_SHOWN = 6
+
+
+def cycle_message(cycle: list[str]) -> str:
+    """``a -> b -> a`` in full for a short cycle; the first few names and the count for a long
+    one (a cycle of 900 parameters is not a readable message)."""
+    members = cycle[:-1]
+    if len(members) <= CYCLE_SHOWN:
+        what = f"a cycle: {' -> '.join(cycle)}"
+    else:
+        shown = " -> ".join(members[:CYCLE_SHOWN])
+        rest = len(members) - CYCLE_SHOWN
+        what = f"a cycle of {len(members):,}: {shown} -> ... ({rest:,} more) -> {cycle[0]}"
+    return f"derived parameters form {what}; one of them must be a plain value"
 
 
 def resolve_document(document, source) -> tuple[Derivation, list, list]:

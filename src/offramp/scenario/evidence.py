@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -145,7 +145,7 @@ class FigureRecord:
     unit: Unit
 
     @property
-    def path(self) -> tuple:
+    def path(self) -> tuple[Any, ...]:
         return ("evidence", self.index)
 
 
@@ -153,7 +153,7 @@ def current_year() -> int:
     return datetime.now(UTC).year
 
 
-def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list]:
+def check_figures(document, source) -> tuple[dict[str, FigureRecord], list[Any], list[Any]]:
     """Resolve the evidence section: (figures by id, problems, warnings).
 
     Problems: duplicate ids, ids that are also parameter names, sources not declared,
@@ -219,7 +219,9 @@ def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list
     return figures, problems, warnings
 
 
-def _ratio(rec: FigureRecord, figures: dict, source, problems: list) -> FigureRecord | None:
+def _ratio(
+    rec: FigureRecord, figures: dict[str, Any], source, problems: list[Any]
+) -> FigureRecord | None:
     """A share computed from two published amounts (``ratio: [part, whole]``): its value is
     part / whole in %, its range the widest the parts' ranges allow."""
     base = ("evidence", rec.index, "ratio")

@@ -305,7 +305,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
     max_text = value("text_chars")
     max_abs = value("number_abs")
     nodes = 0
-    todo: list[tuple[Any, tuple]] = [(data, ())]
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while todo and len(problems) < 20:
         node, path = todo.pop()
         nodes += 1
@@ -345,6 +345,33 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
         raise ScenarioError(problems)
 
 
+def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>") -> None:
+    """The numbers of a validated document, checked again after coercion: pydantic reads the
+    text ``"nan"``, ``"inf"`` or ``"1e308"`` where a number is expected as that number, so
+    the check of :func:`check_data` on the written values does not see them. Every number
+    of the document (``model_dump`` by alias: the paths of the file) is finite and within the
+    number limit, or a located `ScenarioError` says which text was read as what."""
+
+    def original(path: tuple) -> Any:
+        node = data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def locate_text(path: tuple, problem: str) -> Problem:
+        written = original(path)
+        if isinstance(written, str):
+            problem = f"the text {written!r} is read as a number: {problem}"
+        result: Problem = locate(path, problem)
+        return result
+
+    dumped = document.model_dump(by_alias=True, exclude_unset=True)
+    check_data(dumped, locate_text, file, strict_types=False)
+
+
 def _number_problem(x: int | float, max_abs: float) -> str | None:
     if isinstance(x, float) and math.isnan(x):
         return "not a number (.nan): give a finite number"
@@ -378,12 +405,12 @@ def _len(x: Any) -> int:
     return len(x) if isinstance(x, list | dict) else 0
 
 
-def check_counts(data: dict, locate: Any) -> None:
+def check_counts(data: dict[str, Any], locate: Any) -> None:
     """Counts of decision makers, options, parameters, rules, statements, questions and
     variants, checked on the plain document before it is validated and resolved."""
     problems: list[Problem] = []
 
-    def over(name: str, found: int, path: tuple) -> None:
+    def over(name: str, found: int, path: tuple[Any, ...]) -> None:
         if found > value(name):
             problems.append(locate(path, message(name, found)))
 

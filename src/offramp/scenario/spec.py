@@ -84,7 +84,7 @@ class ScenarioSpec:
     def __init__(
         self,
         document: ScenarioDocument,
-        data: dict,
+        data: dict[str, Any],
         source: SourceMap,
         text: str | None,
         *,
@@ -452,7 +452,7 @@ class ScenarioSpec:
             for k, w in enumerate(pref.weights or []):
                 st = self._statement((*base, k, "when"), w.when)
                 value = w.value
-                source: tuple
+                source: tuple[Any, ...]
                 if isinstance(value, str):
                     sign = -1.0 if value.startswith("-") else 1.0
                     value = value.removeprefix("-")
@@ -508,7 +508,7 @@ class ScenarioSpec:
         status_quo: list[str] | None = None,
         remove_options: list[str] | tuple[str, ...] = (),
         variant: str | None = None,
-        perceptions: list[dict] | None = None,
+        perceptions: list[dict[str, Any]] | None = None,
     ) -> ScenarioSpec:
         """A copy with parameters overridden, another status quo, options removed, or more
         perceptions (added to the document's).
@@ -649,7 +649,7 @@ class ScenarioSpec:
         _ = self.conflict
         return self
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The document as plain data (defaults filled in)."""
         return self.document.model_dump(mode="json", exclude_none=True)
 

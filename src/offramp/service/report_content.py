@@ -5,6 +5,7 @@ renderers all format, so every output says the same thing. The CLI and the web b
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from offramp.bargaining.registry import REPORT_MODELS
 from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import provenance_data
+from offramp.scenario.limits import check_samples, check_seed
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -28,7 +30,7 @@ MAX_LISTED = 12
 
 def _answers(
     scenario: Scenario, analysis: Analysis, thresholds: bool, progress: Progress | None, label: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     out = []
     for q in scenario.questions:
         ans = answer(analysis, q)
@@ -43,7 +45,7 @@ def _answers(
     return out
 
 
-def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict:
+def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict[str, Any]:
     models = forecast_models() if models is None else models
     problem = scenario.bargaining_problem(shifts)
     out = {}
@@ -60,7 +62,7 @@ def forecast_models() -> tuple[str, ...]:
 
 def _settled_shifts(
     scenario: Scenario, analysis: Analysis, concept: str = DEFAULT_CONCEPT
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     states = analysis.settles_at(concept)
     settles = states is not None
     if states is None:
@@ -77,7 +79,7 @@ def _settled_shifts(
     ]
 
 
-def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
+def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | None:
     """Forecasts of the negotiation: as given, under each shift, and at the conflict's outcome."""
     section = scenario.bargaining
     if section is None:
@@ -173,11 +175,14 @@ def build_report(
     concepts: list[str] | None = None,
     horizon: int | None = None,
     coalitions: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Everything a reader needs about a scenario, variants and questions included; with
     ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
     added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
     analyses every coalition (declared ``coalitions:`` always are)."""
+    if samples:  # 0 means no Monte Carlo; anything else is checked before the work
+        check_samples(samples)
+        check_seed(seed)
     analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
@@ -242,7 +247,7 @@ def build_report(
     return report
 
 
-def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | None:
+def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict[str, Any]] | None:
     if scenario.bargaining is None:
         return None
     out = []

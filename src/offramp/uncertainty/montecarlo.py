@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -135,7 +136,7 @@ class MonteCarloResult:
     forecast_models: tuple[str, ...]
     interrupted: str | None = None
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     concepts: tuple[str, ...] = ()  # rows of the equilibrium and settling arrays
 
     @property
@@ -160,7 +161,7 @@ class MonteCarloResult:
     def standard_error(self, p: float) -> float:
         return float(np.sqrt(max(p * (1 - p), 0.0) / max(self.completed, 1)))
 
-    def sensitivity(self) -> dict:
+    def sensitivity(self) -> dict[str, Any]:
         """Spearman rank correlation of every uncertain input with every conclusion."""
         from offramp.uncertainty.sensitivity import rank_correlations
 
@@ -174,7 +175,7 @@ class MonteCarloResult:
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
         return rank_correlations(self.inputs, self.input_names, targets)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         model = sc.conflict
         p_eq = self.p_equilibrium()
@@ -212,7 +213,7 @@ class MonteCarloResult:
         return out
 
 
-def _ranked_states(p: np.ndarray, model, concepts) -> dict:
+def _ranked_states(p: np.ndarray, model, concepts) -> dict[str, Any]:
     """Per concept, the states with a positive probability, most likely first."""
     return {
         c: [
@@ -228,7 +229,7 @@ def _ranked_states(p: np.ndarray, model, concepts) -> dict:
     }
 
 
-def _summary(x: np.ndarray) -> dict:
+def _summary(x: np.ndarray) -> dict[str, Any]:
     x = x[np.isfinite(x)]
     if len(x) == 0:
         return {}

@@ -10,6 +10,7 @@ draw. A chunk of work is a range of whole blocks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class InputSpace:
     key that sets the order)."""
 
     names: list[str] = field(default_factory=list)  # continuous inputs, in column order
-    distributions: list = field(default_factory=list)
+    distributions: list[Any] = field(default_factory=list)
     held: list[tuple[str, int, float]] = field(default_factory=list)  # (dm, entry, probability)
     order_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (dm, group, entry)
 

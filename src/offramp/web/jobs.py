@@ -63,7 +63,7 @@ class Job:
         if self.should_stop():
             raise Cancelled
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,
