@@ -47,7 +47,7 @@ from offramp.errors import OfframpError
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
-from offramp.service.report_content import DEFAULT_SAMPLES
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.version import __version__
 
 app = typer.Typer(
