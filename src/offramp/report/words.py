@@ -443,3 +443,39 @@ def threshold_suffix(q: dict[str, Any], report: dict[str, Any] | None = None) ->
     if a is None:
         return f" (< {parameter_value(report or {}, name, b)})"
     return f" ({parameter_value(report or {}, name, a)}–{parameter_value(report or {}, name, b)})"
+
+
+# ------------------------------------------------------------------------------ as of a date
+def as_of_sentence(report: dict) -> str | None:
+    """What evidence the report rests on: the analysis date, or every figure."""
+    when = report.get("as_of")
+    if when is None:
+        return None
+    return f"As of {when}: only the evidence published by then feeds the answers."
+
+
+def next_sentences(report: dict) -> list[str]:
+    """'What happened next': the figures published after the analysis date and the answers
+    the same questions get with them (never the report's own answers)."""
+    nxt = report.get("what_happened_next")
+    if not nxt:
+        return []
+    out = []
+    for f in nxt["figures"]:
+        value = "" if f.get("value") is None else f" {number(f['value'])} {f['unit']}"
+        out.append(f"Published {f['published']}: {f.get('label') or f['id']}{value}.")
+    if nxt.get("error"):
+        out.append(f"With every figure the scenario cannot be analysed: {nxt['error']}")
+        return out
+    for name, v in nxt.get("parameters", {}).items():
+        out.append(
+            f"{parameter_label(report, name)}: {number(v['as_of'])} as of {nxt['as_of']}, "
+            f"{number(v['later'])} with the later figures."
+        )
+    for q in nxt.get("questions", []):
+        same = "unchanged" if q["as_of"] == q["later"] else "changed"
+        out.append(
+            f"{q['ask']} {VERDICT.get(q['as_of'], q['as_of'])} as of {nxt['as_of']}; "
+            f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
+        )
+    return out

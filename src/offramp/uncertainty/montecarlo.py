@@ -41,6 +41,8 @@ class ScenarioSpec:
     status_quo: tuple[str, ...] | None = None
     remove_options: tuple[str, ...] = ()
     forecast_models: tuple[str, ...] = ("offramp",)
+    as_of: str | None = None  # the analysis date asked for (None: the document's)
+    alternatives: tuple[tuple[str, str], ...] = ()  # alternatives a variant fixed
 
     @classmethod
     def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
@@ -54,14 +56,19 @@ class ScenarioSpec:
             None if sq is None else tuple(sq),
             removed,
             forecast_models,
+            None if scenario._as_of is None else scenario._as_of.isoformat(),
+            tuple(sorted(scenario.fixed_alternatives.items())),
         )
 
     def build(self) -> Scenario:
         base = from_yaml_text(self.text, self.file)
+        if self.as_of is not None:
+            base = base.as_of(self.as_of)
         return base.with_changes(
             dict(self.parameters),
             list(self.status_quo) if self.status_quo is not None else None,
             self.remove_options,
+            alternatives=dict(self.alternatives) or None,
         )
 
 
@@ -247,6 +254,43 @@ class MonteCarloResult:
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
         return rank_correlations(self.inputs, self.input_names, targets)
 
+    def alternatives(self) -> list[dict[str, Any]]:
+        """Each drawn alternative as a driver: per choice its declared probability, the share
+        of samples that drew it (with its standard error) and each question's probability of
+        'yes' in those samples, so that a reader sees how much each answer depends on which
+        choice holds (``spread``: the largest difference between two choices)."""
+        out = []
+        for alt in self.scenario.sampled_alternatives:
+            rows = []
+            for choice, label, p in zip(
+                alt.choices, alt.choice_labels, alt.probabilities, strict=True
+            ):
+                col = self.input_names.index(alt.column(choice))
+                drawn = self.inputs[:, col] > 0.5
+                n = int(drawn.sum())
+                share = n / max(self.completed, 1)
+                yes = {
+                    q.id: (round(float((self.verdicts[drawn, j] == 0).mean()), 6) if n else None)
+                    for j, q in enumerate(self.scenario.questions)
+                }
+                rows.append(
+                    {
+                        "choice": choice,
+                        "label": label,
+                        "probability": round(float(p), 6),
+                        "drawn": round(share, 6),
+                        "drawn_standard_error": round(self.standard_error(share), 6),
+                        "samples": n,
+                        "yes": yes,
+                    }
+                )
+            spread = {}
+            for q in self.scenario.questions:
+                values = [r["yes"][q.id] for r in rows if r["yes"][q.id] is not None]
+                spread[q.id] = round(max(values) - min(values), 6) if values else None
+            out.append({"name": alt.name, "label": alt.label, "choices": rows, "spread": spread})
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         model = sc.conflict
@@ -282,6 +326,7 @@ class MonteCarloResult:
                 for j, q in enumerate(sc.questions)
             ],
             "sensitivity": self.sensitivity() if self.completed > 2 else {},
+            "alternatives": self.alternatives(),
         }
         if self.forecasts is not None:
             dims = [d.name for d in sc.bargaining.dimensions]

@@ -81,6 +81,9 @@ def _source(scenario: Scenario):
 def validate(text: str, file: str) -> Outcome:
     def run() -> dict[str, Any]:
         scenario = load(text, file, None)
+        problems = scenario.check_bargaining()  # as `offramp validate`
+        if problems:
+            raise ScenarioError(problems)
         return {
             "ok": True,
             "problems": [],
