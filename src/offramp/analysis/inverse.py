@@ -67,13 +67,7 @@ def parameter_range(scenario: ScenarioSpec, name: str) -> tuple[float, float, st
             return searched[0][0], searched[0][1], "the range its question searches"
         lo, hi = default_range(scenario.parameters[name])
         return lo, hi, "default range [min(0, v), max(2|v|, 1)]"
-    if dist.type == "choice":
-        return min(dist.values), max(dist.values), "choice values"
-    if dist.type == "normal":
-        lo = dist.low if dist.low is not None else dist.mean - 3 * dist.sd
-        hi = dist.high if dist.high is not None else dist.mean + 3 * dist.sd
-        return lo, hi, "normal: bounds, else mean ± 3 sd"
-    return dist.low, dist.high, f"{dist.type} distribution support"
+    return dist.bounds()
 
 
 @dataclass

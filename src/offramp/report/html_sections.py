@@ -16,11 +16,14 @@ from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_c
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    as_of_sentence,
+    bad_samples_sentence,
     dimension_label,
     disagreements,
     drivers_text,
     findings,
     input_label,
+    next_sentences,
     parameter_label,
     settle_lines,
     settled_states,
@@ -93,6 +96,11 @@ def scenario_section(report: dict[str, Any]) -> str:
         f"{sum(len(dm['options']) for dm in report['decision_makers'])} options, "
         f"{report['feasible_states']:,} feasible states.</p>"
     )
+    if as_of_sentence(report):
+        parts.append(f"<p><strong>{esc(as_of_sentence(report))}</strong></p>")
+    if next_sentences(report):
+        items = "".join(f"<li>{esc(line)}</li>" for line in next_sentences(report))
+        parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
             [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
@@ -505,6 +513,11 @@ def uncertainty_section(report: dict[str, Any]) -> str:
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("bad_samples"):
+        parts.append(f'<p class="note">{esc(bad_samples_sentence(mc))}</p>')
+    if not mc["samples"]:
+        parts.append(none("No sample finished: no probability can be given."))
+        return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
     fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))

@@ -19,8 +19,10 @@ from offramp.report.text_sections import SECTIONS
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    as_of_sentence,
     disagreements,
     findings,
+    next_sentences,
     path_sentence,
     settle_lines,
     settled_states,
@@ -103,10 +105,18 @@ def render_report(
     head = Text(report["scenario"], style="bold")
     if report.get("description") and full:
         head.append("\n" + report["description"].strip())
+    when = as_of_sentence(report)
+    if when:
+        head.append("\n" + when, style="dim")
     console.print(Panel(head, expand=True))
     for name in SECTIONS:
         if name in wanted:
             _RENDER[name](report, console)
+    later = next_sentences(report)
+    if later and "findings" in wanted:
+        console.print(Text("What happened next (evidence published later)", style="bold"))
+        for line in later:
+            console.print(Text("  " + line))
     if not full:
         rest = [s for s in SECTIONS if s not in wanted]
         if rest:

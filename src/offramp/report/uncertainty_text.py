@@ -12,7 +12,13 @@ from rich.text import Text
 
 from offramp.report.glossary import terms
 from offramp.report.terminal import plain as escape
-from offramp.report.words import drivers_text, input_label, target_label
+from offramp.report.words import (
+    bad_samples_sentence,
+    drivers_text,
+    input_label,
+    share,
+    target_label,
+)
 
 TOP_INPUTS = 5
 
@@ -38,6 +44,8 @@ def render_uncertainty(
             f"from the {data['samples']:,} samples that finished (of "
             f"{data['requested']:,}).[/]"
         )
+    if data.get("bad_samples"):
+        console.print(f"[yellow]{escape(bad_samples_sentence(data))}[/]")
     if not data["inputs"]:
         console.print(
             "[dim]The scenario declares no uncertain input: every sample is the "
@@ -51,11 +59,13 @@ def render_uncertainty(
         for q in data["questions"]:
             qs.add_row(
                 escape(q["ask"]),
-                *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")],
+                *[share(q[c]) for c in ("yes", "no", "depends", "undetermined")],
             )
         qs.caption = (
             f"± {max((q['standard_error_yes'] for q in data['questions']), default=0):.1%}"
             " standard error at most"
+            if data["samples"]
+            else "no sample finished: no probability can be given"
         )
         console.print(qs)
         lines = []

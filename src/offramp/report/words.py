@@ -62,6 +62,24 @@ def dimension_label(report: dict[str, Any], name: str) -> str:
     return _labels(report).get("dimensions", {}).get(name, name)
 
 
+def share(p: float | None, decimals: int = 1) -> str:
+    """A Monte Carlo share as a percentage; "no samples" when no sample finished (the share of
+    nothing is not 0%)."""
+    return "no samples" if p is None else f"{p:.{decimals}%}"
+
+
+def bad_samples_sentence(mc: dict) -> str:
+    """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
+    first of them failed."""
+    bad = mc.get("bad_samples") or 0
+    drawn = mc["samples"] + bad
+    why = mc.get("bad_sample_reason")
+    return (
+        f"{bad:,} of the {drawn:,} samples drawn could not be evaluated and are left out of "
+        f"every figure" + (f" (the first: {why})" if why else "") + "."
+    )
+
+
 def number(value: float, decimals: int | None = None) -> str:
     """``value`` rounded to ``decimals`` places, without trailing zeros (7.00001 -> '7')."""
     if decimals is None:
@@ -218,7 +236,7 @@ def findings(report: dict[str, Any]) -> list[str]:
         answer = threshold_answer(report, q)
         text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
-        if p is not None:
+        if p is not None and p["yes"] is not None:
             text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
             drivers = [
                 d
@@ -425,3 +443,39 @@ def threshold_suffix(q: dict[str, Any], report: dict[str, Any] | None = None) ->
     if a is None:
         return f" (< {parameter_value(report or {}, name, b)})"
     return f" ({parameter_value(report or {}, name, a)}–{parameter_value(report or {}, name, b)})"
+
+
+# ------------------------------------------------------------------------------ as of a date
+def as_of_sentence(report: dict) -> str | None:
+    """What evidence the report rests on: the analysis date, or every figure."""
+    when = report.get("as_of")
+    if when is None:
+        return None
+    return f"As of {when}: only the evidence published by then feeds the answers."
+
+
+def next_sentences(report: dict) -> list[str]:
+    """'What happened next': the figures published after the analysis date and the answers
+    the same questions get with them (never the report's own answers)."""
+    nxt = report.get("what_happened_next")
+    if not nxt:
+        return []
+    out = []
+    for f in nxt["figures"]:
+        value = "" if f.get("value") is None else f" {number(f['value'])} {f['unit']}"
+        out.append(f"Published {f['published']}: {f.get('label') or f['id']}{value}.")
+    if nxt.get("error"):
+        out.append(f"With every figure the scenario cannot be analysed: {nxt['error']}")
+        return out
+    for name, v in nxt.get("parameters", {}).items():
+        out.append(
+            f"{parameter_label(report, name)}: {number(v['as_of'])} as of {nxt['as_of']}, "
+            f"{number(v['later'])} with the later figures."
+        )
+    for q in nxt.get("questions", []):
+        same = "unchanged" if q["as_of"] == q["later"] else "changed"
+        out.append(
+            f"{q['ask']} {VERDICT.get(q['as_of'], q['as_of'])} as of {nxt['as_of']}; "
+            f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
+        )
+    return out

@@ -7,6 +7,7 @@ source positions (what error messages need).
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,6 +108,8 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
+    if isinstance(node, datetime.date):  # an unquoted date (or timestamp): kept as ISO text
+        return node.isoformat()
     return node
 
 

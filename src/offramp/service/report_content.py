@@ -18,9 +18,11 @@ from offramp.analysis.sweeps import threshold
 from offramp.bargaining import BEST_MODEL, forecast
 from offramp.bargaining.registry import REPORT_MODELS
 from offramp.conflict.concepts import DEFAULT_CONCEPT
+from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
-from offramp.scenario.derived import provenance_data
+from offramp.scenario.derived import later_data, provenance_data
 from offramp.scenario.limits import check_samples, check_seed
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -161,9 +163,6 @@ def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
-DEFAULT_SAMPLES = 1000
-
-
 def build_report(
     scenario: Scenario,
     *,
@@ -192,6 +191,7 @@ def build_report(
         "scenario": scenario.name,
         "description": doc.description,
         "file": scenario.file,
+        "as_of": None if scenario.analysis_date is None else scenario.analysis_date.isoformat(),
         "sources": [s.model_dump(exclude_none=True) for s in doc.sources],
         "decision_makers": base["decision_makers"],
         "parameters": dict(scenario.parameters),
@@ -215,7 +215,8 @@ def build_report(
         ),
     }
     report["labels"] = labels_part(scenario)
-    if samples > 0 and scenario.uncertain:
+    report["what_happened_next"] = what_happened_next(scenario, report["questions"])
+    if samples > 0 and (scenario.uncertain or scenario.sampled_alternatives):
 
         def tick(done: int, total: int) -> None:
             if progress:
@@ -245,6 +246,39 @@ def build_report(
                 }
             )
     return report
+
+
+def what_happened_next(scenario: Scenario, answers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The evidence published after the analysis date and the answers with it: the same
+    questions analysed with every figure (None when nothing was published later). The
+    later figures never feed the report's own answers."""
+    later = later_data(scenario)
+    if not later:
+        return None
+    try:
+        latest = scenario.as_of(None)
+        now = [answer(latest.analyze(), q).to_dict() for q in latest.questions]
+    except OfframpError as exc:
+        return {"as_of": scenario.analysis_date.isoformat(), "figures": later, "error": str(exc)}
+    by_id = {a["id"]: a for a in now}
+    return {
+        "as_of": scenario.analysis_date.isoformat(),
+        "figures": later,
+        "parameters": {
+            k: {"as_of": v, "later": latest.parameters[k]}
+            for k, v in scenario.parameters.items()
+            if k in latest.parameters and latest.parameters[k] != v
+        },
+        "questions": [
+            {
+                "id": a["id"],
+                "ask": a.get("ask"),
+                "as_of": a.get("verdict"),
+                "later": by_id.get(a["id"], {}).get("verdict"),
+            }
+            for a in answers
+        ],
+    }
 
 
 def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict[str, Any]] | None:
