@@ -37,7 +37,7 @@ from pathlib import Path
 from tests.ktab_xml import ktab_xml
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO / ".." / "shared" / "data"
+SHARED = REPO / "tests" / "data"
 BAD_KINDS = ("internal", "hang", "memory")
 #: The full report (thresholds: ~80 re-rankings per question, variants, Monte Carlo) is run on
 #: mutants up to this many feasible states; bigger ones are valid but take minutes, by design.
@@ -483,13 +483,10 @@ def bargaining_seeds() -> list[tuple[str, bytes]]:
     ktab = SHARED / "ktab"
     for name in ("dummyData_3Dim.csv", "SOE-Policy.csv"):
         path = ktab / name
-        if path.exists():
-            out.append((".csv", path.read_bytes()))
-            out.append((".xml", ktab_xml(path).encode()))
-    deu = SHARED / "deu3" / "deu3-dev.tsv"
-    if deu.exists():
-        lines = deu.read_bytes().split(b"\n")
-        out.append((".tsv", b"\n".join(lines[:40])))  # a slice: whole-file runs are slow
+        out.append((".csv", path.read_bytes()))
+        out.append((".xml", ktab_xml(path).encode()))
+    lines = (SHARED / "deu3" / "deu3-dev.tsv").read_bytes().split(b"\n")
+    out.append((".tsv", b"\n".join(lines[:40])))  # a slice: whole-file runs are slow
     return out
 
 

@@ -316,12 +316,16 @@ def test_count_limits_name_the_limit_and_its_variable(
 
 def test_enumeration_work_is_refused_before_enumerating(capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("OFFRAMP_LIMIT_ENUMERATION_WORK", "4")
-    out = check(capsys, tmp_path, BASE, 4, 3, "3 options and 0 option references", "is 8")
+    # each DM's combinations of its own options: US 2^2, CN 2^1, no rule
+    out = check(capsys, tmp_path, BASE, 4, 3, "3 options, 6 combinations", "is 6")
     assert "OFFRAMP_LIMIT_ENUMERATION_WORK" in out.err
+    # a group local to US: its 4 combinations tested against 2 references, CN's 2 against none
     text = BASE + "mutually_exclusive: [[US.tariffs, US.relief]]\n"
-    check(capsys, tmp_path, text, 4, 3, "2 option references", "is 24")
+    check(capsys, tmp_path, text, 4, 3, "2 option references", "is 14")
+    # a statement across DMs: the product of the choices (4 x 2) against its 4 references
+    monkeypatch.setenv("OFFRAMP_LIMIT_ENUMERATION_WORK", "39")
     text = BASE + 'infeasible: ["US.tariffs & !(CN.press | US.tariffs -> US.relief)"]\n'
-    check(capsys, tmp_path, text, 4, 3, "4 option references", "is 40")
+    check(capsys, tmp_path, text, 4, 3, "8 combinations of the decision makers' choices", "is 40")
 
 
 # --------------------------------------------------------------------------- run parameters

@@ -208,7 +208,6 @@ def test_models_that_agree_get_no_sentence(report):
     assert disagreements(calm) == []
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data")
 @pytest.mark.parametrize("model", ["compromise", "median"])
 def test_the_track_record_is_what_the_package_measures(model):
     from offramp.bargaining import MODELS

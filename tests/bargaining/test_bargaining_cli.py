@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import invoke
-from tests.conftest import SHARED
+from tests.conftest import REFERENCE
 
 from .conftest import DEU, KTAB
 
-SHARED_CONFLICTS = SHARED / "data" / "conflicts"
+SHARED_CONFLICTS = REFERENCE / "conflicts"
 
 
 def test_forecast_json_follows_the_contract(capsys) -> None:

@@ -196,7 +196,7 @@ def answer_map(
             f"classify, over the limit of {limit:,}"
             + (
                 " with --samples (each draw's regions are analysed afresh, ~1-5 ms each): use "
-                "a coarser grid (-n 20) or fewer samples"
+                "a coarser grid (--grid 20) or fewer samples"
                 if samples
                 else ": use fewer points"
             )

@@ -30,6 +30,7 @@ from offramp.conflict.explain import Explanation, explain
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.errors import InputError, did_you_mean
+from offramp.scenario.dm_names import resolve_dm
 from offramp.scenario.reading import parse_dict, parse_text, read_text
 from offramp.scenario.spec import ScenarioSpec
 
@@ -131,8 +132,12 @@ class Scenario(ScenarioSpec):
         Raises
         ------
         offramp.errors.InputError
-            For a state id out of range, an unknown decision maker or concept.
+            For a state id out of range, an unknown decision maker (given by name or
+            label) or concept.
         """
+        if dm is not None:  # a name or a label
+            labels = [d.label for d in self.document.decision_makers]
+            dm = resolve_dm(dm, self.dm_names, labels)
         result = self.stability([concept], horizon=horizon)
         if dm is None:
             return [explain(result, state, name, concept) for name in self.dm_names]

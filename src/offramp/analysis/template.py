@@ -459,10 +459,6 @@ class ConflictTemplate:
             verdicts[qi] = VERDICTS.index(verdict_of(self.holds[qi, base_set]))
         return SampleOutcome(eq, settles, verdicts)
 
-    def point_outcome(self) -> SampleOutcome:
-        """The deterministic analysis, through the same path (for checks)."""
-        return self.evaluate(self.scores(dict(self.scenario.parameters), {}, {}))
-
 
 def batch_dense_ranks(scores: np.ndarray) -> np.ndarray:
     """:func:`~offramp.conflict.model.dense_ranks` of every (sample, DM) row at once: equal

@@ -6,7 +6,7 @@ the forecast ± the 80% quantile of the model's absolute errors on held-out prop
 cross-validation, `offramp.bargaining.evaluation`), clipped to 0-100. The half-widths below
 are recorded by ``scripts/choose_default_model.py`` (its output is in
 docs/methods/deu-evaluation.md, with the coverage each reached on held-out proposals), and
-``tests/bargaining/test_intervals.py`` recomputes those of the cheap models.
+``tests/bargaining/test_default_choice.py`` recomputes those of the cheap models.
 
 The same half-width is used for every scenario: it is what EU legislative bargaining taught
 about each model's accuracy, the only scored record offramp has. A model without a recorded

@@ -20,6 +20,7 @@ from offramp.analysis.scenario import load
 from offramp.bargaining import BEST_MODEL, MODELS, BargainingInputError, BargainingProblem
 from offramp.bargaining import forecast as run_forecast
 from offramp.bargaining.result import Forecast
+from offramp.cli.output import console
 from offramp.scenarios import default
 
 MAX_ROUND_COLUMNS = 12
@@ -84,18 +85,6 @@ def load_problem(file: Path | None) -> BargainingProblem:
     if file.suffix.lower() in (".csv", ".xml"):
         return read_ktab(file)
     return _problem_from_scenario(file)
-
-
-def _console(fc: Forecast | None = None) -> Console:
-    """A console wide enough for the round-by-round table even when output is piped
-    (rich would otherwise squeeze it into 80 columns and elide the numbers)."""
-    width = 100
-    if fc is not None:
-        name = max((len(a) for a in fc.actors), default=5)
-        width = max(width, name + 9 * (min(len(fc.rounds), MAX_ROUND_COLUMNS) + 2) + 8)
-    if sys.stdout.isatty():
-        return Console(highlight=False)
-    return Console(highlight=False, width=width)
 
 
 def _fmt(x: float) -> str:
@@ -193,7 +182,7 @@ def forecast_command(
     if fmt is OutputFormat.json:
         _emit_json(fc.to_json())
     else:
-        render_forecast(fc, _console(fc))
+        render_forecast(fc, console())
 
 
 def _default_scenario():
@@ -313,7 +302,7 @@ def eval_deu_command(
                 }
             )
         return
-    out = _console()
+    out = console()
     out.print(
         f"{file.name}: {len(data)} scored issues, {data.n_groups} proposals, "
         f"capability = {capability}"

@@ -3,8 +3,9 @@ building a report's content with a progress bar."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +13,7 @@ from offramp.analysis.scenario import Scenario, load
 from offramp.cli.progress import LazyProgress
 from offramp.scenarios import default
 from offramp.service.report_content import build_report
+from offramp.service.runs import record as record_in_history
 
 FileArg = Annotated[
     Path | None,
@@ -57,3 +59,34 @@ def build_with_progress(
             progress=progress,
             **analysis_options,
         )
+
+
+_started = [time.perf_counter()]
+
+
+def mark_start() -> None:
+    """The command starts now: the duration every recorded run shows ("took") counts from here."""
+    _started[0] = time.perf_counter()
+
+
+def record(
+    command: str,
+    scenario: Any,
+    params: dict,
+    seed: int | None,
+    results: Any,
+    *,
+    status: str = "ok",
+    started: float | None = None,
+) -> None:
+    """Keep the command's run in the history, with the time it took (from ``started``, else
+    from the start of the command)."""
+    record_in_history(
+        command,
+        scenario,
+        params,
+        seed,
+        results,
+        status=status,
+        started=_started[0] if started is None else started,
+    )

@@ -16,7 +16,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from offramp.cli.common import FileArg, VariantOpt, load_scenario
+from offramp.cli.common import FileArg, VariantOpt, load_scenario, record
 from offramp.cli.output import (
     STDOUT,
     Format,
@@ -30,7 +30,6 @@ from offramp.cli.output import (
 )
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
-from offramp.service.runs import record
 
 GoalArg = Annotated[
     str,
@@ -123,7 +122,7 @@ def inverse(
     if fmt is Format.json:
         emit_json(data)
         return
-    render_inverse(data, console(width=100))
+    render_inverse(data, console())
 
 
 def render_inverse(data: dict, out) -> None:
@@ -175,12 +174,22 @@ def answer_map(
     x: Annotated[str, typer.Option("--x", help="NAME=LOW:HIGH, the horizontal parameter.")] = "",
     y: Annotated[str, typer.Option("--y", help="NAME=LOW:HIGH, the vertical parameter.")] = "",
     steps: Annotated[
-        int, typer.Option("--steps", "-n", min=2, max=1000, help="Grid points per axis.")
+        int,
+        typer.Option(
+            "--grid",
+            "--steps",
+            min=2,
+            max=1000,
+            help="Grid points per axis (--steps is the old spelling).",
+        ),
     ] = 100,
     samples: Annotated[
         int,
         typer.Option(
-            "--samples", min=0, help="Draws of the other uncertain parameters (probability)."
+            "--samples",
+            "-n",
+            min=0,
+            help="Monte Carlo samples: draws of the other uncertain parameters (probability).",
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
@@ -244,7 +253,7 @@ def answer_map(
     elif fmt is MapFormat.csv:
         sys.stdout.write(result.to_csv())
     else:
-        out = console(width=100)
+        out = console()
         total = steps * steps
         shares = ", ".join(f"{v} {n / total:.0%}" for v, n in data["counts"].items())
         out.print(
@@ -286,7 +295,7 @@ def conditions(
     if fmt is Format.json:
         emit_json(data)
         return
-    out = console(width=100)
+    out = console()
     now = "is" if data["equilibrium_now"] else "is not"
     taken = ", ".join(data["taken"]) or "nothing taken"
     out.print(
@@ -313,7 +322,7 @@ def hypergame(
     if fmt is Format.json:
         emit_json(data)
         return
-    out = console(width=110)
+    out = console()
     if not data["perceptions"]:
         out.print("The scenario declares no perceptions: every DM sees the game correctly.")
     for p in data["perceptions"]:

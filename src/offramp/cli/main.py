@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -14,10 +15,19 @@ from rich.console import Console
 
 from offramp.analysis.scenario import load
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
-from offramp.cli.common import FileArg, VariantOpt, build_with_progress, load_scenario
+from offramp.cli.common import (
+    FileArg,
+    VariantOpt,
+    build_with_progress,
+    load_scenario,
+    mark_start,
+    record,
+)
+from offramp.cli.help import flags_take_no_value
 from offramp.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
+    PIPED_WIDTH,
     STDOUT,
     Format,
     FormatOpt,
@@ -34,10 +44,10 @@ from offramp.cli.output import (
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
+from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
 from offramp.service.report_content import DEFAULT_SAMPLES
-from offramp.service.runs import record
 from offramp.version import __version__
 
 app = typer.Typer(
@@ -74,10 +84,24 @@ SectionOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--section",
-        help="Text: show this section (repeatable): findings, outcome, actors, equilibria, "
-        "evolution, questions, bargaining, uncertainty, variants.",
+        help=f"Text: show this section (repeatable): {', '.join(TEXT_SECTIONS)}.",
     ),
 ]
+
+
+class _StderrNotes(logging.Handler):
+    """The library's notes before long work (logger ``offramp``, e.g. the feasible count of a
+    large conflict), one line each on stderr: stdout stays the output."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"offramp: {record.getMessage()}\n")
+
+
+def _announce_on_stderr() -> None:
+    log = logging.getLogger("offramp")
+    if not any(isinstance(h, _StderrNotes) for h in log.handlers):
+        log.addHandler(_StderrNotes())
+    log.setLevel(logging.INFO)
 
 
 @app.callback()
@@ -99,6 +123,7 @@ def main(
     """Without a command: the report on the built-in default scenario, with the options of
     `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
     _state["debug"] = debug
+    _announce_on_stderr()
     if version:
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
@@ -235,8 +260,6 @@ def analyze(
     """The report: findings first; --full or --section NAME for the rest."""
     import time
 
-    from offramp.report.text import SECTIONS as TEXT_SECTIONS
-
     unknown = [s for s in section or [] if s not in TEXT_SECTIONS]
     if unknown:
         raise typer.BadParameter(
@@ -277,7 +300,7 @@ def analyze(
         if output is None or str(output) == STDOUT:
             render_report(report, console(), sections=section, full=full)
         else:
-            buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+            buffer = Console(record=True, width=PIPED_WIDTH, file=open(os.devnull, "w"))  # noqa: SIM115
             render_report(report, buffer, sections=section, full=full)
             write_output(buffer.export_text(), output)
 
@@ -457,7 +480,9 @@ def uncertainty(
 def explain(
     state: Annotated[int, typer.Argument(help="State id (as in the stability output).")],
     file: FileArg = None,
-    dm: Annotated[str | None, typer.Option("--dm", help="Only this decision maker.")] = None,
+    dm: Annotated[
+        str | None, typer.Option("--dm", help="Only this decision maker (its name or label).")
+    ] = None,
     concept: Annotated[
         str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
     ] = DEFAULT_EXPLAIN_CONCEPT,
@@ -534,25 +559,21 @@ def scenarios_list(ctx: typer.Context) -> None:
 @scenarios_app.command("show")
 def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp scenarios`.")]):
     """Print a built-in scenario as YAML, to copy and change."""
-    from offramp.scenarios import builtin_text, list_builtin
+    from offramp.scenarios import builtin_text
 
-    try:
-        sys.stdout.write(builtin_text(name))
-    except KeyError:
-        raise typer.BadParameter(
-            f"no built-in scenario '{name}'; available: {', '.join(list_builtin())}",
-            param_hint="NAME",
-        ) from None
+    sys.stdout.write(builtin_text(name))  # an unknown name: offramp's error, exit 2
 
 
 bargaining_commands.register(app)
 runs_commands.register(app)
 report_commands.register(app)
 inverse_commands.register(app)
+flags_take_no_value(app)
 
 
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
+    mark_start()
     try:
         result = app(standalone_mode=False)
         if isinstance(result, int) and result:

@@ -48,9 +48,10 @@ class MoveIndex:
         codes = model.codes
         own_bits = [k for k in range(len(model.option_dm)) if model.option_dm[k] == dm]
         self.group, self.n_groups = _groups(codes, own_bits, len(model.option_dm))
-        #: the DM's own options as a number 0..2^k-1 (where a state sits in its group)
-        self.own = _gather_bits(codes, own_bits)
-        self.own_width = 1 << len(own_bits)
+        #: the DM's own choice, numbered 0..own_width-1 in increasing order of its options
+        #: among the choices that occur (where a state sits in its group): a DM choosing one
+        #: of 6 strategies has 6, not 2^6 (one-hot choices stay narrow)
+        self.own, self.own_width = _dense(_gather_bits(codes, own_bits), len(own_bits))
         directed = [
             k
             for k in range(len(model.option_dm))
@@ -428,6 +429,19 @@ def _gather_bits(codes: np.ndarray, bits: list[int]) -> np.ndarray:
         out |= field.astype(np.int64) << at
         at += length
     return out
+
+
+def _dense(packed: np.ndarray, n_bits: int) -> tuple[np.ndarray, int]:
+    """Values 0..2^n_bits-1 renumbered 0..count-1 in increasing order of those that occur."""
+    if len(packed) == 0:
+        return packed, 0
+    if (1 << n_bits) <= max(4 * len(packed), 1 << 16):
+        used = np.zeros(1 << n_bits, dtype=np.int64)
+        used[packed] = 1
+        number = np.cumsum(used) - 1
+        return number[packed], int(number[-1]) + 1
+    values, inverse = np.unique(packed, return_inverse=True)
+    return inverse.astype(np.int64).ravel(), len(values)
 
 
 def _groups(codes: np.ndarray, own_bits: list[int], n_bits: int) -> tuple[np.ndarray, int]:

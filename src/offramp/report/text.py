@@ -13,6 +13,7 @@ from offramp.conflict.concepts import concept_label
 from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.provenance import render_provenance_text
+from offramp.report.text_sections import SECTIONS
 from offramp.report.words import (
     VERDICT,
     answer_line,
@@ -82,20 +83,7 @@ def render_stability(result: StabilityResult, console: Console) -> None:
     console.print(equilibria_summary(result))
 
 
-#: The sections of the terminal report, in order; the default report shows SHORT ones.
-SECTIONS = (
-    "findings",
-    "outcome",
-    "actors",
-    "equilibria",
-    "evolution",
-    "questions",
-    "coalitions",
-    "bargaining",
-    "uncertainty",
-    "provenance",
-    "variants",
-)
+#: The sections the default (short) report shows; SECTIONS lists them all, in order.
 SHORT = ("findings", "outcome", "variants")
 
 
@@ -233,6 +221,12 @@ def _coalitions(report: dict, console: Console) -> None:
         from offramp.report.coalitions_text import render_coalitions
 
         render_coalitions(report["coalition_analysis"], console)
+    else:
+        console.print(
+            "[bold]Coalition analysis[/]\nThe scenario declares no coalitions, so none was "
+            "analysed. Declare them under 'coalitions:' in the scenario, or ask for every "
+            "coalition of two or more decision makers with --coalitions all."
+        )
 
 
 def _bargaining(report: dict, console: Console) -> None:

@@ -23,8 +23,8 @@ from typing import NoReturn
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.errors import did_you_mean
-from offramp.scenario import limits
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.evidence import FigureRecord, check_figures
 from offramp.scenario.expressions import (

@@ -90,9 +90,11 @@ def document_from_data(data: Any, smap: SourceMap) -> ScenarioDocument:
     limits.check_data(data, smap.problem, smap.file, strict_types=False)
     limits.check_counts(data, smap.problem)
     try:
-        return ScenarioDocument.model_validate(data)
+        document = ScenarioDocument.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, data, smap, FIELDS_AT)) from None
+    limits.check_coerced(document, data, smap.problem, smap.file)  # "nan", "1e308" as text
+    return document
 
 
 def read_text(path: str | FsPath) -> str:

@@ -19,6 +19,7 @@ from offramp.bargaining.registry import REPORT_MODELS
 from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import provenance_data
+from offramp.scenario.limits import check_samples, check_seed
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -178,6 +179,9 @@ def build_report(
     ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
     added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
     analyses every coalition (declared ``coalitions:`` always are)."""
+    if samples:  # 0 means no Monte Carlo; anything else is checked before the work
+        check_samples(samples)
+        check_seed(seed)
     analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()

@@ -13,7 +13,11 @@ offramp and compiling the scenario again. Both give the same numbers.
 The forked workers are plain processes, each given its share of the chunks up front and its
 own pipe back, not a shared pool: a worker stopped mid-chunk (Ctrl-C, a lost worker) can then
 leave no shared queue or lock half-written for the others or for this process to wait on
-forever, so ending a run never hangs.
+forever, so ending a run never hangs. A worker also dies with its parent: killed by SIGKILL
+the parent runs no clean-up, so each worker asks the kernel for a parent-death signal
+(``prctl(PR_SET_PDEATHSIG)`` on Linux) and, as a fallback, a watcher thread polls its parent
+id; and each worker closes the read ends of the pipes it inherited, so that a send to a
+parent that is gone fails at once instead of blocking on a pipe nobody reads.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5
 
 
 class InProcessExecutor:
@@ -54,14 +62,45 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the process that started it ends, however it ends.
+
+    The kernel's parent-death signal covers SIGKILL of the parent, which runs no clean-up;
+    the parent may already be gone when it is set (checked right after), and where prctl is
+    not available a daemon thread polls the parent's id instead."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(PARENT_POLL_SECONDS)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="offramp-parent-watch").start()
+
+
 class WorkerLost(RuntimeError):
     """A forked worker ended before sending all its chunks."""
 
 
-def _forked_worker(conn, fn: Callable, spec, seed: int, mine: list) -> None:
+def _forked_worker(
+    conn, inherited: list, parent: int, fn: Callable, spec, seed: int, mine: list
+) -> None:
     """A forked worker's life: its chunks in order, each result (or the error) sent back on
-    its own pipe; then it leaves without running the parent's exit handlers."""
+    its own pipe; then it leaves without running the parent's exit handlers. ``inherited``:
+    the read ends of the pipes open when it was forked (its own among them), closed here."""
+    _die_with_parent(parent)
     _quiet_worker()
+    for end in inherited:
+        end.close()
     try:
         for k, chunk in mine:
             conn.send(("ok", fn(spec, seed, k, chunk)))
@@ -110,11 +149,15 @@ class LocalExecutor:
         context = multiprocessing.get_context("fork")
         n = min(self.workers, len(chunks)) or 1
         expected: dict = {}
+        parent = os.getpid()
         for w in range(n):  # chunks are of nearly equal size: a fixed share each
             mine = [(k, c) for k, c in enumerate(chunks) if k % n == w]
             receive, send = context.Pipe(duplex=False)
+            inherited = [*expected, receive]
             process = context.Process(
-                target=_forked_worker, args=(send, fn, spec, seed, mine), daemon=True
+                target=_forked_worker,
+                args=(send, inherited, parent, fn, spec, seed, mine),
+                daemon=True,
             )
             process.start()
             send.close()
