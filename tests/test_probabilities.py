@@ -91,11 +91,11 @@ def test_unanimous_answers_state_their_margin(scenario, mc):
         assert searched == set(mc["inputs"])
         for f in m["flips"]:
             # the flip is where the one-parameter threshold search puts it ...
-            th = threshold(scenario, questions[q["id"]], f["input"], (f["nearest"] - 1e-3,
-                                                                       f["nearest"] + 1e-3))  # fmt: skip
+            near = (f["nearest"] - 1e-3, f["nearest"] + 1e-3)
+            th = threshold(scenario, questions[q["id"]], f["input"], near)
             assert th["transitions"], f
             # ... and past it the deterministic answer really is the other one
-            lo, hi = f["judged_range"]
+            hi = f["judged_range"][1]
             past = f["nearest"] + (1e-3 if f["nearest"] > hi else -1e-3)
             moved = scenario.with_changes({f["input"]: past})
             verdict = next(a.verdict for a in moved.answers() if a.question.id == q["id"])
