@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path as FsPath
+from typing import Any
 
 from offramp.analysis.answer_map import AnswerMap, answer_map
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
@@ -53,7 +54,7 @@ class Scenario(ScenarioSpec):
     """
 
     @cached_property
-    def _results(self) -> dict:
+    def _results(self) -> dict[str, Any]:
         return {}
 
     def stability(
@@ -159,7 +160,7 @@ class Scenario(ScenarioSpec):
             f"{', '.join(ids) or 'none'}"
         )
 
-    def threshold(self, qid: str, **options) -> dict:
+    def threshold(self, qid: str, **options) -> dict[str, Any]:
         """Where question ``qid``'s answer flips along its parameter (:func:`.sweeps.threshold`)."""
         return threshold(self, self.question(qid), **options)
 
@@ -167,7 +168,7 @@ class Scenario(ScenarioSpec):
         """Equilibria, settling states and answers along a grid of one parameter."""
         return sweep(self, parameter, values)
 
-    def answer_map(self, goal: str, x: tuple, y: tuple, **options) -> AnswerMap:
+    def answer_map(self, goal: str, x: tuple[Any, ...], y: tuple[Any, ...], **options) -> AnswerMap:
         """The verdict of ``goal`` over a grid of two parameters, ``x`` and ``y`` given as
         (name, low, high); options as :func:`.answer_map.answer_map`."""
         return answer_map(self, goal, x, y, **options)
@@ -204,7 +205,7 @@ def from_yaml_text(text: str, file: str = "<scenario>", *, check_states: bool = 
     return scenario.validate() if check_states else scenario
 
 
-def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
+def from_dict(data: dict[str, Any], name: str = "<dict>", *, check_states: bool = True) -> Scenario:
     """Build a scenario from a Python dict with the same keys as the YAML format."""
     document, plain, smap = parse_dict(data, name)
     scenario = Scenario(document, plain, smap, None)

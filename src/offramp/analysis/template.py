@@ -126,6 +126,7 @@ class ConflictTemplate:
         self.concepts = with_defaults(*(q.concept for q in self.questions))
         self.question_concepts = [self.concepts.index(q.concept) for q in self.questions]
         self.inputs = scenario.uncertain
+        self.alternatives = scenario.sampled_alternatives
         self.parameter_names = list(scenario.parameters)
         self._cache: dict[bytes, SampleOutcome] = {}
         self._batch: BatchConflict | None = (
@@ -240,6 +241,11 @@ class ConflictTemplate:
                     dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
                     target = bpos if u.kind == "positions" else bsal
                     target[i, dim] = min(max(float(value), 0.0), 100.0)
+        base = len(row) - sum(len(a.choices) for a in self.alternatives)
+        for alt in self.alternatives:  # the choice drawn sets its parameters
+            drawn = int(np.argmax(row[base : base + len(alt.choices)]))
+            parameters.update(zip(alt.parameters, map(float, alt.values[drawn]), strict=True))
+            base += len(alt.choices)
         if self.scenario.derivation.derived:  # derived parameters follow the sampled inputs
             parameters = self.scenario.derivation.values(parameters, evidence)
         return parameters, weights, (bcap, bpos, bsal)
@@ -278,6 +284,12 @@ class ConflictTemplate:
                     target = bpos if u.kind == "positions" else bsal
                     low = np.where(value < 0.0, 0.0, value)  # min(max(value, 0.0), 100.0)
                     target[:, i, dim] = np.where(low > 100.0, 100.0, low)
+        base = rows.shape[1] - sum(len(a.choices) for a in self.alternatives)
+        for alt in self.alternatives:  # the choice drawn sets its parameters
+            drawn = np.argmax(rows[:, base : base + len(alt.choices)], axis=1)
+            for p, values in zip(alt.parameters, alt.values.T, strict=True):
+                parameters[p] = np.ascontiguousarray(values[drawn], dtype=float)
+            base += len(alt.choices)
         if self.scenario.derivation.derived:
             parameters = self.scenario.derivation.values_batch(parameters, evidence, batch)
         return parameters, weights, (bcap, bpos, bsal)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from html import escape
+from typing import Any
 
 from offramp.conflict.concepts import concept_short
 from offramp.report import charts
@@ -16,12 +17,14 @@ from offramp.report.words import (
     PROBABILITY_NOTE,
     VERDICT,
     answer_line,
+    as_of_sentence,
     dimension_label,
     disagreements,
     drivers_text,
     findings,
     input_label,
     margin_sentence,
+    next_sentences,
     parameter_label,
     probability_cell,
     settle_lines,
@@ -76,7 +79,7 @@ def none(text: str) -> str:
 # ----------------------------------------------------------------------------- sections
 
 
-def findings_section(report: dict) -> str:
+def findings_section(report: dict[str, Any]) -> str:
     items = findings(report)
     if not items:
         body = none("The scenario asks no question; see the equilibria and evolution below.")
@@ -85,7 +88,7 @@ def findings_section(report: dict) -> str:
     return section("findings", "Findings", body)
 
 
-def scenario_section(report: dict) -> str:
+def scenario_section(report: dict[str, Any]) -> str:
     parts = []
     if report.get("description"):
         parts += [f"<p>{esc(p.strip())}</p>" for p in report["description"].split("\n\n")]
@@ -95,6 +98,11 @@ def scenario_section(report: dict) -> str:
         f"{sum(len(dm['options']) for dm in report['decision_makers'])} options, "
         f"{report['feasible_states']:,} feasible states.</p>"
     )
+    if as_of_sentence(report):
+        parts.append(f"<p><strong>{esc(as_of_sentence(report))}</strong></p>")
+    if next_sentences(report):
+        items = "".join(f"<li>{esc(line)}</li>" for line in next_sentences(report))
+        parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
             [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
@@ -104,7 +112,7 @@ def scenario_section(report: dict) -> str:
     return section("scenario", "The scenario", "\n".join(parts))
 
 
-def actors_section(report: dict) -> str:
+def actors_section(report: dict[str, Any]) -> str:
     rows = []
     explained = any(
         o.get("description") or o.get("note")
@@ -129,7 +137,7 @@ def actors_section(report: dict) -> str:
     return section("actors", "Decision makers and options", body)
 
 
-def status_quo_section(report: dict) -> str:
+def status_quo_section(report: dict[str, Any]) -> str:
     sq = report["status_quo"]
     if not sq:
         return section("status-quo", "Status quo", none("The scenario declares no status quo."))
@@ -170,7 +178,7 @@ def _states_list(g) -> str:
     )
 
 
-def _options_legend(report: dict) -> str:
+def _options_legend(report: dict[str, Any]) -> str:
     parts = []
     for k, dm in enumerate(report["decision_makers"]):
         opts = ", ".join(
@@ -183,7 +191,7 @@ def _options_legend(report: dict) -> str:
     return f'<ul class="options-legend">{"".join(parts)}</ul>'
 
 
-def graph_section(report: dict, figs: Figures) -> str:
+def graph_section(report: dict[str, Any], figs: Figures) -> str:
     g = figs.graph
     legend = [
         f'<span class="key"><span class="swatch dot" style="background:{STATUS_QUO_FILL}">'
@@ -232,7 +240,7 @@ class _Ids:
     inclusive ``[first, last]`` ranges (the compact form, above 100,000 states; see
     docs/stability-json.md). Membership by bisection, so neither form is expanded."""
 
-    def __init__(self, items: list, compact: bool):
+    def __init__(self, items: list[Any], compact: bool):
         if compact:
             self.starts = [int(a) for a, _ in items]
             self.ends = [int(b) for _, b in items]
@@ -262,7 +270,7 @@ def _marks(stable_ids: dict[str, _Ids], dms: list[str], state: int) -> tuple[str
     return marks, all(flags)
 
 
-def _state_rows(st: dict, compact: bool, ids: list[int] | None) -> list[dict]:
+def _state_rows(st: dict[str, Any], compact: bool, ids: list[int] | None) -> list[dict[str, Any]]:
     """``{"id", "taken"}`` of the states ``ids`` (every state when None) in either form."""
     if not compact:
         states = st["states"]
@@ -278,7 +286,7 @@ def _state_rows(st: dict, compact: bool, ids: list[int] | None) -> list[dict]:
     ]
 
 
-def stability_section(report: dict) -> str:
+def stability_section(report: dict[str, Any]) -> str:
     st = report["stability"]
     compact = st.get("form") == "compact"
     dms = st["decision_makers"]
@@ -326,7 +334,7 @@ def stability_section(report: dict) -> str:
     return section("stability", "Stability", "\n".join(parts))
 
 
-def evolution_section(report: dict) -> str:
+def evolution_section(report: dict[str, Any]) -> str:
     if not report["settles_at"]:
         return section("evolution", "Evolution from the status quo", none("No status quo."))
     items = [
@@ -341,7 +349,7 @@ def evolution_section(report: dict) -> str:
     return section("evolution", "Evolution from the status quo", body)
 
 
-def questions_section(report: dict, figs: Figures) -> str:
+def questions_section(report: dict[str, Any], figs: Figures) -> str:
     if not report["questions"]:
         return section("questions", "Questions", none("The scenario asks no question."))
     parts = []
@@ -366,11 +374,11 @@ def questions_section(report: dict, figs: Figures) -> str:
     return section("questions", "Questions and thresholds", "\n".join(parts))
 
 
-def _verdict_cell(q: dict, report: dict) -> str:
+def _verdict_cell(q: dict[str, Any], report: dict[str, Any]) -> str:
     return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
 
 
-def _forecast_cell(report: dict, items: list[dict] | None) -> str:
+def _forecast_cell(report: dict[str, Any], items: list[dict[str, Any]] | None) -> str:
     """Forecasts where a case settles; with several settled states, each says which."""
     dims = report["bargaining"]["dimensions"]
     items = items or []
@@ -384,7 +392,7 @@ def _forecast_cell(report: dict, items: list[dict] | None) -> str:
     return "<br>".join(lines) or '<span class="dim">—</span>'
 
 
-def variants_section(report: dict) -> str:
+def variants_section(report: dict[str, Any]) -> str:
     variants = report["variants"]
     if not variants:
         return section("variants", "Variants", none("No counterfactual variant is analysed."))
@@ -434,7 +442,7 @@ def variants_section(report: dict) -> str:
     return section("variants", "Variants side by side", body)
 
 
-def bargaining_section(report: dict, figs: Figures) -> str:
+def bargaining_section(report: dict[str, Any], figs: Figures) -> str:
     part = report.get("bargaining")
     if not part:
         return section("bargaining", "Negotiation", none("The scenario has no bargaining part."))
@@ -481,7 +489,7 @@ def bargaining_section(report: dict, figs: Figures) -> str:
     return section("bargaining", "Negotiation forecasts", "\n".join(parts))
 
 
-def coalitions_section(report: dict) -> str:
+def coalitions_section(report: dict[str, Any]) -> str:
     """The coalition analysis (declared coalitions, or every one when asked for)."""
     from offramp.report.coalitions_text import coalition_lines
 
@@ -492,7 +500,7 @@ def coalitions_section(report: dict) -> str:
     return section("coalitions", "Coalition analysis", f"<ul>{items}</ul>")
 
 
-def uncertainty_section(report: dict) -> str:
+def uncertainty_section(report: dict[str, Any]) -> str:
     mc = report.get("uncertainty")
     if not mc:
         return section(
@@ -571,7 +579,7 @@ def uncertainty_section(report: dict) -> str:
     return section("uncertainty", "Under uncertainty", "\n".join(parts))
 
 
-def sources_section(report: dict) -> str:
+def sources_section(report: dict[str, Any]) -> str:
     sources = report.get("sources") or []
     if not sources:
         return section("sources", "Sources", none("The scenario cites no source."))

@@ -3,6 +3,8 @@ laid out for 80 columns (drivers on lines of their own, not in a narrow column).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
@@ -24,7 +26,11 @@ TOP_INPUTS = 5
 
 
 def render_uncertainty(
-    data: dict, console: Console, *, title: str | None = None, report: dict | None = None
+    data: dict[str, Any],
+    console: Console,
+    *,
+    title: str | None = None,
+    report: dict[str, Any] | None = None,
 ) -> None:
     """``report``, when given, supplies the labels of inputs, questions and dimensions (and
     the forecast spreads); without it the ids are shown."""
@@ -134,5 +140,5 @@ def _indented(console: Console, head: str, lines: list[str]) -> None:
     console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
-def _dimension(report: dict, name: str) -> str:
+def _dimension(report: dict[str, Any], name: str) -> str:
     return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)

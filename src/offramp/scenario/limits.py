@@ -305,7 +305,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
     max_text = value("text_chars")
     max_abs = value("number_abs")
     nodes = 0
-    todo: list[tuple[Any, tuple]] = [(data, ())]
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while todo and len(problems) < 20:
         node, path = todo.pop()
         nodes += 1
@@ -405,12 +405,12 @@ def _len(x: Any) -> int:
     return len(x) if isinstance(x, list | dict) else 0
 
 
-def check_counts(data: dict, locate: Any) -> None:
+def check_counts(data: dict[str, Any], locate: Any) -> None:
     """Counts of decision makers, options, parameters, rules, statements, questions and
     variants, checked on the plain document before it is validated and resolved."""
     problems: list[Problem] = []
 
-    def over(name: str, found: int, path: tuple) -> None:
+    def over(name: str, found: int, path: tuple[Any, ...]) -> None:
         if found > value(name):
             problems.append(locate(path, message(name, found)))
 

@@ -30,6 +30,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+from offramp.errors import OfframpError
+
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
 
@@ -87,8 +89,9 @@ def _die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, daemon=True, name="offramp-parent-watch").start()
 
 
-class WorkerLost(RuntimeError):
-    """A forked worker ended before sending all its chunks."""
+class WorkerLost(OfframpError, RuntimeError):
+    """A forked worker ended before sending all its chunks (killed from outside, out of
+    memory): not a bug in offramp, so an :class:`~offramp.errors.OfframpError` (exit 2)."""
 
 
 def _forked_worker(

@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +36,8 @@ class ScenarioSpec:
     status_quo: tuple[str, ...] | None = None
     remove_options: tuple[str, ...] = ()
     forecast_models: tuple[str, ...] = ("offramp",)
+    as_of: str | None = None  # the analysis date asked for (None: the document's)
+    alternatives: tuple[tuple[str, str], ...] = ()  # alternatives a variant fixed
 
     @classmethod
     def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
@@ -48,14 +51,19 @@ class ScenarioSpec:
             None if sq is None else tuple(sq),
             removed,
             forecast_models,
+            None if scenario._as_of is None else scenario._as_of.isoformat(),
+            tuple(sorted(scenario.fixed_alternatives.items())),
         )
 
     def build(self) -> Scenario:
         base = from_yaml_text(self.text, self.file)
+        if self.as_of is not None:
+            base = base.as_of(self.as_of)
         return base.with_changes(
             dict(self.parameters),
             list(self.status_quo) if self.status_quo is not None else None,
             self.remove_options,
+            alternatives=dict(self.alternatives) or None,
         )
 
 
@@ -136,7 +144,7 @@ class MonteCarloResult:
     forecast_models: tuple[str, ...]
     interrupted: str | None = None
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     concepts: tuple[str, ...] = ()  # rows of the equilibrium and settling arrays
 
     @property
@@ -177,7 +185,7 @@ class MonteCarloResult:
             self.extra["margins"] = margins(self.scenario, self.unanimous(), self.input_names)
         return self.extra["margins"]
 
-    def sensitivity(self) -> dict:
+    def sensitivity(self) -> dict[str, Any]:
         """Spearman rank correlation of every uncertain input with every conclusion."""
         from offramp.uncertainty.sensitivity import rank_correlations
 
@@ -191,7 +199,44 @@ class MonteCarloResult:
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
         return rank_correlations(self.inputs, self.input_names, targets)
 
-    def to_dict(self) -> dict:
+    def alternatives(self) -> list[dict[str, Any]]:
+        """Each drawn alternative as a driver: per choice its declared probability, the share
+        of samples that drew it (with its standard error) and each question's probability of
+        'yes' in those samples, so that a reader sees how much each answer depends on which
+        choice holds (``spread``: the largest difference between two choices)."""
+        out = []
+        for alt in self.scenario.sampled_alternatives:
+            rows = []
+            for choice, label, p in zip(
+                alt.choices, alt.choice_labels, alt.probabilities, strict=True
+            ):
+                col = self.input_names.index(alt.column(choice))
+                drawn = self.inputs[:, col] > 0.5
+                n = int(drawn.sum())
+                share = n / max(self.completed, 1)
+                yes = {
+                    q.id: (round(float((self.verdicts[drawn, j] == 0).mean()), 6) if n else None)
+                    for j, q in enumerate(self.scenario.questions)
+                }
+                rows.append(
+                    {
+                        "choice": choice,
+                        "label": label,
+                        "probability": round(float(p), 6),
+                        "drawn": round(share, 6),
+                        "drawn_standard_error": round(self.standard_error(share), 6),
+                        "samples": n,
+                        "yes": yes,
+                    }
+                )
+            spread = {}
+            for q in self.scenario.questions:
+                values = [r["yes"][q.id] for r in rows if r["yes"][q.id] is not None]
+                spread[q.id] = round(max(values) - min(values), 6) if values else None
+            out.append({"name": alt.name, "label": alt.label, "choices": rows, "spread": spread})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         model = sc.conflict
         p_eq = self.p_equilibrium()
@@ -227,6 +272,7 @@ class MonteCarloResult:
                 for j, q in enumerate(sc.questions)
             ],
             "sensitivity": self.sensitivity() if self.completed > 2 else {},
+            "alternatives": self.alternatives(),
         }
         if self.forecasts is not None:
             dims = [d.name for d in sc.bargaining.dimensions]
@@ -237,7 +283,7 @@ class MonteCarloResult:
         return out
 
 
-def _ranked_states(p: np.ndarray, model, concepts) -> dict:
+def _ranked_states(p: np.ndarray, model, concepts) -> dict[str, Any]:
     """Per concept, the states with a positive probability, most likely first."""
     return {
         c: [
@@ -253,7 +299,7 @@ def _ranked_states(p: np.ndarray, model, concepts) -> dict:
     }
 
 
-def _summary(x: np.ndarray) -> dict:
+def _summary(x: np.ndarray) -> dict[str, Any]:
     x = x[np.isfinite(x)]
     if len(x) == 0:
         return {}

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from offramp.web.jobs import Cancelled
 
@@ -41,7 +42,7 @@ class SharedPool:
         self.size = max(1, size or os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.RLock()
-        self._waiting: deque[tuple[Future, Callable, tuple]] = deque()
+        self._waiting: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
         self._running = 0
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -55,8 +56,8 @@ class SharedPool:
                 )
             return self._pool
 
-    def submit(self, fn: Callable, *args) -> Future:
-        outer: Future = Future()
+    def submit(self, fn: Callable[..., Any], *args) -> Future[Any]:
+        outer: Future[Any] = Future()
         with self._lock:
             self._waiting.append((outer, fn, args))
         self._dispatch()
@@ -80,7 +81,7 @@ class SharedPool:
                 self._running += 1
                 inner.add_done_callback(lambda done, outer=outer: self._finished(outer, done))
 
-    def _finished(self, outer: Future, inner: Future) -> None:
+    def _finished(self, outer: Future[Any], inner: Future[Any]) -> None:
         with self._lock:
             self._running -= 1
         exc = inner.exception() if not inner.cancelled() else BrokenProcessPool("cancelled")
@@ -154,9 +155,9 @@ class PoolExecutor:
         self.name = f"workbench pool ({self.workers} of {pool.size} worker processes)"
         self.stop = stop
         self.tick = tick
-        self._inflight: dict[Future, int] = {}
+        self._inflight: dict[Future[Any], int] = {}
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
         blocks = deque(enumerate(b for chunk in chunks for b in chunk))
         inflight = self._inflight
         while blocks or inflight:
