@@ -18,6 +18,7 @@ from offramp.report.words import (
     VERDICT,
     answer_line,
     as_of_sentence,
+    bad_samples_sentence,
     dimension_label,
     disagreements,
     drivers_text,
@@ -515,6 +516,11 @@ def uncertainty_section(report: dict[str, Any]) -> str:
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("bad_samples"):
+        parts.append(f'<p class="note">{esc(bad_samples_sentence(mc))}</p>')
+    if not mc["samples"]:
+        parts.append(none("No sample finished: no probability can be given."))
+        return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
         n = mc["samples"]

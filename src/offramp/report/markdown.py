@@ -20,6 +20,7 @@ from offramp.report.words import (
     VERDICT,
     answer_line,
     as_of_sentence,
+    bad_samples_sentence,
     disagreements,
     drivers_text,
     findings,
@@ -177,6 +178,7 @@ def _uncertainty(report: dict[str, Any]) -> list[str]:
         "uncertain inputs. Drivers: Spearman rank correlation with 'yes' (only those "
         "distinguishable from noise).",
         "",
+        *([bad_samples_sentence(mc), ""] if mc.get("bad_samples") else []),
         "| question | yes | no | depends | undetermined | driven most by |",
         "|---|---:|---:|---:|---:|---|",
     ]

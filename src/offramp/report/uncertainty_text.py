@@ -14,6 +14,7 @@ from rich.text import Text
 from offramp.report.glossary import terms
 from offramp.report.words import (
     PROBABILITY_NOTE,
+    bad_samples_sentence,
     drivers_text,
     input_label,
     margin_sentence,
@@ -46,6 +47,8 @@ def render_uncertainty(
             f"from the {data['samples']:,} samples that finished (of "
             f"{data['requested']:,}).[/]"
         )
+    if data.get("bad_samples"):
+        console.print(f"[yellow]{escape(bad_samples_sentence(data))}[/]")
     if not data["inputs"]:
         console.print(
             "[dim]The scenario declares no uncertain input: every sample is the "
@@ -62,7 +65,11 @@ def render_uncertainty(
                 escape(q["ask"]),
                 *[probability_cell(q, c, n) for c in ("yes", "no", "depends", "undetermined")],
             )
-        qs.caption = PROBABILITY_NOTE
+        qs.caption = (
+            PROBABILITY_NOTE
+            if data["samples"]
+            else "no sample finished: no probability can be given"
+        )
         console.print(qs)
         lines = []
         for q in data["questions"]:

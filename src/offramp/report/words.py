@@ -62,6 +62,24 @@ def dimension_label(report: dict[str, Any], name: str) -> str:
     return _labels(report).get("dimensions", {}).get(name, name)
 
 
+def share(p: float | None, decimals: int = 1) -> str:
+    """A Monte Carlo share as a percentage; "no samples" when no sample finished (the share of
+    nothing is not 0%)."""
+    return "no samples" if p is None else f"{p:.{decimals}%}"
+
+
+def bad_samples_sentence(mc: dict) -> str:
+    """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
+    first of them failed."""
+    bad = mc.get("bad_samples") or 0
+    drawn = mc["samples"] + bad
+    why = mc.get("bad_sample_reason")
+    return (
+        f"{bad:,} of the {drawn:,} samples drawn could not be evaluated and are left out of "
+        f"every figure" + (f" (the first: {why})" if why else "") + "."
+    )
+
+
 def number(value: float, decimals: int | None = None) -> str:
     """``value`` rounded to ``decimals`` places, without trailing zeros (7.00001 -> '7')."""
     if decimals is None:
@@ -225,6 +243,8 @@ def _answer(q: dict, verdict: str, n: int) -> dict:
     entry = (q.get("answers") or {}).get(verdict)
     if entry is not None:
         return entry
+    if q.get(verdict) is None:  # no sample finished
+        return {"count": 0, "probability": None, "interval": [0.0, 1.0]}
     from offramp.uncertainty.proportions import answer_probability
 
     return answer_probability(round(q[verdict] * n), n)
@@ -254,7 +274,7 @@ def probability_cell(q: dict, verdict: str, n: int) -> str:
     '42.0% (39.1–45.0)' (the Wilson 95% interval)."""
     entry = _answer(q, verdict, n)
     if n <= 0 or entry.get("probability") is None:
-        return "—"
+        return share(None)
     if entry["count"] == 0:
         return f"≤ {entry['upper_bound_95']:.1%}"
     if entry["count"] == n:
@@ -317,7 +337,7 @@ def findings(report: dict[str, Any]) -> list[str]:
         answer = threshold_answer(report, q)
         text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
-        if p is not None:
+        if p is not None and p["yes"] is not None:
             n = mc.get("samples", 0)
             text += " Probability of yes under the declared uncertainty: " + probability_phrase(
                 p, "yes", n
