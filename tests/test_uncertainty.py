@@ -50,7 +50,7 @@ TOY = {
 def degenerate(data: dict) -> dict:
     """The same scenario with every distribution collapsed (zero width) onto the value the
     deterministic analysis uses: a parameter's ``value``, else the distribution's point."""
-    from offramp.scenario.distributions import Distribution
+    from offramp.scenario.distributions import parse_distribution
 
     out = copy.deepcopy(data)
 
@@ -58,7 +58,7 @@ def degenerate(data: dict) -> dict:
         if isinstance(node, dict):
             for k, v in list(node.items()):
                 if isinstance(v, dict) and "type" in v:
-                    point = Distribution(**v).point
+                    point = parse_distribution(v).point
                     at = node.get("value", point) if k == "distribution" else point
                     if not isinstance(at, int | float):
                         at = point

@@ -34,7 +34,7 @@ procedural models scored on DEU).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -94,7 +94,7 @@ class AgendaSetter(BargainingModel):
         "the veto players let pass against the status quo"
     )
     reference: ClassVar[str] = "Tsebelis (1994), APSR; Crombez (1996), BJPolS"
-    param_grid: ClassVar[dict] = {"setter": SETTERS, "votes": VOTE_SCHEMES}
+    param_grid: ClassVar[dict[str, Any]] = {"setter": SETTERS, "votes": VOTE_SCHEMES}
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -164,7 +164,7 @@ class AgendaSetter(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         d = fc.details
         out = [
             {

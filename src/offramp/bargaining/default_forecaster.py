@@ -19,7 +19,7 @@ selection bias in performance evaluation. JMLR 11, 2079-2107.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class DefaultForecaster(BargainingModel):
         fc.details = {"chosen": self.model.label(), **fc.details}
         return fc
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         inner = Forecast(
             model=self.model.name,
             dimensions=fc.dimensions,

@@ -18,6 +18,7 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -248,9 +249,9 @@ class DEUScore:
 
     model: str
     mae: float
-    predictions: list[dict]
+    predictions: list[dict[str, Any]]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The contract's ``eval deu --format json`` object."""
         return {
             "model": self.model,
@@ -264,7 +265,7 @@ def score(
     model: str, forecaster: Callable[[BargainingProblem], Forecast], issues: Iterable[DEUIssue]
 ) -> DEUScore:
     """Forecast every scored issue and return the MAE on the 0-100 scale."""
-    preds: list[dict] = []
+    preds: list[dict[str, Any]] = []
     errors: list[float] = []
     for x in issues:
         if x.outcome is None:

@@ -26,7 +26,7 @@ European Union. In Thomson, R. et al. (eds.), *The European Union Decides*. CUP,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -61,7 +61,7 @@ class Exchange(BargainingModel):
         "capability^alpha x salience x relative salience^gamma"
     )
     reference: ClassVar[str] = "Stokman & Van Oosten (1994); Arregui, Stokman & Thomson (2006)"
-    param_grid: ClassVar[dict] = {"alpha": (0.5, 1.0), "gamma": (0.0, 0.5, 1.0, 2.0)}
+    param_grid: ClassVar[dict[str, Any]] = {"alpha": (0.5, 1.0), "gamma": (0.0, 0.5, 1.0, 2.0)}
     #: Evaluate on all the issues of a proposal at once (see the module docstring).
     scope: ClassVar[str] = "proposal"
 

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from offramp.errors import OfframpError
 from offramp.resources import memory_budget
 
 
-class BargainingInputError(ValueError):
-    """Bad bargaining input, located in its file (line and column are 1-based, may be None)."""
+class BargainingInputError(OfframpError, ValueError):
+    """Bad bargaining input, located in its file (line and column are 1-based, may be None).
+    An :class:`~offramp.errors.OfframpError` (and a ``ValueError``, as it always was)."""
 
     def __init__(
         self,

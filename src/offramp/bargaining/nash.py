@@ -32,7 +32,7 @@ Press, 86-123.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -86,7 +86,7 @@ class Nash(BargainingModel):
         "Nash bargaining solution with the reference point (status quo) as disagreement point"
     )
     reference: ClassVar[str] = "Nash (1950), Econometrica; Achen (2006), The European Union Decides"
-    param_grid: ClassVar[dict] = {"alpha": (0.5, 1.0), "veto": VETO_RULES}
+    param_grid: ClassVar[dict[str, Any]] = {"alpha": (0.5, 1.0), "veto": VETO_RULES}
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -126,7 +126,7 @@ class Nash(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         rp = fc.details["reference_point"]
         return [
             {

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class PowerMean(BargainingModel):
         "on DEU III dev)"
     )
     reference: ClassVar[str] = "Achen (2006), in Thomson et al., The European Union Decides"
-    param_grid: ClassVar[dict] = {"alpha": QUARTER_GRID, "beta": QUARTER_GRID}
+    param_grid: ClassVar[dict[str, Any]] = {"alpha": QUARTER_GRID, "beta": QUARTER_GRID}
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         w = weights(problem, self.alpha, self.beta)
@@ -130,9 +130,9 @@ class PowerMean(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         d = fc.details
-        out: list[dict] = [
+        out: list[dict[str, Any]] = [
             {
                 "text": f"{fc.model}: weighted mean with w = capability^{d['alpha']:g} x "
                 f"salience^{d['beta']:g}"

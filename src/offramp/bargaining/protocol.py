@@ -117,7 +117,7 @@ class BargainingModel:
         return []
 
     def one_round(
-        self, problem: BargainingProblem, values: np.ndarray, details: dict | None = None
+        self, problem: BargainingProblem, values: np.ndarray, details: dict[str, Any] | None = None
     ) -> Forecast:
         """A forecast without dynamics (the input is its only round), under this model's name."""
         return Forecast(

@@ -13,6 +13,7 @@ lowest nested cross-validated MAE on the DEU III dev file, as computed by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from offramp.bargaining.agenda import AgendaSetter
 from offramp.bargaining.bdm import BDM
@@ -64,7 +65,7 @@ class DefaultChoice:
     def description(self) -> str:
         return REGISTRY[self.name].description
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "description": self.description,
@@ -95,6 +96,6 @@ def get_model(name: str) -> BargainingModel:
         ) from None
 
 
-def default_model_info() -> dict:
+def default_model_info() -> dict[str, Any]:
     """The default model's name, description and nested-CV score, as plain data (for reports)."""
     return DEFAULT_CHOICE.to_json()

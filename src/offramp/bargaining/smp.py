@@ -32,7 +32,7 @@ KAPSARC (open source, MIT licence); the SMP is described in Efird, B., Wise, B. 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -387,7 +387,7 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
     keep = total > 0
     n = problem.n_actors
     rounds: list[np.ndarray]
-    details: dict = {}
+    details: dict[str, Any] = {}
     x = problem.positions
     if np.count_nonzero(keep) < 2 or np.all(np.ptp(x[keep], axis=0) == 0):
         rounds = [x.copy()]
@@ -440,7 +440,7 @@ class SMP(BargainingModel):
     def forecast(self, problem: BargainingProblem) -> Forecast:
         return smp(problem, self.max_turns)
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         if not fc.details:
             return []
         return [

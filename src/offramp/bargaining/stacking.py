@@ -17,7 +17,7 @@ Breiman, L. (1996). Stacked regressions. Machine Learning 24(1), 49-64.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -139,9 +139,9 @@ class Stack(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         comps = fc.details["components"]
-        out: list[dict] = [
+        out: list[dict[str, Any]] = [
             {
                 "title": "stacked models",
                 "columns": ["model", "weight", *fc.dimensions],

@@ -11,12 +11,12 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
 
-from offramp.cli.common import FileArg, VariantOpt, load_scenario, record
+from offramp.cli.common import AsOfOpt, FileArg, VariantOpt, load_scenario, record
 from offramp.cli.output import (
     STDOUT,
     Format,
@@ -93,10 +93,11 @@ def inverse(
     ] = 1e-4,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The smallest change of parameters after which a goal holds, with alternatives."""
     started = time.perf_counter()
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     bounds = {}
     for spec in ranges or []:
         name, lo, hi = parse_range(spec, "--range")
@@ -125,7 +126,7 @@ def inverse(
     render_inverse(data, console())
 
 
-def render_inverse(data: dict, out) -> None:
+def render_inverse(data: dict[str, Any], out) -> None:
     from rich.table import Table
 
     out.print(f"[bold]Goal:[/] {data['criterion']}.", markup=True)
@@ -202,6 +203,7 @@ def answer_map(
         MapFormat.text
     ),
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """A question's verdict over a grid of two parameters, with exact boundaries."""
     from offramp.analysis.answer_map import answer_map as build_map
@@ -220,7 +222,7 @@ def answer_map(
         if kind not in ("png", "svg"):
             fail(f"{output}: the heatmap is written as .png or .svg", option="--output")
     check_output(output)
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     with LazyProgress() as progress:
         result = build_map(
             scenario,
@@ -284,11 +286,12 @@ def conditions(
     ] = DEFAULT_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """What each decision maker must prefer for a state to be an equilibrium."""
     from offramp.analysis.ordinal_inverse import state_conditions
 
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     result = state_conditions(scenario.conflict, state, concept)
     data = result.to_dict()
     record("conditions", scenario, {"state": state, "concept": concept}, None, data)
@@ -311,12 +314,13 @@ def hypergame(
     file: FileArg = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Misjudged intentions: each DM's stability in the game it perceives, beside the game
     everyone sees correctly."""
     from rich.table import Table
 
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     data = scenario.hypergame().to_dict()
     record("hypergame", scenario, {}, None, data)
     if fmt is Format.json:

@@ -16,6 +16,7 @@ from rich.console import Console
 from offramp.analysis.scenario import load
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
 from offramp.cli.common import (
+    AsOfOpt,
     FileArg,
     VariantOpt,
     build_with_progress,
@@ -47,7 +48,7 @@ from offramp.errors import OfframpError
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
-from offramp.service.report_content import DEFAULT_SAMPLES
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.version import __version__
 
 app = typer.Typer(
@@ -119,6 +120,7 @@ def main(
     seed: SeedOpt = 0,
     full: FullOpt = False,
     section: SectionOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Without a command: the report on the built-in default scenario, with the options of
     `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
@@ -133,15 +135,16 @@ def main(
             fmt,
             output,
             None,
-            no_variants,
-            no_thresholds,
-            samples,
-            seed,
+            no_variants=no_variants,
+            no_thresholds=no_thresholds,
+            samples=samples,
+            seed=seed,
             concept=None,
             horizon=None,
             coalitions=None,
             full=full,
             section=section,
+            as_of=as_of,
         )
 
 
@@ -153,7 +156,7 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = scenario.check_variants() + check_perceptions(scenario)
+    problems = scenario.check_variants() + check_perceptions(scenario) + scenario.check_bargaining()
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
@@ -200,6 +203,7 @@ def stability(
     file: FileArg = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
     concept: ConceptsOpt = None,
     horizon: HorizonOpt = None,
     coalitions: CoalitionsOpt = None,
@@ -223,7 +227,7 @@ def stability(
     if json_form not in JSON_FORMS:
         raise typer.BadParameter(f"choose one of {', '.join(JSON_FORMS)}", param_hint="--json-form")
     started = time.perf_counter()
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     result = scenario.stability(concept or None, horizon=horizon)
     joint = scenario.coalition_analysis(coalitions)
     extra = (
@@ -247,6 +251,7 @@ def analyze(
     fmt: ReportFormatOpt = ReportFormat.text,
     output: OutputOpt = None,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
     no_variants: NoVariantsOpt = False,
     no_thresholds: NoThresholdsOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
@@ -268,7 +273,7 @@ def analyze(
         )
     check_output(output)
     started = time.perf_counter()
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     report = build_with_progress(
         scenario,
         variant,
@@ -311,6 +316,7 @@ def sweep(
     param: Annotated[str, typer.Option("--param", "-p", help="NAME=FROM:TO:STEP")] = "",
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """How equilibria, the outcome from the status quo and the answers change with a parameter."""
     from offramp.analysis.sweeps import parse_param_spec
@@ -322,7 +328,7 @@ def sweep(
         name, values = parse_param_spec(param)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     if name not in scenario.parameters:
         known = ", ".join(scenario.parameters) or "none"
         raise typer.BadParameter(
@@ -349,12 +355,13 @@ def threshold(
     search: Annotated[str | None, typer.Option("--range", help="LOW:HIGH to search.")] = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Where a question's answer starts or stops holding as a parameter changes."""
     from offramp.analysis.sweeps import threshold as run_threshold
     from offramp.report.words import threshold_sentence
 
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     matches = [q for q in scenario.questions if q.id == question]
     if not matches:
         known = ", ".join(q.id for q in scenario.questions) or "the scenario declares none"
@@ -417,6 +424,7 @@ def uncertainty(
     ] = "offramp",
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Monte Carlo over the scenario's uncertain inputs: probabilities and sensitivities."""
     from offramp.bargaining import MODELS
@@ -430,7 +438,7 @@ def uncertainty(
             raise typer.BadParameter(
                 f"unknown model '{m}' (models: {', '.join(MODELS)})", param_hint="--models"
             )
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     if workers is not None:
         check_workers(workers)  # before any worker process starts
     check_samples(samples)
@@ -472,8 +480,13 @@ def uncertainty(
         from offramp.report.uncertainty_text import render_uncertainty
 
         render_uncertainty(data, console())
-    if result.interrupted:
-        raise typer.Exit(130 if "user" in result.interrupted else 1)
+    if result.interrupted:  # Ctrl-C or a lost worker: said on stderr whatever the format
+        stderr().print(
+            f"offramp: stopped early ({result.interrupted}); the results are from the "
+            f"{result.completed:,} samples that finished, of {samples:,}.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
@@ -488,11 +501,12 @@ def explain(
     ] = DEFAULT_EXPLAIN_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
     horizon: HorizonOpt = None,
 ) -> None:
     """Why a state is (un)stable: each improvement and the sanction that deters it (for
     limited-move and non-myopic stability: each move and the path it anticipates)."""
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     found = scenario.explain(state, dm, concept, horizon=horizon)  # bad input: exit 2
     explanations = found if isinstance(found, list) else [found]
     if fmt is Format.json:

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from offramp.cli.common import build_with_progress, load_scenario, record
+from offramp.cli.common import AsOfOpt, build_with_progress, load_scenario, record
 from offramp.cli.output import check_output, write_output
 
 
@@ -77,6 +77,7 @@ def report(
     variant: Annotated[
         str | None, typer.Option("--variant", help="Report on one of the scenario's variants.")
     ] = None,
+    as_of: AsOfOpt = None,
     no_variants: Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")] = False,
     no_thresholds: Annotated[
         bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
@@ -99,7 +100,7 @@ def report(
     check_output(output)
     if figures is not None:
         _check_figures_dir(figures)
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     data = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
     if inverse:
         from offramp.service.what_it_takes import what_it_takes

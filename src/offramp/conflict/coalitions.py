@@ -63,6 +63,7 @@ import itertools
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -143,7 +144,7 @@ class _Reach:
         model: ConflictModel,
         members: tuple[int, ...],
         indices: list[MoveIndex],
-        shared: dict | None = None,
+        shared: dict[str, Any] | None = None,
     ):
         self.model = model
         self.members = members
@@ -193,7 +194,7 @@ class _Reach:
 
 
 def directed_reach(
-    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: dict
+    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: dict[str, Any]
 ) -> DirectedReach:
     """The condensed reach of ``movers``, built once per set of movers in ``shared`` (a
     coalition's members are another coalition's outsiders)."""
@@ -425,7 +426,7 @@ class CoalitionAnalysis:
     def equilibria(self, concept: str) -> np.ndarray:
         return np.flatnonzero(self.stable_for_dm(concept).all(axis=0))
 
-    def upsets(self, concept: str, individual: np.ndarray) -> dict[str, list[dict]]:
+    def upsets(self, concept: str, individual: np.ndarray) -> dict[str, list[dict[str, Any]]]:
         """Per coalition: the individual equilibria (``individual``, bool per state) it upsets,
         each with an unsanctioned coalitional improvement and the joint moves reaching it."""
         out = {}
@@ -472,11 +473,11 @@ class CoalitionAnalysis:
             out[str(to_id(s))] = per
         return out
 
-    def to_dict(self, individual_equilibria: dict[str, np.ndarray] | None = None) -> dict:
+    def to_dict(self, individual_equilibria: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
         """The JSON keys: coalitions, coalition_stable, coalition_stable_for,
         coalition_equilibria, and the insights (upsets, held only jointly, gainers)."""
         model = self.model
-        out: dict = {
+        out: dict[str, Any] = {
             "coalitions": [
                 {"name": c.name, "members": [model.dm_names[k] for k in c.members]}
                 for c in self.coalitions
@@ -517,15 +518,15 @@ class CoalitionAnalysis:
             out["coalition_status_quo"] = self.at_state(model.status_quo)
         return out
 
-    def at_state(self, s: int) -> dict:
+    def at_state(self, s: int) -> dict[str, Any]:
         """Per concept and coalition: is ``s`` stable for it, and if not, an unsanctioned
         coalitional improvement and the joint moves reaching it."""
-        out: dict = {}
+        out: dict[str, Any] = {}
         for concept in self.stable:
             per = {}
             for c in self.coalitions:
                 held = bool(self.stable[concept][c.name][s])
-                entry: dict = {"state": to_id(s), "stable": held, "to": None, "moves": []}
+                entry: dict[str, Any] = {"state": to_id(s), "stable": held, "to": None, "moves": []}
                 if not held:
                     solver = self.solvers[c.name]
                     t = solver.escape(s, concept)
@@ -555,7 +556,7 @@ def analyse_coalitions(
                 f"coalition analysis covers {', '.join(COALITION_CONCEPTS)}, not {c!r}"
             )
     indices = move_indices(model)
-    shared: dict = {}  # one DirectedReach per set of movers, whoever asks
+    shared: dict[str, Any] = {}  # one DirectedReach per set of movers, whoever asks
     solvers = {c.name: _Solver(model, c.members, indices, shared) for c in coalitions}
     stable = {k: {c.name: solvers[c.name].stable(k) for c in coalitions} for k in concepts}
     individual = compute_stability(model, concepts)  # H = {i}: the individual concepts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class ConflictModel:
     scores: np.ndarray | None = None  # (n, S) float64 as given
     status_quo: int | None = None  # index into codes
     name: str = "conflict"
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_dms(self) -> int:

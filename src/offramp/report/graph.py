@@ -329,11 +329,11 @@ def inline_svg(graph: StateGraph, g: pygraphviz.AGraph, label: str) -> str:
     svg = _SIZE.sub(r"\1", svg, count=1)
     movers = {(a + 1, b + 1): graph.dm_labels[dm] for a, b, dm in graph.edges}
 
-    def node_title(m: re.Match) -> str:
+    def node_title(m: re.Match[str]) -> str:
         s = int(m.group(1))
         return f"<title>{s}: {_attr(graph.descriptions[s - 1])}</title>"
 
-    def edge_title(m: re.Match) -> str:
+    def edge_title(m: re.Match[str]) -> str:
         a, b = int(m.group(1)), int(m.group(2))
         what = graph.change(a - 1, b - 1)
         return (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from html import escape
+from typing import Any
 
 from offramp.conflict.concepts import concept_short
 from offramp.report import charts
@@ -16,11 +17,14 @@ from offramp.report.provenance import code_id
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    as_of_sentence,
+    bad_samples_sentence,
     dimension_label,
     disagreements,
     drivers_text,
     findings,
     input_label,
+    next_sentences,
     parameter_label,
     settle_lines,
     settled_states,
@@ -74,7 +78,7 @@ def none(text: str) -> str:
 # ----------------------------------------------------------------------------- sections
 
 
-def findings_section(report: dict) -> str:
+def findings_section(report: dict[str, Any]) -> str:
     items = findings(report)
     if not items:
         body = none("The scenario asks no question; see the equilibria and evolution below.")
@@ -83,7 +87,7 @@ def findings_section(report: dict) -> str:
     return section("findings", "Findings", body)
 
 
-def scenario_section(report: dict) -> str:
+def scenario_section(report: dict[str, Any]) -> str:
     parts = []
     if report.get("description"):
         parts += [f"<p>{esc(p.strip())}</p>" for p in report["description"].split("\n\n")]
@@ -93,6 +97,11 @@ def scenario_section(report: dict) -> str:
         f"{sum(len(dm['options']) for dm in report['decision_makers'])} options, "
         f"{report['feasible_states']:,} feasible states.</p>"
     )
+    if as_of_sentence(report):
+        parts.append(f"<p><strong>{esc(as_of_sentence(report))}</strong></p>")
+    if next_sentences(report):
+        items = "".join(f"<li>{esc(line)}</li>" for line in next_sentences(report))
+        parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
             [esc(parameter_label(report, k)), code_id(k), f"{v:g}"]
@@ -102,7 +111,7 @@ def scenario_section(report: dict) -> str:
     return section("scenario", "The scenario", "\n".join(parts))
 
 
-def actors_section(report: dict) -> str:
+def actors_section(report: dict[str, Any]) -> str:
     rows = []
     explained = any(
         o.get("description") or o.get("note")
@@ -127,7 +136,7 @@ def actors_section(report: dict) -> str:
     return section("actors", "Decision makers and options", body)
 
 
-def status_quo_section(report: dict) -> str:
+def status_quo_section(report: dict[str, Any]) -> str:
     sq = report["status_quo"]
     if not sq:
         return section("status-quo", "Status quo", none("The scenario declares no status quo."))
@@ -168,7 +177,7 @@ def _states_list(g) -> str:
     )
 
 
-def _options_legend(report: dict) -> str:
+def _options_legend(report: dict[str, Any]) -> str:
     parts = []
     for k, dm in enumerate(report["decision_makers"]):
         opts = ", ".join(f"{esc(o['label'])} ({code_id(o['name'])})" for o in dm["options"])
@@ -179,7 +188,7 @@ def _options_legend(report: dict) -> str:
     return f'<ul class="options-legend">{"".join(parts)}</ul>'
 
 
-def graph_section(report: dict, figs: Figures) -> str:
+def graph_section(report: dict[str, Any], figs: Figures) -> str:
     g = figs.graph
     legend = [
         f'<span class="key"><span class="swatch dot" style="background:{STATUS_QUO_FILL}">'
@@ -228,7 +237,7 @@ class _Ids:
     inclusive ``[first, last]`` ranges (the compact form, above 100,000 states; see
     docs/stability-json.md). Membership by bisection, so neither form is expanded."""
 
-    def __init__(self, items: list, compact: bool):
+    def __init__(self, items: list[Any], compact: bool):
         if compact:
             self.starts = [int(a) for a, _ in items]
             self.ends = [int(b) for _, b in items]
@@ -258,7 +267,7 @@ def _marks(stable_ids: dict[str, _Ids], dms: list[str], state: int) -> tuple[str
     return marks, all(flags)
 
 
-def _state_rows(st: dict, compact: bool, ids: list[int] | None) -> list[dict]:
+def _state_rows(st: dict[str, Any], compact: bool, ids: list[int] | None) -> list[dict[str, Any]]:
     """``{"id", "taken"}`` of the states ``ids`` (every state when None) in either form."""
     if not compact:
         states = st["states"]
@@ -274,7 +283,7 @@ def _state_rows(st: dict, compact: bool, ids: list[int] | None) -> list[dict]:
     ]
 
 
-def stability_section(report: dict) -> str:
+def stability_section(report: dict[str, Any]) -> str:
     st = report["stability"]
     compact = st.get("form") == "compact"
     dms = st["decision_makers"]
@@ -322,7 +331,7 @@ def stability_section(report: dict) -> str:
     return section("stability", "Stability", "\n".join(parts))
 
 
-def evolution_section(report: dict) -> str:
+def evolution_section(report: dict[str, Any]) -> str:
     if not report["settles_at"]:
         return section("evolution", "Evolution from the status quo", none("No status quo."))
     items = [
@@ -337,7 +346,7 @@ def evolution_section(report: dict) -> str:
     return section("evolution", "Evolution from the status quo", body)
 
 
-def questions_section(report: dict, figs: Figures) -> str:
+def questions_section(report: dict[str, Any], figs: Figures) -> str:
     if not report["questions"]:
         return section("questions", "Questions", none("The scenario asks no question."))
     parts = []
@@ -362,11 +371,11 @@ def questions_section(report: dict, figs: Figures) -> str:
     return section("questions", "Questions and thresholds", "\n".join(parts))
 
 
-def _verdict_cell(q: dict, report: dict) -> str:
+def _verdict_cell(q: dict[str, Any], report: dict[str, Any]) -> str:
     return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
 
 
-def _forecast_cell(report: dict, items: list[dict] | None) -> str:
+def _forecast_cell(report: dict[str, Any], items: list[dict[str, Any]] | None) -> str:
     """Forecasts where a case settles; with several settled states, each says which."""
     dims = report["bargaining"]["dimensions"]
     items = items or []
@@ -380,7 +389,7 @@ def _forecast_cell(report: dict, items: list[dict] | None) -> str:
     return "<br>".join(lines) or '<span class="dim">—</span>'
 
 
-def variants_section(report: dict) -> str:
+def variants_section(report: dict[str, Any]) -> str:
     variants = report["variants"]
     if not variants:
         return section("variants", "Variants", none("No counterfactual variant is analysed."))
@@ -430,7 +439,7 @@ def variants_section(report: dict) -> str:
     return section("variants", "Variants side by side", body)
 
 
-def bargaining_section(report: dict, figs: Figures) -> str:
+def bargaining_section(report: dict[str, Any], figs: Figures) -> str:
     part = report.get("bargaining")
     if not part:
         return section("bargaining", "Negotiation", none("The scenario has no bargaining part."))
@@ -477,7 +486,7 @@ def bargaining_section(report: dict, figs: Figures) -> str:
     return section("bargaining", "Negotiation forecasts", "\n".join(parts))
 
 
-def coalitions_section(report: dict) -> str:
+def coalitions_section(report: dict[str, Any]) -> str:
     """The coalition analysis (declared coalitions, or every one when asked for)."""
     from offramp.report.coalitions_text import coalition_lines
 
@@ -488,7 +497,7 @@ def coalitions_section(report: dict) -> str:
     return section("coalitions", "Coalition analysis", f"<ul>{items}</ul>")
 
 
-def uncertainty_section(report: dict) -> str:
+def uncertainty_section(report: dict[str, Any]) -> str:
     mc = report.get("uncertainty")
     if not mc:
         return section(
@@ -503,6 +512,11 @@ def uncertainty_section(report: dict) -> str:
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("bad_samples"):
+        parts.append(f'<p class="note">{esc(bad_samples_sentence(mc))}</p>')
+    if not mc["samples"]:
+        parts.append(none("No sample finished: no probability can be given."))
+        return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
     fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))
@@ -550,7 +564,7 @@ def uncertainty_section(report: dict) -> str:
     return section("uncertainty", "Under uncertainty", "\n".join(parts))
 
 
-def sources_section(report: dict) -> str:
+def sources_section(report: dict[str, Any]) -> str:
     sources = report.get("sources") or []
     if not sources:
         return section("sources", "Sources", none("The scenario cites no source."))

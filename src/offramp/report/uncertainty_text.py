@@ -3,6 +3,8 @@ laid out for 80 columns (drivers on lines of their own, not in a narrow column).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
@@ -10,13 +12,23 @@ from rich.table import Table
 from rich.text import Text
 
 from offramp.report.glossary import terms
-from offramp.report.words import drivers_text, input_label, target_label
+from offramp.report.words import (
+    bad_samples_sentence,
+    drivers_text,
+    input_label,
+    share,
+    target_label,
+)
 
 TOP_INPUTS = 5
 
 
 def render_uncertainty(
-    data: dict, console: Console, *, title: str | None = None, report: dict | None = None
+    data: dict[str, Any],
+    console: Console,
+    *,
+    title: str | None = None,
+    report: dict[str, Any] | None = None,
 ) -> None:
     """``report``, when given, supplies the labels of inputs, questions and dimensions (and
     the forecast spreads); without it the ids are shown."""
@@ -32,6 +44,8 @@ def render_uncertainty(
             f"from the {data['samples']:,} samples that finished (of "
             f"{data['requested']:,}).[/]"
         )
+    if data.get("bad_samples"):
+        console.print(f"[yellow]{escape(bad_samples_sentence(data))}[/]")
     if not data["inputs"]:
         console.print(
             "[dim]The scenario declares no uncertain input: every sample is the "
@@ -45,11 +59,13 @@ def render_uncertainty(
         for q in data["questions"]:
             qs.add_row(
                 escape(q["ask"]),
-                *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")],
+                *[share(q[c]) for c in ("yes", "no", "depends", "undetermined")],
             )
         qs.caption = (
             f"± {max((q['standard_error_yes'] for q in data['questions']), default=0):.1%}"
             " standard error at most"
+            if data["samples"]
+            else "no sample finished: no probability can be given"
         )
         console.print(qs)
         lines = []
@@ -120,5 +136,5 @@ def _indented(console: Console, head: str, lines: list[str]) -> None:
     console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
-def _dimension(report: dict, name: str) -> str:
+def _dimension(report: dict[str, Any], name: str) -> str:
     return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)

@@ -9,6 +9,8 @@ Every function takes the report dict (see
 
 from __future__ import annotations
 
+from typing import Any
+
 from offramp.report.labels import mid_sentence
 
 VERDICT = {
@@ -28,23 +30,23 @@ WIDE_DISAGREEMENT = 20.0
 # ------------------------------------------------------------------------------ labels
 
 
-def _labels(report: dict) -> dict:
+def _labels(report: dict[str, Any]) -> dict[str, Any]:
     return report.get("labels") or {}
 
 
-def parameter_label(report: dict, name: str, inside: bool = False) -> str:
+def parameter_label(report: dict[str, Any], name: str, inside: bool = False) -> str:
     """The parameter's label (``inside``: as it reads inside a sentence)."""
     label = _labels(report).get("parameters", {}).get(name, name)
     return mid_sentence(label) if inside else label
 
 
-def input_label(report: dict, name: str, inside: bool = False) -> str:
+def input_label(report: dict[str, Any], name: str, inside: bool = False) -> str:
     labels = _labels(report)
     label = labels.get("inputs", {}).get(name) or labels.get("parameters", {}).get(name, name)
     return mid_sentence(label) if inside else label
 
 
-def target_label(report: dict, target: str) -> str:
+def target_label(report: dict[str, Any], target: str) -> str:
     """A sensitivity target ('question:ID', 'forecast:MODEL:DIM') in words."""
     kind, _, rest = target.partition(":")
     labels = _labels(report)
@@ -56,8 +58,26 @@ def target_label(report: dict, target: str) -> str:
     return target
 
 
-def dimension_label(report: dict, name: str) -> str:
+def dimension_label(report: dict[str, Any], name: str) -> str:
     return _labels(report).get("dimensions", {}).get(name, name)
+
+
+def share(p: float | None, decimals: int = 1) -> str:
+    """A Monte Carlo share as a percentage; "no samples" when no sample finished (the share of
+    nothing is not 0%)."""
+    return "no samples" if p is None else f"{p:.{decimals}%}"
+
+
+def bad_samples_sentence(mc: dict) -> str:
+    """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
+    first of them failed."""
+    bad = mc.get("bad_samples") or 0
+    drawn = mc["samples"] + bad
+    why = mc.get("bad_sample_reason")
+    return (
+        f"{bad:,} of the {drawn:,} samples drawn could not be evaluated and are left out of "
+        f"every figure" + (f" (the first: {why})" if why else "") + "."
+    )
 
 
 def number(value: float, decimals: int | None = None) -> str:
@@ -70,7 +90,7 @@ def number(value: float, decimals: int | None = None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def parameter_value(report: dict, name: str, value: float) -> str:
+def parameter_value(report: dict[str, Any], name: str, value: float) -> str:
     """A value of parameter ``name`` at the parameter's meaningful precision."""
     return number(value, _labels(report).get("precision", {}).get(name))
 
@@ -78,7 +98,7 @@ def parameter_value(report: dict, name: str, value: float) -> str:
 # ------------------------------------------------------------------------ evolution
 
 
-def step_sentence(step: dict, report: dict | None = None) -> str:
+def step_sentence(step: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     options = _labels(report or {}).get("options", {})
 
     def name(o: str) -> str:
@@ -92,7 +112,7 @@ def step_sentence(step: dict, report: dict | None = None) -> str:
     return f"{step['mover']} " + " and ".join(parts)
 
 
-def path_sentence(path: list[dict], report: dict | None = None) -> str:
+def path_sentence(path: list[dict[str, Any]], report: dict[str, Any] | None = None) -> str:
     return (
         "; then ".join(step_sentence(s, report) for s in path)
         if path
@@ -103,7 +123,7 @@ def path_sentence(path: list[dict], report: dict | None = None) -> str:
 # ------------------------------------------------------------------------ thresholds
 
 
-def holding_intervals(th: dict) -> list[tuple[float | None, float | None]]:
+def holding_intervals(th: dict[str, Any]) -> list[tuple[float | None, float | None]]:
     """Where the question holds within the searched range, as (from, to) intervals; None
     stands for the end of the range searched."""
     holds = th["holds_at_low"]
@@ -120,7 +140,7 @@ def holding_intervals(th: dict) -> list[tuple[float | None, float | None]]:
     return out
 
 
-def _interval_phrase(report: dict, name: str, a: float | None, b: float | None) -> str:
+def _interval_phrase(report: dict[str, Any], name: str, a: float | None, b: float | None) -> str:
     if a is None and b is None:
         return "at every value"
     if a is None:
@@ -130,7 +150,7 @@ def _interval_phrase(report: dict, name: str, a: float | None, b: float | None) 
     return f"between {parameter_value(report, name, a)} and {parameter_value(report, name, b)}"
 
 
-def threshold_sentence(th: dict, report: dict | None = None) -> str:
+def threshold_sentence(th: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """Where a question holds as one parameter moves, at the parameter's precision:
     'holds when X is above 7 (searched 0 to 15)'."""
     report = report or {}
@@ -149,7 +169,7 @@ def threshold_sentence(th: dict, report: dict | None = None) -> str:
     return f"holds when {label} is {where} {searched}"
 
 
-def threshold_answer(report: dict, q: dict) -> str | None:
+def threshold_answer(report: dict[str, Any], q: dict[str, Any]) -> str | None:
     """The answer a threshold question asks for ('What concession would make China press?'):
     'More than 7 for value to China of the US trade concession (searched 0 to 15). Today it is
     4, so: no.'; None when no threshold was searched."""
@@ -181,7 +201,7 @@ def threshold_answer(report: dict, q: dict) -> str | None:
     return f"{head}.{today}"
 
 
-def answer_line(q: dict, report: dict | None = None) -> str:
+def answer_line(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """The answer with its evidence. A threshold question ('What concession would …?') is
     answered with the threshold first, then what holds at today's value."""
     report = report or {}
@@ -198,14 +218,14 @@ def answer_line(q: dict, report: dict | None = None) -> str:
 # ------------------------------------------------------------------------ findings
 
 
-def drivers_phrase(report: dict, drivers: list[dict]) -> str:
+def drivers_phrase(report: dict[str, Any], drivers: list[dict[str, Any]]) -> str:
     return " and ".join(
         f"{'higher' if d['rho'] > 0 else 'lower'} {input_label(report, d['input'], True)}"
         for d in drivers
     )
 
 
-def findings(report: dict) -> list[str]:
+def findings(report: dict[str, Any]) -> list[str]:
     """One sentence per question: the answer (for a threshold question, the threshold), its
     probability under the declared uncertainty and what drives it."""
     mc = report.get("uncertainty") or {}
@@ -216,7 +236,7 @@ def findings(report: dict) -> list[str]:
         answer = threshold_answer(report, q)
         text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
-        if p is not None:
+        if p is not None and p["yes"] is not None:
             text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
             drivers = [
                 d
@@ -236,7 +256,7 @@ def findings(report: dict) -> list[str]:
     return out
 
 
-def drivers_text(report: dict, sensitivity: dict, key: str, n: int = 2) -> str:
+def drivers_text(report: dict[str, Any], sensitivity: dict[str, Any], key: str, n: int = 2) -> str:
     """The inputs that move a conclusion most, as 'label (+0.59), label (-0.35)'; '—' if none
     is distinguishable from noise. A forecast that barely moves says so first."""
     drivers = [d for d in sensitivity.get(key, []) if d.get("significant", True)][:n]
@@ -247,7 +267,7 @@ def drivers_text(report: dict, sensitivity: dict, key: str, n: int = 2) -> str:
     return flat or text or "—"
 
 
-def flat_forecast(report: dict, key: str) -> str:
+def flat_forecast(report: dict[str, Any], key: str) -> str:
     """'barely moves (p5-p95 30.6-31.7)' for a forecast target whose spread is negligible;
     '' otherwise. Spearman's ρ measures how consistently a conclusion follows an input, not
     by how much: ρ = +1.00 on a forecast that spans one point means 'the only thing that moves
@@ -273,7 +293,7 @@ def track_record() -> dict[str, float]:
     return model_errors()
 
 
-def findings_cases(report: dict) -> list[dict]:
+def findings_cases(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The negotiation cases the findings speak of: where the conflict settles (the cases the
     baseline row's forecast shows), or the positions as given when it settles nowhere. One
     number, one truth: a forecast the findings state is the one the tables show there."""
@@ -285,13 +305,13 @@ def findings_cases(report: dict) -> list[dict]:
     return [c for c in cases if c["name"] == "as-given"]
 
 
-def _where(case: dict) -> str:
+def _where(case: dict[str, Any]) -> str:
     if case["name"] == "as-given" or case.get("state") is None:
         return "with the positions as given"
     return f"where the conflict settles (state {case['state']})"
 
 
-def track_record_claim(models: list[str]) -> dict:
+def track_record_claim(models: list[str]) -> dict[str, Any]:
     """What the record says about ``models``: the best by mean absolute error on real EU
     decisions, whether its lead over every other one is distinguishable from zero (95%
     interval of the difference, bootstrapped over proposals), and the spread."""
@@ -313,7 +333,7 @@ def track_record_claim(models: list[str]) -> dict:
     return {"best": best, "errors": scored, "ties": ties}
 
 
-def disagreements(report: dict) -> list[str]:
+def disagreements(report: dict[str, Any]) -> list[str]:
     """A sentence per dimension on which the forecast models disagree widely where the
     conflict settles (or as given, when it settles nowhere), with why, and what the track
     record says: "trust X" only when X's lead is distinguishable from zero on the record."""
@@ -341,7 +361,7 @@ def disagreements(report: dict) -> list[str]:
     return out
 
 
-def _record_sentence(claim: dict, vals: dict[str, float]) -> str:
+def _record_sentence(claim: dict[str, Any], vals: dict[str, float]) -> str:
     if not claim:
         return ""
     best, errors = claim["best"], claim["errors"]
@@ -380,7 +400,7 @@ WHY_MODELS_DIFFER = (
 # ------------------------------------------------------------------------ evolution
 
 
-def settle_lines(report: dict) -> list[tuple[str, str]]:
+def settle_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
     """(concept name, what happens) for each concept: where the evolution settles and how."""
     out = []
     for c, name in report["concepts"].items():
@@ -398,7 +418,7 @@ def settle_lines(report: dict) -> list[tuple[str, str]]:
     return out
 
 
-def settled_states(settled: list[dict]) -> str:
+def settled_states(settled: list[dict[str, Any]]) -> str:
     """Where a variant's evolution settles, as one phrase."""
     return (
         "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
@@ -406,7 +426,7 @@ def settled_states(settled: list[dict]) -> str:
     )
 
 
-def threshold_suffix(q: dict, report: dict | None = None) -> str:
+def threshold_suffix(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """A verdict cell's short threshold note: ' (> 7)', ' (always)', ' (never)' or ''."""
     th = q.get("threshold")
     if not th:
@@ -423,3 +443,39 @@ def threshold_suffix(q: dict, report: dict | None = None) -> str:
     if a is None:
         return f" (< {parameter_value(report or {}, name, b)})"
     return f" ({parameter_value(report or {}, name, a)}–{parameter_value(report or {}, name, b)})"
+
+
+# ------------------------------------------------------------------------------ as of a date
+def as_of_sentence(report: dict) -> str | None:
+    """What evidence the report rests on: the analysis date, or every figure."""
+    when = report.get("as_of")
+    if when is None:
+        return None
+    return f"As of {when}: only the evidence published by then feeds the answers."
+
+
+def next_sentences(report: dict) -> list[str]:
+    """'What happened next': the figures published after the analysis date and the answers
+    the same questions get with them (never the report's own answers)."""
+    nxt = report.get("what_happened_next")
+    if not nxt:
+        return []
+    out = []
+    for f in nxt["figures"]:
+        value = "" if f.get("value") is None else f" {number(f['value'])} {f['unit']}"
+        out.append(f"Published {f['published']}: {f.get('label') or f['id']}{value}.")
+    if nxt.get("error"):
+        out.append(f"With every figure the scenario cannot be analysed: {nxt['error']}")
+        return out
+    for name, v in nxt.get("parameters", {}).items():
+        out.append(
+            f"{parameter_label(report, name)}: {number(v['as_of'])} as of {nxt['as_of']}, "
+            f"{number(v['later'])} with the later figures."
+        )
+    for q in nxt.get("questions", []):
+        same = "unchanged" if q["as_of"] == q["later"] else "changed"
+        out.append(
+            f"{q['ask']} {VERDICT.get(q['as_of'], q['as_of'])} as of {nxt['as_of']}; "
+            f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
+        )
+    return out

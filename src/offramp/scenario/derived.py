@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import NoReturn
 
 import numpy as np
@@ -26,7 +27,12 @@ import numpy as np
 import offramp.scenario.limits as limits
 from offramp.errors import did_you_mean
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.evidence import FigureRecord, check_figures
+from offramp.scenario.evidence import (
+    FigureRecord,
+    check_figures,
+    first_published,
+    later_figures,
+)
 from offramp.scenario.expressions import (
     FormulaError,
     Node,
@@ -166,13 +172,20 @@ class Derivation:
 
 
 def resolve(
-    parameters: Mapping, figures: dict[str, FigureRecord], source
+    parameters: Mapping,
+    figures: dict[str, FigureRecord],
+    source,
+    pending: Mapping[str, date | None] | None = None,
+    as_of: date | None = None,
 ) -> tuple[Derivation, list]:
     """Parse, check and order the derived parameters of a document's ``parameters:``.
 
     ``parameters`` maps names to the document's entries (a number or a ``Parameter``).
+    ``pending``: figures declared but not yet known at the analysis date ``as_of`` (id -> when
+    first published); a formula reading one is refused at that name.
     Returns the derivation and the problems (each located in the file: formula errors at the
     offending character)."""
+    pending = pending or {}
     problems = []
     units: dict[str, Unit] = {k: r.unit for k, r in figures.items()}
     for name, p in parameters.items():
@@ -198,6 +211,19 @@ def resolve(
             elif n in parameters:
                 if n not in params:
                     params.append(n)
+            elif n in pending:
+                when = pending[n]
+                problems.append(
+                    source.problem(
+                        path,
+                        f"figure '{n}' was not yet known on the analysis date {as_of} (first "
+                        f"published {when}): declare an earlier value of it (another evidence "
+                        "entry with the same id and an earlier 'published' date) or analyse as "
+                        f"of {when} or later",
+                        offset=off,
+                    )
+                )
+                bad = True
             else:
                 hint = did_you_mean(n, [*figures, *parameters]) or (
                     " (formulas read evidence ids and parameter names)"
@@ -224,51 +250,86 @@ def resolve(
         parsed[name] = DerivedParameter(name, formula, node, tuple(figs), tuple(params), inferred)
         where[name] = source.problem(path, "")
 
-    # order: depth-first, refusing cycles with their path
-    order: dict[str, DerivedParameter] = {}
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    reported: set[frozenset] = set()
-
-    def visit(name: str, stack: list[str]) -> bool:
-        if state.get(name) == 2:
-            return name in order
-        if state.get(name) == 1:
-            cycle = [*stack[stack.index(name) :], name]
-            key = frozenset(cycle)
-            if key not in reported:
-                reported.add(key)
-                problems.append(
-                    source.problem(
-                        ("parameters", cycle[0], "formula"),
-                        "derived parameters form a cycle: "
-                        + " -> ".join(cycle)
-                        + "; one of them must be a plain value",
-                    )
-                )
-            return False
-        state[name] = 1
-        ok = True
-        for dep in parsed[name].parameters:
-            if dep in parsed:
-                ok = visit(dep, [*stack, name]) and ok
-            elif dep not in parameters:
-                ok = False
-        state[name] = 2
-        if ok:
-            order[name] = parsed[name]
-        return ok
-
-    for name in parsed:
-        visit(name, [])
+    order, cycles = _order(parsed, parameters)
+    for cycle in cycles:
+        problems.append(source.problem(("parameters", cycle[0], "formula"), cycle_message(cycle)))
     return Derivation(figures, order, where), problems
 
 
-def resolve_document(document, source) -> tuple[Derivation, list, list]:
-    """The evidence section and the derived parameters of a document: (derivation, problems,
-    warnings). The point values are checked here (a formula dividing by zero is a problem at
-    its place)."""
-    figures, problems, warnings = check_figures(document, source)
-    derivation, found = resolve(document.parameters, figures, source)
+def _order(
+    parsed: dict[str, DerivedParameter], parameters: Mapping
+) -> tuple[dict[str, DerivedParameter], list[list[str]]]:
+    """The derived parameters in evaluation order (each after what it reads) and the cycles
+    found, each once as its path. A depth-first walk with an explicit stack, not recursion: a
+    chain of a thousand parameters declared in reverse order is within the limits."""
+    order: dict[str, DerivedParameter] = {}
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
+    cycles: list[list[str]] = []
+    reported: set[frozenset] = set()
+    for root in parsed:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        # each frame: the parameter, what it reads still to visit, whether all of it resolved
+        frames: list[list] = [[root, iter(parsed[root].parameters), True]]
+        while frames:
+            frame = frames[-1]
+            dep = next(frame[1], None)
+            if dep is None:
+                frames.pop()
+                path.pop()
+                state[frame[0]] = 2
+                if frame[2]:
+                    order[frame[0]] = parsed[frame[0]]
+                if frames:
+                    frames[-1][2] = frames[-1][2] and frame[2]
+                continue
+            if dep not in parsed:
+                if dep not in parameters:
+                    frame[2] = False
+            elif state.get(dep) == 2:
+                frame[2] = frame[2] and dep in order
+            elif state.get(dep) == 1:
+                cycle = [*path[path.index(dep) :], dep]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    cycles.append(cycle)
+                frame[2] = False
+            else:
+                state[dep] = 1
+                path.append(dep)
+                frames.append([dep, iter(parsed[dep].parameters), True])
+    return order, cycles
+
+
+#: a cycle longer than this is shown by its first names and its length
+CYCLE_SHOWN = 6
+
+
+def cycle_message(cycle: list[str]) -> str:
+    """``a -> b -> a`` in full for a short cycle; the first few names and the count for a long
+    one (a cycle of 900 parameters is not a readable message)."""
+    members = cycle[:-1]
+    if len(members) <= CYCLE_SHOWN:
+        what = f"a cycle: {' -> '.join(cycle)}"
+    else:
+        shown = " -> ".join(members[:CYCLE_SHOWN])
+        rest = len(members) - CYCLE_SHOWN
+        what = f"a cycle of {len(members):,}: {shown} -> ... ({rest:,} more) -> {cycle[0]}"
+    return f"derived parameters form {what}; one of them must be a plain value"
+
+
+def resolve_document(document, source, as_of: date | None = None) -> tuple[Derivation, list, list]:
+    """The evidence section and the derived parameters of a document as known on ``as_of``
+    (None: every figure): (derivation, problems, warnings). The point values are checked here
+    (a formula dividing by zero is a problem at its place)."""
+    figures, problems, warnings = check_figures(document, source, as_of)
+    pending = {
+        f.id: first_published(document, f.id) for f in document.evidence if f.id not in figures
+    }
+    derivation, found = resolve(document.parameters, figures, source, pending, as_of)
     problems.extend(found)
     if not problems and derivation.derived:
         base = {
@@ -305,6 +366,7 @@ def figure_data(rec: FigureRecord) -> dict:
         "high": f.high,
         "unit": f.unit,
         "year": f.year,
+        "published": None if f.published is None else f.published.isoformat(),
         "source": f.source,
         "quote": f.quote,
         "note": f.note,
@@ -315,8 +377,31 @@ def figure_data(rec: FigureRecord) -> dict:
     return out
 
 
+def later_data(spec) -> list[dict]:
+    """The evidence entries published after the analysis date (what became known later), as
+    plain data; none when the scenario is analysed with every figure."""
+    out = []
+    for f in later_figures(spec.document, getattr(spec, "analysis_date", None)):
+        out.append(
+            {
+                "id": f.id,
+                "label": f.label,
+                "value": None if f.ratio is not None else f.point,
+                "low": f.low,
+                "high": f.high,
+                "unit": f.unit,
+                "year": f.year,
+                "published": f.published.isoformat() if f.published else None,
+                "source": f.source,
+                "quote": f.quote,
+            }
+        )
+    return out
+
+
 def provenance_data(spec) -> dict:
-    """Where every parameter's value comes from: for a derived parameter its formula, the
+    """Where every parameter's value comes from, as known on the analysis date (``as_of``;
+    None: every figure): for a derived parameter its formula, the
     figures and parameters it reads (``evidence``: every figure it rests on, through other
     derived parameters too) and its value; for a given parameter its note (an analyst judgment
     unless it cites a source). Plus the figures and the sources they cite."""
@@ -356,7 +441,9 @@ def provenance_data(spec) -> dict:
             )
         params.append(row)
     cited = {r.figure.source for r in derivation.figures.values()}
+    as_of = getattr(spec, "analysis_date", None)
     return {
+        "as_of": None if as_of is None else as_of.isoformat(),
         "parameters": params,
         "figures": [figure_data(r) for r in derivation.figures.values()],
         "sources": [

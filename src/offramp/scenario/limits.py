@@ -117,6 +117,13 @@ _LIMITS = [
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
 
+#: The share of a Monte Carlo's samples that may fail to evaluate (a formula dividing by a drawn
+#: zero, a derived value over the number limit) before the run stops with the first failure's
+#: located error: below it the bad samples are counted, reported and left out. Judged once
+#: ``BAD_SAMPLE_MIN_ATTEMPTS`` samples are in, and at the end of the run.
+MAX_BAD_SAMPLE_SHARE = 0.05
+BAD_SAMPLE_MIN_ATTEMPTS = 500
+
 #: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
 #: its generators hold, and a bound keeps absurd values out of the run history).
 MAX_SEED = 2**128 - 1
@@ -305,7 +312,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
     max_text = value("text_chars")
     max_abs = value("number_abs")
     nodes = 0
-    todo: list[tuple[Any, tuple]] = [(data, ())]
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while todo and len(problems) < 20:
         node, path = todo.pop()
         nodes += 1
@@ -405,12 +412,12 @@ def _len(x: Any) -> int:
     return len(x) if isinstance(x, list | dict) else 0
 
 
-def check_counts(data: dict, locate: Any) -> None:
+def check_counts(data: dict[str, Any], locate: Any) -> None:
     """Counts of decision makers, options, parameters, rules, statements, questions and
     variants, checked on the plain document before it is validated and resolved."""
     problems: list[Problem] = []
 
-    def over(name: str, found: int, path: tuple) -> None:
+    def over(name: str, found: int, path: tuple[Any, ...]) -> None:
         if found > value(name):
             problems.append(locate(path, message(name, found)))
 

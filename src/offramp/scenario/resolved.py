@@ -7,6 +7,7 @@ the document it came from, so later checks can still point at the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from offramp.scenario.distributions import Distribution
 from offramp.scenario.document import Question
@@ -70,6 +71,8 @@ class CompiledPreference:
     entries: list[list[CompiledStatement]]  # ranking: a tie is several; others: one each
     values: list[float] = field(default_factory=list)  # weights only
     path: Path = ()
-    sources: list[tuple] = field(default_factory=list)  # weights: ("const", v) | ("param", n, s)
+    sources: list[tuple[Any, ...]] = field(
+        default_factory=list
+    )  # weights: ("const", v) | ("param", n, s)
     order_group: list[int] = field(default_factory=list)
     probability: list[float] = field(default_factory=list)

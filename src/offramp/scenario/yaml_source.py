@@ -7,6 +7,7 @@ source positions (what error messages need).
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import scan_yaml
 
@@ -106,10 +108,14 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
+    if isinstance(node, datetime.date):  # an unquoted date (or timestamp): kept as ISO text
+        return node.isoformat()
     return node
 
 
-class _TagError(Exception):
+class _TagError(OfframpError):
+    """A YAML tag offramp does not read (turned into a located problem by the reader)."""
+
     def __init__(self, path: Path, tag: str, value: str):
         super().__init__(tag)
         self.path, self.tag, self.value = path, tag, value

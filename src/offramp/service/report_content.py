@@ -5,6 +5,7 @@ renderers all format, so every output says the same thing. The CLI and the web b
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -17,9 +18,11 @@ from offramp.analysis.sweeps import threshold
 from offramp.bargaining import BEST_MODEL, forecast
 from offramp.bargaining.registry import REPORT_MODELS
 from offramp.conflict.concepts import DEFAULT_CONCEPT
+from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
-from offramp.scenario.derived import provenance_data
+from offramp.scenario.derived import later_data, provenance_data
 from offramp.scenario.limits import check_samples, check_seed
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -29,7 +32,7 @@ MAX_LISTED = 12
 
 def _answers(
     scenario: Scenario, analysis: Analysis, thresholds: bool, progress: Progress | None, label: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     out = []
     for q in scenario.questions:
         ans = answer(analysis, q)
@@ -44,7 +47,7 @@ def _answers(
     return out
 
 
-def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict:
+def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict[str, Any]:
     models = forecast_models() if models is None else models
     problem = scenario.bargaining_problem(shifts)
     out = {}
@@ -61,7 +64,7 @@ def forecast_models() -> tuple[str, ...]:
 
 def _settled_shifts(
     scenario: Scenario, analysis: Analysis, concept: str = DEFAULT_CONCEPT
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     states = analysis.settles_at(concept)
     settles = states is not None
     if states is None:
@@ -78,7 +81,7 @@ def _settled_shifts(
     ]
 
 
-def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
+def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | None:
     """Forecasts of the negotiation: as given, under each shift, and at the conflict's outcome."""
     section = scenario.bargaining
     if section is None:
@@ -160,9 +163,6 @@ def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
-DEFAULT_SAMPLES = 1000
-
-
 def build_report(
     scenario: Scenario,
     *,
@@ -174,7 +174,7 @@ def build_report(
     concepts: list[str] | None = None,
     horizon: int | None = None,
     coalitions: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Everything a reader needs about a scenario, variants and questions included; with
     ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
     added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
@@ -191,6 +191,7 @@ def build_report(
         "scenario": scenario.name,
         "description": doc.description,
         "file": scenario.file,
+        "as_of": None if scenario.analysis_date is None else scenario.analysis_date.isoformat(),
         "sources": [s.model_dump(exclude_none=True) for s in doc.sources],
         "decision_makers": base["decision_makers"],
         "parameters": dict(scenario.parameters),
@@ -214,7 +215,8 @@ def build_report(
         ),
     }
     report["labels"] = labels_part(scenario)
-    if samples > 0 and scenario.uncertain:
+    report["what_happened_next"] = what_happened_next(scenario, report["questions"])
+    if samples > 0 and (scenario.uncertain or scenario.sampled_alternatives):
 
         def tick(done: int, total: int) -> None:
             if progress:
@@ -246,7 +248,40 @@ def build_report(
     return report
 
 
-def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | None:
+def what_happened_next(scenario: Scenario, answers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The evidence published after the analysis date and the answers with it: the same
+    questions analysed with every figure (None when nothing was published later). The
+    later figures never feed the report's own answers."""
+    later = later_data(scenario)
+    if not later:
+        return None
+    try:
+        latest = scenario.as_of(None)
+        now = [answer(latest.analyze(), q).to_dict() for q in latest.questions]
+    except OfframpError as exc:
+        return {"as_of": scenario.analysis_date.isoformat(), "figures": later, "error": str(exc)}
+    by_id = {a["id"]: a for a in now}
+    return {
+        "as_of": scenario.analysis_date.isoformat(),
+        "figures": later,
+        "parameters": {
+            k: {"as_of": v, "later": latest.parameters[k]}
+            for k, v in scenario.parameters.items()
+            if k in latest.parameters and latest.parameters[k] != v
+        },
+        "questions": [
+            {
+                "id": a["id"],
+                "ask": a.get("ask"),
+                "as_of": a.get("verdict"),
+                "later": by_id.get(a["id"], {}).get("verdict"),
+            }
+            for a in answers
+        ],
+    }
+
+
+def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict[str, Any]] | None:
     if scenario.bargaining is None:
         return None
     out = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,9 @@ ConditionFinder = Callable[[ConflictModel, int, int], list[frozenset[int]]]
 
 #: A concept's own account of a verdict, for concepts not read improvement by improvement
 #: (limited-move stability): (model, state, dm, options) -> (text lines, JSON data).
-Account = Callable[[ConflictModel, int, int, Mapping[str, object]], tuple[list[str], dict]]
+Account = Callable[
+    [ConflictModel, int, int, Mapping[str, object]], tuple[list[str], dict[str, Any]]
+]
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ class Concept:
     simultaneous: bool = False
     sanction_outcome: Callable[[ConflictModel, int, list[Step]], int] | None = None
     account: Account | None = None
-    extra_json: Callable[[object], dict] | None = None
+    extra_json: Callable[[object], dict[str, Any]] | None = None
 
     def options_for(self, options: Mapping[str, object] | None) -> dict[str, object]:
         """This concept's parameters: its defaults, overridden by those in ``options``."""
