@@ -15,6 +15,7 @@ from offramp.report.glossary import concept_terms, terms
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
 from offramp.report.provenance import code_id
 from offramp.report.words import (
+    PROBABILITY_NOTE,
     VERDICT,
     answer_line,
     as_of_sentence,
@@ -24,8 +25,10 @@ from offramp.report.words import (
     drivers_text,
     findings,
     input_label,
+    margin_sentence,
     next_sentences,
     parameter_label,
+    probability_cell,
     settle_lines,
     settled_states,
     target_label,
@@ -519,6 +522,23 @@ def uncertainty_section(report: dict[str, Any]) -> str:
         return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
+        n = mc["samples"]
+        verdicts = ("yes", "no", "depends", "undetermined")
+        rows = [
+            [esc(q["ask"])] + [esc(probability_cell(q, v, n)) for v in verdicts]
+            for q in mc["questions"]
+        ]
+        parts.append(table(["question", *verdicts], rows, "numbers"))
+        parts.append(f'<p class="dim">{esc(PROBABILITY_NOTE)}</p>')
+        margins = [
+            f"<li>{esc(q['ask'])} Every sample: {esc(q['margin']['answer'])}. "
+            f"{esc(margin_sentence(report, q['margin']) or 'No uncertain parameter searched.')}"
+            "</li>"
+            for q in mc["questions"]
+            if q.get("margin")
+        ]
+        if margins:
+            parts.append("<h3>Decided by a margin</h3><ul>" + "".join(margins) + "</ul>")
     fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))
     if fig is not None:
         parts.append(f'<div class="chart">{fig}</div>')
