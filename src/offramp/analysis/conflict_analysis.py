@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from offramp.conflict.coalitions import CoalitionAnalysis
 from offramp.conflict.concepts import concept_label, with_defaults
 from offramp.conflict.evolution import Evolution, evolve
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
 from offramp.scenario.spec import ScenarioSpec
+
+if TYPE_CHECKING:  # coalition analysis is imported where it runs (start-up time)
+    from offramp.conflict.coalitions import CoalitionAnalysis
 
 
 @dataclass

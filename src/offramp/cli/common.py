@@ -12,7 +12,6 @@ import typer
 from offramp.analysis.scenario import Scenario, load
 from offramp.cli.progress import LazyProgress
 from offramp.scenarios import default
-from offramp.service.report_content import build_report
 from offramp.service.runs import record as record_in_history
 
 FileArg = Annotated[
@@ -67,6 +66,8 @@ def build_with_progress(
 ) -> dict[str, Any]:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
+    from offramp.service.report_content import build_report  # where used: start-up time
+
     with LazyProgress() as progress:
         return build_report(
             scenario,

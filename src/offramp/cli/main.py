@@ -45,10 +45,11 @@ from offramp.cli.output import (
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
+from offramp.report.terminal import plain, strip_controls
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
-from offramp.service.report_content import DEFAULT_SAMPLES
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.version import __version__
 
 app = typer.Typer(
@@ -160,10 +161,12 @@ def validate(
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
-        stderr().print(w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False)
+        warning = w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1)
+        stderr().print(strip_controls(warning), markup=False)
     out = prose()
     out.print(
-        f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
+        f"{plain(file)}: valid: '{plain(scenario.name)}', {len(scenario.dm_names)} decision "
+        "makers, "
         f"{len(scenario.options)} options, {model.n_states:,} feasible states."
     )
     if list_options:
@@ -480,8 +483,13 @@ def uncertainty(
         from offramp.report.uncertainty_text import render_uncertainty
 
         render_uncertainty(data, console())
-    if result.interrupted:
-        raise typer.Exit(130 if "user" in result.interrupted else 1)
+    if result.interrupted:  # Ctrl-C or a lost worker: said on stderr whatever the format
+        stderr().print(
+            f"offramp: stopped early ({result.interrupted}); the results are from the "
+            f"{result.completed:,} samples that finished, of {samples:,}.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
@@ -562,7 +570,7 @@ def scenarios_list(ctx: typer.Context) -> None:
     for name in list_builtin():
         sc = get_builtin(name)
         mark = " (default)" if name == DEFAULT else ""
-        out.print(f"{name}{mark}: {sc.name}")
+        out.print(f"{name}{mark}: {plain(sc.name)}")
 
 
 @scenarios_app.command("show")

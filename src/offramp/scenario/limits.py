@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -116,6 +117,13 @@ _LIMITS = [
     ),
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
+
+#: The share of a Monte Carlo's samples that may fail to evaluate (a formula dividing by a drawn
+#: zero, a derived value over the number limit) before the run stops with the first failure's
+#: located error: below it the bad samples are counted, reported and left out. Judged once
+#: ``BAD_SAMPLE_MIN_ATTEMPTS`` samples are in, and at the end of the run.
+MAX_BAD_SAMPLE_SHARE = 0.05
+BAD_SAMPLE_MIN_ATTEMPTS = 500
 
 #: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
 #: its generators hold, and a bound keeps absurd values out of the run history).
@@ -288,6 +296,11 @@ def scan_yaml(text: str, file: str = "<scenario>") -> None:
 # --------------------------------------------------------------------------- plain data
 
 
+#: control characters refused in a scenario's texts: C0 except tab, line feed and carriage
+#: return, DEL and C1 (printed to a terminal they are escape sequences: issue 22, item 7)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -329,6 +342,15 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
         elif isinstance(node, str):
             if len(node) > max_text:
                 problems.append(locate(path, message("text_chars", len(node))))
+            elif (control := _CONTROL.search(node)) is not None:
+                problems.append(
+                    locate(
+                        path,
+                        f"the text contains the control character U+{ord(control.group()):04X} "
+                        "(terminal escape codes, bells, NUL ...): remove it; tabs and line "
+                        "breaks are fine",
+                    )
+                )
         elif _is_number(node):
             problem = _number_problem(node, max_abs)
             if problem:

@@ -22,6 +22,7 @@ from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import later_data, provenance_data
 from offramp.scenario.limits import check_samples, check_seed
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -160,9 +161,6 @@ def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
             "status quo: " + (", ".join(option.get(o, o) for o in v.status_quo) or "nothing taken")
         )
     return changes
-
-
-DEFAULT_SAMPLES = 1000
 
 
 def build_report(
