@@ -179,7 +179,7 @@ class PoolExecutor:
             return True
         return False
 
-    def close_run(self) -> list:
+    def close_run(self) -> list[Any]:
         """Cancels the blocks not started (a running one finishes, its result unused) and
         returns the parts of blocks that had finished but were not yielded yet."""
         finished = []
