@@ -480,8 +480,13 @@ def uncertainty(
         from offramp.report.uncertainty_text import render_uncertainty
 
         render_uncertainty(data, console())
-    if result.interrupted:
-        raise typer.Exit(130 if "user" in result.interrupted else 1)
+    if result.interrupted:  # Ctrl-C or a lost worker: said on stderr whatever the format
+        stderr().print(
+            f"offramp: stopped early ({result.interrupted}); the results are from the "
+            f"{result.completed:,} samples that finished, of {samples:,}.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()

@@ -25,7 +25,6 @@ from offramp.history import (
     AmbiguousRun,
     HistoryError,
     HistoryWarning,
-    PathChange,
     Run,
     RunDiff,
     RunInfo,
@@ -231,54 +230,18 @@ def show_command(
     )
 
 
-def _value(v: Any) -> str:
-    text = json.dumps(v, ensure_ascii=False, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _change(p: PathChange) -> str:
-    if p.change == "added":
-        return f"added, {_value(p.b)}"
-    if p.change == "removed":
-        return f"removed (was {_value(p.a)})"
-    return f"{_value(p.a)} -> {_value(p.b)}"
-
-
 def _render_diff(d: RunDiff, out: Console) -> None:
-    out.print(f"[bold]Run {d.a} -> run {d.b}[/]")
-    if d.same_scenario:
-        out.print(f"Same scenario (sha256 {(d.scenario_hash_a or '')[:12]}).")
-    else:
-        out.print(
-            f"Different scenario texts (sha256 {(d.scenario_hash_a or '-')[:12]} -> "
-            f"{(d.scenario_hash_b or '-')[:12]}):"
-        )
-        if d.scenario_text_diff:
-            out.print(d.scenario_text_diff.rstrip("\n"), markup=False)
-    for key, (a, b) in d.metadata.items():
-        out.print(f"{key}: {_value(a)} -> {_value(b)}", markup=False)
-    if d.params:
-        out.print("[bold]Options changed[/]")
-        for p in d.params:
-            out.print(f"  {p.path}: {_change(p)}", markup=False)
-    else:
-        out.print("Same options.")
-    out.print("[bold]Results[/]")
-    if d.identical_results:
-        out.print("  identical.")
-        return
-    for line in d.result_changes:
-        out.print(f"  {line}", markup=False)
-    if not d.result_changes or d.result_kind in ("generic", "mixed"):
-        shown = d.result_paths[:40]
-        for p in shown:
-            out.print(f"  {p.path}: {_change(p)}", markup=False)
-        more = len(d.result_paths) - len(shown) + d.result_paths_truncated
-        if more:
-            out.print(f"  ... and {more} more changed values (--format json lists them).")
-    else:
-        n = len(d.result_paths) + d.result_paths_truncated
-        out.print(f"  ({n} values differ in all; --format json lists them.)", style="dim")
+    from offramp.report.run_diff import diff_lines
+
+    for kind, text in diff_lines(d):
+        if kind in ("title", "heading"):
+            out.print(Text(text, style="bold"))
+        elif kind == "note":
+            out.print(Text("  " + text, style="dim"))
+        elif kind == "item":
+            out.print("  " + text, markup=False)
+        else:
+            out.print(text, markup=False)
 
 
 @runs_app.command("diff")

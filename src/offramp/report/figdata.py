@@ -150,11 +150,14 @@ def segments(sweep: Sweep, question: str) -> list[tuple[float, float, str]]:
 
 def tornado_targets(mc: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(target, title, inputs) per conclusion with at least one input that matters, inputs
-    sorted by |rho|, the largest first, at most ``TORNADO_INPUTS``."""
+    sorted by |rho|, the largest first, at most ``TORNADO_INPUTS``: only inputs whose
+    correlation is distinguishable from noise (``significant``), never a ±0.03 from an input
+    that cannot affect the conclusion."""
     asks = {q["id"]: q["ask"] for q in mc.get("questions", [])}
     out = []
     for target, items in (mc.get("sensitivity") or {}).items():
-        kept = sorted(items, key=lambda d: -abs(d["rho"]))[:TORNADO_INPUTS]
+        significant = [d for d in items if d.get("significant", True)]
+        kept = sorted(significant, key=lambda d: -abs(d["rho"]))[:TORNADO_INPUTS]
         if not kept or abs(kept[0]["rho"]) < MIN_RHO:
             continue
         kind, _, rest = target.partition(":")

@@ -16,13 +16,17 @@ from offramp.report.glossary import concept_terms, glossary_line, terms
 from offramp.report.mdtext import md, md_code, safe_link
 from offramp.report.provenance import provenance_markdown
 from offramp.report.words import (
+    PROBABILITY_NOTE,
     VERDICT,
     answer_line,
     as_of_sentence,
+    bad_samples_sentence,
     disagreements,
     drivers_text,
     findings,
+    margin_sentence,
     next_sentences,
+    probability_cell,
     settle_lines,
     settled_states,
     target_label,
@@ -174,15 +178,24 @@ def _uncertainty(report: dict[str, Any]) -> list[str]:
         "uncertain inputs. Drivers: Spearman rank correlation with 'yes' (only those "
         "distinguishable from noise).",
         "",
+        *([bad_samples_sentence(mc), ""] if mc.get("bad_samples") else []),
         "| question | yes | no | depends | undetermined | driven most by |",
         "|---|---:|---:|---:|---:|---|",
     ]
+    n = mc["samples"]
     for q in mc["questions"]:
+        cells = " | ".join(
+            md(probability_cell(q, c, n)) for c in ("yes", "no", "depends", "undetermined")
+        )
         out.append(
-            f"| {md(q['ask'])} | {q['yes']:.1%} | {q['no']:.1%} | "
-            f"{q['depends']:.1%} | {q['undetermined']:.1%} | "
+            f"| {md(q['ask'])} | {cells} | "
             f"{md(drivers_text(report, mc['sensitivity'], 'question:' + q['id'], 3))} |"
         )
+    out += ["", md(PROBABILITY_NOTE)]
+    for q in mc["questions"]:
+        if q.get("margin"):
+            sentence = margin_sentence(report, q["margin"]) or "No uncertain parameter searched."
+            out += ["", f"- {md(q['ask'])} Every sample: {q['margin']['answer']}. {md(sentence)}"]
     settles = [e for e in mc["settles_probability"].get("seq", []) if e["probability"] >= 0.0005]
     if settles:
         out += [

@@ -117,6 +117,13 @@ _LIMITS = [
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
 
+#: The share of a Monte Carlo's samples that may fail to evaluate (a formula dividing by a drawn
+#: zero, a derived value over the number limit) before the run stops with the first failure's
+#: located error: below it the bad samples are counted, reported and left out. Judged once
+#: ``BAD_SAMPLE_MIN_ATTEMPTS`` samples are in, and at the end of the run.
+MAX_BAD_SAMPLE_SHARE = 0.05
+BAD_SAMPLE_MIN_ATTEMPTS = 500
+
 #: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
 #: its generators hold, and a bound keeps absurd values out of the run history).
 MAX_SEED = 2**128 - 1

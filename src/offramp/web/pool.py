@@ -27,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from offramp.uncertainty.executors import whole_chunk
 from offramp.web.jobs import Cancelled
 
 
@@ -163,13 +164,13 @@ class PoolExecutor:
         while blocks or inflight:
             while blocks and len(inflight) < self.workers:
                 k, block = blocks.popleft()
-                inflight[self.pool.submit(fn, spec, seed, k, [block])] = k
+                inflight[self.pool.submit(whole_chunk, fn, spec, seed, k, [block])] = k
             done, _ = wait(list(inflight), timeout=self.tick, return_when=FIRST_COMPLETED)
             if self.stop():
                 raise Cancelled
             for future in sorted(done, key=inflight.__getitem__):
                 inflight.pop(future)
-                yield future.result()
+                yield from future.result()
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         if isinstance(exc, BrokenProcessPool):
@@ -177,7 +178,14 @@ class PoolExecutor:
             return True
         return False
 
-    def close_run(self) -> None:
+    def close_run(self) -> list:
+        """Cancels the blocks not started (a running one finishes, its result unused) and
+        returns the parts of blocks that had finished but were not yielded yet."""
+        finished = []
         for future in self._inflight:
-            future.cancel()  # not started yet: dropped; running: finishes, result unused
+            if future.done() and not future.cancelled() and future.exception() is None:
+                finished.extend(future.result())
+            else:
+                future.cancel()
         self._inflight.clear()
+        return finished
