@@ -30,6 +30,7 @@ from offramp.cli.output import (
 )
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
+from offramp.report.terminal import plain
 
 GoalArg = Annotated[
     str,
@@ -129,7 +130,7 @@ def inverse(
 def render_inverse(data: dict[str, Any], out) -> None:
     from rich.table import Table
 
-    out.print(f"[bold]Goal:[/] {data['criterion']}.", markup=True)
+    out.print(f"[bold]Goal:[/] {plain(data['criterion'])}.", markup=True)
     out.print(now_line(data), markup=False)
     if not data["found"]:
         out.print("[bold]No change within the ranges[/] makes the goal hold.", markup=True)

@@ -45,6 +45,7 @@ from offramp.cli.output import (
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
+from offramp.report.terminal import plain, strip_controls
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
@@ -160,10 +161,12 @@ def validate(
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
-        stderr().print(w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False)
+        warning = w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1)
+        stderr().print(strip_controls(warning), markup=False)
     out = prose()
     out.print(
-        f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
+        f"{plain(file)}: valid: '{plain(scenario.name)}', {len(scenario.dm_names)} decision "
+        "makers, "
         f"{len(scenario.options)} options, {model.n_states:,} feasible states."
     )
     if list_options:
@@ -567,7 +570,7 @@ def scenarios_list(ctx: typer.Context) -> None:
     for name in list_builtin():
         sc = get_builtin(name)
         mark = " (default)" if name == DEFAULT else ""
-        out.print(f"{name}{mark}: {sc.name}")
+        out.print(f"{name}{mark}: {plain(sc.name)}")
 
 
 @scenarios_app.command("show")

@@ -13,6 +13,7 @@ from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
+from offramp.report.provenance import code_id
 from offramp.report.words import (
     PROBABILITY_NOTE,
     VERDICT,
@@ -106,7 +107,7 @@ def scenario_section(report: dict[str, Any]) -> str:
         parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
-            [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
+            [esc(parameter_label(report, k)), code_id(k), f"{v:g}"]
             for k, v in report["parameters"].items()
         ]
         parts.append(table(["parameter", "id", "value"], rows))
@@ -124,7 +125,7 @@ def actors_section(report: dict[str, Any]) -> str:
         for k, o in enumerate(dm["options"]):
             row = [
                 f"<strong>{esc(dm['label'])}</strong>" if k == 0 else "",
-                f"{esc(o['label'])}<br><code>{esc(o['name'])}</code>",
+                f"{esc(o['label'])}<br>{code_id(o['name'])}",
                 MOVES.get(o["direction"], esc(o["direction"])),
             ]
             if explained:
@@ -182,9 +183,7 @@ def _states_list(g) -> str:
 def _options_legend(report: dict[str, Any]) -> str:
     parts = []
     for k, dm in enumerate(report["decision_makers"]):
-        opts = ", ".join(
-            f"{esc(o['label'])} (<code>{esc(o['name'])}</code>)" for o in dm["options"]
-        )
+        opts = ", ".join(f"{esc(o['label'])} ({code_id(o['name'])})" for o in dm["options"])
         parts.append(
             f'<li><span class="swatch line" style="background:{dm_colour(k)}"></span> '
             f"<strong>{esc(dm['label'])}</strong>: {opts}</li>"

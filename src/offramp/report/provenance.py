@@ -191,6 +191,13 @@ def provenance_markdown(report: dict[str, Any]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- HTML
+def code_id(name: object) -> str:
+    """An id (``trade_relief``, ``US.relief``) as code that a narrow column breaks after an
+    underscore or a dot, never in the middle of a word."""
+    parts = re.split(r"(?<=[_.])", str(name))
+    return "<code>" + "<wbr>".join(escape(p, quote=True) for p in parts) + "</code>"
+
+
 def _esc(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -243,7 +250,7 @@ def provenance_html(report: dict[str, Any]) -> str:
                 for fid in p["evidence"]
             )
             rows.append(
-                f'<tr id="param-{_esc(p["name"])}"><td><code>{_esc(p["name"])}</code></td>'
+                f'<tr id="param-{_esc(p["name"])}"><td>{code_id(p["name"])}</td>'
                 f'<td class="num">{_esc(_num(p["value"]))}</td><td>{basis}</td><td>{used}</td></tr>'
             )
         parts.append(_table(["parameter", "value", "formula or basis", "figures"], rows))
@@ -251,7 +258,7 @@ def provenance_html(report: dict[str, Any]) -> str:
             rows = []
             for f in prov["figures"]:
                 rows.append(
-                    f'<tr id="fig-{_esc(f["id"])}"><td><code>{_esc(f["id"])}</code>'
+                    f'<tr id="fig-{_esc(f["id"])}"><td>{code_id(f["id"])}'
                     + (f"<br>{_esc(f['label'])}" if f.get("label") else "")
                     + f'</td><td class="num"><a href="#src-{_esc(f["source"])}">'
                     f"{_esc(figure_value(f))}</a></td><td>{f['year']}</td>"
@@ -263,8 +270,7 @@ def provenance_html(report: dict[str, Any]) -> str:
             for s in prov["sources"]:
                 # Plain text, not an outbound link: the report must not point outside itself.
                 items.append(
-                    f'<li id="src-{_esc(s["id"])}"><code>{_esc(s["id"])}</code>: '
-                    f"{_esc(_source_line(s))}</li>"
+                    f'<li id="src-{_esc(s["id"])}">{code_id(s["id"])}: {_esc(_source_line(s))}</li>'
                 )
             parts.append("<h3>Sources of the evidence</h3>")
             parts.append(f"<ul>{''.join(items)}</ul>")

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import SweepResult
+from offramp.report.terminal import plain
 
 SHORT = {"yes": "yes", "no": "no", "depends": "depends", "undetermined": "?"}
 
@@ -43,8 +44,8 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
         )
     console.print(table)
     for key, mark in outcomes.items():
-        console.print(f"  {mark}: {key}")
+        console.print(f"  {mark}: {plain(key)}")
     for k, q in enumerate(scenario.questions):
-        console.print(f"  Q{k + 1}: {q.ask}")
+        console.print(f"  Q{k + 1}: {plain(q.ask)}")
     for a, b, what in result.changes():
         console.print(f"between {result.parameter} = {a:g} and {b:g}: {what} change")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -15,6 +14,7 @@ from offramp.conflict.concepts import concept_label
 from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.provenance import render_provenance_text
+from offramp.report.terminal import plain as escape
 from offramp.report.text_sections import SECTIONS
 from offramp.report.words import (
     VERDICT,
@@ -80,7 +80,7 @@ def equilibria_summary(result: StabilityResult) -> Table:
 def render_stability(result: StabilityResult, console: Console) -> None:
     model = result.model
     console.print(
-        f"[bold]{model.name}[/]: {model.n_dms} decision makers, "
+        f"[bold]{escape(model.name)}[/]: {model.n_dms} decision makers, "
         f"{len(model.option_names)} options, {model.n_states:,} feasible states"
     )
     console.print(stability_table(result))

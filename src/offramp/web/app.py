@@ -61,7 +61,9 @@ def create_app(
     app.openapi_url = None
     pool = pool or shared_pool()
     static = resources.files("offramp.web").joinpath("static")
-    css = static.joinpath("app.css").read_text(encoding="utf-8")
+    from offramp.report.charts import CSS as CHARTS_CSS  # the report's charts, in the tabs too
+
+    css = static.joinpath("app.css").read_text(encoding="utf-8") + CHARTS_CSS
     js = static.joinpath("app.js").read_text(encoding="utf-8")
     bench = Workbench(
         pool=pool,
