@@ -27,7 +27,9 @@ def field_errors(exc: RequestValidationError) -> str:
 
 
 async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    detail = exc.detail if isinstance(exc.detail, dict) else {"error": exc.detail}
+    detail: object = exc.detail  # a str, or the dict our own routes raise with
+    if not isinstance(detail, dict):
+        detail = {"error": detail}
     return JSONResponse(detail, status_code=exc.status_code)
 
 
