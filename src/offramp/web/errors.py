@@ -35,7 +35,9 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
     if exc.status_code == 400 and exc.detail == _UNPARSED_BODY:
         # the same answer as any other body that is not JSON
         return JSONResponse({"error": "body: not valid JSON (UTF-8 text)"}, status_code=422)
-    detail = exc.detail if isinstance(exc.detail, dict) else {"error": exc.detail}
+    detail: object = exc.detail  # a str, or the dict our own routes raise with
+    if not isinstance(detail, dict):
+        detail = {"error": detail}
     return JSONResponse(detail, status_code=exc.status_code)
 
 

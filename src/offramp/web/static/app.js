@@ -517,7 +517,9 @@ async function runInverse() {
   try {
     const r = await api("/api/inverse", scenarioBody({ goal: $("inverse-goal").value }));
     out.textContent = "";
-    out.append(el("p", { text: r.answer + "." }), el("p", { text: `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
+    out.append(el("p", { text: r.answer + "." }), el("p", { text: r.mode === "equilibrium"
+      ? `Goal now: ${r.goal_met_before ? "met" : "not met"} (the verdict where the evolution settles is ${r.verdict_before}).`
+      : `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
     if (r.found && Object.keys(r.changes).length) {
       const rows = Object.entries(r.changes).map(([p, c]) => el("tr", {}, el("td", { text: p }), el("td", { text: String(c.from) }), el("td", { text: String(c.to) }), el("td", { text: String(r.boundary[p]) })));
       out.append(el("table", {}, el("thead", {}, el("tr", {}, ...["parameter", "now", "to", "boundary"].map((h) => el("th", { text: h })))), el("tbody", {}, ...rows)));
