@@ -11,10 +11,13 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from offramp.cli.common import AsOfOpt, FileArg, VariantOpt, load_scenario, record
 from offramp.cli.output import (
@@ -127,7 +130,7 @@ def inverse(
     render_inverse(data, console())
 
 
-def render_inverse(data: dict[str, Any], out) -> None:
+def render_inverse(data: dict[str, Any], out: Console) -> None:
     from rich.table import Table
 
     out.print(f"[bold]Goal:[/] {plain(data['criterion'])}.", markup=True)

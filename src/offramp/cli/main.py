@@ -234,7 +234,7 @@ def stability(
     result = scenario.stability(concept or None, horizon=horizon)
     joint = scenario.coalition_analysis(coalitions)
     extra = (
-        joint.to_dict({c: result.stable[c].all(axis=0) for c in result.concepts})
+        joint.to_dict({c: result.equilibrium_mask(c) for c in result.concepts})
         if joint is not None
         else {}
     )
