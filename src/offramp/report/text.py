@@ -24,10 +24,13 @@ from offramp.report.words import (
     findings,
     next_sentences,
     path_sentence,
+    perceived_settles,
+    perceived_suffix,
     settle_lines,
     settled_states,
     threshold_sentence,
     threshold_suffix,
+    variant_title,
 )
 
 MAX_STATE_ROWS = 64
@@ -292,18 +295,21 @@ def _variants(report: dict[str, Any], console: Console) -> None:
             for c in bargaining["cases"]
             if c["name"].startswith("settled-") and c.get("state") in settled
         ]
-    rows = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts)]
+    rows = [
+        ("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)
+    ]
     rows += [
         (
-            v["label"],
+            variant_title(v),
             "; ".join(v.get("changes_text") or v["changes"]),
             v["settles_at"].get("seq", []),
             v["questions"],
             v.get("forecast_at_settled") or [],
+            perceived_settles(v),
         )
         for v in report["variants"]
     ]
-    for label, changes, settled, qs, forecasts in rows:
+    for label, changes, settled, qs, forecasts, perceived in rows:
         console.print(Text(label, style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
@@ -311,6 +317,8 @@ def _variants(report: dict[str, Any], console: Console) -> None:
         if changes:
             grid.add_row("changes", Text(changes))
         grid.add_row("settles at", Text(settled_states(settled)))
+        if perceived is not None:
+            grid.add_row("as perceived", Text(f"settles at {perceived} (hypergame)"))
         if qs:
             grid.add_row("answers", Text(answers(qs)))
         for f in forecasts:
@@ -373,7 +381,7 @@ def render_bargaining(part: dict[str, Any], console: Console) -> None:
 
 
 def _verdict_cell(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
-    return VERDICT[q["verdict"]] + threshold_suffix(q, report)
+    return VERDICT[q["verdict"]] + threshold_suffix(q, report) + perceived_suffix(q)
 
 
 __all__ = [

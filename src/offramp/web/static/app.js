@@ -176,10 +176,15 @@ function renderVariants(r) {
   const tab = $("tab-variants"); tab.textContent = "";
   if (!r.variants.length) { tab.append(el("p", { class: "muted", text: "The scenario declares no variants (or a variant is being analysed)." })); return; }
   tab.append(el("h3", { text: "Answers side by side" }));
-  tab.append(table(["question", "baseline", ...r.variants.map((v) => v.label)],
-    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => verdictCell(v.questions[k]))])));
-  tab.append(table(["variant", "changes", "settles at (SEQ)"], r.variants.map((v) =>
-    [v.label, v.changes.join("; "), (v.settles_at.seq || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached"])));
+  const title = (v) => v.kind === "misperception" ? `${v.label} (misperception)` : v.label;
+  const perceivedCell = (q) => q.perceived_verdict
+    ? el("span", {}, verdictCell(q), ` (as perceived: ${VERDICT[q.perceived_verdict]})`) : verdictCell(q);
+  const states = (list) => (list || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached";
+  tab.append(table(["question", "baseline", ...r.variants.map(title)],
+    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => perceivedCell(v.questions[k]))])));
+  tab.append(table(["variant", "kind", "changes", "settles at (SEQ)", "settles as perceived (hypergame)"], r.variants.map((v) =>
+    [title(v), v.kind || "counterfactual", (v.changes_text || v.changes).join("; "), states(v.settles_at.seq),
+     v.perceived ? states(v.perceived.settles_at.seq) : "—"])));
 }
 async function analyse() {
   const ok = await check();
