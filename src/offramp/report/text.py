@@ -299,9 +299,7 @@ def _variants(report: dict[str, Any], console: Console) -> None:
         ]
     rows: list[
         tuple[str, str | None, list[dict[str, Any]], Any, list[dict[str, Any]], str | None]
-    ] = [
-        ("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)
-    ]
+    ] = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)]
     rows += [
         (
             variant_title(v),
