@@ -24,6 +24,7 @@ class HeaderTimeoutProtocol(H11Protocol):
     """uvicorn's h11 protocol, closing connections whose request headers take too long."""
 
     header_seconds = HEADER_SECONDS
+    _header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -40,9 +41,8 @@ class HeaderTimeoutProtocol(H11Protocol):
         super().connection_lost(exc)
 
     def _arm_header_timer(self) -> None:
-        timer = getattr(self, "_header_timer", None)
-        if timer is not None:
-            timer.cancel()
+        if self._header_timer is not None:
+            self._header_timer.cancel()
         self._header_timer = self.loop.call_later(self.header_seconds, self._headers_overdue)
 
     def _headers_overdue(self) -> None:
