@@ -533,10 +533,9 @@ def serve(
     ] = None,
 ) -> None:
     """The local web workbench: edit, check, analyse and explore scenarios in a browser."""
-    import uvicorn
-
     from offramp.web import create_app
     from offramp.web.security import is_loopback, new_token
+    from offramp.web.server import serve as serve_app
 
     if not is_loopback(host) and not token:
         token = new_token()
@@ -545,10 +544,11 @@ def serve(
     err = Console(stderr=True)
     if not is_loopback(host):
         err.print(
-            f"[yellow]Listening on {host}, beyond this machine: every request needs the token.[/]"
+            f"[yellow]Listening on {plain(host)}, beyond this machine: every request needs the "
+            "token.[/]"
         )
-    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=True, highlight=False)
-    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=False, highlight=False)
+    serve_app(create_app(token=token), host, port)
 
 
 @app.command()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
@@ -36,7 +38,7 @@ from offramp.report.words import (
 MAX_STATE_ROWS = 64
 
 
-def _marks(flags) -> str:
+def _marks(flags: Sequence[bool] | np.ndarray) -> str:
     marks = "".join("✓" if f else "·" for f in flags)
     return f"[bold green]{marks} EQ[/]" if all(flags) else f"{marks}   "
 
@@ -285,19 +287,19 @@ def _variants(report: dict[str, Any], console: Console) -> None:
     def answers(qs: list[dict[str, Any]]) -> str:
         return " · ".join(f"Q{k + 1} {_verdict_cell(q, report)}" for k, q in enumerate(qs))
 
-    bargaining = report.get("bargaining")
-    base_forecasts = []
+    bargaining: dict[str, Any] = report.get("bargaining") or {}
+    base_forecasts: list[dict[str, Any]] = []
     if bargaining:
         model = bargaining["default_model"]
-        settled = {e["id"] for e in report["settles_at"].get("seq", [])}
+        settled_ids = {e["id"] for e in report["settles_at"].get("seq", [])}
         base_forecasts = [
             {"id": c["state"], "model": model, "forecast": c["forecasts"][model]}
             for c in bargaining["cases"]
-            if c["name"].startswith("settled-") and c.get("state") in settled
+            if c["name"].startswith("settled-") and c.get("state") in settled_ids
         ]
-    rows = [
-        ("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)
-    ]
+    rows: list[
+        tuple[str, str | None, list[dict[str, Any]], Any, list[dict[str, Any]], str | None]
+    ] = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)]
     rows += [
         (
             variant_title(v),
