@@ -21,6 +21,7 @@ from offramp.analysis.template import VERDICTS, ConflictTemplate
 from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import BAD_SAMPLE_MIN_ATTEMPTS, MAX_BAD_SAMPLE_SHARE
+from offramp.uncertainty.proportions import INTERVAL_METHOD, LEVEL, answer_probability
 from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
@@ -240,6 +241,22 @@ class MonteCarloResult:
     def standard_error(self, p: float) -> float:
         return float(np.sqrt(max(p * (1 - p), 0.0) / max(self.completed, 1)))
 
+    def unanimous(self) -> dict[str, str | None]:
+        """Question id -> the answer every sample gave (None when they differ or none ran)."""
+        out: dict[str, str | None] = {}
+        for j, q in enumerate(self.scenario.questions):
+            seen = np.unique(self.verdicts[:, j]) if self.completed else np.array([])
+            out[q.id] = VERDICTS[int(seen[0])] if len(seen) == 1 else None
+        return out
+
+    def margins(self) -> dict:
+        """By how much each unanimous answer is decided (:mod:`.margins`), computed once."""
+        if "margins" not in self.extra:
+            from offramp.uncertainty.margins import margins
+
+            self.extra["margins"] = margins(self.scenario, self.unanimous(), self.input_names)
+        return self.extra["margins"]
+
     def sensitivity(self) -> dict[str, Any]:
         """Spearman rank correlation of every uncertain input with every conclusion."""
         from offramp.uncertainty.sensitivity import rank_correlations
@@ -297,6 +314,8 @@ class MonteCarloResult:
         p_eq = self.p_equilibrium()
         p_settle = self.p_settles()
         probs = self.verdict_probabilities()
+        counts = np.rint(probs * self.completed).astype(int)
+        margin = self.margins()
         out = {
             "scenario": sc.name,
             "samples": self.completed,
@@ -310,6 +329,7 @@ class MonteCarloResult:
             "inputs": self.input_names,
             "equilibrium_probability": _ranked_states(p_eq, model, self.concepts),
             "settles_probability": _ranked_states(p_settle, model, self.concepts),
+            "interval": {"method": INTERVAL_METHOD, "level": LEVEL},
             "questions": [
                 {
                     "id": q.id,
@@ -322,6 +342,11 @@ class MonteCarloResult:
                     "standard_error_yes": round(self.standard_error(float(probs[j, 0])), 6)
                     if self.completed
                     else None,
+                    "answers": {
+                        v: answer_probability(int(counts[j, i]), self.completed)
+                        for i, v in enumerate(VERDICTS)
+                    },
+                    **({"margin": margin[q.id]} if q.id in margin else {}),
                 }
                 for j, q in enumerate(sc.questions)
             ],
