@@ -360,7 +360,8 @@ class DaskExecutor:
                         os.kill(pid, signal.SIGKILL)
             client = getattr(self, "client", None)
             if client is not None:
-                client.close()
+                with contextlib.suppress(Exception):
+                    client.close(timeout=STOP_CLOSE_SECONDS)
             with contextlib.suppress(Exception):  # a nanny may wait on a worker still starting
                 self.cluster.close(timeout=STOP_CLOSE_SECONDS)
         finally:
