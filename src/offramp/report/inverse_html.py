@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from offramp.report.html_sections import esc, none, section, table, verdict_badge
+from offramp.report.words import through_formula_lines
 
 ANCHOR, TITLE = "what-it-takes", "What would it take?"
 
@@ -52,6 +53,7 @@ def inverse_section(report: dict[str, Any]) -> str:
             body = f"<p>{esc(r['answer'])}.</p>" + table(
                 ["parameter", "now", "to", "boundary", "range"], rows
             )
+            body += "".join(f"<p>{esc(line)}</p>" for line in through_formula_lines(r["changes"]))
             alts = "".join(
                 f"<li>or {esc(_changes(a['changes']))} (distance {a['distance']:.3g})</li>"
                 for a in r["alternatives"]
