@@ -36,6 +36,7 @@ from offramp.history import (
     list_runs,
     summarise,
 )
+from offramp.report.terminal import plain, strip_controls
 
 runs_app = typer.Typer(
     help="Past analysis runs: list, reopen and compare them (see docs/run-history.md).",
@@ -59,7 +60,9 @@ def _emit_json(data: Any) -> None:
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"offramp: {message}", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"offramp: {strip_controls(message)}", markup=False
+    )
     raise typer.Exit(1)
 
 
@@ -72,7 +75,7 @@ def _warnings_to_stderr() -> Iterator[None]:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for w in caught:
         if issubclass(w.category, HistoryWarning):
-            err.print(f"offramp: warning: {w.message}", markup=False)
+            err.print(f"offramp: warning: {strip_controls(w.message)}", markup=False)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
@@ -158,7 +161,7 @@ def list_command(
     # scenario's name is what gives way (ellipsis) on a narrow console
     columns = [c for c in rows[0] if c in ("id", "#", "command") or any(str(r[c]) for r in rows)]
     table = Table(
-        title=f"Runs in {db_path()}",
+        title=f"Runs in {plain(db_path())}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -173,7 +176,7 @@ def list_command(
             min_width=None if col == "scenario" else len(col),
         )
     for row in rows:
-        table.add_row(*(row[c] for c in columns))
+        table.add_row(*(plain(row[c]) for c in columns))
     out.print(table)
 
 
@@ -200,7 +203,9 @@ def show_command(
         _emit_json(run.to_dict())
         return
     out = console()
-    out.print(f"[bold]Run {run.id}[/] (#{run.seq}): {run.command}, {run.status}")
+    out.print(
+        f"[bold]Run {plain(run.id)}[/] (#{run.seq}): {plain(run.command)}, {plain(run.status)}"
+    )
     rows = [
         ("when", f"{_when(run.created_at)} UTC"),
         ("scenario", run.scenario_name or "-"),
@@ -214,14 +219,14 @@ def show_command(
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        out.print(f"  {key:<{width}}  {value}", markup=False)
+        out.print(f"  {key:<{width}}  {strip_controls(value)}", markup=False)
     if run.params:
         out.print("[bold]Options[/]")
         for key, value in run.params.items():
-            out.print(f"  {key} = {json.dumps(value, ensure_ascii=False)}", markup=False)
+            out.print(f"  {key} = {json.dumps(value)}", markup=False)
     out.print("[bold]Results[/]")
     for line in summarise(run.results):
-        out.print(f"  {line}", markup=False)
+        out.print(f"  {strip_controls(line)}", markup=False)
     out.print(
         f"Full results: offramp runs show {run.id} --format json; "
         f"scenario: offramp runs show {run.id} --scenario",

@@ -607,3 +607,65 @@ def next_sentences(report: dict) -> list[str]:
             f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
         )
     return out
+
+
+# ------------------------------------------------------------------ misperception variants
+
+
+def perceived_suffix(q: dict[str, Any]) -> str:
+    """For a misperception variant (a hypergame): ' (as perceived: No)' after the answer seen
+    correctly; '' for any other answer."""
+    seen = q.get("perceived_verdict")
+    return f" (as perceived: {VERDICT[seen]})" if seen else ""
+
+
+def variant_title(v: dict[str, Any]) -> str:
+    """A variant's label, with its kind when it is a misperception (a hypergame)."""
+    return f"{v['label']} (misperception)" if v.get("kind") == "misperception" else v["label"]
+
+
+def perceived_settles(v: dict[str, Any]) -> str | None:
+    """Where a misperception variant settles as perceived (SEQ), as one phrase; None for a
+    counterfactual."""
+    part = v.get("perceived")
+    if not part:
+        return None
+    return settled_states(part["settles_at"].get("seq", []))
+
+
+# ------------------------------------------------------------------ inverse through formulas
+
+
+def through_formula_lines(changes: dict[str, Any]) -> list[str]:
+    """What each change of an inverse answer means through formulas: a derived parameter's
+    new value stated in each input of its formula alone ("trade_relief 7.001 needs, one input
+    alone: Size of a US tariff concession 10 → 145.9 % (plausible 10–20: outside; beyond
+    0–100 %)"), and the derived parameters a formula input moves."""
+    out = []
+    for p, c in changes.items():
+        if c.get("via"):
+            parts = []
+            for name, v in c["via"].items():
+                unit = f" {v['unit']}" if v.get("unit") else ""
+                if v["to"] is None:
+                    parts.append(f"{name}: no value alone gives it")
+                    continue
+                text = f"{name} {v['from']:.6g} → {v['to']:.6g}{unit}"
+                flags = []
+                if v.get("kind") == "figure":
+                    lo, hi = v["plausible"]
+                    span = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+                    if v.get("outside_plausible"):
+                        flags.append(f"outside its plausible {span}")
+                    if v.get("outside_unit_bounds"):
+                        flags.append("beyond 0–100 %")
+                if flags:
+                    text += f" ({'; '.join(flags)})"
+                parts.append(text)
+            out.append(f"{p} {c['to']:.6g} means, one input alone: " + "; ".join(parts) + ".")
+        if c.get("effects"):
+            moved = ", ".join(
+                f"{d} {e['from']:.6g} → {e['to']:.6g}" for d, e in c["effects"].items()
+            )
+            out.append(f"{p} {c['to']:.6g} moves, through formulas: {moved}.")
+    return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -204,7 +205,7 @@ def read_text(path: Any) -> str:
 # --------------------------------------------------------------------------- YAML before building
 
 
-def scan_yaml(text: str, file: str = "<scenario>") -> None:
+def scan_yaml(text: str | bytes | bytearray, file: str = "<scenario>") -> None:
     """Check size, nesting depth and alias expansion of YAML text from its event stream, before
     ruamel composes it (composing recurses once per level, and an alias bomb of a few hundred
     bytes expands to gigabytes once turned into plain data).
@@ -295,6 +296,11 @@ def scan_yaml(text: str, file: str = "<scenario>") -> None:
 # --------------------------------------------------------------------------- plain data
 
 
+#: control characters refused in a scenario's texts: C0 except tab, line feed and carriage
+#: return, DEL and C1 (printed to a terminal they are escape sequences: issue 22, item 7)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -320,7 +326,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
             problems.append(Problem(message("yaml_nodes", nodes), "", file))
             break
         if len(path) > max_depth:
-            problems.append(locate(path[:max_depth], message("yaml_depth", len(path))))
+            problems.append(locate(path[: int(max_depth)], message("yaml_depth", len(path))))
             break
         if isinstance(node, dict):
             for key, item in node.items():
@@ -336,6 +342,15 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
         elif isinstance(node, str):
             if len(node) > max_text:
                 problems.append(locate(path, message("text_chars", len(node))))
+            elif (control := _CONTROL.search(node)) is not None:
+                problems.append(
+                    locate(
+                        path,
+                        f"the text contains the control character U+{ord(control.group()):04X} "
+                        "(terminal escape codes, bells, NUL ...): remove it; tabs and line "
+                        "breaks are fine",
+                    )
+                )
         elif _is_number(node):
             problem = _number_problem(node, max_abs)
             if problem:
@@ -359,7 +374,7 @@ def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>
     of the document (``model_dump`` by alias: the paths of the file) is finite and within the
     number limit, or a located `ScenarioError` says which text was read as what."""
 
-    def original(path: tuple) -> Any:
+    def original(path: tuple[Any, ...]) -> Any:
         node = data
         for part in path:
             try:
@@ -368,7 +383,7 @@ def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>
                 return None
         return node
 
-    def locate_text(path: tuple, problem: str) -> Problem:
+    def locate_text(path: tuple[Any, ...], problem: str) -> Problem:
         written = original(path)
         if isinstance(written, str):
             problem = f"the text {written!r} is read as a number: {problem}"
