@@ -29,14 +29,14 @@ def widest(text: str) -> int:
     "args",
     [
         ["hypergame"],
-        ["inverse", "china-presses"],
+        pytest.param(["inverse", "china-presses"], marks=pytest.mark.slow),
         ["map", "china-presses", "--x", "trade_relief=0:15", "--y", "fear_of_defeat=0:6",
          "--grid", "8"],
         ["conditions", "13"],
         ["forecast"],
         ["runs", "list"],
         ["analyze", "-n", "0", "--no-variants", "--no-thresholds"],
-        ["uncertainty", "-n", "50"],
+        pytest.param(["uncertainty", "-n", "50"], marks=pytest.mark.slow),
     ],
 )  # fmt: skip
 def test_piped_output_respects_columns(capsys, monkeypatch, args):
