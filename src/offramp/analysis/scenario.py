@@ -11,29 +11,26 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from offramp.analysis.answer_map import AnswerMap, answer_map
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
-from offramp.analysis.hypergame import Hypergame, hypergame
-from offramp.analysis.inverse import InverseResult, inverse
-from offramp.analysis.ordinal_inverse import OrdinalInverse, state_conditions
-from offramp.analysis.questions import Answer, answer
-from offramp.analysis.sweeps import SweepResult, sweep, threshold
-from offramp.conflict.coalitions import (
-    CoalitionAnalysis,
-    analyse_coalitions,
-    every_coalition,
-    named_coalitions,
-)
 from offramp.conflict.concepts import DEFAULT_CONCEPT, DEFAULT_EXPLAIN_CONCEPT, resolve_concepts
-from offramp.conflict.explain import Explanation, explain
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.dm_names import resolve_dm
 from offramp.scenario.reading import parse_dict, parse_text, read_text
 from offramp.scenario.spec import ScenarioSpec
+
+if TYPE_CHECKING:  # the analyses below are imported where used (start-up time)
+    from offramp.analysis.answer_map import AnswerMap
+    from offramp.analysis.hypergame import Hypergame
+    from offramp.analysis.inverse import InverseResult
+    from offramp.analysis.ordinal_inverse import OrdinalInverse
+    from offramp.analysis.questions import Answer
+    from offramp.analysis.sweeps import SweepResult
+    from offramp.conflict.coalitions import CoalitionAnalysis
+    from offramp.conflict.explain import Explanation
 
 
 class Scenario(ScenarioSpec):
@@ -109,13 +106,19 @@ class Scenario(ScenarioSpec):
         if which not in (None, "declared", "all"):
             raise InputError(f"coalitions must be 'all' or 'declared', not {which!r}")
         if which == "all":
+            from offramp.conflict.coalitions import every_coalition
+
             chosen = every_coalition(self.conflict)
         elif self.coalitions:
+            from offramp.conflict.coalitions import named_coalitions
+
             chosen = named_coalitions(self.conflict, [(c.name, c.members) for c in self.coalitions])
         else:
             return None
         cache_key = ("coalitions", tuple(c.name for c in chosen))
         if cache_key not in self._results:
+            from offramp.conflict.coalitions import analyse_coalitions
+
             self._results[cache_key] = analyse_coalitions(self.conflict, chosen)
         return self._results[cache_key]
 
@@ -139,6 +142,8 @@ class Scenario(ScenarioSpec):
         if dm is not None:  # a name or a label
             labels = [d.label for d in self.document.decision_makers]
             dm = resolve_dm(dm, self.dm_names, labels)
+        from offramp.conflict.explain import explain
+
         result = self.stability([concept], horizon=horizon)
         if dm is None:
             return [explain(result, state, name, concept) for name in self.dm_names]
@@ -147,6 +152,8 @@ class Scenario(ScenarioSpec):
     def answers(self) -> list[Answer]:
         """The scenario's own questions answered (verdict and evidence; no thresholds)."""
         analysis = self.analyze()
+        from offramp.analysis.questions import answer
+
         return [answer(analysis, q) for q in self.questions]
 
     def question(self, qid: str):
@@ -162,28 +169,40 @@ class Scenario(ScenarioSpec):
 
     def threshold(self, qid: str, **options) -> dict[str, Any]:
         """Where question ``qid``'s answer flips along its parameter (:func:`.sweeps.threshold`)."""
+        from offramp.analysis.sweeps import threshold
+
         return threshold(self, self.question(qid), **options)
 
     def sweep(self, parameter: str, values) -> SweepResult:
         """Equilibria, settling states and answers along a grid of one parameter."""
+        from offramp.analysis.sweeps import sweep
+
         return sweep(self, parameter, values)
 
     def answer_map(self, goal: str, x: tuple[Any, ...], y: tuple[Any, ...], **options) -> AnswerMap:
         """The verdict of ``goal`` over a grid of two parameters, ``x`` and ``y`` given as
         (name, low, high); options as :func:`.answer_map.answer_map`."""
+        from offramp.analysis.answer_map import answer_map
+
         return answer_map(self, goal, x, y, **options)
 
     def conditions(self, state: int, concept: str = DEFAULT_CONCEPT) -> OrdinalInverse:
         """What each DM must prefer for the state with id ``state`` to be an equilibrium."""
+        from offramp.analysis.ordinal_inverse import state_conditions
+
         return state_conditions(self.conflict, state, concept)
 
     def hypergame(self) -> Hypergame:
         """Stability with each DM in the game it perceives (the ``perceptions:`` key)."""
+        from offramp.analysis.hypergame import hypergame
+
         return hypergame(self)
 
     def inverse(self, goal: str, **options) -> InverseResult:
         """The smallest change of parameters after which ``goal`` (a question id or a
         statement) holds; options as :func:`.inverse.inverse`."""
+        from offramp.analysis.inverse import inverse
+
         return inverse(self, goal, **options)
 
 

@@ -23,6 +23,7 @@ from offramp.conflict.evolution import evolve
 from offramp.conflict.model import ConflictModel, dense_ranks
 from offramp.conflict.moves import move_indices, with_ranks
 from offramp.conflict.stability import compute_stability
+from offramp.errors import OfframpError
 from offramp.scenario.compile import default_order, priority_scores, weight_scores
 from offramp.scenario.spec import ScenarioSpec as Scenario
 from offramp.scenario.statements import evaluate_codes
@@ -180,6 +181,16 @@ class ConflictTemplate:
         if self.bargaining is not None and len(rows):
             out.forecasts = self.forecasts_at_batch(out, *bargaining)
         return out
+
+    def row_error(self, row: np.ndarray) -> OfframpError | None:
+        """Why one sample's inputs cannot be evaluated (a derived value that is not finite
+        or over the number limit, say), or None: what a Monte Carlo counts as a bad sample
+        instead of ending the run."""
+        try:
+            self._rows_inputs(row[None, :])
+        except OfframpError as exc:
+            return exc
+        return None
 
     def evaluate_batch(self, scores: np.ndarray, reachable: bool = False) -> BatchOutcome:
         """The conflict's conclusions for a batch of score profiles (batch, DMs, states);
@@ -453,7 +464,7 @@ class ConflictTemplate:
         model = with_ranks(base, ranks, self.base_indices)
         model.scores = np.asarray(scores)
         result = compute_stability(model, self.concepts)
-        eq = np.stack([result.stable[c].all(axis=0) for c in self.concepts])
+        eq = np.stack([result.equilibrium_mask(c) for c in self.concepts])
         settles = np.zeros(eq.shape)
         if base.status_quo is not None:
             for k in range(len(self.concepts)):

@@ -14,34 +14,58 @@ No CLI or web code is imported here; nothing outside the bargaining package eith
 
 from __future__ import annotations
 
-from offramp.bargaining.inputs import (
-    BargainingInputError,
-    BargainingProblem,
-    read_ktab,
-    read_ktab_csv,
-    read_ktab_xml,
-)
-from offramp.bargaining.intervals import with_interval
-from offramp.bargaining.protocol import BargainingModel
-from offramp.bargaining.registry import (
-    DEFAULT_MODEL,
-    REGISTRY,
-    default_model_info,
-    get_model,
-)
-from offramp.bargaining.result import Forecast
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-#: name -> model, in display order (the registry itself).
-MODELS: dict[str, BargainingModel] = REGISTRY
+if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
+    from offramp.bargaining.inputs import (
+        BargainingInputError,
+        BargainingProblem,
+        read_ktab,
+        read_ktab_csv,
+        read_ktab_xml,
+    )
+    from offramp.bargaining.protocol import BargainingModel
+    from offramp.bargaining.registry import default_model_info, get_model
+    from offramp.bargaining.result import Forecast
 
-#: The model `forecast` and the commands use when none is named.
-BEST_MODEL: str = DEFAULT_MODEL
+    MODELS: dict[str, BargainingModel]
+    BEST_MODEL: str
+
+#: exported name -> (module, name there): imported on first use (PEP 562)
+_EXPORTS = {
+    "BargainingInputError": ("offramp.bargaining.inputs", "BargainingInputError"),
+    "BargainingProblem": ("offramp.bargaining.inputs", "BargainingProblem"),
+    "read_ktab": ("offramp.bargaining.inputs", "read_ktab"),
+    "read_ktab_csv": ("offramp.bargaining.inputs", "read_ktab_csv"),
+    "read_ktab_xml": ("offramp.bargaining.inputs", "read_ktab_xml"),
+    "BargainingModel": ("offramp.bargaining.protocol", "BargainingModel"),
+    "default_model_info": ("offramp.bargaining.registry", "default_model_info"),
+    "get_model": ("offramp.bargaining.registry", "get_model"),
+    #: name -> model, in display order (the registry itself)
+    "MODELS": ("offramp.bargaining.registry", "REGISTRY"),
+    #: the model `forecast` and the commands use when none is named
+    "BEST_MODEL": ("offramp.bargaining.registry", "DEFAULT_MODEL"),
+    "Forecast": ("offramp.bargaining.result", "Forecast"),
+}
 
 
-def forecast(problem: BargainingProblem, model: str = BEST_MODEL) -> Forecast:
-    """Run the named model on ``problem`` and attach its 80% interval; an unknown name raises
-    `BargainingInputError`."""
-    return with_interval(get_model(model).forecast(problem))
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = _EXPORTS[name]
+    value = getattr(import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def forecast(problem: BargainingProblem, model: str | None = None) -> Forecast:
+    """Run the named model (default `BEST_MODEL`) on ``problem`` and attach its 80% interval;
+    an unknown name raises `BargainingInputError`."""
+    from offramp.bargaining.intervals import with_interval
+    from offramp.bargaining.registry import DEFAULT_MODEL, get_model
+
+    return with_interval(get_model(model or DEFAULT_MODEL).forecast(problem))
 
 
 __all__ = [

@@ -21,6 +21,7 @@ from offramp.bargaining import BEST_MODEL, MODELS, BargainingInputError, Bargain
 from offramp.bargaining import forecast as run_forecast
 from offramp.bargaining.result import Forecast
 from offramp.cli.output import console
+from offramp.report.terminal import plain, strip_controls
 from offramp.scenarios import default
 
 MAX_ROUND_COLUMNS = 12
@@ -45,7 +46,9 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output 
 
 def _fail(message: str) -> None:
     """Print a located input problem to stderr and exit with status 2."""
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        strip_controls(message), markup=False
+    )
     raise typer.Exit(2)
 
 
@@ -99,7 +102,7 @@ def render_forecast(fc: Forecast, out: Console) -> None:
     """Round-by-round positions per dimension, the forecast with its interval, then whatever
     the model says about its working (`BargainingModel.explain`: lines and tables)."""
     title = f"{fc.model} forecast" + (f": {fc.scenario}" if fc.scenario else "")
-    out.print(f"[bold]{title}[/bold]")
+    out.print(f"[bold]{plain(title)}[/bold]")
     n_rounds = len(fc.rounds)
     if n_rounds > MAX_ROUND_COLUMNS:
         shown = sorted(
@@ -108,7 +111,7 @@ def render_forecast(fc: Forecast, out: Console) -> None:
     else:
         shown = list(range(n_rounds))
     for k, dim in enumerate(fc.dimensions):
-        table = Table(title=f"{dim}: positions by round", title_justify="left")
+        table = Table(title=f"{plain(dim)}: positions by round", title_justify="left")
         table.add_column("actor")
         prev = -1
         for t in shown:
@@ -124,9 +127,9 @@ def render_forecast(fc: Forecast, out: Console) -> None:
                     cells.append("…")
                 cells.append(_fmt(float(fc.rounds[t][i, k])))
                 prev = t
-            table.add_row(actor, *cells)
+            table.add_row(plain(actor), *cells)
         out.print(table)
-        line = f"forecast on {dim}: [bold]{_fmt(float(fc.forecast[k]))}[/bold]"
+        line = f"forecast on {plain(dim)}: [bold]{_fmt(float(fc.forecast[k]))}[/bold]"
         if fc.interval is not None:
             lo, hi = float(fc.interval[0][k]), float(fc.interval[1][k])
             line += f" ({fc.interval_level:.0%} interval {_fmt(lo)}–{_fmt(hi)})"
@@ -139,13 +142,14 @@ def render_forecast(fc: Forecast, out: Console) -> None:
         )
     for item in MODELS[fc.model].explain(fc) if fc.model in MODELS else []:
         if "text" in item:
-            out.print(item["text"], markup=False)
+            out.print(strip_controls(item["text"]), markup=False)
             continue
-        table = Table(title=item.get("title"), title_justify="left")
+        title = item.get("title")
+        table = Table(title=None if title is None else plain(title), title_justify="left")
         for k, col in enumerate(item["columns"]):
-            table.add_column(col, justify="left" if k == 0 else "right")
+            table.add_column(plain(col), justify="left" if k == 0 else "right")
         for row in item["rows"]:
-            table.add_row(*(_cell(v) for v in row))
+            table.add_row(*(plain(_cell(v)) for v in row))
         out.print(table)
 
 

@@ -12,7 +12,6 @@ import typer
 from offramp.analysis.scenario import Scenario, load
 from offramp.cli.progress import LazyProgress
 from offramp.scenarios import default
-from offramp.service.report_content import build_report
 from offramp.service.runs import record as record_in_history
 
 FileArg = Annotated[
@@ -57,16 +56,18 @@ def load_scenario(
 
 
 def build_with_progress(
-    scenario,
+    scenario: Scenario,
     variant: str | None,
     no_variants: bool,
     no_thresholds: bool,
     samples: int,
     seed: int,
-    **analysis_options,
+    **analysis_options: Any,
 ) -> dict[str, Any]:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
+    from offramp.service.report_content import build_report  # where used: start-up time
+
     with LazyProgress() as progress:
         return build_report(
             scenario,
@@ -90,7 +91,7 @@ def mark_start() -> None:
 def record(
     command: str,
     scenario: Any,
-    params: dict,
+    params: dict[str, Any],
     seed: int | None,
     results: Any,
     *,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -45,10 +46,11 @@ from offramp.cli.output import (
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
 from offramp.errors import OfframpError
+from offramp.report.terminal import plain, strip_controls
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
-from offramp.service.report_content import DEFAULT_SAMPLES
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.version import __version__
 
 app = typer.Typer(
@@ -160,10 +162,12 @@ def validate(
     if problems:
         raise ScenarioError(problems)
     for w in scenario.warnings:
-        stderr().print(w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False)
+        warning = w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1)
+        stderr().print(strip_controls(warning), markup=False)
     out = prose()
     out.print(
-        f"{file}: valid: '{scenario.name}', {len(scenario.dm_names)} decision makers, "
+        f"{plain(file)}: valid: '{plain(scenario.name)}', {len(scenario.dm_names)} decision "
+        "makers, "
         f"{len(scenario.options)} options, {model.n_states:,} feasible states."
     )
     if list_options:
@@ -231,7 +235,7 @@ def stability(
     result = scenario.stability(concept or None, horizon=horizon)
     joint = scenario.coalition_analysis(coalitions)
     extra = (
-        joint.to_dict({c: result.stable[c].all(axis=0) for c in result.concepts})
+        joint.to_dict({c: result.equilibrium_mask(c) for c in result.concepts})
         if joint is not None
         else {}
     )
@@ -480,8 +484,13 @@ def uncertainty(
         from offramp.report.uncertainty_text import render_uncertainty
 
         render_uncertainty(data, console())
-    if result.interrupted:
-        raise typer.Exit(130 if "user" in result.interrupted else 1)
+    if result.interrupted:  # Ctrl-C or a lost worker: said on stderr whatever the format
+        stderr().print(
+            f"offramp: stopped early ({result.interrupted}); the results are from the "
+            f"{result.completed:,} samples that finished, of {samples:,}.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
@@ -525,10 +534,9 @@ def serve(
     ] = None,
 ) -> None:
     """The local web workbench: edit, check, analyse and explore scenarios in a browser."""
-    import uvicorn
-
     from offramp.web import create_app
     from offramp.web.security import is_loopback, new_token
+    from offramp.web.server import serve as serve_app
 
     if not is_loopback(host) and not token:
         token = new_token()
@@ -537,10 +545,11 @@ def serve(
     err = Console(stderr=True)
     if not is_loopback(host):
         err.print(
-            f"[yellow]Listening on {host}, beyond this machine: every request needs the token.[/]"
+            f"[yellow]Listening on {plain(host)}, beyond this machine: every request needs the "
+            "token.[/]"
         )
-    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=True, highlight=False)
-    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=False, highlight=False)
+    serve_app(create_app(token=token), host, port)
 
 
 @app.command()
@@ -562,7 +571,7 @@ def scenarios_list(ctx: typer.Context) -> None:
     for name in list_builtin():
         sc = get_builtin(name)
         mark = " (default)" if name == DEFAULT else ""
-        out.print(f"{name}{mark}: {sc.name}")
+        out.print(f"{name}{mark}: {plain(sc.name)}")
 
 
 @scenarios_app.command("show")
@@ -578,6 +587,10 @@ runs_commands.register(app)
 report_commands.register(app)
 inverse_commands.register(app)
 flags_take_no_value(app)
+
+
+#: errors of a write that the user's output device causes, not offramp
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def run() -> None:
@@ -606,6 +619,14 @@ def run() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        if exc.errno not in WRITE_FAILURES:
+            sys.exit(report_bug(exc, _state["debug"]))
+        # standard output on a full or failing device (`> /dev/full`): the output is lost,
+        # say so; stdout goes to /dev/null so that the exit does not fail flushing it again
+        stderr().print(f"offramp: cannot write the output: {exc.strerror}", markup=False)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         sys.exit(report_bug(exc, _state["debug"]))
 

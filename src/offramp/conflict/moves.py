@@ -47,11 +47,15 @@ class MoveIndex:
         self.dm = dm
         codes = model.codes
         own_bits = [k for k in range(len(model.option_dm)) if model.option_dm[k] == dm]
-        self.group, self.n_groups = _groups(codes, own_bits, len(model.option_dm))
+        choices = own_choices(model)
         #: the DM's own choice, numbered 0..own_width-1 in increasing order of its options
         #: among the choices that occur (where a state sits in its group): a DM choosing one
         #: of 6 strategies has 6, not 2^6 (one-hot choices stay narrow)
-        self.own, self.own_width = _dense(_gather_bits(codes, own_bits), len(own_bits))
+        self.own, self.own_width = choices[dm]
+        grouped = _groups_by_choices(model, dm, choices)
+        if grouped is None:
+            grouped = _groups(codes, own_bits, len(model.option_dm))
+        self.group, self.n_groups = grouped
         directed = [
             k
             for k in range(len(model.option_dm))
@@ -98,7 +102,7 @@ class MoveIndex:
                 if ok
                 else None
             )
-        return self._columns
+        return None if self._columns is True else self._columns  # (True is never stored)
 
     # ------------------------------------------------------------------ index construction
     def _build(self, kind: str) -> list[_Block]:
@@ -259,12 +263,15 @@ class MoveIndex:
 
         ``NONE`` where nothing is reachable. ``values`` must be int64 and below NONE.
         """
-        cols, small = self._columns_for(values)
+        int32 = self._columns_for(values)
         if kind == "move" and self.n_directed == 0:
-            if small is not None:
-                return cols.group_min(small).astype(np.int64)
+            if int32 is not None:
+                cols, small = int32
+                grouped: np.ndarray = cols.group_min(small).astype(np.int64)
+                return grouped
             return self._group_min(values)
-        if kind == "ui" and small is not None:
+        if kind == "ui" and int32 is not None:
+            cols, small = int32
             got = cols.improvement_min(small)
             out = got.astype(np.int64)
             out[got == NONE32] = NONE
@@ -313,6 +320,7 @@ class MoveIndex:
             mins = np.minimum.reduceat(values[states], np.cumsum(hi - lo) - (hi - lo))
             return states, np.repeat(mins, hi - lo)
         block = self.blocks(kind)[0]
+        assert block.group_start is not None and block.start_of is not None  # no directed options
         lo = block.group_start[groups]
         hi = block.group_start[groups + 1]
         pos = _ranges(lo, hi)
@@ -339,18 +347,19 @@ class MoveIndex:
             self._group_order = (order, starts)
         return self._group_order
 
-    def _columns_for(self, values: np.ndarray) -> tuple[Columns | None, np.ndarray | None]:
-        """The column layout and ``values`` as int32, when both apply (else None, None)."""
+    def _columns_for(self, values: np.ndarray) -> tuple[Columns, np.ndarray] | None:
+        """The column layout and ``values`` as int32, when both apply (else None)."""
         cols = self.columns()
         small = to_int32(values) if cols is not None else None
-        return (cols, small) if small is not None else (None, None)
+        return (cols, small) if cols is not None and small is not None else None
 
     def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
         """Per state, the maximum of ``values`` over reachable states; ``-NONE`` if none."""
-        cols, small = self._columns_for(values) if kind == "ui" else (None, None)
-        if small is not None:  # negated in int32, answered without int64 round trips
+        int32 = self._columns_for(values) if kind == "ui" else None
+        if int32 is not None:  # negated in int32, answered without int64 round trips
+            cols, small = int32
             got = cols.improvement_min(np.negative(small, out=small))
-            out = np.negative(got, dtype=np.int64)
+            out: np.ndarray = np.negative(got, dtype=np.int64)
             out[got == NONE32] = -NONE
             return out
         res = self.reach_min(-values, kind)
@@ -361,7 +370,8 @@ class MoveIndex:
         if len(order) == 0:
             return values.copy()
         mins = np.minimum.reduceat(values[order], starts)
-        return mins[self.group]
+        per_state: np.ndarray = mins[self.group]
+        return per_state
 
     # ------------------------------------------------------------------ enumeration
     def members(self, state: int) -> np.ndarray:
@@ -380,7 +390,8 @@ class MoveIndex:
         if kind == "ui":
             ok &= self.rank[same] > self.rank[state]
         ok &= same != state
-        return same[ok]
+        reached: np.ndarray = same[ok]
+        return reached
 
     def successors(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All unilateral improvements from many states at once: (source, target) pairs."""
@@ -442,6 +453,53 @@ def _dense(packed: np.ndarray, n_bits: int) -> tuple[np.ndarray, int]:
         return number[packed], int(number[-1]) + 1
     values, inverse = np.unique(packed, return_inverse=True)
     return inverse.astype(np.int64).ravel(), len(values)
+
+
+def own_choices(model: ConflictModel) -> list[tuple[np.ndarray, int]]:
+    """Per DM, each state's own choice numbered densely (see :func:`_dense`) and the number
+    of choices; computed once per model."""
+    cached = model._cache.get("own_choices")
+    if cached is None:
+        m = len(model.option_dm)
+        cached = []
+        for i in range(model.n_dms):
+            bits = [k for k in range(m) if model.option_dm[k] == i]
+            cached.append(_dense(_gather_bits(model.codes, bits), len(bits)))
+        model._cache["own_choices"] = cached
+    return cached
+
+
+def _groups_by_choices(
+    model: ConflictModel, dm: int, choices: list[tuple[np.ndarray, int]]
+) -> tuple[np.ndarray, int] | None:
+    """The groups of :func:`_groups`, numbered in the same order, from the other DMs' dense
+    choices: when every DM's options are consecutive bits, the other DMs' options compare as
+    their choices do, most significant DM first, so a mixed-radix number of the choices keeps
+    the order and fits a table when the choices are few (one-hot conflicts: 8 DMs x 6
+    strategies number 280,000 groups from 6^7 keys instead of sorting 42-bit codes). None when
+    it does not apply."""
+    m = len(model.option_dm)
+    lowest: dict[int, int] = {}
+    for i in range(model.n_dms):
+        bits = [k for k in range(m) if model.option_dm[k] == i]
+        if bits and bits[-1] - bits[0] + 1 != len(bits):
+            return None  # interleaved options: the order of codes is not the choices' order
+        lowest[i] = bits[0] if bits else -1
+    others = sorted((i for i in range(model.n_dms) if i != dm), key=lambda i: -lowest[i])
+    size = len(model.codes)
+    space = 1
+    for i in others:
+        space *= max(choices[i][1], 1)
+    if size == 0 or space > max(4 * size, 1 << 16):
+        return None
+    key = np.zeros(size, dtype=np.int64)
+    for i in others:  # most significant first
+        key *= max(choices[i][1], 1)
+        key += choices[i][0]
+    used = np.zeros(space, dtype=np.int64)
+    used[key] = 1
+    number = np.cumsum(used) - 1
+    return number[key], int(number[-1]) + 1
 
 
 def _groups(codes: np.ndarray, own_bits: list[int], n_bits: int) -> tuple[np.ndarray, int]:

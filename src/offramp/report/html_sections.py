@@ -13,21 +13,29 @@ from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
+from offramp.report.provenance import code_id
 from offramp.report.words import (
+    PROBABILITY_NOTE,
     VERDICT,
     answer_line,
     as_of_sentence,
+    bad_samples_sentence,
     dimension_label,
     disagreements,
     drivers_text,
     findings,
     input_label,
+    margin_sentence,
     next_sentences,
     parameter_label,
+    perceived_settles,
+    perceived_suffix,
+    probability_cell,
     settle_lines,
     settled_states,
     target_label,
     threshold_suffix,
+    variant_title,
 )
 
 MAX_STATE_ROWS = 200
@@ -102,7 +110,7 @@ def scenario_section(report: dict[str, Any]) -> str:
         parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
-            [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
+            [esc(parameter_label(report, k)), code_id(k), f"{v:g}"]
             for k, v in report["parameters"].items()
         ]
         parts.append(table(["parameter", "id", "value"], rows))
@@ -120,7 +128,7 @@ def actors_section(report: dict[str, Any]) -> str:
         for k, o in enumerate(dm["options"]):
             row = [
                 f"<strong>{esc(dm['label'])}</strong>" if k == 0 else "",
-                f"{esc(o['label'])}<br><code>{esc(o['name'])}</code>",
+                f"{esc(o['label'])}<br>{code_id(o['name'])}",
                 MOVES.get(o["direction"], esc(o["direction"])),
             ]
             if explained:
@@ -178,9 +186,7 @@ def _states_list(g) -> str:
 def _options_legend(report: dict[str, Any]) -> str:
     parts = []
     for k, dm in enumerate(report["decision_makers"]):
-        opts = ", ".join(
-            f"{esc(o['label'])} (<code>{esc(o['name'])}</code>)" for o in dm["options"]
-        )
+        opts = ", ".join(f"{esc(o['label'])} ({code_id(o['name'])})" for o in dm["options"])
         parts.append(
             f'<li><span class="swatch line" style="background:{dm_colour(k)}"></span> '
             f"<strong>{esc(dm['label'])}</strong>: {opts}</li>"
@@ -372,7 +378,7 @@ def questions_section(report: dict[str, Any], figs: Figures) -> str:
 
 
 def _verdict_cell(q: dict[str, Any], report: dict[str, Any]) -> str:
-    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
+    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report) + perceived_suffix(q))
 
 
 def _forecast_cell(report: dict[str, Any], items: list[dict[str, Any]] | None) -> str:
@@ -393,7 +399,7 @@ def variants_section(report: dict[str, Any]) -> str:
     variants = report["variants"]
     if not variants:
         return section("variants", "Variants", none("No counterfactual variant is analysed."))
-    head = ["", "baseline", *[v["label"] for v in variants]]
+    head = ["", "baseline", *[variant_title(v) for v in variants]]
     rows = []
     for k, q in enumerate(report["questions"]):
         rows.append(
@@ -408,6 +414,11 @@ def variants_section(report: dict[str, Any]) -> str:
         ["<em>settles at (SEQ)</em>", esc(settled_states(report["settles_at"].get("seq", [])))]
         + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
     )
+    if any(v.get("perceived") for v in variants):
+        rows.append(
+            ["<em>settles as perceived (hypergame)</em>", "—"]
+            + [esc(perceived_settles(v) or "—") for v in variants]
+        )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
     names = "/".join(concept_short(c) for c in base_counts)
     rows.append(
@@ -512,8 +523,30 @@ def uncertainty_section(report: dict[str, Any]) -> str:
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("bad_samples"):
+        parts.append(f'<p class="note">{esc(bad_samples_sentence(mc))}</p>')
+    if not mc["samples"]:
+        parts.append(none("No sample finished: no probability can be given."))
+        return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
+        n = mc["samples"]
+        verdicts = ("yes", "no", "depends", "undetermined")
+        rows = [
+            [esc(q["ask"])] + [esc(probability_cell(q, v, n)) for v in verdicts]
+            for q in mc["questions"]
+        ]
+        parts.append(table(["question", *verdicts], rows, "numbers"))
+        parts.append(f'<p class="dim">{esc(PROBABILITY_NOTE)}</p>')
+        margins = [
+            f"<li>{esc(q['ask'])} Every sample: {esc(q['margin']['answer'])}. "
+            f"{esc(margin_sentence(report, q['margin']) or 'No uncertain parameter searched.')}"
+            "</li>"
+            for q in mc["questions"]
+            if q.get("margin")
+        ]
+        if margins:
+            parts.append("<h3>Decided by a margin</h3><ul>" + "".join(margins) + "</ul>")
     fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))
     if fig is not None:
         parts.append(f'<div class="chart">{fig}</div>')

@@ -35,7 +35,7 @@ def _parameter_numbers(scenario: Scenario, name: str) -> list[float]:
     if p is not None and not isinstance(p, int | float):
         dist = p.distribution
         if dist is not None:
-            out += [float(v) for v in (dist.low, dist.high, dist.mode) if v is not None]
+            out += [float(v) for v in dist.stated()]
     for q in scenario.questions:
         if q.parameter == name and q.search_range:
             out += [float(v) for v in q.search_range]

@@ -16,17 +16,24 @@ from offramp.report.glossary import concept_terms, glossary_line, terms
 from offramp.report.mdtext import md, md_code, safe_link
 from offramp.report.provenance import provenance_markdown
 from offramp.report.words import (
+    PROBABILITY_NOTE,
     VERDICT,
     answer_line,
     as_of_sentence,
+    bad_samples_sentence,
     disagreements,
     drivers_text,
     findings,
+    margin_sentence,
     next_sentences,
+    perceived_settles,
+    perceived_suffix,
+    probability_cell,
     settle_lines,
     settled_states,
     target_label,
     threshold_suffix,
+    variant_title,
 )
 
 
@@ -107,7 +114,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             "## Counterfactual variants",
             "",
             "| question | baseline | "
-            + " | ".join(md(v["label"]) for v in report["variants"])
+            + " | ".join(md(variant_title(v)) for v in report["variants"])
             + " |",
             "|---" * (2 + len(report["variants"])) + "|",
         ]
@@ -117,6 +124,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 md(
                     VERDICT[v["questions"][k]["verdict"]]
                     + threshold_suffix(v["questions"][k], report)
+                    + perceived_suffix(v["questions"][k])
                 )
                 for v in report["variants"]
             ]
@@ -125,7 +133,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         for v in report["variants"]:
             where = settled_states(v["settles_at"].get("seq", []))
             changes = "; ".join(v.get("changes_text") or v["changes"])
-            out.append(f"- **{md(v['label'])}** ({md(changes)}): settles at {md(where)}.")
+            perceived = perceived_settles(v)
+            seen = f"; as perceived (hypergame), at {md(perceived)}" if perceived else ""
+            out.append(
+                f"- **{md(variant_title(v))}** ({md(changes)}): settles at {md(where)}{seen}."
+            )
             for q in v["questions"]:
                 if q.get("threshold"):
                     out.append(f"  - {md(q['ask'])} {md(answer_line(q, report))}")
@@ -174,15 +186,24 @@ def _uncertainty(report: dict[str, Any]) -> list[str]:
         "uncertain inputs. Drivers: Spearman rank correlation with 'yes' (only those "
         "distinguishable from noise).",
         "",
+        *([bad_samples_sentence(mc), ""] if mc.get("bad_samples") else []),
         "| question | yes | no | depends | undetermined | driven most by |",
         "|---|---:|---:|---:|---:|---|",
     ]
+    n = mc["samples"]
     for q in mc["questions"]:
+        cells = " | ".join(
+            md(probability_cell(q, c, n)) for c in ("yes", "no", "depends", "undetermined")
+        )
         out.append(
-            f"| {md(q['ask'])} | {q['yes']:.1%} | {q['no']:.1%} | "
-            f"{q['depends']:.1%} | {q['undetermined']:.1%} | "
+            f"| {md(q['ask'])} | {cells} | "
             f"{md(drivers_text(report, mc['sensitivity'], 'question:' + q['id'], 3))} |"
         )
+    out += ["", md(PROBABILITY_NOTE)]
+    for q in mc["questions"]:
+        if q.get("margin"):
+            sentence = margin_sentence(report, q["margin"]) or "No uncertain parameter searched."
+            out += ["", f"- {md(q['ask'])} Every sample: {q['margin']['answer']}. {md(sentence)}"]
     settles = [e for e in mc["settles_probability"].get("seq", []) if e["probability"] >= 0.0005]
     if settles:
         out += [

@@ -6,13 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from offramp.report.glossary import terms
-from offramp.report.words import drivers_text, input_label, target_label
+from offramp.report.terminal import plain as escape
+from offramp.report.words import (
+    PROBABILITY_NOTE,
+    bad_samples_sentence,
+    drivers_text,
+    input_label,
+    margin_sentence,
+    no_driver,
+    probability_cell,
+    target_label,
+)
 
 TOP_INPUTS = 5
 
@@ -38,6 +47,8 @@ def render_uncertainty(
             f"from the {data['samples']:,} samples that finished (of "
             f"{data['requested']:,}).[/]"
         )
+    if data.get("bad_samples"):
+        console.print(f"[yellow]{escape(bad_samples_sentence(data))}[/]")
     if not data["inputs"]:
         console.print(
             "[dim]The scenario declares no uncertain input: every sample is the "
@@ -48,14 +59,16 @@ def render_uncertainty(
         qs.add_column("question", ratio=1)
         for col in ("yes", "no", "depends", "undet."):
             qs.add_column(col, justify="right", no_wrap=True)
+        n = data["samples"]
         for q in data["questions"]:
             qs.add_row(
                 escape(q["ask"]),
-                *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")],
+                *[probability_cell(q, c, n) for c in ("yes", "no", "depends", "undetermined")],
             )
         qs.caption = (
-            f"± {max((q['standard_error_yes'] for q in data['questions']), default=0):.1%}"
-            " standard error at most"
+            PROBABILITY_NOTE
+            if data["samples"]
+            else "no sample finished: no probability can be given"
         )
         console.print(qs)
         lines = []
@@ -64,6 +77,13 @@ def render_uncertainty(
             if top != "—":
                 lines.append(f"{q['ask']} — {top}.")
         _indented(console, "Driven most by (Spearman ρ with 'yes'):", lines)
+        margins = [
+            f"{q['ask']} — every sample: {q['margin']['answer']}. "
+            + (margin_sentence(labels, q["margin"]) or "No uncertain parameter was searched.")
+            for q in data["questions"]
+            if q.get("margin")
+        ]
+        _indented(console, "Decided by a margin (every sample agrees):", margins)
     settles = data["settles_probability"].get("seq", [])
     if settles:
         t = Table(title="Where the evolution settles (SEQ)", header_style="bold")
@@ -106,7 +126,8 @@ def render_uncertainty(
                 if d.get("significant", True)
             ]
             t.add_row(
-                escape(target_label(labels, target)), escape("; ".join(shown) or "no input matters")
+                escape(target_label(labels, target)),
+                escape("; ".join(shown) or no_driver(data, target)),
             )
         console.print(t)
     items = terms(["Spearman ρ", "p5/p95"] if data.get("forecasts") else ["Spearman ρ"])
@@ -127,4 +148,4 @@ def _indented(console: Console, head: str, lines: list[str]) -> None:
 
 
 def _dimension(report: dict[str, Any], name: str) -> str:
-    return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)
+    return str(((report.get("labels") or {}).get("dimensions") or {}).get(name, name))

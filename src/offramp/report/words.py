@@ -62,6 +62,24 @@ def dimension_label(report: dict[str, Any], name: str) -> str:
     return _labels(report).get("dimensions", {}).get(name, name)
 
 
+def share(p: float | None, decimals: int = 1) -> str:
+    """A Monte Carlo share as a percentage; "no samples" when no sample finished (the share of
+    nothing is not 0%)."""
+    return "no samples" if p is None else f"{p:.{decimals}%}"
+
+
+def bad_samples_sentence(mc: dict) -> str:
+    """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
+    first of them failed."""
+    bad = mc.get("bad_samples") or 0
+    drawn = mc["samples"] + bad
+    why = mc.get("bad_sample_reason")
+    return (
+        f"{bad:,} of the {drawn:,} samples drawn could not be evaluated and are left out of "
+        f"every figure" + (f" (the first: {why})" if why else "") + "."
+    )
+
+
 def number(value: float, decimals: int | None = None) -> str:
     """``value`` rounded to ``decimals`` places, without trailing zeros (7.00001 -> '7')."""
     if decimals is None:
@@ -80,17 +98,28 @@ def parameter_value(report: dict[str, Any], name: str, value: float) -> str:
 # ------------------------------------------------------------------------ evolution
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def step_sentence(step: dict[str, Any], report: dict[str, Any] | None = None) -> str:
+    """One move in words. Option labels are verb phrases ("offer trade concessions"), so a
+    labelled move reads "US moves to offer trade concessions and ceases to sanction Russian
+    oil"; options without a label keep their ids ("US takes US.relief and stops US.tariffs")."""
     options = _labels(report or {}).get("options", {})
-
-    def name(o: str) -> str:
-        return options.get(o, o)
-
+    moved = list(step["takes"]) + list(step["stops"])
+    if moved and all(o in options and options[o] != o for o in moved):
+        parts = []
+        if step["takes"]:
+            parts.append("moves to " + _and([options[o] for o in step["takes"]]))
+        if step["stops"]:
+            parts.append("ceases to " + _and([options[o] for o in step["stops"]]))
+        return f"{step['mover']} " + " and ".join(parts)
     parts = []
     if step["takes"]:
-        parts.append("takes " + ", ".join(name(o) for o in step["takes"]))
+        parts.append("takes " + ", ".join(options.get(o, o) for o in step["takes"]))
     if step["stops"]:
-        parts.append("stops " + ", ".join(name(o) for o in step["stops"]))
+        parts.append("stops " + ", ".join(options.get(o, o) for o in step["stops"]))
     return f"{step['mover']} " + " and ".join(parts)
 
 
@@ -207,6 +236,106 @@ def drivers_phrase(report: dict[str, Any], drivers: list[dict[str, Any]]) -> str
     )
 
 
+# ------------------------------------------------------------------ probabilities
+
+
+def percent(p: float) -> str:
+    """A probability in a sentence: '0.3%', '12%', '99.7%' (never '0%' for a positive bound)."""
+    if p <= 0:
+        return "0%"
+    if p < 0.01 or p > 0.99:
+        return f"{p:.1%}"
+    return f"{p:.0%}"
+
+
+def _answer(q: dict, verdict: str, n: int) -> dict:
+    """A question's entry for one answer; an older run record (no ``answers``) gets its
+    share with the Wilson interval recomputed from the count."""
+    entry = (q.get("answers") or {}).get(verdict)
+    if entry is not None:
+        return entry
+    if q.get(verdict) is None:  # no sample finished
+        return {"count": 0, "probability": None, "interval": [0.0, 1.0]}
+    from offramp.uncertainty.proportions import answer_probability
+
+    return answer_probability(round(q[verdict] * n), n)
+
+
+def probability_phrase(q: dict, verdict: str, n: int) -> str:
+    """The probability of one answer in words: 'at most 0.3% (0 of 1,000 samples; one-sided
+    95% bound)', 'at least 99.7% (…)', or '42% (95% interval 39%–45%, Wilson)'."""
+    entry = _answer(q, verdict, n)
+    if n <= 0 or entry.get("probability") is None:
+        return "not estimated (no sample finished)"
+    if entry["count"] == 0:
+        return (
+            f"at most {percent(entry['upper_bound_95'])} (0 of {n:,} samples; one-sided 95% bound)"
+        )
+    if entry["count"] == n:
+        return (
+            f"at least {percent(entry['lower_bound_95'])} ({n:,} of {n:,} samples; one-sided "
+            "95% bound)"
+        )
+    lo, hi = entry["interval"]
+    return f"{percent(entry['probability'])} (95% interval {percent(lo)}–{percent(hi)}, Wilson)"
+
+
+def probability_cell(q: dict, verdict: str, n: int) -> str:
+    """A table cell: '≤ 0.3%' (none of n: the one-sided 95% bound), '≥ 99.7%' (all of n), or
+    '42.0% (39.1–45.0)' (the Wilson 95% interval)."""
+    entry = _answer(q, verdict, n)
+    if n <= 0 or entry.get("probability") is None:
+        return share(None)
+    if entry["count"] == 0:
+        return f"≤ {entry['upper_bound_95']:.1%}"
+    if entry["count"] == n:
+        return f"≥ {entry['lower_bound_95']:.1%}"
+    lo, hi = entry["interval"]
+    return f"{entry['probability']:.1%} ({lo:.1%}–{hi:.1%})"
+
+
+PROBABILITY_NOTE = (
+    "Probabilities are shares of the samples with the 95% Wilson interval; an answer no sample "
+    "gave is shown as its one-sided 95% upper bound (≤, about 3/n), one every sample gave as "
+    "its lower bound (≥)."
+)
+
+
+def no_driver(mc: dict, target: str) -> str:
+    """What a sensitivity row says when no input is distinguishable from noise: a conclusion
+    every sample agrees on has no driver at all (its margin says what would flip it)."""
+    kind, _, qid = target.partition(":")
+    if kind == "question":
+        q = next((q for q in mc.get("questions", []) if q["id"] == qid), None)
+        if q is not None and q.get("margin"):
+            return f"none: every sample answers {q['margin']['answer']} (see its margin)"
+    return "none distinguishable from noise"
+
+
+def margin_sentence(report: dict, margin: dict) -> str:
+    """By how much an answer every sample gave is decided: which judged ranges would have to
+    move, and how far, for it to flip (one input at a time; see
+    :mod:`offramp.uncertainty.margins`)."""
+    parts = []
+    for f in margin.get("flips", [])[:3]:
+        name = f["input"]
+        lo, hi = f["judged_range"]
+        parts.append(
+            f"{input_label(report, name, True)} moving to "
+            f"{parameter_value(report, name, f['nearest'])} (judged "
+            f"{parameter_value(report, name, lo)}–{parameter_value(report, name, hi)}, now "
+            f"{parameter_value(report, name, f['value'])})"
+        )
+    if parts:
+        text = "To flip, it would take " + "; or ".join(parts) + "."
+        if margin.get("no_flip"):
+            text += " No other single uncertain parameter flips it, even far beyond its range."
+        return text
+    if margin.get("no_flip"):
+        return "No single uncertain parameter flips it, even far beyond its judged range."
+    return ""
+
+
 def findings(report: dict[str, Any]) -> list[str]:
     """One sentence per question: the answer (for a threshold question, the threshold), its
     probability under the declared uncertainty and what drives it."""
@@ -214,12 +343,16 @@ def findings(report: dict[str, Any]) -> list[str]:
     by_id = {q["id"]: q for q in mc.get("questions", [])}
     out = []
     previous: list[str] = []
+    previous_margin = ""
     for q in report["questions"]:
         answer = threshold_answer(report, q)
         text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
-        if p is not None:
-            text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
+        if p is not None and p["yes"] is not None:
+            n = mc.get("samples", 0)
+            text += " Probability of yes under the declared uncertainty: " + probability_phrase(
+                p, "yes", n
+            )
             drivers = [
                 d
                 for d in mc["sensitivity"].get(f"question:{q['id']}", [])
@@ -232,6 +365,12 @@ def findings(report: dict[str, Any]) -> list[str]:
                 text += ", likelier with " + drivers_phrase(report, drivers)
             previous = names
             text += "."
+            margin = margin_sentence(report, p["margin"]) if p.get("margin") else ""
+            if margin and margin == previous_margin:
+                text += " The same inputs would have to move to flip it."
+            elif margin:
+                text += f" {margin}"
+            previous_margin = margin
         out.append(text)
     for sentence in disagreements(report):
         out.append(sentence)
@@ -334,11 +473,18 @@ def disagreements(report: dict[str, Any]) -> list[str]:
             hi = max(vals, key=vals.__getitem__)
             if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
                 continue
-            text = (
-                f"The forecast models disagree on {mid_sentence(d['label'])} {where} ({lo} "
-                f"{vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
-            )
-            text += _record_sentence(track_record_claim(list(vals)), vals)
+            span = f"({lo} {vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale)"
+            record = _record_sentence(track_record_claim(list(vals)), vals)
+            if not out:  # why they differ, and what the record says, are said once
+                said = record.split(" These models")[0].split(" so trust")[0]
+                out.append(
+                    f"The forecast models disagree on {mid_sentence(d['label'])} {where} "
+                    f"{span}. {WHY_MODELS_DIFFER}{record}"
+                )
+                continue
+            text = f"They also disagree on {mid_sentence(d['label'])} {where} {span}"
+            rest = record.split(" These models")[0].split(" so trust")[0]
+            text += "." if rest == said else f".{record}"
             out.append(text)
     return out
 
@@ -460,4 +606,66 @@ def next_sentences(report: dict) -> list[str]:
             f"{q['ask']} {VERDICT.get(q['as_of'], q['as_of'])} as of {nxt['as_of']}; "
             f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
         )
+    return out
+
+
+# ------------------------------------------------------------------ misperception variants
+
+
+def perceived_suffix(q: dict[str, Any]) -> str:
+    """For a misperception variant (a hypergame): ' (as perceived: No)' after the answer seen
+    correctly; '' for any other answer."""
+    seen = q.get("perceived_verdict")
+    return f" (as perceived: {VERDICT[seen]})" if seen else ""
+
+
+def variant_title(v: dict[str, Any]) -> str:
+    """A variant's label, with its kind when it is a misperception (a hypergame)."""
+    return f"{v['label']} (misperception)" if v.get("kind") == "misperception" else v["label"]
+
+
+def perceived_settles(v: dict[str, Any]) -> str | None:
+    """Where a misperception variant settles as perceived (SEQ), as one phrase; None for a
+    counterfactual."""
+    part = v.get("perceived")
+    if not part:
+        return None
+    return settled_states(part["settles_at"].get("seq", []))
+
+
+# ------------------------------------------------------------------ inverse through formulas
+
+
+def through_formula_lines(changes: dict[str, Any]) -> list[str]:
+    """What each change of an inverse answer means through formulas: a derived parameter's
+    new value stated in each input of its formula alone ("trade_relief 7.001 needs, one input
+    alone: Size of a US tariff concession 10 → 145.9 % (plausible 10–20: outside; beyond
+    0–100 %)"), and the derived parameters a formula input moves."""
+    out = []
+    for p, c in changes.items():
+        if c.get("via"):
+            parts = []
+            for name, v in c["via"].items():
+                unit = f" {v['unit']}" if v.get("unit") else ""
+                if v["to"] is None:
+                    parts.append(f"{name}: no value alone gives it")
+                    continue
+                text = f"{name} {v['from']:.6g} → {v['to']:.6g}{unit}"
+                flags = []
+                if v.get("kind") == "figure":
+                    lo, hi = v["plausible"]
+                    span = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+                    if v.get("outside_plausible"):
+                        flags.append(f"outside its plausible {span}")
+                    if v.get("outside_unit_bounds"):
+                        flags.append("beyond 0–100 %")
+                if flags:
+                    text += f" ({'; '.join(flags)})"
+                parts.append(text)
+            out.append(f"{p} {c['to']:.6g} means, one input alone: " + "; ".join(parts) + ".")
+        if c.get("effects"):
+            moved = ", ".join(
+                f"{d} {e['from']:.6g} → {e['to']:.6g}" for d, e in c["effects"].items()
+            )
+            out.append(f"{p} {c['to']:.6g} moves, through formulas: {moved}.")
     return out

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from offramp.errors import did_you_mean
-from offramp.scenario.distributions import Distribution
+from offramp.scenario.distributions import Distribution, Triangular, Uniform
 from offramp.scenario.expressions import DIMENSIONLESS, Unit, parse_unit
 
 FigureId = Annotated[
@@ -120,8 +120,8 @@ class Figure(BaseModel):
         if self.low is None or self.low == self.high:
             return None
         if self.value is None:
-            return Distribution(type="uniform", low=self.low, high=self.high)
-        return Distribution(type="triangular", low=self.low, mode=self.value, high=self.high)
+            return Uniform(low=self.low, high=self.high)
+        return Triangular(low=self.low, mode=self.value, high=self.high)
 
     @property
     def share(self) -> float:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +108,12 @@ _LIMITS = [
         "at_least_one), merge options that always move together, or split the conflict",
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
+    Limit(
+        "history_results_bytes",
+        512_000_000,
+        "size of a recorded run's results once decompressed, in bytes",
+        "the row is damaged or was written by a run far larger than the rest",
+    ),
     Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
     Limit(
         "workers",
@@ -116,6 +123,13 @@ _LIMITS = [
     ),
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
+
+#: The share of a Monte Carlo's samples that may fail to evaluate (a formula dividing by a drawn
+#: zero, a derived value over the number limit) before the run stops with the first failure's
+#: located error: below it the bad samples are counted, reported and left out. Judged once
+#: ``BAD_SAMPLE_MIN_ATTEMPTS`` samples are in, and at the end of the run.
+MAX_BAD_SAMPLE_SHARE = 0.05
+BAD_SAMPLE_MIN_ATTEMPTS = 500
 
 #: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
 #: its generators hold, and a bound keeps absurd values out of the run history).
@@ -197,7 +211,7 @@ def read_text(path: Any) -> str:
 # --------------------------------------------------------------------------- YAML before building
 
 
-def scan_yaml(text: str, file: str = "<scenario>") -> None:
+def scan_yaml(text: str | bytes | bytearray, file: str = "<scenario>") -> None:
     """Check size, nesting depth and alias expansion of YAML text from its event stream, before
     ruamel composes it (composing recurses once per level, and an alias bomb of a few hundred
     bytes expands to gigabytes once turned into plain data).
@@ -288,6 +302,11 @@ def scan_yaml(text: str, file: str = "<scenario>") -> None:
 # --------------------------------------------------------------------------- plain data
 
 
+#: control characters refused in a scenario's texts: C0 except tab, line feed and carriage
+#: return, DEL and C1 (printed to a terminal they are escape sequences: issue 22, item 7)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -313,7 +332,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
             problems.append(Problem(message("yaml_nodes", nodes), "", file))
             break
         if len(path) > max_depth:
-            problems.append(locate(path[:max_depth], message("yaml_depth", len(path))))
+            problems.append(locate(path[: int(max_depth)], message("yaml_depth", len(path))))
             break
         if isinstance(node, dict):
             for key, item in node.items():
@@ -329,6 +348,15 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
         elif isinstance(node, str):
             if len(node) > max_text:
                 problems.append(locate(path, message("text_chars", len(node))))
+            elif (control := _CONTROL.search(node)) is not None:
+                problems.append(
+                    locate(
+                        path,
+                        f"the text contains the control character U+{ord(control.group()):04X} "
+                        "(terminal escape codes, bells, NUL ...): remove it; tabs and line "
+                        "breaks are fine",
+                    )
+                )
         elif _is_number(node):
             problem = _number_problem(node, max_abs)
             if problem:
@@ -352,7 +380,7 @@ def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>
     of the document (``model_dump`` by alias: the paths of the file) is finite and within the
     number limit, or a located `ScenarioError` says which text was read as what."""
 
-    def original(path: tuple) -> Any:
+    def original(path: tuple[Any, ...]) -> Any:
         node = data
         for part in path:
             try:
@@ -361,7 +389,7 @@ def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>
                 return None
         return node
 
-    def locate_text(path: tuple, problem: str) -> Problem:
+    def locate_text(path: tuple[Any, ...], problem: str) -> Problem:
         written = original(path)
         if isinstance(written, str):
             problem = f"the text {written!r} is read as a number: {problem}"

@@ -23,7 +23,7 @@ from offramp.scenario.bargaining_document import (
     Shift,
     ShiftChange,
 )
-from offramp.scenario.distributions import Distribution
+from offramp.scenario.distributions import KEYS as DISTRIBUTION_KEYS
 from offramp.scenario.document import (
     DecisionMaker,
     NotedStatement,
@@ -60,8 +60,8 @@ FIELDS_AT: dict[tuple[Any, ...], list[str]] = {
     ("preferences", "@", "ranking", "*"): _keys(NotedStatement),
     ("preferences", "@", "ranking", "*", "*"): _keys(NotedStatement),
     ("preferences", "@", "weights", "*"): _keys(Weight),
-    ("preferences", "@", "weights", "*", "distribution"): _keys(Distribution),
-    ("parameters", "@", "distribution"): _keys(Distribution),
+    ("preferences", "@", "weights", "*", "distribution"): list(DISTRIBUTION_KEYS),
+    ("parameters", "@", "distribution"): list(DISTRIBUTION_KEYS),
     ("preferences", "@", "prioritization", "*", "any_order", "*"): _keys(NotedStatement),
     ("questions", "*"): _keys(Question),
     ("bargaining",): _keys(BargainingSection),

@@ -30,25 +30,37 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from offramp.errors import OfframpError
+from offramp.errors import InputError, OfframpError
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
+STOP_CLOSE_SECONDS = 0.5  # closing a LocalCluster whose workers were killed (Ctrl-C)
+
+
+def whole_chunk(fn: Callable, spec, seed: int, index: int, chunk) -> list:
+    """Every part ``fn`` yields for one chunk, as a list: the task an executor that returns
+    results only whole (loky, Dask, the workbench's pool) sends to a worker."""
+    return list(fn(spec, seed, index, chunk))
 
 
 class InProcessExecutor:
+    """The protocol every executor follows: ``run(fn, spec, seed, chunks)`` yields the parts
+    that ``fn(spec, seed, k, chunk)`` (a generator) yields for each chunk, in any order;
+    ``is_worker_failure(exc)`` tells a lost worker from a bug; ``close_run()`` ends the run's
+    work and returns the parts that had finished but not been yielded yet."""
+
     name = "in-process"
     workers = 1
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         for k, chunk in enumerate(chunks):
-            yield fn(spec, seed, k, chunk)
+            yield from fn(spec, seed, k, chunk)
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         return False
 
-    def close_run(self) -> None:
-        pass
+    def close_run(self) -> list:
+        return []
 
 
 def fork_is_safe() -> bool:
@@ -97,22 +109,39 @@ class WorkerLost(OfframpError, RuntimeError):
 def _forked_worker(
     conn, inherited: list, parent: int, fn: Callable, spec, seed: int, mine: list
 ) -> None:
-    """A forked worker's life: its chunks in order, each result (or the error) sent back on
-    its own pipe; then it leaves without running the parent's exit handlers. ``inherited``:
-    the read ends of the pipes open when it was forked (its own among them), closed here."""
+    """A forked worker's life: its chunks in order, each part sent back on its own pipe as
+    soon as it is finished, then "done" (or the error); then it leaves without running the
+    parent's exit handlers. ``inherited``: the read ends of the pipes open when it was forked
+    (its own among them), closed here."""
     _die_with_parent(parent)
     _quiet_worker()
     for end in inherited:
         end.close()
     try:
         for k, chunk in mine:
-            conn.send(("ok", fn(spec, seed, k, chunk)))
+            for part in fn(spec, seed, k, chunk):
+                conn.send(("ok", part))
+        conn.send(("done", None))
     except BaseException as exc:  # the parent re-raises it
         with contextlib.suppress(Exception):  # unpicklable: the parent sees the pipe end
             conn.send(("error", exc))
     finally:
         conn.close()
         os._exit(0)
+
+
+def _drain(pipes: list) -> list:
+    """The parts already sent on the pipes of stopped workers and not yet read (a message cut
+    off by the stop is dropped); closes the pipes."""
+    parts = []
+    for conn in pipes:
+        with contextlib.suppress(EOFError, OSError):
+            while not conn.closed and conn.poll():
+                kind, payload = conn.recv()
+                if kind == "ok":
+                    parts.append(payload)
+        conn.close()
+    return parts
 
 
 class LocalExecutor:
@@ -123,14 +152,13 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None, start: str = "auto"):
         if start not in ("auto", "fork", "loky"):
-            from offramp.errors import InputError
-
             raise InputError(f"start must be 'auto', 'fork' or 'loky', not {start!r}")
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"local ({self.workers} worker{'s' if self.workers > 1 else ''})"
         self.start = start
         self._gen = None
         self._processes: list = []
+        self._pipes: list = []
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         if self.workers == 1:
@@ -142,8 +170,10 @@ class LocalExecutor:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=self.workers, return_as="generator_unordered", backend="loky")
-        self._gen = parallel(delayed(fn)(spec, seed, k, c) for k, c in enumerate(chunks))
-        yield from self._gen
+        tasks = (delayed(whole_chunk)(fn, spec, seed, k, c) for k, c in enumerate(chunks))
+        self._gen = parallel(tasks)
+        for parts in self._gen:
+            yield from parts
 
     def _run_forked(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         import multiprocessing
@@ -151,12 +181,12 @@ class LocalExecutor:
 
         context = multiprocessing.get_context("fork")
         n = min(self.workers, len(chunks)) or 1
-        expected: dict = {}
+        open_pipes: list = []
         parent = os.getpid()
         for w in range(n):  # chunks are of nearly equal size: a fixed share each
             mine = [(k, c) for k, c in enumerate(chunks) if k % n == w]
             receive, send = context.Pipe(duplex=False)
-            inherited = [*expected, receive]
+            inherited = [*open_pipes, receive]
             process = context.Process(
                 target=_forked_worker,
                 args=(send, inherited, parent, fn, spec, seed, mine),
@@ -165,19 +195,19 @@ class LocalExecutor:
             process.start()
             send.close()
             self._processes.append(process)
-            expected[receive] = len(mine)
-        while expected:
-            for conn in wait(list(expected)):
+            open_pipes.append(receive)
+        self._pipes = list(open_pipes)
+        while open_pipes:
+            for conn in wait(list(open_pipes)):
                 try:
                     kind, payload = conn.recv()
                 except (EOFError, OSError):  # the pipe ended, perhaps mid-message
                     raise WorkerLost("a forked worker ended before its chunks were done") from None
                 if kind == "error":
                     raise payload
-                expected[conn] -= 1
-                if expected[conn] == 0:
-                    del expected[conn]
-                    conn.close()
+                if kind == "done":
+                    open_pipes.remove(conn)
+                    continue
                 yield payload
 
     def worker_processes(self) -> list:
@@ -193,7 +223,7 @@ class LocalExecutor:
             return False
         return isinstance(exc, TerminatedWorkerError)
 
-    def close_run(self) -> None:
+    def close_run(self) -> list:
         gen, self._gen = self._gen, None
         if gen is not None:
             gen.close()  # aborts chunks not started yet
@@ -203,6 +233,21 @@ class LocalExecutor:
                 process.kill()
         for process in processes:
             process.join(5)
+        pipes, self._pipes = self._pipes, []
+        return _drain(pipes)
+
+
+def _ignore_sigint() -> None:
+    """Run in each worker process of our own LocalCluster, once it is up: the workers are in
+    the terminal's process group, so Ctrl-C reaches each of them too, and each printed a
+    KeyboardInterrupt traceback; the parent alone handles it (it stops the run and the
+    cluster). Not done by ignoring SIGINT in the parent while the cluster starts (which the
+    workers would inherit): a Ctrl-C meanwhile could then be lost."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class DaskNotInstalled(OfframpError, ImportError):
+    """Dask was asked for (``--dask``) but the optional extra ``offramp[dask]`` is missing."""
 
 
 class DaskExecutor:
@@ -210,10 +255,17 @@ class DaskExecutor:
     or ``"local"`` for a LocalCluster of worker processes on 127.0.0.1 (one per core)."""
 
     def __init__(self, address: str, workers: int | None = None):
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise DaskNotInstalled(
+                "--dask needs Dask's 'distributed' package, an optional extra: install it with "
+                "pip install 'offramp[dask]' (or run without --dask: local worker processes)"
+            ) from None
 
         self.address = address
         self.cluster = None
+        self._unfinished = True  # see close()
         if address == "local":
             import dask
 
@@ -233,24 +285,34 @@ class DaskExecutor:
                     host="127.0.0.1",
                     dashboard_address=None,
                 )
-            self.client = Client(self.cluster)
+            try:
+                self.client = Client(self.cluster)
+                self.client.run(_ignore_sigint)
+            except BaseException:  # Ctrl-C while it starts: the cluster goes at once
+                self._stop_cluster()
+                raise
         else:
             self.client = Client(address, timeout="5s")
         info = self.client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})))
         self.name = f"dask ({address}, {self.workers} workers)"
         self._futures: list = []
+        # True unless the last run came back whole: close() then kills our own cluster's
+        # workers rather than wait for them (a stop can come at any line, startup included)
+        self._unfinished = True
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         from distributed import as_completed
 
+        self._unfinished = True
         spec_future = self.client.scatter(spec, broadcast=True)
         self._futures = [
-            self.client.submit(fn, spec_future, seed, k, c, pure=False)
+            self.client.submit(whole_chunk, fn, spec_future, seed, k, c, pure=False)
             for k, c in enumerate(chunks)
         ]
         for future in as_completed(self._futures):
-            yield future.result()
+            yield from future.result()
+        self._unfinished = False
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         from distributed import KilledWorker
@@ -261,15 +323,49 @@ class DaskExecutor:
             "CancelledError",
         )
 
-    def close_run(self) -> None:
+    def close_run(self) -> list:
         if self._futures:
             self.client.cancel(self._futures)
             self._futures = []
+        return []
 
     def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
+        """Ends the client, and the LocalCluster if this executor started it. After a run
+        that was stopped, the cluster's worker processes are killed first: they hold nothing
+        worth keeping, and a graceful close waits for each to finish its task (seconds), while
+        Ctrl-C should end the command at once."""
+        if self.cluster is None:
+            self.client.close()
+            return
+        if not self._unfinished:
+            self.client.close()
             self.cluster.close()
+            return
+        self._stop_cluster()
+
+    def _stop_cluster(self) -> None:
+        """Kill our own cluster's workers, then close the client and the cluster without
+        waiting for the workers."""
+        import logging
+
+        # Killed on purpose: the scheduler's complaints about lost workers and data are noise.
+        logging.disable(logging.CRITICAL)
+        try:
+            for nanny in list(self.cluster.workers.values()):
+                nanny.auto_restart = False  # a nanny restarts a dead worker, unless told not to
+                process = getattr(getattr(nanny, "process", None), "process", None)
+                pid = getattr(process, "pid", None)
+                if pid:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+            client = getattr(self, "client", None)
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close(timeout=STOP_CLOSE_SECONDS)
+            with contextlib.suppress(Exception):  # a nanny may wait on a worker still starting
+                self.cluster.close(timeout=STOP_CLOSE_SECONDS)
+        finally:
+            logging.disable(logging.NOTSET)
 
     def __enter__(self) -> DaskExecutor:
         return self

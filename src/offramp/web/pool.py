@@ -17,6 +17,7 @@ lock held by another thread and hang the child.
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing
 import os
 import threading
@@ -27,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from offramp.uncertainty.executors import whole_chunk
 from offramp.web.jobs import Cancelled
 
 
@@ -56,7 +58,7 @@ class SharedPool:
                 )
             return self._pool
 
-    def submit(self, fn: Callable[..., Any], *args) -> Future[Any]:
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         outer: Future[Any] = Future()
         with self._lock:
             self._waiting.append((outer, fn, args))
@@ -79,7 +81,7 @@ class SharedPool:
                     self.reset_broken(force=True)
                     inner = self._executor().submit(fn, *args)
                 self._running += 1
-                inner.add_done_callback(lambda done, outer=outer: self._finished(outer, done))
+                inner.add_done_callback(functools.partial(self._finished, outer))
 
     def _finished(self, outer: Future[Any], inner: Future[Any]) -> None:
         with self._lock:
@@ -157,19 +159,19 @@ class PoolExecutor:
         self.tick = tick
         self._inflight: dict[Future[Any], int] = {}
 
-    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
+    def run(self, fn: Callable[..., Any], spec: Any, seed: int, chunks: list[Any]) -> Iterator[Any]:
         blocks = deque(enumerate(b for chunk in chunks for b in chunk))
         inflight = self._inflight
         while blocks or inflight:
             while blocks and len(inflight) < self.workers:
                 k, block = blocks.popleft()
-                inflight[self.pool.submit(fn, spec, seed, k, [block])] = k
+                inflight[self.pool.submit(whole_chunk, fn, spec, seed, k, [block])] = k
             done, _ = wait(list(inflight), timeout=self.tick, return_when=FIRST_COMPLETED)
             if self.stop():
                 raise Cancelled
             for future in sorted(done, key=inflight.__getitem__):
                 inflight.pop(future)
-                yield future.result()
+                yield from future.result()
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         if isinstance(exc, BrokenProcessPool):
@@ -177,7 +179,14 @@ class PoolExecutor:
             return True
         return False
 
-    def close_run(self) -> None:
+    def close_run(self) -> list[Any]:
+        """Cancels the blocks not started (a running one finishes, its result unused) and
+        returns the parts of blocks that had finished but were not yielded yet."""
+        finished = []
         for future in self._inflight:
-            future.cancel()  # not started yet: dropped; running: finishes, result unused
+            if future.done() and not future.cancelled() and future.exception() is None:
+                finished.extend(future.result())
+            else:
+                future.cancel()
         self._inflight.clear()
+        return finished

@@ -6,7 +6,7 @@ in the history."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
 import offramp.web.work as work
@@ -26,7 +26,7 @@ def sweep_job(
 
         rows: list[Any] = [None] * len(values)
         pending = list(enumerate(values))
-        inflight: dict[str, Any] = {}
+        inflight: dict[Future[Any], int] = {}
         try:
             while pending or inflight:
                 while pending and len(inflight) < pool.size:
@@ -62,6 +62,16 @@ def monte_carlo_job(
         record("web:uncertainty", scenario, {"samples": body.samples}, body.seed, data)
         if result.interrupted:
             job.cancel.set()
-        return data
+        return {**data, "report_html": uncertainty_html(data, scenario)}
 
     return run
+
+
+def uncertainty_html(data: dict[str, Any], scenario: Any) -> str:
+    """The report's "Under uncertainty" section for this Monte Carlo (probabilities, where it
+    settles, the forecast table and the sensitivity charts), rendered by the report's own
+    renderer from the same data, so the tab and the report read the same."""
+    from offramp.report.html_sections import uncertainty_section
+    from offramp.report.labels import labels_part
+
+    return uncertainty_section({"uncertainty": data, "labels": labels_part(scenario)})

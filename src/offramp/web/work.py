@@ -204,19 +204,15 @@ def answer_map(
     def run() -> dict[str, Any]:
         import io
 
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
         from offramp.report.answer_map_figure import answer_map_figure
 
         scenario = load(text, file, variant)
         data = scenario.answer_map(goal, x, y, steps=(steps, steps)).to_dict()
-        fig = answer_map_figure(data)
+        from offramp.report.labels import labels_part
+
+        fig = answer_map_figure(data, labels_part(scenario))
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        plt.close(fig)
         svg = buffer.getvalue()
         return {**data, "svg": svg[svg.index("<svg") :]}
 

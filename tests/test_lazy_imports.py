@@ -1,0 +1,94 @@
+"""Start-up imports only what the command runs: ``import offramp`` and the command line's start
+load none of the web, plotting, scipy or Dask modules (they cost start-up time, and Dask is an
+optional extra). Checked in a fresh interpreter, since the test process has imported them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("scipy", "matplotlib", "dask", "distributed", "fastapi", "starlette", "uvicorn", "joblib")
+ELMIRA = Path(__file__).resolve().parents[1] / "src" / "offramp" / "scenarios" / "elmira.yaml"
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint(__import__('json').dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin"},
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY or m.startswith("offramp.web"))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import offramp",
+        "import offramp.cli.main",
+        # the command line's start and a small analysis, as `offramp stability FILE` runs it
+        "import sys, contextlib, io\n"
+        "from offramp.cli.main import run\n"
+        f"sys.argv = ['offramp', 'stability', {str(ELMIRA)!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    run()",
+        "import sys, contextlib, io\n"
+        "from offramp.cli.main import run\n"
+        "sys.argv = ['offramp', '--help']\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    run()",
+    ],
+    ids=["import offramp", "import the command line", "offramp stability", "offramp --help"],
+)
+def test_start_up_does_not_import_what_it_does_not_use(code) -> None:
+    assert heavy(loaded_after(code)) == []
+
+
+def test_import_offramp_loads_no_analysis_until_used() -> None:
+    """The package's names are imported on first use (PEP 562), and resolve to the same
+    objects as their modules' names."""
+    assert not any(m.startswith("offramp.analysis") for m in loaded_after("import offramp"))
+    import offramp
+    from offramp.analysis.scenario import load
+
+    assert offramp.load is load
+    assert set(offramp.__all__) <= set(dir(offramp)) | set(offramp._EXPORTS)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        offramp.nothing  # noqa: B018
+
+
+def test_writing_figures_leaves_the_users_matplotlib_backend_alone(tmp_path) -> None:
+    """A notebook's backend is its own: offramp draws on the Agg canvas explicitly instead of
+    switching pyplot's backend (``matplotlib.use``) when its figure modules are imported."""
+    probe = (
+        "import matplotlib\n"
+        "matplotlib.use('pdf')\n"
+        "import offramp\n"
+        "from offramp.report import answer_map_figure, figures\n"
+        "scenario = offramp.get_builtin('elmira')\n"
+        "report = offramp.build_report(scenario, samples=0)\n"
+        f"written = figures.write_figures(report, scenario, {str(tmp_path)!r})\n"
+        "print(matplotlib.get_backend(), len(written))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    backend, count = out.stdout.split()
+    assert backend == "pdf"
+    assert int(count) > 0 and any(tmp_path.rglob("*.png"))
