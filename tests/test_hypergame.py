@@ -172,8 +172,9 @@ def test_bad_perceptions_are_located(capsys, tmp_path) -> None:
 
 
 def test_builtin_variant_china_doubts_the_concession() -> None:
-    """With the largest concession package (worth about 9.5), China presses; if it does not count on the concession (the
-    option is unknown in its game) it does not: the article's question answered both ways."""
+    """With the largest concession package (worth about 9.5), China presses; if it does not
+    count on the concession (the option is unknown in its game) it does not: the article's
+    question answered both ways."""
     sc = offramp.get_builtin("beijing-broker").variant("china-doubts-concession")
     h = sc.hypergame().to_dict()
     answers = {q["id"]: (q["correct"], q["hypergame"]) for q in h["questions"]}
