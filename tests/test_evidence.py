@@ -283,7 +283,8 @@ def test_text_and_markdown_reports_show_the_provenance_table() -> None:
     assert (
         "| `share` | 50 % (40–60) | 2024 | P, T, 2024-05-01, https://example.org/a | “q1” |" in md
     )
-    assert "## Leverage" in md and "| A | B | 90% | 12% | +78% |" in md
+    # chips one way, oil the other: shown side by side, not subtracted
+    assert "## Leverage" in md and "| A | B | 90% | 12% | not comparable: different goods |" in md
     console = Console(record=True, width=200)
     render_report(report, console, full=True)  # the default terminal report is short (issue 10)
     text = console.export_text()

@@ -200,11 +200,19 @@ def test_the_state_graph_draws_the_core_and_coloured_arrows(html, figures, repor
     # 96 states: by default the status quo, the 23 SEQ equilibria and the path between them.
     assert len(nodes) == len(figures.graph.nodes) == 1 + len(report["equilibria"]["seq"])
     # The full graph is there on request, collapsed.
-    assert '<details class="full-graph"><summary>Show the full graph (96 states' in html
-    assert len(figures.full_graph.nodes) == report["feasible_states"]
+    from offramp.report.graph_selection import MAX_FULL
+
+    states = report["feasible_states"]
+    if states <= MAX_FULL:
+        assert f'<details class="full-graph"><summary>Show the full graph ({states} states' in html
+        assert len(figures.full_graph.nodes) == states
+    else:  # too many to draw: what is reachable and the equilibria, said so
+        assert '<details class="full-graph"><summary>Show the full graph (' in html
+        assert f"{states} states are too many to draw" in html
     arrows = re.findall(r'<g id="edge\d+" class="edge move dm_(\w+)', svg)
     assert len(arrows) == len(figures.graph.edges) > 0
-    assert set(arrows) == set(report["stability"]["decision_makers"])
+    # each arrow is a decision maker's move (not every DM moves among the states drawn)
+    assert set(arrows) and set(arrows) <= set(report["stability"]["decision_makers"])
     # Equilibria are marked, the status quo and where it settles too, and the path is drawn.
     seq = report["equilibria"]["seq"]
     assert svg.count("equilibrium") >= len(seq)
