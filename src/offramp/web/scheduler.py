@@ -60,8 +60,9 @@ def monte_carlo_job(
         result = monte_carlo(scenario, body.samples, body.seed, executor, job.progress)
         data = result.to_dict()
         record("web:uncertainty", scenario, {"samples": body.samples}, body.seed, data)
-        if result.interrupted:
+        if result.interrupted:  # cancelled: answered at once, without the report's tables
             job.cancel.set()
+            return data
         return {**data, "report_html": uncertainty_html(data, scenario)}
 
     return run
