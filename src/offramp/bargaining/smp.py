@@ -67,7 +67,7 @@ class SMPRun:
     risk: list[np.ndarray]
 
 
-def bs_util(dist: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def bs_util(dist: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """Utility of a salience-weighted distance d for risk attitude R: (1 - d)(1 + d R).
 
     Beyond d = 1 (only reachable by round-off) KTAB continues the line (1 - d)(1 + R).
@@ -83,7 +83,8 @@ def weighted_distance(ideals: np.ndarray, positions: np.ndarray, sal: np.ndarray
     diff = ideals[:, None, :] - positions[None, :, :]  # (i, j, k)
     num = np.sum((diff * sal[:, None, :]) ** 2, axis=2)
     den = np.sum(sal**2, axis=1)
-    return np.sqrt(num / den[:, None])
+    distance: np.ndarray = np.sqrt(num / den[:, None])
+    return distance
 
 
 def coalitions(
@@ -97,7 +98,8 @@ def coalitions(
     votes = weights[:, None, None] * (util[:, :, None] - util[:, None, :])  # (k, i, j)
     c = min_c + np.sum(np.where(votes > 0.0, votes, 0.0), axis=0)
     np.fill_diagonal(c, min_c)
-    return c
+    strengths: np.ndarray = c
+    return strengths
 
 
 def conditional_pce(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -246,7 +248,8 @@ def _win_probability(positions: np.ndarray, autil: np.ndarray, cap: np.ndarray) 
     p = scalar_pce(cap, own[:, unique])
     match = same[:, unique]
     last = match.shape[1] - 1 - np.argmax(match[:, ::-1], axis=1)
-    return p[last]
+    shared: np.ndarray = p[last]
+    return shared
 
 
 def _step(
@@ -306,8 +309,8 @@ def _step(
         # the rest in the order the challenges were made. Ties between bargains are only
         # possible between bargains that every actor values identically.
         mine = np.concatenate([mine[is_sq[mine]], mine[~is_sq[mine]]])
-        p = scalar_pce(cap, u_b[:, mine])
-        m = int(mine[int(np.argmax(p))])
+        chosen = scalar_pce(cap, u_b[:, mine])
+        m = int(mine[int(np.argmax(chosen))])
         if is_sq[m]:
             continue
         new_positions[k] = bi[m] if init_a[m] == k else bj[m]
@@ -320,15 +323,21 @@ def run_smp(
     capabilities: np.ndarray,
     accommodation: np.ndarray | None = None,
     max_turns: int = MAX_TURNS,
+    scale: tuple[float, float] = (0.0, 100.0),
 ) -> SMPRun:
-    """Run KTAB's SMP from positions on 0-100, saliences on 0-1 and capabilities > 0.
+    """Run KTAB's SMP from positions on ``scale`` (0-100 by default), saliences on 0-1 and
+    capabilities > 0.
 
     ``accommodation`` is KTAB's ideal-adjustment matrix A (identity when omitted, as for CSV
     input): after each turn, ideal_i <- Σ_j A_ij p_j + (1 - Σ_j A_ij) ideal_i.
     Stops when Σ_i ||Δp_i|| of the last turn is below 2% of the first turn's (+1e-4),
     after at least 2 and at most ``max_turns`` turns.
     """
-    pos = np.asarray(positions, dtype=float) / 100.0
+    low, high = scale
+    span = high - low
+    # KTAB works on 0-1: map the problem's own scale there (and back), so the run is the same
+    # whatever units the positions are written in
+    pos = (np.asarray(positions, dtype=float) - low) / span
     sal = np.asarray(saliences, dtype=float)
     cap = np.asarray(capabilities, dtype=float)
     n = pos.shape[0]
@@ -359,8 +368,8 @@ def run_smp(
     hist_w.append(_win_probability(pos, autil, cap))
     hist_r.append(risk)
     return SMPRun(
-        positions=[p * 100.0 for p in hist_p],
-        ideals=[p * 100.0 for p in hist_i],
+        positions=[p * span + low for p in hist_p],
+        ideals=[p * span + low for p in hist_i],
         win_probability=hist_w,
         risk=hist_r,
     )
@@ -395,7 +404,8 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
         acc = problem.accommodation
         if acc is not None:
             acc = acc[np.ix_(keep, keep)]
-        run = run_smp(x[keep], sal[keep], problem.capabilities[keep], acc, max_turns)
+        scale = problem.scale or (0.0, 100.0)
+        run = run_smp(x[keep], sal[keep], problem.capabilities[keep], acc, max_turns, scale)
         rounds = [x.copy()]  # the input exactly, not its round trip through the 0-1 scale
         for p in run.positions[1:]:
             full = x.copy()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -234,7 +235,7 @@ def stability(
     result = scenario.stability(concept or None, horizon=horizon)
     joint = scenario.coalition_analysis(coalitions)
     extra = (
-        joint.to_dict({c: result.stable[c].all(axis=0) for c in result.concepts})
+        joint.to_dict({c: result.equilibrium_mask(c) for c in result.concepts})
         if joint is not None
         else {}
     )
@@ -533,10 +534,9 @@ def serve(
     ] = None,
 ) -> None:
     """The local web workbench: edit, check, analyse and explore scenarios in a browser."""
-    import uvicorn
-
     from offramp.web import create_app
     from offramp.web.security import is_loopback, new_token
+    from offramp.web.server import serve as serve_app
 
     if not is_loopback(host) and not token:
         token = new_token()
@@ -545,10 +545,11 @@ def serve(
     err = Console(stderr=True)
     if not is_loopback(host):
         err.print(
-            f"[yellow]Listening on {host}, beyond this machine: every request needs the token.[/]"
+            f"[yellow]Listening on {plain(host)}, beyond this machine: every request needs the "
+            "token.[/]"
         )
-    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=True, highlight=False)
-    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=False, highlight=False)
+    serve_app(create_app(token=token), host, port)
 
 
 @app.command()
@@ -588,6 +589,10 @@ inverse_commands.register(app)
 flags_take_no_value(app)
 
 
+#: errors of a write that the user's output device causes, not offramp
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
     mark_start()
@@ -614,6 +619,14 @@ def run() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        if exc.errno not in WRITE_FAILURES:
+            sys.exit(report_bug(exc, _state["debug"]))
+        # standard output on a full or failing device (`> /dev/full`): the output is lost,
+        # say so; stdout goes to /dev/null so that the exit does not fail flushing it again
+        stderr().print(f"offramp: cannot write the output: {exc.strerror}", markup=False)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         sys.exit(report_bug(exc, _state["debug"]))
 

@@ -275,7 +275,7 @@ def issues_url() -> str | None:
     for entry in urls:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("issues", "bug tracker", "tracker", "repository"):
-            return url.strip()
+            return str(url).strip()
     return None
 
 

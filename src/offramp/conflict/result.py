@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -39,9 +40,14 @@ class StabilityResult:
     def concepts(self) -> list[str]:
         return [c for c in CONCEPTS if c in self.stable]
 
+    def equilibrium_mask(self, concept: str) -> np.ndarray:
+        """Per state, True when it is stable for every DM (an equilibrium of ``concept``)."""
+        mask: np.ndarray = np.logical_and.reduce(self.stable[concept], axis=0)
+        return mask
+
     def equilibria(self, concept: str) -> np.ndarray:
         """Indices of the states stable for every DM."""
-        return np.flatnonzero(self.stable[concept].all(axis=0))
+        return np.flatnonzero(self.equilibrium_mask(concept))
 
     def dm_index(self, dm: str | int) -> int:
         """The index of a DM given by name (or already by index), checked."""
@@ -78,7 +84,7 @@ class StabilityResult:
         states = [{"id": to_id(s), "taken": model.taken(s)} for s in range(model.n_states)]
         stable = {
             c: {
-                dm: [to_id(s) for s in np.flatnonzero(self.stable[c][i])]
+                dm: [to_id(int(s)) for s in np.flatnonzero(self.stable[c][i])]
                 for i, dm in enumerate(model.dm_names)
             }
             for c in self.concepts
@@ -129,7 +135,7 @@ class StabilityResult:
                 c: {dm: id_ranges(self.stable[c][i]) for i, dm in enumerate(model.dm_names)}
                 for c in self.concepts
             },
-            "equilibria": {c: id_ranges(self.stable[c].all(axis=0)) for c in self.concepts},
+            "equilibria": {c: id_ranges(self.equilibrium_mask(c)) for c in self.concepts},
             **self.extras(),
         }
 
@@ -149,7 +155,7 @@ class StabilityResult:
             out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             return
         dumps = _dumps
-        head = {"scenario": model.name}
+        head: dict[str, Any] = {"scenario": model.name}
         if form == "compact":
             head["form"] = "compact"
         head["decision_makers"] = list(model.dm_names)
@@ -162,7 +168,7 @@ class StabilityResult:
                 part = ",".join(map(str, model.codes[lo : lo + _CHUNK].tolist()))
                 out.write(("," if lo else "") + part)
             out.write("]},\n")
-            sets = lambda flags: _ranges_json(flags)  # noqa: E731
+            sets: Callable[[np.ndarray], str] = _ranges_json
         else:
             out.write('  "states": [')
             names = [dumps(n) for n in model.option_names]
@@ -177,7 +183,7 @@ class StabilityResult:
                     )
                 )
             out.write("\n  ],\n")
-            sets = lambda flags: _ids_json(flags)  # noqa: E731
+            sets = _ids_json
         out.write('  "stable": {')
         for ci, c in enumerate(self.concepts):
             out.write(("," if ci else "") + f"\n    {dumps(c)}: {{")
@@ -189,7 +195,7 @@ class StabilityResult:
         out.write('  "equilibria": {')
         for ci, c in enumerate(self.concepts):
             out.write(("," if ci else "") + f"\n    {dumps(c)}: ")
-            out.write(sets(self.stable[c].all(axis=0)))
+            out.write(sets(self.equilibrium_mask(c)))
         out.write("\n  }")
         for key, value in more.items():
             out.write(f",\n  {dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
@@ -275,7 +281,7 @@ def _ids_json(flags: np.ndarray) -> str:
     )
 
 
-def _dumps(value) -> str:
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 

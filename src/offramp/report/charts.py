@@ -15,6 +15,7 @@ and never becomes markup.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -81,7 +82,14 @@ class _Axis:
         v = min(max(v, self.lo), self.hi)
         return self.x0 + (v - self.lo) / span * (self.x1 - self.x0)
 
-    def draw(self, y: float, top: float, label: str, fmt=_fmt, integer: bool = False) -> list[str]:
+    def draw(
+        self,
+        y: float,
+        top: float,
+        label: str,
+        fmt: Callable[[float], str] = _fmt,
+        integer: bool = False,
+    ) -> list[str]:
         out = [f'<line x1="{self.x0}" y1="{y}" x2="{self.x1}" y2="{y}" class="axis"/>']
         ticks = nice_ticks(self.lo, self.hi)
         if integer:
@@ -102,7 +110,8 @@ class _Axis:
 
 def _legend(items: list[tuple[str, str]], y: float) -> list[str]:
     """Colour keys in a row (wrapping to a new row when the width is used up)."""
-    out, x = [], LEFT
+    out: list[str] = []
+    x: float = LEFT
     for label, colour in items:
         w = 22 + 6.6 * len(label)
         if x + w > WIDTH - RIGHT and x > LEFT:
@@ -116,7 +125,8 @@ def _legend(items: list[tuple[str, str]], y: float) -> list[str]:
 
 
 def _legend_height(items: list[tuple[str, str]]) -> float:
-    rows, x = 1, LEFT
+    rows = 1
+    x: float = LEFT
     for label, _ in items:
         w = 22 + 6.6 * len(label)
         if x + w > WIDTH - RIGHT and x > LEFT:

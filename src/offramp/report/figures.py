@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import matplotlib.ticker
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -156,7 +157,7 @@ def graph_figure(graph: StateGraph) -> Figure:
                 )
             )
         ax.text(x, y, str(s + 1), ha="center", va="center", fontsize=14 * scale, zorder=5)
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], color=dm_colour(k), lw=2, label=f"{label} moves")
         for k, label in enumerate(graph.dm_labels)
     ]

@@ -16,12 +16,25 @@ et al., KTAB (smp).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from offramp.conflict.concepts import REGISTRY
 
 #: Terms other than the solution concepts, whose one-line meanings the concept registry holds
 #: (offramp.conflict.concepts: each concept module's ``glossary``).
 GLOSSARY: dict[str, str] = {
     "equilibrium": "a state stable for every decision maker under the concept named.",
+    "✓ / ·": (
+        "in the stability table, one mark per decision maker in the order given: ✓ the state is "
+        "stable for that decision maker under the concept, · it is not; EQ: ✓ for every one, "
+        "an equilibrium."
+    ),
+    "utility points": (
+        "the unit of the preference weights, and of the parameters that set them: a state's "
+        "score for a decision maker is the sum of the weights of what it makes true. Only the "
+        "order of one decision maker's scores matters, never a comparison between decision "
+        "makers; a threshold on such a parameter is in these points."
+    ),
     "settles": ("the first equilibrium reached from the status quo by moves each mover prefers."),
     "Spearman ρ": (
         "rank correlation between an uncertain input and a conclusion, from −1 to +1: how "
@@ -61,7 +74,7 @@ def _model_description(name: str) -> str | None:
     return f"{text}." if isinstance(text, str) and text and not text.endswith(".") else text
 
 
-def terms(names) -> list[tuple[str, str]]:
+def terms(names: Iterable[str]) -> list[tuple[str, str]]:
     """(term, definition) for each known name, in the order given, without repeats; a
     bargaining model is described as the bargaining package describes it, if it does."""
     out: list[tuple[str, str]] = []
@@ -82,7 +95,7 @@ def concept_term(key: str) -> str:
     return c.short if c.label.endswith(f"({c.short})") else c.label
 
 
-def concept_terms(concepts) -> list[tuple[str, str]]:
+def concept_terms(concepts: Iterable[str]) -> list[tuple[str, str]]:
     """The concepts' meanings, as the concept registry gives them, and 'equilibrium'."""
     out = [(concept_term(k), REGISTRY[k].glossary) for k in concepts if k in REGISTRY]
     return out + terms(["equilibrium"])

@@ -28,11 +28,14 @@ from offramp.report.words import (
     margin_sentence,
     next_sentences,
     parameter_label,
+    perceived_settles,
+    perceived_suffix,
     probability_cell,
     settle_lines,
     settled_states,
     target_label,
     threshold_suffix,
+    variant_title,
 )
 
 MAX_STATE_ROWS = 200
@@ -375,7 +378,7 @@ def questions_section(report: dict[str, Any], figs: Figures) -> str:
 
 
 def _verdict_cell(q: dict[str, Any], report: dict[str, Any]) -> str:
-    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
+    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report) + perceived_suffix(q))
 
 
 def _forecast_cell(report: dict[str, Any], items: list[dict[str, Any]] | None) -> str:
@@ -396,7 +399,7 @@ def variants_section(report: dict[str, Any]) -> str:
     variants = report["variants"]
     if not variants:
         return section("variants", "Variants", none("No counterfactual variant is analysed."))
-    head = ["", "baseline", *[v["label"] for v in variants]]
+    head = ["", "baseline", *[variant_title(v) for v in variants]]
     rows = []
     for k, q in enumerate(report["questions"]):
         rows.append(
@@ -411,6 +414,11 @@ def variants_section(report: dict[str, Any]) -> str:
         ["<em>settles at (SEQ)</em>", esc(settled_states(report["settles_at"].get("seq", [])))]
         + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
     )
+    if any(v.get("perceived") for v in variants):
+        rows.append(
+            ["<em>settles as perceived (hypergame)</em>", "—"]
+            + [esc(perceived_settles(v) or "—") for v in variants]
+        )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
     names = "/".join(concept_short(c) for c in base_counts)
     rows.append(

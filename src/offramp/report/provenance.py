@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from offramp.report.mdtext import md, md_code
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: The HTML sections this module adds (anchor, title), for the report's contents.
 HTML_SECTIONS = (("provenance", "Where the numbers come from"), ("leverage", "Leverage"))
@@ -48,7 +51,7 @@ def _source_line(s: dict[str, Any]) -> str:
 
 def _basis(p: dict[str, Any]) -> str:
     if p["basis"] == "derived":
-        return p["formula"]
+        return str(p["formula"])
     if p["basis"] == "judgment":
         note = p.get("note")
         if not note:
@@ -219,7 +222,7 @@ def _link_formula(formula: str, figures: set[str], params: set[str]) -> str:
     return "".join(out)
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
+def _table(head: list[str], rows: list[str]) -> str:
     h = "".join(f"<th>{_esc(c)}</th>" for c in head)
     body = "\n".join(r for r in rows)
     return (
@@ -303,7 +306,7 @@ def leverage_chart_html(lev: dict[str, Any]) -> str:
     return f'<div class="chart">{leverage_figure(lev)}</div>'
 
 
-def leverage_static_figure(lev: dict[str, Any]):
+def leverage_static_figure(lev: dict[str, Any]) -> Figure:
     """The leverage chart as a matplotlib figure (for ``offramp report --figures``): one bar per
     dependency, its range as an error bar, coloured by who depends."""
     from matplotlib.figure import Figure

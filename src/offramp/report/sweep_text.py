@@ -29,7 +29,7 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
     table.add_column("settles at")
     for k, _ in enumerate(scenario.questions):
         table.add_column(f"Q{k + 1}")
-    previous = None
+    previous: tuple[str, tuple[str, ...]] | None = None
     for row in result.rows:
         settles = " ".join(letter(t) for t in row.settles.get("seq", [])) or "—"
         key = (settles, tuple(row.answers.values()))
@@ -43,8 +43,8 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
             style=style,
         )
     console.print(table)
-    for key, mark in outcomes.items():
-        console.print(f"  {mark}: {plain(key)}")
+    for outcome, mark in outcomes.items():
+        console.print(f"  {mark}: {plain(outcome)}")
     for k, q in enumerate(scenario.questions):
         console.print(f"  Q{k + 1}: {plain(q.ask)}")
     for a, b, what in result.changes():

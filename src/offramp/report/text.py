@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
@@ -24,16 +26,19 @@ from offramp.report.words import (
     findings,
     next_sentences,
     path_sentence,
+    perceived_settles,
+    perceived_suffix,
     settle_lines,
     settled_states,
     threshold_sentence,
     threshold_suffix,
+    variant_title,
 )
 
 MAX_STATE_ROWS = 64
 
 
-def _marks(flags) -> str:
+def _marks(flags: Sequence[bool] | np.ndarray) -> str:
     marks = "".join("✓" if f else "·" for f in flags)
     return f"[bold green]{marks} EQ[/]" if all(flags) else f"{marks}   "
 
@@ -84,6 +89,7 @@ def render_stability(result: StabilityResult, console: Console) -> None:
         f"{len(model.option_names)} options, {model.n_states:,} feasible states"
     )
     console.print(stability_table(result))
+    _terms(console, terms(["✓ / ·"]))
     console.print(equilibria_summary(result))
 
 
@@ -226,6 +232,8 @@ def _questions(report: dict[str, Any], console: Console) -> None:
             escape(answer_line(q, report)),
         )
     console.print(qs)
+    if any(q.get("threshold") for q in report["questions"]):
+        _terms(console, terms(["utility points"]))
 
 
 def _coalitions(report: dict[str, Any], console: Console) -> None:
@@ -282,28 +290,31 @@ def _variants(report: dict[str, Any], console: Console) -> None:
     def answers(qs: list[dict[str, Any]]) -> str:
         return " · ".join(f"Q{k + 1} {_verdict_cell(q, report)}" for k, q in enumerate(qs))
 
-    bargaining = report.get("bargaining")
-    base_forecasts = []
+    bargaining: dict[str, Any] = report.get("bargaining") or {}
+    base_forecasts: list[dict[str, Any]] = []
     if bargaining:
         model = bargaining["default_model"]
-        settled = {e["id"] for e in report["settles_at"].get("seq", [])}
+        settled_ids = {e["id"] for e in report["settles_at"].get("seq", [])}
         base_forecasts = [
             {"id": c["state"], "model": model, "forecast": c["forecasts"][model]}
             for c in bargaining["cases"]
-            if c["name"].startswith("settled-") and c.get("state") in settled
+            if c["name"].startswith("settled-") and c.get("state") in settled_ids
         ]
-    rows = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts)]
+    rows: list[
+        tuple[str, str | None, list[dict[str, Any]], Any, list[dict[str, Any]], str | None]
+    ] = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)]
     rows += [
         (
-            v["label"],
+            variant_title(v),
             "; ".join(v.get("changes_text") or v["changes"]),
             v["settles_at"].get("seq", []),
             v["questions"],
             v.get("forecast_at_settled") or [],
+            perceived_settles(v),
         )
         for v in report["variants"]
     ]
-    for label, changes, settled, qs, forecasts in rows:
+    for label, changes, settled, qs, forecasts, perceived in rows:
         console.print(Text(label, style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
@@ -311,6 +322,8 @@ def _variants(report: dict[str, Any], console: Console) -> None:
         if changes:
             grid.add_row("changes", Text(changes))
         grid.add_row("settles at", Text(settled_states(settled)))
+        if perceived is not None:
+            grid.add_row("as perceived", Text(f"settles at {perceived} (hypergame)"))
         if qs:
             grid.add_row("answers", Text(answers(qs)))
         for f in forecasts:
@@ -373,7 +386,7 @@ def render_bargaining(part: dict[str, Any], console: Console) -> None:
 
 
 def _verdict_cell(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
-    return VERDICT[q["verdict"]] + threshold_suffix(q, report)
+    return VERDICT[q["verdict"]] + threshold_suffix(q, report) + perceived_suffix(q)
 
 
 __all__ = [

@@ -148,4 +148,4 @@ def _indented(console: Console, head: str, lines: list[str]) -> None:
 
 
 def _dimension(report: dict[str, Any], name: str) -> str:
-    return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)
+    return str(((report.get("labels") or {}).get("dimensions") or {}).get(name, name))

@@ -57,8 +57,15 @@ def create_app(
     ``job_idle_seconds``: a job nobody polls for this long is cancelled (its client has gone).
     ``body_seconds``: how long a client may take to send its request body.
     """
-    app = FastAPI(title="offramp workbench", version=__version__, docs_url=None, redoc_url=None)
-    app.openapi_url = None
+    # no generated API pages: /openapi.json, /docs and /redoc describe every endpoint to
+    # whoever asks, and the workbench is a page, not a public API
+    app = FastAPI(
+        title="offramp workbench",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     pool = pool or shared_pool()
     static = resources.files("offramp.web").joinpath("static")
     from offramp.report.charts import CSS as CHARTS_CSS  # the report's charts, in the tabs too

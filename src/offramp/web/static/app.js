@@ -176,10 +176,15 @@ function renderVariants(r) {
   const tab = $("tab-variants"); tab.textContent = "";
   if (!r.variants.length) { tab.append(el("p", { class: "muted", text: "The scenario declares no variants (or a variant is being analysed)." })); return; }
   tab.append(el("h3", { text: "Answers side by side" }));
-  tab.append(table(["question", "baseline", ...r.variants.map((v) => v.label)],
-    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => verdictCell(v.questions[k]))])));
-  tab.append(table(["variant", "changes", "settles at (SEQ)"], r.variants.map((v) =>
-    [v.label, v.changes.join("; "), (v.settles_at.seq || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached"])));
+  const title = (v) => v.kind === "misperception" ? `${v.label} (misperception)` : v.label;
+  const perceivedCell = (q) => q.perceived_verdict
+    ? el("span", {}, verdictCell(q), ` (as perceived: ${VERDICT[q.perceived_verdict]})`) : verdictCell(q);
+  const states = (list) => (list || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached";
+  tab.append(table(["question", "baseline", ...r.variants.map(title)],
+    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => perceivedCell(v.questions[k]))])));
+  tab.append(table(["variant", "kind", "changes", "settles at (SEQ)", "settles as perceived (hypergame)"], r.variants.map((v) =>
+    [title(v), v.kind || "counterfactual", (v.changes_text || v.changes).join("; "), states(v.settles_at.seq),
+     v.perceived ? states(v.perceived.settles_at.seq) : "—"])));
 }
 async function analyse() {
   const ok = await check();
@@ -517,7 +522,9 @@ async function runInverse() {
   try {
     const r = await api("/api/inverse", scenarioBody({ goal: $("inverse-goal").value }));
     out.textContent = "";
-    out.append(el("p", { text: r.answer + "." }), el("p", { text: `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
+    out.append(el("p", { text: r.answer + "." }), el("p", { text: r.mode === "equilibrium"
+      ? `Goal now: ${r.goal_met_before ? "met" : "not met"} (the verdict where the evolution settles is ${r.verdict_before}).`
+      : `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
     if (r.found && Object.keys(r.changes).length) {
       const rows = Object.entries(r.changes).map(([p, c]) => el("tr", {}, el("td", { text: p }), el("td", { text: String(c.from) }), el("td", { text: String(c.to) }), el("td", { text: String(r.boundary[p]) })));
       out.append(el("table", {}, el("thead", {}, el("tr", {}, ...["parameter", "now", "to", "boundary"].map((h) => el("th", { text: h })))), el("tbody", {}, ...rows)));
