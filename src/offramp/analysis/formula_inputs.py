@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -77,7 +78,8 @@ def composed_affine(
         jac[:, k] = (d_at({p: x0[p] + step}) - base) / step
 
     def linear(y: dict[str, float]) -> np.ndarray:
-        return base + jac @ np.array([y.get(p, x0[p]) - x0[p] for p in inputs])
+        values: np.ndarray = base + jac @ np.array([y.get(p, x0[p]) - x0[p] for p in inputs])
+        return values
 
     affine_ok = True
     corners = itertools.islice(itertools.product(*[(lo[p], hi[p]) for p in inputs]), 64)
@@ -103,7 +105,7 @@ def composed_affine(
     return AffineScores(list(affine.names), c, a), affine_ok
 
 
-def _solve_alone(f, x0: float, target: float) -> float | None:
+def _solve_alone(f: Callable[[float], float], x0: float, target: float) -> float | None:
     """The x with f(x) = target, f continuous near x0: the secant from x0 (exact for an affine
     f), checked; None when it does not check (a formula that is flat or not affine there)."""
     y0 = f(x0)

@@ -269,8 +269,9 @@ def answer_map(
     )
     if output is not None:
         from offramp.report.answer_map_figure import render_answer_map
+        from offramp.report.labels import labels_part
 
-        write_output(render_answer_map(data, kind), output)
+        write_output(render_answer_map(data, kind, labels_part(scenario)), output)
         if to_stdout:
             return
     if fmt is MapFormat.json:

@@ -24,6 +24,7 @@ from offramp.report.words import (
     as_of_sentence,
     disagreements,
     findings,
+    myopia_sentences,
     next_sentences,
     path_sentence,
     perceived_settles,
@@ -89,6 +90,7 @@ def render_stability(result: StabilityResult, console: Console) -> None:
         f"{len(model.option_names)} options, {model.n_states:,} feasible states"
     )
     console.print(stability_table(result))
+    _terms(console, terms(["✓ / ·"]))
     console.print(equilibria_summary(result))
 
 
@@ -167,6 +169,8 @@ def _outcome(report: dict[str, Any], console: Console) -> None:
             f"{path_sentence(e['path'], report)}."
         )
         console.print(line)
+    for sentence in myopia_sentences(report):
+        console.print(Text(sentence, style="yellow"))
 
 
 def _actors(report: dict[str, Any], console: Console) -> None:
@@ -231,6 +235,8 @@ def _questions(report: dict[str, Any], console: Console) -> None:
             escape(answer_line(q, report)),
         )
     console.print(qs)
+    if any(q.get("threshold") for q in report["questions"]):
+        _terms(console, terms(["utility points"]))
 
 
 def _coalitions(report: dict[str, Any], console: Console) -> None:

@@ -98,17 +98,28 @@ def parameter_value(report: dict[str, Any], name: str, value: float) -> str:
 # ------------------------------------------------------------------------ evolution
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def step_sentence(step: dict[str, Any], report: dict[str, Any] | None = None) -> str:
+    """One move in words. Option labels are verb phrases ("offer trade concessions"), so a
+    labelled move reads "US moves to offer trade concessions and ceases to sanction Russian
+    oil"; options without a label keep their ids ("US takes US.relief and stops US.tariffs")."""
     options = _labels(report or {}).get("options", {})
-
-    def name(o: str) -> str:
-        return options.get(o, o)
-
+    moved = list(step["takes"]) + list(step["stops"])
+    if moved and all(o in options and options[o] != o for o in moved):
+        parts = []
+        if step["takes"]:
+            parts.append("moves to " + _and([options[o] for o in step["takes"]]))
+        if step["stops"]:
+            parts.append("ceases to " + _and([options[o] for o in step["stops"]]))
+        return f"{step['mover']} " + " and ".join(parts)
     parts = []
     if step["takes"]:
-        parts.append("takes " + ", ".join(name(o) for o in step["takes"]))
+        parts.append("takes " + ", ".join(options.get(o, o) for o in step["takes"]))
     if step["stops"]:
-        parts.append("stops " + ", ".join(name(o) for o in step["stops"]))
+        parts.append("stops " + ", ".join(options.get(o, o) for o in step["stops"]))
     return f"{step['mover']} " + " and ".join(parts)
 
 
@@ -361,6 +372,7 @@ def findings(report: dict[str, Any]) -> list[str]:
                 text += f" {margin}"
             previous_margin = margin
         out.append(text)
+    out.extend(myopia_sentences(report))
     for sentence in disagreements(report):
         out.append(sentence)
     return out
@@ -462,11 +474,18 @@ def disagreements(report: dict[str, Any]) -> list[str]:
             hi = max(vals, key=vals.__getitem__)
             if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
                 continue
-            text = (
-                f"The forecast models disagree on {mid_sentence(d['label'])} {where} ({lo} "
-                f"{vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
-            )
-            text += _record_sentence(track_record_claim(list(vals)), vals)
+            span = f"({lo} {vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale)"
+            record = _record_sentence(track_record_claim(list(vals)), vals)
+            if not out:  # why they differ, and what the record says, are said once
+                said = record.split(" These models")[0].split(" so trust")[0]
+                out.append(
+                    f"The forecast models disagree on {mid_sentence(d['label'])} {where} "
+                    f"{span}. {WHY_MODELS_DIFFER}{record}"
+                )
+                continue
+            text = f"They also disagree on {mid_sentence(d['label'])} {where} {span}"
+            rest = record.split(" These models")[0].split(" so trust")[0]
+            text += "." if rest == said else f".{record}"
             out.append(text)
     return out
 
@@ -650,4 +669,41 @@ def through_formula_lines(changes: dict[str, Any]) -> list[str]:
                 f"{d} {e['from']:.6g} → {e['to']:.6g}" for d, e in c["effects"].items()
             )
             out.append(f"{p} {c['to']:.6g} moves, through formulas: {moved}.")
+    return out
+
+
+# ------------------------------------------------------------------ myopia
+
+
+def _dm_label(report: dict[str, Any], name: str) -> str:
+    for dm in report.get("decision_makers") or []:
+        if dm.get("name") == name:
+            return str(dm.get("label") or name)
+    return name
+
+
+def myopia_sentences(report: dict[str, Any]) -> list[str]:
+    """Where the farsighted concepts (L_h, NM on two-DM reductions) disagree with the myopic
+    "where it settles": one sentence per settled state, said next to the answer."""
+    part = report.get("farsighted")
+    if not part:
+        return []
+    out = []
+    for st in part["states"]:
+        if not st["unstable"]:
+            continue
+        parts = []
+        for u in st["unstable"]:
+            fixed = ", ".join(_dm_label(report, d) for d in u["fixed"])
+            held = f", {fixed} held at its options there" if fixed else ""
+            parts.append(
+                f"{_dm_label(report, u['dm'])} would not stay ({', '.join(u['concepts'])}) in "
+                f"its game with {_dm_label(report, u['with'])}{held}"
+            )
+        out.append(
+            f"Where it settles (state {st['id']}) follows moves made for an immediate gain; "
+            "looking ahead, " + "; ".join(parts) + ". The answers that rest on it may change "
+            "if the decision makers anticipate (limited-move stability L_h and non-myopic "
+            "stability NM, on two-DM reductions)."
+        )
     return out

@@ -108,6 +108,12 @@ _LIMITS = [
         "at_least_one), merge options that always move together, or split the conflict",
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
+    Limit(
+        "history_results_bytes",
+        512_000_000,
+        "size of a recorded run's results once decompressed, in bytes",
+        "the row is damaged or was written by a run far larger than the rest",
+    ),
     Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
     Limit(
         "workers",
