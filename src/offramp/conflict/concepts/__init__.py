@@ -29,6 +29,11 @@ DEFAULT_CONCEPTS: tuple[str, ...] = tuple(k for k, c in REGISTRY.items() if c.by
 #: credible-sanctions concept analysts usually read outcomes from.
 DEFAULT_CONCEPT = "seq"
 
+#: The farsighted concepts defined for two decision makers (limited-move stability and
+#: non-myopic stability): what the report checks "where it settles" against, on two-DM
+#: reductions (offramp.analysis.myopia).
+FARSIGHTED_TWO_DM: tuple[str, ...] = (lh.CONCEPT.key, nm.CONCEPT.key)
+
 #: The concept ``explain`` uses unless told otherwise.
 DEFAULT_EXPLAIN_CONCEPT = "gmr"
 
@@ -74,6 +79,7 @@ __all__ = [
     "DEFAULT_CONCEPT",
     "DEFAULT_CONCEPTS",
     "DEFAULT_EXPLAIN_CONCEPT",
+    "FARSIGHTED_TWO_DM",
     "REGISTRY",
     "Concept",
     "DMView",
