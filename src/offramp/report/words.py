@@ -687,7 +687,7 @@ def myopia_sentences(report: dict[str, Any]) -> list[str]:
     "where it settles": one sentence per settled state, said next to the answer."""
     part = report.get("farsighted")
     if not part:
-        return []
+        return _coalition_sentences(report, "seq")
     out = []
     for st in part["states"]:
         if not st["unstable"]:
@@ -706,4 +706,24 @@ def myopia_sentences(report: dict[str, Any]) -> list[str]:
             "if the decision makers anticipate (limited-move stability L_h and non-myopic "
             "stability NM, on two-DM reductions)."
         )
+    out.extend(_coalition_sentences(report, part.get("concept", "seq")))
+    return out
+
+
+def _coalition_sentences(report: dict[str, Any], concept: str) -> list[str]:
+    """Where the coalition analysis (when it was run) finds a joint move away from a state
+    where the conflict settles."""
+    ca = report.get("coalition_analysis") or {}
+    stable = (ca.get("coalition_stable") or {}).get(concept)
+    if not stable:
+        return []
+    out = []
+    for e in report["settles_at"].get(concept, []):
+        movers = [name for name, states in stable.items() if e["id"] not in states]
+        if movers:
+            out.append(
+                f"Where it settles (state {e['id']}) is not stable against a joint move of "
+                f"{', '.join(movers)} (coalition analysis): decision makers acting together "
+                "would leave it."
+            )
     return out
