@@ -179,13 +179,13 @@ def scenario_api(case: tuple[str, int]) -> str:
     text, depth = case
     try:
         scenario = offramp.from_yaml_text(text, "fuzz.yaml")
-        scenario.check_variants()
+        scenario.spec.check_variants()
         scenario.stability()
         scenario.analyze()
-        if depth >= 1 and scenario.bargaining is not None:
+        if depth >= 1 and scenario.spec.bargaining is not None:
             from offramp.bargaining import MODELS, forecast
 
-            problem = scenario.bargaining_problem()
+            problem = scenario.spec.bargaining_problem()
             for model in MODELS:
                 forecast(problem, model)
         if depth >= 2 and scenario.conflict.n_states <= REPORT_STATES:

@@ -100,7 +100,7 @@ def test_alias_that_contains_itself_is_refused() -> None:
 def test_aliases_within_the_limit_still_work() -> None:
     text = BASE.replace("value: 2}", "value: &m 2}").replace("value: -1}", "value: *m}")
     scenario = offramp.from_yaml_text(text)
-    assert scenario.preferences["CN"].values == [2.0, 2.0]
+    assert scenario.spec.preferences["CN"].values == [2.0, 2.0]
 
 
 def test_file_size_limit_before_reading(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -228,7 +228,7 @@ def test_infinite_question_range_and_parameter(capsys, tmp_path) -> None:
 
 
 def test_from_dict_rejects_non_finite_deep_cyclic_and_foreign_values() -> None:
-    base = offramp.from_yaml_text(BASE).data
+    base = offramp.from_yaml_text(BASE).spec.data
     bad = {**base, "parameters": {"p": float("nan")}}
     with pytest.raises(ScenarioError, match=r"parameters\.p: not a number"):
         offramp.from_dict(bad)
@@ -251,7 +251,7 @@ def test_from_dict_rejects_non_finite_deep_cyclic_and_foreign_values() -> None:
 
 def test_parameter_override_must_be_finite() -> None:
     scenario = offramp.get_builtin("beijing-broker")
-    name = next(iter(scenario.parameters))
+    name = next(iter(scenario.spec.parameters))
     for bad in (float("nan"), float("inf"), 1e300):
         with pytest.raises(LimitError, match=f"parameter '{name}'"):
             scenario.with_changes({name: bad})
@@ -370,28 +370,28 @@ def test_sweep_and_threshold_ranges_must_be_finite(capsys, monkeypatch) -> None:
         with pytest.raises(ValueError, match=r"finite numbers|number of grid points"):
             parse_param_spec(spec)
     scenario = offramp.get_builtin("beijing-broker")
-    name = next(iter(scenario.parameters))
+    name = next(iter(scenario.spec.parameters))
     out = invoke(capsys, "sweep", "-p", f"{name}=0:inf:1")
     assert out.code == 2 and "must be finite numbers" in out.err
-    q = scenario.questions[0]
+    q = scenario.spec.questions[0]
     out = invoke(capsys, "threshold", q.id, "--param", name, "--range", "0:inf")
     assert out.code == 2 and "an infinite number" in out.err, out
     with pytest.raises(LimitError, match="infinite"):
-        threshold(scenario, q, name, (0.0, float("inf")))
+        threshold(scenario.spec, q, name, (0.0, float("inf")))
     with pytest.raises(LimitError, match="tolerance"):
-        threshold(scenario, q, name, (0.0, 1.0), tol=0.0)
+        threshold(scenario.spec, q, name, (0.0, 1.0), tol=0.0)
     with pytest.raises(LimitError, match="grid points"):
-        threshold(scenario, q, name, (0.0, 1.0), grid=10**6)
+        threshold(scenario.spec, q, name, (0.0, 1.0), grid=10**6)
 
 
 def test_threshold_bisection_ends_where_floats_cannot_split() -> None:
     from offramp.analysis.sweeps import threshold
 
     scenario = offramp.get_builtin("beijing-broker")
-    name = next(iter(scenario.parameters))
-    q = scenario.questions[0]
+    name = next(iter(scenario.spec.parameters))
+    q = scenario.spec.questions[0]
     started = time.perf_counter()
-    threshold(scenario, q, name, (1e14, 1e14 + 1.0), tol=1e-30)  # below float spacing
+    threshold(scenario.spec, q, name, (1e14, 1e14 + 1.0), tol=1e-30)  # below float spacing
     assert time.perf_counter() - started < 60
 
 

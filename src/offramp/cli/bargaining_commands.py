@@ -64,12 +64,12 @@ def _problem_from_scenario(file: Path | None) -> BargainingProblem:
     conflict's outcome)."""
     # ScenarioError (exit 2, located) is handled by the app
     scenario = default() if file is None else load(file)
-    if scenario.bargaining is None:
+    if scenario.spec.bargaining is None:
         _fail(
-            f"{scenario.file}: the scenario has no 'bargaining' section; add one (see "
+            f"{scenario.spec.file}: the scenario has no 'bargaining' section; add one (see "
             "docs/methods/bargaining-scenario.md) or give a KTAB CSV/XML file"
         )
-    return scenario.bargaining_problem()
+    return scenario.spec.bargaining_problem()
 
 
 def load_problem(file: Path | None) -> BargainingProblem:

@@ -29,8 +29,8 @@ def load_scenario(file: Path | None, variant: str | None = None) -> Scenario:
     """The scenario in FILE (the built-in default without one), or one of its variants."""
     scenario = default() if file is None else load(file)
     if variant is not None:
-        if variant not in scenario.variants:
-            known = ", ".join(scenario.variants) or "the scenario declares none"
+        if variant not in scenario.spec.variants:
+            known = ", ".join(scenario.spec.variants) or "the scenario declares none"
             raise typer.BadParameter(f"no variant '{variant}' ({known})", param_hint="--variant")
         scenario = scenario.variant(variant)
     return scenario

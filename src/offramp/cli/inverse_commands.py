@@ -214,7 +214,7 @@ def answer_map(
     scenario = load_scenario(file, variant)
     with LazyProgress() as progress:
         result = build_map(
-            scenario,
+            scenario.spec,
             goal,
             (xname, xlo, xhi),
             (yname, ylo, yhi),

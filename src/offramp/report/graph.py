@@ -158,7 +158,7 @@ def state_graph(scenario: Scenario, concept: str = "seq", *, full: bool = False)
         dm = _mover(model, a, b)
         if dm is not None:
             edges.append((a, b, dm))
-    sc = scenario
+    sc = scenario.spec
     return StateGraph(
         concept=concept,
         dm_names=list(model.dm_names),

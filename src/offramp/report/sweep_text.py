@@ -26,7 +26,7 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
     table.add_column(result.parameter, justify="right")
     table.add_column("SEQ eq.", justify="right")
     table.add_column("settles at")
-    for k, _ in enumerate(scenario.questions):
+    for k, _ in enumerate(scenario.spec.questions):
         table.add_column(f"Q{k + 1}")
     previous = None
     for row in result.rows:
@@ -38,13 +38,13 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
             f"{row.value:g}",
             str(len(row.equilibria["seq"])),
             settles,
-            *[SHORT[row.answers[q.id]] for q in scenario.questions],
+            *[SHORT[row.answers[q.id]] for q in scenario.spec.questions],
             style=style,
         )
     console.print(table)
     for key, mark in outcomes.items():
         console.print(f"  {mark}: {key}")
-    for k, q in enumerate(scenario.questions):
+    for k, q in enumerate(scenario.spec.questions):
         console.print(f"  Q{k + 1}: {q.ask}")
     for a, b, what in result.changes():
         console.print(f"between {result.parameter} = {a:g} and {b:g}: {what} change")

@@ -492,6 +492,17 @@ class ScenarioSpec:
     def file(self) -> str:
         return self.source.file
 
+    def question(self, qid: str) -> CompiledQuestion:
+        """The compiled question with id ``qid``; InputError when there is none."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        ids = [q.id for q in self.questions]
+        raise InputError(
+            f"no question '{qid}'{did_you_mean(qid, ids)}; the scenario asks "
+            f"{', '.join(ids) or 'none'}"
+        )
+
     def option_label(self, index: int) -> str:
         ref = self.options[index]
         dm = self.document.decision_makers[self.option_dm[index]]

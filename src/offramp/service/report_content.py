@@ -30,7 +30,7 @@ def _answers(
     scenario: Scenario, analysis: Analysis, thresholds: bool, progress: Progress | None, label: str
 ) -> list[dict]:
     out = []
-    for q in scenario.questions:
+    for q in scenario.spec.questions:
         ans = answer(analysis, q)
         if thresholds and q.parameter is not None:
 
@@ -38,14 +38,14 @@ def _answers(
                 if progress:
                     progress(f"{label}: threshold of {q.id}", done, total)
 
-            ans.threshold = threshold(scenario, q, progress=tick)
+            ans.threshold = threshold(scenario.spec, q, progress=tick)
         out.append(ans.to_dict())
     return out
 
 
 def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict:
     models = forecast_models() if models is None else models
-    problem = scenario.bargaining_problem(shifts)
+    problem = scenario.spec.bargaining_problem(shifts)
     out = {}
     for m in models:
         values = forecast(problem, m).forecast
@@ -69,7 +69,7 @@ def _settled_shifts(
         {
             "id": int(s) + 1,
             "description": analysis.describe_state(int(s)),
-            "shifts": scenario.shifts_at(int(model.codes[s])),
+            "shifts": scenario.spec.shifts_at(int(model.codes[s])),
         }
         for s in states
     ]
@@ -77,7 +77,7 @@ def _settled_shifts(
 
 def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
     """Forecasts of the negotiation: as given, under each shift, and at the conflict's outcome."""
-    section = scenario.bargaining
+    section = scenario.spec.bargaining
     if section is None:
         return None
     cases = [{"name": "as-given", "label": "positions as given", "shifts": []}]
@@ -125,8 +125,10 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
 
 
 def describe_changes(scenario: Scenario, name: str) -> list[str]:
-    v = scenario.variants[name]
-    changes = [f"{k} = {val:g} (was {scenario.parameters[k]:g})" for k, val in v.parameters.items()]
+    v = scenario.spec.variants[name]
+    changes = [
+        f"{k} = {val:g} (was {scenario.spec.parameters[k]:g})" for k, val in v.parameters.items()
+    ]
     changes += [f"without option {o}" for o in v.remove_options]
     if v.status_quo is not None:
         changes.append("status quo: " + (", ".join(v.status_quo) or "nothing taken"))
@@ -135,11 +137,11 @@ def describe_changes(scenario: Scenario, name: str) -> list[str]:
 
 def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     """As :func:`describe_changes`, with the labels a reader knows instead of ids."""
-    v = scenario.variants[name]
+    v = scenario.spec.variants[name]
     names = scenario.conflict.option_names
-    option = {n: scenario.option_label(k) for k, n in enumerate(names)}
+    option = {n: scenario.spec.option_label(k) for k, n in enumerate(names)}
     changes = [
-        f"{parameter_label(scenario, k)} = {val:g} (was {scenario.parameters[k]:g})"
+        f"{parameter_label(scenario, k)} = {val:g} (was {scenario.spec.parameters[k]:g})"
         for k, val in v.parameters.items()
     ]
     changes += [f"without the option to {option.get(o, o)} ({o})" for o in v.remove_options]
@@ -172,15 +174,15 @@ def build_report(
     analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
-    doc = scenario.document
+    doc = scenario.spec.document
     report = {
         "offramp_version": __version__,
         "scenario": scenario.name,
         "description": doc.description,
-        "file": scenario.file,
+        "file": scenario.spec.file,
         "sources": [s.model_dump(exclude_none=True) for s in doc.sources],
         "decision_makers": base["decision_makers"],
-        "parameters": dict(scenario.parameters),
+        "parameters": dict(scenario.spec.parameters),
         "feasible_states": model.n_states,
         "status_quo": base["status_quo"],
         "concepts": base["concept_names"],
@@ -192,8 +194,8 @@ def build_report(
         "bargaining": bargaining_part(scenario, analysis),
         "uncertainty": None,
         "stability": base["stability"],
-        "provenance": provenance_data(scenario),
-        "leverage": leverage_data(scenario),
+        "provenance": provenance_data(scenario.spec),
+        "leverage": leverage_data(scenario.spec),
         "coalition_analysis": (
             {**analysis.coalition_dict(), "coalition_answers": coalition_answers(analysis)}
             if analysis.coalitions
@@ -201,7 +203,7 @@ def build_report(
         ),
     }
     report["labels"] = labels_part(scenario)
-    if samples > 0 and scenario.uncertain:
+    if samples > 0 and scenario.spec.uncertain:
 
         def tick(done: int, total: int) -> None:
             if progress:
@@ -209,7 +211,7 @@ def build_report(
 
         report["uncertainty"] = monte_carlo(scenario, samples, seed, progress=tick).to_dict()
     if variants:
-        for name, v in scenario.variants.items():
+        for name, v in scenario.spec.variants.items():
             var = scenario.variant(name)
             var_analysis = var.analyze()
             report["variants"].append(
@@ -234,7 +236,7 @@ def build_report(
 
 
 def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | None:
-    if scenario.bargaining is None:
+    if scenario.spec.bargaining is None:
         return None
     out = []
     for st in _settled_shifts(scenario, analysis):

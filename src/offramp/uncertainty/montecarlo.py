@@ -24,7 +24,7 @@ Progress = Callable[[int, int], None]
 
 # ---------------------------------------------------------------------- what workers receive
 @dataclass(frozen=True)
-class ScenarioSpec:
+class ScenarioRecipe:
     """A scenario as text plus the changes applied to it: small, picklable, rebuilt once per
     worker process."""
 
@@ -37,13 +37,14 @@ class ScenarioSpec:
 
     @classmethod
     def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
-        text = scenario.text if scenario.text is not None else json.dumps(scenario.data)
-        removed = tuple(scenario.options[i].qualified for i in scenario.removed)
-        sq = scenario.data.get("status_quo")
+        spec = scenario.spec
+        text = spec.text if spec.text is not None else json.dumps(spec.data)
+        removed = tuple(spec.options[i].qualified for i in spec.removed)
+        sq = spec.data.get("status_quo")
         return cls(
             text,
-            scenario.file,
-            tuple(sorted(scenario.parameters.items())),
+            spec.file,
+            tuple(sorted(spec.parameters.items())),
             None if sq is None else tuple(sq),
             removed,
             forecast_models,
@@ -58,18 +59,18 @@ class ScenarioSpec:
         )
 
 
-_TEMPLATES: dict[ScenarioSpec, tuple[ConflictTemplate, InputSpace]] = {}
+_TEMPLATES: dict[ScenarioRecipe, tuple[ConflictTemplate, InputSpace]] = {}
 
 
-def _template(spec: ScenarioSpec) -> tuple[ConflictTemplate, InputSpace]:
-    if spec not in _TEMPLATES:
-        scenario = spec.build()
+def _template(recipe: ScenarioRecipe) -> tuple[ConflictTemplate, InputSpace]:
+    if recipe not in _TEMPLATES:
+        scenario = recipe.build().spec
         _TEMPLATES.clear()
-        _TEMPLATES[spec] = (
-            ConflictTemplate(scenario, spec.forecast_models),
+        _TEMPLATES[recipe] = (
+            ConflictTemplate(scenario, recipe.forecast_models),
             InputSpace.of(scenario),
         )
-    return _TEMPLATES[spec]
+    return _TEMPLATES[recipe]
 
 
 @dataclass
@@ -83,10 +84,10 @@ class ChunkResult:
 
 
 def run_chunk(
-    spec: ScenarioSpec, seed: int, index: int, blocks: list[tuple[int, int]]
+    recipe: ScenarioRecipe, seed: int, index: int, blocks: list[tuple[int, int]]
 ) -> ChunkResult:
     """Evaluate whole sampling blocks; runs in a worker process (or in-process)."""
-    template, space = _template(spec)
+    template, space = _template(recipe)
     rows = np.concatenate([space.draw_block(seed, b, count) for b, count in blocks])
     size = template.base.n_states
     eq = np.zeros((len(template.concepts), size), dtype=np.int64)
@@ -165,10 +166,10 @@ class MonteCarloResult:
         from offramp.uncertainty.sensitivity import rank_correlations
 
         targets = {}
-        for j, q in enumerate(self.scenario.questions):
+        for j, q in enumerate(self.scenario.spec.questions):
             targets[f"question:{q.id}"] = (self.verdicts[:, j] == 0).astype(float)
         if self.forecasts is not None:
-            dims = [d.name for d in self.scenario.bargaining.dimensions]
+            dims = [d.name for d in self.scenario.spec.bargaining.dimensions]
             for m, model in enumerate(self.forecast_models):
                 for d, dim in enumerate(dims):
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
@@ -199,12 +200,12 @@ class MonteCarloResult:
                     **{v: round(float(probs[j, i]), 6) for i, v in enumerate(VERDICTS)},
                     "standard_error_yes": round(self.standard_error(float(probs[j, 0])), 6),
                 }
-                for j, q in enumerate(sc.questions)
+                for j, q in enumerate(sc.spec.questions)
             ],
             "sensitivity": self.sensitivity() if self.completed > 2 else {},
         }
         if self.forecasts is not None:
-            dims = [d.name for d in sc.bargaining.dimensions]
+            dims = [d.name for d in sc.spec.bargaining.dimensions]
             out["forecasts"] = {
                 model_name: {dim: _summary(self.forecasts[:, m, d]) for d, dim in enumerate(dims)}
                 for m, model_name in enumerate(self.forecast_models)
@@ -266,19 +267,19 @@ def monte_carlo(
 
     check_samples(n)  # at least 1, at most the documented limit
     check_seed(seed)  # numpy refuses negative seeds
-    if scenario.bargaining is None:
+    if scenario.spec.bargaining is None:
         forecast_models = ()
     executor = executor or InProcessExecutor()
     check_workers(executor.workers)  # before the pool starts them
-    spec = ScenarioSpec.of(scenario, forecast_models)
-    template, space = _template(spec)
+    recipe = ScenarioRecipe.of(scenario, forecast_models)
+    template, space = _template(recipe)
     chunks = make_chunks(n, executor.workers)
     started = time.perf_counter()
     results: dict[int, ChunkResult] = {}
     done = 0
     interrupted = None
     try:
-        for res in executor.run(run_chunk, spec, seed, chunks):
+        for res in executor.run(run_chunk, recipe, seed, chunks):
             results[res.index] = res
             done += len(res.inputs)
             if progress:
@@ -325,4 +326,4 @@ def monte_carlo(
     return result
 
 
-__all__ = ["BLOCK", "MonteCarloResult", "ScenarioSpec", "monte_carlo", "run_chunk"]
+__all__ = ["BLOCK", "MonteCarloResult", "ScenarioRecipe", "monte_carlo", "run_chunk"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from offramp.analysis.scenario import Scenario
+from offramp.scenario.spec import ScenarioSpec
 
 BLOCK = 250
 
@@ -30,7 +30,7 @@ class InputSpace:
     order_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (dm, group, entry)
 
     @classmethod
-    def of(cls, scenario: Scenario) -> InputSpace:
+    def of(cls, scenario: ScenarioSpec) -> InputSpace:
         space = cls()
         for u in scenario.uncertain:
             space.names.append(u.name)
@@ -75,7 +75,7 @@ class InputSpace:
             out[:, base:] = rng.random((count, len(self.order_keys)))
         return out
 
-    def orders(self, scenario: Scenario, row: np.ndarray) -> dict[str, list[int]]:
+    def orders(self, scenario: ScenarioSpec, row: np.ndarray) -> dict[str, list[int]]:
         """The prioritization order each DM holds in this sample."""
         if not self.held and not self.order_keys:
             return {}

@@ -23,12 +23,10 @@ CONCEPTS: tuple[str, ...] = tuple(REGISTRY)
 #: the others are computed on request (``--concept``, a question's ``concept:``).
 DEFAULT_CONCEPTS: tuple[str, ...] = tuple(k for k, c in REGISTRY.items() if c.by_default)
 
-#: The concept questions and "where the conflict settles" use unless told otherwise: SEQ, the
-#: credible-sanctions concept analysts usually read outcomes from.
+#: The one concept used wherever none is named (questions, "where the conflict settles",
+#: ``explain``, ``conditions``, the web's state panel): SEQ, the credible-sanctions concept
+#: analysts usually read outcomes from.
 DEFAULT_CONCEPT = "seq"
-
-#: The concept ``explain`` uses unless told otherwise.
-DEFAULT_EXPLAIN_CONCEPT = "gmr"
 
 
 def get_concept(key: object) -> Concept:
@@ -71,7 +69,6 @@ __all__ = [
     "CONCEPTS",
     "DEFAULT_CONCEPT",
     "DEFAULT_CONCEPTS",
-    "DEFAULT_EXPLAIN_CONCEPT",
     "REGISTRY",
     "Concept",
     "DMView",
