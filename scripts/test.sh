@@ -3,8 +3,8 @@
 # need, then runs them:
 #   - Debian's Chromium (apt-get), for the browser tests (Playwright drives /usr/bin/chromium;
 #     nothing downloads a browser of its own);
-#   - offramp with its test extras (pytest, hypothesis, ruff, httpx, playwright) in ./.venv;
-# then ruff (lint and format check) and pytest. Extra arguments go to pytest.
+#   - offramp with its test extras (pytest, hypothesis, ruff, mypy, httpx, playwright) in ./.venv;
+# then ruff (lint and format check), mypy (configured in pyproject.toml) and pytest. Extra arguments go to pytest.
 # CI (.ci/run) calls exactly this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +20,5 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 .venv/bin/python -m pytest -q "$@"

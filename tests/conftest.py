@@ -7,6 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+#: The reference cases the tests read, vendored from ../shared/data (tests/data/README.md).
+REFERENCE = ROOT / "tests" / "data"
 #: Debian's Chromium, which the browser tests drive with Playwright (scripts/test.sh installs it).
 CHROMIUM = "/usr/bin/chromium"
 

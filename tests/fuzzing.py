@@ -37,7 +37,7 @@ from pathlib import Path
 from tests.ktab_xml import ktab_xml
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO / ".." / "shared" / "data"
+SHARED = REPO / "tests" / "data"
 BAD_KINDS = ("internal", "hang", "memory")
 #: The full report (thresholds: ~80 re-rankings per question, variants, Monte Carlo) is run on
 #: mutants up to this many feasible states; bigger ones are valid but take minutes, by design.
@@ -163,7 +163,7 @@ def capped(
 
 
 def _clean_errors() -> tuple[type[BaseException], ...]:
-    from offramp.bargaining.inputs import BargainingInputError
+    from offramp.bargaining.errors import BargainingInputError
     from offramp.scenario.errors import ScenarioError
 
     return (ScenarioError, BargainingInputError)
@@ -183,10 +183,11 @@ def scenario_api(case: tuple[str, int]) -> str:
         scenario.stability()
         scenario.analyze()
         if depth >= 1 and scenario.spec.bargaining is not None:
-            from offramp.bargaining import MODELS, forecast
+            from offramp.bargaining import forecast
+            from offramp.bargaining.registry import REGISTRY
 
             problem = scenario.spec.bargaining_problem()
-            for model in MODELS:
+            for model in REGISTRY:
                 forecast(problem, model)
         if depth >= 2 and scenario.conflict.n_states <= REPORT_STATES:
             from offramp.service.report_content import build_report
@@ -245,8 +246,9 @@ def cli(case: tuple[list[str], dict[str, str]]) -> str:
 def bargaining_file(case: tuple[str, bytes]) -> str:
     """Read a KTAB CSV/XML (suffix .csv/.xml) or DEU TSV (.tsv) file and forecast with every
     model (DEU: score every model on its issues)."""
-    from offramp.bargaining import MODELS, forecast
-    from offramp.bargaining.inputs import read_ktab
+    from offramp.bargaining import forecast
+    from offramp.bargaining.ktab import read_ktab
+    from offramp.bargaining.registry import REGISTRY
 
     suffix, data = case
     with tempfile.TemporaryDirectory() as tmp:
@@ -257,14 +259,14 @@ def bargaining_file(case: tuple[str, bytes]) -> str:
                 from offramp.bargaining.deu import read_deu, score
 
                 deu = read_deu(path)
-                for name, fn in MODELS.items():
+                for name, fn in REGISTRY.items():
                     # the n^3 models on a few issues: a file of 2,000 issues is valid but
                     # takes minutes to score with them, by design
                     issues = deu.issues[:3] if name in ("bdm", "smp") else deu.issues
                     score(name, fn, issues)
             else:
                 problem = read_ktab(path)
-                for model in MODELS:
+                for model in REGISTRY:
                     forecast(problem, model)
             return "ok"
         except _clean_errors():
@@ -483,13 +485,10 @@ def bargaining_seeds() -> list[tuple[str, bytes]]:
     ktab = SHARED / "ktab"
     for name in ("dummyData_3Dim.csv", "SOE-Policy.csv"):
         path = ktab / name
-        if path.exists():
-            out.append((".csv", path.read_bytes()))
-            out.append((".xml", ktab_xml(path).encode()))
-    deu = SHARED / "deu3" / "deu3-dev.tsv"
-    if deu.exists():
-        lines = deu.read_bytes().split(b"\n")
-        out.append((".tsv", b"\n".join(lines[:40])))  # a slice: whole-file runs are slow
+        out.append((".csv", path.read_bytes()))
+        out.append((".xml", ktab_xml(path).encode()))
+    lines = (SHARED / "deu3" / "deu3-dev.tsv").read_bytes().split(b"\n")
+    out.append((".tsv", b"\n".join(lines[:40])))  # a slice: whole-file runs are slow
     return out
 
 

@@ -101,7 +101,7 @@ def test_limits_checked_before_the_work() -> None:
 def test_cli_map(capsys, tmp_path) -> None:
     path = tmp_path / "toy.json"
     path.write_text(json.dumps(TOY))
-    args = ["map", "goal", str(path), "--x", "price=0:10", "--y", "cost=0:8", "-n", "9"]
+    args = ["map", "goal", str(path), "--x", "price=0:10", "--y", "cost=0:8", "--grid", "9"]
     out = invoke(capsys, *args, "-f", "csv")
     assert out.code == 0, out.err
     lines = out.out.strip().splitlines()

@@ -164,10 +164,10 @@ def test_unknown_parameter(capsys, tmp_path) -> None:
 
 
 def test_too_many_options_refused_before_enumerating(capsys, tmp_path) -> None:
-    opts = "".join(f"      - name: o{k}\n" for k in range(40))
+    opts = "".join(f"      - name: o{k}\n" for k in range(63))
     text = BASE.replace("      - name: tariffs\n      - name: relief\n", opts)
     text = text.replace("US.tariffs", "US.o0").replace("US.relief", "US.o1")
-    check(capsys, tmp_path, text, 4, 3, "2^41", "combinations")
+    check(capsys, tmp_path, text, 4, 3, "is 64, over the limit of 63", "64-bit code")
 
 
 def test_too_large_for_memory_refused_with_estimate(capsys, tmp_path, monkeypatch) -> None:
@@ -176,8 +176,24 @@ def test_too_large_for_memory_refused_with_estimate(capsys, tmp_path, monkeypatc
     text = BASE.replace("      - name: tariffs\n      - name: relief\n", opts)
     text = text.replace("US.tariffs", "US.o0").replace("US.relief", "US.o1")
     out = check(capsys, tmp_path, text, 4, 3, "too large for memory", "feasible states")
+    # no rule spans decision makers: the count is exact and refused before any state is built
+    assert "262,144 feasible states would need about" in out.err
+    assert "over the limit of 20.0 MB" in out.err
+
+
+def test_too_large_for_memory_with_rules_across_decision_makers(
+    capsys, tmp_path, monkeypatch
+) -> None:
+    """With a rule spanning decision makers the count is only bounded: the enumeration stops
+    as soon as more states are feasible than the budget allows."""
+    monkeypatch.setenv("OFFRAMP_MEMORY_LIMIT", "20M")
+    opts = "".join(f"      - name: o{k}\n" for k in range(17))
+    text = BASE.replace("      - name: tariffs\n      - name: relief\n", opts)
+    text = text.replace("US.tariffs", "US.o0").replace("US.relief", "US.o1")
+    text += 'infeasible: ["US.o2 & CN.press & US.o3"]\n'
+    out = check(capsys, tmp_path, text, 4, 3, "too large for memory", "feasible states")
     assert "the limit is 20.0 MB" in out.err
-    assert "found 262,144 in the first 262,144 of 262,144 combinations" in out.err
+    assert "combinations of the decision makers' choices" in out.err
 
 
 def test_bad_memory_limit_setting(capsys, tmp_path, monkeypatch) -> None:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 import offramp
 from offramp.analysis.template import DEFAULT_CONCEPT, BatchOutcome, ConflictTemplate
 from offramp.scenario.derived import Derivation, DerivedParameter
-from offramp.scenario.expressions import FormulaError, evaluate, parse
+from offramp.scenario.errors import ScenarioError
+from offramp.scenario.expressions import evaluate, parse
 from offramp.uncertainty.sampling import InputSpace
 
 
@@ -88,13 +89,13 @@ def test_derived_values_over_a_batch_equal_each_sample_and_fail_as_the_first_bad
     with np.errstate(invalid="ignore"):
         bad = [k for k in range(50) if not np.isfinite(np.sqrt(a[k] / b[k] * 2 + a[k] / 4.0))]
     assert bad
-    with pytest.raises(FormulaError) as batch_error:
+    with pytest.raises(ScenarioError) as batch_error:
         d.values_batch(params, {}, 50)
-    with pytest.raises(FormulaError) as one_error:
+    with pytest.raises(ScenarioError) as one_error:
         d.values(
             {k: float(v[bad[0]]) if isinstance(v, np.ndarray) else v for k, v in params.items()}
         )
-    assert batch_error.value.message == one_error.value.message
+    assert batch_error.value.problems == one_error.value.problems
     ok = np.flatnonzero(a >= 0)
     sub = {k: (v[ok] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
     out = d.values_batch(sub, {}, len(ok))

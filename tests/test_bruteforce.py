@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 import offramp
 from tests import brute_force, strategies
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CONFLICTS = SHARED / "data" / "conflicts"
+CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
 REFERENCE = ["prisoners_dilemma", "chicken", "elmira"]
 CONCEPTS = ("nash", "gmr", "smr", "seq")
 

@@ -6,10 +6,10 @@ import json
 
 import offramp
 from tests.cli_runner import invoke
-from tests.conftest import SHARED
+from tests.conftest import REFERENCE
 
-PD = str(SHARED / "data" / "conflicts" / "prisoners_dilemma.yaml")
-ELMIRA = str(SHARED / "data" / "conflicts" / "elmira.yaml")
+PD = str(REFERENCE / "conflicts" / "prisoners_dilemma.yaml")
+ELMIRA = str(REFERENCE / "conflicts" / "elmira.yaml")
 
 
 def test_no_arguments_analyses_the_default(capsys) -> None:
@@ -35,7 +35,7 @@ def test_stability_text(capsys) -> None:
 
 
 def test_analyze_json_has_evolution(capsys, tmp_path) -> None:
-    text = (SHARED / "data" / "conflicts" / "elmira.yaml").read_text()
+    text = (REFERENCE / "conflicts" / "elmira.yaml").read_text()
     path = tmp_path / "elmira_sq.yaml"
     path.write_text(text + "status_quo: [Uniroyal.Delay]\n")
     outcome = invoke(capsys, "analyze", str(path), "--format", "json")

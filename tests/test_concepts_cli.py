@@ -13,7 +13,7 @@ from offramp.errors import InputError
 from tests.cli_runner import invoke
 from tests.test_bad_input import BASE, check
 
-CONFLICTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "conflicts"
+CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
 PD = str(CONFLICTS / "prisoners_dilemma.yaml")
 ELMIRA = str(CONFLICTS / "elmira.yaml")
 

@@ -12,9 +12,7 @@ import json
 
 import pytest
 
-from tests.golden.record import DATA, SHARED, cases, produce
-
-pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data")
+from tests.golden.record import DATA, cases, produce
 
 
 def contained(golden, current, where: str = "$") -> list[str]:

@@ -1,4 +1,4 @@
-"""Every documented limit (offramp.scenario.limits, offramp.bargaining.inputs) is checked before
+"""Every documented limit (offramp.scenario.limits, offramp.bargaining.limits) is checked before
 the work it bounds, through the Python API and the command line: the API raises offramp's own
 errors (ScenarioError with located problems, BargainingInputError), the CLI exits 2 (1 for a
 refused bargaining input) with the limit and how to raise it, and nothing raises
@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import offramp
-from offramp.bargaining import MODELS, BargainingInputError, BargainingProblem, read_ktab
+from offramp.bargaining import BargainingInputError, BargainingProblem, read_ktab
+from offramp.bargaining.registry import REGISTRY
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.limits import LIMITS, LimitError, check_seed, limit_table, value
 from offramp.scenario.statements import Catalogue, OptionRef, StatementError, parse_statement
@@ -316,12 +317,16 @@ def test_count_limits_name_the_limit_and_its_variable(
 
 def test_enumeration_work_is_refused_before_enumerating(capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("OFFRAMP_LIMIT_ENUMERATION_WORK", "4")
-    out = check(capsys, tmp_path, BASE, 4, 3, "3 options and 0 option references", "is 8")
+    # each DM's combinations of its own options: US 2^2, CN 2^1, no rule
+    out = check(capsys, tmp_path, BASE, 4, 3, "3 options, 6 combinations", "is 6")
     assert "OFFRAMP_LIMIT_ENUMERATION_WORK" in out.err
+    # a group local to US: its 4 combinations tested against 2 references, CN's 2 against none
     text = BASE + "mutually_exclusive: [[US.tariffs, US.relief]]\n"
-    check(capsys, tmp_path, text, 4, 3, "2 option references", "is 24")
+    check(capsys, tmp_path, text, 4, 3, "2 option references", "is 14")
+    # a statement across DMs: the product of the choices (4 x 2) against its 4 references
+    monkeypatch.setenv("OFFRAMP_LIMIT_ENUMERATION_WORK", "39")
     text = BASE + 'infeasible: ["US.tariffs & !(CN.press | US.tariffs -> US.relief)"]\n'
-    check(capsys, tmp_path, text, 4, 3, "4 option references", "is 40")
+    check(capsys, tmp_path, text, 4, 3, "8 combinations of the decision makers' choices", "is 40")
 
 
 # --------------------------------------------------------------------------- run parameters
@@ -414,17 +419,17 @@ def test_cubic_models_refuse_many_actors_before_allocating(model: str, monkeypat
     problem = _problem(1000)
     started = time.perf_counter()
     with pytest.raises(BargainingInputError, match=r"actors\^3.*limit of 150") as e:
-        MODELS[model](problem)
+        REGISTRY[model](problem)
     assert "OFFRAMP_LIMIT_CUBIC_ACTORS" in str(e.value)
     assert time.perf_counter() - started < 1
     with pytest.raises(BargainingInputError, match="actors\\^3 x dimensions"):
-        MODELS[model](_problem(120, 10))
+        REGISTRY[model](_problem(120, 10))
     monkeypatch.setenv("OFFRAMP_MEMORY_LIMIT", "1M")
     with pytest.raises(BargainingInputError, match="over the memory budget"):
-        MODELS[model](_problem(40))
+        REGISTRY[model](_problem(40))
     monkeypatch.delenv("OFFRAMP_MEMORY_LIMIT")
-    assert MODELS[model](_problem(40)).forecast.shape == (1,)
-    assert MODELS["median"](problem).forecast.shape == (1,)  # the cheap models take any size
+    assert REGISTRY[model](_problem(40)).forecast.shape == (1,)
+    assert REGISTRY["median"](problem).forecast.shape == (1,)  # the cheap models take any size
 
 
 def test_ktab_actor_count_is_checked_before_reading_rows(tmp_path: Path, capsys) -> None:

@@ -24,7 +24,7 @@ from offramp.conflict.stability import compute_stability
 from tests import brute_force_more as bf
 from tests import strategies
 
-CONFLICTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "conflicts"
+CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
 SLOW = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -7,21 +7,21 @@ import json
 import pytest
 
 import offramp
-from tests.conftest import SHARED
+from tests.conftest import REFERENCE
 
 CASES = ["prisoners_dilemma", "chicken", "elmira"]
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_matches_expected(case: str) -> None:
-    scenario = offramp.load(SHARED / "data" / "conflicts" / f"{case}.yaml")
-    expected = json.loads((SHARED / "data" / "conflicts" / f"{case}.expected.json").read_text())
+    scenario = offramp.load(REFERENCE / "conflicts" / f"{case}.yaml")
+    expected = json.loads((REFERENCE / "conflicts" / f"{case}.expected.json").read_text())
     assert scenario.stability().by_taken() == expected
 
 
 def test_prisoners_dilemma_contract_json() -> None:
     """The contract's example output, to the letter (ids follow the declaration order)."""
-    result = offramp.load(SHARED / "data" / "conflicts" / "prisoners_dilemma.yaml").stability()
+    result = offramp.load(REFERENCE / "conflicts" / "prisoners_dilemma.yaml").stability()
     assert result.to_dict() == {
         "scenario": "Prisoner's dilemma",
         "decision_makers": ["Row", "Col"],
@@ -45,7 +45,7 @@ def test_prisoners_dilemma_contract_json() -> None:
 def test_builtin_copies_match_shared(case: str) -> None:
     """The examples embedded in the package give the same results as the shared originals."""
     builtin = offramp.get_builtin(case.replace("_", "-")).stability().by_taken()
-    expected = json.loads((SHARED / "data" / "conflicts" / f"{case}.expected.json").read_text())
+    expected = json.loads((REFERENCE / "conflicts" / f"{case}.expected.json").read_text())
     assert builtin == expected
 
 
@@ -59,7 +59,7 @@ def test_model_from_arrays_for_api_users() -> None:
     codes = np.array([0, 1, 2, 3])
     scores = np.array([[3, 4, 1, 2], [3, 1, 4, 2]])
     model = ConflictModel.from_ranks([["defect"], ["defect"]], ["Row", "Col"], codes, scores)
-    expected = offramp.load(SHARED / "data" / "conflicts" / "prisoners_dilemma.yaml")
+    expected = offramp.load(REFERENCE / "conflicts" / "prisoners_dilemma.yaml")
     assert (
         compute_stability(model).to_dict()["equilibria"]
         == expected.stability().to_dict()["equilibria"]

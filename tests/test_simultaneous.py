@@ -24,7 +24,7 @@ from tests import brute_force_more as bf
 from tests import strategies
 from tests.cli_runner import invoke
 
-CONFLICTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "conflicts"
+CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
 ELMIRA = str(CONFLICTS / "elmira.yaml")
 SLOW = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

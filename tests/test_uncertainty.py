@@ -50,7 +50,7 @@ TOY = {
 def degenerate(data: dict) -> dict:
     """The same scenario with every distribution collapsed (zero width) onto the value the
     deterministic analysis uses: a parameter's ``value``, else the distribution's point."""
-    from offramp.scenario.distributions import Distribution
+    from offramp.scenario.distributions import parse_distribution
 
     out = copy.deepcopy(data)
 
@@ -58,7 +58,7 @@ def degenerate(data: dict) -> dict:
         if isinstance(node, dict):
             for k, v in list(node.items()):
                 if isinstance(v, dict) and "type" in v:
-                    point = Distribution(**v).point
+                    point = parse_distribution(v).point
                     at = node.get("value", point) if k == "distribution" else point
                     if not isinstance(at, int | float):
                         at = point
@@ -170,7 +170,7 @@ def test_ordinal_uncertainty() -> None:
         "A.prioritization[1] order",
     ]
     rows = np.concatenate([space.draw_block(1, b) for b in range(8)])
-    orders = [tuple(space.orders(scenario, r)["A"]) for r in rows]
+    orders = [tuple(space.orders(scenario.spec, r)["A"]) for r in rows]
     held = np.mean([2 in o for o in orders])
     x_first = np.mean([o[0] == 0 for o in orders])
     assert abs(held - 0.3) < 0.05 and abs(x_first - 0.5) < 0.05

@@ -1,10 +1,10 @@
-"""Paths to the shared reference data (always present beside the project in CI)."""
+"""Paths to the reference data vendored in tests/data (provenance: tests/data/README.md)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-KTAB = SHARED / "data" / "ktab"
-BDM = SHARED / "data" / "bdm"
-DEU = SHARED / "data" / "deu3" / "deu3-dev.tsv"
+REFERENCE = Path(__file__).resolve().parents[1] / "data"
+KTAB = REFERENCE / "ktab"
+BDM = REFERENCE / "bdm"
+DEU = REFERENCE / "deu3" / "deu3-dev.tsv"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli_runner import invoke
-from tests.conftest import SHARED
+from tests.conftest import REFERENCE
 
 from .conftest import DEU, KTAB
 
-SHARED_CONFLICTS = SHARED / "data" / "conflicts"
+SHARED_CONFLICTS = REFERENCE / "conflicts"
 
 
 def test_forecast_json_follows_the_contract(capsys) -> None:
@@ -44,7 +44,20 @@ def test_forecast_defaults_to_offramp_and_explains_itself(capsys) -> None:
     out = invoke(capsys, "forecast", str(KTAB / "dummyData_3Dim.csv"))
     assert out.code == 0, out.err
     assert "offramp forecast" in out.out
-    assert "who pulls the forecast" in out.out and "SActor-02" in out.out
+    assert "who pulls the power-mean value" in out.out and "SActor-02" in out.out
+
+
+def test_forecast_states_one_forecast_per_dimension(capsys) -> None:
+    """Issue 20, item 1: the working (stacked models, who pulls) never reads as a second,
+    different forecast; the only 'forecast' per dimension is the model's own."""
+    import re
+
+    out = invoke(capsys, "forecast", str(KTAB / "dummyData_3Dim.csv"))
+    assert out.code == 0, out.err
+    text = " ".join(out.out.split())
+    stated = re.findall(r"forecast on (\S+): ([0-9.]+)", text)
+    assert stated and len({d for d, _ in stated}) == len(stated)
+    assert not re.search(r"(?<![a-z] )\bforecast [0-9]", text)
 
 
 def test_forecast_text_shows_rounds(capsys) -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
-SHARED = HERE.parents[2] / "shared" / "data"
+#: The vendored reference cases (tests/data); paths under it are written as "<shared>" in the
+#: recorded outputs, as when they were read from ../shared/data.
+SHARED = HERE.parent / "data"
 BUILTIN = ("beijing-broker", "elmira", "chicken", "prisoners-dilemma")
 VOLATILE = {"seconds", "elapsed", "duration", "offramp_version", "run_id", "timing", "timings"}
 

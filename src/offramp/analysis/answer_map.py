@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class Axis:
     name: str
     values: np.ndarray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "values": [float(v) for v in self.values]}
 
 
@@ -51,16 +52,16 @@ class AnswerMap:
     y: Axis
     verdicts: np.ndarray  # (ny, nx) index into VERDICTS
     current: dict[str, float]
-    boundaries: list[dict] = field(default_factory=list)
+    boundaries: list[dict[str, Any]] = field(default_factory=list)
     probability: np.ndarray | None = None  # (ny, nx) share of draws with verdict yes
     samples: int = 0
     seed: int = 0
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def verdict_names(self) -> list[list[str]]:
         return [[VERDICTS[int(v)] for v in row] for row in self.verdicts]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         counts = {v: int((self.verdicts == k).sum()) for k, v in enumerate(VERDICTS)}
         return {
             "goal": self.goal,
@@ -196,7 +197,7 @@ def answer_map(
             f"classify, over the limit of {limit:,}"
             + (
                 " with --samples (each draw's regions are analysed afresh, ~1-5 ms each): use "
-                "a coarser grid (-n 20) or fewer samples"
+                "a coarser grid (--grid 20) or fewer samples"
                 if samples
                 else ": use fewer points"
             )
@@ -244,7 +245,9 @@ def answer_map(
     return result
 
 
-def _boundaries(classify: _Classifier, ax: Axis, ay: Axis, verdicts: np.ndarray) -> list[dict]:
+def _boundaries(
+    classify: _Classifier, ax: Axis, ay: Axis, verdicts: np.ndarray
+) -> list[dict[str, Any]]:
     """Where the verdict changes along each grid line, exactly: at a crossing point."""
     out = []
     for along, axis, other, lines in (

@@ -9,7 +9,7 @@ uses the one rule of :func:`.questions.verdict_of`: yes / no / depends / undeter
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from offramp.analysis.questions import holds_mask, verdict_of
 from offramp.conflict.coalitions import COALITION_CONCEPTS
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from offramp.analysis.conflict_analysis import Analysis
 
 
-def coalition_answers(analysis: Analysis) -> list[dict]:
+def coalition_answers(analysis: Analysis) -> list[dict[str, Any]]:
     """Per question: the coalitional equilibria where it holds, and the verdict over them."""
     joint = analysis.coalitions
     if joint is None:

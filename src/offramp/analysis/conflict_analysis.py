@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from offramp.conflict.coalitions import CoalitionAnalysis
 from offramp.conflict.concepts import concept_label, with_defaults
 from offramp.conflict.evolution import Evolution, evolve
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
 from offramp.scenario.spec import ScenarioSpec
+
+if TYPE_CHECKING:  # coalition analysis is imported where it runs (start-up time)
+    from offramp.conflict.coalitions import CoalitionAnalysis
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Analysis:
                 parts.append(f"{sc.dm_label(dm)}: {', '.join(taken)}")
         return "; ".join(parts) if parts else "no option taken"
 
-    def state_entry(self, state: int) -> dict:
+    def state_entry(self, state: int) -> dict[str, Any]:
         """A state as the outputs show it: id, options taken, and in words."""
         return {
             "id": to_id(state),
@@ -64,7 +67,7 @@ class Analysis:
             "description": self.describe_state(int(state)),
         }
 
-    def settled_entries(self, concept: str) -> list[dict]:
+    def settled_entries(self, concept: str) -> list[dict[str, Any]]:
         """Where the evolution settles under ``concept``: each state with the number of steps
         and a shortest path from the status quo (empty without a status quo)."""
         evo = self.settling.get(concept)
@@ -79,7 +82,7 @@ class Analysis:
             for s in self.settles_at(concept)
         ]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         sc, model = self.scenario, self.model
         result = self.stability
         out = {
@@ -121,7 +124,7 @@ class Analysis:
             out.update(self.coalition_dict())
         return out
 
-    def coalition_dict(self) -> dict:
+    def coalition_dict(self) -> dict[str, Any]:
         """The coalition analysis's JSON keys, its insights read against the individual
         equilibria of this analysis."""
         result = self.stability

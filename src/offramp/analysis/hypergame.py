@@ -21,6 +21,7 @@ Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making. Wil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,7 @@ class Hypergame:
             out[q.id] = verdict_of(holds[base])
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         model = sc.conflict
         concepts = {}

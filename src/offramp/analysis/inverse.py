@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -66,13 +67,7 @@ def parameter_range(scenario: ScenarioSpec, name: str) -> tuple[float, float, st
             return searched[0][0], searched[0][1], "the range its question searches"
         lo, hi = default_range(scenario.parameters[name])
         return lo, hi, "default range [min(0, v), max(2|v|, 1)]"
-    if dist.type == "choice":
-        return min(dist.values), max(dist.values), "choice values"
-    if dist.type == "normal":
-        lo = dist.low if dist.low is not None else dist.mean - 3 * dist.sd
-        hi = dist.high if dist.high is not None else dist.mean + 3 * dist.sd
-        return lo, hi, "normal: bounds, else mean ± 3 sd"
-    return dist.low, dist.high, f"{dist.type} distribution support"
+    return dist.bounds()
 
 
 @dataclass
@@ -82,7 +77,7 @@ class Change:
     boundary: dict[str, float]  # the vertex: the limit the change approaches
     verdict: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "changes": {p: {"from": a, "to": b} for p, (a, b) in self.changes.items()},
             "distance": round(self.distance, 12),
@@ -96,7 +91,7 @@ class InverseResult:
     goal: Goal
     norm: str
     tolerance: float
-    parameters: dict[str, dict]  # free parameter -> {"value", "range", "range_from"}
+    parameters: dict[str, dict[str, Any]]  # free parameter -> {"value", "range", "range_from"}
     verdict_before: str
     holds_before: bool
     best: Change | None
@@ -104,13 +99,13 @@ class InverseResult:
     exact: bool = True
     proof: str = ""
     why_not: str | None = None
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
         return self.best is not None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         best = self.best
         return {
             "goal": self.goal.question or self.goal.text,
@@ -176,7 +171,7 @@ class _Problem:
             out[p] = self.x0[p] + float(yp) * self.width[p]
         return out
 
-    def solve(self, free: list[str], bound: float) -> tuple[Change | None, dict]:
+    def solve(self, free: list[str], bound: float) -> tuple[Change | None, dict[str, Any]]:
         """The least-distance change of ``free`` (exactly), if below ``bound``."""
         w = np.array([self.width[p] for p in free])
         x0 = np.array([self.x0[p] for p in free])

@@ -15,11 +15,13 @@ Trade*, 1945 (the influence effect of trade shares).
 
 from __future__ import annotations
 
+from typing import Any
+
 from offramp.scenario.derived import figure_data
 from offramp.scenario.spec import ScenarioSpec
 
 
-def leverage_data(spec: ScenarioSpec) -> dict | None:
+def leverage_data(spec: ScenarioSpec) -> dict[str, Any] | None:
     """The dependencies (as shares in [0, 1]) and, per pair of parties, the asymmetry; ``None``
     when the evidence declares no dependency."""
     deps = [r for r in spec.derivation.figures.values() if r.figure.kind == "dependency"]
@@ -43,13 +45,13 @@ def leverage_data(spec: ScenarioSpec) -> dict | None:
             }
         )
         rows.append(row)
-    strongest: dict[tuple[str, str], dict] = {}
+    strongest: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         key = (row["from"], row["to"])
         if key not in strongest or row["share"] > strongest[key]["share"]:
             strongest[key] = row
     pairs = []
-    seen: set[frozenset] = set()
+    seen: set[frozenset[Any]] = set()
     for a, b in strongest:
         if frozenset((a, b)) in seen:
             continue

@@ -21,6 +21,7 @@ conflict resolution. IEEE Trans. Systems, Man, and Cybernetics: Systems 45(5), 7
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from offramp.conflict.concepts import DEFAULT_CONCEPT, get_concept
 from offramp.conflict.model import ConflictModel
@@ -39,7 +40,7 @@ class Requirement:
     holds_now: bool
     chosen: frozenset[int]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "move_to": to_id(self.move),
             "options": [sorted(to_id(s) for s in d) for d in self.options],
@@ -69,7 +70,7 @@ class DMConditions:
             text += "; this holds now"
         return text
 
-    def to_dict(self, goal: int) -> dict:
+    def to_dict(self, goal: int) -> dict[str, Any]:
         return {
             "dm": self.dm,
             "stable_now": self.stable_now,
@@ -92,7 +93,7 @@ class OrdinalInverse:
     def equilibrium_now(self) -> bool:
         return all(d.stable_now for d in self.dms)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "state": to_id(self.state),
             "taken": self.taken,

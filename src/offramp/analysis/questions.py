@@ -15,7 +15,7 @@ quo settles: the first equilibria met on paths of unilateral improvements from t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,10 +53,10 @@ class Answer:
     verdict: str
     holds_now: bool | None
     basis: str  # which equilibria the verdict is read from
-    evidence: dict = field(default_factory=dict)  # per concept: equilibria where it holds
-    threshold: dict | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)  # per concept: equilibria where it holds
+    threshold: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {
             "id": self.question.id,
             "ask": self.question.ask,

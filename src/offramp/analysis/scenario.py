@@ -9,29 +9,29 @@ imports it. Construct it with :func:`load`, :func:`from_yaml_text` or :func:`fro
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
 
-from offramp.analysis.answer_map import AnswerMap, answer_map
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
-from offramp.analysis.hypergame import Hypergame, hypergame
-from offramp.analysis.inverse import InverseResult, inverse
-from offramp.analysis.ordinal_inverse import OrdinalInverse, state_conditions
-from offramp.analysis.questions import Answer, answer
-from offramp.analysis.sweeps import SweepResult, sweep, threshold
-from offramp.conflict.coalitions import (
-    CoalitionAnalysis,
-    analyse_coalitions,
-    every_coalition,
-    named_coalitions,
-)
 from offramp.conflict.concepts import DEFAULT_CONCEPT, resolve_concepts
-from offramp.conflict.explain import Explanation, explain
-from offramp.conflict.model import ConflictModel
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.errors import InputError
+from offramp.scenario.dm_names import resolve_dm
 from offramp.scenario.reading import parse_dict, parse_text, read_text
 from offramp.scenario.spec import ScenarioSpec
+
+if TYPE_CHECKING:  # the analyses below are imported where used (start-up time)
+    from offramp.analysis.answer_map import AnswerMap
+    from offramp.analysis.hypergame import Hypergame
+    from offramp.analysis.inverse import InverseResult
+    from offramp.analysis.ordinal_inverse import OrdinalInverse
+    from offramp.analysis.questions import Answer
+    from offramp.analysis.sweeps import SweepResult
+    from offramp.conflict.coalitions import CoalitionAnalysis
+    from offramp.conflict.explain import Explanation
+    from offramp.conflict.model import ConflictModel
 
 
 class Scenario:
@@ -74,7 +74,7 @@ class Scenario:
 
     def __init__(self, spec: ScenarioSpec) -> None:
         self.spec = spec
-        self._results: dict = {}
+        self._results: dict[Any, Any] = {}
 
     @property
     def name(self) -> str:
@@ -134,7 +134,8 @@ class Scenario:
         status_quo: list[str] | None = None,
         remove_options: list[str] | tuple[str, ...] = (),
         *,
-        perceptions: list[dict] | None = None,
+        perceptions: list[dict[str, Any]] | None = None,
+        alternatives: dict[str, str] | None = None,
     ) -> Scenario:
         """A new scenario with parameters overridden, another status quo, options removed or
         more perceptions (see :meth:`offramp.scenario.ScenarioSpec.with_changes`).
@@ -149,6 +150,8 @@ class Scenario:
             Options that can no longer be taken.
         perceptions : list of dict, optional
             Perceptions added to the document's (same keys as ``perceptions:``).
+        alternatives : dict of str to str, optional
+            Alternatives (``alternatives:``) fixed at one of their choices.
 
         Returns
         -------
@@ -169,7 +172,11 @@ class Scenario:
         2
         """
         changed = self.spec.with_changes(
-            parameters, status_quo, remove_options, perceptions=perceptions
+            parameters,
+            status_quo,
+            remove_options,
+            perceptions=perceptions,
+            alternatives=alternatives,
         )
         return Scenario(changed)
 
@@ -202,6 +209,33 @@ class Scenario:
         True
         """
         return Scenario(self.spec.variant(name))
+
+    def as_of(self, when: datetime.date | str | None) -> Scenario:
+        """The scenario analysed with only the evidence published on or before a date.
+
+        Parameters
+        ----------
+        when : datetime.date or str or None
+            A date or ``YYYY-MM-DD``; None: every figure, however late.
+
+        Returns
+        -------
+        Scenario
+            A new scenario; a figure published later counts with its latest earlier entry.
+
+        Raises
+        ------
+        offramp.ScenarioError
+            When a formula reads a figure with no entry on or before ``when``.
+
+        Examples
+        --------
+        >>> import offramp
+        >>> sc = offramp.get_builtin("prisoners-dilemma")
+        >>> sc.as_of("2026-01-01").conflict.n_states
+        4
+        """
+        return Scenario(self.spec.as_of(when))
 
     def stability(
         self, concepts: list[str] | tuple[str, ...] | None = None, *, horizon: int | None = None
@@ -329,14 +363,20 @@ class Scenario:
         if which not in (None, "declared", "all"):
             raise InputError(f"coalitions must be 'all' or 'declared', not {which!r}")
         if which == "all":
+            from offramp.conflict.coalitions import every_coalition
+
             chosen = every_coalition(self.conflict)
         elif self.spec.coalitions:
+            from offramp.conflict.coalitions import named_coalitions
+
             declared = [(c.name, c.members) for c in self.spec.coalitions]
             chosen = named_coalitions(self.conflict, declared)
         else:
             return None
         cache_key = ("coalitions", tuple(c.name for c in chosen))
         if cache_key not in self._results:
+            from offramp.conflict.coalitions import analyse_coalitions
+
             self._results[cache_key] = analyse_coalitions(self.conflict, chosen)
         return self._results[cache_key]
 
@@ -356,7 +396,7 @@ class Scenario:
         state : int
             The state's id (from 1, as in every output).
         dm : str, optional
-            A decision maker; by default every one.
+            A decision maker, by name or label; by default every one.
         concept : str
             The solution concept (default: the registry's default concept, SEQ).
         horizon : int, optional
@@ -370,7 +410,8 @@ class Scenario:
         Raises
         ------
         offramp.errors.InputError
-            For a state id out of range, an unknown decision maker or concept.
+            For a state id out of range, an unknown decision maker (given by name or
+            label) or concept.
 
         Examples
         --------
@@ -382,6 +423,11 @@ class Scenario:
         >>> [x.dm for x in sc.explain(4)]
         ['Row', 'Col']
         """
+        if dm is not None:  # a name or a label
+            labels = [d.label for d in self.spec.document.decision_makers]
+            dm = resolve_dm(dm, self.spec.dm_names, labels)
+        from offramp.conflict.explain import explain
+
         result = self.stability([concept], horizon=horizon)
         if dm is None:
             return [explain(result, state, name, concept) for name in self.spec.dm_names]
@@ -407,9 +453,11 @@ class Scenario:
         True
         """
         analysis = self.analyze()
+        from offramp.analysis.questions import answer
+
         return [answer(analysis, q) for q in self.spec.questions]
 
-    def threshold(self, qid: str, **options) -> dict:
+    def threshold(self, qid: str, **options: Any) -> dict[str, Any]:
         """Where a question's answer flips along its parameter.
 
         Parameters
@@ -437,6 +485,8 @@ class Scenario:
         >>> found["parameter"]
         'trade_relief'
         """
+        from offramp.analysis.sweeps import threshold
+
         return threshold(self.spec, self.spec.question(qid), **options)
 
     def sweep(self, parameter: str, values) -> SweepResult:
@@ -466,9 +516,13 @@ class Scenario:
         >>> [row.value for row in result.rows]
         [0.0, 10.0]
         """
+        from offramp.analysis.sweeps import sweep
+
         return sweep(self.spec, parameter, values)
 
-    def answer_map(self, goal: str, x: tuple, y: tuple, **options) -> AnswerMap:
+    def answer_map(
+        self, goal: str, x: tuple[Any, ...], y: tuple[Any, ...], **options: Any
+    ) -> AnswerMap:
         """The verdict of a goal over a grid of two parameters.
 
         Parameters
@@ -501,6 +555,8 @@ class Scenario:
         >>> len(m.verdict_names()), len(m.verdict_names()[0])
         (3, 4)
         """
+        from offramp.analysis.answer_map import answer_map
+
         return answer_map(self.spec, goal, x, y, **options)
 
     def conditions(self, state: int, concept: str = DEFAULT_CONCEPT) -> OrdinalInverse:
@@ -531,6 +587,8 @@ class Scenario:
         >>> c.equilibrium_now
         True
         """
+        from offramp.analysis.ordinal_inverse import state_conditions
+
         return state_conditions(self.conflict, state, concept)
 
     def hypergame(self) -> Hypergame:
@@ -554,9 +612,11 @@ class Scenario:
         >>> h["perceptions"]  # nobody misperceives: the hypergame is the game
         []
         """
+        from offramp.analysis.hypergame import hypergame
+
         return hypergame(self.spec)
 
-    def inverse(self, goal: str, **options) -> InverseResult:
+    def inverse(self, goal: str, **options: Any) -> InverseResult:
         """What would it take: the smallest change of parameters after which a goal holds.
 
         Parameters
@@ -584,6 +644,8 @@ class Scenario:
         >>> result.to_dict()["verdict_before"]
         'no'
         """
+        from offramp.analysis.inverse import inverse
+
         return inverse(self.spec, goal, **options)
 
     def __repr__(self) -> str:
@@ -608,7 +670,7 @@ def from_yaml_text(text: str, file: str = "<scenario>", *, check_states: bool = 
     return scenario.validate() if check_states else scenario
 
 
-def from_dict(data: dict, name: str = "<dict>", *, check_states: bool = True) -> Scenario:
+def from_dict(data: dict[str, Any], name: str = "<dict>", *, check_states: bool = True) -> Scenario:
     """Build a scenario from a Python dict with the same keys as the YAML format."""
     document, plain, smap = parse_dict(data, name)
     scenario = Scenario(ScenarioSpec(document, plain, smap, None))

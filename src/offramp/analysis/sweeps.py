@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +96,7 @@ class SweepResult:
                 out.append((a.value, b.value, "; ".join(what)))
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "parameter": self.parameter,
             "rows": [
@@ -231,7 +232,7 @@ def threshold(
     grid: int = 41,
     tol: float | None = None,
     progress: Progress | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Where 'the question holds in an equilibrium reachable from the status quo' flips."""
     name = name or question.parameter
     if name is None:

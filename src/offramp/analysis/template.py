@@ -15,14 +15,15 @@ from decimal import Decimal
 import numpy as np
 
 from offramp.analysis.questions import VERDICTS, verdict_codes, verdict_of
-from offramp.bargaining import MODELS
 from offramp.bargaining.batch import ProblemBatch
+from offramp.bargaining.registry import get_model
 from offramp.conflict.batch import BatchConflict, batchable
 from offramp.conflict.concepts import DEFAULT_CONCEPT, REGISTRY, with_defaults
 from offramp.conflict.evolution import evolve
 from offramp.conflict.model import ConflictModel, dense_ranks
 from offramp.conflict.moves import move_indices, with_ranks
 from offramp.conflict.stability import compute_stability
+from offramp.errors import OfframpError
 from offramp.scenario.compile import default_order, priority_scores, weight_scores
 from offramp.scenario.spec import ScenarioSpec as Scenario
 from offramp.scenario.statements import evaluate_codes
@@ -62,7 +63,7 @@ class BargainingTemplate:
 
     def __init__(self, scenario: Scenario, models: tuple[str, ...]):
         self.arrays = scenario.bargaining_arrays
-        self.models = [MODELS[m] for m in models]
+        self.models = [get_model(m) for m in models]
         self.model_names = list(models)
         self.actors = self.arrays.actors
         self.dims = self.arrays.dims
@@ -126,6 +127,7 @@ class ConflictTemplate:
         self.concepts = with_defaults(*(q.concept for q in self.questions))
         self.question_concepts = [self.concepts.index(q.concept) for q in self.questions]
         self.inputs = scenario.uncertain
+        self.alternatives = scenario.sampled_alternatives
         self.parameter_names = list(scenario.parameters)
         self._cache: dict[bytes, SampleOutcome] = {}
         self._batch: BatchConflict | None = (
@@ -179,6 +181,16 @@ class ConflictTemplate:
         if self.bargaining is not None and len(rows):
             out.forecasts = self.forecasts_at_batch(out, *bargaining)
         return out
+
+    def row_error(self, row: np.ndarray) -> OfframpError | None:
+        """Why one sample's inputs cannot be evaluated (a derived value that is not finite
+        or over the number limit, say), or None: what a Monte Carlo counts as a bad sample
+        instead of ending the run."""
+        try:
+            self._rows_inputs(row[None, :])
+        except OfframpError as exc:
+            return exc
+        return None
 
     def evaluate_batch(self, scores: np.ndarray, reachable: bool = False) -> BatchOutcome:
         """The conflict's conclusions for a batch of score profiles (batch, DMs, states);
@@ -240,6 +252,11 @@ class ConflictTemplate:
                     dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
                     target = bpos if u.kind == "positions" else bsal
                     target[i, dim] = min(max(float(value), 0.0), 100.0)
+        base = len(row) - sum(len(a.choices) for a in self.alternatives)
+        for alt in self.alternatives:  # the choice drawn sets its parameters
+            drawn = int(np.argmax(row[base : base + len(alt.choices)]))
+            parameters.update(zip(alt.parameters, map(float, alt.values[drawn]), strict=True))
+            base += len(alt.choices)
         if self.scenario.derivation.derived:  # derived parameters follow the sampled inputs
             parameters = self.scenario.derivation.values(parameters, evidence)
         return parameters, weights, (bcap, bpos, bsal)
@@ -278,6 +295,12 @@ class ConflictTemplate:
                     target = bpos if u.kind == "positions" else bsal
                     low = np.where(value < 0.0, 0.0, value)  # min(max(value, 0.0), 100.0)
                     target[:, i, dim] = np.where(low > 100.0, 100.0, low)
+        base = rows.shape[1] - sum(len(a.choices) for a in self.alternatives)
+        for alt in self.alternatives:  # the choice drawn sets its parameters
+            drawn = np.argmax(rows[:, base : base + len(alt.choices)], axis=1)
+            for p, values in zip(alt.parameters, alt.values.T, strict=True):
+                parameters[p] = np.ascontiguousarray(values[drawn], dtype=float)
+            base += len(alt.choices)
         if self.scenario.derivation.derived:
             parameters = self.scenario.derivation.values_batch(parameters, evidence, batch)
         return parameters, weights, (bcap, bpos, bsal)
@@ -458,10 +481,6 @@ class ConflictTemplate:
             )
             verdicts[qi] = VERDICTS.index(verdict_of(self.holds[qi, base_set]))
         return SampleOutcome(eq, settles, verdicts)
-
-    def point_outcome(self) -> SampleOutcome:
-        """The deterministic analysis, through the same path (for checks)."""
-        return self.evaluate(self.scores(dict(self.scenario.parameters), {}, {}))
 
 
 def batch_dense_ranks(scores: np.ndarray) -> np.ndarray:

@@ -34,13 +34,14 @@ procedural models scored on DEU).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from offramp.bargaining.compromise import weighted_mean
 from offramp.bargaining.deu import NICE_VOTES
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -89,12 +90,13 @@ class AgendaSetter(BargainingModel):
     votes: str = "capability"
 
     name: ClassVar[str] = "agenda"
+    interval_half_width: ClassVar[float | None] = 60.00  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "procedural agenda-setter model: the proposer's best point that the voting rule and "
         "the veto players let pass against the status quo"
     )
     reference: ClassVar[str] = "Tsebelis (1994), APSR; Crombez (1996), BJPolS"
-    param_grid: ClassVar[dict] = {"setter": SETTERS, "votes": VOTE_SCHEMES}
+    param_grid: ClassVar[dict[str, Any]] = {"setter": SETTERS, "votes": VOTE_SCHEMES}
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -164,7 +166,7 @@ class AgendaSetter(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         d = fc.details
         out = [
             {

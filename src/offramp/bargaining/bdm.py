@@ -37,12 +37,13 @@ decision model. J. Theoretical Politics 23(4), 510-531.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingProblem, check_cubic_model
+from offramp.bargaining.limits import check_cubic_model
 from offramp.bargaining.median import weighted_median_1d
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -132,7 +133,7 @@ def risk_exponents(
 
 def bdm_round(
     x: np.ndarray, c: np.ndarray, s: np.ndarray, delta: float, spec: BDMSpec
-) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
     """One round of offers; returns (new positions, risk exponents used, accepted offers).
 
     Receiver i judges each proposer j with its own risk exponent: a = EU_i(i→j), b = EU_i(j→i).
@@ -143,7 +144,7 @@ def bdm_round(
     r = risk_exponents(x, c, s, delta, spec)
     prob = probabilities(x, c * s, r, delta, spec)
     new = x.copy()
-    accepted: list[dict] = []
+    accepted: list[dict[str, Any]] = []
     rank = {"conflict": 0, "compromise": 1, "capitulation": 2}
     for i in range(n):
         eu = expected_utility(x, s, prob, np.full((n, n), r[i]), delta)
@@ -189,7 +190,7 @@ def bdm(
     risk = np.ones((rounds + 1, n, d))
     forecast = np.empty(d)
     medians = np.empty((rounds + 1, d))
-    offers: list[list[list[dict]]] = []
+    offers: list[list[list[dict[str, Any]]]] = []
     c = problem.capabilities
     for k in range(d):
         x = problem.positions[:, k].astype(float)
@@ -199,7 +200,7 @@ def bdm(
         delta = float(np.ptp(x[keep])) if idx.size else 0.0
         traj[0, :, k] = x
         medians[0, k] = weighted_median_1d(x, c * s)
-        per_dim: list[list[dict]] = []
+        per_dim: list[list[dict[str, Any]]] = []
         for t in range(1, rounds + 1):
             if delta > 0 and idx.size > 1:
                 y, r, acc = bdm_round(x[keep], c[keep], s[keep], delta, spec)
@@ -239,6 +240,8 @@ class BDM(BargainingModel):
     spec: BDMSpec = BDMSpec()
 
     name: ClassVar[str] = "bdm"
+    interval_half_width: ClassVar[float | None] = 50.00  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = (
         "Bueno de Mesquita's expected-utility model (Scholz et al. 2011 specification)"
     )
@@ -247,7 +250,7 @@ class BDM(BargainingModel):
     def forecast(self, problem: BargainingProblem) -> Forecast:
         return bdm(problem, self.rounds, self.spec)
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         meds = fc.details["weighted_median_by_round"]
         return [
             {

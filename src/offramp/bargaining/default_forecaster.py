@@ -19,15 +19,15 @@ selection bias in performance evaluation. JMLR 11, 2079-2107.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
-from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.median import Median
 from offramp.bargaining.power_mean import PowerMean
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 from offramp.bargaining.stacking import Stack
@@ -46,6 +46,8 @@ class DefaultForecaster(BargainingModel):
     model: BargainingModel = CHOSEN
 
     name: ClassVar[str] = "offramp"
+    interval_half_width: ClassVar[float | None] = 30.08  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = (
         "offramp's default forecaster: the model that won nested cross-validation on DEU III "
         "(see docs/methods/deu-evaluation.md)"
@@ -67,7 +69,7 @@ class DefaultForecaster(BargainingModel):
         fc.details = {"chosen": self.model.label(), **fc.details}
         return fc
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         inner = Forecast(
             model=self.model.name,
             dimensions=fc.dimensions,

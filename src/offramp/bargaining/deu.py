@@ -18,10 +18,13 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, read_text_limited
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.limits import read_text_limited
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.result import Forecast
 
 #: Council votes under the Nice Treaty QMV weighting (2007-2014, Croatia from 2013), by the
@@ -248,9 +251,9 @@ class DEUScore:
 
     model: str
     mae: float
-    predictions: list[dict]
+    predictions: list[dict[str, Any]]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The contract's ``eval deu --format json`` object."""
         return {
             "model": self.model,
@@ -264,7 +267,7 @@ def score(
     model: str, forecaster: Callable[[BargainingProblem], Forecast], issues: Iterable[DEUIssue]
 ) -> DEUScore:
     """Forecast every scored issue and return the MAE on the 0-100 scale."""
-    preds: list[dict] = []
+    preds: list[dict[str, Any]] = []
     errors: list[float] = []
     for x in issues:
         if x.outcome is None:

@@ -41,8 +41,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from offramp.bargaining.deu import DEUIssue
-from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.power_mean import TENTH_GRID
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel, params_json
 from offramp.bargaining.registry import REGISTRY, get_model
 from offramp.bargaining.stacking import Stack, fit_weights
@@ -288,7 +288,7 @@ class CVResult:
     predictions: np.ndarray
     outcomes: np.ndarray
     half_widths: np.ndarray
-    folds: list[dict]
+    folds: list[dict[str, Any]]
 
     @property
     def errors(self) -> np.ndarray:
@@ -303,7 +303,7 @@ class CVResult:
         """Share of held-out outcomes inside their 80% interval."""
         return float(np.mean(self.errors <= self.half_widths + 1e-9))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "mae": self.mae,
             "interval_coverage": self.coverage,
@@ -367,7 +367,7 @@ class Difference:
     replicates: int
     share_better: float
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "mean": self.mean,
             "interval_95": [self.low, self.high],
@@ -444,7 +444,7 @@ class ModelEvaluation:
     def in_sample_mae(self) -> float:
         return _mae(self.in_sample, self.nested.outcomes)
 
-    def to_json(self, data: Dataset) -> dict:
+    def to_json(self, data: Dataset) -> dict[str, Any]:
         return {
             "model": self.name,
             "issues": len(data),

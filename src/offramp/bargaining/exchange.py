@@ -26,12 +26,12 @@ European Union. In Thomson, R. et al. (eds.), *The European Union Decides*. CUP,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from offramp.bargaining.compromise import weighted_mean
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -56,12 +56,13 @@ class Exchange(BargainingModel):
     gamma: float = 0.0
 
     name: ClassVar[str] = "exchange"
+    interval_half_width: ClassVar[float | None] = 32.91  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "position exchange between issues (reduced form): weighted mean with weights "
         "capability^alpha x salience x relative salience^gamma"
     )
     reference: ClassVar[str] = "Stokman & Van Oosten (1994); Arregui, Stokman & Thomson (2006)"
-    param_grid: ClassVar[dict] = {"alpha": (0.5, 1.0), "gamma": (0.0, 0.5, 1.0, 2.0)}
+    param_grid: ClassVar[dict[str, Any]] = {"alpha": (0.5, 1.0), "gamma": (0.0, 0.5, 1.0, 2.0)}
     #: Evaluate on all the issues of a proposal at once (see the module docstring).
     scope: ClassVar[str] = "proposal"
 

@@ -32,12 +32,13 @@ Press, 86-123.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from offramp.bargaining.compromise import weighted_mean
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -82,11 +83,12 @@ class Nash(BargainingModel):
     veto: str = "none"
 
     name: ClassVar[str] = "nash"
+    interval_half_width: ClassVar[float | None] = 48.24  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "Nash bargaining solution with the reference point (status quo) as disagreement point"
     )
     reference: ClassVar[str] = "Nash (1950), Econometrica; Achen (2006), The European Union Decides"
-    param_grid: ClassVar[dict] = {"alpha": (0.5, 1.0), "veto": VETO_RULES}
+    param_grid: ClassVar[dict[str, Any]] = {"alpha": (0.5, 1.0), "veto": VETO_RULES}
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -126,7 +128,7 @@ class Nash(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         rp = fc.details["reference_point"]
         return [
             {

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch, weighted_mean_batch
 from offramp.bargaining.compromise import weighted_mean
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -62,12 +62,13 @@ class PowerMean(BargainingModel):
     beta: float = DEFAULT_BETA
 
     name: ClassVar[str] = "power-mean"
+    interval_half_width: ClassVar[float | None] = 29.88  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "weighted mean with weights capability^alpha x salience^beta (alpha, beta calibrated "
         "on DEU III dev)"
     )
     reference: ClassVar[str] = "Achen (2006), in Thomson et al., The European Union Decides"
-    param_grid: ClassVar[dict] = {"alpha": QUARTER_GRID, "beta": QUARTER_GRID}
+    param_grid: ClassVar[dict[str, Any]] = {"alpha": QUARTER_GRID, "beta": QUARTER_GRID}
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         w = weights(problem, self.alpha, self.beta)
@@ -130,9 +131,9 @@ class PowerMean(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         d = fc.details
-        out: list[dict] = [
+        out: list[dict[str, Any]] = [
             {
                 "text": f"{fc.model}: weighted mean with w = capability^{d['alpha']:g} x "
                 f"salience^{d['beta']:g}"
@@ -141,7 +142,7 @@ class PowerMean(BargainingModel):
         for comp in d["components"]:
             out.append(
                 {
-                    "title": f"{comp['dimension']}: who pulls the forecast",
+                    "title": f"{comp['dimension']}: who pulls the {fc.model} value",
                     "columns": ["actor", "position", "weight share", "pull"],
                     "rows": [
                         [a["actor"], a["position"], f"{a['weight_share']:.1%}", a["pull"]]
@@ -151,8 +152,8 @@ class PowerMean(BargainingModel):
             )
             out.append(
                 {
-                    "text": f"forecast {comp['forecast']:.2f} (compromise model: "
-                    f"{comp['compromise']:.2f})"
+                    "text": f"{fc.model} value {comp['forecast']:.2f} = the sum of the pulls "
+                    f"(compromise weights would give {comp['compromise']:.2f})"
                 }
             )
         return out

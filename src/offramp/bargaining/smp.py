@@ -32,11 +32,13 @@ KAPSARC (open source, MIT licence); the SMP is described in Efird, B., Wise, B. 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, check_cubic_model
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.limits import check_cubic_model
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -387,7 +389,7 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
     keep = total > 0
     n = problem.n_actors
     rounds: list[np.ndarray]
-    details: dict = {}
+    details: dict[str, Any] = {}
     x = problem.positions
     if np.count_nonzero(keep) < 2 or np.all(np.ptp(x[keep], axis=0) == 0):
         rounds = [x.copy()]
@@ -432,6 +434,8 @@ class SMP(BargainingModel):
     max_turns: int = MAX_TURNS
 
     name: ClassVar[str] = "smp"
+    interval_half_width: ClassVar[float | None] = 38.80  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = "KTAB's Spatial Model of Politics (deterministic, default options)"
     reference: ClassVar[str] = (
         "Wise, Lester, Efird et al. (2015), KAPSARC Toolkit for Behavioral Analysis (KTAB)"
@@ -440,7 +444,7 @@ class SMP(BargainingModel):
     def forecast(self, problem: BargainingProblem) -> Forecast:
         return smp(problem, self.max_turns)
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         if not fc.details:
             return []
         return [

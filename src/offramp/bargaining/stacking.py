@@ -17,17 +17,18 @@ Breiman, L. (1996). Stacked regressions. Machine Learning 24(1), 49-64.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from offramp.bargaining.agenda import AgendaSetter
 from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
 from offramp.bargaining.median import Median
 from offramp.bargaining.nash import Nash
 from offramp.bargaining.power_mean import PowerMean
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -139,14 +140,19 @@ class Stack(BargainingModel):
             },
         )
 
-    def explain(self, fc: Forecast) -> list[dict]:
+    def explain(self, fc: Forecast) -> list[dict[str, Any]]:
         comps = fc.details["components"]
-        out: list[dict] = [
+        out: list[dict[str, Any]] = [
             {
                 "title": "stacked models",
                 "columns": ["model", "weight", *fc.dimensions],
                 "rows": [[c["model"], f"{c['weight']:.2f}", *c["forecast"]] for c in comps],
-            }
+            },
+            {
+                "text": "forecast (the weighted sum of these models' values): "
+                + ", ".join(f"{d} {v:.2f}" for d, v in zip(fc.dimensions, fc.forecast, strict=True))
+                + " (the tables below show how each model reaches its value)"
+            },
         ]
         for b, c in zip(self.bases, comps, strict=True):
             if c["weight"] > 0:

@@ -3,15 +3,16 @@ building a report's content with a progress bar."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from offramp.analysis.scenario import Scenario, load
 from offramp.cli.progress import LazyProgress
 from offramp.scenarios import default
-from offramp.service.report_content import build_report
+from offramp.service.runs import record as record_in_history
 
 FileArg = Annotated[
     Path | None,
@@ -23,11 +24,29 @@ VariantOpt = Annotated[
     str | None,
     typer.Option("--variant", help="Analyse one of the scenario's named variants instead."),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Analyse with only the evidence published by this date (YYYY-MM-DD; 'latest': "
+        "every figure). Default: the scenario's own as_of, else every figure.",
+    ),
+]
 
 
-def load_scenario(file: Path | None, variant: str | None = None) -> Scenario:
-    """The scenario in FILE (the built-in default without one), or one of its variants."""
+def load_scenario(
+    file: Path | None, variant: str | None = None, as_of: str | None = None
+) -> Scenario:
+    """The scenario in FILE (the built-in default without one) as of a date, or one of its
+    variants."""
     scenario = default() if file is None else load(file)
+    if as_of is not None:
+        from offramp.errors import InputError
+
+        try:
+            scenario = scenario.as_of(None if as_of == "latest" else as_of)
+        except InputError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--as-of") from None
     if variant is not None:
         if variant not in scenario.spec.variants:
             known = ", ".join(scenario.spec.variants) or "the scenario declares none"
@@ -44,9 +63,11 @@ def build_with_progress(
     samples: int,
     seed: int,
     **analysis_options,
-) -> dict:
+) -> dict[str, Any]:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
+    from offramp.service.report_content import build_report  # where used: start-up time
+
     with LazyProgress() as progress:
         return build_report(
             scenario,
@@ -57,3 +78,34 @@ def build_with_progress(
             progress=progress,
             **analysis_options,
         )
+
+
+_started = [time.perf_counter()]
+
+
+def mark_start() -> None:
+    """The command starts now: the duration every recorded run shows ("took") counts from here."""
+    _started[0] = time.perf_counter()
+
+
+def record(
+    command: str,
+    scenario: Any,
+    params: dict,
+    seed: int | None,
+    results: Any,
+    *,
+    status: str = "ok",
+    started: float | None = None,
+) -> None:
+    """Keep the command's run in the history, with the time it took (from ``started``, else
+    from the start of the command)."""
+    record_in_history(
+        command,
+        scenario,
+        params,
+        seed,
+        results,
+        status=status,
+        started=_started[0] if started is None else started,
+    )

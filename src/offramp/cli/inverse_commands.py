@@ -11,12 +11,12 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
 
-from offramp.cli.common import FileArg, VariantOpt, load_scenario
+from offramp.cli.common import AsOfOpt, FileArg, VariantOpt, load_scenario, record
 from offramp.cli.output import (
     STDOUT,
     Format,
@@ -30,7 +30,6 @@ from offramp.cli.output import (
 )
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
-from offramp.service.runs import record
 
 GoalArg = Annotated[
     str,
@@ -94,10 +93,11 @@ def inverse(
     ] = 1e-4,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """The smallest change of parameters after which a goal holds, with alternatives."""
     started = time.perf_counter()
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     bounds = {}
     for spec in ranges or []:
         name, lo, hi = parse_range(spec, "--range")
@@ -123,10 +123,10 @@ def inverse(
     if fmt is Format.json:
         emit_json(data)
         return
-    render_inverse(data, console(width=100))
+    render_inverse(data, console())
 
 
-def render_inverse(data: dict, out) -> None:
+def render_inverse(data: dict[str, Any], out) -> None:
     from rich.table import Table
 
     out.print(f"[bold]Goal:[/] {data['criterion']}.", markup=True)
@@ -175,12 +175,22 @@ def answer_map(
     x: Annotated[str, typer.Option("--x", help="NAME=LOW:HIGH, the horizontal parameter.")] = "",
     y: Annotated[str, typer.Option("--y", help="NAME=LOW:HIGH, the vertical parameter.")] = "",
     steps: Annotated[
-        int, typer.Option("--steps", "-n", min=2, max=1000, help="Grid points per axis.")
+        int,
+        typer.Option(
+            "--grid",
+            "--steps",
+            min=2,
+            max=1000,
+            help="Grid points per axis (--steps is the old spelling).",
+        ),
     ] = 100,
     samples: Annotated[
         int,
         typer.Option(
-            "--samples", min=0, help="Draws of the other uncertain parameters (probability)."
+            "--samples",
+            "-n",
+            min=0,
+            help="Monte Carlo samples: draws of the other uncertain parameters (probability).",
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
@@ -193,6 +203,7 @@ def answer_map(
         MapFormat.text
     ),
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """A question's verdict over a grid of two parameters, with exact boundaries."""
     from offramp.analysis.answer_map import answer_map as build_map
@@ -211,7 +222,7 @@ def answer_map(
         if kind not in ("png", "svg"):
             fail(f"{output}: the heatmap is written as .png or .svg", option="--output")
     check_output(output)
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     with LazyProgress() as progress:
         result = build_map(
             scenario.spec,
@@ -244,7 +255,7 @@ def answer_map(
     elif fmt is MapFormat.csv:
         sys.stdout.write(result.to_csv())
     else:
-        out = console(width=100)
+        out = console()
         total = steps * steps
         shares = ", ".join(f"{v} {n / total:.0%}" for v, n in data["counts"].items())
         out.print(
@@ -275,18 +286,19 @@ def conditions(
     ] = DEFAULT_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """What each decision maker must prefer for a state to be an equilibrium."""
     from offramp.analysis.ordinal_inverse import state_conditions
 
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     result = state_conditions(scenario.conflict, state, concept)
     data = result.to_dict()
     record("conditions", scenario, {"state": state, "concept": concept}, None, data)
     if fmt is Format.json:
         emit_json(data)
         return
-    out = console(width=100)
+    out = console()
     now = "is" if data["equilibrium_now"] else "is not"
     taken = ", ".join(data["taken"]) or "nothing taken"
     out.print(
@@ -302,18 +314,19 @@ def hypergame(
     file: FileArg = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Misjudged intentions: each DM's stability in the game it perceives, beside the game
     everyone sees correctly."""
     from rich.table import Table
 
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     data = scenario.hypergame().to_dict()
     record("hypergame", scenario, {}, None, data)
     if fmt is Format.json:
         emit_json(data)
         return
-    out = console(width=110)
+    out = console()
     if not data["perceptions"]:
         out.print("The scenario declares no perceptions: every DM sees the game correctly.")
     for p in data["perceptions"]:

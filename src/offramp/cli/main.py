@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -14,10 +15,20 @@ from rich.console import Console
 
 from offramp.analysis.scenario import load
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
-from offramp.cli.common import FileArg, VariantOpt, build_with_progress, load_scenario
+from offramp.cli.common import (
+    AsOfOpt,
+    FileArg,
+    VariantOpt,
+    build_with_progress,
+    load_scenario,
+    mark_start,
+    record,
+)
+from offramp.cli.help import flags_take_no_value
 from offramp.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
+    PIPED_WIDTH,
     STDOUT,
     Format,
     FormatOpt,
@@ -34,10 +45,10 @@ from offramp.cli.output import (
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, DEFAULT_CONCEPTS
 from offramp.errors import OfframpError
+from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
-from offramp.service.report_content import DEFAULT_SAMPLES
-from offramp.service.runs import record
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.version import __version__
 
 app = typer.Typer(
@@ -74,10 +85,24 @@ SectionOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--section",
-        help="Text: show this section (repeatable): findings, outcome, actors, equilibria, "
-        "evolution, questions, bargaining, uncertainty, variants.",
+        help=f"Text: show this section (repeatable): {', '.join(TEXT_SECTIONS)}.",
     ),
 ]
+
+
+class _StderrNotes(logging.Handler):
+    """The library's notes before long work (logger ``offramp``, e.g. the feasible count of a
+    large conflict), one line each on stderr: stdout stays the output."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"offramp: {record.getMessage()}\n")
+
+
+def _announce_on_stderr() -> None:
+    log = logging.getLogger("offramp")
+    if not any(isinstance(h, _StderrNotes) for h in log.handlers):
+        log.addHandler(_StderrNotes())
+    log.setLevel(logging.INFO)
 
 
 @app.callback()
@@ -95,10 +120,12 @@ def main(
     seed: SeedOpt = 0,
     full: FullOpt = False,
     section: SectionOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Without a command: the report on the built-in default scenario, with the options of
     `offramp analyze` (e.g. `offramp -n 0` skips the Monte Carlo)."""
     _state["debug"] = debug
+    _announce_on_stderr()
     if version:
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
@@ -108,15 +135,16 @@ def main(
             fmt,
             output,
             None,
-            no_variants,
-            no_thresholds,
-            samples,
-            seed,
+            no_variants=no_variants,
+            no_thresholds=no_thresholds,
+            samples=samples,
+            seed=seed,
             concept=None,
             horizon=None,
             coalitions=None,
             full=full,
             section=section,
+            as_of=as_of,
         )
 
 
@@ -128,7 +156,11 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = scenario.spec.check_variants() + check_perceptions(scenario.spec)
+    problems = (
+        scenario.spec.check_variants()
+        + check_perceptions(scenario.spec)
+        + scenario.spec.check_bargaining()
+    )
     if problems:
         raise ScenarioError(problems)
     for w in scenario.spec.warnings:
@@ -175,6 +207,7 @@ def stability(
     file: FileArg = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
     concept: ConceptsOpt = None,
     horizon: HorizonOpt = None,
     coalitions: CoalitionsOpt = None,
@@ -198,7 +231,7 @@ def stability(
     if json_form not in JSON_FORMS:
         raise typer.BadParameter(f"choose one of {', '.join(JSON_FORMS)}", param_hint="--json-form")
     started = time.perf_counter()
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     result = scenario.stability(concept or None, horizon=horizon)
     joint = scenario.coalition_analysis(coalitions)
     extra = (
@@ -222,6 +255,7 @@ def analyze(
     fmt: ReportFormatOpt = ReportFormat.text,
     output: OutputOpt = None,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
     no_variants: NoVariantsOpt = False,
     no_thresholds: NoThresholdsOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
@@ -235,8 +269,6 @@ def analyze(
     """The report: findings first; --full or --section NAME for the rest."""
     import time
 
-    from offramp.report.text import SECTIONS as TEXT_SECTIONS
-
     unknown = [s for s in section or [] if s not in TEXT_SECTIONS]
     if unknown:
         raise typer.BadParameter(
@@ -245,7 +277,7 @@ def analyze(
         )
     check_output(output)
     started = time.perf_counter()
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     report = build_with_progress(
         scenario,
         variant,
@@ -277,7 +309,7 @@ def analyze(
         if output is None or str(output) == STDOUT:
             render_report(report, console(), sections=section, full=full)
         else:
-            buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+            buffer = Console(record=True, width=PIPED_WIDTH, file=open(os.devnull, "w"))  # noqa: SIM115
             render_report(report, buffer, sections=section, full=full)
             write_output(buffer.export_text(), output)
 
@@ -288,6 +320,7 @@ def sweep(
     param: Annotated[str, typer.Option("--param", "-p", help="NAME=FROM:TO:STEP")] = "",
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """How equilibria, the outcome from the status quo and the answers change with a parameter."""
     from offramp.analysis.sweeps import parse_param_spec
@@ -299,7 +332,7 @@ def sweep(
         name, values = parse_param_spec(param)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     if name not in scenario.spec.parameters:
         known = ", ".join(scenario.spec.parameters) or "none"
         raise typer.BadParameter(
@@ -326,12 +359,13 @@ def threshold(
     search: Annotated[str | None, typer.Option("--range", help="LOW:HIGH to search.")] = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Where a question's answer starts or stops holding as a parameter changes."""
     from offramp.analysis.sweeps import threshold as run_threshold
     from offramp.report.words import threshold_sentence
 
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     matches = [q for q in scenario.spec.questions if q.id == question]
     if not matches:
         known = ", ".join(q.id for q in scenario.spec.questions) or "the scenario declares none"
@@ -398,20 +432,21 @@ def uncertainty(
     ] = "offramp",
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Monte Carlo over the scenario's uncertain inputs: probabilities and sensitivities."""
-    from offramp.bargaining import MODELS
+    from offramp.bargaining.registry import REGISTRY
     from offramp.scenario.limits import check_samples, check_seed, check_workers
     from offramp.uncertainty.executors import DaskExecutor, LocalExecutor
     from offramp.uncertainty.montecarlo import monte_carlo
 
     chosen = tuple(m.strip() for m in models.split(",") if m.strip())
     for m in chosen:
-        if m not in MODELS:
+        if m not in REGISTRY:
             raise typer.BadParameter(
-                f"unknown model '{m}' (models: {', '.join(MODELS)})", param_hint="--models"
+                f"unknown model '{m}' (models: {', '.join(REGISTRY)})", param_hint="--models"
             )
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     if workers is not None:
         check_workers(workers)  # before any worker process starts
     check_samples(samples)
@@ -453,25 +488,33 @@ def uncertainty(
         from offramp.report.uncertainty_text import render_uncertainty
 
         render_uncertainty(data, console())
-    if result.interrupted:
-        raise typer.Exit(130 if "user" in result.interrupted else 1)
+    if result.interrupted:  # Ctrl-C or a lost worker: said on stderr whatever the format
+        stderr().print(
+            f"offramp: stopped early ({result.interrupted}); the results are from the "
+            f"{result.completed:,} samples that finished, of {samples:,}.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
 def explain(
     state: Annotated[int, typer.Argument(help="State id (as in the stability output).")],
     file: FileArg = None,
-    dm: Annotated[str | None, typer.Option("--dm", help="Only this decision maker.")] = None,
+    dm: Annotated[
+        str | None, typer.Option("--dm", help="Only this decision maker (its name or label).")
+    ] = None,
     concept: Annotated[
         str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
     ] = DEFAULT_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
+    as_of: AsOfOpt = None,
     horizon: HorizonOpt = None,
 ) -> None:
     """Why a state is (un)stable: each improvement and the sanction that deters it (for
     limited-move and non-myopic stability: each move and the path it anticipates)."""
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     found = scenario.explain(state, dm, concept, horizon=horizon)  # bad input: exit 2
     explanations = found if isinstance(found, list) else [found]
     if fmt is Format.json:
@@ -538,25 +581,21 @@ def scenarios_list(ctx: typer.Context) -> None:
 @scenarios_app.command("show")
 def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp scenarios`.")]):
     """Print a built-in scenario as YAML, to copy and change."""
-    from offramp.scenarios import builtin_text, list_builtin
+    from offramp.scenarios import builtin_text
 
-    try:
-        sys.stdout.write(builtin_text(name))
-    except KeyError:
-        raise typer.BadParameter(
-            f"no built-in scenario '{name}'; available: {', '.join(list_builtin())}",
-            param_hint="NAME",
-        ) from None
+    sys.stdout.write(builtin_text(name))  # an unknown name: offramp's error, exit 2
 
 
 bargaining_commands.register(app)
 runs_commands.register(app)
 report_commands.register(app)
 inverse_commands.register(app)
+flags_take_no_value(app)
 
 
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
+    mark_start()
     try:
         result = app(standalone_mode=False)
         if isinstance(result, int) and result:

@@ -46,12 +46,25 @@ class ReportFormat(StrEnum):
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def console(width: int | None = None) -> Console:
-    """Standard output for results. When piped, ``width`` (if given) keeps tables from being
-    squeezed into 80 columns."""
-    if width is not None and not sys.stdout.isatty():
-        return Console(highlight=False, soft_wrap=False, width=width)
-    return Console(highlight=False, soft_wrap=False)
+PIPED_WIDTH = 100
+"""Columns of piped output when ``COLUMNS`` is not set (also the width of text files)."""
+
+
+def console_width() -> int | None:
+    """The one console width policy of every command: ``COLUMNS`` when set (piped or not),
+    else the terminal's width, else (piped, redirected) :data:`PIPED_WIDTH`. Tables wider than
+    that fold their cells rather than run past it."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return None  # rich asks the terminal
+    return PIPED_WIDTH
+
+
+def console() -> Console:
+    """Standard output for results, :func:`console_width` columns wide."""
+    return Console(highlight=False, soft_wrap=False, width=console_width())
 
 
 def prose() -> Console:
@@ -245,6 +258,8 @@ def report_input_error(exc: OfframpError) -> int:
             stderr().print(problem.format(), markup=False)
         if len(exc.problems) > 1:
             stderr().print(f"{len(exc.problems)} problems found.", markup=False)
+    elif callable(getattr(exc, "format", None)):  # located by its reader (file:line:col)
+        stderr().print(exc.format(), markup=False)
     else:
         stderr().print(f"offramp: {exc}", markup=False)
     return EXIT_BAD_INPUT

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 DELAY = 0.5
 
@@ -31,6 +26,16 @@ class LazyProgress:
         if self.progress is None:
             if time.perf_counter() - self.start < self.delay:
                 return
+            from rich.console import Console  # where a bar shows: start-up time
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
             self.progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

@@ -3,11 +3,9 @@
 HTML is the main format (self-contained, works offline, interactive charts); Markdown is the
 same content as text; ``--figures DIR`` also writes every figure as PNG and SVG.
 
-PDF is not produced: the libraries that would do it cheaply either need system libraries
-outside pip (WeasyPrint needs Pango), are GPL/AGPL, or need a browser download (Playwright),
-and none of the pure-Python ones runs the charts' JavaScript. Printing the HTML report to PDF
-from a browser gives a good PDF (the page has print styles), so ``--format pdf`` says so and
-exits with status 2.
+PDF is printed from the HTML report by a headless Chromium when one is installed
+(:mod:`offramp.report.pdf`); without one, ``--format pdf`` says so, and how to get a PDF
+anyway, and exits with status 2 before any analysis.
 """
 
 from __future__ import annotations
@@ -20,16 +18,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from offramp.cli.common import build_with_progress, load_scenario
+from offramp.cli.common import AsOfOpt, build_with_progress, load_scenario, record
 from offramp.cli.output import check_output, write_output
-from offramp.service.runs import record
-
-PDF_UNAVAILABLE = (
-    "PDF output is not available: offramp ships no PDF engine (those that would do it need "
-    "system libraries, a browser download or a GPL licence). Write the HTML report "
-    "(--format html -o report.html), open it in a browser and print it to PDF: the page has "
-    "print styles."
-)
 
 
 class ReportFileFormat(StrEnum):
@@ -71,7 +61,10 @@ def report(
         ),
     ] = None,
     fmt: Annotated[
-        ReportFileFormat, typer.Option("--format", "-f", help="html, markdown or pdf.")
+        ReportFileFormat,
+        typer.Option(
+            "--format", "-f", help="html, markdown or pdf (printed by an installed Chromium)."
+        ),
     ] = ReportFileFormat.html,
     figures: Annotated[
         Path | None,
@@ -84,6 +77,7 @@ def report(
     variant: Annotated[
         str | None, typer.Option("--variant", help="Report on one of the scenario's variants.")
     ] = None,
+    as_of: AsOfOpt = None,
     no_variants: Annotated[bool, typer.Option("--no-variants", help="Skip the variants.")] = False,
     no_thresholds: Annotated[
         bool, typer.Option("--no-thresholds", help="Skip the threshold searches.")
@@ -94,14 +88,19 @@ def report(
 ) -> None:
     """The full report as one self-contained HTML file (works offline), or Markdown; with
     state graph, trajectories, sweep, probabilities and tornado charts."""
-    if fmt is ReportFileFormat.pdf:
-        raise typer.BadParameter(PDF_UNAVAILABLE, param_hint="--format")
-    if output is None and fmt is ReportFileFormat.html:
-        raise typer.BadParameter("give the file to write, e.g. -o report.html", param_hint="-o")
+    browser = None
+    if fmt is ReportFileFormat.pdf:  # no browser: said before minutes of analysis (exit 2)
+        from offramp.report.pdf import require_browser
+
+        browser = require_browser()
+    if output is None and fmt is not ReportFileFormat.markdown:
+        raise typer.BadParameter(
+            f"give the file to write, e.g. -o report.{fmt.value}", param_hint="-o"
+        )
     check_output(output)
     if figures is not None:
         _check_figures_dir(figures)
-    scenario = load_scenario(file, variant)
+    scenario = load_scenario(file, variant, as_of)
     data = build_with_progress(scenario, variant, no_variants, no_thresholds, samples, seed)
     if inverse:
         from offramp.service.what_it_takes import what_it_takes
@@ -122,7 +121,7 @@ def report(
     )
     err = Console(stderr=True, highlight=False)
     figs = None
-    if fmt is ReportFileFormat.html or figures is not None:
+    if fmt is not ReportFileFormat.markdown or figures is not None:
         from offramp.report.figdata import collect_figures
 
         figs = collect_figures(data, scenario)
@@ -134,7 +133,12 @@ def report(
         from offramp.report.html import render_html
 
         text = render_html(data, scenario, figures=figs)
-    write_output(text, output)
+    if fmt is ReportFileFormat.pdf:
+        from offramp.report.pdf import html_to_pdf
+
+        write_output(html_to_pdf(text, browser), output)
+    else:
+        write_output(text, output)
     if figures is not None:
         from offramp.report.figures import write_figures
 

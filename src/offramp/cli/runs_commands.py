@@ -15,10 +15,12 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from offramp.cli.output import console, console_width
 from offramp.history import (
     AmbiguousRun,
     HistoryError,
@@ -51,13 +53,6 @@ FormatOpt = Annotated[RunsFormat, typer.Option("--format", "-f", help="Output fo
 IdArg = Annotated[
     str, typer.Argument(help="Run id or a unique prefix of it; also #N (run number) or 'last'.")
 ]
-
-
-def _console() -> Console:
-    """Wide enough for the table when piped (rich would squeeze it into 80 columns)."""
-    if sys.stdout.isatty():
-        return Console(highlight=False, soft_wrap=False)
-    return Console(highlight=False, soft_wrap=False, width=120)
 
 
 def _emit_json(data: Any) -> None:
@@ -138,29 +133,48 @@ def list_command(
     if fmt is RunsFormat.json:
         _emit_json({"database": str(db_path()), "runs": [r.to_dict() for r in runs]})
         return
-    out = _console()
+    out = console()
     if not runs:
         where = f"in {db_path()}"
         off = " (recording is off: OFFRAMP_HISTORY=0)" if not history_enabled() else ""
         what = f" of '{scenario}'" if scenario else ""
         out.print(f"No runs{what} recorded {where}{off}.", markup=False)
         return
-    table = Table(title=f"Runs in {db_path()}", title_justify="left", show_lines=False)
-    for col in ("id", "#", "when (UTC)", "command", "scenario", "variant", "status", "took"):
-        table.add_column(col, no_wrap=True, justify="right" if col in ("#", "took") else "left")
-    table.add_column("seed", justify="right", no_wrap=True)
-    for r in runs:
-        table.add_row(
-            Text(r.id, style="bold"),
-            str(r.seq),
-            _when(r.created_at)[:16],
-            r.command,
-            Text(_scenario_label(r), overflow="ellipsis"),
-            Text(r.variant or ""),
-            Text(r.status, style="green" if r.status == "ok" else "yellow"),
-            _duration(r.duration),
-            "" if r.seed is None else str(r.seed),
+    narrow = (console_width() or out.width) < 90  # years as two digits
+    rows = [
+        {
+            "id": Text(r.id, style="bold"),
+            "#": str(r.seq),
+            "when (UTC)": _when(r.created_at)[2 if narrow else 0 : 16],
+            "command": r.command,
+            "scenario": Text(_scenario_label(r), overflow="ellipsis"),
+            "variant": Text(r.variant or ""),
+            "status": Text(r.status, style="green" if r.status == "ok" else "yellow"),
+            "took": _duration(r.duration),
+            "seed": "" if r.seed is None else str(r.seed),
+        }
+        for r in runs
+    ]
+    # a column no listed run fills is left out; every header is shown whole, and the
+    # scenario's name is what gives way (ellipsis) on a narrow console
+    columns = [c for c in rows[0] if c in ("id", "#", "command") or any(str(r[c]) for r in rows)]
+    table = Table(
+        title=f"Runs in {db_path()}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+    for col in columns:
+        table.add_column(
+            col,
+            no_wrap=True,
+            justify="right" if col in ("#", "took", "seed") else "left",
+            min_width=None if col == "scenario" else len(col),
         )
+    for row in rows:
+        table.add_row(*(row[c] for c in columns))
     out.print(table)
 
 
@@ -186,7 +200,7 @@ def show_command(
     if fmt is RunsFormat.json:
         _emit_json(run.to_dict())
         return
-    out = _console()
+    out = console()
     out.print(f"[bold]Run {run.id}[/] (#{run.seq}): {run.command}, {run.status}")
     rows = [
         ("when", f"{_when(run.created_at)} UTC"),
@@ -279,7 +293,7 @@ def diff_command(
     if fmt is RunsFormat.json:
         _emit_json(d.to_dict())
     else:
-        _render_diff(d, _console())
+        _render_diff(d, console())
 
 
 def register(app: typer.Typer) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -180,7 +181,7 @@ class BatchDMView:
 
     moves: list[BatchMoves]
     dm: int
-    labels: tuple | None = None  # the others' move components, see BatchConflict
+    labels: tuple[Any, ...] | None = None  # the others' move components, see BatchConflict
     sweeps: dict[str, list[int]] = field(default_factory=dict)
     _best: np.ndarray | None = None
 
@@ -254,7 +255,7 @@ class BatchConflict:
         self._ui: tuple[np.ndarray, list[np.ndarray]] | None = None
         self._ui_in: tuple[np.ndarray, list[np.ndarray | None]] | None = None
         self._ranks_t: tuple[np.ndarray, np.ndarray] | None = None
-        self._labels: dict[int, tuple | None] = {}
+        self._labels: dict[int, tuple[Any, ...] | None] = {}
 
     @property
     def width(self) -> int:
@@ -268,7 +269,7 @@ class BatchConflict:
                 sizes.append(len(p.src))
         return max(sizes)
 
-    def stability(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
+    def stability(self, ranks: np.ndarray, concepts: Sequence[Any]) -> dict[str, np.ndarray]:
         """``{concept key: (batch, DMs, states) bool}`` for the Concept objects given."""
         batch, n, size = ranks.shape
         out = {c.key: np.zeros((batch, n, size), dtype=bool) for c in concepts}
@@ -362,7 +363,7 @@ class BatchConflict:
                 self._labels[dm] = (labels, order, np.cumsum(counts) - counts)
         return self._labels[dm]
 
-    def _one(self, ranks: np.ndarray, concepts: Sequence) -> dict[str, np.ndarray]:
+    def _one(self, ranks: np.ndarray, concepts: Sequence[Any]) -> dict[str, np.ndarray]:
         """The ordinary engine on one sample's ranks (n, S)."""
         from offramp.conflict.stability import compute_stability
 

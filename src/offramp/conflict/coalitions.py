@@ -63,10 +63,12 @@ import itertools
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
+from offramp.conflict.concepts import REGISTRY
 from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
 from offramp.conflict.limited_move import move_edges
 from offramp.conflict.model import ConflictModel, ConflictTooLarge
@@ -78,8 +80,22 @@ from offramp.conflict.state_ids import to_id
 from offramp.conflict.steps import Step, make_step
 from offramp.errors import InputError, did_you_mean
 
-#: The coalitional concepts, in output order (their keys are those of the individual ones).
-COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq")
+#: The coalitional concepts, in output order (their keys are those of the individual ones):
+#: the registered concepts that declare a coalitional version (``Concept.coalition_sanctions``).
+COALITION_CONCEPTS = tuple(k for k, c in REGISTRY.items() if c.coalition_sanctions)
+
+
+def _sanctions(concept: str) -> str:
+    """What sanctions a coalition's improvement under ``concept`` (see
+    :attr:`~offramp.conflict.concepts.base.Concept.coalition_sanctions`)."""
+    return str(REGISTRY[concept].coalition_sanctions)
+
+
+def _concept_with(sanctions: str) -> str:
+    """The registered concept whose coalitional version has these sanctions."""
+    return next(k for k in COALITION_CONCEPTS if REGISTRY[k].coalition_sanctions == sanctions)
+
+
 #: Coalitions listed at most when every coalition is asked for (2^n - n - 1 of them).
 MAX_DMS_ALL = 8
 #: Upsets listed per coalition and concept in the insights.
@@ -143,7 +159,7 @@ class _Reach:
         model: ConflictModel,
         members: tuple[int, ...],
         indices: list[MoveIndex],
-        shared: dict | None = None,
+        shared: dict[str, Any] | None = None,
     ):
         self.model = model
         self.members = members
@@ -193,7 +209,7 @@ class _Reach:
 
 
 def directed_reach(
-    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: dict
+    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: dict[str, Any]
 ) -> DirectedReach:
     """The condensed reach of ``movers``, built once per set of movers in ``shared`` (a
     coalition's members are another coalition's outsiders)."""
@@ -261,22 +277,24 @@ class _Solver:
         """The vector an improvement must strictly raise for every member to escape."""
         key = f"values-{concept}"
         if key not in self._cache:
-            if concept == "nash":
+            kind = _sanctions(concept)
+            if kind == "none":
                 self._cache[key] = self.ranks
             else:
-                self._cache[key] = self.minima("move" if concept == "gmr" else "ui")
+                self._cache[key] = self.minima("move" if kind == "moves" else "ui")
         return self._cache[key]
 
     def stable(self, concept: str) -> np.ndarray:
         if concept in self._cache:
             return self._cache[concept]
-        if concept != "nash" and not self.others:
+        kind = _sanctions(concept)
+        if kind != "none" and not self.others:
             # no outsiders: R_{N-H}(s1) is empty, no improvement is ever sanctioned
-            out = self.stable("nash")
-        elif concept == "smr":
+            out = self.stable(_concept_with("none"))
+        elif kind == "counter-response":
             out = self._smr()
         else:
-            fronts = self.nash_fronts() if concept == "nash" else None
+            fronts = self.nash_fronts() if kind == "none" else None
             out = ~_escapes(self.reach, self.values(concept), self.ranks, fronts)
         self._cache[concept] = out
         return out
@@ -306,8 +324,8 @@ class _Solver:
         return closure_min(self.indices, self.others, bad, "move")[0] == 0
 
     def _smr(self) -> np.ndarray:
-        gmr = self.stable("gmr")
-        nash = self.stable("nash")
+        gmr = self.stable(_concept_with("moves"))
+        nash = self.stable(_concept_with("none"))
         out = gmr.copy()
         candidates = np.flatnonzero(gmr & ~nash)
         if self.reach.undirected and all(self.indices[j].n_directed == 0 for j in self.others):
@@ -369,7 +387,7 @@ class _Solver:
     def escape(self, s: int, concept: str) -> int | None:
         """A coalitional improvement from s that no sanction of the concept deters."""
         got = self.reach.of(s)
-        if concept == "smr":
+        if _sanctions(concept) == "counter-response":
             ok = self.dominating(s)[got] & ~self.smr_sanctionable(s)[got]
         else:
             ok = (self.values(concept)[:, got] > self.ranks[:, [s]]).all(axis=0)
@@ -425,7 +443,7 @@ class CoalitionAnalysis:
     def equilibria(self, concept: str) -> np.ndarray:
         return np.flatnonzero(self.stable_for_dm(concept).all(axis=0))
 
-    def upsets(self, concept: str, individual: np.ndarray) -> dict[str, list[dict]]:
+    def upsets(self, concept: str, individual: np.ndarray) -> dict[str, list[dict[str, Any]]]:
         """Per coalition: the individual equilibria (``individual``, bool per state) it upsets,
         each with an unsanctioned coalitional improvement and the joint moves reaching it."""
         out = {}
@@ -472,11 +490,11 @@ class CoalitionAnalysis:
             out[str(to_id(s))] = per
         return out
 
-    def to_dict(self, individual_equilibria: dict[str, np.ndarray] | None = None) -> dict:
+    def to_dict(self, individual_equilibria: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
         """The JSON keys: coalitions, coalition_stable, coalition_stable_for,
         coalition_equilibria, and the insights (upsets, held only jointly, gainers)."""
         model = self.model
-        out: dict = {
+        out: dict[str, Any] = {
             "coalitions": [
                 {"name": c.name, "members": [model.dm_names[k] for k in c.members]}
                 for c in self.coalitions
@@ -517,15 +535,15 @@ class CoalitionAnalysis:
             out["coalition_status_quo"] = self.at_state(model.status_quo)
         return out
 
-    def at_state(self, s: int) -> dict:
+    def at_state(self, s: int) -> dict[str, Any]:
         """Per concept and coalition: is ``s`` stable for it, and if not, an unsanctioned
         coalitional improvement and the joint moves reaching it."""
-        out: dict = {}
+        out: dict[str, Any] = {}
         for concept in self.stable:
             per = {}
             for c in self.coalitions:
                 held = bool(self.stable[concept][c.name][s])
-                entry: dict = {"state": to_id(s), "stable": held, "to": None, "moves": []}
+                entry: dict[str, Any] = {"state": to_id(s), "stable": held, "to": None, "moves": []}
                 if not held:
                     solver = self.solvers[c.name]
                     t = solver.escape(s, concept)
@@ -555,7 +573,7 @@ def analyse_coalitions(
                 f"coalition analysis covers {', '.join(COALITION_CONCEPTS)}, not {c!r}"
             )
     indices = move_indices(model)
-    shared: dict = {}  # one DirectedReach per set of movers, whoever asks
+    shared: dict[str, Any] = {}  # one DirectedReach per set of movers, whoever asks
     solvers = {c.name: _Solver(model, c.members, indices, shared) for c in coalitions}
     stable = {k: {c.name: solvers[c.name].stable(k) for c in coalitions} for k in concepts}
     individual = compute_stability(model, concepts)  # H = {i}: the individual concepts

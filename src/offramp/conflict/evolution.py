@@ -9,6 +9,7 @@ in a row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,9 +48,9 @@ class Evolution:
         """The absorbing states this (stopped) search reached."""
         return np.flatnonzero((self.distance >= 0) & stop)
 
-    def summary(self, result: StabilityResult) -> dict:
+    def summary(self, result: StabilityResult) -> dict[str, Any]:
         """Per concept: equilibria reachable (with a shortest path) and not reachable."""
-        out: dict = {
+        out: dict[str, Any] = {
             "status_quo": {"id": self.start + 1, "taken": self.model.taken(self.start)},
             "reachable_states": int((self.distance >= 0).sum()),
             "concepts": {},

@@ -8,6 +8,7 @@ follows the definitions literally). Tests check it agrees with the engine's verd
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from offramp.conflict.concepts import get_concept
 from offramp.conflict.model import ConflictModel
@@ -26,7 +27,7 @@ class Deterrence:
     outcome: int | None = None  # where the sanction leaves the DM (engine index)
     simultaneous: bool = False  # the sanction's moves are made at the same time (SIM)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {
             "improvement": self.improvement.to_dict(),
             "sanction": None if self.sanction is None else [s.to_dict() for s in self.sanction],
@@ -46,9 +47,9 @@ class Explanation:
     stable: bool
     deterrence: list[Deterrence] = field(default_factory=list)
     #: a concept's own account (limited-move stability): text lines and data
-    account: tuple[list[str], dict] | None = None
+    account: tuple[list[str], dict[str, Any]] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {
             "state": to_id(self.state),
             "dm": self.dm,

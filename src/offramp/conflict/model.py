@@ -7,8 +7,9 @@ size 2^options or states x states is ever allocated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -16,11 +17,6 @@ from offramp.conflict.columns import Columns
 from offramp.errors import OfframpError
 
 DIRECTIONS = {"both": 0, "forward": 1, "backward": 2}
-
-# Options are enumerated as 2^m combinations in chunks; past this the enumeration itself is
-# too slow to be useful, whatever the feasibility rules remove.
-MAX_OPTIONS = 30
-CHUNK_BITS = 20
 
 
 class ConflictTooLarge(OfframpError, ValueError):
@@ -58,14 +54,27 @@ def bytes_per_state(n_dms: int, max_directed: int = 0, block_dms: int = 0) -> fl
     return 33 + n_dms * 62 + block_dms * 65 + n_dms * 36 * ((1.5**d) - 1)
 
 
-def block_layout_dms(option_dm: Sequence[int], directed: Sequence[bool]) -> int:
+def block_layout_dms(
+    option_dm: Sequence[int],
+    directed: Sequence[bool],
+    choices: Sequence[int] | None = None,
+) -> int:
     """How many DMs will use the sorted-block layout rather than columns, judged before
-    enumerating as if every combination were feasible (:meth:`Columns.fits` decides later)."""
+    enumerating (:meth:`Columns.fits` decides later). ``choices[i]`` is the number of DM i's
+    feasible choices of its own options (from the option structure); without it, every
+    combination is taken as feasible."""
     m = len(option_dm)
+    dms = sorted(set(option_dm))
+    counts = {i: 1 << sum(1 for d in option_dm if d == i) for i in dms}
+    if choices is not None:
+        counts = {i: max(int(choices[i]), 1) for i in dms}
+    states = 1
+    for i in dms:
+        states *= counts[i]
     count = 0
-    for i in sorted(set(option_dm)):
+    for i in dms:
         own = [k for k in range(m) if option_dm[k] == i]
-        fits = Columns.fits(1 << m, 1 << (m - len(own)), 1 << len(own))
+        fits = Columns.fits(states, states // counts[i], 1 << len(own))
         if any(directed[k] for k in own) or not fits:
             count += 1
     return count
@@ -77,39 +86,6 @@ def human_bytes(n: float) -> str:
             return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
         n /= 1024
     return f"{n:.1f} TB"
-
-
-def enumerate_feasible(
-    n_options: int,
-    infeasible: Callable[[np.ndarray], np.ndarray],
-    max_states: int | None = None,
-) -> np.ndarray:
-    """Sorted codes of the feasible states; ``infeasible(codes)`` marks removed states.
-
-    Works through the 2^m combinations in chunks so that memory follows the number of feasible
-    states, not the number of combinations, and stops as soon as more than ``max_states`` are
-    feasible (raising ConflictTooLarge) instead of listing them all first.
-    """
-    if n_options > MAX_OPTIONS:
-        raise ConflictTooLarge(
-            f"{n_options} options make 2^{n_options} = {2**n_options:,} combinations; offramp "
-            f"enumerates at most 2^{MAX_OPTIONS} (split the conflict, or merge options that "
-            "always move together)"
-        )
-    total = 1 << n_options
-    chunk = 1 << min(CHUNK_BITS, n_options)
-    parts = []
-    count = 0
-    for start in range(0, total, chunk):
-        codes = np.arange(start, start + chunk, dtype=np.uint64)
-        parts.append(codes[~infeasible(codes)])
-        count += len(parts[-1])
-        if max_states is not None and count > max_states:
-            raise ConflictTooLarge(
-                f"more than {max_states:,} feasible states (found {count:,} in the first "
-                f"{start + chunk:,} of {total:,} combinations)"
-            )
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
 @dataclass
@@ -129,7 +105,7 @@ class ConflictModel:
     scores: np.ndarray | None = None  # (n, S) float64 as given
     status_quo: int | None = None  # index into codes
     name: str = "conflict"
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_dms(self) -> int:

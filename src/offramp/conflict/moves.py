@@ -47,10 +47,15 @@ class MoveIndex:
         self.dm = dm
         codes = model.codes
         own_bits = [k for k in range(len(model.option_dm)) if model.option_dm[k] == dm]
-        self.group, self.n_groups = _groups(codes, own_bits, len(model.option_dm))
-        #: the DM's own options as a number 0..2^k-1 (where a state sits in its group)
-        self.own = _gather_bits(codes, own_bits)
-        self.own_width = 1 << len(own_bits)
+        choices = own_choices(model)
+        #: the DM's own choice, numbered 0..own_width-1 in increasing order of its options
+        #: among the choices that occur (where a state sits in its group): a DM choosing one
+        #: of 6 strategies has 6, not 2^6 (one-hot choices stay narrow)
+        self.own, self.own_width = choices[dm]
+        grouped = _groups_by_choices(model, dm, choices)
+        if grouped is None:
+            grouped = _groups(codes, own_bits, len(model.option_dm))
+        self.group, self.n_groups = grouped
         directed = [
             k
             for k in range(len(model.option_dm))
@@ -428,6 +433,66 @@ def _gather_bits(codes: np.ndarray, bits: list[int]) -> np.ndarray:
         out |= field.astype(np.int64) << at
         at += length
     return out
+
+
+def _dense(packed: np.ndarray, n_bits: int) -> tuple[np.ndarray, int]:
+    """Values 0..2^n_bits-1 renumbered 0..count-1 in increasing order of those that occur."""
+    if len(packed) == 0:
+        return packed, 0
+    if (1 << n_bits) <= max(4 * len(packed), 1 << 16):
+        used = np.zeros(1 << n_bits, dtype=np.int64)
+        used[packed] = 1
+        number = np.cumsum(used) - 1
+        return number[packed], int(number[-1]) + 1
+    values, inverse = np.unique(packed, return_inverse=True)
+    return inverse.astype(np.int64).ravel(), len(values)
+
+
+def own_choices(model: ConflictModel) -> list[tuple[np.ndarray, int]]:
+    """Per DM, each state's own choice numbered densely (see :func:`_dense`) and the number
+    of choices; computed once per model."""
+    cached = model._cache.get("own_choices")
+    if cached is None:
+        m = len(model.option_dm)
+        cached = []
+        for i in range(model.n_dms):
+            bits = [k for k in range(m) if model.option_dm[k] == i]
+            cached.append(_dense(_gather_bits(model.codes, bits), len(bits)))
+        model._cache["own_choices"] = cached
+    return cached
+
+
+def _groups_by_choices(
+    model: ConflictModel, dm: int, choices: list[tuple[np.ndarray, int]]
+) -> tuple[np.ndarray, int] | None:
+    """The groups of :func:`_groups`, numbered in the same order, from the other DMs' dense
+    choices: when every DM's options are consecutive bits, the other DMs' options compare as
+    their choices do, most significant DM first, so a mixed-radix number of the choices keeps
+    the order and fits a table when the choices are few (one-hot conflicts: 8 DMs x 6
+    strategies number 280,000 groups from 6^7 keys instead of sorting 42-bit codes). None when
+    it does not apply."""
+    m = len(model.option_dm)
+    lowest: dict[int, int] = {}
+    for i in range(model.n_dms):
+        bits = [k for k in range(m) if model.option_dm[k] == i]
+        if bits and bits[-1] - bits[0] + 1 != len(bits):
+            return None  # interleaved options: the order of codes is not the choices' order
+        lowest[i] = bits[0] if bits else -1
+    others = sorted((i for i in range(model.n_dms) if i != dm), key=lambda i: -lowest[i])
+    size = len(model.codes)
+    space = 1
+    for i in others:
+        space *= max(choices[i][1], 1)
+    if size == 0 or space > max(4 * size, 1 << 16):
+        return None
+    key = np.zeros(size, dtype=np.int64)
+    for i in others:  # most significant first
+        key *= max(choices[i][1], 1)
+        key += choices[i][0]
+    used = np.zeros(space, dtype=np.int64)
+    used[key] = 1
+    number = np.cumsum(used) - 1
+    return number[key], int(number[-1]) + 1
 
 
 def _groups(codes: np.ndarray, own_bits: list[int], n_bits: int) -> tuple[np.ndarray, int]:

@@ -224,14 +224,6 @@ def _maxima_mask(pts: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _strictly_above(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise: a[i] > b[i] in every coordinate."""
-    out = a[:, 0] > b[:, 0]
-    for k in range(1, a.shape[1]):
-        out &= a[:, k] > b[:, k]
-    return out
-
-
 def _outer_strictly_above(front: np.ndarray, q: np.ndarray) -> np.ndarray:
     """(len(q), len(front)): front[j] > q[i] in every coordinate."""
     out = front[None, :, 0] > q[:, None, 0]

@@ -31,6 +31,7 @@ Conflict Resolution. Wiley, ch. 3 (legal sequences of moves).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -165,7 +166,7 @@ class _BlockLayout:
         return states, np.minimum(got, NONE32).astype(np.int32)
 
 
-def _layouts(indices: Sequence[MoveIndex], movers: list[int]) -> list | None:
+def _layouts(indices: Sequence[MoveIndex], movers: list[int]) -> list[Any] | None:
     """The movers' column layouts for the int32 sweeps (a mover without directed options but
     too many options for columns joins through its blocks); None when a mover has directed
     options or no mover has columns (the sorted-block sweeps then do it all)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
-from offramp.conflict.concepts import CONCEPTS, get_concept
+from offramp.conflict.concepts import REGISTRY, get_concept
 from offramp.conflict.state_ids import to_id, to_index
 from offramp.errors import InputError, did_you_mean
 
@@ -33,11 +33,11 @@ class StabilityResult:
     stable: dict[str, np.ndarray]
     sweeps: dict[str, list[int]] = field(default_factory=dict)
     #: per concept, the parameters it was computed with (e.g. ``{"lh": {"horizon": 3}}``)
-    options: dict[str, dict] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def concepts(self) -> list[str]:
-        return [c for c in CONCEPTS if c in self.stable]
+        return [c for c in REGISTRY if c in self.stable]  # registry order
 
     def equilibria(self, concept: str) -> np.ndarray:
         """Indices of the states stable for every DM."""
@@ -72,7 +72,7 @@ class StabilityResult:
         s = to_index(state_id, self.model.n_states)
         return bool(self.stable[self.concept_key(concept)][self.dm_index(dm), s])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object (``offramp stability --format json``)."""
         model = self.model
         states = [{"id": to_id(s), "taken": model.taken(s)} for s in range(model.n_states)]
@@ -94,9 +94,9 @@ class StabilityResult:
         out.update(self.extras())
         return out
 
-    def extras(self) -> dict:
+    def extras(self) -> dict[str, Any]:
         """What the concepts add to the JSON (e.g. the horizon L_h looked ahead)."""
-        out: dict = {}
+        out: dict[str, Any] = {}
         for c in self.concepts:
             extra = get_concept(c).extra_json
             if extra is not None:
@@ -115,7 +115,7 @@ class StabilityResult:
             return "full" if self.model.n_states <= FULL_JSON_MAX_STATES else "compact"
         return form
 
-    def compact_dict(self) -> dict:
+    def compact_dict(self) -> dict[str, Any]:
         """The compact JSON form: states as bit codes (bit k = option k of ``options``), every
         stable set and equilibrium set as inclusive ranges of state ids."""
         model = self.model
@@ -133,7 +133,9 @@ class StabilityResult:
             **self.extras(),
         }
 
-    def write_json(self, out: TextIO, form: str = "auto", extra: dict | None = None) -> None:
+    def write_json(
+        self, out: TextIO, form: str = "auto", extra: dict[str, Any] | None = None
+    ) -> None:
         """Write the JSON (contract form or compact, see :meth:`json_form`) to ``out`` piece by
         piece, so that a million-state result never exists as one string or as a dict per
         state. Small full results (up to :data:`SMALL_JSON_STATES`) are written exactly as
@@ -193,7 +195,7 @@ class StabilityResult:
             out.write(f",\n  {dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
         out.write("\n}\n")
 
-    def summary_dict(self, listed: int = 100) -> dict:
+    def summary_dict(self, listed: int = 100) -> dict[str, Any]:
         """Counts instead of enumeration (what the run history keeps of a large result): per
         concept the number of equilibria and the first ``listed`` of them, per DM and concept
         the number of stable states."""
@@ -217,13 +219,13 @@ class StabilityResult:
             },
         }
 
-    def record_dict(self) -> dict:
+    def record_dict(self) -> dict[str, Any]:
         """What the run history keeps: the contract's dict when small, else the summary."""
         if self.model.n_states <= FULL_JSON_MAX_STATES:
             return self.to_dict()
         return self.summary_dict()
 
-    def by_taken(self) -> dict:
+    def by_taken(self) -> dict[str, Any]:
         """Equilibria and stable sets keyed by the options taken (sorted), as in shared data."""
         model = self.model
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import move_indices
@@ -34,7 +35,7 @@ class Step:
             parts.append(f"stops {', '.join(self.dropped)}")
         return f"{self.mover} " + " and ".join(parts)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "mover": self.mover,
             "from": to_id(self.source),

@@ -41,7 +41,7 @@ def concept(c: str) -> str:
 # ---------------------------------------------------------------------------- states
 
 
-def _state_key(state: Any) -> tuple:
+def _state_key(state: Any) -> tuple[Any, ...]:
     if isinstance(state, dict) and isinstance(state.get("taken"), list):
         return tuple(sorted(state["taken"]))
     if isinstance(state, dict):
@@ -60,12 +60,12 @@ def _state_words(state: Any) -> str:
     return str(state)
 
 
-def _states_by_concept(results: dict, key: str) -> dict[str, dict[tuple, Any]]:
+def _states_by_concept(results: dict[str, Any], key: str) -> dict[str, dict[tuple[Any, ...], Any]]:
     """``{concept: {state key: state}}`` for a stability dict (ids resolved through
     ``states``) or a report (states already carry ``taken`` and ``description``)."""
     table = results.get(key) or {}
     by_id = {s["id"]: s for s in results.get("states", []) if isinstance(s, dict) and "id" in s}
-    out: dict[str, dict[tuple, Any]] = {}
+    out: dict[str, dict[tuple[Any, ...], Any]] = {}
     for c, states in table.items():
         if not isinstance(states, list):
             continue
@@ -84,7 +84,7 @@ def _concept_order(c: str) -> int:
     return list(_CONCEPTS).index(c) if c in _CONCEPTS else len(_CONCEPTS)
 
 
-def _compare_states(a: dict, b: dict, key: str, what: str) -> list[str]:
+def _compare_states(a: dict[str, Any], b: dict[str, Any], key: str, what: str) -> list[str]:
     """One sentence per distinct change; concepts with the same change share it
     (GMR and SMR often agree)."""
     sa, sb = _states_by_concept(a, key), _states_by_concept(b, key)
@@ -114,12 +114,12 @@ def _compare_states(a: dict, b: dict, key: str, what: str) -> list[str]:
 # ---------------------------------------------------------------------------- questions
 
 
-def _questions(results: dict | None) -> dict[str, dict]:
+def _questions(results: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     qs = (results or {}).get("questions") or []
     return {q["id"]: q for q in qs if isinstance(q, dict) and "id" in q}
 
 
-def _compare_verdicts(a: dict, b: dict, where: str = "") -> list[str]:
+def _compare_verdicts(a: dict[str, Any], b: dict[str, Any], where: str = "") -> list[str]:
     qa, qb = _questions(a), _questions(b)
     lines = []
     for qid in qa.keys() | qb.keys():
@@ -136,7 +136,7 @@ def _compare_verdicts(a: dict, b: dict, where: str = "") -> list[str]:
     return sorted(lines)
 
 
-def _compare_probabilities(a: dict, b: dict) -> list[str]:
+def _compare_probabilities(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     """Yes-probabilities that moved, flagged when the move is within sampling noise."""
     qa, qb = _questions(a), _questions(b)
     lines = []
@@ -163,7 +163,7 @@ def _compare_probabilities(a: dict, b: dict) -> list[str]:
 # ---------------------------------------------------------------------------- per kind
 
 
-def _compare_forecast(a: dict, b: dict) -> list[str]:
+def _compare_forecast(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     lines = []
     if a.get("model") != b.get("model"):
         lines.append(f"Forecasting model: {a.get('model')} -> {b.get('model')}.")
@@ -181,7 +181,7 @@ def _compare_forecast(a: dict, b: dict) -> list[str]:
     return lines
 
 
-def _compare_report(a: dict, b: dict) -> list[str]:
+def _compare_report(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     lines = []
     if _state_key(a.get("status_quo")) != _state_key(b.get("status_quo")):
         lines.append(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from offramp.errors import OfframpError
+
 BUSY_TIMEOUT_MS = 30_000
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -50,7 +52,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaTooNew(sqlite3.DatabaseError):
+class SchemaTooNew(OfframpError, sqlite3.DatabaseError):
     """The file was written by a newer offramp; we must not guess at its layout."""
 
 

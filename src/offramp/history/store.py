@@ -25,6 +25,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from offramp.errors import OfframpError
 from offramp.history.location import db_path, history_enabled
 from offramp.history.schema import connect
 from offramp.history.source import ScenarioSource, capture
@@ -39,8 +40,9 @@ _before_commit: Callable[[sqlite3.Connection], None] | None = None
 _warned = False
 
 
-class HistoryError(Exception):
-    """The history cannot be read (corrupt file, written by a newer offramp, ...)."""
+class HistoryError(OfframpError):
+    """The history cannot be read (corrupt file, written by a newer offramp, ...): an
+    :class:`~offramp.errors.OfframpError`, so the CLI exits 2 and API callers catch it."""
 
 
 class DamagedRun(HistoryError):

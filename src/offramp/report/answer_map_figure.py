@@ -9,6 +9,7 @@ drawn over it.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import matplotlib
 
@@ -25,7 +26,7 @@ from offramp.report.figdata import VERDICT_COLOURS, VERDICTS
 FORMATS = ("png", "svg")
 
 
-def answer_map_figure(data: dict) -> Figure:
+def answer_map_figure(data: dict[str, Any]) -> Figure:
     xs = np.array(data["x"]["values"])
     ys = np.array(data["y"]["values"])
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
@@ -77,7 +78,7 @@ def answer_map_figure(data: dict) -> Figure:
     return fig
 
 
-def render_answer_map(data: dict, fmt: str) -> bytes:
+def render_answer_map(data: dict[str, Any], fmt: str) -> bytes:
     """The figure as the bytes of a .png or .svg file (the caller writes them)."""
     if fmt not in FORMATS:
         raise ValueError(f"the heatmap is written as png or svg, not {fmt!r}")

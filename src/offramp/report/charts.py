@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import Any
 
-from offramp.conflict.concepts import concept_short
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.figdata import VERDICT_COLOURS, VERDICTS, Sweep, Trajectory, segments
 from offramp.report.graph import dm_colour
 
@@ -181,7 +182,7 @@ def sweep_figure(sweep: Sweep, label: str | None = None, decimals: int | None = 
     return _svg(title, bottom + 62 + _legend_height(items), body)
 
 
-def probabilities_figure(mc: dict) -> str:
+def probabilities_figure(mc: dict[str, Any]) -> str:
     """How likely each answer is under the declared uncertainty, one stacked bar per question."""
     questions = mc["questions"]
     ax = _Axis(0.0, 1.0)
@@ -216,7 +217,10 @@ def probabilities_figure(mc: dict) -> str:
 
 
 def settles_figure(
-    mc: dict, concept: str = "seq", top_n: int = 10, options: dict[str, str] | None = None
+    mc: dict[str, Any],
+    concept: str = DEFAULT_CONCEPT,
+    top_n: int = 10,
+    options: dict[str, str] | None = None,
 ) -> str | None:
     """Where the evolution from the status quo settles, across the samples; ``options``
     maps option ids to their labels."""
@@ -244,7 +248,7 @@ def settles_figure(
     return _svg(f"Where the conflict settles ({concept_short(concept)})", bottom + 40, body)
 
 
-def tornado_figure(title: str, inputs: list[dict]) -> str:
+def tornado_figure(title: str, inputs: list[dict[str, Any]]) -> str:
     """Inputs ranked by their rank correlation with one conclusion, largest on top; each
     input's ``label`` (or ``input`` id) is shown."""
     ax = _Axis(-1.0, 1.0)
@@ -309,7 +313,7 @@ def trajectory_figure(traj: Trajectory, actors: list[str], dim: int, label: str)
     return _svg(title, max(height, plot_bottom + 58 + _legend_height(items)), body)
 
 
-def leverage_figure(lev: dict) -> str:
+def leverage_figure(lev: dict[str, Any]) -> str:
     """Dependence (% of the flow) per dependency, one bar each with its range as a whisker,
     coloured by who depends, so the asymmetry of each pair shows side by side."""
     deps = lev["dependencies"]

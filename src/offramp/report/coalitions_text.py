@@ -7,12 +7,14 @@ joint moves, which states a coalition holds that no member holds alone, and who 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 
 from offramp.conflict.concepts import concept_short
 
 
-def _moves(moves: list[dict]) -> str:
+def _moves(moves: list[dict[str, Any]]) -> str:
     parts = []
     for m in moves:
         what = [f"takes {', '.join(m['takes'])}"] if m["takes"] else []
@@ -22,7 +24,7 @@ def _moves(moves: list[dict]) -> str:
     return "; then ".join(parts)
 
 
-def coalition_lines(data: dict) -> list[str]:
+def coalition_lines(data: dict[str, Any]) -> list[str]:
     """Plain lines (Markdown-safe) of the coalition analysis ``data``."""
     lines = [
         "Coalitions analysed: "
@@ -79,7 +81,7 @@ def coalition_lines(data: dict) -> list[str]:
     return lines
 
 
-def render_coalitions(data: dict, console: Console) -> None:
+def render_coalitions(data: dict[str, Any], console: Console) -> None:
     """The coalition analysis for a terminal."""
     console.print("[bold]Coalition analysis[/]")
     for line in coalition_lines(data):

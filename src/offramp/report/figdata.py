@@ -8,7 +8,7 @@ static renderer (matplotlib), so both draw the same thing and the work is not do
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,7 +43,7 @@ class Sweep:
     values: list[float]
     questions: list[tuple[str, str]]  # (id, ask)
     answers: dict[str, list[str]]  # question id -> verdict per value
-    thresholds: list[dict] = field(default_factory=list)  # {question, value, becomes}
+    thresholds: list[dict[str, Any]] = field(default_factory=list)  # {question, value, becomes}
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Figures:
     sweeps: list[Sweep] = field(default_factory=list)
 
 
-def trajectories(report: dict, scenario: Scenario) -> list[Trajectory]:
+def trajectories(report: dict[str, Any], scenario: Scenario) -> list[Trajectory]:
     """SMP rounds for the positions as given and for each state where the conflict settles."""
     part = report.get("bargaining")
     if not part:
@@ -77,7 +77,7 @@ def trajectories(report: dict, scenario: Scenario) -> list[Trajectory]:
     return out
 
 
-def _search_range(scenario: Scenario, q, report_q: dict | None) -> tuple[float, float]:
+def _search_range(scenario: Scenario, q, report_q: dict[str, Any] | None) -> tuple[float, float]:
     th = (report_q or {}).get("threshold")
     if th:
         return float(th["range"][0]), float(th["range"][1])
@@ -87,7 +87,7 @@ def _search_range(scenario: Scenario, q, report_q: dict | None) -> tuple[float, 
     return 0.0, max(1.0, 2 * abs(value))
 
 
-def sweeps(report: dict, scenario: Scenario, points: int = SWEEP_POINTS) -> list[Sweep]:
+def sweeps(report: dict[str, Any], scenario: Scenario, points: int = SWEEP_POINTS) -> list[Sweep]:
     """One sweep per parameter that a question names (its threshold parameter), over the
     question's search range; every question's answer is recorded at each value."""
     from offramp.analysis.sweeps import sweep
@@ -150,13 +150,16 @@ def segments(sweep: Sweep, question: str) -> list[tuple[float, float, str]]:
     return out
 
 
-def tornado_targets(mc: dict) -> list[tuple[str, str, list[dict]]]:
+def tornado_targets(mc: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(target, title, inputs) per conclusion with at least one input that matters, inputs
-    sorted by |rho|, the largest first, at most ``TORNADO_INPUTS``."""
+    sorted by |rho|, the largest first, at most ``TORNADO_INPUTS``: only inputs whose
+    correlation is distinguishable from noise (``significant``), never a ±0.03 from an input
+    that cannot affect the conclusion."""
     asks = {q["id"]: q["ask"] for q in mc.get("questions", [])}
     out = []
     for target, items in (mc.get("sensitivity") or {}).items():
-        kept = sorted(items, key=lambda d: -abs(d["rho"]))[:TORNADO_INPUTS]
+        significant = [d for d in items if d.get("significant", True)]
+        kept = sorted(significant, key=lambda d: -abs(d["rho"]))[:TORNADO_INPUTS]
         if not kept or abs(kept[0]["rho"]) < MIN_RHO:
             continue
         kind, _, rest = target.partition(":")
@@ -171,7 +174,7 @@ def tornado_targets(mc: dict) -> list[tuple[str, str, list[dict]]]:
     return out
 
 
-def collect_figures(report: dict, scenario: Scenario) -> Figures:
+def collect_figures(report: dict[str, Any], scenario: Scenario) -> Figures:
     """Everything the figures need beyond ``report``; ``scenario`` must be the one the report
     was built from."""
     graph = state_graph(scenario)

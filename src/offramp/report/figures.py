@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -66,7 +66,7 @@ def _save(fig: Figure, directory: Path, stem: str) -> list[Path]:
     return out
 
 
-def _metadata(fmt: str) -> dict:
+def _metadata(fmt: str) -> dict[str, Any]:
     # Reproducible files: no creation date in SVG output.
     return {"Date": None} if fmt == "svg" else {}
 
@@ -201,7 +201,7 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def sweep_figure(sweep: Sweep, report: dict | None = None) -> Figure:
+def sweep_figure(sweep: Sweep, report: dict[str, Any] | None = None) -> Figure:
     """Each question's answer along the parameter; thresholds dashed, today's value dotted."""
     label = parameter_label(report or {}, sweep.parameter)
     n = len(sweep.questions)
@@ -242,7 +242,7 @@ def sweep_figure(sweep: Sweep, report: dict | None = None) -> Figure:
     return fig
 
 
-def probabilities_figure(mc: dict) -> Figure:
+def probabilities_figure(mc: dict[str, Any]) -> Figure:
     """How likely each answer is under the declared uncertainty."""
     questions = mc["questions"]
     n = len(questions)
@@ -262,7 +262,7 @@ def probabilities_figure(mc: dict) -> Figure:
     return fig
 
 
-def tornado_figure(mc: dict, report: dict | None = None) -> Figure | None:
+def tornado_figure(mc: dict[str, Any], report: dict[str, Any] | None = None) -> Figure | None:
     """Small multiples: per conclusion, inputs ranked by rank correlation."""
     report = report if report is not None else {"uncertainty": mc}
     targets = tornado_targets(mc)
@@ -299,7 +299,11 @@ def tornado_figure(mc: dict, report: dict | None = None) -> Figure | None:
 
 
 def write_figures(
-    report: dict, scenario: Scenario, directory: Path | str, *, figures: Figures | None = None
+    report: dict[str, Any],
+    scenario: Scenario,
+    directory: Path | str,
+    *,
+    figures: Figures | None = None,
 ) -> list[Path]:
     """Write every figure as PNG and SVG into ``directory`` (created if missing); returns the
     paths written. ``scenario`` must be the one the report was built from."""
@@ -311,7 +315,7 @@ def write_figures(
         return _write(report, directory, figs)
 
 
-def _write(report: dict, directory: Path, figs: Figures) -> list[Path]:
+def _write(report: dict[str, Any], directory: Path, figs: Figures) -> list[Path]:
     written = _save(graph_figure(figs.graph), directory, "state-graph")
     if figs.trajectories:
         for k, label in enumerate(figs.dimensions):

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT
+
 if TYPE_CHECKING:
     import pygraphviz
 
@@ -129,7 +131,9 @@ def _reduced_edges(model, nodes: list[int]) -> tuple[list[tuple[int, int, int]],
     return out, total
 
 
-def state_graph(scenario: Scenario, concept: str = "seq", *, full: bool = False) -> StateGraph:
+def state_graph(
+    scenario: Scenario, concept: str = DEFAULT_CONCEPT, *, full: bool = False
+) -> StateGraph:
     """The state graph of ``scenario``: nodes, reduced improvement arrows, equilibria of
     ``concept``, and the path(s) from the status quo to where it settles. ``full``: draw
     every state (up to a limit) rather than the status quo, equilibria and paths."""
@@ -329,11 +333,11 @@ def inline_svg(graph: StateGraph, g: pygraphviz.AGraph, label: str) -> str:
     svg = _SIZE.sub(r"\1", svg, count=1)
     movers = {(a + 1, b + 1): graph.dm_labels[dm] for a, b, dm in graph.edges}
 
-    def node_title(m: re.Match) -> str:
+    def node_title(m: re.Match[str]) -> str:
         s = int(m.group(1))
         return f"<title>{s}: {_attr(graph.descriptions[s - 1])}</title>"
 
-    def edge_title(m: re.Match) -> str:
+    def edge_title(m: re.Match[str]) -> str:
         a, b = int(m.group(1)), int(m.group(2))
         what = graph.change(a - 1, b - 1)
         return (

@@ -10,7 +10,7 @@ true when adding sections.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from offramp.report import charts
 from offramp.report import html_sections as sec
@@ -143,13 +143,15 @@ document.querySelectorAll('details').forEach(function (d) {
 """
 
 
-def _toc(report: dict) -> str:
+def _toc(report: dict[str, Any]) -> str:
     shown = SECTIONS + (((ANCHOR, TITLE),) if report.get("what_it_takes") else ())
     items = "".join(f'<li><a href="#{a}">{sec.esc(t)}</a></li>' for a, t in shown)
     return f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
-def render_html(report: dict, scenario: Scenario, *, figures: Figures | None = None) -> str:
+def render_html(
+    report: dict[str, Any], scenario: Scenario, *, figures: Figures | None = None
+) -> str:
     """The full report (see :func:`offramp.service.report_content.build_report`) as one HTML page.
 
     ``scenario`` must be the one the report was built from (the state graph, trajectories and

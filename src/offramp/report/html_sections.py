@@ -4,22 +4,30 @@ data) to an HTML fragment. Text is escaped here, once, with :func:`esc`; sentenc
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
+from typing import Any
 
-from offramp.conflict.concepts import concept_short
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
 from offramp.report.words import (
+    PROBABILITY_NOTE,
     VERDICT,
     answer_line,
+    as_of_sentence,
+    bad_samples_sentence,
     dimension_label,
     disagreements,
     drivers_text,
     findings,
     input_label,
+    margin_sentence,
+    next_sentences,
     parameter_label,
+    probability_cell,
     settle_lines,
     settled_states,
     target_label,
@@ -27,6 +35,8 @@ from offramp.report.words import (
 )
 
 MAX_STATE_ROWS = 200
+#: equilibrium ids listed in the summary table before "… (N more)"
+MAX_LISTED_IDS = 50
 MOVES = {"both": "take or undo", "forward": "take only", "backward": "undo only"}
 
 
@@ -70,7 +80,7 @@ def none(text: str) -> str:
 # ----------------------------------------------------------------------------- sections
 
 
-def findings_section(report: dict) -> str:
+def findings_section(report: dict[str, Any]) -> str:
     items = findings(report)
     if not items:
         body = none("The scenario asks no question; see the equilibria and evolution below.")
@@ -79,7 +89,7 @@ def findings_section(report: dict) -> str:
     return section("findings", "Findings", body)
 
 
-def scenario_section(report: dict) -> str:
+def scenario_section(report: dict[str, Any]) -> str:
     parts = []
     if report.get("description"):
         parts += [f"<p>{esc(p.strip())}</p>" for p in report["description"].split("\n\n")]
@@ -89,6 +99,11 @@ def scenario_section(report: dict) -> str:
         f"{sum(len(dm['options']) for dm in report['decision_makers'])} options, "
         f"{report['feasible_states']:,} feasible states.</p>"
     )
+    if as_of_sentence(report):
+        parts.append(f"<p><strong>{esc(as_of_sentence(report))}</strong></p>")
+    if next_sentences(report):
+        items = "".join(f"<li>{esc(line)}</li>" for line in next_sentences(report))
+        parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
             [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
@@ -98,7 +113,7 @@ def scenario_section(report: dict) -> str:
     return section("scenario", "The scenario", "\n".join(parts))
 
 
-def actors_section(report: dict) -> str:
+def actors_section(report: dict[str, Any]) -> str:
     rows = []
     explained = any(
         o.get("description") or o.get("note")
@@ -123,7 +138,7 @@ def actors_section(report: dict) -> str:
     return section("actors", "Decision makers and options", body)
 
 
-def status_quo_section(report: dict) -> str:
+def status_quo_section(report: dict[str, Any]) -> str:
     sq = report["status_quo"]
     if not sq:
         return section("status-quo", "Status quo", none("The scenario declares no status quo."))
@@ -164,7 +179,7 @@ def _states_list(g) -> str:
     )
 
 
-def _options_legend(report: dict) -> str:
+def _options_legend(report: dict[str, Any]) -> str:
     parts = []
     for k, dm in enumerate(report["decision_makers"]):
         opts = ", ".join(
@@ -177,7 +192,7 @@ def _options_legend(report: dict) -> str:
     return f'<ul class="options-legend">{"".join(parts)}</ul>'
 
 
-def graph_section(report: dict, figs: Figures) -> str:
+def graph_section(report: dict[str, Any], figs: Figures) -> str:
     g = figs.graph
     legend = [
         f'<span class="key"><span class="swatch dot" style="background:{STATUS_QUO_FILL}">'
@@ -221,33 +236,83 @@ def graph_section(report: dict, figs: Figures) -> str:
     return section("state-graph", "State graph", body)
 
 
-def _marks(stable_ids: dict[str, set[int]], dms: list[str], state: int) -> tuple[str, bool]:
+class _Ids:
+    """A set of state ids as the stability data gives it: a list of ids (the full form) or
+    inclusive ``[first, last]`` ranges (the compact form, above 100,000 states; see
+    docs/stability-json.md). Membership by bisection, so neither form is expanded."""
+
+    def __init__(self, items: list[Any], compact: bool):
+        if compact:
+            self.starts = [int(a) for a, _ in items]
+            self.ends = [int(b) for _, b in items]
+        else:
+            self.starts = self.ends = sorted({int(i) for i in items})
+
+    def __contains__(self, state: int) -> bool:
+        k = bisect_right(self.starts, state) - 1
+        return k >= 0 and state <= self.ends[k]
+
+    def __len__(self) -> int:
+        return sum(b - a + 1 for a, b in zip(self.starts, self.ends, strict=True))
+
+    def head(self, n: int) -> list[int]:
+        """The ``n`` smallest ids."""
+        out: list[int] = []
+        for a, b in zip(self.starts, self.ends, strict=True):
+            out.extend(range(a, min(b, a + n - len(out) - 1) + 1))
+            if len(out) >= n:
+                break
+        return out
+
+
+def _marks(stable_ids: dict[str, _Ids], dms: list[str], state: int) -> tuple[str, bool]:
     flags = [state in stable_ids[d] for d in dms]
     marks = "".join("✓" if f else "·" for f in flags)
     return marks, all(flags)
 
 
-def stability_section(report: dict) -> str:
+def _state_rows(st: dict[str, Any], compact: bool, ids: list[int] | None) -> list[dict[str, Any]]:
+    """``{"id", "taken"}`` of the states ``ids`` (every state when None) in either form."""
+    if not compact:
+        states = st["states"]
+        if ids is None:
+            return states
+        wanted = set(ids)
+        return [s for s in states if s["id"] in wanted]
+    codes, options = st["states"]["codes"], st["options"]
+    chosen = range(1, len(codes) + 1) if ids is None else ids
+    return [
+        {"id": i, "taken": [o for k, o in enumerate(options) if codes[i - 1] >> k & 1]}
+        for i in chosen
+    ]
+
+
+def stability_section(report: dict[str, Any]) -> str:
     st = report["stability"]
+    compact = st.get("form") == "compact"
     dms = st["decision_makers"]
     concepts = report["concepts"]
+    equilibria = {c: _Ids(st["equilibria"].get(c, []), compact) for c in concepts}
     summary_rows = []
     for c, name in concepts.items():
-        ids = st["equilibria"].get(c, [])
-        summary_rows.append(
-            [esc(name), str(len(ids)), esc(", ".join(str(i) for i in ids) or "none")]
-        )
+        eq = equilibria[c]
+        shown = eq.head(MAX_LISTED_IDS)
+        listed = ", ".join(str(i) for i in shown) or "none"
+        if len(eq) > len(shown):
+            listed += f", … ({len(eq) - len(shown):,} more)"
+        summary_rows.append([esc(name), f"{len(eq):,}", esc(listed)])
     parts = [table(["concept", "equilibria", "states (ids)"], summary_rows)]
-    stable = {c: {d: set(st["stable"][c][d]) for d in dms} for c in concepts}
-    eq_any = {i for c in concepts for i in st["equilibria"].get(c, [])}
-    states = st["states"]
-    if len(states) > MAX_STATE_ROWS:
-        states = [s for s in states if s["id"] in eq_any][:MAX_STATE_ROWS]
+    stable = {c: {d: _Ids(st["stable"][c][d], compact) for d in dms} for c in concepts}
+    n_states = st["states"]["count"] if compact else len(st["states"])
+    if n_states > MAX_STATE_ROWS:
+        eq_any = sorted({i for c in concepts for i in equilibria[c].head(MAX_STATE_ROWS)})
+        states = _state_rows(st, compact, eq_any[:MAX_STATE_ROWS])
         caption = (
             f"Only the equilibria are listed ({len(states):,} rows of "
             f"{report['feasible_states']:,} states; offramp stability --format json has all)."
         )
     else:
+        states = _state_rows(st, compact, None)
         caption = "Every feasible state."
     sq = (report.get("status_quo") or {}).get("id")
     rows = []
@@ -270,7 +335,7 @@ def stability_section(report: dict) -> str:
     return section("stability", "Stability", "\n".join(parts))
 
 
-def evolution_section(report: dict) -> str:
+def evolution_section(report: dict[str, Any]) -> str:
     if not report["settles_at"]:
         return section("evolution", "Evolution from the status quo", none("No status quo."))
     items = [
@@ -285,7 +350,7 @@ def evolution_section(report: dict) -> str:
     return section("evolution", "Evolution from the status quo", body)
 
 
-def questions_section(report: dict, figs: Figures) -> str:
+def questions_section(report: dict[str, Any], figs: Figures) -> str:
     if not report["questions"]:
         return section("questions", "Questions", none("The scenario asks no question."))
     parts = []
@@ -310,11 +375,11 @@ def questions_section(report: dict, figs: Figures) -> str:
     return section("questions", "Questions and thresholds", "\n".join(parts))
 
 
-def _verdict_cell(q: dict, report: dict) -> str:
+def _verdict_cell(q: dict[str, Any], report: dict[str, Any]) -> str:
     return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
 
 
-def _forecast_cell(report: dict, items: list[dict] | None) -> str:
+def _forecast_cell(report: dict[str, Any], items: list[dict[str, Any]] | None) -> str:
     """Forecasts where a case settles; with several settled states, each says which."""
     dims = report["bargaining"]["dimensions"]
     items = items or []
@@ -328,7 +393,7 @@ def _forecast_cell(report: dict, items: list[dict] | None) -> str:
     return "<br>".join(lines) or '<span class="dim">—</span>'
 
 
-def variants_section(report: dict) -> str:
+def variants_section(report: dict[str, Any]) -> str:
     variants = report["variants"]
     if not variants:
         return section("variants", "Variants", none("No counterfactual variant is analysed."))
@@ -344,8 +409,11 @@ def variants_section(report: dict) -> str:
         + [esc("; ".join(v.get("changes_text") or v["changes"])) for v in variants]
     )
     rows.append(
-        ["<em>settles at (SEQ)</em>", esc(settled_states(report["settles_at"].get("seq", [])))]
-        + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
+        [
+            f"<em>settles at ({concept_short(DEFAULT_CONCEPT)})</em>",
+            esc(settled_states(report["settles_at"].get(DEFAULT_CONCEPT, []))),
+        ]
+        + [esc(settled_states(v["settles_at"].get(DEFAULT_CONCEPT, []))) for v in variants]
     )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
     names = "/".join(concept_short(c) for c in base_counts)
@@ -355,14 +423,11 @@ def variants_section(report: dict) -> str:
     )
     if report.get("bargaining"):
         model = report["bargaining"]["default_model"]
-        base = [c for c in report["bargaining"]["cases"] if c["name"].startswith("settled-")]
-        settled_ids = [e["id"] for e in report["settles_at"].get("seq", [])]
+        settled_ids = {e["id"] for e in report["settles_at"].get(DEFAULT_CONCEPT, [])}
         base_items = [
-            {
-                "id": settled_ids[k] if k < len(settled_ids) else "?",
-                "forecast": c["forecasts"][model],
-            }
-            for k, c in enumerate(base)
+            {"id": c["state"], "forecast": c["forecasts"][model]}
+            for c in report["bargaining"]["cases"]
+            if c["name"].startswith("settled-") and c.get("state") in settled_ids
         ]
         rows.append(
             [
@@ -381,7 +446,7 @@ def variants_section(report: dict) -> str:
     return section("variants", "Variants side by side", body)
 
 
-def bargaining_section(report: dict, figs: Figures) -> str:
+def bargaining_section(report: dict[str, Any], figs: Figures) -> str:
     part = report.get("bargaining")
     if not part:
         return section("bargaining", "Negotiation", none("The scenario has no bargaining part."))
@@ -428,7 +493,7 @@ def bargaining_section(report: dict, figs: Figures) -> str:
     return section("bargaining", "Negotiation forecasts", "\n".join(parts))
 
 
-def coalitions_section(report: dict) -> str:
+def coalitions_section(report: dict[str, Any]) -> str:
     """The coalition analysis (declared coalitions, or every one when asked for)."""
     from offramp.report.coalitions_text import coalition_lines
 
@@ -439,7 +504,7 @@ def coalitions_section(report: dict) -> str:
     return section("coalitions", "Coalition analysis", f"<ul>{items}</ul>")
 
 
-def uncertainty_section(report: dict) -> str:
+def uncertainty_section(report: dict[str, Any]) -> str:
     mc = report.get("uncertainty")
     if not mc:
         return section(
@@ -454,8 +519,30 @@ def uncertainty_section(report: dict) -> str:
     ]
     if mc.get("interrupted"):
         parts.append(f'<p class="note">Stopped early: {esc(mc["interrupted"])}.</p>')
+    if mc.get("bad_samples"):
+        parts.append(f'<p class="note">{esc(bad_samples_sentence(mc))}</p>')
+    if not mc["samples"]:
+        parts.append(none("No sample finished: no probability can be given."))
+        return section("uncertainty", "Under uncertainty", "\n".join(parts))
     if mc.get("questions"):
         parts.append(f'<div class="chart">{charts.probabilities_figure(mc)}</div>')
+        n = mc["samples"]
+        verdicts = ("yes", "no", "depends", "undetermined")
+        rows = [
+            [esc(q["ask"])] + [esc(probability_cell(q, v, n)) for v in verdicts]
+            for q in mc["questions"]
+        ]
+        parts.append(table(["question", *verdicts], rows, "numbers"))
+        parts.append(f'<p class="dim">{esc(PROBABILITY_NOTE)}</p>')
+        margins = [
+            f"<li>{esc(q['ask'])} Every sample: {esc(q['margin']['answer'])}. "
+            f"{esc(margin_sentence(report, q['margin']) or 'No uncertain parameter searched.')}"
+            "</li>"
+            for q in mc["questions"]
+            if q.get("margin")
+        ]
+        if margins:
+            parts.append("<h3>Decided by a margin</h3><ul>" + "".join(margins) + "</ul>")
     fig = charts.settles_figure(mc, options=(report.get("labels") or {}).get("options"))
     if fig is not None:
         parts.append(f'<div class="chart">{fig}</div>')
@@ -501,7 +588,7 @@ def uncertainty_section(report: dict) -> str:
     return section("uncertainty", "Under uncertainty", "\n".join(parts))
 
 
-def sources_section(report: dict) -> str:
+def sources_section(report: dict[str, Any]) -> str:
     sources = report.get("sources") or []
     if not sources:
         return section("sources", "Sources", none("The scenario cites no source."))

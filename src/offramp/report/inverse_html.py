@@ -5,13 +5,14 @@ table, the answer map as an inline SVG heatmap, the hypergame beside the correct
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from offramp.report.html_sections import esc, none, section, table, verdict_badge
 
 ANCHOR, TITLE = "what-it-takes", "What would it take?"
 
 
-def _svg(data: dict) -> str:
+def _svg(data: dict[str, Any]) -> str:
     import matplotlib.pyplot as plt
 
     from offramp.report.answer_map_figure import answer_map_figure
@@ -24,11 +25,11 @@ def _svg(data: dict) -> str:
     return text[text.index("<svg") :]
 
 
-def _changes(changes: dict) -> str:
+def _changes(changes: dict[str, Any]) -> str:
     return ", ".join(f"{p} {c['from']:g} → {c['to']:.6g}" for p, c in changes.items())
 
 
-def inverse_section(report: dict) -> str:
+def inverse_section(report: dict[str, Any]) -> str:
     """Empty when the report was built without ``--inverse``."""
     data = report.get("what_it_takes")
     if not data:

@@ -14,7 +14,7 @@ variants), so 7.00001 reads "7" and 6.53 reads "6.5" when the inputs are whole n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
@@ -35,7 +35,7 @@ def _parameter_numbers(scenario: Scenario, name: str) -> list[float]:
     if p is not None and not isinstance(p, int | float):
         dist = p.distribution
         if dist is not None:
-            out += [float(v) for v in (dist.low, dist.high, dist.mode) if v is not None]
+            out += [float(v) for v in dist.stated()]
     for q in scenario.spec.questions:
         if q.parameter == name and q.search_range:
             out += [float(v) for v in q.search_range]
@@ -84,6 +84,10 @@ def _input_label(scenario: Scenario, name: str, params: dict[str, str]) -> str:
     or salience on a dimension by their labels, or a DM's weight."""
     if name in params:
         return params[name]
+    for alt in scenario.spec.alternatives:  # an alternative's choice: 'label: choice label'
+        for choice, label in zip(alt.choices, alt.choice_labels, strict=True):
+            if name == alt.column(choice):
+                return f"{alt.label}: {label}"
     section = scenario.spec.bargaining
     head, _, rest = name.partition(".")
     if section is not None:
@@ -103,7 +107,7 @@ def _input_label(scenario: Scenario, name: str, params: dict[str, str]) -> str:
     return name
 
 
-def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict:
+def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict[str, Any]:
     """{parameters: {id: label}, precision: {id: decimals}, inputs: {id: label},
     questions: {id: ask}, dimensions: {id: label}, options: {DM.option: label}}."""
     params = {k: parameter_label(scenario, k) for k in scenario.spec.parameters}
@@ -111,7 +115,11 @@ def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict:
         k: min(MAX_DECIMALS, 1 + max(decimals(x) for x in _parameter_numbers(scenario, k)))
         for k in scenario.spec.parameters
     }
-    names = list(inputs or []) + [u.name for u in scenario.spec.uncertain]
+    names = (
+        list(inputs or [])
+        + [u.name for u in scenario.spec.uncertain]
+        + [a.column(c) for a in scenario.spec.sampled_alternatives for c in a.choices]
+    )
     section = scenario.spec.bargaining
     return {
         "parameters": params,

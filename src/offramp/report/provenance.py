@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -32,7 +33,7 @@ def _num(v: float | None) -> str:
     return f"{v:.4g}"
 
 
-def figure_value(f: dict) -> str:
+def figure_value(f: dict[str, Any]) -> str:
     """``47.5 % (45–50)``: the value, its unit and its range."""
     text = f"{_num(f['value'])} {f['unit']}".strip()
     if f.get("low") is not None:
@@ -40,12 +41,12 @@ def figure_value(f: dict) -> str:
     return text
 
 
-def _source_line(s: dict) -> str:
+def _source_line(s: dict[str, Any]) -> str:
     parts = [s.get("publisher"), s.get("title"), s.get("date"), s.get("url")]
     return ", ".join(p for p in parts if p)
 
 
-def _basis(p: dict) -> str:
+def _basis(p: dict[str, Any]) -> str:
     if p["basis"] == "derived":
         return p["formula"]
     if p["basis"] == "judgment":
@@ -57,7 +58,7 @@ def _basis(p: dict) -> str:
     return p.get("note") or ""
 
 
-def _has(report: dict) -> bool:
+def _has(report: dict[str, Any]) -> bool:
     prov = report.get("provenance")
     return bool(prov and (prov["parameters"] or prov["figures"]))
 
@@ -68,7 +69,7 @@ def _cells(*texts: object) -> list[Text]:
     return [Text(str(t)) for t in texts]
 
 
-def render_provenance_text(report: dict, console: Console) -> None:
+def render_provenance_text(report: dict[str, Any], console: Console) -> None:
     """Provenance and leverage tables for a terminal."""
     if not _has(report):
         return
@@ -118,7 +119,7 @@ def render_provenance_text(report: dict, console: Console) -> None:
         console.print(lt)
 
 
-def _pair_cells(p: dict, lev: dict) -> list[str]:
+def _pair_cells(p: dict[str, Any], lev: dict[str, Any]) -> list[str]:
     reads = {d["id"]: d["reads"] for d in lev["dependencies"]}
     rev = f"{p['reverse_dependence']:.0%}" if p["reverse_declared"] else "none declared"
     via = reads.get(p["via"], "")
@@ -139,7 +140,7 @@ def _md(text: object) -> str:
     return md(text)
 
 
-def provenance_markdown(report: dict) -> list[str]:
+def provenance_markdown(report: dict[str, Any]) -> list[str]:
     """Markdown lines: the provenance table, the evidence and the leverage table."""
     if not _has(report):
         return []
@@ -220,7 +221,7 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     )
 
 
-def provenance_html(report: dict) -> str:
+def provenance_html(report: dict[str, Any]) -> str:
     """The provenance section (id ``provenance``) and the leverage section (id ``leverage``)."""
     prov = report.get("provenance") or {"parameters": [], "figures": [], "sources": []}
     figs = {f["id"]: f for f in prov["figures"]}
@@ -289,14 +290,14 @@ def _section(anchor: str, title: str, body: str) -> str:
     return f'<section id="{anchor}">\n<h2>{_esc(title)}</h2>\n{body}\n</section>'
 
 
-def leverage_chart_html(lev: dict) -> str:
+def leverage_chart_html(lev: dict[str, Any]) -> str:
     """The leverage chart as an HTML fragment: inline SVG (:func:`charts.leverage_figure`)."""
     from offramp.report.charts import leverage_figure
 
     return f'<div class="chart">{leverage_figure(lev)}</div>'
 
 
-def leverage_static_figure(lev: dict):
+def leverage_static_figure(lev: dict[str, Any]):
     """The leverage chart as a matplotlib figure (for ``offramp report --figures``): one bar per
     dependency, its range as an error bar, coloured by who depends."""
     from matplotlib.figure import Figure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
@@ -9,15 +11,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from offramp.conflict.concepts import concept_label
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_label, concept_short
 from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.provenance import render_provenance_text
+from offramp.report.text_sections import SECTIONS
 from offramp.report.words import (
     VERDICT,
     answer_line,
+    as_of_sentence,
     disagreements,
     findings,
+    next_sentences,
     path_sentence,
     settle_lines,
     settled_states,
@@ -82,25 +87,12 @@ def render_stability(result: StabilityResult, console: Console) -> None:
     console.print(equilibria_summary(result))
 
 
-#: The sections of the terminal report, in order; the default report shows SHORT ones.
-SECTIONS = (
-    "findings",
-    "outcome",
-    "actors",
-    "equilibria",
-    "evolution",
-    "questions",
-    "coalitions",
-    "bargaining",
-    "uncertainty",
-    "provenance",
-    "variants",
-)
+#: The sections the default (short) report shows; SECTIONS lists them all, in order.
 SHORT = ("findings", "outcome", "variants")
 
 
 def render_report(
-    report: dict,
+    report: dict[str, Any],
     console: Console,
     *,
     sections: list[str] | tuple[str, ...] | None = None,
@@ -113,10 +105,18 @@ def render_report(
     head = Text(report["scenario"], style="bold")
     if report.get("description") and full:
         head.append("\n" + report["description"].strip())
+    when = as_of_sentence(report)
+    if when:
+        head.append("\n" + when, style="dim")
     console.print(Panel(head, expand=True))
     for name in SECTIONS:
         if name in wanted:
             _RENDER[name](report, console)
+    later = next_sentences(report)
+    if later and "findings" in wanted:
+        console.print(Text("What happened next (evidence published later)", style="bold"))
+        for line in later:
+            console.print(Text("  " + line))
     if not full:
         rest = [s for s in SECTIONS if s not in wanted]
         if rest:
@@ -139,7 +139,7 @@ def _terms(console: Console, items: list[tuple[str, str]]) -> None:
     console.print(text)
 
 
-def _findings(report: dict, console: Console) -> None:
+def _findings(report: dict[str, Any], console: Console) -> None:
     if not report["questions"]:
         console.print("[dim]The scenario asks no question.[/]")
         return
@@ -148,15 +148,15 @@ def _findings(report: dict, console: Console) -> None:
     )
 
 
-def _outcome(report: dict, console: Console) -> None:
+def _outcome(report: dict[str, Any], console: Console) -> None:
     sq = report["status_quo"]
     line = Text(f"{report['feasible_states']:,} feasible states. ")
     if sq:
         line.append("Status quo", style="bold")
         line.append(f" (state {sq['id']}): {sq['description']}.")
     console.print(line)
-    for e in report["settles_at"].get("seq", []):
-        line = Text("Where it settles (SEQ)", style="bold")
+    for e in report["settles_at"].get(DEFAULT_CONCEPT, []):
+        line = Text(f"Where it settles ({concept_short(DEFAULT_CONCEPT)})", style="bold")
         line.append(
             f": state {e['id']} ({e['description']}) after {e['steps']} step(s): "
             f"{path_sentence(e['path'], report)}."
@@ -164,7 +164,7 @@ def _outcome(report: dict, console: Console) -> None:
         console.print(line)
 
 
-def _actors(report: dict, console: Console) -> None:
+def _actors(report: dict[str, Any], console: Console) -> None:
     actors = Table(title="Decision makers and their options", header_style="bold")
     actors.add_column("decision maker")
     actors.add_column("option")
@@ -180,7 +180,7 @@ def _actors(report: dict, console: Console) -> None:
     console.print(actors)
 
 
-def _equilibria(report: dict, console: Console) -> None:
+def _equilibria(report: dict[str, Any], console: Console) -> None:
     eq = Table(title="Equilibria", header_style="bold")
     eq.add_column("concept")
     eq.add_column("count", justify="right")
@@ -200,7 +200,7 @@ def _equilibria(report: dict, console: Console) -> None:
     _terms(console, concept_terms(report["concepts"]))
 
 
-def _evolution(report: dict, console: Console) -> None:
+def _evolution(report: dict[str, Any], console: Console) -> None:
     if not report["settles_at"]:
         return
     lines = [f"[bold]{name}[/]: {escape(line)}" for name, line in settle_lines(report)]
@@ -214,7 +214,7 @@ def _evolution(report: dict, console: Console) -> None:
     _terms(console, terms(["settles"]))
 
 
-def _questions(report: dict, console: Console) -> None:
+def _questions(report: dict[str, Any], console: Console) -> None:
     if not report["questions"]:
         return
     qs = Table(title="The scenario's questions", header_style="bold", show_lines=True)
@@ -228,21 +228,27 @@ def _questions(report: dict, console: Console) -> None:
     console.print(qs)
 
 
-def _coalitions(report: dict, console: Console) -> None:
+def _coalitions(report: dict[str, Any], console: Console) -> None:
     if report.get("coalition_analysis"):
         from offramp.report.coalitions_text import render_coalitions
 
         render_coalitions(report["coalition_analysis"], console)
+    else:
+        console.print(
+            "[bold]Coalition analysis[/]\nThe scenario declares no coalitions, so none was "
+            "analysed. Declare them under 'coalitions:' in the scenario, or ask for every "
+            "coalition of two or more decision makers with --coalitions all."
+        )
 
 
-def _bargaining(report: dict, console: Console) -> None:
+def _bargaining(report: dict[str, Any], console: Console) -> None:
     if report.get("bargaining"):
         render_bargaining(report["bargaining"], console)
         for sentence in disagreements(report):
             console.print(Text(sentence))
 
 
-def _uncertainty(report: dict, console: Console) -> None:
+def _uncertainty(report: dict[str, Any], console: Console) -> None:
     if not report.get("uncertainty"):
         return
     from offramp.report.uncertainty_text import render_uncertainty
@@ -259,7 +265,7 @@ def _uncertainty(report: dict, console: Console) -> None:
     )
 
 
-def _variants(report: dict, console: Console) -> None:
+def _variants(report: dict[str, Any], console: Console) -> None:
     """Stacked, one block per variant, so that it reads at 80 columns whatever the number of
     variants: what changes, where it settles, each question's answer (Q1… as listed)."""
     if not report["variants"]:
@@ -273,25 +279,27 @@ def _variants(report: dict, console: Console) -> None:
         legend.add_row(f"Q{k + 1}", Text(q["ask"]))
     console.print(Padding(legend, (0, 0, 0, 2), expand=False))
 
-    def answers(qs: list[dict]) -> str:
+    def answers(qs: list[dict[str, Any]]) -> str:
         return " · ".join(f"Q{k + 1} {_verdict_cell(q, report)}" for k, q in enumerate(qs))
 
     bargaining = report.get("bargaining")
     base_forecasts = []
     if bargaining:
         model = bargaining["default_model"]
-        settled = report["settles_at"].get("seq", [])
-        cases = [c for c in bargaining["cases"] if c["name"].startswith("settled-")]
+        settled = {e["id"] for e in report["settles_at"].get(DEFAULT_CONCEPT, [])}
         base_forecasts = [
-            {"id": e["id"], "model": model, "forecast": c["forecasts"][model]}
-            for e, c in zip(settled, cases, strict=False)
+            {"id": c["state"], "model": model, "forecast": c["forecasts"][model]}
+            for c in bargaining["cases"]
+            if c["name"].startswith("settled-") and c.get("state") in settled
         ]
-    rows = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts)]
+    rows = [
+        ("Baseline", None, report["settles_at"].get(DEFAULT_CONCEPT, []), questions, base_forecasts)
+    ]
     rows += [
         (
             v["label"],
             "; ".join(v.get("changes_text") or v["changes"]),
-            v["settles_at"].get("seq", []),
+            v["settles_at"].get(DEFAULT_CONCEPT, []),
             v["questions"],
             v.get("forecast_at_settled") or [],
         )
@@ -316,7 +324,7 @@ def _variants(report: dict, console: Console) -> None:
         console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
-def _provenance(report: dict, console: Console) -> None:
+def _provenance(report: dict[str, Any], console: Console) -> None:
     render_provenance_text(report, console)
 
 
@@ -335,14 +343,14 @@ _RENDER = {
 }
 
 
-def _dims_text(bargaining: dict, values: list) -> str:
+def _dims_text(bargaining: dict[str, Any], values: list[Any]) -> str:
     return ", ".join(
         f"{d['label']} {v:.1f}" if v is not None else f"{d['label']} —"
         for d, v in zip(bargaining["dimensions"], values, strict=True)
     )
 
 
-def render_bargaining(part: dict, console: Console) -> None:
+def render_bargaining(part: dict[str, Any], console: Console) -> None:
     """One table per issue dimension: cases as rows, models as columns."""
     for k, d in enumerate(part["dimensions"]):
         table = Table(
@@ -366,7 +374,7 @@ def render_bargaining(part: dict, console: Console) -> None:
     _terms(console, terms(part["models"]))
 
 
-def _verdict_cell(q: dict, report: dict | None = None) -> str:
+def _verdict_cell(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     return VERDICT[q["verdict"]] + threshold_suffix(q, report)
 
 

@@ -19,14 +19,32 @@ decision-making in the European Union before and after the 2004 and 2007 enlarge
 
 from __future__ import annotations
 
-#: DEU III dev, 180 issues, GDP capability (docs/methods/deu-evaluation.md).
+#: DEU III dev, 180 issues, GDP capability, nested cross-validation (leave one proposal out):
+#: ``python scripts/track_record.py`` (docs/methods/deu-evaluation.md).
 DEU_DEV_MAE = {
-    "offramp": 19.64,
+    "offramp": 19.38,
     "compromise": 20.48,
     "smp": 23.50,
     "median": 24.37,
     "bdm": 28.13,
 }
+
+
+#: The best model's errors minus each other report model's on the same held-out issues:
+#: (mean, 95% interval low, high), bootstrapped over proposals (2,000 replicates, seed 0), from
+#: ``python scripts/track_record.py``. A lead whose interval reaches zero is not evidence that
+#: the best model is better: reports then call the models indistinguishable on the record.
+DEU_DEV_GAINS: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("offramp", "compromise"): (-1.11, -2.18, 0.07),
+    ("offramp", "smp"): (-4.12, -6.27, -1.91),
+    ("offramp", "median"): (-4.99, -7.55, -2.50),
+    ("offramp", "bdm"): (-8.76, -12.57, -5.02),
+}
+
+
+def gains() -> dict[tuple[str, str], tuple[float, float, float]]:
+    """(a, b) -> mean, low, high of MAE(a) - MAE(b) on held-out issues (negative: a better)."""
+    return dict(DEU_DEV_GAINS)
 
 
 def model_errors() -> dict[str, float]:

@@ -3,20 +3,36 @@ laid out for 80 columns (drivers on lines of their own, not in a narrow column).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.glossary import terms
-from offramp.report.words import drivers_text, input_label, target_label
+from offramp.report.words import (
+    PROBABILITY_NOTE,
+    bad_samples_sentence,
+    drivers_text,
+    input_label,
+    margin_sentence,
+    no_driver,
+    probability_cell,
+    target_label,
+)
 
 TOP_INPUTS = 5
 
 
 def render_uncertainty(
-    data: dict, console: Console, *, title: str | None = None, report: dict | None = None
+    data: dict[str, Any],
+    console: Console,
+    *,
+    title: str | None = None,
+    report: dict[str, Any] | None = None,
 ) -> None:
     """``report``, when given, supplies the labels of inputs, questions and dimensions (and
     the forecast spreads); without it the ids are shown."""
@@ -32,6 +48,8 @@ def render_uncertainty(
             f"from the {data['samples']:,} samples that finished (of "
             f"{data['requested']:,}).[/]"
         )
+    if data.get("bad_samples"):
+        console.print(f"[yellow]{escape(bad_samples_sentence(data))}[/]")
     if not data["inputs"]:
         console.print(
             "[dim]The scenario declares no uncertain input: every sample is the "
@@ -42,14 +60,16 @@ def render_uncertainty(
         qs.add_column("question", ratio=1)
         for col in ("yes", "no", "depends", "undet."):
             qs.add_column(col, justify="right", no_wrap=True)
+        n = data["samples"]
         for q in data["questions"]:
             qs.add_row(
                 escape(q["ask"]),
-                *[f"{q[c]:.1%}" for c in ("yes", "no", "depends", "undetermined")],
+                *[probability_cell(q, c, n) for c in ("yes", "no", "depends", "undetermined")],
             )
         qs.caption = (
-            f"± {max((q['standard_error_yes'] for q in data['questions']), default=0):.1%}"
-            " standard error at most"
+            PROBABILITY_NOTE
+            if data["samples"]
+            else "no sample finished: no probability can be given"
         )
         console.print(qs)
         lines = []
@@ -58,9 +78,19 @@ def render_uncertainty(
             if top != "—":
                 lines.append(f"{q['ask']} — {top}.")
         _indented(console, "Driven most by (Spearman ρ with 'yes'):", lines)
-    settles = data["settles_probability"].get("seq", [])
+        margins = [
+            f"{q['ask']} — every sample: {q['margin']['answer']}. "
+            + (margin_sentence(labels, q["margin"]) or "No uncertain parameter was searched.")
+            for q in data["questions"]
+            if q.get("margin")
+        ]
+        _indented(console, "Decided by a margin (every sample agrees):", margins)
+    settles = data["settles_probability"].get(DEFAULT_CONCEPT, [])
     if settles:
-        t = Table(title="Where the evolution settles (SEQ)", header_style="bold")
+        t = Table(
+            title=f"Where the evolution settles ({concept_short(DEFAULT_CONCEPT)})",
+            header_style="bold",
+        )
         t.add_column("state", justify="right")
         t.add_column("options taken")
         t.add_column("probability", justify="right")
@@ -100,7 +130,8 @@ def render_uncertainty(
                 if d.get("significant", True)
             ]
             t.add_row(
-                escape(target_label(labels, target)), escape("; ".join(shown) or "no input matters")
+                escape(target_label(labels, target)),
+                escape("; ".join(shown) or no_driver(data, target)),
             )
         console.print(t)
     items = terms(["Spearman ρ", "p5/p95"] if data.get("forecasts") else ["Spearman ρ"])
@@ -120,5 +151,5 @@ def _indented(console: Console, head: str, lines: list[str]) -> None:
     console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
-def _dimension(report: dict, name: str) -> str:
+def _dimension(report: dict[str, Any], name: str) -> str:
     return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)

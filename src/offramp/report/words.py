@@ -9,6 +9,9 @@ Every function takes the report dict (see
 
 from __future__ import annotations
 
+from typing import Any
+
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.labels import mid_sentence
 
 VERDICT = {
@@ -28,23 +31,23 @@ WIDE_DISAGREEMENT = 20.0
 # ------------------------------------------------------------------------------ labels
 
 
-def _labels(report: dict) -> dict:
+def _labels(report: dict[str, Any]) -> dict[str, Any]:
     return report.get("labels") or {}
 
 
-def parameter_label(report: dict, name: str, inside: bool = False) -> str:
+def parameter_label(report: dict[str, Any], name: str, inside: bool = False) -> str:
     """The parameter's label (``inside``: as it reads inside a sentence)."""
     label = _labels(report).get("parameters", {}).get(name, name)
     return mid_sentence(label) if inside else label
 
 
-def input_label(report: dict, name: str, inside: bool = False) -> str:
+def input_label(report: dict[str, Any], name: str, inside: bool = False) -> str:
     labels = _labels(report)
     label = labels.get("inputs", {}).get(name) or labels.get("parameters", {}).get(name, name)
     return mid_sentence(label) if inside else label
 
 
-def target_label(report: dict, target: str) -> str:
+def target_label(report: dict[str, Any], target: str) -> str:
     """A sensitivity target ('question:ID', 'forecast:MODEL:DIM') in words."""
     kind, _, rest = target.partition(":")
     labels = _labels(report)
@@ -56,8 +59,26 @@ def target_label(report: dict, target: str) -> str:
     return target
 
 
-def dimension_label(report: dict, name: str) -> str:
+def dimension_label(report: dict[str, Any], name: str) -> str:
     return _labels(report).get("dimensions", {}).get(name, name)
+
+
+def share(p: float | None, decimals: int = 1) -> str:
+    """A Monte Carlo share as a percentage; "no samples" when no sample finished (the share of
+    nothing is not 0%)."""
+    return "no samples" if p is None else f"{p:.{decimals}%}"
+
+
+def bad_samples_sentence(mc: dict) -> str:
+    """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
+    first of them failed."""
+    bad = mc.get("bad_samples") or 0
+    drawn = mc["samples"] + bad
+    why = mc.get("bad_sample_reason")
+    return (
+        f"{bad:,} of the {drawn:,} samples drawn could not be evaluated and are left out of "
+        f"every figure" + (f" (the first: {why})" if why else "") + "."
+    )
 
 
 def number(value: float, decimals: int | None = None) -> str:
@@ -70,7 +91,7 @@ def number(value: float, decimals: int | None = None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def parameter_value(report: dict, name: str, value: float) -> str:
+def parameter_value(report: dict[str, Any], name: str, value: float) -> str:
     """A value of parameter ``name`` at the parameter's meaningful precision."""
     return number(value, _labels(report).get("precision", {}).get(name))
 
@@ -78,7 +99,7 @@ def parameter_value(report: dict, name: str, value: float) -> str:
 # ------------------------------------------------------------------------ evolution
 
 
-def step_sentence(step: dict, report: dict | None = None) -> str:
+def step_sentence(step: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     options = _labels(report or {}).get("options", {})
 
     def name(o: str) -> str:
@@ -92,7 +113,7 @@ def step_sentence(step: dict, report: dict | None = None) -> str:
     return f"{step['mover']} " + " and ".join(parts)
 
 
-def path_sentence(path: list[dict], report: dict | None = None) -> str:
+def path_sentence(path: list[dict[str, Any]], report: dict[str, Any] | None = None) -> str:
     return (
         "; then ".join(step_sentence(s, report) for s in path)
         if path
@@ -103,7 +124,7 @@ def path_sentence(path: list[dict], report: dict | None = None) -> str:
 # ------------------------------------------------------------------------ thresholds
 
 
-def holding_intervals(th: dict) -> list[tuple[float | None, float | None]]:
+def holding_intervals(th: dict[str, Any]) -> list[tuple[float | None, float | None]]:
     """Where the question holds within the searched range, as (from, to) intervals; None
     stands for the end of the range searched."""
     holds = th["holds_at_low"]
@@ -120,7 +141,7 @@ def holding_intervals(th: dict) -> list[tuple[float | None, float | None]]:
     return out
 
 
-def _interval_phrase(report: dict, name: str, a: float | None, b: float | None) -> str:
+def _interval_phrase(report: dict[str, Any], name: str, a: float | None, b: float | None) -> str:
     if a is None and b is None:
         return "at every value"
     if a is None:
@@ -130,7 +151,7 @@ def _interval_phrase(report: dict, name: str, a: float | None, b: float | None) 
     return f"between {parameter_value(report, name, a)} and {parameter_value(report, name, b)}"
 
 
-def threshold_sentence(th: dict, report: dict | None = None) -> str:
+def threshold_sentence(th: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """Where a question holds as one parameter moves, at the parameter's precision:
     'holds when X is above 7 (searched 0 to 15)'."""
     report = report or {}
@@ -149,7 +170,7 @@ def threshold_sentence(th: dict, report: dict | None = None) -> str:
     return f"holds when {label} is {where} {searched}"
 
 
-def threshold_answer(report: dict, q: dict) -> str | None:
+def threshold_answer(report: dict[str, Any], q: dict[str, Any]) -> str | None:
     """The answer a threshold question asks for ('What concession would make China press?'):
     'More than 7 for value to China of the US trade concession (searched 0 to 15). Today it is
     4, so: no.'; None when no threshold was searched."""
@@ -181,7 +202,7 @@ def threshold_answer(report: dict, q: dict) -> str | None:
     return f"{head}.{today}"
 
 
-def answer_line(q: dict, report: dict | None = None) -> str:
+def answer_line(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """The answer with its evidence. A threshold question ('What concession would …?') is
     answered with the threshold first, then what holds at today's value."""
     report = report or {}
@@ -198,26 +219,130 @@ def answer_line(q: dict, report: dict | None = None) -> str:
 # ------------------------------------------------------------------------ findings
 
 
-def drivers_phrase(report: dict, drivers: list[dict]) -> str:
+def drivers_phrase(report: dict[str, Any], drivers: list[dict[str, Any]]) -> str:
     return " and ".join(
         f"{'higher' if d['rho'] > 0 else 'lower'} {input_label(report, d['input'], True)}"
         for d in drivers
     )
 
 
-def findings(report: dict) -> list[str]:
+# ------------------------------------------------------------------ probabilities
+
+
+def percent(p: float) -> str:
+    """A probability in a sentence: '0.3%', '12%', '99.7%' (never '0%' for a positive bound)."""
+    if p <= 0:
+        return "0%"
+    if p < 0.01 or p > 0.99:
+        return f"{p:.1%}"
+    return f"{p:.0%}"
+
+
+def _answer(q: dict, verdict: str, n: int) -> dict:
+    """A question's entry for one answer; an older run record (no ``answers``) gets its
+    share with the Wilson interval recomputed from the count."""
+    entry = (q.get("answers") or {}).get(verdict)
+    if entry is not None:
+        return entry
+    if q.get(verdict) is None:  # no sample finished
+        return {"count": 0, "probability": None, "interval": [0.0, 1.0]}
+    from offramp.uncertainty.proportions import answer_probability
+
+    return answer_probability(round(q[verdict] * n), n)
+
+
+def probability_phrase(q: dict, verdict: str, n: int) -> str:
+    """The probability of one answer in words: 'at most 0.3% (0 of 1,000 samples; one-sided
+    95% bound)', 'at least 99.7% (…)', or '42% (95% interval 39%–45%, Wilson)'."""
+    entry = _answer(q, verdict, n)
+    if n <= 0 or entry.get("probability") is None:
+        return "not estimated (no sample finished)"
+    if entry["count"] == 0:
+        return (
+            f"at most {percent(entry['upper_bound_95'])} (0 of {n:,} samples; one-sided 95% bound)"
+        )
+    if entry["count"] == n:
+        return (
+            f"at least {percent(entry['lower_bound_95'])} ({n:,} of {n:,} samples; one-sided "
+            "95% bound)"
+        )
+    lo, hi = entry["interval"]
+    return f"{percent(entry['probability'])} (95% interval {percent(lo)}–{percent(hi)}, Wilson)"
+
+
+def probability_cell(q: dict, verdict: str, n: int) -> str:
+    """A table cell: '≤ 0.3%' (none of n: the one-sided 95% bound), '≥ 99.7%' (all of n), or
+    '42.0% (39.1–45.0)' (the Wilson 95% interval)."""
+    entry = _answer(q, verdict, n)
+    if n <= 0 or entry.get("probability") is None:
+        return share(None)
+    if entry["count"] == 0:
+        return f"≤ {entry['upper_bound_95']:.1%}"
+    if entry["count"] == n:
+        return f"≥ {entry['lower_bound_95']:.1%}"
+    lo, hi = entry["interval"]
+    return f"{entry['probability']:.1%} ({lo:.1%}–{hi:.1%})"
+
+
+PROBABILITY_NOTE = (
+    "Probabilities are shares of the samples with the 95% Wilson interval; an answer no sample "
+    "gave is shown as its one-sided 95% upper bound (≤, about 3/n), one every sample gave as "
+    "its lower bound (≥)."
+)
+
+
+def no_driver(mc: dict, target: str) -> str:
+    """What a sensitivity row says when no input is distinguishable from noise: a conclusion
+    every sample agrees on has no driver at all (its margin says what would flip it)."""
+    kind, _, qid = target.partition(":")
+    if kind == "question":
+        q = next((q for q in mc.get("questions", []) if q["id"] == qid), None)
+        if q is not None and q.get("margin"):
+            return f"none: every sample answers {q['margin']['answer']} (see its margin)"
+    return "none distinguishable from noise"
+
+
+def margin_sentence(report: dict, margin: dict) -> str:
+    """By how much an answer every sample gave is decided: which judged ranges would have to
+    move, and how far, for it to flip (one input at a time; see
+    :mod:`offramp.uncertainty.margins`)."""
+    parts = []
+    for f in margin.get("flips", [])[:3]:
+        name = f["input"]
+        lo, hi = f["judged_range"]
+        parts.append(
+            f"{input_label(report, name, True)} moving to "
+            f"{parameter_value(report, name, f['nearest'])} (judged "
+            f"{parameter_value(report, name, lo)}–{parameter_value(report, name, hi)}, now "
+            f"{parameter_value(report, name, f['value'])})"
+        )
+    if parts:
+        text = "To flip, it would take " + "; or ".join(parts) + "."
+        if margin.get("no_flip"):
+            text += " No other single uncertain parameter flips it, even far beyond its range."
+        return text
+    if margin.get("no_flip"):
+        return "No single uncertain parameter flips it, even far beyond its judged range."
+    return ""
+
+
+def findings(report: dict[str, Any]) -> list[str]:
     """One sentence per question: the answer (for a threshold question, the threshold), its
     probability under the declared uncertainty and what drives it."""
     mc = report.get("uncertainty") or {}
     by_id = {q["id"]: q for q in mc.get("questions", [])}
     out = []
     previous: list[str] = []
+    previous_margin = ""
     for q in report["questions"]:
         answer = threshold_answer(report, q)
         text = f"{q['ask']} {answer if answer else VERDICT[q['verdict']] + '.'}"
         p = by_id.get(q["id"])
-        if p is not None:
-            text += f" Probability of yes under the declared uncertainty: {p['yes']:.0%}"
+        if p is not None and p["yes"] is not None:
+            n = mc.get("samples", 0)
+            text += " Probability of yes under the declared uncertainty: " + probability_phrase(
+                p, "yes", n
+            )
             drivers = [
                 d
                 for d in mc["sensitivity"].get(f"question:{q['id']}", [])
@@ -230,13 +355,19 @@ def findings(report: dict) -> list[str]:
                 text += ", likelier with " + drivers_phrase(report, drivers)
             previous = names
             text += "."
+            margin = margin_sentence(report, p["margin"]) if p.get("margin") else ""
+            if margin and margin == previous_margin:
+                text += " The same inputs would have to move to flip it."
+            elif margin:
+                text += f" {margin}"
+            previous_margin = margin
         out.append(text)
     for sentence in disagreements(report):
         out.append(sentence)
     return out
 
 
-def drivers_text(report: dict, sensitivity: dict, key: str, n: int = 2) -> str:
+def drivers_text(report: dict[str, Any], sensitivity: dict[str, Any], key: str, n: int = 2) -> str:
     """The inputs that move a conclusion most, as 'label (+0.59), label (-0.35)'; '—' if none
     is distinguishable from noise. A forecast that barely moves says so first."""
     drivers = [d for d in sensitivity.get(key, []) if d.get("significant", True)][:n]
@@ -247,7 +378,7 @@ def drivers_text(report: dict, sensitivity: dict, key: str, n: int = 2) -> str:
     return flat or text or "—"
 
 
-def flat_forecast(report: dict, key: str) -> str:
+def flat_forecast(report: dict[str, Any], key: str) -> str:
     """'barely moves (p5-p95 30.6-31.7)' for a forecast target whose spread is negligible;
     '' otherwise. Spearman's ρ measures how consistently a conclusion follows an input, not
     by how much: ρ = +1.00 on a forecast that spans one point means 'the only thing that moves
@@ -273,43 +404,100 @@ def track_record() -> dict[str, float]:
     return model_errors()
 
 
-def disagreements(report: dict) -> list[str]:
-    """A sentence per dimension on which the forecast models disagree widely (as given), with
-    why and which model has the better track record."""
+def findings_cases(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The negotiation cases the findings speak of: where the conflict settles (the cases the
+    baseline row's forecast shows), or the positions as given when it settles nowhere. One
+    number, one truth: a forecast the findings state is the one the tables show there."""
+    part = report.get("bargaining") or {}
+    cases = part.get("cases", [])
+    settled = [c for c in cases if c["name"].startswith("settled-") and c.get("settles", True)]
+    if settled:
+        return settled
+    return [c for c in cases if c["name"] == "as-given"]
+
+
+def _where(case: dict[str, Any]) -> str:
+    if case["name"] == "as-given" or case.get("state") is None:
+        return "with the positions as given"
+    return f"where the conflict settles (state {case['state']})"
+
+
+def track_record_claim(models: list[str]) -> dict[str, Any]:
+    """What the record says about ``models``: the best by mean absolute error on real EU
+    decisions, whether its lead over every other one is distinguishable from zero (95%
+    interval of the difference, bootstrapped over proposals), and the spread."""
+    from offramp.report.track_record import gains
+
+    errors = track_record()
+    scored = {m: errors[m] for m in models if m in errors}
+    if len(scored) < 2:
+        return {}
+    best = min(scored, key=scored.__getitem__)
+    known = gains()
+    ties = []
+    for m in scored:
+        if m == best:
+            continue
+        g = known.get((best, m))
+        if g is None or g[2] >= 0:  # the interval of best - m reaches zero: not shown better
+            ties.append((m, g))
+    return {"best": best, "errors": scored, "ties": ties}
+
+
+def disagreements(report: dict[str, Any]) -> list[str]:
+    """A sentence per dimension on which the forecast models disagree widely where the
+    conflict settles (or as given, when it settles nowhere), with why, and what the track
+    record says: "trust X" only when X's lead is distinguishable from zero on the record."""
     part = report.get("bargaining")
     if not part:
         return []
-    case = next((c for c in part["cases"] if c["name"] == "as-given"), None)
-    if case is None:
-        return []
-    errors = track_record()
+    cases = findings_cases(report)
     out = []
-    for k, d in enumerate(part["dimensions"]):
-        vals = {m: v[k] for m, v in case["forecasts"].items() if v[k] is not None}
-        if len(vals) < 2:
-            continue
-        lo = min(vals, key=vals.get)
-        hi = max(vals, key=vals.get)
-        if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
-            continue
-        text = (
-            f"The forecast models disagree on {mid_sentence(d['label'])} ({lo} {vals[lo]:.1f}, "
-            f"{hi} "
-            f"{vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
-        )
-        scored = {m: errors[m] for m in vals if m in errors}
-        if len(scored) >= 2:
-            best = min(scored, key=scored.get)
-            ranking = ", ".join(
-                f"{m} {e:.1f}" for m, e in sorted(scored.items(), key=lambda x: x[1])
+    for case in cases:
+        where = _where(case)
+        for k, d in enumerate(part["dimensions"]):
+            vals = {m: v[k] for m, v in case["forecasts"].items() if v[k] is not None}
+            if len(vals) < 2:
+                continue
+            lo = min(vals, key=vals.__getitem__)
+            hi = max(vals, key=vals.__getitem__)
+            if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
+                continue
+            text = (
+                f"The forecast models disagree on {mid_sentence(d['label'])} {where} ({lo} "
+                f"{vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
             )
-            text += (
-                f" On real EU decisions {best} has the best track record (mean absolute error, "
-                f"0–100 scale: {ranking}), so trust {best} on where it lands "
-                f"({vals[best]:.1f} here)."
-            )
-        out.append(text)
+            text += _record_sentence(track_record_claim(list(vals)), vals)
+            out.append(text)
     return out
+
+
+def _record_sentence(claim: dict[str, Any], vals: dict[str, float]) -> str:
+    if not claim:
+        return ""
+    best, errors = claim["best"], claim["errors"]
+    ranking = ", ".join(f"{m} {e:.1f}" for m, e in sorted(errors.items(), key=lambda x: x[1]))
+    head = f" On real EU decisions (mean absolute error, 0–100 scale: {ranking})"
+    if not claim["ties"]:
+        return (
+            f"{head} {best} has the best track record, and its lead over every other model "
+            f"is distinguishable from zero, so trust {best} on where it lands "
+            f"({vals[best]:.1f} here)."
+        )
+    tied = [best, *(m for m, _ in claim["ties"])]
+    leads = "; ".join(
+        f"{m}: {best}'s error minus {m}'s is {g[0]:+.1f} points, 95% interval {g[1]:+.1f} to "
+        f"{g[2]:+.1f}"
+        if g is not None
+        else f"{best} against {m}: not measured"
+        for m, g in claim["ties"]
+    )
+    spread = ", ".join(f"{m} {vals[m]:.1f}" for m in sorted(tied, key=vals.__getitem__))
+    return (
+        f"{head} {best} has the lowest error, but its lead is not distinguishable from zero "
+        f"against {leads}. These models are indistinguishable on the record; here they span "
+        f"{spread}."
+    )
 
 
 WHY_MODELS_DIFFER = (
@@ -323,7 +511,7 @@ WHY_MODELS_DIFFER = (
 # ------------------------------------------------------------------------ evolution
 
 
-def settle_lines(report: dict) -> list[tuple[str, str]]:
+def settle_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
     """(concept name, what happens) for each concept: where the evolution settles and how."""
     out = []
     for c, name in report["concepts"].items():
@@ -341,15 +529,15 @@ def settle_lines(report: dict) -> list[tuple[str, str]]:
     return out
 
 
-def settled_states(settled: list[dict]) -> str:
+def settled_states(settled: list[dict[str, Any]]) -> str:
     """Where a variant's evolution settles, as one phrase."""
     return (
         "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
-        or "no SEQ equilibrium is reached"
+        or f"no {concept_short(DEFAULT_CONCEPT)} equilibrium is reached"
     )
 
 
-def threshold_suffix(q: dict, report: dict | None = None) -> str:
+def threshold_suffix(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """A verdict cell's short threshold note: ' (> 7)', ' (always)', ' (never)' or ''."""
     th = q.get("threshold")
     if not th:
@@ -366,3 +554,39 @@ def threshold_suffix(q: dict, report: dict | None = None) -> str:
     if a is None:
         return f" (< {parameter_value(report or {}, name, b)})"
     return f" ({parameter_value(report or {}, name, a)}–{parameter_value(report or {}, name, b)})"
+
+
+# ------------------------------------------------------------------------------ as of a date
+def as_of_sentence(report: dict) -> str | None:
+    """What evidence the report rests on: the analysis date, or every figure."""
+    when = report.get("as_of")
+    if when is None:
+        return None
+    return f"As of {when}: only the evidence published by then feeds the answers."
+
+
+def next_sentences(report: dict) -> list[str]:
+    """'What happened next': the figures published after the analysis date and the answers
+    the same questions get with them (never the report's own answers)."""
+    nxt = report.get("what_happened_next")
+    if not nxt:
+        return []
+    out = []
+    for f in nxt["figures"]:
+        value = "" if f.get("value") is None else f" {number(f['value'])} {f['unit']}"
+        out.append(f"Published {f['published']}: {f.get('label') or f['id']}{value}.")
+    if nxt.get("error"):
+        out.append(f"With every figure the scenario cannot be analysed: {nxt['error']}")
+        return out
+    for name, v in nxt.get("parameters", {}).items():
+        out.append(
+            f"{parameter_label(report, name)}: {number(v['as_of'])} as of {nxt['as_of']}, "
+            f"{number(v['later'])} with the later figures."
+        )
+    for q in nxt.get("questions", []):
+        same = "unchanged" if q["as_of"] == q["later"] else "changed"
+        out.append(
+            f"{q['ask']} {VERDICT.get(q['as_of'], q['as_of'])} as of {nxt['as_of']}; "
+            f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
+        )
+    return out

@@ -13,8 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+import offramp.scenario.limits as limits
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.scenario.bargaining_document import BargainingSection
+from offramp.scenario.errors import Problem, ScenarioError, format_path
 
 
 class SectionArrays:
@@ -107,4 +110,25 @@ def problem_from_section(section: Any, name: str = "") -> BargainingProblem:
                     # Cross-checks put their own path first ("actors[1].positions.x: ...").
                     msgs.append(f"bargaining.{loc}: {part}" if loc else f"bargaining.{part}")
             raise BargainingInputError("\n".join(msgs)) from None
+    _check_numbers(sec, name)
     return SectionArrays(sec, name).problem()
+
+
+def _check_numbers(sec: BargainingSection, name: str) -> None:
+    """Every number of the section finite and within the number limit after coercion (the
+    text ``"inf"`` is read as a float by pydantic and passes ``capability > 0``)."""
+
+    def locate(path: tuple, message: str) -> Problem:
+        return Problem(message, "bargaining." + format_path(path) if path else "bargaining")
+
+    try:
+        limits.check_data(
+            sec.model_dump(by_alias=True, exclude_unset=True),
+            locate,
+            name or "<bargaining>",
+            strict_types=False,
+        )
+    except ScenarioError as exc:
+        raise BargainingInputError(
+            "\n".join(f"{p.path}: {p.message}" for p in exc.problems)
+        ) from None

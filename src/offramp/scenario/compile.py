@@ -1,18 +1,28 @@
 """From a resolved scenario to the engine's arrays, with the checks that need the state space.
 
-This is where a scenario meets its size: the feasible states are enumerated in chunks, the
-memory a full analysis would need is estimated and refused with an explanation if it exceeds the
-budget, and preference statements are evaluated on every feasible state at once.
+This is where a scenario meets its size: the feasible states are counted from the option
+structure (each decision maker's feasible choices, :mod:`offramp.conflict.feasible`), the memory a
+full analysis would need is estimated from that count and refused with an explanation if it
+exceeds the budget, the states are enumerated without listing the combinations the rules
+exclude, and preference statements are evaluated on every feasible state at once.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from fractions import Fraction
 from typing import Protocol
 
 import numpy as np
 
+from offramp.conflict.feasible import (
+    Rule,
+    Structure,
+    enumerate_components,
+    enumerate_product,
+    structure,
+)
 from offramp.conflict.model import (
     DIRECTIONS,
     ConflictModel,
@@ -20,19 +30,20 @@ from offramp.conflict.model import (
     block_layout_dms,
     bytes_per_state,
     dense_ranks,
-    enumerate_feasible,
     estimate_bytes,
     human_bytes,
 )
 from offramp.resources import memory_budget
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.limits import check_enumeration
+from offramp.scenario.limits import check_enumeration, option_references
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
-from offramp.scenario.statements import OptionRef, evaluate_codes
-from offramp.scenario.yaml_source import Path, SourceMap
+from offramp.scenario.statements import OptionRef, evaluate_codes, variables
+from offramp.scenario.yaml_source import DocPath, SourceMap
+
+_log = logging.getLogger("offramp")
 
 
-class Scenario(Protocol):
+class ResolvedScenario(Protocol):
     """What compiling needs of a resolved scenario (:class:`~offramp.scenario.spec.ScenarioSpec`
     provides it; the spec imports this module, so it is described here, not imported)."""
 
@@ -42,15 +53,15 @@ class Scenario(Protocol):
     option_dm: list[int]
     option_directions: list[str]
     infeasible: list[CompiledStatement]
-    mutually_exclusive: list[tuple[list[int], Path]]
-    at_least_one: list[tuple[list[int], Path]]
+    mutually_exclusive: list[tuple[list[int], DocPath]]
+    at_least_one: list[tuple[list[int], DocPath]]
     removed: tuple[int, ...]
     status_quo: list[int] | None
     preferences: dict[str, CompiledPreference]
     source: SourceMap
 
 
-def _describe_state(scenario: Scenario, code: int) -> str:
+def _describe_state(scenario: ResolvedScenario, code: int) -> str:
     taken = [o.qualified for o in scenario.options if code >> o.index & 1]
     return "{" + ", ".join(taken) + "}" if taken else "{nothing taken}"
 
@@ -59,28 +70,44 @@ def _bit(codes: np.ndarray, k: int) -> np.ndarray:
     return ((codes >> np.uint64(k)) & np.uint64(1)).astype(bool)
 
 
-def infeasibility(scenario: Scenario):
-    """A function marking the codes that any feasibility rule removes."""
+def feasibility_rules(scenario: ResolvedScenario) -> list[Rule]:
+    """The scenario's feasibility rules (``infeasible`` statements, ``mutually_exclusive`` and
+    ``at_least_one`` groups, removed options), each with the options it reads: the one
+    definition of which codes they remove."""
+    rules: list[Rule] = []
+    for st in scenario.infeasible:
+        rules.append(
+            Rule(
+                tuple(sorted(set(variables(st.expr)))),
+                lambda codes, expr=st.expr: evaluate_codes(expr, codes),
+                option_references(st.expr),
+            )
+        )
 
-    def infeasible(codes: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(codes), dtype=bool)
-        for st in scenario.infeasible:
-            out |= evaluate_codes(st.expr, codes)
-        for group, _ in scenario.mutually_exclusive:
-            count = np.zeros(len(codes), dtype=np.int8)
-            for k in group:
-                count += _bit(codes, k)
-            out |= count > 1
-        for k in scenario.removed:
-            out |= _bit(codes, k)
-        for group, _ in scenario.at_least_one:
-            any_taken = np.zeros(len(codes), dtype=bool)
-            for k in group:
-                any_taken |= _bit(codes, k)
-            out |= ~any_taken
-        return out
+    def too_many(codes: np.ndarray, group: list[int]) -> np.ndarray:
+        count = np.zeros(len(codes), dtype=np.int8)
+        for k in group:
+            count += _bit(codes, k)
+        return count > 1
 
-    return infeasible
+    def none_taken(codes: np.ndarray, group: list[int]) -> np.ndarray:
+        any_taken = np.zeros(len(codes), dtype=bool)
+        for k in group:
+            any_taken |= _bit(codes, k)
+        return ~any_taken
+
+    for group, _ in scenario.mutually_exclusive:
+        if group:  # an empty group removes nothing
+            rules.append(
+                Rule(tuple(sorted(set(group))), lambda c, g=group: too_many(c, g), len(group))
+            )
+    for k in scenario.removed:
+        rules.append(Rule((k,), lambda c, k=k: _bit(c, k)))
+    for group, _ in scenario.at_least_one:
+        rules.append(
+            Rule(tuple(sorted(set(group))), lambda c, g=group: none_taken(c, g), len(group))
+        )
+    return rules
 
 
 def priority_scores(truths: list[np.ndarray], order: list[int], size: int) -> np.ndarray:
@@ -159,7 +186,7 @@ def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
 
 
 def _scores(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pref: CompiledPreference,
     codes: np.ndarray,
     bits: dict[int, np.ndarray],
@@ -208,14 +235,52 @@ def _scores(
     return (n_entries - which).astype(np.float64)
 
 
-def compile_conflict(scenario: Scenario) -> ConflictModel:
+def feasible_structure(scenario: ResolvedScenario) -> Structure:
+    """The feasible states' structure, each decision maker's choices enumerated (cheap: the
+    work is checked against the limit first). ``upper_bound()`` then counts the feasible
+    states exactly when no rule spans decision makers, and bounds them otherwise."""
+    struct = structure(len(scenario.options), scenario.option_dm, feasibility_rules(scenario))
+    refs = sum(r.references for c in struct.components for r in c.rules)
+    combos = sum(c.combinations for c in struct.components)
+    check_enumeration(
+        scenario, struct.local_work(), combos, refs, "combinations of each decision maker's options"
+    )
+    enumerate_components(struct)
+    cross = sum(r.references for r in struct.cross)
+    check_enumeration(
+        scenario,
+        struct.product_work(),
+        struct.upper_bound(),
+        cross,
+        "combinations of the decision makers' choices (filtered by rules spanning them)",
+    )
+    return struct
+
+
+def feasible_count(scenario: ResolvedScenario) -> tuple[int, bool]:
+    """The number of feasible states, counted from the option structure before enumerating
+    them: (count, exact). Not exact when a rule spans decision makers: the count is then the
+    product of their choices, an upper bound."""
+    struct = feasible_structure(scenario)
+    return struct.upper_bound(), struct.exact
+
+
+#: From this many feasible states on, the count and the memory estimate are announced (logger
+#: ``offramp``, shown on stderr by the command line) before the states are built.
+ANNOUNCE_STATES = 500_000
+
+
+def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
     m = len(scenario.options)
-    check_enumeration(scenario)  # the time the enumeration takes, before it starts
     try:
         budget = memory_budget()
     except ValueError as exc:
         raise ScenarioError([Problem(str(exc), "", "environment")]) from None
+    try:
+        struct = feasible_structure(scenario)  # the work, checked before it starts
+    except ConflictTooLarge as exc:
+        raise ScenarioError([scenario.source.problem(("decision_makers",), str(exc))]) from None
     n = len(scenario.dm_names)
     max_dir = max(
         (
@@ -228,19 +293,50 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
         ),
         default=0,
     )
-    blocks = block_layout_dms(scenario.option_dm, [d != "both" for d in scenario.option_directions])
+    choices = struct.choices(scenario.option_dm)
+    blocks = block_layout_dms(
+        scenario.option_dm,
+        [d != "both" for d in scenario.option_directions],
+        [choices.get(i, 1) for i in range(n)],
+    )
     max_states = int(budget // bytes_per_state(n, max_dir, blocks))
-    try:
-        codes = enumerate_feasible(m, infeasibility(scenario), max_states)
-    except ConflictTooLarge as exc:
-        message = str(exc)
-        if message.startswith("more than"):
-            message = (
-                f"the conflict is too large for memory: {message}; each needs about "
-                f"{human_bytes(bytes_per_state(n, max_dir, blocks))} for stability analysis "
-                f"and the limit is {human_bytes(budget)}; add feasibility rules, split the "
-                "conflict, or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)"
+    upper = struct.upper_bound()
+    if upper >= ANNOUNCE_STATES:
+        count = f"{upper:,}" if struct.exact else f"at most {upper:,}"
+        _log.info(
+            "%s: %s feasible states (from each decision maker's choices); analysing them "
+            "needs about %s",
+            scenario.name,
+            count,
+            human_bytes(estimate_bytes(min(upper, max_states + 1), n, max_dir, blocks)),
+        )
+
+    def check_memory(states: int) -> None:
+        need = estimate_bytes(states, n, max_dir, blocks)
+        if need > budget:
+            raise ScenarioError(
+                [
+                    scenario.source.problem(
+                        ("decision_makers",),
+                        f"the conflict is too large for memory: {states:,} feasible states "
+                        f"would need about {human_bytes(need)} for stability analysis, over the "
+                        f"limit of {human_bytes(budget)}; add feasibility rules, split the "
+                        "conflict, or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)",
+                    )
+                ]
             )
+
+    if struct.exact:
+        check_memory(upper)  # the count is known: refuse before building anything
+    try:
+        codes = enumerate_product(struct, max_states)
+    except ConflictTooLarge as exc:
+        message = (
+            f"the conflict is too large for memory: {exc}; each needs about "
+            f"{human_bytes(bytes_per_state(n, max_dir, blocks))} for stability analysis "
+            f"and the limit is {human_bytes(budget)}; add feasibility rules, split the "
+            "conflict, or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)"
+        )
         raise ScenarioError([scenario.source.problem(("decision_makers",), message)]) from None
     if len(codes) == 0:
         where = ("infeasible",) if scenario.infeasible else ("decision_makers",)
@@ -253,19 +349,7 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
                 )
             ]
         )
-    need = estimate_bytes(len(codes), n, max_dir, blocks)
-    if need > budget:
-        raise ScenarioError(
-            [
-                scenario.source.problem(
-                    ("decision_makers",),
-                    f"the conflict is too large for memory: {len(codes):,} feasible states "
-                    f"would need about {human_bytes(need)} for stability analysis, over the "
-                    f"limit of {human_bytes(budget)}; add feasibility rules, split the "
-                    "conflict, or raise the limit with OFFRAMP_MEMORY_LIMIT (e.g. 16G)",
-                )
-            ]
-        )
+    check_memory(len(codes))
 
     status_quo = None
     if scenario.status_quo is not None:

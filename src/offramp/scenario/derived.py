@@ -16,13 +16,23 @@ formula, whatever its shape, rather than a fitted approximation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import NoReturn
 
 import numpy as np
 
+import offramp.scenario.limits as limits
 from offramp.errors import did_you_mean
-from offramp.scenario.evidence import FigureRecord, check_figures
+from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.evidence import (
+    FigureRecord,
+    check_figures,
+    first_published,
+    later_figures,
+)
 from offramp.scenario.expressions import (
     FormulaError,
     Node,
@@ -53,9 +63,30 @@ class Derivation:
 
     figures: dict[str, FigureRecord] = field(default_factory=dict)
     derived: dict[str, DerivedParameter] = field(default_factory=dict)  # topological order
+    #: where each derived parameter's formula is written (a Problem without its message), so
+    #: that a value refused at any point (a Monte Carlo sample too) is reported at its place
+    where: dict[str, Problem] = field(default_factory=dict)
 
     def figure_points(self) -> dict[str, float]:
         return {k: r.figure.point for k, r in self.figures.items()}
+
+    def refuse(self, name: str, value: float, env: Mapping[str, float]) -> NoReturn:
+        """Raise the located error for a derived value that is not finite or is over the
+        number limit (the same limit as a number written in the file)."""
+        d = self.derived[name]
+        read = dict.fromkeys(n for n, _ in names(d.node))
+        inputs = ", ".join(f"{k}={float(env[k]):g}" for k in read)
+        text = f"derived parameter '{name}' = {d.formula} "
+        if not math.isfinite(value):
+            text += f"is not a finite number for these inputs ({inputs})"
+        else:
+            lim = limits.LIMITS["number_abs"]
+            text += (
+                f"is {value:.3g} for these inputs ({inputs}), over the limit of "
+                f"{limits.value('number_abs'):g} on the size of a number; {lim.advice}"
+            )
+        at = self.where.get(name) or Problem("", f"parameters.{name}.formula")
+        raise ScenarioError([replace(at, message=text)])
 
     def values(
         self,
@@ -65,21 +96,20 @@ class Derivation:
     ) -> dict[str, float]:
         """``parameters`` with every derived parameter recomputed (those named in ``fixed``
         keep the value given: a sweep or a variant that sets a derived parameter overrides its
-        formula). ``evidence`` overrides figure values (a Monte Carlo sample)."""
+        formula). ``evidence`` overrides figure values (a Monte Carlo sample). A value that is
+        not finite or is over the number limit is a `ScenarioError` at the formula."""
         env: dict[str, float] = {**self.figure_points(), **(evidence or {})}
         out = dict(parameters)
         env.update(out)
         keep = set(fixed)
+        max_abs = limits.value("number_abs")
         for name, d in self.derived.items():
             if name in keep:
                 continue
-            v = float(evaluate(d.node, env))
-            if not np.isfinite(v):
-                read = dict.fromkeys(n for n, _ in names(d.node))
-                raise FormulaError(
-                    f"derived parameter '{name}' = {d.formula} is not a finite number for "
-                    f"these inputs ({', '.join(f'{k}={env[k]:g}' for k in read)})"
-                )
+            with np.errstate(all="ignore"):  # an overflow is reported below, at the formula
+                v = float(evaluate(d.node, env))
+            if not math.isfinite(v) or abs(v) > max_abs:
+                self.refuse(name, v, env)
             out[name] = env[name] = v
         return out
 
@@ -93,12 +123,14 @@ class Derivation:
         """:meth:`values` for ``size`` samples at once: a sampled parameter or figure is an
         array (size,), the others plain numbers; each formula is evaluated once over the
         arrays (element for element the arithmetic of one sample). A sample whose formulas are
-        not finite raises the error :meth:`values` raises for the first such sample.
+        not finite or over the number limit raises the error :meth:`values` raises for the
+        first such sample.
         ``fixed`` as in :meth:`values`."""
         env: dict[str, float | np.ndarray] = {**self.figure_points(), **evidence}
         out = dict(parameters)
         env.update(out)
         keep = set(fixed)
+        max_abs = limits.value("number_abs")
         bad = np.zeros(size, dtype=bool)
         with np.errstate(all="ignore"):  # one sample's inf - inf is not every sample's warning
             for name, d in self.derived.items():
@@ -106,7 +138,7 @@ class Derivation:
                     continue
                 v = evaluate(d.node, env)
                 v = np.asarray(v, dtype=float) if isinstance(v, np.ndarray) else float(v)
-                bad |= ~np.isfinite(v)
+                bad |= ~np.isfinite(v) | (np.abs(v) > max_abs)
                 out[name] = env[name] = v
         if bad.any():
             b = int(np.argmax(bad))
@@ -140,19 +172,27 @@ class Derivation:
 
 
 def resolve(
-    parameters: Mapping, figures: dict[str, FigureRecord], source
+    parameters: Mapping,
+    figures: dict[str, FigureRecord],
+    source,
+    pending: Mapping[str, date | None] | None = None,
+    as_of: date | None = None,
 ) -> tuple[Derivation, list]:
     """Parse, check and order the derived parameters of a document's ``parameters:``.
 
     ``parameters`` maps names to the document's entries (a number or a ``Parameter``).
+    ``pending``: figures declared but not yet known at the analysis date ``as_of`` (id -> when
+    first published); a formula reading one is refused at that name.
     Returns the derivation and the problems (each located in the file: formula errors at the
     offending character)."""
+    pending = pending or {}
     problems = []
     units: dict[str, Unit] = {k: r.unit for k, r in figures.items()}
     for name, p in parameters.items():
         declared = getattr(p, "unit", None)
         units[name] = parse_unit(declared)
     parsed: dict[str, DerivedParameter] = {}
+    where: dict[str, Problem] = {}
     for name, p in parameters.items():
         formula = getattr(p, "formula", None)
         if formula is None:
@@ -171,6 +211,19 @@ def resolve(
             elif n in parameters:
                 if n not in params:
                     params.append(n)
+            elif n in pending:
+                when = pending[n]
+                problems.append(
+                    source.problem(
+                        path,
+                        f"figure '{n}' was not yet known on the analysis date {as_of} (first "
+                        f"published {when}): declare an earlier value of it (another evidence "
+                        "entry with the same id and an earlier 'published' date) or analyse as "
+                        f"of {when} or later",
+                        offset=off,
+                    )
+                )
+                bad = True
             else:
                 hint = did_you_mean(n, [*figures, *parameters]) or (
                     " (formulas read evidence ids and parameter names)"
@@ -195,52 +248,88 @@ def resolve(
             )
             continue
         parsed[name] = DerivedParameter(name, formula, node, tuple(figs), tuple(params), inferred)
+        where[name] = source.problem(path, "")
 
-    # order: depth-first, refusing cycles with their path
+    order, cycles = _order(parsed, parameters)
+    for cycle in cycles:
+        problems.append(source.problem(("parameters", cycle[0], "formula"), cycle_message(cycle)))
+    return Derivation(figures, order, where), problems
+
+
+def _order(
+    parsed: dict[str, DerivedParameter], parameters: Mapping
+) -> tuple[dict[str, DerivedParameter], list[list[str]]]:
+    """The derived parameters in evaluation order (each after what it reads) and the cycles
+    found, each once as its path. A depth-first walk with an explicit stack, not recursion: a
+    chain of a thousand parameters declared in reverse order is within the limits."""
     order: dict[str, DerivedParameter] = {}
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
+    cycles: list[list[str]] = []
     reported: set[frozenset] = set()
+    for root in parsed:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        # each frame: the parameter, what it reads still to visit, whether all of it resolved
+        frames: list[list] = [[root, iter(parsed[root].parameters), True]]
+        while frames:
+            frame = frames[-1]
+            dep = next(frame[1], None)
+            if dep is None:
+                frames.pop()
+                path.pop()
+                state[frame[0]] = 2
+                if frame[2]:
+                    order[frame[0]] = parsed[frame[0]]
+                if frames:
+                    frames[-1][2] = frames[-1][2] and frame[2]
+                continue
+            if dep not in parsed:
+                if dep not in parameters:
+                    frame[2] = False
+            elif state.get(dep) == 2:
+                frame[2] = frame[2] and dep in order
+            elif state.get(dep) == 1:
+                cycle = [*path[path.index(dep) :], dep]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    cycles.append(cycle)
+                frame[2] = False
+            else:
+                state[dep] = 1
+                path.append(dep)
+                frames.append([dep, iter(parsed[dep].parameters), True])
+    return order, cycles
 
-    def visit(name: str, stack: list[str]) -> bool:
-        if state.get(name) == 2:
-            return name in order
-        if state.get(name) == 1:
-            cycle = [*stack[stack.index(name) :], name]
-            key = frozenset(cycle)
-            if key not in reported:
-                reported.add(key)
-                problems.append(
-                    source.problem(
-                        ("parameters", cycle[0], "formula"),
-                        "derived parameters form a cycle: "
-                        + " -> ".join(cycle)
-                        + "; one of them must be a plain value",
-                    )
-                )
-            return False
-        state[name] = 1
-        ok = True
-        for dep in parsed[name].parameters:
-            if dep in parsed:
-                ok = visit(dep, [*stack, name]) and ok
-            elif dep not in parameters:
-                ok = False
-        state[name] = 2
-        if ok:
-            order[name] = parsed[name]
-        return ok
 
-    for name in parsed:
-        visit(name, [])
-    return Derivation(figures, order), problems
+#: a cycle longer than this is shown by its first names and its length
+CYCLE_SHOWN = 6
 
 
-def resolve_document(document, source) -> tuple[Derivation, list, list]:
-    """The evidence section and the derived parameters of a document: (derivation, problems,
-    warnings). The point values are checked here (a formula dividing by zero is a problem at
-    its place)."""
-    figures, problems, warnings = check_figures(document, source)
-    derivation, found = resolve(document.parameters, figures, source)
+def cycle_message(cycle: list[str]) -> str:
+    """``a -> b -> a`` in full for a short cycle; the first few names and the count for a long
+    one (a cycle of 900 parameters is not a readable message)."""
+    members = cycle[:-1]
+    if len(members) <= CYCLE_SHOWN:
+        what = f"a cycle: {' -> '.join(cycle)}"
+    else:
+        shown = " -> ".join(members[:CYCLE_SHOWN])
+        rest = len(members) - CYCLE_SHOWN
+        what = f"a cycle of {len(members):,}: {shown} -> ... ({rest:,} more) -> {cycle[0]}"
+    return f"derived parameters form {what}; one of them must be a plain value"
+
+
+def resolve_document(document, source, as_of: date | None = None) -> tuple[Derivation, list, list]:
+    """The evidence section and the derived parameters of a document as known on ``as_of``
+    (None: every figure): (derivation, problems, warnings). The point values are checked here
+    (a formula dividing by zero is a problem at its place)."""
+    figures, problems, warnings = check_figures(document, source, as_of)
+    pending = {
+        f.id: first_published(document, f.id) for f in document.evidence if f.id not in figures
+    }
+    derivation, found = resolve(document.parameters, figures, source, pending, as_of)
     problems.extend(found)
     if not problems and derivation.derived:
         base = {
@@ -249,9 +338,8 @@ def resolve_document(document, source) -> tuple[Derivation, list, list]:
         }
         try:
             derivation.values({k: float(v) for k, v in base.items()})
-        except FormulaError as exc:
-            name = exc.message.split("'")[1]
-            problems.append(source.problem(("parameters", name, "formula"), exc.message))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
     return derivation, problems, warnings
 
 
@@ -278,6 +366,7 @@ def figure_data(rec: FigureRecord) -> dict:
         "high": f.high,
         "unit": f.unit,
         "year": f.year,
+        "published": None if f.published is None else f.published.isoformat(),
         "source": f.source,
         "quote": f.quote,
         "note": f.note,
@@ -288,8 +377,31 @@ def figure_data(rec: FigureRecord) -> dict:
     return out
 
 
+def later_data(spec) -> list[dict]:
+    """The evidence entries published after the analysis date (what became known later), as
+    plain data; none when the scenario is analysed with every figure."""
+    out = []
+    for f in later_figures(spec.document, getattr(spec, "analysis_date", None)):
+        out.append(
+            {
+                "id": f.id,
+                "label": f.label,
+                "value": None if f.ratio is not None else f.point,
+                "low": f.low,
+                "high": f.high,
+                "unit": f.unit,
+                "year": f.year,
+                "published": f.published.isoformat() if f.published else None,
+                "source": f.source,
+                "quote": f.quote,
+            }
+        )
+    return out
+
+
 def provenance_data(spec) -> dict:
-    """Where every parameter's value comes from: for a derived parameter its formula, the
+    """Where every parameter's value comes from, as known on the analysis date (``as_of``;
+    None: every figure): for a derived parameter its formula, the
     figures and parameters it reads (``evidence``: every figure it rests on, through other
     derived parameters too) and its value; for a given parameter its note (an analyst judgment
     unless it cites a source). Plus the figures and the sources they cite."""
@@ -329,7 +441,9 @@ def provenance_data(spec) -> dict:
             )
         params.append(row)
     cited = {r.figure.source for r in derivation.figures.values()}
+    as_of = getattr(spec, "analysis_date", None)
     return {
+        "as_of": None if as_of is None else as_of.isoformat(),
         "parameters": params,
         "figures": [figure_data(r) for r in derivation.figures.values()],
         "sources": [

@@ -8,9 +8,11 @@ to the choice, the source it rests on.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -20,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, get_concept
+from offramp.errors import InputError
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.distributions import Distribution
 from offramp.scenario.evidence import EvidencePolicy, Figure
@@ -228,6 +232,29 @@ class Perception(Strict):
     source: Text | None = None
 
 
+class AlternativeChoice(Strict):
+    """One of the structural alternatives: the parameter values that hold if it does, and its
+    declared weight (the chance the analyst gives it; weights are relative)."""
+
+    name: Identifier
+    label: Text | None = None
+    weight: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    parameters: dict[Identifier, Annotated[float, Field(allow_inf_nan=False)]]
+    note: Text | None = None
+
+
+class Alternative(Strict):
+    """A discrete structural uncertainty: which of several choices holds (a package on the
+    table, a preference, a formula switched by a parameter). Monte Carlo draws one choice per
+    sample with the declared weights; deterministic analyses use the parameters' own values;
+    a variant can fix a choice (``alternatives: {name: choice}``)."""
+
+    name: Identifier
+    label: Text | None = None
+    note: Text | None = None
+    choices: Annotated[list[AlternativeChoice], Field(min_length=2, max_length=64)]
+
+
 class Variant(Strict):
     """A named counterfactual: the same scenario with some inputs changed."""
 
@@ -235,13 +262,23 @@ class Variant(Strict):
     label: Text | None = None
     description: Text | None = None
     parameters: dict[Identifier, float] = Field(default_factory=dict)
+    alternatives: dict[Identifier, Identifier] = Field(default_factory=dict)
     status_quo: list[Text] | None = None
     remove_options: list[Text] = Field(default_factory=list)
     perceptions: list[Perception] = Field(default_factory=list)
     note: Text | None = None
 
 
-Concept = Literal["nash", "gmr", "smr", "seq", "sim", "lh", "nm"]
+def _registered_concept(key: str) -> str:
+    """A question's ``concept:`` is any concept of the registry (:mod:`offramp.conflict.concepts`,
+    read when the document is validated, so a concept registered later is accepted too)."""
+    try:
+        return get_concept(key).key
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Concept = Annotated[str, AfterValidator(_registered_concept)]
 
 
 class CoalitionDoc(Strict):
@@ -259,7 +296,7 @@ class Question(Strict):
     id: Identifier | None = None
     ask: Text
     holds_when: Text
-    concept: Concept = "seq"
+    concept: Concept = DEFAULT_CONCEPT
     parameter: Identifier | None = None
     range: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
     note: Text | None = None
@@ -284,6 +321,9 @@ class ScenarioDocument(Strict):
     bargaining: BargainingSection | None = None
     evidence: list[Figure] = Field(default_factory=list)
     evidence_policy: EvidencePolicy | None = None
+    alternatives: list[Alternative] = Field(default_factory=list)
+    #: the date the scenario is analysed as of by default: only figures published by then
+    as_of: datetime.date | None = None
 
 
 def statement_text(item: Statement) -> str:

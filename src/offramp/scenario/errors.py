@@ -8,6 +8,7 @@ editors can jump to it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from offramp.errors import OfframpError
 
@@ -31,7 +32,7 @@ class Problem:
         head = f"{where}: {self.path}: " if self.path else f"{where}: "
         return head + self.message
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "line": self.line,
@@ -54,7 +55,7 @@ class ScenarioError(OfframpError):
         return "\n".join(p.format() for p in self.problems)
 
 
-def format_path(parts: tuple | list) -> str:
+def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
     """Render a document path as users write it: ``preferences.US.ranking[2]``."""
     out = ""
     for part in parts:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from offramp.errors import did_you_mean
-from offramp.scenario.distributions import Distribution
+from offramp.scenario.distributions import Distribution, Triangular, Uniform
 from offramp.scenario.expressions import DIMENSIONLESS, Unit, parse_unit
 
 FigureId = Annotated[
@@ -50,6 +50,7 @@ class Figure(BaseModel):
     high: float | None = None
     unit: _Short
     year: Annotated[int, Field(ge=1800, le=2200)]
+    published: date | None = None
     source: _Name
     quote: _Text
     note: _Text | None = None
@@ -119,8 +120,8 @@ class Figure(BaseModel):
         if self.low is None or self.low == self.high:
             return None
         if self.value is None:
-            return Distribution(type="uniform", low=self.low, high=self.high)
-        return Distribution(type="triangular", low=self.low, mode=self.value, high=self.high)
+            return Uniform(low=self.low, high=self.high)
+        return Triangular(low=self.low, mode=self.value, high=self.high)
 
     @property
     def share(self) -> float:
@@ -145,7 +146,7 @@ class FigureRecord:
     unit: Unit
 
     @property
-    def path(self) -> tuple:
+    def path(self) -> tuple[Any, ...]:
         return ("evidence", self.index)
 
 
@@ -153,14 +154,29 @@ def current_year() -> int:
     return datetime.now(UTC).year
 
 
-def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list]:
+def check_figures(
+    document, source, as_of: date | None = None
+) -> tuple[dict[str, FigureRecord], list[Any], list[Any]]:
     """Resolve the evidence section: (figures by id, problems, warnings).
 
     Problems: duplicate ids, ids that are also parameter names, sources not declared,
     dependency ends that name no decision maker and no bargaining actor. Warnings: figures older
-    than the policy allows."""
+    than the policy allows.
+
+    An id may be declared several times when every entry says when it became known
+    (``published``, distinct dates): the entries are the successive values of one figure (a
+    revision, or a figure first estimated and later published). With an analysis date
+    ``as_of``, each id resolves to its latest entry published on or before that date; an id
+    none of whose entries was known then is absent (see :func:`later_figures`), and a formula
+    that reads it is refused where it reads it. Without ``as_of`` the latest entry counts."""
     policy = document.evidence_policy or EvidencePolicy()
-    as_of = policy.as_of if policy.as_of is not None else current_year()
+    year_now = (
+        policy.as_of
+        if policy.as_of is not None
+        else as_of.year
+        if as_of is not None
+        else current_year()
+    )
     sources = {s.id for s in document.sources}
     parties = {dm.name for dm in document.decision_makers}
     if document.bargaining is not None:
@@ -169,14 +185,19 @@ def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list
     problems, warnings = [], []
     for i, fig in enumerate(document.evidence):
         base = ("evidence", i)
-        if fig.id in figures:
-            problems.append(
-                source.problem(
-                    (*base, "id"),
-                    f"duplicate figure id '{fig.id}' (first at evidence[{figures[fig.id].index}])",
+        previous = figures.get(fig.id)
+        if previous is not None:
+            first = previous.figure
+            if fig.published is None or first.published is None or fig.published == first.published:
+                problems.append(
+                    source.problem(
+                        (*base, "id"),
+                        f"duplicate figure id '{fig.id}' (first at evidence[{previous.index}]); "
+                        "declare one figure several times only with distinct 'published' dates "
+                        "on every entry (successive values of one figure)",
+                    )
                 )
-            )
-            continue
+                continue
         if fig.id in document.parameters:
             problems.append(
                 source.problem(
@@ -201,31 +222,81 @@ def check_figures(document, source) -> tuple[dict[str, FigureRecord], list, list
                         f"(known: {', '.join(sorted(parties))})",
                     )
                 )
-        if as_of - fig.year > policy.max_age:
+        if year_now - fig.year > policy.max_age:
             warnings.append(
                 source.problem(
                     (*base, "year"),
-                    f"figure '{fig.id}' describes {fig.year}, {as_of - fig.year} years before "
-                    f"{as_of} (older than evidence_policy.max_age = {policy.max_age}); "
-                    "look for a newer figure or raise max_age",
+                    f"figure '{fig.id}' describes {fig.year}, {year_now - fig.year} years "
+                    f"before {year_now} (older than evidence_policy.max_age = "
+                    f"{policy.max_age}); look for a newer figure or raise max_age",
                 )
             )
-        figures[fig.id] = FigureRecord(fig, i, parse_unit(fig.unit))
+        if previous is None or _newer(fig, previous.figure, as_of):
+            figures[fig.id] = FigureRecord(fig, i, parse_unit(fig.unit))
+    pending: frozenset = frozenset()
+    if as_of is not None:
+        pending = frozenset(k for k, r in figures.items() if not known_by(r.figure, as_of))
+        for fid in pending:
+            del figures[fid]
     for fid, rec in list(figures.items()):
         if rec.figure.ratio is not None:
-            computed = _ratio(rec, figures, source, problems)
+            computed = _ratio(rec, figures, source, problems, pending)
             if computed is not None:
                 figures[fid] = computed
+            elif any(f in pending for f in rec.figure.ratio):
+                del figures[fid]  # a part was not known yet: neither is the ratio
     return figures, problems, warnings
 
 
-def _ratio(rec: FigureRecord, figures: dict, source, problems: list) -> FigureRecord | None:
+def known_by(fig: Figure, as_of: date) -> bool:
+    """Whether a figure was known on ``as_of`` (a figure without ``published`` always is)."""
+    return fig.published is None or fig.published <= as_of
+
+
+def _newer(fig: Figure, current: Figure, as_of: date | None) -> bool:
+    """Whether ``fig`` replaces ``current`` (another entry of the same id) at ``as_of``: the
+    latest entry known by then, else (nothing known yet) the earliest entry, kept to say when
+    the figure became known."""
+    assert fig.published is not None and current.published is not None
+    if as_of is None:
+        return fig.published > current.published
+    fig_known, cur_known = fig.published <= as_of, current.published <= as_of
+    if fig_known != cur_known:
+        return fig_known
+    return fig.published > current.published if fig_known else fig.published < current.published
+
+
+def first_published(document, fid: str) -> date | None:
+    """When the earliest entry of a figure became known (None: an entry has no date)."""
+    dates = [f.published for f in document.evidence if f.id == fid]
+    if not dates or any(d is None for d in dates):
+        return None
+    return min(d for d in dates if d is not None)
+
+
+def later_figures(document, as_of: date | None) -> list[Figure]:
+    """The entries published after ``as_of`` (what became known later), in date order."""
+    if as_of is None:
+        return []
+    later = [f for f in document.evidence if f.published is not None and f.published > as_of]
+    return sorted(later, key=lambda f: (f.published, f.id))
+
+
+def _ratio(
+    rec: FigureRecord,
+    figures: dict[str, Any],
+    source,
+    problems: list[Any],
+    pending: frozenset[str] = frozenset(),
+) -> FigureRecord | None:
     """A share computed from two published amounts (``ratio: [part, whole]``): its value is
     part / whole in %, its range the widest the parts' ranges allow."""
     base = ("evidence", rec.index, "ratio")
     parts = []
     for j, fid in enumerate(rec.figure.ratio):
         other = figures.get(fid)
+        if other is None and fid in pending:
+            return None  # declared, but not known at the analysis date
         if other is None or other.figure.ratio is not None:
             why = "is not a figure" if other is None else "is itself a ratio"
             problems.append(

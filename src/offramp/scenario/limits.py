@@ -12,7 +12,7 @@ depth, statement depth, the size of a number, the length of a text) cannot: they
 interpreter's stack and the arithmetic, and no sensible scenario comes near them.
 
 The bargaining engine (a lower layer that imports nothing of the scenario package) keeps its
-own actor limits in :mod:`offramp.bargaining.inputs`.
+own actor limits in :mod:`offramp.bargaining.limits`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from offramp.conflict.model import MAX_OPTIONS
+from offramp.conflict.feasible import MAX_OPTIONS
 from offramp.scenario.errors import Problem, ScenarioError
 
 
@@ -83,8 +83,7 @@ _LIMITS = [
         "options",
         MAX_OPTIONS,
         "number of options over all decision makers",
-        "offramp enumerates the 2^m combinations of m options; split the conflict, or merge "
-        "options that always move together",
+        "a state is a 64-bit code; split the conflict, or merge options that always move together",
         raisable=False,
     ),
     Limit("parameters", 1_000, "number of parameters", "drop the ones no weight uses"),
@@ -100,9 +99,12 @@ _LIMITS = [
     Limit(
         "enumeration_work",
         2**33,
-        "work to enumerate the feasible states: 2^options combinations times the option "
-        "references in the feasibility rules (about 10 s on one core at the limit)",
-        "merge options that always move together, or split the conflict",
+        "work to enumerate the feasible states: the combinations listed (each decision "
+        "maker's choices of its own options, then their product where rules span decision "
+        "makers) times the option references of the rules each is tested against (about "
+        "10 s on one core at the limit)",
+        "write choices as groups of one decision maker's options (mutually_exclusive, "
+        "at_least_one), merge options that always move together, or split the conflict",
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
     Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
@@ -114,6 +116,13 @@ _LIMITS = [
     ),
 ]
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in _LIMITS}
+
+#: The share of a Monte Carlo's samples that may fail to evaluate (a formula dividing by a drawn
+#: zero, a derived value over the number limit) before the run stops with the first failure's
+#: located error: below it the bad samples are counted, reported and left out. Judged once
+#: ``BAD_SAMPLE_MIN_ATTEMPTS`` samples are in, and at the end of the run.
+MAX_BAD_SAMPLE_SHARE = 0.05
+BAD_SAMPLE_MIN_ATTEMPTS = 500
 
 #: The largest seed accepted (numpy takes any whole number >= 0; 128 bits is more entropy than
 #: its generators hold, and a bound keeps absurd values out of the run history).
@@ -303,7 +312,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
     max_text = value("text_chars")
     max_abs = value("number_abs")
     nodes = 0
-    todo: list[tuple[Any, tuple]] = [(data, ())]
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while todo and len(problems) < 20:
         node, path = todo.pop()
         nodes += 1
@@ -343,6 +352,33 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
         raise ScenarioError(problems)
 
 
+def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>") -> None:
+    """The numbers of a validated document, checked again after coercion: pydantic reads the
+    text ``"nan"``, ``"inf"`` or ``"1e308"`` where a number is expected as that number, so
+    the check of :func:`check_data` on the written values does not see them. Every number
+    of the document (``model_dump`` by alias: the paths of the file) is finite and within the
+    number limit, or a located `ScenarioError` says which text was read as what."""
+
+    def original(path: tuple) -> Any:
+        node = data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def locate_text(path: tuple, problem: str) -> Problem:
+        written = original(path)
+        if isinstance(written, str):
+            problem = f"the text {written!r} is read as a number: {problem}"
+        result: Problem = locate(path, problem)
+        return result
+
+    dumped = document.model_dump(by_alias=True, exclude_unset=True)
+    check_data(dumped, locate_text, file, strict_types=False)
+
+
 def _number_problem(x: int | float, max_abs: float) -> str | None:
     if isinstance(x, float) and math.isnan(x):
         return "not a number (.nan): give a finite number"
@@ -376,12 +412,12 @@ def _len(x: Any) -> int:
     return len(x) if isinstance(x, list | dict) else 0
 
 
-def check_counts(data: dict, locate: Any) -> None:
+def check_counts(data: dict[str, Any], locate: Any) -> None:
     """Counts of decision makers, options, parameters, rules, statements, questions and
     variants, checked on the plain document before it is validated and resolved."""
     problems: list[Problem] = []
 
-    def over(name: str, found: int, path: tuple) -> None:
+    def over(name: str, found: int, path: tuple[Any, ...]) -> None:
         if found > value(name):
             problems.append(locate(path, message(name, found)))
 
@@ -389,14 +425,7 @@ def check_counts(data: dict, locate: Any) -> None:
     over("decision_makers", _len(dms), ("decision_makers",))
     if isinstance(dms, list):
         options = sum(_len(dm.get("options")) for dm in dms if isinstance(dm, dict))
-        if options > value("options"):
-            problems.append(
-                locate(
-                    ("decision_makers",),
-                    f"{options} options make 2^{options} combinations: "
-                    + message("options", options),
-                )
-            )
+        over("options", options, ("decision_makers",))
     over("parameters", _len(data.get("parameters")), ("parameters",))
     rules = sum(_len(data.get(k)) for k in ("infeasible", "mutually_exclusive", "at_least_one"))
     over("rules", rules, ("infeasible",) if data.get("infeasible") else ("mutually_exclusive",))
@@ -428,7 +457,7 @@ def _count_statements(entries: Any) -> int:
     return count
 
 
-def _option_references(expr: Any) -> int:
+def option_references(expr: Any) -> int:
     """Options named in a statement tree (walked without recursion, and without importing the
     statements module, which imports this one)."""
     count, todo = 0, [expr]
@@ -441,27 +470,20 @@ def _option_references(expr: Any) -> int:
     return count
 
 
-def check_enumeration(scenario: Any) -> None:
-    """Refuse a state enumeration whose cost is over the limit: 2^m combinations of the m
-    options, each checked against every option reference of the feasibility rules (statements,
-    groups, removed options). The enumerator is vectorised, but 2^30 combinations against a
-    hundred rules is still minutes of work."""
-    n_options = len(scenario.options)
-    references = sum(_option_references(st.expr) for st in scenario.infeasible)
-    references += sum(
-        len(group)
-        for key in ("mutually_exclusive", "at_least_one")
-        for group, _ in getattr(scenario, key)
-    )
-    references += len(scenario.removed)
-    work = (1 << n_options) * (1 + references)
+def check_enumeration(
+    scenario: Any, work: int, combinations: int, references: int, what: str
+) -> None:
+    """Refuse a state enumeration whose cost is over the limit, before it starts: the codes
+    listed (each decision maker's choices, and their product) times the option references of
+    the feasibility rules each is tested against (see :mod:`offramp.conflict.feasible`)."""
     if work > value("enumeration_work"):
         p = scenario.source.problem(("decision_makers",), "")
         raise LimitError(
             [
                 Problem(
-                    f"{n_options} options and {references} option references in the "
-                    f"feasibility rules: {message('enumeration_work', work)}",
+                    f"{len(scenario.options)} options, {combinations:,} {what} and "
+                    f"{references} option references in the feasibility rules: "
+                    f"{message('enumeration_work', work)}",
                     p.path,
                     p.file,
                     p.line,
@@ -469,9 +491,6 @@ def check_enumeration(scenario: Any) -> None:
                 )
             ]
         )
-
-
-# --------------------------------------------------------------------------- run parameters
 
 
 def check_seed(seed: int) -> int:

@@ -54,6 +54,8 @@ def perceived_game(scenario: ScenarioSpec, dm: str) -> tuple[ScenarioSpec, int]:
             scenario.text,
             removed=tuple(set(scenario.removed) | unknown),
             variant=scenario.variant_name,
+            as_of=scenario._as_of,
+            fixed=tuple(scenario.fixed_alternatives.items()),
         )
         game.validate()
     except ScenarioError as exc:

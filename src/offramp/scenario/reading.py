@@ -23,7 +23,7 @@ from offramp.scenario.bargaining_document import (
     Shift,
     ShiftChange,
 )
-from offramp.scenario.distributions import Distribution
+from offramp.scenario.distributions import KEYS as DISTRIBUTION_KEYS
 from offramp.scenario.document import (
     DecisionMaker,
     NotedStatement,
@@ -46,7 +46,7 @@ def _keys(model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)
 
 
-FIELDS_AT: dict[tuple, list[str]] = {
+FIELDS_AT: dict[tuple[Any, ...], list[str]] = {
     (): _keys(ScenarioDocument),
     ("sources", "*"): _keys(Source),
     ("decision_makers", "*"): _keys(DecisionMaker),
@@ -60,8 +60,8 @@ FIELDS_AT: dict[tuple, list[str]] = {
     ("preferences", "@", "ranking", "*"): _keys(NotedStatement),
     ("preferences", "@", "ranking", "*", "*"): _keys(NotedStatement),
     ("preferences", "@", "weights", "*"): _keys(Weight),
-    ("preferences", "@", "weights", "*", "distribution"): _keys(Distribution),
-    ("parameters", "@", "distribution"): _keys(Distribution),
+    ("preferences", "@", "weights", "*", "distribution"): list(DISTRIBUTION_KEYS),
+    ("parameters", "@", "distribution"): list(DISTRIBUTION_KEYS),
     ("preferences", "@", "prioritization", "*", "any_order", "*"): _keys(NotedStatement),
     ("questions", "*"): _keys(Question),
     ("bargaining",): _keys(BargainingSection),
@@ -90,9 +90,11 @@ def document_from_data(data: Any, smap: SourceMap) -> ScenarioDocument:
     limits.check_data(data, smap.problem, smap.file, strict_types=False)
     limits.check_counts(data, smap.problem)
     try:
-        return ScenarioDocument.model_validate(data)
+        document = ScenarioDocument.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, data, smap, FIELDS_AT)) from None
+    limits.check_coerced(document, data, smap.problem, smap.file)  # "nan", "1e308" as text
+    return document
 
 
 def read_text(path: str | FsPath) -> str:
@@ -118,13 +120,15 @@ def read_text(path: str | FsPath) -> str:
         raise ScenarioError([Problem(f"cannot read the file: {exc}", "", repr(str(p)))]) from None
 
 
-def parse_text(text: str, file: str) -> tuple[ScenarioDocument, dict, SourceMap]:
+def parse_text(text: str, file: str) -> tuple[ScenarioDocument, dict[str, Any], SourceMap]:
     """YAML text -> (document, plain data, source map)."""
     data, smap = parse_yaml(text, file)
     return document_from_data(data, smap), data, smap
 
 
-def parse_dict(data: dict, name: str) -> tuple[ScenarioDocument, dict, SourceMap]:
+def parse_dict(
+    data: dict[str, Any], name: str
+) -> tuple[ScenarioDocument, dict[str, Any], SourceMap]:
     """A Python dict with the format's keys -> (document, plain data, source map)."""
     smap = SourceMap(file=name)
     limits.check_data(data, smap.problem, name, strict_types=True)  # before copying it

@@ -7,18 +7,19 @@ the document it came from, so later checks can still point at the file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from offramp.scenario.distributions import Distribution
 from offramp.scenario.document import Question
 from offramp.scenario.statements import Expr
-from offramp.scenario.yaml_source import Path
+from offramp.scenario.yaml_source import DocPath
 
 
 @dataclass(frozen=True)
 class CompiledStatement:
     expr: Expr
     text: str
-    path: Path
+    path: DocPath
     note: str | None = None
 
 
@@ -28,7 +29,7 @@ class CompiledQuestion:
     question: Question
     statement: CompiledStatement
     search_range: tuple[float, float] | None
-    path: Path
+    path: DocPath
 
     @property
     def ask(self) -> str:
@@ -50,7 +51,7 @@ class UncertainInput:
     name: str  # parameter name, or DM.weights[k]
     kind: str  # "parameter" | "weight"
     distribution: Distribution
-    path: Path
+    path: DocPath
     dm: str | None = None
     index: int | None = None  # weight index within the DM's weights
 
@@ -69,7 +70,9 @@ class CompiledPreference:
     form: str  # prioritization | ranking | weights
     entries: list[list[CompiledStatement]]  # ranking: a tie is several; others: one each
     values: list[float] = field(default_factory=list)  # weights only
-    path: Path = ()
-    sources: list[tuple] = field(default_factory=list)  # weights: ("const", v) | ("param", n, s)
+    path: DocPath = ()
+    sources: list[tuple[Any, ...]] = field(
+        default_factory=list
+    )  # weights: ("const", v) | ("param", n, s)
     order_group: list[int] = field(default_factory=list)
     probability: list[float] = field(default_factory=list)

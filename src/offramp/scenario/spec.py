@@ -11,6 +11,7 @@ users hold (:mod:`offramp.analysis.scenario`) adds that on top.
 from __future__ import annotations
 
 import copy
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import offramp.scenario.limits as limits
+from offramp.bargaining.errors import BargainingInputError
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
@@ -49,11 +51,23 @@ from offramp.scenario.statements import (
     evaluate_codes,
     parse_statement,
 )
-from offramp.scenario.yaml_source import Path, SourceMap
+from offramp.scenario.yaml_source import DocPath, SourceMap
 
 if TYPE_CHECKING:
-    from offramp.bargaining.inputs import BargainingProblem
+    from offramp.bargaining.problem import BargainingProblem
     from offramp.conflict.model import ConflictModel
+
+
+def parse_as_of(when: datetime.date | str | None) -> datetime.date | None:
+    """An analysis date from a date or ISO text (``YYYY-MM-DD``); None stays None."""
+    if when is None or isinstance(when, datetime.date):
+        return when
+    try:
+        return datetime.date.fromisoformat(str(when).strip())
+    except ValueError:
+        raise InputError(
+            f"as-of date {when!r} is not a date: write YYYY-MM-DD, e.g. 2025-10-20"
+        ) from None
 
 
 def default_range(value: float) -> tuple[float, float]:
@@ -61,8 +75,31 @@ def default_range(value: float) -> tuple[float, float]:
     return (min(0.0, value), max(2 * abs(value), 1.0))
 
 
-def _stmt_path(base: Path, item: Any) -> Path:
+def _stmt_path(base: DocPath, item: Any) -> DocPath:
     return (*base, "statement") if isinstance(item, NotedStatement) else base
+
+
+@dataclass(frozen=True)
+class ResolvedAlternative:
+    """A declared alternative: its choices, their weights (as declared: relative), the
+    parameters every choice sets and their values (choices x parameters)."""
+
+    name: str
+    label: str
+    choices: tuple[str, ...]
+    choice_labels: tuple[str, ...]
+    weights: np.ndarray
+    parameters: tuple[str, ...]
+    values: np.ndarray
+    path: DocPath
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return self.weights / self.weights.sum()
+
+    def column(self, choice: str) -> str:
+        """The name of the Monte Carlo input that is 1 when ``choice`` is drawn."""
+        return f"{self.name}={choice}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +108,7 @@ class ResolvedCoalition:
 
     name: str
     members: tuple[str, ...]
-    path: Path
+    path: DocPath
 
 
 class ScenarioSpec:
@@ -84,14 +121,25 @@ class ScenarioSpec:
     def __init__(
         self,
         document: ScenarioDocument,
-        data: dict,
+        data: dict[str, Any],
         source: SourceMap,
         text: str | None,
         *,
         removed: tuple[int, ...] = (),
         variant: str | None = None,
+        as_of: datetime.date | None = None,
+        fixed: tuple[tuple[str, str], ...] = (),
     ):
         self.document = document
+        #: alternatives a variant fixed to one choice (name, choice): Monte Carlo does not draw them
+        self.fixed_alternatives: dict[str, str] = dict(fixed)
+        #: the date asked for (None: the document's ``as_of``; ``date.max``: every figure)
+        self._as_of = as_of
+        chosen = as_of if as_of is not None else document.as_of
+        #: the analysis date: only figures published by then feed the analysis (None: all)
+        self.analysis_date: datetime.date | None = (
+            None if chosen is None or chosen == datetime.date.max else chosen
+        )
         self.data = data
         self.source = source
         self.text = text
@@ -103,7 +151,9 @@ class ScenarioSpec:
             raise ScenarioError(self.problems)
 
     # ------------------------------------------------------------------ resolution
-    def _problem(self, path: Path, message: str, *, key: bool = False, offset: int | None = None):
+    def _problem(
+        self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None
+    ):
         self.problems.append(self.source.problem(path, message, key=key, offset=offset))
 
     def _resolve(self) -> None:
@@ -121,7 +171,7 @@ class ScenarioSpec:
         refs: list[OptionRef] = []
         self.option_directions: list[str] = []
         self.option_dm: list[int] = []
-        self.option_paths: list[Path] = []
+        self.option_paths: list[DocPath] = []
         for i, dm in enumerate(doc.decision_makers):
             names: dict[str, int] = {}
             for j, opt in enumerate(dm.options):
@@ -158,7 +208,9 @@ class ScenarioSpec:
             if isinstance(v, Parameter) and v.distribution is not None
         ]
         # evidence and derived parameters: values computed before the weights read them
-        self.derivation, found, self.evidence_warnings = resolve_document(doc, self.source)
+        self.derivation, found, self.evidence_warnings = resolve_document(
+            doc, self.source, self.analysis_date
+        )
         self.problems.extend(found)
         if not found:
             self.parameters = self.derivation.values(self.parameters)
@@ -196,6 +248,7 @@ class ScenarioSpec:
             self.preferences[dm_name] = self._preference(dm_name, pref)
         self._resolve_questions()
         self._resolve_coalitions()
+        self._resolve_alternatives()
         self._resolve_variants()
         self._resolve_bargaining()
         self.perceptions = resolve_perceptions(self)
@@ -209,6 +262,7 @@ class ScenarioSpec:
             for name in self.parameters
             if name not in self.used_parameters
         ] + self.evidence_warnings
+        self.warnings += self._out_of_range()
         for i, name in enumerate(self.dm_names):
             if name not in doc.preferences:
                 self._problem(
@@ -313,7 +367,7 @@ class ScenarioSpec:
             unc = actor.uncertain
             if unc is None:
                 continue
-            base: Path = ("bargaining", "actors", i, "uncertain")
+            base: DocPath = ("bargaining", "actors", i, "uncertain")
             if unc.capability is not None:
                 self.uncertain.append(
                     UncertainInput(
@@ -341,20 +395,139 @@ class ScenarioSpec:
         hint = did_you_mean(name, list(self.parameters)) or " (declare it under 'parameters:')"
         return f"unknown parameter '{name}'{hint}"
 
+    def _resolve_alternatives(self) -> None:
+        """Check the ``alternatives:`` section: unique names, parameters that exist and are
+        not derived, and the same parameters set by every choice of one alternative."""
+        self.alternatives: list[ResolvedAlternative] = []
+        seen: set[str] = set()
+        derived = set(self.derivation.derived)
+        for k, alt in enumerate(self.document.alternatives):
+            base: DocPath = ("alternatives", k)
+            if alt.name in seen:
+                self._problem((*base, "name"), f"duplicate alternative name '{alt.name}'")
+                continue
+            seen.add(alt.name)
+            names: list[str] = []
+            ok = True
+            for j, choice in enumerate(alt.choices):
+                where: DocPath = (*base, "choices", j)
+                if choice.name in names:
+                    self._problem((*where, "name"), f"duplicate choice '{choice.name}'")
+                    ok = False
+                names.append(choice.name)
+                for p in choice.parameters:
+                    if p not in self.parameters:
+                        self._problem(
+                            (*where, "parameters", p), self._unknown_parameter(p), key=True
+                        )
+                        ok = False
+                    elif p in derived:
+                        self._problem(
+                            (*where, "parameters", p),
+                            f"'{p}' is derived from a formula; an alternative sets the inputs "
+                            "of a formula (a parameter the formula reads), not its result",
+                            key=True,
+                        )
+                        ok = False
+                first = list(alt.choices[0].parameters)
+                if ok and sorted(choice.parameters) != sorted(first):
+                    self._problem(
+                        (*where, "parameters"),
+                        f"choice '{choice.name}' sets {sorted(choice.parameters)} but choice "
+                        f"'{alt.choices[0].name}' sets {sorted(first)}: every choice of an "
+                        "alternative sets the same parameters",
+                    )
+                    ok = False
+            if not alt.choices[0].parameters:
+                self._problem((*base, "choices", 0, "parameters"), "a choice sets no parameter")
+                ok = False
+            if ok:
+                params = tuple(alt.choices[0].parameters)
+                self.alternatives.append(
+                    ResolvedAlternative(
+                        alt.name,
+                        alt.label or alt.name,
+                        tuple(c.name for c in alt.choices),
+                        tuple(c.label or c.name for c in alt.choices),
+                        np.array([c.weight for c in alt.choices], dtype=float),
+                        params,
+                        np.array(
+                            [[c.parameters[p] for p in params] for c in alt.choices], dtype=float
+                        ),
+                        base,
+                    )
+                )
+
+    @property
+    def sampled_alternatives(self) -> list[ResolvedAlternative]:
+        """The alternatives a Monte Carlo draws: those no variant fixed."""
+        return [a for a in self.alternatives if a.name not in self.fixed_alternatives]
+
+    def alternative_values(self, name: str, choice: str) -> dict[str, float]:
+        """The parameter values of one choice of an alternative (InputError if unknown)."""
+        alt = next((a for a in self.alternatives if a.name == name), None)
+        if alt is None:
+            known = [a.name for a in self.alternatives]
+            raise InputError(
+                f"no alternative '{name}'{did_you_mean(name, known)} "
+                f"(alternatives: {', '.join(known) or 'none declared'})"
+            )
+        if choice not in alt.choices:
+            raise InputError(
+                f"alternative '{name}' has no choice '{choice}'"
+                f"{did_you_mean(choice, list(alt.choices))} (choices: {', '.join(alt.choices)})"
+            )
+        row = alt.values[alt.choices.index(choice)]
+        return {p: float(v) for p, v in zip(alt.parameters, row, strict=True)}
+
+    def _out_of_range(self) -> list[Problem]:
+        """Warnings: a parameter whose value lies outside its own distribution's range."""
+        out = []
+        for name, p in self.document.parameters.items():
+            if not isinstance(p, Parameter) or p.value is None or p.distribution is None:
+                continue
+            d = p.distribution
+            values = getattr(d, "values", None)
+            lo, hi = getattr(d, "low", None), getattr(d, "high", None)
+            if values:
+                lo, hi = min(values), max(values)
+            if (lo is not None and p.value < lo) or (hi is not None and p.value > hi):
+                out.append(
+                    self.source.problem(
+                        ("parameters", name, "value"),
+                        f"parameter '{name}' = {p.value:g} lies outside its own distribution's "
+                        f"range [{'' if lo is None else f'{lo:g}'}, "
+                        f"{'' if hi is None else f'{hi:g}'}]: deterministic analyses and the "
+                        "Monte Carlo would describe different worlds; move one of them",
+                    )
+                )
+        return out
+
     def _resolve_variants(self) -> None:
         self.variants: dict[str, Variant] = {}
         for k, v in enumerate(self.document.variants):
-            base: Path = ("variants", k)
+            base: DocPath = ("variants", k)
             if v.name in self.variants:
                 self._problem((*base, "name"), f"duplicate variant name '{v.name}'")
             for p in v.parameters:
                 if p not in self.parameters:
                     self._problem((*base, "parameters", p), self._unknown_parameter(p), key=True)
+            for alt, choice in v.alternatives.items():
+                try:
+                    self.alternative_values(alt, choice)
+                except InputError as exc:
+                    self._problem((*base, "alternatives", alt), str(exc), key=True)
             for j, name in enumerate(v.remove_options):
                 self._option((*base, "remove_options", j), name)
             for j, name in enumerate(v.status_quo or []):
                 self._option((*base, "status_quo", j), name)
-            if not (v.parameters or v.remove_options or v.status_quo is not None or v.perceptions):
+            if not (
+                v.parameters
+                or v.alternatives
+                or v.remove_options
+                or v.status_quo is not None
+                or v.perceptions
+            ):
                 self._problem(
                     base,
                     "a variant must change something: give parameters, "
@@ -370,7 +543,7 @@ class ScenarioSpec:
         except StatementError:
             return None
 
-    def _option(self, path: Path, name: str) -> OptionRef | None:
+    def _option(self, path: DocPath, name: str) -> OptionRef | None:
         dm, _, opt = name.rpartition(".")
         try:
             return self.catalogue.resolve(dm or None, opt, 0)
@@ -378,10 +551,10 @@ class ScenarioSpec:
             self._problem(path, exc.message)
             return None
 
-    def _groups(self, key: str) -> list[tuple[list[int], Path]]:
+    def _groups(self, key: str) -> list[tuple[list[int], DocPath]]:
         out = []
         for k, item in enumerate(getattr(self.document, key)):
-            base: Path = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
+            base: DocPath = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
             idx = []
             for j, name in enumerate(group_options(item)):
                 ref = self._option((*base, j), name)
@@ -391,7 +564,7 @@ class ScenarioSpec:
         return out
 
     def _statement(
-        self, path: Path, item: Any, *, probability_allowed: bool = False
+        self, path: DocPath, item: Any, *, probability_allowed: bool = False
     ) -> CompiledStatement | None:
         text = statement_text(item)
         if (
@@ -414,7 +587,7 @@ class ScenarioSpec:
         return CompiledStatement(expr, text, path, note)
 
     def _preference(self, dm: str, pref: Preference) -> CompiledPreference:
-        base: Path = ("preferences", dm, pref.form)
+        base: DocPath = ("preferences", dm, pref.form)
         out = CompiledPreference(dm, pref.form, [], path=base)
         if pref.form == "prioritization":
             groups = 0
@@ -452,7 +625,7 @@ class ScenarioSpec:
             for k, w in enumerate(pref.weights or []):
                 st = self._statement((*base, k, "when"), w.when)
                 value = w.value
-                source: tuple
+                source: tuple[Any, ...]
                 if isinstance(value, str):
                     sign = -1.0 if value.startswith("-") else 1.0
                     value = value.removeprefix("-")
@@ -519,7 +692,8 @@ class ScenarioSpec:
         status_quo: list[str] | None = None,
         remove_options: list[str] | tuple[str, ...] = (),
         variant: str | None = None,
-        perceptions: list[dict] | None = None,
+        perceptions: list[dict[str, Any]] | None = None,
+        alternatives: dict[str, str] | None = None,
     ) -> ScenarioSpec:
         """A copy with parameters overridden, another status quo, options removed, or more
         perceptions (added to the document's).
@@ -528,6 +702,13 @@ class ScenarioSpec:
         dropped from the status quo. Errors point into the original document.
         """
         data = copy.deepcopy(self.data)
+        fixed = dict(self.fixed_alternatives)
+        if alternatives:
+            chosen: dict[str, float] = {}
+            for name, choice in alternatives.items():
+                chosen.update(self.alternative_values(name, choice))
+                fixed[name] = choice
+            parameters = {**chosen, **(parameters or {})}
         if perceptions:
             data["perceptions"] = [*data.get("perceptions", []), *copy.deepcopy(perceptions)]
         for key, value in (parameters or {}).items():
@@ -568,7 +749,26 @@ class ScenarioSpec:
             self.text,
             removed=tuple(removed),
             variant=variant or self.variant_name,
+            as_of=self._as_of,
+            fixed=tuple(fixed.items()),
         )
+
+    def as_of(self, when: datetime.date | str | None) -> ScenarioSpec:
+        """The scenario analysed with only the evidence published on or before ``when`` (a date
+        or ``YYYY-MM-DD``; None: every figure, however late). A figure published later counts
+        with its latest earlier entry; a formula reading a figure with none is refused
+        (:class:`ScenarioError` at the formula)."""
+        when = parse_as_of(when)
+        return type(self)(
+            self.document,
+            self.data,
+            self.source,
+            self.text,
+            removed=self.removed,
+            variant=self.variant_name,
+            as_of=datetime.date.max if when is None else when,
+            fixed=tuple(self.fixed_alternatives.items()),
+        ).validate()
 
     @property
     def bargaining(self) -> BargainingSection | None:
@@ -622,6 +822,7 @@ class ScenarioSpec:
                 v.remove_options,
                 variant=name,
                 perceptions=self.data["variants"][k].get("perceptions"),
+                alternatives=v.alternatives,
             ).validate()
         except ScenarioError as exc:
             # the problem shows in the variant's state space: point at the variant
@@ -650,6 +851,31 @@ class ScenarioSpec:
                 problems.extend(exc.problems)
         return problems
 
+    def check_bargaining(self) -> list[Problem]:
+        """The bargaining limits, checked by ``offramp validate`` as ``analyze`` and ``report``
+        meet them: the size of the problem, and the limits of the models a report compares
+        (bdm and smp grow as actors^3). Each problem is located at the bargaining actors."""
+        if self.document.bargaining is None:
+            return []
+        from offramp.bargaining.limits import CUBIC_BYTES, check_cubic_model
+        from offramp.bargaining.registry import REPORT_MODELS
+
+        at = ("bargaining", "actors")
+        try:
+            problem = self.bargaining_problem()
+            for model in REPORT_MODELS:
+                if model in CUBIC_BYTES:
+                    check_cubic_model(problem, model)
+        except BargainingInputError as exc:
+            return [
+                self.source.problem(
+                    at,
+                    f"{exc.message} (analyze and report compare the models "
+                    f"{', '.join(REPORT_MODELS)})",
+                )
+            ]
+        return []
+
     @cached_property
     def conflict(self) -> ConflictModel:
         """The compiled conflict: feasible states and preference ranks (validated)."""
@@ -660,7 +886,7 @@ class ScenarioSpec:
         _ = self.conflict
         return self
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The document as plain data (defaults filled in)."""
         return self.document.model_dump(mode="json", exclude_none=True)
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from offramp.errors import OfframpError
+
 # --------------------------------------------------------------------------- syntax tree
 
 
@@ -61,8 +63,9 @@ class Iff:
 Expr = Const | Var | Not | And | Or | Implies | Iff
 
 
-class StatementError(ValueError):
-    """A statement that cannot be parsed or resolved; ``offset`` is 0-based in the text."""
+class StatementError(OfframpError, ValueError):
+    """A statement that cannot be parsed or resolved; ``offset`` is 0-based in the text.
+    An :class:`~offramp.errors.OfframpError` (the user's text caused it) and a ``ValueError``."""
 
     def __init__(self, message: str, offset: int):
         super().__init__(message)

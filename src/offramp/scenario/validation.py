@@ -12,9 +12,9 @@ from offramp.scenario.errors import Problem
 from offramp.scenario.yaml_source import SourceMap
 
 
-def _data_path(data: Any, loc: tuple) -> tuple[tuple, bool]:
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
     """Follow ``loc`` through ``data``, dropping pydantic's union tags; True if fully found."""
-    path: list = []
+    path: list[Any] = []
     node = data
     for part in loc:
         if (isinstance(node, dict) and part in node) or (
@@ -39,7 +39,7 @@ def _suggest_key(key: str, model_fields: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _friendly(err: dict, allowed: list[str] | None) -> str:
+def _friendly(err: dict[str, Any], allowed: list[str] | None) -> str:
     kind = err["type"]
     msg = err["msg"]
     if kind == "extra_forbidden":
@@ -75,7 +75,7 @@ def problems_from_validation(
     exc: ValidationError,
     data: Any,
     smap: SourceMap,
-    fields_at: dict[tuple, list[str]] | None = None,
+    fields_at: dict[tuple[Any, ...], list[str]] | None = None,
 ) -> list[Problem]:
     """One problem per distinct location; union noise (same place, several tags) is merged."""
     located = []
@@ -86,7 +86,7 @@ def problems_from_validation(
     # against one member is noise when another member got further into the value.
     deeper = {p for p, e in located if not e["type"].endswith("_type")}
 
-    def noise(path: tuple, err: dict) -> bool:
+    def noise(path: tuple[Any, ...], err: dict[str, Any]) -> bool:
         return err["type"].endswith("_type") and any(
             len(q) >= len(path) and q[: len(path)] == path for q in deeper
         )
@@ -117,8 +117,8 @@ _REL = re.compile(
 )
 
 
-def _parse_rel(text: str) -> tuple:
-    parts: list = []
+def _parse_rel(text: str) -> tuple[Any, ...]:
+    parts: list[Any] = []
     for piece in text.split("."):
         name, *idx = piece.split("[")
         parts.append(name)
@@ -126,7 +126,9 @@ def _parse_rel(text: str) -> tuple:
     return tuple(parts)
 
 
-def _split_located(located: list[tuple[tuple, dict]]) -> list[tuple[tuple, dict]]:
+def _split_located(
+    located: list[tuple[tuple[Any, ...], dict[str, Any]]],
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """A validator that checks a whole section reports one line per problem, each starting
     with its path inside the section; give each its own location."""
     out = []
@@ -146,7 +148,9 @@ def _split_located(located: list[tuple[tuple, dict]]) -> list[tuple[tuple, dict]
     return out
 
 
-def _allowed_keys(err: dict, fields_at: dict[tuple, list[str]] | None, path: tuple) -> list[str]:
+def _allowed_keys(
+    err: dict[str, Any], fields_at: dict[tuple[Any, ...], list[str]] | None, path: tuple[Any, ...]
+) -> list[str]:
     if err["type"] != "extra_forbidden" or not fields_at:
         return []
     generic = tuple("*" if isinstance(p, int) else p for p in path[:-1])
@@ -159,7 +163,7 @@ def _allowed_keys(err: dict, fields_at: dict[tuple, list[str]] | None, path: tup
     return []
 
 
-def _fmt(path: tuple) -> str:
+def _fmt(path: tuple[Any, ...]) -> str:
     from offramp.scenario.errors import format_path
 
     return format_path(path)

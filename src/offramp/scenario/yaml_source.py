@@ -7,6 +7,7 @@ source positions (what error messages need).
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import scan_yaml
 
-Path = tuple[str | int, ...]
+DocPath = tuple[str | int, ...]
 
 
 @dataclass
@@ -27,11 +29,11 @@ class SourceMap:
     """Positions (1-based line and column) of values and keys, by document path."""
 
     file: str = "<scenario>"
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    quoted: set[Path] = field(default_factory=set)
+    values: dict[DocPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[DocPath, tuple[int, int]] = field(default_factory=dict)
+    quoted: set[DocPath] = field(default_factory=set)
 
-    def locate(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+    def locate(self, path: DocPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """Best position for ``path``: itself, else the nearest ancestor that is known."""
         table = self.keys if key else self.values
         p = tuple(path)
@@ -46,7 +48,7 @@ class SourceMap:
                 return None, None
             p = p[:-1]
 
-    def statement_column(self, path: Path, offset: int) -> tuple[int | None, int | None]:
+    def statement_column(self, path: DocPath, offset: int) -> tuple[int | None, int | None]:
         """Position of character ``offset`` inside the scalar string at ``path``."""
         line, col = self.locate(path)
         if line is None or col is None or tuple(path) not in self.values:
@@ -54,7 +56,7 @@ class SourceMap:
         extra = 1 if tuple(path) in self.quoted else 0
         return line, col + extra + offset
 
-    def problem(self, path: Path, message: str, *, key: bool = False, offset: int | None = None):
+    def problem(self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None):
         from offramp.scenario.errors import format_path
 
         if offset is not None:
@@ -66,7 +68,7 @@ class SourceMap:
         )
 
 
-def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
+def _plain(node: Any, path: DocPath, smap: SourceMap) -> Any:
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for k, v in node.items():
@@ -106,11 +108,15 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
+    if isinstance(node, datetime.date):  # an unquoted date (or timestamp): kept as ISO text
+        return node.isoformat()
     return node
 
 
-class _TagError(Exception):
-    def __init__(self, path: Path, tag: str, value: str):
+class _TagError(OfframpError):
+    """A YAML tag offramp does not read (turned into a located problem by the reader)."""
+
+    def __init__(self, path: DocPath, tag: str, value: str):
         super().__init__(tag)
         self.path, self.tag, self.value = path, tag, value
 

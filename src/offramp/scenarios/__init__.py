@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import resources
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
+from offramp.errors import InputError, did_you_mean
 
 DEFAULT = "beijing-broker"
 
@@ -29,10 +30,22 @@ def list_builtin() -> list[str]:
     return names
 
 
+class UnknownScenario(InputError, KeyError):
+    """No built-in scenario of that name. offramp's own error (the CLI exits 2), with the
+    closest name suggested and the others listed; a ``KeyError`` too, as it always was."""
+
+    __str__ = InputError.__str__
+
+
 def builtin_text(name: str) -> str:
+    """The YAML text of the built-in scenario ``name``."""
     files = _files()
     if name not in files:
-        raise KeyError(name)
+        names = list_builtin()
+        raise UnknownScenario(
+            f"no built-in scenario '{name}'{did_you_mean(name, names)}; "
+            f"available: {', '.join(names)}"
+        )
     return resources.files(__name__).joinpath(files[name]).read_text(encoding="utf-8")
 
 

@@ -5,20 +5,25 @@ renderers all format, so every output says the same thing. The CLI and the web b
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+import offramp.bargaining.registry as models
 from offramp.analysis import Analysis
 from offramp.analysis.coalition_questions import coalition_answers
 from offramp.analysis.leverage import leverage_data
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
-from offramp.bargaining import BEST_MODEL, forecast
-from offramp.bargaining.registry import REPORT_MODELS
+from offramp.bargaining import forecast
+from offramp.bargaining.registry import DEFAULT_MODEL
 from offramp.conflict.concepts import DEFAULT_CONCEPT
+from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
-from offramp.scenario.derived import provenance_data
+from offramp.scenario.derived import later_data, provenance_data
+from offramp.scenario.limits import check_samples, check_seed
+from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
 
@@ -28,7 +33,7 @@ MAX_LISTED = 12
 
 def _answers(
     scenario: Scenario, analysis: Analysis, thresholds: bool, progress: Progress | None, label: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     out = []
     for q in scenario.spec.questions:
         ans = answer(analysis, q)
@@ -43,7 +48,7 @@ def _answers(
     return out
 
 
-def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict:
+def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict[str, Any]:
     models = forecast_models() if models is None else models
     problem = scenario.spec.bargaining_problem(shifts)
     out = {}
@@ -55,18 +60,20 @@ def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict
 
 def forecast_models() -> tuple[str, ...]:
     """The models a report compares (the bargaining registry's choice), the default first."""
-    return (BEST_MODEL, *(m for m in REPORT_MODELS if m != BEST_MODEL))
+    return (DEFAULT_MODEL, *(m for m in models.REPORT_MODELS if m != DEFAULT_MODEL))
 
 
 def _settled_shifts(
     scenario: Scenario, analysis: Analysis, concept: str = DEFAULT_CONCEPT
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     states = analysis.settles_at(concept)
+    settles = states is not None
     if states is None:
         states = analysis.stability.equilibria(concept)
     model = analysis.model
     return [
         {
+            "settles": settles,
             "id": int(s) + 1,
             "description": analysis.describe_state(int(s)),
             "shifts": scenario.spec.shifts_at(int(model.codes[s])),
@@ -75,7 +82,7 @@ def _settled_shifts(
     ]
 
 
-def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
+def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | None:
     """Forecasts of the negotiation: as given, under each shift, and at the conflict's outcome."""
     section = scenario.spec.bargaining
     if section is None:
@@ -97,14 +104,21 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict | None:
         cases.append(
             {
                 "name": f"settled-{k + 1}",
-                "label": f"where the conflict settles (state {st['id']}: {st['description']})",
+                "state": st["id"],
+                "settles": st["settles"],
+                "label": (
+                    f"where the conflict settles (state {st['id']}: {st['description']})"
+                    if st["settles"]
+                    else f"at an equilibrium (state {st['id']}: {st['description']}; no "
+                    "evolution was traced)"
+                ),
                 "shifts": st["shifts"],
             }
         )
     for case in cases:
         case["forecasts"] = _forecast_values(scenario, case["shifts"])
     return {
-        "default_model": BEST_MODEL,
+        "default_model": DEFAULT_MODEL,
         "models": list(forecast_models()),
         "dimensions": [
             {"name": d.name, "label": d.label or d.name, "low": d.low, "high": d.high}
@@ -152,9 +166,6 @@ def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
-DEFAULT_SAMPLES = 1000
-
-
 def build_report(
     scenario: Scenario,
     *,
@@ -166,20 +177,27 @@ def build_report(
     concepts: list[str] | None = None,
     horizon: int | None = None,
     coalitions: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Everything a reader needs about a scenario, variants and questions included; with
     ``samples`` > 0 and uncertain inputs declared, a Monte Carlo of them too. ``concepts`` are
     added to the scenario's own, ``horizon`` is the look-ahead of L_h / NM, ``coalitions="all"``
     analyses every coalition (declared ``coalitions:`` always are)."""
+    if samples:  # 0 means no Monte Carlo; anything else is checked before the work
+        check_samples(samples)
+        check_seed(seed)
     analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
-    doc = scenario.spec.document
+    spec = scenario.spec
+    doc = spec.document
     report = {
         "offramp_version": __version__,
         "scenario": scenario.name,
         "description": doc.description,
         "file": scenario.spec.file,
+        "as_of": None
+        if scenario.spec.analysis_date is None
+        else scenario.spec.analysis_date.isoformat(),
         "sources": [s.model_dump(exclude_none=True) for s in doc.sources],
         "decision_makers": base["decision_makers"],
         "parameters": dict(scenario.spec.parameters),
@@ -203,7 +221,8 @@ def build_report(
         ),
     }
     report["labels"] = labels_part(scenario)
-    if samples > 0 and scenario.spec.uncertain:
+    report["what_happened_next"] = what_happened_next(scenario, report["questions"])
+    if samples > 0 and (scenario.spec.uncertain or scenario.spec.sampled_alternatives):
 
         def tick(done: int, total: int) -> None:
             if progress:
@@ -235,11 +254,48 @@ def build_report(
     return report
 
 
-def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict] | None:
+def what_happened_next(scenario: Scenario, answers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The evidence published after the analysis date and the answers with it: the same
+    questions analysed with every figure (None when nothing was published later). The
+    later figures never feed the report's own answers."""
+    later = later_data(scenario.spec)
+    if not later:
+        return None
+    try:
+        latest = scenario.as_of(None)
+        now = [answer(latest.analyze(), q).to_dict() for q in latest.spec.questions]
+    except OfframpError as exc:
+        return {
+            "as_of": scenario.spec.analysis_date.isoformat(),
+            "figures": later,
+            "error": str(exc),
+        }
+    by_id = {a["id"]: a for a in now}
+    return {
+        "as_of": scenario.spec.analysis_date.isoformat(),
+        "figures": later,
+        "parameters": {
+            k: {"as_of": v, "later": latest.spec.parameters[k]}
+            for k, v in scenario.spec.parameters.items()
+            if k in latest.spec.parameters and latest.spec.parameters[k] != v
+        },
+        "questions": [
+            {
+                "id": a["id"],
+                "ask": a.get("ask"),
+                "as_of": a.get("verdict"),
+                "later": by_id.get(a["id"], {}).get("verdict"),
+            }
+            for a in answers
+        ],
+    }
+
+
+def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict[str, Any]] | None:
     if scenario.spec.bargaining is None:
         return None
     out = []
     for st in _settled_shifts(scenario, analysis):
-        values = _forecast_values(scenario, st["shifts"], (BEST_MODEL,))[BEST_MODEL]
-        out.append({**st, "model": BEST_MODEL, "forecast": values})
+        values = _forecast_values(scenario, st["shifts"], (DEFAULT_MODEL,))[DEFAULT_MODEL]
+        out.append({**st, "model": DEFAULT_MODEL, "forecast": values})
     return out

@@ -12,7 +12,7 @@ from offramp.history import record_run
 def record(
     command: str,
     scenario: Any,
-    params: dict,
+    params: dict[str, Any],
     seed: int | None,
     results: Any,
     *,

@@ -9,6 +9,7 @@ question, too long for the default report.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from offramp.analysis.scenario import Scenario
 
@@ -17,7 +18,7 @@ MAP_STEPS = 60
 
 def what_it_takes(
     scenario: Scenario, progress: Callable[[str, int, int], None] | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Plain data for the report section (see :mod:`offramp.report.inverse_html`)."""
     answers = {a.question.id: a.verdict for a in scenario.answers()}
     todo = [q for q in scenario.spec.questions if answers[q.id] != "yes"]
@@ -27,7 +28,7 @@ def what_it_takes(
         inverse.append({"question": q.id, "ask": q.ask, **result})
         if progress:
             progress("what would it take", k + 1, len(todo) + 1)
-    out: dict = {"inverse": inverse, "map": None, "hypergame": None}
+    out: dict[str, Any] = {"inverse": inverse, "map": None, "hypergame": None}
     first = next((r for r in inverse if r["found"] and r["changes"]), None)
     if first is not None:
         names = list(first["changes"])

@@ -13,7 +13,11 @@ offramp and compiling the scenario again. Both give the same numbers.
 The forked workers are plain processes, each given its share of the chunks up front and its
 own pipe back, not a shared pool: a worker stopped mid-chunk (Ctrl-C, a lost worker) can then
 leave no shared queue or lock half-written for the others or for this process to wait on
-forever, so ending a run never hangs.
+forever, so ending a run never hangs. A worker also dies with its parent: killed by SIGKILL
+the parent runs no clean-up, so each worker asks the kernel for a parent-death signal
+(``prctl(PR_SET_PDEATHSIG)`` on Linux) and, as a fallback, a watcher thread polls its parent
+id; and each worker closes the read ends of the pipes it inherited, so that a send to a
+parent that is gone fails at once instead of blocking on a pipe nobody reads.
 """
 
 from __future__ import annotations
@@ -23,22 +27,39 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
+
+from offramp.errors import OfframpError
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5
+
+
+def whole_chunk(fn: Callable, spec, seed: int, index: int, chunk) -> list:
+    """Every part ``fn`` yields for one chunk, as a list: the task an executor that returns
+    results only whole (loky, Dask, the workbench's pool) sends to a worker."""
+    return list(fn(spec, seed, index, chunk))
 
 
 class InProcessExecutor:
+    """The protocol every executor follows: ``run(fn, spec, seed, chunks)`` yields the parts
+    that ``fn(spec, seed, k, chunk)`` (a generator) yields for each chunk, in any order;
+    ``is_worker_failure(exc)`` tells a lost worker from a bug; ``close_run()`` ends the run's
+    work and returns the parts that had finished but not been yielded yet."""
+
     name = "in-process"
     workers = 1
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         for k, chunk in enumerate(chunks):
-            yield fn(spec, seed, k, chunk)
+            yield from fn(spec, seed, k, chunk)
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         return False
 
-    def close_run(self) -> None:
-        pass
+    def close_run(self) -> list:
+        return []
 
 
 def fork_is_safe() -> bool:
@@ -54,23 +75,72 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-class WorkerLost(RuntimeError):
-    """A forked worker ended before sending all its chunks."""
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the process that started it ends, however it ends.
+
+    The kernel's parent-death signal covers SIGKILL of the parent, which runs no clean-up;
+    the parent may already be gone when it is set (checked right after), and where prctl is
+    not available a daemon thread polls the parent's id instead."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(PARENT_POLL_SECONDS)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="offramp-parent-watch").start()
 
 
-def _forked_worker(conn, fn: Callable, spec, seed: int, mine: list) -> None:
-    """A forked worker's life: its chunks in order, each result (or the error) sent back on
-    its own pipe; then it leaves without running the parent's exit handlers."""
+class WorkerLost(OfframpError, RuntimeError):
+    """A forked worker ended before sending all its chunks (killed from outside, out of
+    memory): not a bug in offramp, so an :class:`~offramp.errors.OfframpError` (exit 2)."""
+
+
+def _forked_worker(
+    conn, inherited: list, parent: int, fn: Callable, spec, seed: int, mine: list
+) -> None:
+    """A forked worker's life: its chunks in order, each part sent back on its own pipe as
+    soon as it is finished, then "done" (or the error); then it leaves without running the
+    parent's exit handlers. ``inherited``: the read ends of the pipes open when it was forked
+    (its own among them), closed here."""
+    _die_with_parent(parent)
     _quiet_worker()
+    for end in inherited:
+        end.close()
     try:
         for k, chunk in mine:
-            conn.send(("ok", fn(spec, seed, k, chunk)))
+            for part in fn(spec, seed, k, chunk):
+                conn.send(("ok", part))
+        conn.send(("done", None))
     except BaseException as exc:  # the parent re-raises it
         with contextlib.suppress(Exception):  # unpicklable: the parent sees the pipe end
             conn.send(("error", exc))
     finally:
         conn.close()
         os._exit(0)
+
+
+def _drain(pipes: list) -> list:
+    """The parts already sent on the pipes of stopped workers and not yet read (a message cut
+    off by the stop is dropped); closes the pipes."""
+    parts = []
+    for conn in pipes:
+        with contextlib.suppress(EOFError, OSError):
+            while not conn.closed and conn.poll():
+                kind, payload = conn.recv()
+                if kind == "ok":
+                    parts.append(payload)
+        conn.close()
+    return parts
 
 
 class LocalExecutor:
@@ -89,6 +159,7 @@ class LocalExecutor:
         self.start = start
         self._gen = None
         self._processes: list = []
+        self._pipes: list = []
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         if self.workers == 1:
@@ -100,8 +171,10 @@ class LocalExecutor:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=self.workers, return_as="generator_unordered", backend="loky")
-        self._gen = parallel(delayed(fn)(spec, seed, k, c) for k, c in enumerate(chunks))
-        yield from self._gen
+        tasks = (delayed(whole_chunk)(fn, spec, seed, k, c) for k, c in enumerate(chunks))
+        self._gen = parallel(tasks)
+        for parts in self._gen:
+            yield from parts
 
     def _run_forked(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         import multiprocessing
@@ -109,29 +182,33 @@ class LocalExecutor:
 
         context = multiprocessing.get_context("fork")
         n = min(self.workers, len(chunks)) or 1
-        expected: dict = {}
+        open_pipes: list = []
+        parent = os.getpid()
         for w in range(n):  # chunks are of nearly equal size: a fixed share each
             mine = [(k, c) for k, c in enumerate(chunks) if k % n == w]
             receive, send = context.Pipe(duplex=False)
+            inherited = [*open_pipes, receive]
             process = context.Process(
-                target=_forked_worker, args=(send, fn, spec, seed, mine), daemon=True
+                target=_forked_worker,
+                args=(send, inherited, parent, fn, spec, seed, mine),
+                daemon=True,
             )
             process.start()
             send.close()
             self._processes.append(process)
-            expected[receive] = len(mine)
-        while expected:
-            for conn in wait(list(expected)):
+            open_pipes.append(receive)
+        self._pipes = list(open_pipes)
+        while open_pipes:
+            for conn in wait(list(open_pipes)):
                 try:
                     kind, payload = conn.recv()
                 except (EOFError, OSError):  # the pipe ended, perhaps mid-message
                     raise WorkerLost("a forked worker ended before its chunks were done") from None
                 if kind == "error":
                     raise payload
-                expected[conn] -= 1
-                if expected[conn] == 0:
-                    del expected[conn]
-                    conn.close()
+                if kind == "done":
+                    open_pipes.remove(conn)
+                    continue
                 yield payload
 
     def worker_processes(self) -> list:
@@ -147,7 +224,7 @@ class LocalExecutor:
             return False
         return isinstance(exc, TerminatedWorkerError)
 
-    def close_run(self) -> None:
+    def close_run(self) -> list:
         gen, self._gen = self._gen, None
         if gen is not None:
             gen.close()  # aborts chunks not started yet
@@ -157,6 +234,8 @@ class LocalExecutor:
                 process.kill()
         for process in processes:
             process.join(5)
+        pipes, self._pipes = self._pipes, []
+        return _drain(pipes)
 
 
 class DaskExecutor:
@@ -200,11 +279,11 @@ class DaskExecutor:
 
         spec_future = self.client.scatter(spec, broadcast=True)
         self._futures = [
-            self.client.submit(fn, spec_future, seed, k, c, pure=False)
+            self.client.submit(whole_chunk, fn, spec_future, seed, k, c, pure=False)
             for k, c in enumerate(chunks)
         ]
         for future in as_completed(self._futures):
-            yield future.result()
+            yield from future.result()
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         from distributed import KilledWorker
@@ -215,10 +294,11 @@ class DaskExecutor:
             "CancelledError",
         )
 
-    def close_run(self) -> None:
+    def close_run(self) -> list:
         if self._futures:
             self.client.cancel(self._futures)
             self._futures = []
+        return []
 
     def close(self) -> None:
         self.client.close()

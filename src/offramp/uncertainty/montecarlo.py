@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
 from offramp.analysis.template import VERDICTS, ConflictTemplate
+from offramp.errors import OfframpError
+from offramp.scenario.errors import Problem, ScenarioError
+from offramp.scenario.limits import BAD_SAMPLE_MIN_ATTEMPTS, MAX_BAD_SAMPLE_SHARE
+from offramp.uncertainty.proportions import INTERVAL_METHOD, LEVEL, answer_probability
 from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
 Progress = Callable[[int, int], None]
+
+#: The most sampling blocks in one chunk (2,000 samples: one full batch of a small scenario).
+CHUNK_BLOCKS = 8
 
 
 # ---------------------------------------------------------------------- what workers receive
@@ -34,6 +42,8 @@ class ScenarioRecipe:
     status_quo: tuple[str, ...] | None = None
     remove_options: tuple[str, ...] = ()
     forecast_models: tuple[str, ...] = ("offramp",)
+    as_of: str | None = None  # the analysis date asked for (None: the document's)
+    alternatives: tuple[tuple[str, str], ...] = ()  # alternatives a variant fixed
 
     @classmethod
     def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
@@ -48,14 +58,19 @@ class ScenarioRecipe:
             None if sq is None else tuple(sq),
             removed,
             forecast_models,
+            None if spec._as_of is None else spec._as_of.isoformat(),
+            tuple(sorted(spec.fixed_alternatives.items())),
         )
 
     def build(self) -> Scenario:
         base = from_yaml_text(self.text, self.file)
+        if self.as_of is not None:
+            base = base.as_of(self.as_of)
         return base.with_changes(
             dict(self.parameters),
             list(self.status_quo) if self.status_quo is not None else None,
             self.remove_options,
+            alternatives=dict(self.alternatives) or None,
         )
 
 
@@ -75,48 +90,112 @@ def _template(recipe: ScenarioRecipe) -> tuple[ConflictTemplate, InputSpace]:
 
 @dataclass
 class ChunkResult:
+    """One part of a chunk: the samples of one evaluated batch, ``start`` rows into chunk
+    ``index``. A chunk is sent back part by part, so an interrupted run keeps every batch
+    that finished, not only whole chunks. Samples that could not be evaluated (``bad``) are
+    left out of the arrays; ``bad_example`` says why for the first of them."""
+
     index: int
-    inputs: np.ndarray  # (k, width)
+    inputs: np.ndarray  # (k, width): the good samples
     equilibria: np.ndarray  # (concepts, S) counts
     settles: np.ndarray  # (concepts, S) summed shares
     verdicts: np.ndarray  # (k, questions) int8
     forecasts: np.ndarray | None  # (k, models, dims)
+    start: int = 0
+    bad: int = 0
+    bad_example: tuple | None = None  # (row, problems or message) of the first bad sample
+
+    @property
+    def attempted(self) -> int:
+        return len(self.inputs) + self.bad
+
+
+def chunk_parts(
+    recipe: ScenarioRecipe, seed: int, index: int, blocks: list[tuple[int, int]]
+) -> Iterator[ChunkResult]:
+    """Evaluate whole sampling blocks, batch by batch, yielding each batch's result as it
+    finishes; runs in a worker process (or in-process)."""
+    template, space = _template(recipe)
+    rows = np.concatenate([space.draw_block(seed, b, count) for b, count in blocks])
+    parts = -(-len(rows) // template.batch_size())  # batches of nearly equal sizes
+    bounds = [len(rows) * k // parts for k in range(parts + 1)]
+    for lo, hi in itertools.pairwise(bounds):
+        yield _evaluate_part(template, space, index, lo, rows[lo:hi])
 
 
 def run_chunk(
     recipe: ScenarioRecipe, seed: int, index: int, blocks: list[tuple[int, int]]
+) -> list[ChunkResult]:
+    """Every part of a chunk at once (for executors that return a task's result whole)."""
+    return list(chunk_parts(recipe, seed, index, blocks))
+
+
+def _evaluate_part(
+    template: ConflictTemplate, space: InputSpace, index: int, start: int, rows: np.ndarray
 ) -> ChunkResult:
-    """Evaluate whole sampling blocks; runs in a worker process (or in-process)."""
-    template, space = _template(recipe)
-    rows = np.concatenate([space.draw_block(seed, b, count) for b, count in blocks])
+    """One batch of samples. A sample whose inputs cannot be evaluated (a formula dividing by
+    a drawn zero, say: an :class:`~offramp.errors.OfframpError`) is counted as bad and left
+    out; the rest of the batch is evaluated as usual."""
+    bad = 0
+    example = None
+    try:
+        out = template.evaluate_rows(rows, space)
+    except OfframpError:
+        keep = np.ones(len(rows), dtype=bool)
+        for r, row in enumerate(rows):
+            error = template.row_error(row)
+            if error is not None:
+                keep[r] = False
+                if example is None:
+                    example = (row.tolist(), _portable(error))
+        if keep.all():  # not the inputs: the error is the scenario's, for every sample
+            raise
+        bad = int((~keep).sum())
+        rows = rows[keep]
+        out = template.evaluate_rows(rows, space) if len(rows) else None
     size = template.base.n_states
-    eq = np.zeros((len(template.concepts), size), dtype=np.int64)
     settles = np.zeros((len(template.concepts), size))
-    verdicts = np.zeros((len(rows), len(template.questions)), dtype=np.int8)
-    forecasts = None
-    done = 0
-    parts = -(-len(rows) // template.batch_size())  # batches of nearly equal sizes
-    bounds = [len(rows) * k // parts for k in range(parts + 1)]
-    for lo, hi in itertools.pairwise(bounds):
-        out = template.evaluate_rows(rows[lo:hi], space)
-        eq += out.equilibria.sum(axis=0)
-        for share in out.settles:  # in sample order, as one sample at a time would add them
-            settles += share
-        verdicts[lo : lo + len(out)] = out.verdicts
-        if out.forecasts is not None:
-            if forecasts is None:
-                forecasts = np.zeros((len(rows), *out.forecasts.shape[1:]))
-            forecasts[lo : lo + len(out)] = out.forecasts
-        done += len(out)
-    return ChunkResult(index, rows, eq, settles, verdicts, forecasts)
+    if out is None:  # every sample of the batch was bad
+        return ChunkResult(
+            index,
+            rows,
+            np.zeros(settles.shape, dtype=np.int64),
+            settles,
+            np.zeros((0, len(template.questions)), dtype=np.int8),
+            None,
+            start,
+            bad,
+            example,
+        )
+    for share in out.settles:  # in sample order, as one sample at a time would add them
+        settles += share
+    return ChunkResult(
+        index,
+        rows,
+        out.equilibria.sum(axis=0),
+        settles,
+        out.verdicts,
+        out.forecasts,
+        start,
+        bad,
+        example,
+    )
+
+
+def _portable(error: OfframpError) -> tuple | str:
+    """An error in a form that crosses process boundaries intact: a scenario error's located
+    problems, else its message."""
+    problems = getattr(error, "problems", None)
+    return tuple(problems) if problems else str(error)
 
 
 def make_chunks(n: int, workers: int) -> list[list[tuple[int, int]]]:
     """Whole blocks per chunk: about four chunks per worker, so progress is smooth and a slow
-    worker does not hold the run, but each chunk is long enough (>= one block of ~1 s) that
-    scheduling costs stay small."""
+    worker does not hold the run, but each chunk is long enough (>= one block) that scheduling
+    costs stay small; and at most :data:`CHUNK_BLOCKS` blocks, so that an executor that returns
+    a chunk only whole (loky, Dask) loses little of it when a run is stopped."""
     blocks = blocks_for(n)
-    per = max(1, int(np.ceil(len(blocks) / max(1, 4 * workers))))
+    per = max(1, min(CHUNK_BLOCKS, int(np.ceil(len(blocks) / max(1, 4 * workers)))))
     return [blocks[i : i + per] for i in range(0, len(blocks), per)]
 
 
@@ -136,8 +215,10 @@ class MonteCarloResult:
     forecast_models: tuple[str, ...]
     interrupted: str | None = None
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     concepts: tuple[str, ...] = ()  # rows of the equilibrium and settling arrays
+    bad_samples: int = 0  # samples drawn but not evaluable, left out of every figure
+    bad_example: str | None = None  # why the first of them could not be evaluated
 
     @property
     def completed(self) -> int:
@@ -161,7 +242,23 @@ class MonteCarloResult:
     def standard_error(self, p: float) -> float:
         return float(np.sqrt(max(p * (1 - p), 0.0) / max(self.completed, 1)))
 
-    def sensitivity(self) -> dict:
+    def unanimous(self) -> dict[str, str | None]:
+        """Question id -> the answer every sample gave (None when they differ or none ran)."""
+        out: dict[str, str | None] = {}
+        for j, q in enumerate(self.scenario.spec.questions):
+            seen = np.unique(self.verdicts[:, j]) if self.completed else np.array([])
+            out[q.id] = VERDICTS[int(seen[0])] if len(seen) == 1 else None
+        return out
+
+    def margins(self) -> dict:
+        """By how much each unanimous answer is decided (:mod:`.margins`), computed once."""
+        if "margins" not in self.extra:
+            from offramp.uncertainty.margins import margins
+
+            self.extra["margins"] = margins(self.scenario.spec, self.unanimous(), self.input_names)
+        return self.extra["margins"]
+
+    def sensitivity(self) -> dict[str, Any]:
         """Spearman rank correlation of every uncertain input with every conclusion."""
         from offramp.uncertainty.sensitivity import rank_correlations
 
@@ -175,12 +272,51 @@ class MonteCarloResult:
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
         return rank_correlations(self.inputs, self.input_names, targets)
 
-    def to_dict(self) -> dict:
+    def alternatives(self) -> list[dict[str, Any]]:
+        """Each drawn alternative as a driver: per choice its declared probability, the share
+        of samples that drew it (with its standard error) and each question's probability of
+        'yes' in those samples, so that a reader sees how much each answer depends on which
+        choice holds (``spread``: the largest difference between two choices)."""
+        out = []
+        for alt in self.scenario.spec.sampled_alternatives:
+            rows = []
+            for choice, label, p in zip(
+                alt.choices, alt.choice_labels, alt.probabilities, strict=True
+            ):
+                col = self.input_names.index(alt.column(choice))
+                drawn = self.inputs[:, col] > 0.5
+                n = int(drawn.sum())
+                share = n / max(self.completed, 1)
+                yes = {
+                    q.id: (round(float((self.verdicts[drawn, j] == 0).mean()), 6) if n else None)
+                    for j, q in enumerate(self.scenario.spec.questions)
+                }
+                rows.append(
+                    {
+                        "choice": choice,
+                        "label": label,
+                        "probability": round(float(p), 6),
+                        "drawn": round(share, 6),
+                        "drawn_standard_error": round(self.standard_error(share), 6),
+                        "samples": n,
+                        "yes": yes,
+                    }
+                )
+            spread = {}
+            for q in self.scenario.spec.questions:
+                values = [r["yes"][q.id] for r in rows if r["yes"][q.id] is not None]
+                spread[q.id] = round(max(values) - min(values), 6) if values else None
+            out.append({"name": alt.name, "label": alt.label, "choices": rows, "spread": spread})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         model = sc.conflict
         p_eq = self.p_equilibrium()
         p_settle = self.p_settles()
         probs = self.verdict_probabilities()
+        counts = np.rint(probs * self.completed).astype(int)
+        margin = self.margins()
         out = {
             "scenario": sc.name,
             "samples": self.completed,
@@ -189,20 +325,34 @@ class MonteCarloResult:
             "executor": self.executor,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
+            "bad_samples": self.bad_samples,
+            "bad_sample_reason": self.bad_example,
             "inputs": self.input_names,
             "equilibrium_probability": _ranked_states(p_eq, model, self.concepts),
             "settles_probability": _ranked_states(p_settle, model, self.concepts),
+            "interval": {"method": INTERVAL_METHOD, "level": LEVEL},
             "questions": [
                 {
                     "id": q.id,
                     "ask": q.ask,
                     "concept": q.concept,
-                    **{v: round(float(probs[j, i]), 6) for i, v in enumerate(VERDICTS)},
-                    "standard_error_yes": round(self.standard_error(float(probs[j, 0])), 6),
+                    **{
+                        v: round(float(probs[j, i]), 6) if self.completed else None
+                        for i, v in enumerate(VERDICTS)
+                    },
+                    "standard_error_yes": round(self.standard_error(float(probs[j, 0])), 6)
+                    if self.completed
+                    else None,
+                    "answers": {
+                        v: answer_probability(int(counts[j, i]), self.completed)
+                        for i, v in enumerate(VERDICTS)
+                    },
+                    **({"margin": margin[q.id]} if q.id in margin else {}),
                 }
                 for j, q in enumerate(sc.spec.questions)
             ],
             "sensitivity": self.sensitivity() if self.completed > 2 else {},
+            "alternatives": self.alternatives(),
         }
         if self.forecasts is not None:
             dims = [d.name for d in sc.spec.bargaining.dimensions]
@@ -213,7 +363,7 @@ class MonteCarloResult:
         return out
 
 
-def _ranked_states(p: np.ndarray, model, concepts) -> dict:
+def _ranked_states(p: np.ndarray, model, concepts) -> dict[str, Any]:
     """Per concept, the states with a positive probability, most likely first."""
     return {
         c: [
@@ -229,7 +379,7 @@ def _ranked_states(p: np.ndarray, model, concepts) -> dict:
     }
 
 
-def _summary(x: np.ndarray) -> dict:
+def _summary(x: np.ndarray) -> dict[str, Any]:
     x = x[np.isfinite(x)]
     if len(x) == 0:
         return {}
@@ -275,13 +425,24 @@ def monte_carlo(
     template, space = _template(recipe)
     chunks = make_chunks(n, executor.workers)
     started = time.perf_counter()
-    results: dict[int, ChunkResult] = {}
-    done = 0
+    results: dict[tuple[int, int], ChunkResult] = {}
+    done = bad = 0
+    example = None
     interrupted = None
+
+    def take(res: ChunkResult) -> None:
+        nonlocal done, bad, example
+        results[(res.index, res.start)] = res
+        done += res.attempted
+        bad += res.bad
+        if res.bad_example is not None and example is None:
+            example = res.bad_example
+
     try:
-        for res in executor.run(run_chunk, recipe, seed, chunks):
-            results[res.index] = res
-            done += len(res.inputs)
+        for res in executor.run(chunk_parts, recipe, seed, chunks):
+            take(res)
+            if bad and too_many_bad(bad, done):
+                raise BadSamples(bad, done, example, scenario.spec.file)
             if progress:
                 progress(done, n)
     except KeyboardInterrupt:
@@ -291,11 +452,16 @@ def monte_carlo(
             raise
         interrupted = f"a worker was lost ({type(exc).__name__}: {exc})"
     finally:
-        executor.close_run()
+        for res in executor.close_run():  # finished in a worker, not yet read
+            if (res.index, res.start) not in results:
+                take(res)
+    if bad and too_many_bad(bad, done, final=True):
+        raise BadSamples(bad, done, example, scenario.spec.file)
     ordered = [results[k] for k in sorted(results)]
     size = template.base.n_states
     width = space.width
     q = len(template.questions)
+    with_forecasts = [r.forecasts for r in ordered if r.forecasts is not None]
     result = MonteCarloResult(
         scenario=scenario,
         requested=n,
@@ -312,18 +478,63 @@ def monte_carlo(
         verdicts=np.concatenate([r.verdicts for r in ordered])
         if ordered
         else np.zeros((0, q), dtype=np.int8),
-        forecasts=(
-            np.concatenate([r.forecasts for r in ordered])
-            if ordered and ordered[0].forecasts is not None
-            else None
-        ),
+        forecasts=np.concatenate(with_forecasts) if with_forecasts else None,
         forecast_models=tuple(forecast_models),
         interrupted=interrupted,
         seconds=time.perf_counter() - started,
+        bad_samples=bad,
+        bad_example=None if example is None else _example_text(example),
     )
-    if interrupted is None and result.completed != n:
-        result.interrupted = f"only {result.completed} of {n} samples came back"
+    if interrupted is None and result.completed + bad != n:
+        result.interrupted = f"only {result.completed + bad} of {n} samples came back"
     return result
 
 
-__all__ = ["BLOCK", "MonteCarloResult", "ScenarioRecipe", "monte_carlo", "run_chunk"]
+def too_many_bad(bad: int, attempted: int, final: bool = False) -> bool:
+    """Whether the share of bad samples ends the run: above :data:`MAX_BAD_SAMPLE_SHARE` of
+    the samples attempted, judged once at least :data:`BAD_SAMPLE_MIN_ATTEMPTS` samples are
+    in (so that one early bad draw does not stop a run whose share would be small) or at the
+    end of the run (``final``)."""
+    if not final and attempted < BAD_SAMPLE_MIN_ATTEMPTS:
+        return False
+    return bad > MAX_BAD_SAMPLE_SHARE * attempted
+
+
+def _example_text(example: tuple) -> str:
+    """The first bad sample's reason, as one line per problem."""
+    _, why = example
+    if isinstance(why, str):
+        return why
+    return "\n".join(p.format() for p in why)
+
+
+class BadSamples(ScenarioError):
+    """Too many samples could not be evaluated: the scenario, not the sampling, is at fault
+    (a formula that divides by a value its distribution often draws as zero, say). Located at
+    the first bad sample's problem, with the counts."""
+
+    def __init__(self, bad: int, attempted: int, example: tuple | None, file: str):
+        share = f"{MAX_BAD_SAMPLE_SHARE:.0%}"
+        tail = (
+            f" ({bad:,} of {attempted:,} samples could not be evaluated, more than the "
+            f"{share} a Monte Carlo tolerates; narrow the distributions or guard the formula)"
+        )
+        if example is not None and not isinstance(example[1], str):
+            problems = [replace(p, message=p.message + tail) for p in example[1]]
+        else:
+            why = example[1] if example is not None else "no reason recorded"
+            problems = [Problem(f"{why}{tail}", "", file)]
+        super().__init__(problems)
+        self.bad = bad
+        self.attempted = attempted
+
+
+__all__ = [
+    "BLOCK",
+    "BadSamples",
+    "MonteCarloResult",
+    "ScenarioRecipe",
+    "chunk_parts",
+    "monte_carlo",
+    "run_chunk",
+]

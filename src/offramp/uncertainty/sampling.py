@@ -10,6 +10,7 @@ draw. A chunk of work is a range of whole blocks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -25,9 +26,12 @@ class InputSpace:
     key that sets the order)."""
 
     names: list[str] = field(default_factory=list)  # continuous inputs, in column order
-    distributions: list = field(default_factory=list)
+    distributions: list[Any] = field(default_factory=list)
     held: list[tuple[str, int, float]] = field(default_factory=list)  # (dm, entry, probability)
     order_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (dm, group, entry)
+    #: the alternatives drawn (one choice per sample, with the declared weights): one
+    #: indicator column per choice, after every other column
+    alternatives: list = field(default_factory=list)
 
     @classmethod
     def of(cls, scenario: ScenarioSpec) -> InputSpace:
@@ -43,11 +47,16 @@ class InputSpace:
                     space.held.append((dm, k, p))
                 if g >= 0:
                     space.order_keys.append((dm, g, k))
+        space.alternatives = list(scenario.sampled_alternatives)
         return space
 
     @property
+    def alternative_width(self) -> int:
+        return sum(len(a.choices) for a in self.alternatives)
+
+    @property
     def width(self) -> int:
-        return len(self.names) + len(self.held) + len(self.order_keys)
+        return len(self.names) + len(self.held) + len(self.order_keys) + self.alternative_width
 
     @property
     def column_names(self) -> list[str]:
@@ -55,6 +64,7 @@ class InputSpace:
             self.names
             + [f"{dm}.prioritization[{k}] held" for dm, k, _ in self.held]
             + [f"{dm}.prioritization[{k}] order" for dm, _, k in self.order_keys]
+            + [a.column(c) for a in self.alternatives for c in a.choices]
         )
 
     @property
@@ -72,7 +82,13 @@ class InputSpace:
             out[:, base + j] = rng.random(count) < p
         base += len(self.held)
         if self.order_keys:
-            out[:, base:] = rng.random((count, len(self.order_keys)))
+            out[:, base : base + len(self.order_keys)] = rng.random((count, len(self.order_keys)))
+        base += len(self.order_keys)
+        for alt in self.alternatives:  # drawn last: scenarios without them draw as before
+            k = len(alt.choices)
+            drawn = rng.choice(k, size=count, p=alt.probabilities)
+            out[:, base : base + k] = np.arange(k)[None, :] == drawn[:, None]
+            base += k
         return out
 
     def orders(self, scenario: ScenarioSpec, row: np.ndarray) -> dict[str, list[int]]:

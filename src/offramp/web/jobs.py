@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from offramp.errors import OfframpError
+
 
 class Cancelled(KeyboardInterrupt):
     """Raised from a progress callback to stop a run; a Monte Carlo keeps what it finished
     (it treats this like Ctrl-C)."""
 
 
-class Busy(Exception):
+class Busy(OfframpError):
     """Too much work already: answered with 429 and ``Retry-After: retry_after``."""
 
     def __init__(self, message: str, retry_after: int):
@@ -63,7 +65,7 @@ class Job:
         if self.should_stop():
             raise Cancelled
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,

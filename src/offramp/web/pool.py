@@ -25,7 +25,9 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
+from offramp.uncertainty.executors import whole_chunk
 from offramp.web.jobs import Cancelled
 
 
@@ -41,7 +43,7 @@ class SharedPool:
         self.size = max(1, size or os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.RLock()
-        self._waiting: deque[tuple[Future, Callable, tuple]] = deque()
+        self._waiting: deque[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
         self._running = 0
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -55,8 +57,8 @@ class SharedPool:
                 )
             return self._pool
 
-    def submit(self, fn: Callable, *args) -> Future:
-        outer: Future = Future()
+    def submit(self, fn: Callable[..., Any], *args) -> Future[Any]:
+        outer: Future[Any] = Future()
         with self._lock:
             self._waiting.append((outer, fn, args))
         self._dispatch()
@@ -80,7 +82,7 @@ class SharedPool:
                 self._running += 1
                 inner.add_done_callback(lambda done, outer=outer: self._finished(outer, done))
 
-    def _finished(self, outer: Future, inner: Future) -> None:
+    def _finished(self, outer: Future[Any], inner: Future[Any]) -> None:
         with self._lock:
             self._running -= 1
         exc = inner.exception() if not inner.cancelled() else BrokenProcessPool("cancelled")
@@ -154,21 +156,21 @@ class PoolExecutor:
         self.name = f"workbench pool ({self.workers} of {pool.size} worker processes)"
         self.stop = stop
         self.tick = tick
-        self._inflight: dict[Future, int] = {}
+        self._inflight: dict[Future[Any], int] = {}
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
         blocks = deque(enumerate(b for chunk in chunks for b in chunk))
         inflight = self._inflight
         while blocks or inflight:
             while blocks and len(inflight) < self.workers:
                 k, block = blocks.popleft()
-                inflight[self.pool.submit(fn, spec, seed, k, [block])] = k
+                inflight[self.pool.submit(whole_chunk, fn, spec, seed, k, [block])] = k
             done, _ = wait(list(inflight), timeout=self.tick, return_when=FIRST_COMPLETED)
             if self.stop():
                 raise Cancelled
             for future in sorted(done, key=inflight.__getitem__):
                 inflight.pop(future)
-                yield future.result()
+                yield from future.result()
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         if isinstance(exc, BrokenProcessPool):
@@ -176,7 +178,14 @@ class PoolExecutor:
             return True
         return False
 
-    def close_run(self) -> None:
+    def close_run(self) -> list:
+        """Cancels the blocks not started (a running one finishes, its result unused) and
+        returns the parts of blocks that had finished but were not yielded yet."""
+        finished = []
         for future in self._inflight:
-            future.cancel()  # not started yet: dropped; running: finishes, result unused
+            if future.done() and not future.cancelled() and future.exception() is None:
+                finished.extend(future.result())
+            else:
+                future.cancel()
         self._inflight.clear()
+        return finished

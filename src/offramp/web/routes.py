@@ -8,6 +8,7 @@ import asyncio
 import math
 import re
 import unicodedata
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
@@ -68,12 +69,12 @@ def favicon() -> Response:
 
 
 @router.get("/api/scenarios")
-def scenarios() -> dict:
+def scenarios() -> dict[str, Any]:
     return {"default": list_builtin()[0], "scenarios": list_builtin()}
 
 
 @router.get("/api/scenarios/{name}")
-def scenario_text(name: str) -> dict:
+def scenario_text(name: str) -> dict[str, Any]:
     try:
         return {"name": name, "text": builtin_text(name)}
     except KeyError:
@@ -81,7 +82,7 @@ def scenario_text(name: str) -> dict:
 
 
 @router.post("/api/validate")
-async def validate(body: ScenarioIn, request: Request) -> dict:
+async def validate(body: ScenarioIn, request: Request) -> dict[str, Any]:
     kind, payload = await workbench(request).in_pool(request, work.validate, body.text, body.file)
     if kind == "problems":
         return {"ok": False, "problems": payload}
@@ -91,7 +92,7 @@ async def validate(body: ScenarioIn, request: Request) -> dict:
 
 
 @router.post("/api/analyze")
-async def analyze(body: ScenarioIn, request: Request) -> dict:
+async def analyze(body: ScenarioIn, request: Request) -> dict[str, Any]:
     args = (body.text, body.file, body.variant)
     report, source = await workbench(request).run(request, work.analyze, *args)
     results = {k: v for k, v in report.items() if k != "graph"}
@@ -100,7 +101,7 @@ async def analyze(body: ScenarioIn, request: Request) -> dict:
 
 
 @router.post("/api/state")
-async def state(body: StateIn, request: Request) -> dict:
+async def state(body: StateIn, request: Request) -> dict[str, Any]:
     args = (body.text, body.file, body.variant, body.state, body.concept)
     return await workbench(request).run(request, work.state, *args)
 
@@ -115,7 +116,7 @@ async def report(body: ReportIn, request: Request) -> Response:
 
 
 @router.post("/api/inverse")
-async def inverse(body: InverseIn, request: Request) -> dict:
+async def inverse(body: InverseIn, request: Request) -> dict[str, Any]:
     """What would it take: the smallest change of parameters (see ``offramp inverse``)."""
     args = (body.text, body.file, body.variant, body.goal, body.parameters, body.norm)
     data, source = await workbench(request).run(request, work.inverse, *args)
@@ -124,7 +125,7 @@ async def inverse(body: InverseIn, request: Request) -> dict:
 
 
 @router.post("/api/map")
-async def answer_map(body: MapIn, request: Request) -> dict:
+async def answer_map(body: MapIn, request: Request) -> dict[str, Any]:
     """The verdict over two parameters, and the heatmap as SVG (see ``offramp map``)."""
     x = (body.x, body.x_low, body.x_high)
     y = (body.y, body.y_low, body.y_high)
@@ -162,7 +163,7 @@ def _sweep_values(body: SweepIn) -> tuple[str, list[float]]:
 
 
 @router.post("/api/jobs/sweep")
-async def start_sweep(body: SweepIn, request: Request) -> dict:
+async def start_sweep(body: SweepIn, request: Request) -> dict[str, Any]:
     name, values = _sweep_values(body)
     scenario = await _scenario_for_job(body)
     if name not in scenario.spec.parameters:
@@ -177,7 +178,7 @@ async def start_sweep(body: SweepIn, request: Request) -> dict:
 
 
 @router.post("/api/jobs/uncertainty")
-async def start_mc(body: MonteCarloIn, request: Request) -> dict:
+async def start_mc(body: MonteCarloIn, request: Request) -> dict[str, Any]:
     scenario = await _scenario_for_job(body)
     bench = workbench(request)
     job = bench.jobs.start(
@@ -188,7 +189,7 @@ async def start_mc(body: MonteCarloIn, request: Request) -> dict:
 
 
 @router.get("/api/jobs/{job_id}")
-def job_status(job_id: str, request: Request) -> dict:
+def job_status(job_id: str, request: Request) -> dict[str, Any]:
     job = workbench(request).jobs.get(job_id)
     if job is None:
         raise HTTPException(404, "no such job")
@@ -197,7 +198,7 @@ def job_status(job_id: str, request: Request) -> dict:
 
 @router.delete("/api/jobs/{job_id}")
 @router.post("/api/jobs/{job_id}/cancel")
-def cancel_job(job_id: str, request: Request) -> dict:
+def cancel_job(job_id: str, request: Request) -> dict[str, Any]:
     job = workbench(request).jobs.get(job_id)
     if job is None:
         raise HTTPException(404, "no such job")

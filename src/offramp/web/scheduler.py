@@ -18,15 +18,15 @@ from offramp.web.pool import PoolExecutor, SharedPool
 
 def sweep_job(
     pool: SharedPool, body: SweepIn, name: str, values: Sequence[float], scenario: Any
-) -> Callable[[Job], dict]:
+) -> Callable[[Job], dict[str, Any]]:
     """The job sweeping parameter ``name`` of the body's scenario over ``values``."""
 
-    def run(job: Job) -> dict:
+    def run(job: Job) -> dict[str, Any]:
         from offramp.analysis.sweeps import SweepResult
 
-        rows: list = [None] * len(values)
+        rows: list[Any] = [None] * len(values)
         pending = list(enumerate(values))
-        inflight: dict = {}
+        inflight: dict[str, Any] = {}
         try:
             while pending or inflight:
                 while pending and len(inflight) < pool.size:
@@ -48,10 +48,12 @@ def sweep_job(
     return run
 
 
-def monte_carlo_job(pool: SharedPool, body: MonteCarloIn, scenario: Any) -> Callable[[Job], dict]:
+def monte_carlo_job(
+    pool: SharedPool, body: MonteCarloIn, scenario: Any
+) -> Callable[[Job], dict[str, Any]]:
     """The job running the body's Monte Carlo on ``scenario`` in the pool."""
 
-    def run(job: Job) -> dict:
+    def run(job: Job) -> dict[str, Any]:
         from offramp.uncertainty.montecarlo import monte_carlo
 
         executor = PoolExecutor(pool, body.workers, job.should_stop)

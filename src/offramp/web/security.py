@@ -18,6 +18,7 @@ import ipaddress
 import json
 import secrets
 from http.cookies import CookieError, SimpleCookie
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -202,7 +203,7 @@ class Guard:
             "kilobytes; use the CLI for anything bigger"
         )
 
-    def _refusal(self, scope: Scope, headers: dict, host: str) -> tuple[int, str] | None:
+    def _refusal(self, scope: Scope, headers: dict[str, Any], host: str) -> tuple[int, str] | None:
         if not self.token and not self._host_ok(scope, host):
             return (
                 421,

@@ -79,9 +79,12 @@ def _source(scenario: Scenario):
 
 # ---------------------------------------------------------------------- the tasks
 def validate(text: str, file: str) -> Outcome:
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         scenario = load(text, file, None)
         spec = scenario.spec
+        problems = spec.check_bargaining()  # as `offramp validate`
+        if problems:
+            raise ScenarioError(problems)
         return {
             "ok": True,
             "problems": [],
@@ -99,7 +102,7 @@ def validate(text: str, file: str) -> Outcome:
 
 
 def analyze(text: str, file: str, variant: str | None) -> Outcome:
-    def run() -> tuple[dict, Any]:
+    def run() -> tuple[dict[str, Any], Any]:
         from offramp.web.graph import graph_data
 
         scenario = load(text, file, variant)
@@ -114,7 +117,7 @@ def analyze(text: str, file: str, variant: str | None) -> Outcome:
 
 
 def state(text: str, file: str, variant: str | None, state_id: int, concept: str) -> Outcome:
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         scenario = load(text, file, variant)
         get_concept(concept)  # the CLI's checks and messages
         result = scenario.stability(with_defaults(concept))
@@ -180,7 +183,7 @@ def sweep_value(text: str, file: str, variant: str | None, parameter: str, value
 def inverse(text: str, file: str, variant: str | None, goal: str, parameters, norm: str):
     """What would it take: the smallest change of parameters (``offramp inverse``)."""
 
-    def run() -> tuple[dict, Any]:
+    def run() -> tuple[dict[str, Any], Any]:
         scenario = load(text, file, variant)
         data = scenario.inverse(goal, parameters=parameters, norm=norm).to_dict()
         return data, _source(scenario)
@@ -188,10 +191,18 @@ def inverse(text: str, file: str, variant: str | None, goal: str, parameters, no
     return guarded(run)
 
 
-def answer_map(text: str, file: str, variant: str | None, goal: str, x: tuple, y: tuple, steps):
+def answer_map(
+    text: str,
+    file: str,
+    variant: str | None,
+    goal: str,
+    x: tuple[Any, ...],
+    y: tuple[Any, ...],
+    steps,
+):
     """The verdict over two parameters, with the heatmap as SVG (``offramp map``)."""
 
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         import io
 
         import matplotlib

@@ -29,6 +29,19 @@ DEFAULT_CONCEPTS: tuple[str, ...] = tuple(k for k, c in REGISTRY.items() if c.by
 DEFAULT_CONCEPT = "seq"
 
 
+def register(concept: Concept) -> None:
+    """Add a solution concept to the registry, after those shipped (for a plug-in or a test:
+    the shipped ones are listed in ``_MODULES``). Every list of concepts is derived from the
+    registry, so the concept then appears in the JSON, the reports, the web and the format's
+    ``concept:``; register it before the command line is imported to see it in ``--help``."""
+    global CONCEPTS, DEFAULT_CONCEPTS
+    if concept.key in REGISTRY:
+        raise InputError(f"a solution concept {concept.key!r} is already registered")
+    REGISTRY[concept.key] = concept
+    CONCEPTS = tuple(REGISTRY)
+    DEFAULT_CONCEPTS = tuple(k for k, c in REGISTRY.items() if c.by_default)
+
+
 def get_concept(key: object) -> Concept:
     """The registered concept ``key``; an unknown one raises InputError with the choices."""
     if isinstance(key, str) and key in REGISTRY:
@@ -75,6 +88,7 @@ __all__ = [
     "concept_label",
     "concept_short",
     "get_concept",
+    "register",
     "resolve_concepts",
     "with_defaults",
 ]

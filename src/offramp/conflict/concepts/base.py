@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,9 @@ ConditionFinder = Callable[[ConflictModel, int, int], list[frozenset[int]]]
 
 #: A concept's own account of a verdict, for concepts not read improvement by improvement
 #: (limited-move stability): (model, state, dm, options) -> (text lines, JSON data).
-Account = Callable[[ConflictModel, int, int, Mapping[str, object]], tuple[list[str], dict]]
+Account = Callable[
+    [ConflictModel, int, int, Mapping[str, object]], tuple[list[str], dict[str, Any]]
+]
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,12 @@ class Concept:
     - ``simultaneous``: the sanction's moves are made at the same time as the improvement
       (SIM), not one after another; ``sanction_outcome`` then gives the state they lead to;
     - ``account``: the concept explains a verdict itself (see :data:`Account`);
-    - ``extra_json(result)``: keys the concept adds to the stability JSON (e.g. ``horizon``).
+    - ``extra_json(result)``: keys the concept adds to the stability JSON (e.g. ``horizon``);
+    - ``coalition_sanctions``: the concept's coalitional version (coalition analysis, Inohara &
+      Hipel 2008) and what sanctions a coalition's improvement there: ``"none"`` (C-Nash),
+      ``"moves"`` (any move of the outsiders, C-GMR), ``"improvements"`` (the outsiders'
+      improvements, C-SEQ) or ``"counter-response"`` (moves the coalition cannot escape,
+      C-SMR); None when it has none.
     """
 
     key: str
@@ -124,7 +132,8 @@ class Concept:
     simultaneous: bool = False
     sanction_outcome: Callable[[ConflictModel, int, list[Step]], int] | None = None
     account: Account | None = None
-    extra_json: Callable[[object], dict] | None = None
+    extra_json: Callable[[object], dict[str, Any]] | None = None
+    coalition_sanctions: str | None = None
 
     def options_for(self, options: Mapping[str, object] | None) -> dict[str, object]:
         """This concept's parameters: its defaults, overridden by those in ``options``."""

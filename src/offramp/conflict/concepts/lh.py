@@ -16,6 +16,7 @@ Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making. Wil
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def describe_path(model: ConflictModel, steps, start: int) -> str:
 
 def account(
     model: ConflictModel, state: int, k: int, options: Mapping[str, object]
-) -> tuple[list[str], dict]:
+) -> tuple[list[str], dict[str, Any]]:
     """Each move of k from ``state``, the end it anticipates, and whether it is worth making."""
     h = _horizon(model, options)
     ant = anticipate(model, h)
@@ -98,7 +99,7 @@ def account(
     return lines, data
 
 
-def extra_json(result) -> dict:
+def extra_json(result) -> dict[str, Any]:
     return {"horizon": _horizon(result.model, result.options.get("lh", {}))}
 
 

@@ -17,6 +17,7 @@ Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making. Wil
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def stable(view: DMView) -> np.ndarray:
 
 def account(
     model: ConflictModel, state: int, k: int, options: Mapping[str, object]
-) -> tuple[list[str], dict]:
+) -> tuple[list[str], dict[str, Any]]:
     h = _horizon(model, options)
     ant = anticipate(model, h)
     since = int(settling(ant, k)[state])
@@ -72,11 +73,11 @@ def account(
     return [head, f"  Verdicts by horizon: {runs}.", *lines], data
 
 
-def extra_json(result) -> dict:
+def extra_json(result) -> dict[str, Any]:
     model = result.model
     options = result.options.get("nm", {})
-    settles: dict = {}
-    unsettled: dict = {}
+    settles: dict[str, Any] = {}
+    unsettled: dict[str, Any] = {}
     for k, dm in enumerate(model.dm_names):
         _, since, h = nm_table(model, k, options)
         settles[dm] = {str(to_id(s)): int(since[s]) for s in range(model.n_states) if since[s] < h}

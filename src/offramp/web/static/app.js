@@ -5,6 +5,8 @@ const COLOURS = ["#1f5fbf", "#c2410c", "#0f7b3f", "#7c3aed", "#b58100", "#0e7490
 const VERDICT = { yes: "Yes", no: "No", depends: "Depends", undetermined: "Undetermined" };
 const state = { report: null, selected: null, jobs: {}, files: {}, checkSeq: 0, results: new Map() };
 const CHECK_DELAY = 400; // ms of quiet typing before the text is checked
+// the one concept used where none is named (the server's concept registry decides it)
+const DEFAULT_CONCEPT = document.body.dataset.defaultConcept;
 
 function el(tag, attrs = {}, ...children) {
   const node = tag === "svg" || attrs.svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
@@ -179,7 +181,7 @@ function renderVariants(r) {
   tab.append(table(["question", "baseline", ...r.variants.map((v) => v.label)],
     r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => verdictCell(v.questions[k]))])));
   tab.append(table(["variant", "changes", "settles at (SEQ)"], r.variants.map((v) =>
-    [v.label, v.changes.join("; "), (v.settles_at.seq || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached"])));
+    [v.label, v.changes.join("; "), (v.settles_at[DEFAULT_CONCEPT] || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached"])));
 }
 async function analyse() {
   const ok = await check();
@@ -314,7 +316,7 @@ async function showState(id) {
   document.querySelectorAll("#graph .edge").forEach((e) => e.classList.toggle("from-selected", e.dataset.source === String(id)));
   const panel = $("state-panel"); panel.textContent = "Loading…";
   try {
-    const s = await api("/api/state", scenarioBody({ state: id, concept: "seq" }));
+    const s = await api("/api/state", scenarioBody({ state: id, concept: DEFAULT_CONCEPT }));
     panel.textContent = "";
     panel.append(el("h3", { text: `State ${s.id}` }), el("p", { text: s.label }));
     panel.append(table(["", ...Object.keys(s.equilibrium).map((c) => c.toUpperCase())],
@@ -354,7 +356,7 @@ function renderSweep(res) {
   const out = $("sweep-result");
   const qs = (state.report && state.report.questions) || [];
   out.append(table([res.parameter, "SEQ equilibria", "settles at (SEQ)", ...Object.keys(res.rows[0] ? res.rows[0].answers : {})],
-    res.rows.map((r) => [String(r.value), String(r.equilibria.seq.length), (r.settles_at.seq || []).map((t) => t.join(", ") || "nothing").join(" | "),
+    res.rows.map((r) => [String(r.value), String(r.equilibria[DEFAULT_CONCEPT].length), (r.settles_at[DEFAULT_CONCEPT] || []).map((t) => t.join(", ") || "nothing").join(" | "),
       ...Object.values(r.answers).map((v) => el("span", { class: v, text: VERDICT[v] }))])));
   if (res.changes.length) out.append(el("ul", {}, res.changes.map((c) => el("li", { text: `between ${c.between[0]} and ${c.between[1]}: ${c.what} change` }))));
   if (qs.length) out.append(el("p", { class: "muted", text: "Columns are the scenario's question ids." }));
@@ -366,7 +368,7 @@ function renderMC(res, status) {
   out.append(table(["question", "yes", "no", "depends", "undetermined", "driven most by"], res.questions.map((q) =>
     [q.ask, ...["yes", "no", "depends", "undetermined"].map((k) => (100 * q[k]).toFixed(1) + "%"),
       (res.sensitivity[`question:${q.id}`] || []).slice(0, 3).filter((d) => d.significant !== false).map((d) => `${d.input} (${d.rho > 0 ? "+" : ""}${d.rho.toFixed(2)})`).join(", ") || "—"])));
-  const settles = (res.settles_probability.seq || []).slice(0, 8);
+  const settles = (res.settles_probability[DEFAULT_CONCEPT] || []).slice(0, 8);
   out.append(el("h3", { text: "Where the evolution settles (SEQ)" }));
   out.append(table(["state", "options taken", "probability"], settles.map((e) => [String(e.id), e.taken.join(", ") || "nothing taken", (100 * e.probability).toFixed(1) + "%"])));
 }
