@@ -3,7 +3,8 @@
 # need, then runs them:
 #   - Debian's Chromium (apt-get), for the browser tests (Playwright drives /usr/bin/chromium;
 #     nothing downloads a browser of its own);
-#   - offramp with its test extras (pytest, hypothesis, ruff, mypy, httpx, playwright) in ./.venv;
+#   - offramp with its test extras (pytest, hypothesis, ruff, mypy, httpx, playwright) and the
+#     optional Dask extra (so the Dask tests run) in ./.venv;
 # then ruff (lint and format check), mypy (configured in pyproject.toml) and pytest. Extra arguments go to pytest.
 # CI (.ci/run) calls exactly this script.
 set -euo pipefail
@@ -17,7 +18,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+.venv/bin/python -m pip install --quiet -e '.[test,dask]'  # the Dask tests run in CI
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -251,3 +251,18 @@ def test_three_parameters_hand_worked() -> None:
     assert r["boundary"]["cost"] == pytest.approx(4 - 16 / 11, abs=1e-9)
     assert r["boundary"]["fee"] == pytest.approx(1 - 8 / 11, abs=1e-9)
     assert verdict_after(sc, r["changes"]) == "yes"
+
+
+def test_equilibrium_mode_never_says_no_then_no_change_needed(capsys):
+    """Issue 20, item 4: in equilibrium mode the goal can hold while the verdict where the
+    evolution settles is no; the text states the goal's status, so 'No change needed' follows
+    from what it just said."""
+    out = invoke(capsys, "inverse", "china-presses", "--mode", "equilibrium")
+    assert out.code == 0, out.err
+    text = " ".join(out.out.split())
+    if "No change needed" in text:
+        assert "Goal now: met." in text and "Verdict now: no" not in text
+    data = offramp.default().inverse("china-presses", mode="equilibrium").to_dict()
+    assert data["goal_met_before"] == (data["found"] and not data["changes"])
+    settles = offramp.default().inverse("china-presses").to_dict()
+    assert settles["goal_met_before"] == (settles["verdict_before"] == "yes")

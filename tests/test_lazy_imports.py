@@ -66,3 +66,29 @@ def test_import_offramp_loads_no_analysis_until_used() -> None:
     assert set(offramp.__all__) <= set(dir(offramp)) | set(offramp._EXPORTS)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         offramp.nothing  # noqa: B018
+
+
+def test_writing_figures_leaves_the_users_matplotlib_backend_alone(tmp_path) -> None:
+    """A notebook's backend is its own: offramp draws on the Agg canvas explicitly instead of
+    switching pyplot's backend (``matplotlib.use``) when its figure modules are imported."""
+    probe = (
+        "import matplotlib\n"
+        "matplotlib.use('pdf')\n"
+        "import offramp\n"
+        "from offramp.report import answer_map_figure, figures\n"
+        "scenario = offramp.get_builtin('elmira')\n"
+        "report = offramp.build_report(scenario, samples=0)\n"
+        f"written = figures.write_figures(report, scenario, {str(tmp_path)!r})\n"
+        "print(matplotlib.get_backend(), len(written))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    backend, count = out.stdout.split()
+    assert backend == "pdf"
+    assert int(count) > 0 and any(tmp_path.rglob("*.png"))

@@ -240,6 +240,7 @@ def test_cli_uncertainty_json(capsys, tmp_path) -> None:
 
 def test_dask_local_cluster_gives_the_same_result() -> None:
     """A real LocalCluster: scheduler and two worker processes on 127.0.0.1."""
+    pytest.importorskip("distributed", reason="the optional extra offramp[dask]")
     from offramp.uncertainty.executors import DaskExecutor
 
     scenario = offramp.default()
@@ -256,6 +257,7 @@ def test_dask_local_cluster_gives_the_same_result() -> None:
 
 
 def test_dask_scheduler_address_error_is_usage_error(capsys) -> None:
+    pytest.importorskip("distributed", reason="the optional extra offramp[dask]")
     out = invoke(capsys, "uncertainty", "-n", "10", "--dask", "tcp://127.0.0.1:9")
     assert out.code == 2
     assert "cannot reach the Dask scheduler" in out.err
@@ -265,6 +267,7 @@ def test_dask_scheduler_address_error_is_usage_error(capsys) -> None:
 def test_dask_lost_worker_gives_the_undisturbed_result() -> None:
     """Killing a worker process mid-run: Dask reruns its chunks elsewhere, and the result is
     the one an undisturbed run gives (chunks are seeded by their index, not by who runs them)."""
+    pytest.importorskip("distributed", reason="the optional extra offramp[dask]")
     import os
     import signal
 
@@ -287,3 +290,21 @@ def test_dask_lost_worker_gives_the_undisturbed_result() -> None:
     assert not result.interrupted
     np.testing.assert_array_equal(reference.verdicts, result.verdicts)
     np.testing.assert_array_equal(reference.equilibrium_counts, result.equilibrium_counts)
+
+
+def test_dask_without_the_extra_names_the_extra(capsys, monkeypatch) -> None:
+    """Without ``distributed`` installed, --dask is a usage error naming ``offramp[dask]``."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_distributed(name, *args, **kwargs):
+        if name == "distributed" or name.startswith("distributed."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_distributed)
+    out = invoke(capsys, "uncertainty", "-n", "10", "--dask", "local")
+    assert out.code == 2
+    assert "pip install 'offramp[dask]'" in out.err
+    assert "cannot reach" not in out.err and "Traceback" not in out.err

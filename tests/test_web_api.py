@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from offramp.scenarios import builtin_text
 from offramp.web import create_app
 from offramp.web.security import is_loopback
+from offramp.web.server import HeaderTimeoutProtocol
 from tests.cli_runner import invoke
 
 TEXT = builtin_text("beijing-broker")
@@ -132,12 +133,13 @@ def test_serve_binds_loopback_by_default_and_token_elsewhere(capsys, monkeypatch
 
     seen = {}
 
-    def fake_run(app, host, port, log_level):
-        seen.update(host=host, port=port, app=app)
+    def fake_run(app, host, port, log_level, http):
+        seen.update(host=host, port=port, app=app, http=http)
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     assert invoke(capsys, "serve").code == 0
     assert seen["host"] == "127.0.0.1"
+    assert issubclass(seen["http"], HeaderTimeoutProtocol)  # request headers time out
     assert TestClient(seen["app"]).get("/api/scenarios").status_code == 200
     out = invoke(capsys, "serve", "--host", "0.0.0.0", "--port", "9000")
     assert out.code == 0 and "?token=" in out.err

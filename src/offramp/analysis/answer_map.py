@@ -151,7 +151,7 @@ class _Classifier:
             out[start : start + len(chunk)] = verdicts[inverse.ravel()]
         return out
 
-    def crossings(self, fixed: dict[str, float], along: str, lo: float, hi: float):
+    def crossings(self, fixed: dict[str, float], along: str, lo: float, hi: float) -> np.ndarray:
         """Values of ``along`` in (lo, hi) where a crossing plane meets the line on which the
         other parameters are ``fixed``; sorted."""
         j = self.names.index(along)
@@ -160,7 +160,8 @@ class _Classifier:
         ok = np.abs(slope) > 0
         at = (self.b[ok] - self.n[ok] @ rest) / slope[ok]
         at = at[(at > lo) & (at < hi)]
-        return np.unique(at)
+        found: np.ndarray = np.unique(at)
+        return found
 
 
 def answer_map(

@@ -50,7 +50,8 @@ def box_planes(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def distance(y: np.ndarray, norm: str) -> np.ndarray:
     """L1 or L∞ length of each row of ``y`` (or of one vector)."""
     a = np.abs(y)
-    return a.sum(axis=-1) if norm == "l1" else a.max(axis=-1)
+    lengths: np.ndarray = a.sum(axis=-1) if norm == "l1" else a.max(axis=-1)
+    return lengths
 
 
 MAX_COMBINATIONS = 3_000_000  # d-tuples of planes intersected for the vertices
@@ -91,7 +92,8 @@ def vertices(
     v = np.clip(v[inside], lo, hi)
     _, idx = np.unique(np.round(v, 9), axis=0, return_index=True)
     v = v[np.sort(idx)]
-    return v[np.argsort(distance(v, norm), kind="stable")]
+    nearest_first: np.ndarray = v[np.argsort(distance(v, norm), kind="stable")]
+    return nearest_first
 
 
 def _sector_bisectors(normals2: np.ndarray) -> list[np.ndarray]:
@@ -134,13 +136,13 @@ def local_directions(normals: np.ndarray) -> list[np.ndarray]:
         flat = np.column_stack([normals @ e1, normals @ e2])
         return [a * e1 + c * e2 for a, c in _sector_bisectors(flat)]
     units = normals / np.linalg.norm(normals, axis=1)[:, None]
-    rays = []
+    found = []
     for a, c in itertools.combinations(range(len(units)), 2):
         w = np.cross(units[a], units[c])
         size = np.linalg.norm(w)
         if size > 1e-9:
-            rays.extend([w / size, -w / size])
-    rays = np.unique(np.round(np.array(rays), 9), axis=0)
+            found.extend([w / size, -w / size])
+    rays = np.unique(np.round(np.array(found), 9), axis=0)
     out = []
     for w in rays:
         w = w / np.linalg.norm(w)

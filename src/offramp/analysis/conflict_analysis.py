@@ -40,7 +40,7 @@ class Analysis:
         """Equilibria of ``concept`` where the evolution from the status quo comes to rest."""
         if concept not in self.settling:
             return None
-        return self.settling[concept].settled(self.stability.stable[concept].all(axis=0))
+        return self.settling[concept].settled(self.stability.equilibrium_mask(concept))
 
     @property
     def model(self):
@@ -128,7 +128,7 @@ class Analysis:
         """The coalition analysis's JSON keys, its insights read against the individual
         equilibria of this analysis."""
         result = self.stability
-        individual = {c: result.stable[c].all(axis=0) for c in result.concepts}
+        individual = {c: result.equilibrium_mask(c) for c in result.concepts}
         return self.coalitions.to_dict(individual)
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -149,5 +149,5 @@ def analyze_conflict(scenario: ScenarioSpec, result: StabilityResult | None = No
     model = result.model
     if model.status_quo is None:
         return Analysis(scenario, result, None)
-    settling = {c: evolve(model, stop=result.stable[c].all(axis=0)) for c in result.concepts}
+    settling = {c: evolve(model, stop=result.equilibrium_mask(c)) for c in result.concepts}
     return Analysis(scenario, result, evolve(model), settling)

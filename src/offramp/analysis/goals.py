@@ -137,7 +137,7 @@ class GoalTest:
         self.evaluations += 1
         model = with_ranks(self.model, ranks, self.indices)
         concept = self.goal.concept
-        eq = compute_stability(model, [concept]).stable[concept].all(axis=0)
+        eq: np.ndarray = compute_stability(model, [concept]).equilibrium_mask(concept)
         base = eq
         if self.has_status_quo:
             base = np.zeros(len(eq), dtype=bool)

@@ -117,6 +117,7 @@ class InverseResult:
             "tolerance": self.tolerance,
             "parameters": self.parameters,
             "verdict_before": self.verdict_before,
+            "goal_met_before": self.holds_before,
             "found": self.found,
             "changes": {} if best is None else best.to_dict()["changes"],
             "distance": None if best is None else round(best.distance, 12),

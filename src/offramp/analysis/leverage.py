@@ -50,7 +50,7 @@ def leverage_data(spec: ScenarioSpec) -> dict[str, Any] | None:
         key = (row["from"], row["to"])
         if key not in strongest or row["share"] > strongest[key]["share"]:
             strongest[key] = row
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     seen: set[frozenset[Any]] = set()
     for a, b in strongest:
         if frozenset((a, b)) in seen:

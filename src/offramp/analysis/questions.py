@@ -81,7 +81,7 @@ def answer(analysis: Analysis, question: CompiledQuestion) -> Answer:
     result = analysis.stability
     evo = analysis.evolution
     holds = holds_mask(analysis, question)
-    evidence = {}
+    evidence: dict[str, dict[str, Any]] = {}
     for c in result.concepts:
         eqs = result.equilibria(c)
         entry = {
@@ -92,7 +92,8 @@ def answer(analysis: Analysis, question: CompiledQuestion) -> Answer:
             reach = [int(s) for s in eqs if evo.distance[s] >= 0]
             entry["reachable"] = [s + 1 for s in reach]
             entry["reachable_holds_in"] = [s + 1 for s in reach if holds[s]]
-            settle = [int(s) for s in analysis.settles_at(c)]
+            settles = analysis.settles_at(c)
+            settle = [] if settles is None else [int(s) for s in settles]
             entry["settles_at"] = [s + 1 for s in settle]
             entry["settles_at_holds_in"] = [s + 1 for s in settle if holds[s]]
         evidence[c] = entry

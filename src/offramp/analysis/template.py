@@ -464,7 +464,7 @@ class ConflictTemplate:
         model = with_ranks(base, ranks, self.base_indices)
         model.scores = np.asarray(scores)
         result = compute_stability(model, self.concepts)
-        eq = np.stack([result.stable[c].all(axis=0) for c in self.concepts])
+        eq = np.stack([result.equilibrium_mask(c) for c in self.concepts])
         settles = np.zeros(eq.shape)
         if base.status_quo is not None:
             for k in range(len(self.concepts)):

@@ -77,7 +77,8 @@ def _votes(x: np.ndarray, w: np.ndarray, r: np.ndarray, delta: float) -> np.ndar
     """v[k, i, j] = w_k (d_k(x_j) - d_k(x_i)), d_k(y) = (|x_k - y| / Δ)^r_k: k's vote for i
     over j, positive when k prefers i."""
     d = (np.abs(x[:, None] - x[None, :]) / delta) ** r[:, None]  # d[k, i]
-    return w[:, None, None] * (d[:, None, :] - d[:, :, None])
+    gains: np.ndarray = w[:, None, None] * (d[:, None, :] - d[:, :, None])
+    return gains
 
 
 def probabilities(
@@ -110,7 +111,8 @@ def expected_utility(
     u_sq = 2.0 - 4.0 * 0.5**r_view
     eu = s[None, :] * (prob * u_s + (1.0 - prob) * u_f) + (1.0 - s[None, :]) * u_s - u_sq
     np.fill_diagonal(eu, 0.0)
-    return eu
+    expected: np.ndarray = eu
+    return expected
 
 
 def risk_exponents(
@@ -128,7 +130,8 @@ def risk_exponents(
     if hi - lo <= 0:
         return ones
     big_r = (2.0 * sec - hi - lo) / (hi - lo)
-    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    risk: np.ndarray = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    return risk
 
 
 def bdm_round(

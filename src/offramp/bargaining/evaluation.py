@@ -131,12 +131,13 @@ class Dataset:
 
     def predictions(self, model: BargainingModel) -> np.ndarray:
         """(n,) forecasts of ``model`` for every scored issue (cached)."""
-        return self.predictions_many([model])[0]
+        first: np.ndarray = self.predictions_many([model])[0]
+        return first
 
     def predictions_many(self, models: Sequence[BargainingModel]) -> np.ndarray:
         """(len(models), n) forecasts, cached per model; models of one class that forecast
         issue by issue are computed together (`BargainingModel.predict_grid`)."""
-        todo: dict[type, list[BargainingModel]] = {}
+        todo: dict[type[BargainingModel], list[BargainingModel]] = {}
         for m in dict.fromkeys(models):
             if m not in self._cache:
                 todo.setdefault(type(m), []).append(m)
@@ -292,7 +293,8 @@ class CVResult:
 
     @property
     def errors(self) -> np.ndarray:
-        return np.abs(self.predictions - self.outcomes)
+        errors: np.ndarray = np.abs(self.predictions - self.outcomes)
+        return errors
 
     @property
     def mae(self) -> float:

@@ -43,7 +43,8 @@ def exchange_weights(problem: BargainingProblem, alpha: float, gamma: float) -> 
     count = np.maximum(np.sum(pos, axis=1, keepdims=True), 1)
     mean = np.sum(np.where(pos, s, 0.0), axis=1, keepdims=True) / count
     rel = np.where(pos, s / np.where(mean > 0, mean, 1.0), 0.0)
-    return problem.capabilities[:, None] ** alpha * s * rel**gamma
+    weights: np.ndarray = problem.capabilities[:, None] ** alpha * s * rel**gamma
+    return weights
 
 
 @dataclass(frozen=True)

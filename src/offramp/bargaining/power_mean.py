@@ -88,7 +88,8 @@ class PowerMean(BargainingModel):
         w = problem.capabilities[None, :, None] ** a * problem.saliences[None] ** b  # 0^0 = 1
         total = np.sum(w, axis=1)
         f = np.sum(w * problem.positions[None], axis=1) / np.where(total > 0, total, 1.0)
-        return np.where(total > 0, f, np.mean(problem.positions, axis=0)[None, :])
+        means: np.ndarray = np.where(total > 0, f, np.mean(problem.positions, axis=0)[None, :])
+        return means
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         """Forecast Σ w x / Σ w per dimension, and show the working.

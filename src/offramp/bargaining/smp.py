@@ -69,7 +69,7 @@ class SMPRun:
     risk: list[np.ndarray]
 
 
-def bs_util(dist: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def bs_util(dist: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """Utility of a salience-weighted distance d for risk attitude R: (1 - d)(1 + d R).
 
     Beyond d = 1 (only reachable by round-off) KTAB continues the line (1 - d)(1 + R).
@@ -85,7 +85,8 @@ def weighted_distance(ideals: np.ndarray, positions: np.ndarray, sal: np.ndarray
     diff = ideals[:, None, :] - positions[None, :, :]  # (i, j, k)
     num = np.sum((diff * sal[:, None, :]) ** 2, axis=2)
     den = np.sum(sal**2, axis=1)
-    return np.sqrt(num / den[:, None])
+    distance: np.ndarray = np.sqrt(num / den[:, None])
+    return distance
 
 
 def coalitions(
@@ -99,7 +100,8 @@ def coalitions(
     votes = weights[:, None, None] * (util[:, :, None] - util[:, None, :])  # (k, i, j)
     c = min_c + np.sum(np.where(votes > 0.0, votes, 0.0), axis=0)
     np.fill_diagonal(c, min_c)
-    return c
+    strengths: np.ndarray = c
+    return strengths
 
 
 def conditional_pce(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -248,7 +250,8 @@ def _win_probability(positions: np.ndarray, autil: np.ndarray, cap: np.ndarray) 
     p = scalar_pce(cap, own[:, unique])
     match = same[:, unique]
     last = match.shape[1] - 1 - np.argmax(match[:, ::-1], axis=1)
-    return p[last]
+    shared: np.ndarray = p[last]
+    return shared
 
 
 def _step(
@@ -308,8 +311,8 @@ def _step(
         # the rest in the order the challenges were made. Ties between bargains are only
         # possible between bargains that every actor values identically.
         mine = np.concatenate([mine[is_sq[mine]], mine[~is_sq[mine]]])
-        p = scalar_pce(cap, u_b[:, mine])
-        m = int(mine[int(np.argmax(p))])
+        chosen = scalar_pce(cap, u_b[:, mine])
+        m = int(mine[int(np.argmax(chosen))])
         if is_sq[m]:
             continue
         new_positions[k] = bi[m] if init_a[m] == k else bj[m]

@@ -72,7 +72,8 @@ def fit_weights(predictions: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
     v = np.clip(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0, None) if res.success else None
     if v is None or not np.sum(v) > 0:  # pragma: no cover - the LP is feasible and bounded
         return np.full(m, 1.0 / m)
-    return v / np.sum(v)
+    normalised: np.ndarray = v / np.sum(v)
+    return normalised
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,15 @@ class Stack(BargainingModel):
 
     def predict(self, problem: BargainingProblem) -> np.ndarray:
         p = np.stack([b.predict(problem) for b in self.bases])
-        return np.asarray(self.weights) @ p
+        blend: np.ndarray = np.asarray(self.weights) @ p
+        return blend
 
     def predict_batch(self, batch: ProblemBatch) -> np.ndarray:
         # (batch, models, d): each row's matrix is contiguous like the (models, d) of predict,
         # so the product runs the same kernel on the same numbers
         p = np.ascontiguousarray(np.stack([b.predict_batch(batch) for b in self.bases], axis=1))
-        return np.asarray(self.weights) @ p
+        blend: np.ndarray = np.asarray(self.weights) @ p
+        return blend
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         """The weighted forecast; ``details.components`` holds each base model's forecast,

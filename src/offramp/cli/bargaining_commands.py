@@ -21,6 +21,7 @@ from offramp.bargaining import forecast as run_forecast
 from offramp.bargaining.registry import DEFAULT_MODEL, REGISTRY
 from offramp.bargaining.result import Forecast
 from offramp.cli.output import Format, FormatOpt, console, emit_json, fail
+from offramp.report.terminal import plain, strip_controls
 from offramp.scenarios import default
 from offramp.service.runs import record
 
@@ -84,7 +85,7 @@ def render_forecast(fc: Forecast, out: Console) -> None:
     """Round-by-round positions per dimension, the forecast with its interval, then whatever
     the model says about its working (`BargainingModel.explain`: lines and tables)."""
     title = f"{fc.model} forecast" + (f": {fc.scenario}" if fc.scenario else "")
-    out.print(f"[bold]{title}[/bold]")
+    out.print(f"[bold]{plain(title)}[/bold]")
     n_rounds = len(fc.rounds)
     if n_rounds > MAX_ROUND_COLUMNS:
         shown = sorted(
@@ -93,7 +94,7 @@ def render_forecast(fc: Forecast, out: Console) -> None:
     else:
         shown = list(range(n_rounds))
     for k, dim in enumerate(fc.dimensions):
-        table = Table(title=f"{dim}: positions by round", title_justify="left")
+        table = Table(title=f"{plain(dim)}: positions by round", title_justify="left")
         table.add_column("actor")
         prev = -1
         for t in shown:
@@ -109,9 +110,9 @@ def render_forecast(fc: Forecast, out: Console) -> None:
                     cells.append("…")
                 cells.append(_fmt(float(fc.rounds[t][i, k])))
                 prev = t
-            table.add_row(actor, *cells)
+            table.add_row(plain(actor), *cells)
         out.print(table)
-        line = f"forecast on {dim}: [bold]{_fmt(float(fc.forecast[k]))}[/bold]"
+        line = f"forecast on {plain(dim)}: [bold]{_fmt(float(fc.forecast[k]))}[/bold]"
         if fc.interval is not None:
             lo, hi = float(fc.interval[0][k]), float(fc.interval[1][k])
             line += f" ({fc.interval_level:.0%} interval {_fmt(lo)}–{_fmt(hi)})"
@@ -124,13 +125,14 @@ def render_forecast(fc: Forecast, out: Console) -> None:
         )
     for item in REGISTRY[fc.model].explain(fc) if fc.model in REGISTRY else []:
         if "text" in item:
-            out.print(item["text"], markup=False)
+            out.print(strip_controls(item["text"]), markup=False)
             continue
-        table = Table(title=item.get("title"), title_justify="left")
+        title = item.get("title")
+        table = Table(title=None if title is None else plain(title), title_justify="left")
         for k, col in enumerate(item["columns"]):
-            table.add_column(col, justify="left" if k == 0 else "right")
+            table.add_column(plain(col), justify="left" if k == 0 else "right")
         for row in item["rows"]:
-            table.add_row(*(_cell(v) for v in row))
+            table.add_row(*(plain(_cell(v)) for v in row))
         out.print(table)
 
 

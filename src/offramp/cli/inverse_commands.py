@@ -11,10 +11,13 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from offramp.cli.common import AsOfOpt, FileArg, VariantOpt, load_scenario, record
 from offramp.cli.output import (
@@ -30,6 +33,7 @@ from offramp.cli.output import (
 )
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
+from offramp.report.terminal import plain
 
 GoalArg = Annotated[
     str,
@@ -126,11 +130,11 @@ def inverse(
     render_inverse(data, console())
 
 
-def render_inverse(data: dict[str, Any], out) -> None:
+def render_inverse(data: dict[str, Any], out: Console) -> None:
     from rich.table import Table
 
-    out.print(f"[bold]Goal:[/] {data['criterion']}.", markup=True)
-    out.print(f"Verdict now: {data['verdict_before']}.")
+    out.print(f"[bold]Goal:[/] {plain(data['criterion'])}.", markup=True)
+    out.print(now_line(data), markup=False)
     if not data["found"]:
         out.print("[bold]No change within the ranges[/] makes the goal hold.", markup=True)
         if data.get("why"):
@@ -161,6 +165,21 @@ def render_inverse(data: dict[str, Any], out) -> None:
         what = ", ".join(f"{p} {c['from']:g} → {c['to']:.6g}" for p, c in alt["changes"].items())
         out.print(f"Alternative {k}: {what} (distance {alt['distance']:.4g}).", markup=False)
     out.print(f"({data['proof']}.)", markup=False)
+
+
+def now_line(data: dict[str, Any]) -> str:
+    """Where things stand before any change, in the goal's own terms. In ``settles`` mode the
+    goal is the verdict; in ``equilibrium`` mode the goal (some equilibrium has the statement)
+    can be met while the verdict (where the evolution settles) is still no: say both, so the
+    next line ('No change needed') never contradicts this one (issue 20, item 4)."""
+    verdict = data["verdict_before"]
+    met = data.get("goal_met_before", data["found"] and not data["changes"])
+    if data.get("mode") != "equilibrium":
+        return f"Verdict now: {verdict}."
+    return (
+        f"Goal now: {'met' if met else 'not met'}. (The verdict where the evolution from the "
+        f"status quo settles is {verdict}; --mode settles asks what it takes to change that.)"
+    )
 
 
 class MapFormat(StrEnum):

@@ -45,6 +45,7 @@ from offramp.cli.output import (
 from offramp.cli.progress import LazyProgress
 from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, DEFAULT_CONCEPTS
 from offramp.errors import OfframpError
+from offramp.report.terminal import plain, strip_controls
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.perceived import check_perceptions
@@ -156,19 +157,18 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = (
-        scenario.spec.check_variants()
-        + check_perceptions(scenario.spec)
-        + scenario.spec.check_bargaining()
-    )
+    spec = scenario.spec
+    problems = spec.check_variants() + check_perceptions(spec) + spec.check_bargaining()
     if problems:
         raise ScenarioError(problems)
-    for w in scenario.spec.warnings:
-        stderr().print(w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1), markup=False)
+    for w in spec.warnings:
+        warning = w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1)
+        stderr().print(strip_controls(warning), markup=False)
     out = prose()
     out.print(
-        f"{file}: valid: '{scenario.name}', {len(scenario.spec.dm_names)} decision makers, "
-        f"{len(scenario.spec.options)} options, {model.n_states:,} feasible states."
+        f"{plain(file)}: valid: '{plain(scenario.name)}', {len(spec.dm_names)} decision "
+        "makers, "
+        f"{len(spec.options)} options, {model.n_states:,} feasible states."
     )
     if list_options:
         for o in scenario.spec.options:
@@ -235,7 +235,7 @@ def stability(
     result = scenario.stability(concept or None, horizon=horizon)
     joint = scenario.coalition_analysis(coalitions)
     extra = (
-        joint.to_dict({c: result.stable[c].all(axis=0) for c in result.concepts})
+        joint.to_dict({c: result.equilibrium_mask(c) for c in result.concepts})
         if joint is not None
         else {}
     )
@@ -538,10 +538,9 @@ def serve(
     ] = None,
 ) -> None:
     """The local web workbench: edit, check, analyse and explore scenarios in a browser."""
-    import uvicorn
-
     from offramp.web import create_app
     from offramp.web.security import is_loopback, new_token
+    from offramp.web.server import serve as serve_app
 
     if not is_loopback(host) and not token:
         token = new_token()
@@ -550,10 +549,11 @@ def serve(
     err = Console(stderr=True)
     if not is_loopback(host):
         err.print(
-            f"[yellow]Listening on {host}, beyond this machine: every request needs the token.[/]"
+            f"[yellow]Listening on {plain(host)}, beyond this machine: every request needs the "
+            "token.[/]"
         )
-    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=True, highlight=False)
-    uvicorn.run(create_app(token=token), host=host, port=port, log_level="warning")
+    err.print(f"offramp workbench: {url}  (Ctrl-C to stop)", markup=False, highlight=False)
+    serve_app(create_app(token=token), host, port)
 
 
 @app.command()
@@ -575,7 +575,7 @@ def scenarios_list(ctx: typer.Context) -> None:
     for name in list_builtin():
         sc = get_builtin(name)
         mark = " (default)" if name == DEFAULT else ""
-        out.print(f"{name}{mark}: {sc.name}")
+        out.print(f"{name}{mark}: {plain(sc.name)}")
 
 
 @scenarios_app.command("show")

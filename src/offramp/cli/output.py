@@ -27,6 +27,7 @@ import typer
 from rich.console import Console
 
 from offramp.errors import OfframpError
+from offramp.report.terminal import strip_controls
 from offramp.scenario.errors import ScenarioError
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -179,7 +180,7 @@ def write_output(content: str | bytes, output: Path | None, *, option: str = "--
         fail(f"cannot write {output}: a file appeared there meanwhile", option=option)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", option=option)
-    stderr().print(f"wrote {output}", markup=False)
+    stderr().print(f"wrote {strip_controls(output)}", markup=False)
 
 
 def _write_in_place(output: Path, data: bytes) -> None:
@@ -247,7 +248,7 @@ def _umask() -> int:
 def fail(message: str, *, option: str | None = None, status: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print ``message`` (prefixed by the option it concerns) and exit; bad input by default."""
     prefix = f"{option}: " if option else ""
-    stderr().print(f"offramp: {prefix}{message}", markup=False)
+    stderr().print(f"offramp: {prefix}{strip_controls(message)}", markup=False)
     raise typer.Exit(status)
 
 
@@ -255,13 +256,13 @@ def report_input_error(exc: OfframpError) -> int:
     """Bad input: each problem located (file:line:col: path: message), exit 2."""
     if isinstance(exc, ScenarioError):
         for problem in exc.problems:
-            stderr().print(problem.format(), markup=False)
+            stderr().print(strip_controls(problem.format()), markup=False)
         if len(exc.problems) > 1:
             stderr().print(f"{len(exc.problems)} problems found.", markup=False)
     elif callable(getattr(exc, "format", None)):  # located by its reader (file:line:col)
-        stderr().print(exc.format(), markup=False)
+        stderr().print(strip_controls(exc.format()), markup=False)
     else:
-        stderr().print(f"offramp: {exc}", markup=False)
+        stderr().print(f"offramp: {strip_controls(exc)}", markup=False)
     return EXIT_BAD_INPUT
 
 
@@ -276,7 +277,7 @@ def issues_url() -> str | None:
     for entry in urls:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("issues", "bug tracker", "tracker", "repository"):
-            return url.strip()
+            return str(url).strip()
     return None
 
 
@@ -288,7 +289,7 @@ def report_bug(exc: BaseException, debug: bool) -> int:
     where = f"Please report it at {url}" if url else "Please report it to the offramp maintainers"
     how = "" if debug else "; rerun with --debug to see the traceback"
     stderr().print(
-        f"offramp: internal error: {type(exc).__name__}: {exc}\n"
+        f"offramp: internal error: {type(exc).__name__}: {strip_controls(exc)}\n"
         f"This is a bug in offramp, not in your input. {where}, with the scenario file and the "
         f"command{how}.",
         markup=False,

@@ -25,7 +25,6 @@ from offramp.history import (
     AmbiguousRun,
     HistoryError,
     HistoryWarning,
-    PathChange,
     Run,
     RunDiff,
     RunInfo,
@@ -37,6 +36,7 @@ from offramp.history import (
     list_runs,
     summarise,
 )
+from offramp.report.terminal import plain, strip_controls
 
 runs_app = typer.Typer(
     help="Past analysis runs: list, reopen and compare them (see docs/run-history.md).",
@@ -60,7 +60,9 @@ def _emit_json(data: Any) -> None:
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"offramp: {message}", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"offramp: {strip_controls(message)}", markup=False
+    )
     raise typer.Exit(1)
 
 
@@ -73,7 +75,7 @@ def _warnings_to_stderr() -> Iterator[None]:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for w in caught:
         if issubclass(w.category, HistoryWarning):
-            err.print(f"offramp: warning: {w.message}", markup=False)
+            err.print(f"offramp: warning: {strip_controls(w.message)}", markup=False)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
@@ -159,7 +161,7 @@ def list_command(
     # scenario's name is what gives way (ellipsis) on a narrow console
     columns = [c for c in rows[0] if c in ("id", "#", "command") or any(str(r[c]) for r in rows)]
     table = Table(
-        title=f"Runs in {db_path()}",
+        title=f"Runs in {plain(db_path())}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -174,7 +176,7 @@ def list_command(
             min_width=None if col == "scenario" else len(col),
         )
     for row in rows:
-        table.add_row(*(row[c] for c in columns))
+        table.add_row(*(plain(row[c]) for c in columns))
     out.print(table)
 
 
@@ -201,7 +203,9 @@ def show_command(
         _emit_json(run.to_dict())
         return
     out = console()
-    out.print(f"[bold]Run {run.id}[/] (#{run.seq}): {run.command}, {run.status}")
+    out.print(
+        f"[bold]Run {plain(run.id)}[/] (#{run.seq}): {plain(run.command)}, {plain(run.status)}"
+    )
     rows = [
         ("when", f"{_when(run.created_at)} UTC"),
         ("scenario", run.scenario_name or "-"),
@@ -215,14 +219,14 @@ def show_command(
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        out.print(f"  {key:<{width}}  {value}", markup=False)
+        out.print(f"  {key:<{width}}  {strip_controls(value)}", markup=False)
     if run.params:
         out.print("[bold]Options[/]")
         for key, value in run.params.items():
-            out.print(f"  {key} = {json.dumps(value, ensure_ascii=False)}", markup=False)
+            out.print(f"  {key} = {json.dumps(value)}", markup=False)
     out.print("[bold]Results[/]")
     for line in summarise(run.results):
-        out.print(f"  {line}", markup=False)
+        out.print(f"  {strip_controls(line)}", markup=False)
     out.print(
         f"Full results: offramp runs show {run.id} --format json; "
         f"scenario: offramp runs show {run.id} --scenario",
@@ -231,54 +235,18 @@ def show_command(
     )
 
 
-def _value(v: Any) -> str:
-    text = json.dumps(v, ensure_ascii=False, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _change(p: PathChange) -> str:
-    if p.change == "added":
-        return f"added, {_value(p.b)}"
-    if p.change == "removed":
-        return f"removed (was {_value(p.a)})"
-    return f"{_value(p.a)} -> {_value(p.b)}"
-
-
 def _render_diff(d: RunDiff, out: Console) -> None:
-    out.print(f"[bold]Run {d.a} -> run {d.b}[/]")
-    if d.same_scenario:
-        out.print(f"Same scenario (sha256 {(d.scenario_hash_a or '')[:12]}).")
-    else:
-        out.print(
-            f"Different scenario texts (sha256 {(d.scenario_hash_a or '-')[:12]} -> "
-            f"{(d.scenario_hash_b or '-')[:12]}):"
-        )
-        if d.scenario_text_diff:
-            out.print(d.scenario_text_diff.rstrip("\n"), markup=False)
-    for key, (a, b) in d.metadata.items():
-        out.print(f"{key}: {_value(a)} -> {_value(b)}", markup=False)
-    if d.params:
-        out.print("[bold]Options changed[/]")
-        for p in d.params:
-            out.print(f"  {p.path}: {_change(p)}", markup=False)
-    else:
-        out.print("Same options.")
-    out.print("[bold]Results[/]")
-    if d.identical_results:
-        out.print("  identical.")
-        return
-    for line in d.result_changes:
-        out.print(f"  {line}", markup=False)
-    if not d.result_changes or d.result_kind in ("generic", "mixed"):
-        shown = d.result_paths[:40]
-        for p in shown:
-            out.print(f"  {p.path}: {_change(p)}", markup=False)
-        more = len(d.result_paths) - len(shown) + d.result_paths_truncated
-        if more:
-            out.print(f"  ... and {more} more changed values (--format json lists them).")
-    else:
-        n = len(d.result_paths) + d.result_paths_truncated
-        out.print(f"  ({n} values differ in all; --format json lists them.)", style="dim")
+    from offramp.report.run_diff import diff_lines
+
+    for kind, text in diff_lines(d):
+        if kind in ("title", "heading"):
+            out.print(Text(text, style="bold"))
+        elif kind == "note":
+            out.print(Text("  " + text, style="dim"))
+        elif kind == "item":
+            out.print("  " + text, markup=False)
+        else:
+            out.print(text, markup=False)
 
 
 @runs_app.command("diff")

@@ -178,14 +178,17 @@ class Columns:
         return self.group_min_groups(values, groups)
 
 
-def flat_positions(start: np.ndarray, group: np.ndarray, n_groups, rows: int) -> np.ndarray:
+def flat_positions(
+    start: np.ndarray, group: np.ndarray, n_groups: int | np.ndarray, rows: int
+) -> np.ndarray:
     """Where each state's answer sits in the flattened (rows + 1, n_groups) prefix minima:
     row ``start``, column ``group`` (``n_groups`` may be an array: one count per state)."""
     if (rows + 1) * int(np.max(n_groups, initial=0)) < 2**31:
         flat = start * np.asarray(n_groups, dtype=np.int32)
         flat += group
         return flat
-    return start.astype(np.int64) * n_groups + group
+    wide: np.ndarray = start.astype(np.int64) * n_groups + group
+    return wide
 
 
 #: Values gathered per block of columns (see :func:`_gather_columns`).
@@ -206,7 +209,8 @@ def _column_min(buf: np.ndarray) -> np.ndarray:
     """Minimum of each column, accumulated into the first row (which it overwrites)."""
     for r in range(1, len(buf)):
         np.minimum(buf[0], buf[r], out=buf[0])
-    return buf[0]
+    first: np.ndarray = buf[0]
+    return first
 
 
 def _prefix_min(buf: np.ndarray) -> None:

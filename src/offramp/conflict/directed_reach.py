@@ -105,9 +105,10 @@ def _spans(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The concatenation of range(starts[i], starts[i] + sizes[i])."""
     sizes = np.asarray(sizes, dtype=np.int64)
     total = int(sizes.sum())
-    return np.repeat(starts, sizes) + (
+    spans: np.ndarray = np.repeat(starts, sizes) + (
         np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     )
+    return spans
 
 
 def _replace_groups(
@@ -155,4 +156,5 @@ def above_words(points: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 def bit_of(words: np.ndarray, states: np.ndarray, index: np.ndarray) -> np.ndarray:
     """Per i: bit ``index[i]`` of the words of ``states[i]`` (bit k of word k // 64)."""
     word = words[states, index // 64]
-    return ((word >> (index % 64).astype(np.uint64)) & np.uint64(1)).astype(bool)
+    bits: np.ndarray = ((word >> (index % 64).astype(np.uint64)) & np.uint64(1)).astype(bool)
+    return bits

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from offramp.conflict.model import ConflictModel
-from offramp.conflict.moves import move_indices
+from offramp.conflict.moves import MoveIndex, move_indices
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.steps import Step, make_step
 
@@ -57,10 +57,11 @@ class Evolution:
         }
         for concept in result.concepts:
             eqs = result.equilibria(concept)
-            reach, unreach = [], []
+            reach: list[dict[str, Any]] = []
+            unreach: list[dict[str, Any]] = []
             for s in eqs:
                 s = int(s)
-                entry = {"id": s + 1, "taken": self.model.taken(s)}
+                entry: dict[str, Any] = {"id": s + 1, "taken": self.model.taken(s)}
                 if self.distance[s] >= 0:
                     entry["steps"] = int(self.distance[s])
                     entry["path"] = [st.to_dict() for st in self.path(s) or []]
@@ -122,7 +123,7 @@ def evolve(
 
 
 def _group_improvements(
-    idx, rank: np.ndarray, frontier: np.ndarray, unseen: np.ndarray
+    idx: MoveIndex, rank: np.ndarray, frontier: np.ndarray, unseen: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(source, target) of the unseen states a DM without directed options reaches from the
     frontier by one improvement, in O(states): within a group (same options of the others) the

@@ -7,6 +7,7 @@ follows the definitions literally). Tests check it agrees with the engine's verd
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ class Deterrence:
     simultaneous: bool = False  # the sanction's moves are made at the same time (SIM)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "improvement": self.improvement.to_dict(),
             "sanction": None if self.sanction is None else [s.to_dict() for s in self.sanction],
         }
@@ -94,15 +95,22 @@ class Explanation:
         return "\n".join(lines)
 
 
-def find_sanction(model: ConflictModel, i: int, base: int, s1: int, concept: str):
+def find_sanction(
+    model: ConflictModel, i: int, base: int, s1: int, concept: str
+) -> list[Step] | None:
     """The shortest sanction ``concept`` accepts for DM i's move base -> s1 (engine indices)."""
     finder = get_concept(concept).sanction
     return None if finder is None else finder(model, i, base, s1)
 
 
 def explain_index(
-    model: ConflictModel, state: int, i: int, concept: str, stable: bool, options=None
-):
+    model: ConflictModel,
+    state: int,
+    i: int,
+    concept: str,
+    stable: bool,
+    options: Mapping[str, object] | None = None,
+) -> Explanation:
     """Explanation at an engine index (callers convert user ids with ``state_ids``);
     ``options``: the concept's parameters (e.g. the horizon), as the result was computed."""
     c = get_concept(concept)

@@ -186,8 +186,8 @@ def enumerate_product(struct: Structure, max_states: int | None = None) -> np.nd
     the cross rules. Raises ConflictTooLarge as soon as more than ``max_states`` are feasible
     (before building anything when the count is exact)."""
     enumerate_components(struct)
-    choices = [c.choices for c in struct.components]
-    assert all(c is not None for c in choices)
+    choices = [c.choices for c in struct.components if c.choices is not None]
+    assert len(choices) == len(struct.components)  # enumerate_components set them all
     upper = struct.upper_bound()
     if upper == 0:
         return np.zeros(0, dtype=np.uint64)

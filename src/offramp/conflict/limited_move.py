@@ -117,7 +117,7 @@ class Anticipation:
 def anticipate(model: ConflictModel, horizon: int) -> Anticipation:
     """G_h for h = 0..horizon, both DMs (cached on the model per horizon)."""
     key = ("anticipation", horizon)
-    cached = model._cache.get(key)
+    cached: Anticipation | None = model._cache.get(key)
     if cached is not None:
         return cached
     size = model.n_states

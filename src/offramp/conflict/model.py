@@ -7,7 +7,7 @@ size 2^options or states x states is ever allocated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +105,7 @@ class ConflictModel:
     scores: np.ndarray | None = None  # (n, S) float64 as given
     status_quo: int | None = None  # index into codes
     name: str = "conflict"
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _cache: dict[object, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_dms(self) -> int:
@@ -159,7 +159,7 @@ class ConflictModel:
         )
 
 
-def dense_ranks(scores) -> np.ndarray:
+def dense_ranks(scores: Iterable[Sequence[float] | np.ndarray]) -> np.ndarray:
     """Per row, the dense rank of each score (0 = lowest); equal scores share a rank.
 
     Rows may be exact integer keys (weights as written, see ``offramp.scenario.compile``) or

@@ -172,7 +172,8 @@ def _front_2d(g: np.ndarray, second: np.ndarray) -> np.ndarray:
     key = g * width + (second.astype(np.int64) - low + 1)
     before = np.maximum.accumulate(key)
     before = np.r_[np.int64(-1), before[:-1]]
-    return key > before
+    maximal: np.ndarray = key > before
+    return maximal
 
 
 def _front_nd(g: np.ndarray, p: np.ndarray, first: np.ndarray) -> np.ndarray:

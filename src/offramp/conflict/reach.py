@@ -81,6 +81,7 @@ def closure_min(
     columns = _layouts(indices, movers)
     small = to_int32(values) if columns is not None else None
     if small is not None:
+        assert columns is not None  # (small is None otherwise)
         reached, sweeps, done = column_sweeps(columns, small, kind, SWEEP_BUDGET)
         current = reached.astype(np.int64)
     else:
@@ -159,9 +160,12 @@ class _BlockLayout:
 
     def reach_min(self, values: np.ndarray, kind: str) -> np.ndarray:
         got = self.index.reach_min(values.astype(np.int64), kind)
-        return np.minimum(got, NONE32).astype(np.int32)
+        small: np.ndarray = np.minimum(got, NONE32).astype(np.int32)
+        return small
 
-    def reach_min_groups(self, values: np.ndarray, kind: str, groups: np.ndarray):
+    def reach_min_groups(
+        self, values: np.ndarray, kind: str, groups: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         states, got = self.index.reach_min_groups(values.astype(np.int64), kind, groups)
         return states, np.minimum(got, NONE32).astype(np.int32)
 
@@ -225,7 +229,8 @@ def _move_components(
             passes += 1
         cache.clear()  # one mover set at a time: the memory of one labelling
         cache[key] = (labels, count, passes)
-    return cache[key]
+    found: tuple[np.ndarray, int, int] = cache[key]
+    return found
 
 
 def _complete(indices: Sequence[MoveIndex], size: int) -> bool:
@@ -237,7 +242,9 @@ def _complete(indices: Sequence[MoveIndex], size: int) -> bool:
     return total == size
 
 
-def _components(indices: Sequence[MoveIndex], movers: list[int], size: int):
+def _components(
+    indices: Sequence[MoveIndex], movers: list[int], size: int
+) -> tuple[np.ndarray, int]:
     """Connected components of the union of the movers' groups by a graph search."""
     rows = np.concatenate([indices[j].reversed_graph("move")[1] for j in movers])
     cols = np.concatenate([indices[j].reversed_graph("move")[2] for j in movers])

@@ -39,9 +39,14 @@ class StabilityResult:
     def concepts(self) -> list[str]:
         return [c for c in REGISTRY if c in self.stable]  # registry order
 
+    def equilibrium_mask(self, concept: str) -> np.ndarray:
+        """Per state, True when it is stable for every DM (an equilibrium of ``concept``)."""
+        mask: np.ndarray = self.stable[concept].all(axis=0)
+        return mask
+
     def equilibria(self, concept: str) -> np.ndarray:
         """Indices of the states stable for every DM."""
-        return np.flatnonzero(self.stable[concept].all(axis=0))
+        return np.flatnonzero(self.equilibrium_mask(concept))
 
     def dm_index(self, dm: str | int) -> int:
         """The index of a DM given by name (or already by index), checked."""
@@ -129,7 +134,7 @@ class StabilityResult:
                 c: {dm: id_ranges(self.stable[c][i]) for i, dm in enumerate(model.dm_names)}
                 for c in self.concepts
             },
-            "equilibria": {c: id_ranges(self.stable[c].all(axis=0)) for c in self.concepts},
+            "equilibria": {c: id_ranges(self.equilibrium_mask(c)) for c in self.concepts},
             **self.extras(),
         }
 
@@ -189,7 +194,7 @@ class StabilityResult:
         out.write('  "equilibria": {')
         for ci, c in enumerate(self.concepts):
             out.write(("," if ci else "") + f"\n    {dumps(c)}: ")
-            out.write(sets(self.stable[c].all(axis=0)))
+            out.write(sets(self.equilibrium_mask(c)))
         out.write("\n  }")
         for key, value in more.items():
             out.write(f",\n  {dumps(key)}: {json.dumps(value, ensure_ascii=False)}")

@@ -81,8 +81,7 @@ def shortest_sanction(
                 if deters(int(t)):
                     path = []
                     cur: tuple[int, int] | None = nxt
-                    while cur is not None and parent[cur] is not None:
-                        prev = parent[cur]
+                    while cur is not None and (prev := parent[cur]) is not None:
                         path.append(make_step(model, cur[1], prev[0], cur[0]))
                         cur = prev
                     return path[::-1]

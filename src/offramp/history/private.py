@@ -18,11 +18,22 @@ FILE_MODE = 0o600
 
 
 def private_dir(folder: Path) -> None:
-    """Create ``folder`` (and missing parents) 0700; an existing folder is not changed."""
-    if folder.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
+    """Create ``folder`` and each missing parent 0700 whatever the umask (``mkdir(parents=
+    True)`` makes the parents with the umask's mode: 0777 under umask 000); an existing
+    folder is not changed."""
+    missing: list[Path] = []
+    here = folder
+    while not here.is_dir():
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, DIR_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another process: not ours to change
+        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
 def private_file(path: Path) -> None:

@@ -86,7 +86,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
-    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    found: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if found == SCHEMA_VERSION:
         return found
     if found > SCHEMA_VERSION:

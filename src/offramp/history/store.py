@@ -17,7 +17,7 @@ import sys
 import uuid
 import warnings
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -98,7 +98,7 @@ class Run(RunInfo):
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-    def reopen(self):
+    def reopen(self) -> Any:  # an offramp.Scenario (a layer above: not named here)
         """The scenario as it was analysed (with its variant applied), from the stored text,
         whatever has happened to the file since."""
         from offramp.analysis.scenario import from_yaml_text
@@ -305,7 +305,7 @@ def _row_info(row: sqlite3.Row, *, lenient_params: bool = False) -> RunInfo:
     return _info(data)
 
 
-def _readable(rows) -> list[RunInfo]:
+def _readable(rows: Iterable[sqlite3.Row]) -> list[RunInfo]:
     """The rows that can be read; each damaged one is skipped with a `HistoryWarning`."""
     out = []
     for row in rows:
@@ -349,17 +349,17 @@ def resolve_id(conn: sqlite3.Connection, ref: str) -> str:
         row = conn.execute("SELECT id FROM runs ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
             raise RunNotFound("the run history is empty")
-        return row[0]
+        return str(row[0])
     if ref.startswith("#") and ref[1:].isdigit():
         row = conn.execute("SELECT id FROM runs WHERE seq = ?", (int(ref[1:]),)).fetchone()
         if row is None:
             raise RunNotFound(f"no run number {ref}")
-        return row[0]
+        return str(row[0])
     if not ref:
         raise RunNotFound("give a run id (see `offramp runs list`)")
     prefix = ref.lower()
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    ids = [
+    ids: list[str] = [
         r[0]
         for r in conn.execute(
             "SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 11",

@@ -11,12 +11,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display needed, and no GUI toolkit imported
-
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -26,10 +22,23 @@ from offramp.report.figdata import VERDICT_COLOURS, VERDICTS
 FORMATS = ("png", "svg")
 
 
+def _figure(**options: Any) -> Figure:
+    """A figure drawn on matplotlib's Agg canvas directly, not through pyplot: saving files
+    leaves the user's backend (a notebook's) untouched, and nothing keeps the figure alive."""
+    fig = Figure(**options)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _subplots(*args: Any, figsize: tuple[float, float], **options: Any) -> tuple[Figure, Any]:
+    fig = _figure(figsize=figsize)
+    return fig, fig.subplots(*args, **options)
+
+
 def answer_map_figure(data: dict[str, Any]) -> Figure:
     xs = np.array(data["x"]["values"])
     ys = np.array(data["y"]["values"])
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fig, ax = _subplots(figsize=(7.5, 5.5))
     extent = (xs[0], xs[-1], ys[0], ys[-1])
     if "probability" in data:
         image = ax.imshow(
@@ -91,5 +100,4 @@ def render_answer_map(data: dict[str, Any], fmt: str) -> bytes:
         bbox_inches="tight",
         metadata={"Date": None} if fmt == "svg" else {},
     )
-    plt.close(fig)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ and never becomes markup.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -65,7 +66,7 @@ def _svg(title: str, height: float, body: list[str]) -> str:
     return (
         f'<figure class="chart-fig"><figcaption class="chart-title">{_t(title)}</figcaption>'
         f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
-        f'aria-label="{_t(title)}" style="font-size:{FONT}px">'
+        f'aria-label="{_t(title)}" font-size="{FONT}">'
         f"<title>{_t(title)}</title>" + "".join(body) + "</svg></figure>"
     )
 
@@ -81,7 +82,14 @@ class _Axis:
         v = min(max(v, self.lo), self.hi)
         return self.x0 + (v - self.lo) / span * (self.x1 - self.x0)
 
-    def draw(self, y: float, top: float, label: str, fmt=_fmt, integer: bool = False) -> list[str]:
+    def draw(
+        self,
+        y: float,
+        top: float,
+        label: str,
+        fmt: Callable[[float], str] = _fmt,
+        integer: bool = False,
+    ) -> list[str]:
         out = [f'<line x1="{self.x0}" y1="{y}" x2="{self.x1}" y2="{y}" class="axis"/>']
         ticks = nice_ticks(self.lo, self.hi)
         if integer:
@@ -102,7 +110,8 @@ class _Axis:
 
 def _legend(items: list[tuple[str, str]], y: float) -> list[str]:
     """Colour keys in a row (wrapping to a new row when the width is used up)."""
-    out, x = [], LEFT
+    out: list[str] = []
+    x: float = LEFT
     for label, colour in items:
         w = 22 + 6.6 * len(label)
         if x + w > WIDTH - RIGHT and x > LEFT:
@@ -116,7 +125,8 @@ def _legend(items: list[tuple[str, str]], y: float) -> list[str]:
 
 
 def _legend_height(items: list[tuple[str, str]]) -> float:
-    rows, x = 1, LEFT
+    rows = 1
+    x: float = LEFT
     for label, _ in items:
         w = 22 + 6.6 * len(label)
         if x + w > WIDTH - RIGHT and x > LEFT:
@@ -240,12 +250,24 @@ def settles_figure(
         body.append(
             f'<rect x="{ax(0):.1f}" y="{y + GAP}" width="{max(ax(p) - ax(0), 0.5):.1f}" '
             f'height="{BAR}" fill="#0072B2"><title>state {e["id"]} ({_t(taken)}): '
-            f"{p:.1%}</title></rect>"
-            f'<text x="{ax(p) + 4:.1f}" y="{y + GAP + 12}" class="tick">{p:.1%}</text>'
+            f"{p:.1%}</title></rect>" + _end_label(ax(p), y + GAP + 12, f"{p:.1%}")
         )
     bottom = top + len(items) * ROW
     body = ax.draw(bottom + 2, top - 4, "probability", fmt=lambda v: f"{v:.0%}") + body
     return _svg(f"Where the conflict settles ({concept_short(concept)})", bottom + 40, body)
+
+
+#: width of a digit or '%' of a tick label, in viewBox units (14 px text on a phone), to keep
+#: it inside the chart
+CHAR = 8.5
+
+
+def _end_label(x: float, y: float, text: str) -> str:
+    """A bar's value after its end, or inside it (white on the bar) where the text would run
+    past the chart's right edge (a 100% bar)."""
+    if x + 4 + CHAR * len(text) <= WIDTH:
+        return f'<text x="{x + 4:.1f}" y="{y}" class="tick">{text}</text>'
+    return f'<text x="{x - 4:.1f}" y="{y}" text-anchor="end" class="in-bar">{text}</text>'
 
 
 def tornado_figure(title: str, inputs: list[dict[str, Any]]) -> str:
@@ -361,4 +383,9 @@ svg.chart-svg .grid { stroke: #d1d9e0; stroke-width: .6; }
 svg.chart-svg .threshold { stroke: #111; stroke-width: 2; stroke-dasharray: 5 3; }
 svg.chart-svg .today { stroke: #555; stroke-width: 1.5; stroke-dasharray: 2 3; }
 svg.chart-svg rect:hover, svg.chart-svg polyline:hover { opacity: .8; }
+/* a phone shrinks the 480-unit drawing: larger text keeps it legible */
+@media (max-width: 32rem) {
+  svg.chart-svg { font-size: 13px; }
+  svg.chart-svg .tick, svg.chart-svg .axis-label, svg.chart-svg .in-bar { font-size: 14px; }
+}
 """

@@ -16,6 +16,7 @@ from offramp.report.graph import StateGraph, inline_svg, layout, state_graph
 
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
+    from offramp.scenario.resolved import CompiledQuestion
 
 #: Trajectories come from KTAB's Spatial Model of Politics: the one model here that moves the
 #: actors round by round (the others forecast in one step).
@@ -77,12 +78,15 @@ def trajectories(report: dict[str, Any], scenario: Scenario) -> list[Trajectory]
     return out
 
 
-def _search_range(scenario: Scenario, q, report_q: dict[str, Any] | None) -> tuple[float, float]:
+def _search_range(
+    scenario: Scenario, q: CompiledQuestion, report_q: dict[str, Any] | None
+) -> tuple[float, float]:
     th = (report_q or {}).get("threshold")
     if th:
         return float(th["range"][0]), float(th["range"][1])
     if q.search_range:
         return float(q.search_range[0]), float(q.search_range[1])
+    assert q.parameter is not None  # (only questions with a parameter are swept)
     value = scenario.spec.parameters[q.parameter]
     return 0.0, max(1.0, 2 * abs(value))
 

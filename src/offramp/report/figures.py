@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display needed, and no GUI toolkit imported
-
-import matplotlib.pyplot as plt
+import matplotlib.ticker
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, Patch, PathPatch
@@ -52,6 +51,19 @@ NODE_RADIUS = 18.0  # points, as laid out (0.5 inch wide nodes)
 MAX_GRAPH_INCHES = 16.0
 
 
+def _figure(**options: Any) -> Figure:
+    """A figure drawn on matplotlib's Agg canvas directly, not through pyplot: saving files
+    leaves the user's backend (a notebook's) untouched, and nothing keeps the figure alive."""
+    fig = Figure(**options)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _subplots(*args: Any, figsize: tuple[float, float], **options: Any) -> tuple[Figure, Any]:
+    fig = _figure(figsize=figsize)
+    return fig, fig.subplots(*args, **options)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "figure"
 
@@ -62,7 +74,6 @@ def _save(fig: Figure, directory: Path, stem: str) -> list[Path]:
         path = directory / f"{stem}.{fmt}"
         fig.savefig(path, format=fmt, dpi=DPI, bbox_inches="tight", metadata=_metadata(fmt))
         out.append(path)
-    plt.close(fig)
     return out
 
 
@@ -78,7 +89,7 @@ def graph_figure(graph: StateGraph) -> Figure:
     """Nodes at Graphviz's positions, arrows along Graphviz's splines, coloured by mover."""
     width, height = graph.bounds
     scale = min(1.0, MAX_GRAPH_INCHES / max(width / 72, height / 72, 1e-9))
-    fig = plt.figure(figsize=(max(width / 72 * scale, 4), max(height / 72 * scale, 3) + 0.8))
+    fig = _figure(figsize=(max(width / 72 * scale, 4), max(height / 72 * scale, 3) + 0.8))
     ax = fig.add_axes((0, 0.06, 1, 0.94))
     ax.set_xlim(-NODE_RADIUS, width + NODE_RADIUS)
     ax.set_ylim(-NODE_RADIUS, height + NODE_RADIUS)
@@ -146,7 +157,7 @@ def graph_figure(graph: StateGraph) -> Figure:
                 )
             )
         ax.text(x, y, str(s + 1), ha="center", va="center", fontsize=14 * scale, zorder=5)
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], color=dm_colour(k), lw=2, label=f"{label} moves")
         for k, label in enumerate(graph.dm_labels)
     ]
@@ -176,7 +187,7 @@ def graph_figure(graph: StateGraph) -> Figure:
 def trajectory_figure(figs: Figures, dim: int) -> Figure:
     """Positions by round per actor on one dimension, one panel per case."""
     cases = figs.trajectories
-    fig, axes = plt.subplots(
+    fig, axes = _subplots(
         1, len(cases), figsize=(5.2 * len(cases), 3.8), sharey=True, squeeze=False
     )
     for ax, traj in zip(axes[0], cases, strict=True):
@@ -205,7 +216,7 @@ def sweep_figure(sweep: Sweep, report: dict[str, Any] | None = None) -> Figure:
     """Each question's answer along the parameter; thresholds dashed, today's value dotted."""
     label = parameter_label(report or {}, sweep.parameter)
     n = len(sweep.questions)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * n))
+    fig, ax = _subplots(figsize=(8, 1.2 + 0.45 * n))
     for row, (qid, _) in enumerate(sweep.questions):
         for start, end, verdict in segments(sweep, qid):
             ax.broken_barh(
@@ -246,7 +257,7 @@ def probabilities_figure(mc: dict[str, Any]) -> Figure:
     """How likely each answer is under the declared uncertainty."""
     questions = mc["questions"]
     n = len(questions)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * n))
+    fig, ax = _subplots(figsize=(8, 1.2 + 0.45 * n))
     left = [0.0] * n
     for v in VERDICTS:
         widths = [q[v] for q in questions]
@@ -270,7 +281,7 @@ def tornado_figure(mc: dict[str, Any], report: dict[str, Any] | None = None) -> 
         return None
     cols = 2 if len(targets) > 1 else 1
     rows = (len(targets) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 3.2 * rows), squeeze=False)
+    fig, axes = _subplots(rows, cols, figsize=(6.2 * cols, 3.2 * rows), squeeze=False)
     for ax, (target, _, inputs) in zip(axes.flat, targets, strict=False):
         title = target_label(report, target)
         rhos = [d["rho"] for d in inputs]

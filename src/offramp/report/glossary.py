@@ -16,6 +16,8 @@ et al., KTAB (smp).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from offramp.conflict.concepts import REGISTRY
 
 #: Terms other than the solution concepts, whose one-line meanings the concept registry holds
@@ -61,7 +63,7 @@ def _model_description(name: str) -> str | None:
     return f"{text}." if isinstance(text, str) and text and not text.endswith(".") else text
 
 
-def terms(names) -> list[tuple[str, str]]:
+def terms(names: Iterable[str]) -> list[tuple[str, str]]:
     """(term, definition) for each known name, in the order given, without repeats; a
     bargaining model is described as the bargaining package describes it, if it does."""
     out: list[tuple[str, str]] = []
@@ -82,7 +84,7 @@ def concept_term(key: str) -> str:
     return c.short if c.label.endswith(f"({c.short})") else c.label
 
 
-def concept_terms(concepts) -> list[tuple[str, str]]:
+def concept_terms(concepts: Iterable[str]) -> list[tuple[str, str]]:
     """The concepts' meanings, as the concept registry gives them, and 'equilibrium'."""
     out = [(concept_term(k), REGISTRY[k].glossary) for k in concepts if k in REGISTRY]
     return out + terms(["equilibrium"])

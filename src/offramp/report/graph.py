@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import pygraphviz
 
     from offramp.analysis.scenario import Scenario
+    from offramp.conflict.model import ConflictModel
 
 MAX_DOT_EDGES = 1500
 
@@ -106,7 +107,9 @@ class StateGraph:
 Path = list[tuple[int, int]]
 
 
-def _reduced_edges(model, nodes: list[int]) -> tuple[list[tuple[int, int, int]], int]:
+def _reduced_edges(
+    model: ConflictModel, nodes: list[int]
+) -> tuple[list[tuple[int, int, int]], int]:
     """Per DM, the transitive reduction of its improvements among ``nodes``."""
     from offramp.conflict.moves import move_indices
 
@@ -184,7 +187,7 @@ def state_graph(
     )
 
 
-def _mover(model, a: int, b: int) -> int | None:
+def _mover(model: ConflictModel, a: int, b: int) -> int | None:
     """The DM whose options differ between states a and b (None if several do)."""
     diff = int(model.codes[a]) ^ int(model.codes[b])
     dms = {int(model.option_dm[k]) for k in range(len(model.option_names)) if diff >> k & 1}

@@ -18,10 +18,12 @@ if those are too many, the core. ``note`` says in a sentence what was left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from offramp.analysis.conflict_analysis import Analysis
 from offramp.conflict.concepts import concept_short
 
 SMALL = 30
@@ -41,12 +43,15 @@ class Selection:
     mode: str = "all"  # "all" | "core" | "reachable"
 
 
-def _paths(analysis, concept: str) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
+def _paths(
+    analysis: Analysis, concept: str
+) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
     """(paths to where it settles, paths to the other reachable equilibria), nearest first."""
     settle: list[tuple[int, Path]] = []
     evo = analysis.settling.get(concept)
-    if evo is not None:
-        for t in analysis.settles_at(concept):
+    settles = analysis.settles_at(concept)
+    if evo is not None and settles is not None:
+        for t in settles:
             steps = evo.path(int(t)) or []
             settle.append((int(t), [(st.source, st.target) for st in steps]))
     settle.sort(key=lambda p: len(p[1]))
@@ -63,7 +68,7 @@ def _paths(analysis, concept: str) -> tuple[list[tuple[int, Path]], list[tuple[i
     return settle, other
 
 
-def core(analysis, concept: str, limit: int | None = None) -> Selection:
+def core(analysis: Analysis, concept: str, limit: int | None = None) -> Selection:
     """The status quo, the equilibria and the paths between them (at most ``limit`` states:
     the status quo, then the paths to where it settles, then the other reachable equilibria
     with their paths, then the remaining equilibria)."""
@@ -74,7 +79,7 @@ def core(analysis, concept: str, limit: int | None = None) -> Selection:
     keep: list[int] = [] if start is None else [start]
     seen = set(keep)
 
-    def add(states) -> bool:
+    def add(states: Iterable[int]) -> bool:
         new = [s for s in dict.fromkeys(states) if s not in seen]
         if len(seen) + len(new) > limit:
             return False
@@ -101,7 +106,7 @@ def core(analysis, concept: str, limit: int | None = None) -> Selection:
     return Selection(sorted(keep), drawn_paths, note, "core")
 
 
-def select_states(analysis, concept: str, full: bool = False) -> Selection:
+def select_states(analysis: Analysis, concept: str, full: bool = False) -> Selection:
     """The states to draw by default (``full=False``) or when the whole graph is asked for."""
     n = analysis.model.n_states
     settle, _ = _paths(analysis, concept)

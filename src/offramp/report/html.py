@@ -65,7 +65,7 @@ ul.findings li { margin: .35rem 0; }
 .table-box { max-width: 100%; overflow-x: auto; margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 td { overflow-wrap: break-word; }
-#provenance li, #provenance td code { overflow-wrap: anywhere; }
+#provenance li, #provenance td code { overflow-wrap: break-word; }
 dl.glossary { font-size: .85rem; color: var(--muted); margin: .6rem 0 1rem;
   border-left: 3px solid var(--line); padding-left: .8rem; }
 dl.glossary dt { display: inline; font-weight: 600; }

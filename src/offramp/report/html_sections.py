@@ -13,6 +13,7 @@ from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
+from offramp.report.provenance import code_id
 from offramp.report.words import (
     PROBABILITY_NOTE,
     VERDICT,
@@ -27,11 +28,14 @@ from offramp.report.words import (
     margin_sentence,
     next_sentences,
     parameter_label,
+    perceived_settles,
+    perceived_suffix,
     probability_cell,
     settle_lines,
     settled_states,
     target_label,
     threshold_suffix,
+    variant_title,
 )
 
 MAX_STATE_ROWS = 200
@@ -106,7 +110,7 @@ def scenario_section(report: dict[str, Any]) -> str:
         parts.append(f"<p>What happened next (evidence published later):</p><ul>{items}</ul>")
     if report.get("parameters"):
         rows = [
-            [esc(parameter_label(report, k)), f"<code>{esc(k)}</code>", f"{v:g}"]
+            [esc(parameter_label(report, k)), code_id(k), f"{v:g}"]
             for k, v in report["parameters"].items()
         ]
         parts.append(table(["parameter", "id", "value"], rows))
@@ -124,7 +128,7 @@ def actors_section(report: dict[str, Any]) -> str:
         for k, o in enumerate(dm["options"]):
             row = [
                 f"<strong>{esc(dm['label'])}</strong>" if k == 0 else "",
-                f"{esc(o['label'])}<br><code>{esc(o['name'])}</code>",
+                f"{esc(o['label'])}<br>{code_id(o['name'])}",
                 MOVES.get(o["direction"], esc(o["direction"])),
             ]
             if explained:
@@ -182,9 +186,7 @@ def _states_list(g) -> str:
 def _options_legend(report: dict[str, Any]) -> str:
     parts = []
     for k, dm in enumerate(report["decision_makers"]):
-        opts = ", ".join(
-            f"{esc(o['label'])} (<code>{esc(o['name'])}</code>)" for o in dm["options"]
-        )
+        opts = ", ".join(f"{esc(o['label'])} ({code_id(o['name'])})" for o in dm["options"])
         parts.append(
             f'<li><span class="swatch line" style="background:{dm_colour(k)}"></span> '
             f"<strong>{esc(dm['label'])}</strong>: {opts}</li>"
@@ -376,7 +378,7 @@ def questions_section(report: dict[str, Any], figs: Figures) -> str:
 
 
 def _verdict_cell(q: dict[str, Any], report: dict[str, Any]) -> str:
-    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report))
+    return verdict_badge(q["verdict"]) + esc(threshold_suffix(q, report) + perceived_suffix(q))
 
 
 def _forecast_cell(report: dict[str, Any], items: list[dict[str, Any]] | None) -> str:
@@ -397,7 +399,7 @@ def variants_section(report: dict[str, Any]) -> str:
     variants = report["variants"]
     if not variants:
         return section("variants", "Variants", none("No counterfactual variant is analysed."))
-    head = ["", "baseline", *[v["label"] for v in variants]]
+    head = ["", "baseline", *[variant_title(v) for v in variants]]
     rows = []
     for k, q in enumerate(report["questions"]):
         rows.append(
@@ -415,6 +417,11 @@ def variants_section(report: dict[str, Any]) -> str:
         ]
         + [esc(settled_states(v["settles_at"].get(DEFAULT_CONCEPT, []))) for v in variants]
     )
+    if any(v.get("perceived") for v in variants):
+        rows.append(
+            ["<em>settles as perceived (hypergame)</em>", "—"]
+            + [esc(perceived_settles(v) or "—") for v in variants]
+        )
     base_counts = {c: len(report["equilibria"][c]) for c in report["concepts"]}
     names = "/".join(concept_short(c) for c in base_counts)
     rows.append(

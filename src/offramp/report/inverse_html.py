@@ -13,14 +13,11 @@ ANCHOR, TITLE = "what-it-takes", "What would it take?"
 
 
 def _svg(data: dict[str, Any]) -> str:
-    import matplotlib.pyplot as plt
-
     from offramp.report.answer_map_figure import answer_map_figure
 
     fig = answer_map_figure(data)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 

@@ -27,11 +27,14 @@ from offramp.report.words import (
     findings,
     margin_sentence,
     next_sentences,
+    perceived_settles,
+    perceived_suffix,
     probability_cell,
     settle_lines,
     settled_states,
     target_label,
     threshold_suffix,
+    variant_title,
 )
 
 
@@ -112,7 +115,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             "## Counterfactual variants",
             "",
             "| question | baseline | "
-            + " | ".join(md(v["label"]) for v in report["variants"])
+            + " | ".join(md(variant_title(v)) for v in report["variants"])
             + " |",
             "|---" * (2 + len(report["variants"])) + "|",
         ]
@@ -122,6 +125,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 md(
                     VERDICT[v["questions"][k]["verdict"]]
                     + threshold_suffix(v["questions"][k], report)
+                    + perceived_suffix(v["questions"][k])
                 )
                 for v in report["variants"]
             ]
@@ -130,7 +134,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         for v in report["variants"]:
             where = settled_states(v["settles_at"].get(DEFAULT_CONCEPT, []))
             changes = "; ".join(v.get("changes_text") or v["changes"])
-            out.append(f"- **{md(v['label'])}** ({md(changes)}): settles at {md(where)}.")
+            perceived = perceived_settles(v)
+            seen = f"; as perceived (hypergame), at {md(perceived)}" if perceived else ""
+            out.append(
+                f"- **{md(variant_title(v))}** ({md(changes)}): settles at {md(where)}{seen}."
+            )
             for q in v["questions"]:
                 if q.get("threshold"):
                     out.append(f"  - {md(q['ask'])} {md(answer_line(q, report))}")

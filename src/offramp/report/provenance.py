@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from offramp.report.mdtext import md, md_code
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: The HTML sections this module adds (anchor, title), for the report's contents.
 HTML_SECTIONS = (("provenance", "Where the numbers come from"), ("leverage", "Leverage"))
@@ -48,7 +51,7 @@ def _source_line(s: dict[str, Any]) -> str:
 
 def _basis(p: dict[str, Any]) -> str:
     if p["basis"] == "derived":
-        return p["formula"]
+        return str(p["formula"])
     if p["basis"] == "judgment":
         note = p.get("note")
         if not note:
@@ -191,6 +194,13 @@ def provenance_markdown(report: dict[str, Any]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- HTML
+def code_id(name: object) -> str:
+    """An id (``trade_relief``, ``US.relief``) as code that a narrow column breaks after an
+    underscore or a dot, never in the middle of a word."""
+    parts = re.split(r"(?<=[_.])", str(name))
+    return "<code>" + "<wbr>".join(escape(p, quote=True) for p in parts) + "</code>"
+
+
 def _esc(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -212,7 +222,7 @@ def _link_formula(formula: str, figures: set[str], params: set[str]) -> str:
     return "".join(out)
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
+def _table(head: list[str], rows: list[str]) -> str:
     h = "".join(f"<th>{_esc(c)}</th>" for c in head)
     body = "\n".join(r for r in rows)
     return (
@@ -243,7 +253,7 @@ def provenance_html(report: dict[str, Any]) -> str:
                 for fid in p["evidence"]
             )
             rows.append(
-                f'<tr id="param-{_esc(p["name"])}"><td><code>{_esc(p["name"])}</code></td>'
+                f'<tr id="param-{_esc(p["name"])}"><td>{code_id(p["name"])}</td>'
                 f'<td class="num">{_esc(_num(p["value"]))}</td><td>{basis}</td><td>{used}</td></tr>'
             )
         parts.append(_table(["parameter", "value", "formula or basis", "figures"], rows))
@@ -251,7 +261,7 @@ def provenance_html(report: dict[str, Any]) -> str:
             rows = []
             for f in prov["figures"]:
                 rows.append(
-                    f'<tr id="fig-{_esc(f["id"])}"><td><code>{_esc(f["id"])}</code>'
+                    f'<tr id="fig-{_esc(f["id"])}"><td>{code_id(f["id"])}'
                     + (f"<br>{_esc(f['label'])}" if f.get("label") else "")
                     + f'</td><td class="num"><a href="#src-{_esc(f["source"])}">'
                     f"{_esc(figure_value(f))}</a></td><td>{f['year']}</td>"
@@ -263,8 +273,7 @@ def provenance_html(report: dict[str, Any]) -> str:
             for s in prov["sources"]:
                 # Plain text, not an outbound link: the report must not point outside itself.
                 items.append(
-                    f'<li id="src-{_esc(s["id"])}"><code>{_esc(s["id"])}</code>: '
-                    f"{_esc(_source_line(s))}</li>"
+                    f'<li id="src-{_esc(s["id"])}">{code_id(s["id"])}: {_esc(_source_line(s))}</li>'
                 )
             parts.append("<h3>Sources of the evidence</h3>")
             parts.append(f"<ul>{''.join(items)}</ul>")
@@ -297,7 +306,7 @@ def leverage_chart_html(lev: dict[str, Any]) -> str:
     return f'<div class="chart">{leverage_figure(lev)}</div>'
 
 
-def leverage_static_figure(lev: dict[str, Any]):
+def leverage_static_figure(lev: dict[str, Any]) -> Figure:
     """The leverage chart as a matplotlib figure (for ``offramp report --figures``): one bar per
     dependency, its range as an error bar, coloured by who depends."""
     from matplotlib.figure import Figure

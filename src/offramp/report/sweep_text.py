@@ -8,6 +8,7 @@ from rich.table import Table
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import SweepResult
 from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
+from offramp.report.terminal import plain
 
 SHORT = {"yes": "yes", "no": "no", "depends": "depends", "undetermined": "?"}
 
@@ -29,7 +30,7 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
     table.add_column("settles at")
     for k, _ in enumerate(scenario.spec.questions):
         table.add_column(f"Q{k + 1}")
-    previous = None
+    previous: tuple[str, tuple[str, ...]] | None = None
     for row in result.rows:
         settles = " ".join(letter(t) for t in row.settles.get(DEFAULT_CONCEPT, [])) or "—"
         key = (settles, tuple(row.answers.values()))
@@ -43,9 +44,9 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
             style=style,
         )
     console.print(table)
-    for key, mark in outcomes.items():
-        console.print(f"  {mark}: {key}")
+    for outcome, mark in outcomes.items():
+        console.print(f"  {mark}: {plain(outcome)}")
     for k, q in enumerate(scenario.spec.questions):
-        console.print(f"  Q{k + 1}: {q.ask}")
+        console.print(f"  Q{k + 1}: {plain(q.ask)}")
     for a, b, what in result.changes():
         console.print(f"between {result.parameter} = {a:g} and {b:g}: {what} change")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from rich.console import Console
-from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -15,6 +16,7 @@ from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_label, concept_sh
 from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.provenance import render_provenance_text
+from offramp.report.terminal import plain as escape
 from offramp.report.text_sections import SECTIONS
 from offramp.report.words import (
     VERDICT,
@@ -24,16 +26,19 @@ from offramp.report.words import (
     findings,
     next_sentences,
     path_sentence,
+    perceived_settles,
+    perceived_suffix,
     settle_lines,
     settled_states,
     threshold_sentence,
     threshold_suffix,
+    variant_title,
 )
 
 MAX_STATE_ROWS = 64
 
 
-def _marks(flags) -> str:
+def _marks(flags: Sequence[bool] | np.ndarray) -> str:
     marks = "".join("✓" if f else "·" for f in flags)
     return f"[bold green]{marks} EQ[/]" if all(flags) else f"{marks}   "
 
@@ -80,7 +85,7 @@ def equilibria_summary(result: StabilityResult) -> Table:
 def render_stability(result: StabilityResult, console: Console) -> None:
     model = result.model
     console.print(
-        f"[bold]{model.name}[/]: {model.n_dms} decision makers, "
+        f"[bold]{escape(model.name)}[/]: {model.n_dms} decision makers, "
         f"{len(model.option_names)} options, {model.n_states:,} feasible states"
     )
     console.print(stability_table(result))
@@ -282,30 +287,40 @@ def _variants(report: dict[str, Any], console: Console) -> None:
     def answers(qs: list[dict[str, Any]]) -> str:
         return " · ".join(f"Q{k + 1} {_verdict_cell(q, report)}" for k, q in enumerate(qs))
 
-    bargaining = report.get("bargaining")
-    base_forecasts = []
+    bargaining: dict[str, Any] = report.get("bargaining") or {}
+    base_forecasts: list[dict[str, Any]] = []
     if bargaining:
         model = bargaining["default_model"]
-        settled = {e["id"] for e in report["settles_at"].get(DEFAULT_CONCEPT, [])}
+        settled_ids = {e["id"] for e in report["settles_at"].get(DEFAULT_CONCEPT, [])}
         base_forecasts = [
             {"id": c["state"], "model": model, "forecast": c["forecasts"][model]}
             for c in bargaining["cases"]
-            if c["name"].startswith("settled-") and c.get("state") in settled
+            if c["name"].startswith("settled-") and c.get("state") in settled_ids
         ]
-    rows = [
-        ("Baseline", None, report["settles_at"].get(DEFAULT_CONCEPT, []), questions, base_forecasts)
+    rows: list[
+        tuple[str, str | None, list[dict[str, Any]], Any, list[dict[str, Any]], str | None]
+    ] = [
+        (
+            "Baseline",
+            None,
+            report["settles_at"].get(DEFAULT_CONCEPT, []),
+            questions,
+            base_forecasts,
+            None,
+        )
     ]
     rows += [
         (
-            v["label"],
+            variant_title(v),
             "; ".join(v.get("changes_text") or v["changes"]),
             v["settles_at"].get(DEFAULT_CONCEPT, []),
             v["questions"],
             v.get("forecast_at_settled") or [],
+            perceived_settles(v),
         )
         for v in report["variants"]
     ]
-    for label, changes, settled, qs, forecasts in rows:
+    for label, changes, settled, qs, forecasts, perceived in rows:
         console.print(Text(label, style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
@@ -313,6 +328,8 @@ def _variants(report: dict[str, Any], console: Console) -> None:
         if changes:
             grid.add_row("changes", Text(changes))
         grid.add_row("settles at", Text(settled_states(settled)))
+        if perceived is not None:
+            grid.add_row("as perceived", Text(f"settles at {perceived} (hypergame)"))
         if qs:
             grid.add_row("answers", Text(answers(qs)))
         for f in forecasts:
@@ -375,7 +392,7 @@ def render_bargaining(part: dict[str, Any], console: Console) -> None:
 
 
 def _verdict_cell(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
-    return VERDICT[q["verdict"]] + threshold_suffix(q, report)
+    return VERDICT[q["verdict"]] + threshold_suffix(q, report) + perceived_suffix(q)
 
 
 __all__ = [

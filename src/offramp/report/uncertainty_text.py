@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.glossary import terms
+from offramp.report.terminal import plain as escape
 from offramp.report.words import (
     PROBABILITY_NOTE,
     bad_samples_sentence,
@@ -152,4 +152,4 @@ def _indented(console: Console, head: str, lines: list[str]) -> None:
 
 
 def _dimension(report: dict[str, Any], name: str) -> str:
-    return ((report.get("labels") or {}).get("dimensions") or {}).get(name, name)
+    return str(((report.get("labels") or {}).get("dimensions") or {}).get(name, name))

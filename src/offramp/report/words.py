@@ -590,3 +590,27 @@ def next_sentences(report: dict) -> list[str]:
             f"{VERDICT.get(q['later'], q['later'])} with the later figures ({same})."
         )
     return out
+
+
+# ------------------------------------------------------------------ misperception variants
+
+
+def perceived_suffix(q: dict[str, Any]) -> str:
+    """For a misperception variant (a hypergame): ' (as perceived: No)' after the answer seen
+    correctly; '' for any other answer."""
+    seen = q.get("perceived_verdict")
+    return f" (as perceived: {VERDICT[seen]})" if seen else ""
+
+
+def variant_title(v: dict[str, Any]) -> str:
+    """A variant's label, with its kind when it is a misperception (a hypergame)."""
+    return f"{v['label']} (misperception)" if v.get("kind") == "misperception" else v["label"]
+
+
+def perceived_settles(v: dict[str, Any]) -> str | None:
+    """Where a misperception variant settles as perceived (SEQ), as one phrase; None for a
+    counterfactual."""
+    part = v.get("perceived")
+    if not part:
+        return None
+    return settled_states(part["settles_at"].get("seq", []))

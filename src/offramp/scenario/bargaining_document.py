@@ -27,7 +27,7 @@ The checks here are structural and self-contained (this module imports nothing e
 from __future__ import annotations
 
 import difflib
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -60,6 +60,22 @@ class ActorUncertainty(_Strict):
     capability: Distribution | None = None
     positions: dict[str, Distribution] = Field(default_factory=dict)
     salience: dict[str, Distribution] = Field(default_factory=dict)
+
+
+def _off_scale(dist: Any) -> list[str]:
+    """``"<key>: ..."`` for each number of a position's or salience's distribution outside the
+    0-100 scale (bounds, mode, mean, listed values): such a distribution is refused, not
+    silently clipped. Draws of an unbounded normal inside the scale are clipped to 0-100."""
+    out = []
+    for key in ("low", "high", "mode", "mean"):
+        v = getattr(dist, key, None)
+        if v is not None and not 0 <= v <= 100:
+            out.append(f"{key}: {v:g} is outside the 0-100 scale of positions and saliences")
+    values = getattr(dist, "values", None) or []
+    bad = [v for v in values if not 0 <= v <= 100]
+    if bad:
+        out.append(f"values: {bad[0]:g} is outside the 0-100 scale of positions and saliences")
+    return out
 
 
 class BargainingActor(_Strict):
@@ -147,12 +163,15 @@ class BargainingSection(_Strict):
                 )
             if a.uncertain is not None:
                 for field in ("positions", "salience"):
-                    for key in getattr(a.uncertain, field):
+                    for key, dist in getattr(a.uncertain, field).items():
                         if key not in dims:
                             problems.append(
                                 f"{where}.uncertain.{field}.{key}: unknown dimension "
                                 f"'{key}'{_suggest(key, dims)}"
                             )
+                        problems.extend(
+                            f"{where}.uncertain.{field}.{key}.{bad}" for bad in _off_scale(dist)
+                        )
         names = [a.name for a in self.actors]
         shift_names: set[str] = set()
         for k, sh in enumerate(self.shifts):

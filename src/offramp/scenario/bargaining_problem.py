@@ -59,7 +59,11 @@ class SectionArrays:
         return [n in names for n in self.shift_names]
 
     def apply(
-        self, mask: Sequence[bool], cap=None, pos=None, sal=None
+        self,
+        mask: Sequence[bool],
+        cap: np.ndarray | None = None,
+        pos: np.ndarray | None = None,
+        sal: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(capability, positions, salience) with the masked shifts applied in declaration
         order over the given arrays (the section's own by default)."""
@@ -73,7 +77,13 @@ class SectionArrays:
                 sal = np.where(np.isnan(s), sal, s)
         return cap, pos, sal
 
-    def problem(self, mask: Sequence[bool] | None = None, cap=None, pos=None, sal=None):
+    def problem(
+        self,
+        mask: Sequence[bool] | None = None,
+        cap: np.ndarray | None = None,
+        pos: np.ndarray | None = None,
+        sal: np.ndarray | None = None,
+    ) -> BargainingProblem:
         """The engine's problem with the masked shifts applied (salience 0-100 -> 0-1)."""
         mask = [False] * len(self.shifts) if mask is None else mask
         cap, pos, sal = self.apply(mask, cap, pos, sal)
@@ -118,7 +128,7 @@ def _check_numbers(sec: BargainingSection, name: str) -> None:
     """Every number of the section finite and within the number limit after coercion (the
     text ``"inf"`` is read as a float by pydantic and passes ``capability > 0``)."""
 
-    def locate(path: tuple, message: str) -> Problem:
+    def locate(path: tuple[str | int, ...], message: str) -> Problem:
         return Problem(message, "bargaining." + format_path(path) if path else "bargaining")
 
     try:

@@ -75,7 +75,7 @@ class NotedStatement(Strict):
     source: Text | None = None
 
 
-def _kind(value) -> str | None:
+def _kind(value: object) -> str | None:
     """Which form an entry takes, so that errors speak about that form only (a pydantic union
     would report every member's complaint)."""
     if isinstance(value, str):
@@ -217,7 +217,10 @@ class Parameter(Strict):
         """The value when it is given (NaN for a derived parameter: the spec computes it)."""
         if self.formula is not None:
             return float("nan")
-        return self.value if self.value is not None else self.distribution.point
+        if self.value is not None:
+            return self.value
+        assert self.distribution is not None  # (checked: a parameter has one of the three)
+        return self.distribution.point
 
 
 class Perception(Strict):

@@ -260,8 +260,9 @@ class _Parser:
             self.take()
             e = sign * float(t.text)
             if abs(e) > MAX_EXPONENT:
+                written = ("-" if sign < 0 else "") + t.text  # as written: 8.0000001, not 8
                 raise FormulaError(
-                    f"exponent {e:g} is too large (|exponent| <= {MAX_EXPONENT})", start
+                    f"exponent {written} is too large (|exponent| <= {MAX_EXPONENT})", start
                 )
             return Binary("^", base, Num(e, start), op.offset)
         return base

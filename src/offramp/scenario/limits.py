@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -295,6 +296,11 @@ def scan_yaml(text: str, file: str = "<scenario>") -> None:
 # --------------------------------------------------------------------------- plain data
 
 
+#: control characters refused in a scenario's texts: C0 except tab, line feed and carriage
+#: return, DEL and C1 (printed to a terminal they are escape sequences: issue 22, item 7)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -336,6 +342,15 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
         elif isinstance(node, str):
             if len(node) > max_text:
                 problems.append(locate(path, message("text_chars", len(node))))
+            elif (control := _CONTROL.search(node)) is not None:
+                problems.append(
+                    locate(
+                        path,
+                        f"the text contains the control character U+{ord(control.group()):04X} "
+                        "(terminal escape codes, bells, NUL ...): remove it; tabs and line "
+                        "breaks are fine",
+                    )
+                )
         elif _is_number(node):
             problem = _number_problem(node, max_abs)
             if problem:

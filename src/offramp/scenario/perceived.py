@@ -43,7 +43,7 @@ def perceived_game(scenario: ScenarioSpec, dm: str) -> tuple[ScenarioSpec, int]:
         data["status_quo"] = [
             name
             for name in data["status_quo"]
-            if scenario._ref(name) is None or scenario._ref(name).index not in unknown
+            if (ref := scenario._ref(name)) is None or ref.index not in unknown
         ]
     try:
         document = ScenarioDocument.model_validate(data)

@@ -50,12 +50,12 @@ def resolve_perceptions(spec: Spec) -> list[ResolvedPerception]:
     for k, p in enumerate(spec.document.perceptions):
         base: DocPath = ("perceptions", k)
         ok = True
-        for key in ("dm", "of"):
-            name = getattr(p, key)
+        for role in ("dm", "of"):
+            name = getattr(p, role)
             if name is not None and name not in spec.dm_names:
                 hint = did_you_mean(name, spec.dm_names)
                 spec._problem(
-                    (*base, key),
+                    (*base, role),
                     f"perception of an unknown decision maker '{name}'{hint} (decision makers: "
                     f"{', '.join(spec.dm_names)})",
                 )

@@ -365,9 +365,13 @@ def evaluate(expr: Expr, column: Callable[[int], np.ndarray], size: int) -> np.n
             out |= evaluate(a, column, size)
         return out
     if isinstance(expr, Implies):
-        return ~evaluate(expr.left, column, size) | evaluate(expr.right, column, size)
+        implied: np.ndarray = ~evaluate(expr.left, column, size) | evaluate(
+            expr.right, column, size
+        )
+        return implied
     if isinstance(expr, Iff):
-        return evaluate(expr.left, column, size) == evaluate(expr.right, column, size)
+        same: np.ndarray = evaluate(expr.left, column, size) == evaluate(expr.right, column, size)
+        return same
     raise TypeError(f"not a statement: {expr!r}")
 
 

@@ -56,7 +56,9 @@ class SourceMap:
         extra = 1 if tuple(path) in self.quoted else 0
         return line, col + extra + offset
 
-    def problem(self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None):
+    def problem(
+        self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None
+    ) -> Problem:
         from offramp.scenario.errors import format_path
 
         if offset is not None:

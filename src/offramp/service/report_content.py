@@ -166,6 +166,66 @@ def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     return changes
 
 
+def _declared_perceptions(scenario: Scenario, name: str) -> list[dict[str, Any]]:
+    k = list(scenario.spec.variants).index(name)
+    return list(scenario.spec.data["variants"][k].get("perceptions") or [])
+
+
+def describe_perceptions(scenario: Scenario, name: str, words: bool) -> list[str]:
+    """A variant's misperceptions as changes: who does not know of which option, who
+    misjudges whose preferences (so a variant with only ``perceptions:`` has a changes row)."""
+    option = {
+        n: scenario.spec.option_label(k) for k, n in enumerate(scenario.conflict.option_names)
+    }
+    out = []
+    for p in _declared_perceptions(scenario, name):
+        dm = scenario.spec.dm_label(p["dm"]) if words else p["dm"]
+        for o in p.get("unknown_options") or []:
+            out.append(
+                f"misperception: {dm} does not know of the option to {option.get(o, o)} ({o})"
+                if words
+                else f"{dm} does not know of {o}"
+            )
+        if p.get("of") and p.get("preferences"):
+            of = scenario.spec.dm_label(p["of"]) if words else p["of"]
+            out.append(
+                f"misperception: {dm} misjudges the preferences of {of}"
+                if words
+                else f"{dm} misjudges {of}'s preferences"
+            )
+    return out
+
+
+def perceived_part(var: Scenario, analysis: Analysis) -> dict[str, Any]:
+    """A misperception variant read as the first-level hypergame it is: each question's answer
+    seen correctly and as perceived, and where the evolution settles in each reading (from the
+    one hypergame analysis, :mod:`offramp.analysis.hypergame`)."""
+    hg = var.hypergame()
+    data = hg.to_dict()
+    model = var.conflict
+    settles: dict[str, list[dict[str, Any]]] = {}
+    for c in hg.correct:
+        states = hg.settles_at(c, True)
+        if states is None:
+            states = hg.equilibria(c, True)
+        settles[c] = [
+            {
+                "id": int(s) + 1,
+                "taken": model.taken(int(s)),
+                "description": analysis.describe_state(int(s)),
+            }
+            for s in states
+        ]
+    return {
+        "perceptions": data["perceptions"],
+        "answers": {
+            q["id"]: {"correct": q["correct"], "perceived": q["hypergame"]}
+            for q in data["questions"]
+        },
+        "settles_at": settles,
+    }
+
+
 def build_report(
     scenario: Scenario,
     *,
@@ -233,13 +293,22 @@ def build_report(
         for name, v in scenario.spec.variants.items():
             var = scenario.variant(name)
             var_analysis = var.analyze()
+            misperceived = bool(_declared_perceptions(scenario, name))
+            answers = _answers(var, var_analysis, thresholds, progress, name)
+            perceived = perceived_part(var, var_analysis) if misperceived else None
+            if perceived is not None:
+                for a in answers:
+                    a["perceived_verdict"] = perceived["answers"][a["id"]]["perceived"]
             report["variants"].append(
                 {
                     "name": name,
                     "label": v.label or name,
                     "description": v.description,
+                    "kind": "misperception" if misperceived else "counterfactual",
                     "changes": describe_changes(scenario, name),
-                    "changes_text": describe_changes_in_words(scenario, name),
+                    "perception_changes": describe_perceptions(scenario, name, False),
+                    "changes_text": describe_changes_in_words(scenario, name)
+                    + describe_perceptions(scenario, name, True),
                     "settles_at": {
                         c: var_analysis.settled_entries(c) for c in var_analysis.settling
                     },
@@ -247,8 +316,9 @@ def build_report(
                         c: len(var_analysis.stability.equilibria(c))
                         for c in var_analysis.stability.concepts
                     },
-                    "questions": _answers(var, var_analysis, thresholds, progress, name),
+                    "questions": answers,
                     "forecast_at_settled": _variant_forecast(var, var_analysis),
+                    **({"perceived": perceived} if perceived is not None else {}),
                 }
             )
     return report

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from offramp.errors import OfframpError
+from offramp.errors import InputError, OfframpError
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
@@ -151,8 +151,6 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None, start: str = "auto"):
         if start not in ("auto", "fork", "loky"):
-            from offramp.errors import InputError
-
             raise InputError(f"start must be 'auto', 'fork' or 'loky', not {start!r}")
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"local ({self.workers} worker{'s' if self.workers > 1 else ''})"
@@ -238,12 +236,22 @@ class LocalExecutor:
         return _drain(pipes)
 
 
+class DaskNotInstalled(OfframpError, ImportError):
+    """Dask was asked for (``--dask``) but the optional extra ``offramp[dask]`` is missing."""
+
+
 class DaskExecutor:
     """A Dask distributed cluster: ``address`` is ``tcp://host:port`` of a running scheduler,
     or ``"local"`` for a LocalCluster of worker processes on 127.0.0.1 (one per core)."""
 
     def __init__(self, address: str, workers: int | None = None):
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise DaskNotInstalled(
+                "--dask needs Dask's 'distributed' package, an optional extra: install it with "
+                "pip install 'offramp[dask]' (or run without --dask: local worker processes)"
+            ) from None
 
         self.address = address
         self.cluster = None

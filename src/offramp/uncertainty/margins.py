@@ -18,10 +18,13 @@ One input at a time: a margin does not prove that no combination of moves flips 
 
 from __future__ import annotations
 
+from typing import Any
+
 from offramp.analysis.inverse import parameter_range
 from offramp.analysis.sweeps import threshold
 from offramp.errors import OfframpError
 from offramp.scenario.document import Parameter
+from offramp.scenario.resolved import CompiledQuestion
 from offramp.scenario.spec import ScenarioSpec
 
 #: Range widths searched on each side of a judged range.
@@ -45,9 +48,11 @@ def _span(lo: float, hi: float) -> tuple[float, float]:
     return a, b
 
 
-def question_margin(scenario: ScenarioSpec, question, answer: str, inputs: list[str]) -> dict:
+def question_margin(
+    scenario: ScenarioSpec, question: CompiledQuestion, answer: str, inputs: list[str]
+) -> dict[str, Any]:
     """The margin of ``answer`` (given by every sample) to ``question`` (see the module)."""
-    flips: list[dict] = []
+    flips: list[dict[str, Any]] = []
     steady: list[str] = []
     not_searched: list[str] = []
     for name in inputs:
@@ -81,7 +86,7 @@ def question_margin(scenario: ScenarioSpec, question, answer: str, inputs: list[
             }
         )
     flips.sort(key=lambda f: f["beyond_judged_range"])
-    out: dict = {
+    out: dict[str, Any] = {
         "answer": answer,
         "flips": flips,
         "no_flip": steady,
@@ -102,7 +107,9 @@ def question_margin(scenario: ScenarioSpec, question, answer: str, inputs: list[
     return out
 
 
-def margins(scenario: ScenarioSpec, verdicts: dict[str, str | None], inputs: list[str]) -> dict:
+def margins(
+    scenario: ScenarioSpec, verdicts: dict[str, str | None], inputs: list[str]
+) -> dict[str, Any]:
     """{question id: margin} for the questions whose samples all gave one yes/no answer
     (``verdicts``: id -> that answer, None when the samples differ)."""
     out = {}

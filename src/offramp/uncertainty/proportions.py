@@ -17,6 +17,7 @@ Lippman-Hand, A. (1983). If nothing goes wrong, is everything all right? JAMA 24
 from __future__ import annotations
 
 import math
+from typing import Any
 
 #: The method every interval of a Monte Carlo probability uses, as the JSON names it.
 INTERVAL_METHOD = "wilson"
@@ -45,15 +46,15 @@ def upper_bound_95(n: int) -> float:
     1 - 0.05^(1/n), about 3/n; 1 when n = 0 (nothing is known)."""
     if n <= 0:
         return 1.0
-    return 1.0 - 0.05 ** (1.0 / n)
+    return 1.0 - float(0.05 ** (1.0 / n))
 
 
-def answer_probability(k: int, n: int) -> dict:
+def answer_probability(k: int, n: int) -> dict[str, Any]:
     """One answer's share of the samples, as the JSON states it: ``probability`` (k/n, None
     when no sample finished), ``interval`` [low, high] (Wilson, 95%) and, when no sample gave
     it, ``upper_bound_95``; when every sample gave it, ``lower_bound_95``."""
     lo, hi = wilson_interval(k, n)
-    out: dict = {
+    out: dict[str, Any] = {
         "count": int(k),
         "probability": round(k / n, 6) if n > 0 else None,
         "interval": [round(lo, 6), round(hi, 6)],

@@ -31,7 +31,7 @@ class InputSpace:
     order_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (dm, group, entry)
     #: the alternatives drawn (one choice per sample, with the declared weights): one
     #: indicator column per choice, after every other column
-    alternatives: list = field(default_factory=list)
+    alternatives: list[Any] = field(default_factory=list)
 
     @classmethod
     def of(cls, scenario: ScenarioSpec) -> InputSpace:
@@ -110,7 +110,8 @@ class InputSpace:
             # within each any_order group, order the group's positions by the drawn keys
             for g in set(pref.order_group) - {-1}:
                 slots = [k for k in entries if pref.order_group[k] == g]
-                ranked = sorted(slots, key=lambda k, dm=dm: keys[(dm, k)])
+                drawn = {k: keys[(dm, k)] for k in slots}
+                ranked = sorted(slots, key=drawn.__getitem__)
                 for slot, k in zip(slots, ranked, strict=True):
                     entries[slot] = k
             out[dm] = [k for k in entries if (dm, k) not in dropped]

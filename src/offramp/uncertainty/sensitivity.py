@@ -17,6 +17,8 @@ coefficients. I. Biometrika 44, 470-481.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -43,7 +45,9 @@ def _significance(rho: np.ndarray, n: int, varies: bool) -> tuple[np.ndarray, np
     return p, np.tanh(np.stack([z - half, z + half], axis=1))
 
 
-def rank_correlations(inputs: np.ndarray, names: list[str], targets: dict[str, np.ndarray]):
+def rank_correlations(
+    inputs: np.ndarray, names: list[str], targets: dict[str, np.ndarray]
+) -> dict[str, list[dict[str, Any]]]:
     """{target: [{input, rho, p_value, interval_95, significant}] sorted by |rho|, largest
     first}; constant series give rho 0 and p 1; ``significant``: p below ALPHA / inputs."""
     if inputs.shape[1] == 0:

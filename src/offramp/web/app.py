@@ -10,7 +10,7 @@ from importlib import resources
 from fastapi import FastAPI
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from offramp.conflict.concepts import DEFAULT_CONCEPT
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.scenarios import list_builtin
 from offramp.version import __version__
 from offramp.web.dispatch import Workbench
@@ -33,6 +33,7 @@ def _page(css: str, js: str) -> str:
         js=js,
         scenarios=list_builtin(),
         default_concept=DEFAULT_CONCEPT,
+        default_concept_short=concept_short(DEFAULT_CONCEPT),
     )
 
 
@@ -62,11 +63,20 @@ def create_app(
     ``job_idle_seconds``: a job nobody polls for this long is cancelled (its client has gone).
     ``body_seconds``: how long a client may take to send its request body.
     """
-    app = FastAPI(title="offramp workbench", version=__version__, docs_url=None, redoc_url=None)
-    app.openapi_url = None
+    # no generated API pages: /openapi.json, /docs and /redoc describe every endpoint to
+    # whoever asks, and the workbench is a page, not a public API
+    app = FastAPI(
+        title="offramp workbench",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     pool = pool or shared_pool()
     static = resources.files("offramp.web").joinpath("static")
-    css = static.joinpath("app.css").read_text(encoding="utf-8")
+    from offramp.report.charts import CSS as CHARTS_CSS  # the report's charts, in the tabs too
+
+    css = static.joinpath("app.css").read_text(encoding="utf-8") + CHARTS_CSS
     js = static.joinpath("app.js").read_text(encoding="utf-8")
     bench = Workbench(
         pool=pool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,9 @@ class Workbench:
     token: str | None
     page_html: str
 
-    async def in_pool(self, request: Request, fn, *args) -> tuple[str, Any]:
+    async def in_pool(
+        self, request: Request, fn: Callable[..., tuple[str, Any]], *args: Any
+    ) -> tuple[str, Any]:
         """Run one task in the pool behind the bounded queue; give up (and drop the task if it
         has not started) when the client goes or the time limit passes."""
         admission, pool, limit = self.admission, self.pool, self.request_seconds
@@ -43,7 +46,8 @@ class Workbench:
             done, _ = await asyncio.wait({waiting}, timeout=0.25)
             if done:
                 try:
-                    return waiting.result()
+                    outcome: tuple[str, Any] = waiting.result()
+                    return outcome
                 except BrokenProcessPool:  # the worker died (killed, out of memory): a new pool
                     pool.reset_broken()
                     raise HTTPException(
@@ -63,14 +67,15 @@ class Workbench:
                     "run it with the CLI, which has no time limit",
                 )
 
-    async def run(self, request: Request, fn, *args) -> Any:
+    async def run(self, request: Request, fn: Callable[..., tuple[str, Any]], *args: Any) -> Any:
         """:meth:`in_pool`, its outcome unwrapped by :func:`answer`."""
         return answer(*await self.in_pool(request, fn, *args))
 
 
 def workbench(request: Request) -> Workbench:
     """The app's :class:`Workbench`."""
-    return request.app.state.workbench
+    bench: Workbench = request.app.state.workbench
+    return bench
 
 
 def answer(kind: str, payload: Any) -> Any:

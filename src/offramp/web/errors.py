@@ -4,9 +4,10 @@ no traceback."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from offramp.errors import OfframpError
 from offramp.web.jobs import Busy
@@ -26,8 +27,17 @@ def field_errors(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    detail = exc.detail if isinstance(exc.detail, dict) else {"error": exc.detail}
+#: FastAPI's answer to a body it cannot decode (JSON that is not UTF-8 text)
+_UNPARSED_BODY = "There was an error parsing the body"
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == _UNPARSED_BODY:
+        # the same answer as any other body that is not JSON
+        return JSONResponse({"error": "body: not valid JSON (UTF-8 text)"}, status_code=422)
+    detail: object = exc.detail  # a str, or the dict our own routes raise with
+    if not isinstance(detail, dict):
+        detail = {"error": detail}
     return JSONResponse(detail, status_code=exc.status_code)
 
 
@@ -59,7 +69,8 @@ async def busy(request: Request, exc: Busy) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
-    app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
+    # Starlette's class: FastAPI raises it for a body it cannot parse, and its own subclass too
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, bug)
     app.add_exception_handler(OfframpError, input_error)  # type: ignore[arg-type]

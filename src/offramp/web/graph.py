@@ -29,7 +29,7 @@ def graph_data(
     model = analysis.model
     result = analysis.stability
     size = model.n_states
-    eq = {c: result.stable[c].all(axis=0) for c in result.concepts}
+    eq: dict[str, np.ndarray] = {c: result.equilibrium_mask(c) for c in result.concepts}
     dist = analysis.evolution.distance if analysis.evolution is not None else np.full(size, -1)
     selection = select_states(analysis, concept, full=full)
     keep = np.asarray(selection.nodes, dtype=np.int64)
@@ -39,8 +39,9 @@ def graph_data(
     on_path: set[int] = set()
     path_steps: set[tuple[int, int]] = set()
     settle_evo = analysis.settling.get(concept)
-    if settle_evo is not None:
-        for s in analysis.settles_at(concept):
+    settles = analysis.settles_at(concept)
+    if settle_evo is not None and settles is not None:
+        for s in settles:
             for step in settle_evo.path(int(s)) or []:
                 on_path.update((step.source, step.target))
                 path_steps.add((step.source, step.target))

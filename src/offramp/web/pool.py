@@ -17,6 +17,7 @@ lock held by another thread and hang the child.
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing
 import os
 import threading
@@ -57,7 +58,7 @@ class SharedPool:
                 )
             return self._pool
 
-    def submit(self, fn: Callable[..., Any], *args) -> Future[Any]:
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         outer: Future[Any] = Future()
         with self._lock:
             self._waiting.append((outer, fn, args))
@@ -80,7 +81,7 @@ class SharedPool:
                     self.reset_broken(force=True)
                     inner = self._executor().submit(fn, *args)
                 self._running += 1
-                inner.add_done_callback(lambda done, outer=outer: self._finished(outer, done))
+                inner.add_done_callback(functools.partial(self._finished, outer))
 
     def _finished(self, outer: Future[Any], inner: Future[Any]) -> None:
         with self._lock:
@@ -158,7 +159,7 @@ class PoolExecutor:
         self.tick = tick
         self._inflight: dict[Future[Any], int] = {}
 
-    def run(self, fn: Callable[..., Any], spec, seed: int, chunks: list[Any]) -> Iterator[Any]:
+    def run(self, fn: Callable[..., Any], spec: Any, seed: int, chunks: list[Any]) -> Iterator[Any]:
         blocks = deque(enumerate(b for chunk in chunks for b in chunk))
         inflight = self._inflight
         while blocks or inflight:
@@ -178,7 +179,7 @@ class PoolExecutor:
             return True
         return False
 
-    def close_run(self) -> list:
+    def close_run(self) -> list[Any]:
         """Cancels the blocks not started (a running one finishes, its result unused) and
         returns the parts of blocks that had finished but were not yielded yet."""
         finished = []

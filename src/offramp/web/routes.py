@@ -205,3 +205,48 @@ def cancel_job(job_id: str, request: Request) -> dict[str, Any]:
     job.reason = job.reason or "cancelled by the user"
     job.cancel.set()
     return job.to_dict()
+
+
+#: the most runs the workbench lists at once
+MAX_LISTED_RUNS = 200
+
+
+@router.get("/api/runs")
+def runs(limit: int = 50) -> dict:
+    """The most recent runs of the history (the CLI's and the workbench's), newest first."""
+    from offramp.history import db_path, history_enabled, list_runs
+
+    chosen = list_runs(min(max(limit, 1), MAX_LISTED_RUNS))
+    return {
+        "database": str(db_path()),
+        "recording": history_enabled(),
+        "runs": [r.to_dict() for r in chosen],
+    }
+
+
+def _run(ref: str):
+    from offramp.history import AmbiguousRun, RunNotFound, get_run
+
+    try:
+        return get_run(ref)
+    except (RunNotFound, AmbiguousRun) as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/api/runs/diff")
+def runs_diff(a: str, b: str) -> dict:
+    """What differs between runs ``a`` and ``b``: the lines ``offramp runs diff`` prints, and
+    the structured diff (``offramp runs diff --format json``)."""
+    from offramp.history import diff_runs
+    from offramp.report.run_diff import diff_lines
+
+    d = diff_runs(_run(a), _run(b))
+    return {"lines": [{"kind": k, "text": t} for k, t in diff_lines(d)], "diff": d.to_dict()}
+
+
+@router.get("/api/runs/{ref}")
+def run_detail(ref: str) -> dict:
+    """One run with its scenario text as analysed, to reopen it in the editor."""
+    run = _run(ref)
+    info = {k: v for k, v in run.to_dict().items() if k not in ("results", "params")}
+    return {**info, "params": run.params}

@@ -62,6 +62,16 @@ def monte_carlo_job(
         record("web:uncertainty", scenario, {"samples": body.samples}, body.seed, data)
         if result.interrupted:
             job.cancel.set()
-        return data
+        return {**data, "report_html": uncertainty_html(data, scenario)}
 
     return run
+
+
+def uncertainty_html(data: dict, scenario: Any) -> str:
+    """The report's "Under uncertainty" section for this Monte Carlo (probabilities, where it
+    settles, the forecast table and the sensitivity charts), rendered by the report's own
+    renderer from the same data, so the tab and the report read the same."""
+    from offramp.report.html_sections import uncertainty_section
+    from offramp.report.labels import labels_part
+
+    return uncertainty_section({"uncertainty": data, "labels": labels_part(scenario)})

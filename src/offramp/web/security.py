@@ -212,8 +212,12 @@ class Guard:
             )
         origin = headers.get(b"origin")
         if origin is not None and origin != b"null":
-            name, port = split_host(origin.decode("latin-1").partition("://")[2])
-            if (name, port or _default_port(origin)) != self._host_key(host, scope):
+            scheme, _, rest = origin.decode("latin-1").partition("://")
+            name, port = split_host(rest)
+            same_scheme = scheme.lower() == str(scope.get("scheme", "http")).lower()
+            if not same_scheme or (name, port or _default_port(origin)) != self._host_key(
+                host, scope
+            ):
                 return 403, "cross-origin requests are not accepted"
         elif origin == b"null" or headers.get(b"sec-fetch-site") == b"cross-site":
             return 403, "cross-origin requests are not accepted"

@@ -205,11 +205,6 @@ def answer_map(
     def run() -> dict[str, Any]:
         import io
 
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
         from offramp.report.answer_map_figure import answer_map_figure
 
         scenario = load(text, file, variant)
@@ -217,7 +212,6 @@ def answer_map(
         fig = answer_map_figure(data)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        plt.close(fig)
         svg = buffer.getvalue()
         return {**data, "svg": svg[svg.index("<svg") :]}
 

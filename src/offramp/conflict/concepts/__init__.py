@@ -8,6 +8,8 @@ A new concept is a new module defining ``CONCEPT`` (see :mod:`.base`), its tests
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from offramp.conflict.concepts import gmr, lh, nash, nm, seq, sim, smr
 from offramp.conflict.concepts.base import Concept, DMView
 from offramp.errors import InputError, did_you_mean
@@ -56,7 +58,7 @@ def with_defaults(*extra: str) -> tuple[str, ...]:
     return tuple(c for c in CONCEPTS if c in wanted)
 
 
-def resolve_concepts(requested) -> tuple[str, ...]:
+def resolve_concepts(requested: Iterable[str] | None) -> tuple[str, ...]:
     """The concepts a user asked for (names, or ``all``), checked, in registry order; the
     defaults when nothing is asked for."""
     names = [c for c in (requested or ()) if c]

@@ -47,7 +47,8 @@ class DMView:
 
     @property
     def rank(self) -> np.ndarray:
-        return self.model.ranks[self.dm]
+        ranks: np.ndarray = self.model.ranks[self.dm]
+        return ranks
 
     @property
     def others(self) -> list[int]:
@@ -60,7 +61,8 @@ class DMView:
 
     @property
     def has_improvement(self) -> np.ndarray:
-        return self.best_improvement != -NONE
+        has: np.ndarray = self.best_improvement != -NONE
+        return has
 
     def others_reach_min(self, values: np.ndarray, kind: str, concept: str) -> np.ndarray:
         """Min of ``values`` over what the other DMs reach by legal sequences of moves

@@ -15,7 +15,7 @@ Fang, L., Hipel, K. W. & Kilgour, D. M. (1993). Interactive Decision Making. Wil
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from offramp.conflict.limited_move import anticipate, check, move_edges
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import move_indices
 from offramp.conflict.state_ids import to_id
-from offramp.conflict.steps import make_step
+from offramp.conflict.steps import Step, make_step
 
 DEFAULT_HORIZON = 2
 LABEL = "Limited-move stability (L_h)"
@@ -40,7 +40,7 @@ def stable(view: DMView) -> np.ndarray:
     return anticipate(view.model, h).stable(h, view.dm)
 
 
-def describe_path(model: ConflictModel, steps, start: int) -> str:
+def describe_path(model: ConflictModel, steps: Sequence[Step] | None, start: int) -> str:
     if not steps:
         return f"the conflict stays at state {to_id(start)}"
     return "; then ".join(f"{s.describe()} (state {to_id(s.target)})" for s in steps)
@@ -99,7 +99,7 @@ def account(
     return lines, data
 
 
-def extra_json(result) -> dict[str, Any]:
+def extra_json(result: Any) -> dict[str, Any]:  # a StabilityResult (a layer above)
     return {"horizon": _horizon(result.model, result.options.get("lh", {}))}
 
 

@@ -42,12 +42,16 @@ def _horizon(model: ConflictModel, options: Mapping[str, object]) -> int:
     return h
 
 
-def nm_table(model: ConflictModel, k: int, options: Mapping[str, object]):
-    """(stable, settles_at) for DM k: NM-stable states and the horizon each verdict settles."""
+def nm_table(
+    model: ConflictModel, k: int, options: Mapping[str, object]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(stable, settles_at, horizon) for DM k: NM-stable states and the horizon each verdict
+    settles."""
     h = _horizon(model, options)
     ant = anticipate(model, h)
     since = settling(ant, k)
-    return ant.stable(h, k) & (since < h), since, h
+    nm_stable: np.ndarray = ant.stable(h, k) & (since < h)
+    return nm_stable, since, h
 
 
 def stable(view: DMView) -> np.ndarray:
@@ -73,7 +77,7 @@ def account(
     return [head, f"  Verdicts by horizon: {runs}.", *lines], data
 
 
-def extra_json(result) -> dict[str, Any]:
+def extra_json(result: Any) -> dict[str, Any]:  # a StabilityResult (a layer above)
     model = result.model
     options = result.options.get("nm", {})
     settles: dict[str, Any] = {}
@@ -81,7 +85,7 @@ def extra_json(result) -> dict[str, Any]:
     for k, dm in enumerate(model.dm_names):
         _, since, h = nm_table(model, k, options)
         settles[dm] = {str(to_id(s)): int(since[s]) for s in range(model.n_states) if since[s] < h}
-        unsettled[dm] = [to_id(s) for s in np.flatnonzero(since >= h)]
+        unsettled[dm] = [to_id(int(s)) for s in np.flatnonzero(since >= h)]
     return {
         "nm_horizon": _horizon(model, options),
         "nm_settles_at": settles,

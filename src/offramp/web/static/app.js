@@ -7,6 +7,7 @@ const state = { report: null, selected: null, jobs: {}, files: {}, checkSeq: 0, 
 const CHECK_DELAY = 400; // ms of quiet typing before the text is checked
 // the one concept used where none is named (the server's concept registry decides it)
 const DEFAULT_CONCEPT = document.body.dataset.defaultConcept;
+const DEFAULT_SHORT = document.body.dataset.defaultConceptShort; // its short name, e.g. SEQ
 
 function el(tag, attrs = {}, ...children) {
   const node = tag === "svg" || attrs.svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
@@ -178,10 +179,15 @@ function renderVariants(r) {
   const tab = $("tab-variants"); tab.textContent = "";
   if (!r.variants.length) { tab.append(el("p", { class: "muted", text: "The scenario declares no variants (or a variant is being analysed)." })); return; }
   tab.append(el("h3", { text: "Answers side by side" }));
-  tab.append(table(["question", "baseline", ...r.variants.map((v) => v.label)],
-    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => verdictCell(v.questions[k]))])));
-  tab.append(table(["variant", "changes", "settles at (SEQ)"], r.variants.map((v) =>
-    [v.label, v.changes.join("; "), (v.settles_at[DEFAULT_CONCEPT] || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached"])));
+  const title = (v) => v.kind === "misperception" ? `${v.label} (misperception)` : v.label;
+  const perceivedCell = (q) => q.perceived_verdict
+    ? el("span", {}, verdictCell(q), ` (as perceived: ${VERDICT[q.perceived_verdict]})`) : verdictCell(q);
+  const states = (list) => (list || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached";
+  tab.append(table(["question", "baseline", ...r.variants.map(title)],
+    r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => perceivedCell(v.questions[k]))])));
+  tab.append(table(["variant", "kind", "changes", `settles at (${DEFAULT_SHORT})`, "settles as perceived (hypergame)"], r.variants.map((v) =>
+    [title(v), v.kind || "counterfactual", (v.changes_text || v.changes).join("; "), states(v.settles_at[DEFAULT_CONCEPT]),
+     v.perceived ? states(v.perceived.settles_at[DEFAULT_CONCEPT]) : "—"])));
 }
 async function analyse() {
   const ok = await check();
@@ -355,7 +361,7 @@ async function runJob(kind, body, ui) {
 function renderSweep(res) {
   const out = $("sweep-result");
   const qs = (state.report && state.report.questions) || [];
-  out.append(table([res.parameter, "SEQ equilibria", "settles at (SEQ)", ...Object.keys(res.rows[0] ? res.rows[0].answers : {})],
+  out.append(table([res.parameter, `${DEFAULT_SHORT} equilibria`, `settles at (${DEFAULT_SHORT})`, ...Object.keys(res.rows[0] ? res.rows[0].answers : {})],
     res.rows.map((r) => [String(r.value), String(r.equilibria[DEFAULT_CONCEPT].length), (r.settles_at[DEFAULT_CONCEPT] || []).map((t) => t.join(", ") || "nothing").join(" | "),
       ...Object.values(r.answers).map((v) => el("span", { class: v, text: VERDICT[v] }))])));
   if (res.changes.length) out.append(el("ul", {}, res.changes.map((c) => el("li", { text: `between ${c.between[0]} and ${c.between[1]}: ${c.what} change` }))));
@@ -369,8 +375,74 @@ function renderMC(res, status) {
     [q.ask, ...["yes", "no", "depends", "undetermined"].map((k) => (100 * q[k]).toFixed(1) + "%"),
       (res.sensitivity[`question:${q.id}`] || []).slice(0, 3).filter((d) => d.significant !== false).map((d) => `${d.input} (${d.rho > 0 ? "+" : ""}${d.rho.toFixed(2)})`).join(", ") || "—"])));
   const settles = (res.settles_probability[DEFAULT_CONCEPT] || []).slice(0, 8);
-  out.append(el("h3", { text: "Where the evolution settles (SEQ)" }));
+  out.append(el("h3", { text: `Where the evolution settles (${DEFAULT_SHORT})` }));
   out.append(table(["state", "options taken", "probability"], settles.map((e) => [String(e.id), e.taken.join(", ") || "nothing taken", (100 * e.probability).toFixed(1) + "%"])));
+  // the report's own "Under uncertainty" section, rendered by the server from the same data:
+  // where it settles, the forecast table and the sensitivity charts, as in the report
+  if (res.report_html) {
+    const part = el("div", { class: "report-part" });
+    part.innerHTML = res.report_html;
+    out.append(part);
+  }
+}
+
+// ------------------------------------------------------------------ past runs
+function runLabel(r) {
+  const file = r.scenario_file || "";
+  const what = file.startsWith("<builtin:") ? file.slice(9, -1) : (file.split("/").pop() || r.scenario_name || "-");
+  return `#${r.seq} ${r.command} · ${what}${r.variant ? " (" + r.variant + ")" : ""} · ${r.created_at.slice(0, 16).replace("T", " ")}`;
+}
+function took(s) { return s == null ? "-" : s < 1 ? s.toFixed(2) + "s" : s < 120 ? s.toFixed(1) + "s" : (s / 60).toFixed(1) + "min"; }
+async function loadRuns() {
+  const list = $("runs-list");
+  let data;
+  try { data = await api("/api/runs?limit=50", undefined, "GET"); }
+  catch (e) { list.textContent = "Cannot read the run history: " + ((e.data && e.data.error) || e.message); return; }
+  state.runs = data.runs;
+  for (const [id, pick] of [["run-a", 1], ["run-b", 0]]) {
+    const sel = $(id), keep = sel.value; sel.textContent = "";
+    for (const r of data.runs) sel.append(el("option", { value: r.id, text: runLabel(r) }));
+    const ids = data.runs.map((r) => r.id);
+    sel.value = ids.includes(keep) ? keep : (ids[Math.min(pick, ids.length - 1)] || "");
+  }
+  list.textContent = "";
+  if (!data.runs.length) { list.append(el("p", { class: "muted", text: data.recording ? `No run recorded yet in ${data.database}.` : "Recording is off (OFFRAMP_HISTORY=0)." })); return; }
+  const rows = data.runs.map((r) => [String(r.seq), r.id, r.created_at.slice(0, 16).replace("T", " "), r.command, runLabel(r).split(" · ")[1], r.status, took(r.duration),
+    el("button", { type: "button", class: "reopen", "data-run": r.id, text: "Reopen", "aria-label": `Reopen run ${r.seq} in the editor` })]);
+  list.append(el("h3", { text: `Recent runs (${data.runs.length})` }), el("div", { class: "table-box" }, table(["#", "id", "when (UTC)", "command", "scenario", "status", "took", ""], rows)));
+}
+async function compareRuns() {
+  const out = $("runs-diff"); out.textContent = "Comparing…";
+  try {
+    const a = $("run-a").value, b = $("run-b").value;
+    const r = await api(`/api/runs/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, undefined, "GET");
+    out.textContent = "";
+    let ul = null;
+    for (const line of r.lines) {
+      if (line.kind === "item" || line.kind === "note") {
+        if (!ul) { ul = el("ul", { class: "diff-items" }); out.append(ul); }
+        ul.append(el("li", { class: line.kind === "note" ? "muted" : "", text: line.text }));
+        continue;
+      }
+      ul = null;
+      if (line.kind === "title") out.append(el("h3", { text: line.text }));
+      else if (line.kind === "heading") out.append(el("h4", { text: line.text }));
+      else if (line.kind === "diff") out.append(el("pre", { class: "text-diff" }, ...line.text.split("\n").map((t) => el("span", { class: t.startsWith("+") && !t.startsWith("+++") ? "add" : t.startsWith("-") && !t.startsWith("---") ? "del" : "", text: t + "\n" }))));
+      else out.append(el("p", { text: line.text }));
+    }
+  } catch (e) { out.textContent = "Failed: " + ((e.data && e.data.error) || e.message); }
+}
+async function reopenRun(id) {
+  try {
+    const r = await api(`/api/runs/${encodeURIComponent(id)}`, undefined, "GET");
+    if (r.scenario_text == null) { setStatus(`Run ${r.seq} stored no scenario text.`, "bad"); return; }
+    $("editor").value = r.scenario_text;
+    state.file = (r.scenario_file && !r.scenario_file.startsWith("<")) ? r.scenario_file.split("/").pop() : `run-${r.seq}.yaml`;
+    updateGutter(); refreshStale(); await check();
+    const v = $("variant");
+    if (r.variant && [...v.options].some((o) => o.value === r.variant)) { v.value = r.variant; refreshStale(); }
+    setStatus(`Reopened run #${r.seq} (${r.command}, ${r.created_at.slice(0, 16).replace("T", " ")} UTC): press Analyse to see it again.`, "ok");
+  } catch (e) { setStatus("Cannot reopen the run: " + ((e.data && e.data.error) || e.message), "bad"); }
 }
 
 // ------------------------------------------------------------------ wiring
@@ -453,7 +525,9 @@ async function runInverse() {
   try {
     const r = await api("/api/inverse", scenarioBody({ goal: $("inverse-goal").value }));
     out.textContent = "";
-    out.append(el("p", { text: r.answer + "." }), el("p", { text: `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
+    out.append(el("p", { text: r.answer + "." }), el("p", { text: r.mode === "equilibrium"
+      ? `Goal now: ${r.goal_met_before ? "met" : "not met"} (the verdict where the evolution settles is ${r.verdict_before}).`
+      : `Verdict now: ${r.verdict_before}` + (r.found ? `; after: ${r.verdict_after}.` : ".") }));
     if (r.found && Object.keys(r.changes).length) {
       const rows = Object.entries(r.changes).map(([p, c]) => el("tr", {}, el("td", { text: p }), el("td", { text: String(c.from) }), el("td", { text: String(c.to) }), el("td", { text: String(r.boundary[p]) })));
       out.append(el("table", {}, el("thead", {}, el("tr", {}, ...["parameter", "now", "to", "boundary"].map((h) => el("th", { text: h })))), el("tbody", {}, ...rows)));
@@ -499,7 +573,11 @@ window.addEventListener("DOMContentLoaded", async () => {
     document.querySelectorAll(".tabs button").forEach((x) => x.classList.toggle("active", x === b));
     document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.id === "tab-" + b.dataset.tab));
     if (b.dataset.tab === "graph" && view.pending) initialView();
+    if (b.dataset.tab === "runs") loadRuns();
   }));
+  $("runs-form").addEventListener("submit", (e) => { e.preventDefault(); compareRuns(); });
+  $("runs-refresh").addEventListener("click", loadRuns);
+  $("runs-list").addEventListener("click", (e) => { const b = e.target.closest("button.reopen"); if (b) reopenRun(b.dataset.run); });
   $("sweep-form").addEventListener("submit", (e) => { e.preventDefault();
     runJob("sweep", scenarioBody({ parameter: $("sweep-param").value, low: $("sweep-low").value, high: $("sweep-high").value, step: $("sweep-step").value }),
       { button: e.submitter || $("sweep-form").querySelector("button.primary"), cancel: $("sweep-cancel"), progress: $("sweep-progress"), status: $("sweep-status"), result: $("sweep-result"), render: renderSweep }); });
