@@ -4,6 +4,8 @@ profiles (with many ties), on the built-in scenario's sampled inputs, and throug
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,14 +82,22 @@ def test_builtin_scenario_rows_equal_per_sample_rows():
         max_size=8,
     )
 )
-def test_fast_exact_weights_equal_the_format_s(values):
-    from offramp.analysis.template import _exact_weights
+def test_exact_weights_are_the_written_values_scaled(values):
+    """The one exact-weight rule against the definition: integers proportional to each
+    float's shortest repr read as an exact fraction (fractions.Fraction), or None when their
+    common denominator or their sum does not fit."""
+    from fractions import Fraction
+
     from offramp.scenario.compile import exact_weights
 
-    want, got = exact_weights(values), _exact_weights(values)
-    assert (want is None) == (got is None)
-    if want is not None:
-        assert want.tolist() == got.tolist()
+    fracs = [Fraction(repr(float(v))) for v in values]
+    lcd = math.lcm(1, *(f.denominator for f in fracs))
+    ints = [int(f * lcd) for f in fracs]
+    fits = lcd <= 10**15 and sum(abs(i) for i in ints) < 2**62
+    got = exact_weights(values)
+    assert (got is not None) == fits
+    if got is not None:
+        assert got.tolist() == ints
 
 
 def test_threshold_grid_in_one_batch_equals_one_value_at_a_time():

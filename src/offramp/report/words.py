@@ -608,9 +608,9 @@ def variant_title(v: dict[str, Any]) -> str:
 
 
 def perceived_settles(v: dict[str, Any]) -> str | None:
-    """Where a misperception variant settles as perceived (SEQ), as one phrase; None for a
+    """Where a misperception variant settles as perceived (the default concept), as one phrase; None for a
     counterfactual."""
     part = v.get("perceived")
     if not part:
         return None
-    return settled_states(part["settles_at"].get("seq", []))
+    return settled_states(part["settles_at"].get(DEFAULT_CONCEPT, []))
