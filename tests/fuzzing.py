@@ -6,9 +6,9 @@ to the child's current address space plus a headroom, and an interval timer; the
 kills a child that overstays. The outcome of a case is one of
 
 - ``ok``: the input was accepted and every step ran;
-- ``clean``: offramp refused it with its own error (``ScenarioError``,
-  ``BargainingInputError``; exit 2 from the command line, or the exit 1 of a reported
-  bargaining input error, never a traceback);
+- ``clean``: offramp refused it with its own error (an ``OfframpError``: ``ScenarioError``,
+  ``BargainingInputError``, ``ConflictTooLarge`` ...; exit 2 from the command line, or the
+  exit 1 of a reported bargaining input error, never a traceback);
 - ``internal``: any other exception (a bug: the traceback is kept);
 - ``hang``: over the time cap;
 - ``memory``: ``MemoryError`` under the cap, or the child killed by a signal.
@@ -23,6 +23,7 @@ import io
 import json
 import os
 import random
+import re
 import resource
 import select
 import signal
@@ -163,10 +164,11 @@ def capped(
 
 
 def _clean_errors() -> tuple[type[BaseException], ...]:
-    from offramp.bargaining.errors import BargainingInputError
-    from offramp.scenario.errors import ScenarioError
+    """offramp's own errors: every one derives from OfframpError (tests/test_error_hierarchy.py),
+    e.g. ScenarioError, BargainingInputError, or ConflictTooLarge for a limit on the work."""
+    from offramp.errors import OfframpError
 
-    return (ScenarioError, BargainingInputError)
+    return (OfframpError,)
 
 
 def scenario_api(case: tuple[str, int]) -> str:
@@ -209,7 +211,7 @@ def scenario_dict(data: object) -> str:
         return "clean"
 
 
-def cli(case: tuple[list[str], dict[str, str]]) -> str:
+def cli(case: tuple[list[str], dict[str, str | bytes]]) -> str:
     """The console entry point with ``argv`` after writing ``files`` (name -> text) to a
     temporary folder (``{dir}`` in argv is replaced by it). Exit 0 is ok; exit 2, or exit 1
     with an ``offramp:`` message and no traceback, is a clean refusal; anything else (an
@@ -220,7 +222,14 @@ def cli(case: tuple[list[str], dict[str, str]]) -> str:
     os.environ["OFFRAMP_HISTORY"] = "0"
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in files.items():
-            Path(tmp, name).write_text(text, encoding="utf-8", errors="surrogatepass")
+            if isinstance(text, bytes):
+                Path(tmp, name).write_bytes(text)
+            elif text.startswith(_SYMLINK):  # an output target: a link to another file
+                Path(tmp, name).symlink_to(text[len(_SYMLINK) :])
+            elif text == _FOLDER:
+                Path(tmp, name).mkdir()
+            else:
+                Path(tmp, name).write_text(text, encoding="utf-8", errors="surrogatepass")
         args = [a.replace("{dir}", tmp) for a in argv]
         out, err = io.StringIO(), io.StringIO()
         old = sys.argv
@@ -236,11 +245,56 @@ def cli(case: tuple[list[str], dict[str, str]]) -> str:
     text = err.getvalue()
     if "Traceback" in text or "internal error" in text.lower():
         raise AssertionError(f"exit {code}: {text[-3000:]}")
+    leaked = _CONTROL.search(out.getvalue() + text)
+    if leaked:  # nothing the user wrote may reach the terminal as a control sequence
+        raise AssertionError(f"control character U+{ord(leaked.group()):04X} printed")
     if code == 0:
         return "ok"
     if code == 2 or (code == 1 and text.startswith("offramp:")):
         return "clean"
     raise AssertionError(f"exit {code}: {text[-3000:]}")
+
+
+_SYMLINK = "\0symlink:"
+_FOLDER = "\0folder"
+#: what must never be printed: C0 controls but tab and newline, DEL, C1 (not a terminal, so
+#: Rich itself writes no escape sequence)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def cli_case(k: int, text: str) -> tuple[list[str], dict[str, str | bytes]]:
+    """The command line run on scenario mutant ``k``: validate, analyze (JSON, or text to an
+    output target: a new file, a symbolic link, a folder, a missing folder, standard output),
+    stability, a Markdown report, or the uncertainty."""
+    files: dict[str, str | bytes] = {"s.yaml": text}
+    kind = k % 8
+    if kind in (0, 4):
+        return ["validate", "{dir}/s.yaml"], files
+    if kind == 1:
+        return ["analyze", "{dir}/s.yaml", "-n", "4", "--no-thresholds", "-f", "json"], files
+    if kind == 2:
+        return ["stability", "{dir}/s.yaml"], files
+    if kind == 3:
+        target = ["{dir}/out.md", "{dir}/link.md", "{dir}/folder", "{dir}/no/out.md", "-"][
+            (k // 8) % 5
+        ]
+        files.update({"link.md": _SYMLINK + "real.md", "folder": _FOLDER})
+        argv = ["report", "{dir}/s.yaml", "-f", "markdown", "-n", "4", "--no-thresholds"]
+        return [*argv, "--no-variants", "-o", target], files
+    if kind == 5:
+        return ["analyze", "{dir}/s.yaml", "-n", "0", "--no-thresholds", "--full"], files
+    if kind == 6:
+        return ["uncertainty", "{dir}/s.yaml", "-n", "16", "-w", "1"], files
+    return ["analyze", "{dir}/s.yaml", "-n", "4", "--no-thresholds", "-o", "{dir}/o.txt"], files
+
+
+def bargaining_cli(case: tuple[str, bytes]) -> str:
+    """``offramp forecast FILE`` on a KTAB CSV/XML mutant (``offramp eval-deu`` on DEU)."""
+    suffix, data = case
+    if suffix == ".tsv":
+        return bargaining_file(case)
+    name = "case" + suffix
+    return cli((["forecast", "{dir}/" + name], {name: data}))
 
 
 def bargaining_file(case: tuple[str, bytes]) -> str:
@@ -334,10 +388,11 @@ def _numbers_at(lines: list[str]) -> list[int]:
     return [i for i, ln in enumerate(lines) if re.search(r":\s*-?\d", ln)]
 
 
-def mutate_scenario(text: str, rng: random.Random) -> tuple[str, str]:
-    """One random mutation of a scenario text; returns (name of the mutation, mutant)."""
+def mutate_scenario(text: str, rng: random.Random, kind: str | None = None) -> tuple[str, str]:
+    """One random mutation of a scenario text (of ``kind``, or any); returns (name of the
+    mutation, mutant)."""
     lines = _lines(text)
-    kind = rng.choice(MUTATIONS)
+    kind = kind or rng.choice(MUTATIONS)
     i = rng.randrange(len(lines))
     if kind == "delete_lines":
         k = rng.randint(1, 4)
@@ -428,7 +483,93 @@ def mutate_scenario(text: str, rng: random.Random) -> tuple[str, str]:
         lines += ["---", "format: offramp/1"]
     elif kind == "indent":
         lines[i] = " " * rng.randint(1, 9) + lines[i]
+    elif kind == "number_as_text":
+        idx = _numbers_at(lines)
+        if idx:
+            j = rng.choice(idx)
+            key = lines[j].rsplit(":", 1)[0]
+            lines[j] = f'{key}: "{rng.choice(_TEXT_NUMBERS)}"'
+    elif kind == "derived":
+        lines = _add_derived(lines, rng)
+    elif kind == "markup":
+        idx = [k for k, ln in enumerate(lines) if _TEXT_LINE.match(ln)]
+        if idx:
+            j = rng.choice(idx)
+            head = _TEXT_LINE.match(lines[j]).group("head")  # type: ignore[union-attr]
+            lines[j] = f'{head}"{rng.choice(_MARKUP)} {rng.choice(_MARKUP)}"'
     return kind, "\n".join(lines)
+
+
+#: numbers written as YAML text: pydantic reads them as numbers (issue 22, item 4)
+_TEXT_NUMBERS = [
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "-Infinity",
+    "1e308",
+    "-1e308",
+    "1e16",
+    "1e999",
+    "12",
+    "0",
+    "-1",
+    "0x10",
+    "1_000",
+    " 5 ",
+    "1e-320",
+]
+#: Rich markup and terminal control in texts (issue 22, item 7)
+_MARKUP = [
+    "[/]",
+    "[link=https://evil.invalid]x[/link]",
+    "[blink]b[/blink]",
+    "[bold]",
+    "[/bold]",
+    "\\e[31m",
+    "\\a",
+    "[red on black]",
+    "[@click=app.quit]x[/]",
+    "\\x9b2J",
+]
+_TEXT_LINE = re.compile(r"^(?P<head>\s*(?:- )?(?:label|note|ask|title|quote|description): )\S")
+#: formulas of derived parameters: overflow, division by zero, huge and odd exponents, cycles
+#: (issue 22, items 3 and 5)
+_FORMULAS = [
+    "{a} * 1e12 * 1e12",
+    "1 / ({a} - {a})",
+    "{a} ^ 8",
+    "{a} ^ 8.0000001",
+    "{a} ^ -8",
+    "max({a}, 1e12) * 1e12 * 1e12 * 1e12",
+    "{b} + 1",
+    "clamp({a}, 0, 1)",
+    "pct({a})",
+    "ratio({a}, {b})",
+    "abs(-{a}) / 1e-12",
+    "{a} * {b}",
+]
+
+
+def _add_derived(lines: list[str], rng: random.Random) -> list[str]:
+    """Derived parameters appended to (or creating) ``parameters:``: a chain of up to 999
+    declared in reverse order, a cycle, or hostile formulas over the new names."""
+    n = rng.choice([2, 5, 50, 999])
+    shape = rng.choice(["chain", "cycle", "formulas"])
+    block = ["  fz0: 1"]
+    for k in range(n, 0, -1):
+        if shape == "chain":
+            formula = f"fz{k - 1} + 1"
+        elif shape == "cycle":
+            formula = f"fz{n if k == 1 else k - 1} * 1"
+        else:
+            formula = rng.choice(_FORMULAS).format(a=f"fz{k - 1}", b=f"fz{max(k - 2, 0)}")
+        block.append(f'  fz{k}: {{formula: "{formula}"}}')
+    j = next((k for k, ln in enumerate(lines) if ln.rstrip() == "parameters:"), None)
+    if j is None:
+        return [*lines, "parameters:", *block]
+    return lines[: j + 1] + block + lines[j + 1 :]
 
 
 MUTATIONS = [
@@ -451,6 +592,9 @@ MUTATIONS = [
     "replace_scalar",
     "multi_document",
     "indent",
+    "number_as_text",
+    "derived",
+    "markup",
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from offramp.analysis.template import ConflictTemplate, batch_dense_ranks
 from offramp.conflict.model import dense_ranks
 from offramp.uncertainty.sampling import InputSpace
 from tests import strategies
+from tests.sampling import SIZES, run_property
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -23,9 +25,20 @@ def _template(data: dict) -> ConflictTemplate:
     return ConflictTemplate(offramp.from_dict(data).spec, forecast_models=())
 
 
-@SETTINGS
-@given(strategies.scenarios(), st.integers(0, 2**32 - 1), st.integers(1, 4))
-def test_batch_equals_one_sample_at_a_time(data, seed, levels):
+@pytest.mark.parametrize("size", SIZES)
+def test_batch_equals_one_sample_at_a_time(size):
+    run_property(
+        size,
+        _batch_equals_one_sample_at_a_time,
+        strategies.scenarios(),
+        st.integers(0, 2**32 - 1),
+        st.integers(1, 4),
+        max_examples=60,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _batch_equals_one_sample_at_a_time(data, seed, levels):
     template = _template(data)
     n, size = len(template.scenario.dm_names), template.base.n_states
     rng = np.random.default_rng(seed)

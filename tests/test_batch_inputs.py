@@ -167,7 +167,15 @@ def _templates(variant) -> ConflictTemplate:
     return _CACHE[variant]
 
 
-@pytest.mark.parametrize("variant", [*VARIANTS, "no-status-quo"])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        None,
+        "no-status-quo",
+        # the other variants: in the full run (the two above cover both paths)
+        *[pytest.param(v, marks=pytest.mark.slow) for v in VARIANTS if v is not None],
+    ],
+)
 def test_every_variant_batched_equals_per_sample(variant) -> None:
     if variant == "no-status-quo":  # nothing settles: forecasts at the stated positions
         data = dict(offramp.default().spec.data)

@@ -12,14 +12,20 @@ import offramp
 import offramp.conflict.batch as batch_module
 from offramp.analysis.template import ConflictTemplate
 from tests import strategies
+from tests.sampling import SIZES, examples
 from tests.test_batch import assert_batch_equals_samples
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("pad_factor", [0, 10**9])
-def test_each_layout_equals_one_sample_at_a_time(pad_factor, monkeypatch):
+def test_each_layout_equals_one_sample_at_a_time(pad_factor, size, monkeypatch):
     monkeypatch.setattr(batch_module, "PAD_FACTOR", pad_factor)
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(size, 40),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(strategies.scenarios(), st.integers(0, 2**32 - 1), st.integers(1, 4))
     def check(data, seed, levels):
         template = ConflictTemplate(offramp.from_dict(data).spec, forecast_models=())

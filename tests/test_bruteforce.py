@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 import offramp
 from tests import brute_force, strategies
+from tests.sampling import SIZES, run_property
 
 CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
 REFERENCE = ["prisoners_dilemma", "chicken", "elmira"]
@@ -54,9 +55,18 @@ def test_engine_reproduces_reference_conflicts(name):
     assert scenario.stability().by_taken() == expected
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.cases())
-def test_engine_agrees_with_bruteforce(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_engine_agrees_with_bruteforce(size):
+    run_property(
+        size,
+        _engine_agrees,
+        strategies.cases(),
+        max_examples=250,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _engine_agrees(case):
     scenario = offramp.from_dict(case.data)
     result = scenario.stability()
     engine = result.by_taken()
@@ -75,10 +85,19 @@ def _statement_cases(draw):
     return case, text, tree
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_statement_cases())
-def test_parsed_statements_mean_what_was_written(args):
+@pytest.mark.parametrize("size", SIZES)
+def test_parsed_statements_mean_what_was_written(size):
     """The parser (whose trees the brute force evaluates) honours precedence and names."""
+    run_property(
+        size,
+        _statement_means_what_was_written,
+        _statement_cases(),
+        max_examples=150,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _statement_means_what_was_written(args):
     case, text, tree = args
     data = dict(case.data)
     first = data["decision_makers"][0]["name"]

@@ -29,14 +29,14 @@ def widest(text: str) -> int:
     "args",
     [
         ["hypergame"],
-        ["inverse", "china-presses"],
+        pytest.param(["inverse", "china-presses"], marks=pytest.mark.slow),
         ["map", "china-presses", "--x", "trade_relief=0:15", "--y", "fear_of_defeat=0:6",
          "--grid", "8"],
         ["conditions", "13"],
         ["forecast"],
         ["runs", "list"],
         ["analyze", "-n", "0", "--no-variants", "--no-thresholds"],
-        ["uncertainty", "-n", "50"],
+        pytest.param(["uncertainty", "-n", "50"], marks=pytest.mark.slow),
     ],
 )  # fmt: skip
 def test_piped_output_respects_columns(capsys, monkeypatch, args):
@@ -159,3 +159,89 @@ def test_report_pdf_through_chromium(capsys, tmp_path):
     assert got.code == 0, got.err
     data = out.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 10_000
+
+
+def test_map_names_axes_and_title_in_words(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from offramp.report.answer_map_figure import answer_map_figure
+    from offramp.report.figdata import VERDICT_COLOURS
+    from offramp.report.labels import labels_part
+
+    scenario = get_builtin("beijing-broker")
+    labels = labels_part(scenario)
+    data = scenario.answer_map(
+        "china-presses", ("trade_relief", 0, 15), ("fear_of_defeat", 0, 6), steps=(6, 6)
+    ).to_dict()
+    fig = answer_map_figure(data, labels)
+    ax = fig.axes[0]
+    assert labels["parameters"]["trade_relief"].split()[0] in ax.get_xlabel()
+    assert "(trade_relief)" in ax.get_xlabel().replace("\n", " ")
+    assert "(fear_of_defeat)" in ax.get_ylabel().replace("\n", " ")
+    assert labels["questions"]["china-presses"] in ax.get_title(loc="left").replace("\n", " ")
+    # no red against green: the palette is Okabe and Ito's
+    assert VERDICT_COLOURS["yes"].upper() == "#0072B2"
+    assert VERDICT_COLOURS["no"].upper() == "#D55E00"
+
+
+def test_moves_read_as_sentences():
+    from offramp.report.words import step_sentence
+
+    report = {
+        "labels": {
+            "options": {
+                "US.relief": "offer trade concessions",
+                "US.sanctions": "sanction Russian oil",
+                "CN.press": "press Moscow",
+                "CN.broker": "broker a deal",
+            }
+        }
+    }
+    step = {"mover": "US", "takes": ["US.relief"], "stops": ["US.sanctions"]}
+    assert step_sentence(step, report) == (
+        "US moves to offer trade concessions and ceases to sanction Russian oil"
+    )
+    step = {"mover": "CN", "takes": ["CN.press", "CN.broker"], "stops": []}
+    assert step_sentence(step, report) == "CN moves to press Moscow and broker a deal"
+    assert step_sentence({"mover": "X", "takes": ["X.a"], "stops": []}) == "X takes X.a"
+    assert "takes offer" not in step_sentence(step, report)
+
+
+def test_disagreement_reasons_are_said_once():
+    import copy
+
+    from offramp.report.words import WHY_MODELS_DIFFER, disagreements
+
+    report = build_report(
+        get_builtin("beijing-broker"), samples=0, variants=False, thresholds=False
+    )
+    assert len(report["bargaining"]["dimensions"]) >= 2
+    wide = copy.deepcopy(report)
+    for case in wide["bargaining"]["cases"]:
+        for model, values in case["forecasts"].items():
+            case["forecasts"][model] = [
+                None if v is None else (0.0 if model == "bdm" else 60.0) for v in values
+            ]
+    sentences = disagreements(wide)
+    assert len(sentences) >= 2
+    assert sum(WHY_MODELS_DIFFER in s for s in sentences) == 1
+    assert sum("On real EU decisions" in s for s in sentences) == 1
+    assert all(s.startswith("They also disagree on") for s in sentences[1:])
+
+
+def test_terminal_explains_marks_and_utility_points(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    got = invoke(capsys, "stability", "-c", "nash")
+    assert "✓ / ·:" in got.out and "· it is not" in got.out
+    got = invoke(capsys, "analyze", "-n", "0", "--no-variants", "--section", "questions")
+    assert "utility points:" in got.out
+
+
+def test_progress_bar_never_writes_to_a_pipe(capsys):
+    from offramp.cli.progress import LazyProgress
+
+    with LazyProgress(delay=0) as progress:
+        progress("work", 1, 2)
+        progress("work", 2, 2)
+        assert progress.progress is None  # stderr is not a terminal here

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +25,7 @@ from offramp.conflict.model import ConflictTooLarge
 from offramp.conflict.moves import move_indices
 from tests import brute_force_more as bf
 from tests import strategies
-
-SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from tests.sampling import SIZES, run_property
 
 
 def ids(row: np.ndarray) -> set[int]:
@@ -41,9 +41,18 @@ def undirected(data: dict) -> dict:
     return data
 
 
-@SLOW
-@given(strategies.cases(min_dms=2, max_dms=4))
-def test_undirected_coalitions_agree_with_bruteforce(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_undirected_coalitions_agree_with_bruteforce(size):
+    run_property(
+        size,
+        _undirected_coalitions_agree,
+        strategies.cases(min_dms=2, max_dms=4),
+        max_examples=150,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _undirected_coalitions_agree(case):
     data = undirected(case.data)
     scenario = offramp.from_dict(data)
     model = scenario.conflict
@@ -105,9 +114,18 @@ def per_state_smr(solver: _Solver) -> np.ndarray:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.booleans().flatmap(larger_conflicts))
-def test_component_smr_matches_the_per_state_closures(data):
+@pytest.mark.parametrize("size", SIZES)
+def test_component_smr_matches_the_per_state_closures(size):
+    run_property(
+        size,
+        _component_smr_matches,
+        st.booleans().flatmap(larger_conflicts),
+        max_examples=25,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _component_smr_matches(data):
     """Undirected: the component test; with directed options: the bit-parallel test. Both
     against two closures per state."""
     try:
@@ -142,9 +160,18 @@ def test_full_cube_reading(data, draw):
         assert bool(solver.stable("smr")[s]) == (not (improvement and everywhere)), s
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.booleans().flatmap(larger_conflicts))
-def test_bit_parallel_smr_matches_the_component_test_and_the_closures(data):
+@pytest.mark.parametrize("size", SIZES)
+def test_bit_parallel_smr_matches_the_component_test_and_the_closures(size):
+    run_property(
+        size,
+        _bit_parallel_smr_matches,
+        st.booleans().flatmap(larger_conflicts),
+        max_examples=40,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _bit_parallel_smr_matches(data):
     """The directed-options test applies to any move graph: on undirected conflicts it must
     agree with the component test, on directed ones with two closures per state."""
     try:
@@ -178,9 +205,19 @@ def naive_reach(model, indices, movers, s: int) -> set[int]:
     return seen
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(strategies.cases(min_dms=2, max_dms=4), st.data())
-def test_directed_reach_words_and_fronts_match_a_search(case, draw):
+@pytest.mark.parametrize("size", SIZES)
+def test_directed_reach_words_and_fronts_match_a_search(size):
+    run_property(
+        size,
+        _directed_reach_matches,
+        strategies.cases(min_dms=2, max_dms=4),
+        st.data(),
+        max_examples=60,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _directed_reach_matches(case, draw):
     model = offramp.from_dict(case.data).conflict
     indices = move_indices(model)
     movers = draw.draw(

@@ -185,3 +185,29 @@ def test_report_output_into_unsearchable_directory(capsys, tmp_path) -> None:
         assert _as_nobody(child) == 0
     finally:
         locked.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", CHICKEN, "-n", "0", "--no-thresholds", "-f", "json"],
+        ["analyze", CHICKEN, "-n", "0", "--no-thresholds", "-f", "markdown", "-o", "-"],
+        ["stability", CHICKEN],
+    ],
+)
+def test_standard_output_on_a_full_device_fails_cleanly(tmp_path, args) -> None:
+    """`offramp ... > /dev/full`: exit 2 with the reason, no internal error, no traceback."""
+    import subprocess
+
+    full = _full_device(tmp_path)
+    with open(full, "w") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "offramp.cli.main", *args],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "OFFRAMP_HISTORY": "0"},
+        )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "offramp: cannot write the output: No space left on device\n"

@@ -61,7 +61,8 @@ COMMANDS = {
 def test_terminal_output_prints_user_text_as_text(
     capsys, monkeypatch, tmp_path, scenario_file, command
 ) -> None:
-    monkeypatch.setenv("OFFRAMP_HISTORY", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("OFFRAMP_HOME", str(tmp_path))  # a history of this test's own
+    monkeypatch.delenv("OFFRAMP_HISTORY", raising=False)
     if command == "runs list":
         assert invoke(capsys, "stability", str(scenario_file)).code == 0
     args = [a.replace("{f}", str(scenario_file)) for a in COMMANDS[command]]

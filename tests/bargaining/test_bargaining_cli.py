@@ -193,6 +193,7 @@ def test_forecast_shows_an_interval(capsys) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow  # every model's nested CV on DEU; the default model's is in the fast loop
 def test_eval_deu_all_models_table(capsys) -> None:
     out = invoke(capsys, "eval", "deu", str(DEU), "--model", "all", "--capability", "equal")
     assert out.code == 0, out.err

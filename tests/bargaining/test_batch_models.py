@@ -17,6 +17,7 @@ from offramp.bargaining.median import Median
 from offramp.bargaining.power_mean import PowerMean
 from offramp.bargaining.registry import REGISTRY
 from offramp.bargaining.stacking import Stack
+from tests.sampling import SIZES, run_property
 
 #: Models with their own batched arithmetic (the others use the protocol's per-problem loop).
 BATCHED = (
@@ -75,9 +76,12 @@ def batches(draw: st.DrawFn, max_actors: int = 20, max_dims: int = 4) -> Problem
     )
 
 
-@settings(max_examples=300, deadline=None)
-@given(batches())
-def test_batched_models_equal_the_per_problem_predict(batch: ProblemBatch) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_batched_models_equal_the_per_problem_predict(size: str) -> None:
+    run_property(size, _batched_models_equal_the_per_problem_predict, batches(), max_examples=300)
+
+
+def _batched_models_equal_the_per_problem_predict(batch: ProblemBatch) -> None:
     for model in BATCHED:
         got = model.predict_batch(batch)
         want = np.stack([model.predict(batch.problem(i)) for i in range(len(batch))])

@@ -90,6 +90,7 @@ def test_no_fit_ever_sees_a_held_out_proposal(data) -> None:
     assert np.isfinite(cv.mae)
 
 
+@pytest.mark.slow  # a nested CV on permuted data
 def test_permuted_outcomes_nested_cv_does_not_beat_chance(data) -> None:
     """With outcomes shuffled, no forecaster can beat an untrained one except by leaking. The
     default's whole choice (every candidate family; 5 outer and 3 inner folds, to stay fast)

@@ -8,6 +8,7 @@ directly: ``offramp.load("f.yaml").analyze().to_dict()``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from offramp.conflict.concepts import concept_label, with_defaults
 from offramp.conflict.evolution import Evolution, evolve
+from offramp.conflict.model import ConflictModel
 from offramp.conflict.result import StabilityResult
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
@@ -43,7 +45,7 @@ class Analysis:
         return self.settling[concept].settled(self.stability.equilibrium_mask(concept))
 
     @property
-    def model(self):
+    def model(self) -> ConflictModel:
         return self.stability.model
 
     def describe_state(self, state: int) -> str:
@@ -71,7 +73,8 @@ class Analysis:
         """Where the evolution settles under ``concept``: each state with the number of steps
         and a shortest path from the status quo (empty without a status quo)."""
         evo = self.settling.get(concept)
-        if evo is None:
+        settles = self.settles_at(concept)
+        if evo is None or settles is None:
             return []
         return [
             {
@@ -79,7 +82,7 @@ class Analysis:
                 "steps": int(evo.distance[s]),
                 "path": [st.to_dict() for st in evo.path(int(s)) or []],
             }
-            for s in self.settles_at(concept)
+            for s in settles
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,13 +132,14 @@ class Analysis:
         equilibria of this analysis."""
         result = self.stability
         individual = {c: result.equilibrium_mask(c) for c in result.concepts}
+        assert self.coalitions is not None, "asked only of an analysis with coalitions"
         return self.coalitions.to_dict(individual)
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
 
 
-def scenario_concepts(scenario: ScenarioSpec, extra=()) -> tuple[str, ...]:
+def scenario_concepts(scenario: ScenarioSpec, extra: Iterable[str] = ()) -> tuple[str, ...]:
     """The concepts a scenario's analysis computes: the defaults, those its questions name, and
     ``extra`` (asked for by the user)."""
     return with_defaults(*(q.concept for q in scenario.questions), *extra)

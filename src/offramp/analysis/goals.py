@@ -16,6 +16,7 @@ the parameters only through them. A test checks it against the template's full e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,12 +104,15 @@ class GoalTest:
         for idx in self.indices:
             idx.blocks("move")
         self.has_status_quo = self.model.status_quo is not None
+        #: values -> every parameter's value (the inverse through formulas recomputes the
+        #: derived parameters here; the identity otherwise)
+        self.complete: Callable[[dict[str, float]], dict[str, float]] = lambda v: v
         self._cache: dict[bytes, tuple[bool, str]] = {}
         self._exact: dict[bytes, tuple[bool, str]] = {}
         self.evaluations = 0
 
     def key(self, values: dict[str, float]) -> bytes:
-        scores = self.affine.at(values)
+        scores = self.affine.at(self.complete(values))
         ranks = np.empty(scores.shape, dtype=np.int32)
         for i, row in enumerate(scores):
             ranks[i] = np.unique(row, return_inverse=True)[1].ravel()
@@ -126,7 +130,7 @@ class GoalTest:
     def exact(self, values: dict[str, float]) -> tuple[bool, str]:
         """The same, from the scores compared exactly as the analysis compares them (the
         template's scores); only the goal's concept is computed, not all of them."""
-        ranks = dense_ranks(self.template.scores(values, {}, {}))
+        ranks = dense_ranks(self.template.scores(self.complete(values), {}, {}))
         key = ranks.tobytes()
         hit = self._exact.get(key)
         if hit is None:

@@ -45,14 +45,14 @@ class Hypergame:
 
     def equilibria(self, concept: str, perceived: bool = True) -> np.ndarray:
         table = self.perceived if perceived else self.correct
-        return np.flatnonzero(table[concept].all(axis=0))
+        return np.flatnonzero(np.logical_and.reduce(table[concept], axis=0))
 
     def settles_at(self, concept: str, perceived: bool = True) -> np.ndarray | None:
         model = self.scenario.conflict
         if model.status_quo is None:
             return None
         table = self.perceived if perceived else self.correct
-        stop = table[concept].all(axis=0)
+        stop: np.ndarray = np.logical_and.reduce(table[concept], axis=0)
         return evolve(model, stop=stop).settled(stop)
 
     def verdicts(self, perceived: bool = True) -> dict[str, str]:
@@ -70,29 +70,31 @@ class Hypergame:
     def to_dict(self) -> dict[str, Any]:
         sc = self.scenario
         model = sc.conflict
-        concepts = {}
+        concepts: dict[str, dict[str, Any]] = {}
         for c in self.correct:
             right = [to_id(s) for s in self.equilibria(c, False)]
             hyper = [to_id(s) for s in self.equilibria(c, True)]
-            entry = {
+            entry: dict[str, Any] = {
                 "correct": right,
                 "hypergame": hyper,
                 "only_hypergame": [s for s in hyper if s not in right],
                 "only_correct": [s for s in right if s not in hyper],
                 "differs_for": {
                     dm: [
-                        to_id(s) for s in np.flatnonzero(self.correct[c][i] != self.perceived[c][i])
+                        to_id(int(s))
+                        for s in np.flatnonzero(self.correct[c][i] != self.perceived[c][i])
                     ]
                     for i, dm in enumerate(sc.dm_names)
                 },
             }
-            if model.status_quo is not None:
+            settles_right, settles_hyper = self.settles_at(c, False), self.settles_at(c, True)
+            if settles_right is not None and settles_hyper is not None:  # a status quo
                 entry["settles_at"] = {
-                    "correct": [to_id(s) for s in self.settles_at(c, False)],
-                    "hypergame": [to_id(s) for s in self.settles_at(c, True)],
+                    "correct": [to_id(int(s)) for s in settles_right],
+                    "hypergame": [to_id(int(s)) for s in settles_hyper],
                 }
             concepts[c] = entry
-        right, hyper = self.verdicts(False), self.verdicts(True)
+        said_right, said_hyper = self.verdicts(False), self.verdicts(True)
         return {
             "scenario": sc.name,
             "perceptions": [
@@ -105,7 +107,12 @@ class Hypergame:
             ],
             "concepts": concepts,
             "questions": [
-                {"id": q.id, "ask": q.ask, "correct": right[q.id], "hypergame": hyper[q.id]}
+                {
+                    "id": q.id,
+                    "ask": q.ask,
+                    "correct": said_right[q.id],
+                    "hypergame": said_hyper[q.id],
+                }
                 for q in sc.questions
             ],
             "states": {

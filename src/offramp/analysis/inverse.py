@@ -42,6 +42,13 @@ from offramp.analysis.arrangement import (
     probes,
     vertices,
 )
+from offramp.analysis.formula_inputs import (
+    complete,
+    composed_affine,
+    effects,
+    formula_inputs,
+    via,
+)
 from offramp.analysis.goals import Goal, GoalTest, resolve_goal
 from offramp.analysis.linear_scores import normalise
 from offramp.errors import InputError, did_you_mean
@@ -76,10 +83,16 @@ class Change:
     distance: float
     boundary: dict[str, float]  # the vertex: the limit the change approaches
     verdict: str
+    #: name -> what the change means through formulas: ``via`` (a derived parameter stated in
+    #: the figures behind it) or ``effects`` (the derived parameters a formula input moves)
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "changes": {p: {"from": a, "to": b} for p, (a, b) in self.changes.items()},
+            "changes": {
+                p: {"from": a, "to": b, **self.notes.get(p, {})}
+                for p, (a, b) in self.changes.items()
+            },
             "distance": round(self.distance, 12),
             "boundary": self.boundary,
             "verdict_after": self.verdict,
@@ -159,12 +172,26 @@ class _Problem:
         self.test = test
         self.free = list(free)
         self.x0 = dict(test.scenario.parameters)
+        self.planes_exact = True
+        self._planes: dict[tuple[str, ...], Any] = {}
         self.lo = {p: lo[p] for p in self.free}
         self.hi = {p: hi[p] for p in self.free}
         self.width = {p: hi[p] - lo[p] for p in self.free}
         self.norm = norm
         self.tol = tol
         self.cells_seen: dict[str, int] = {}
+
+    def planes(self, free: list[str]) -> Any:
+        """The scores as affine functions of ``free``, through formulas too (a parameter
+        read only by formulas has no plane of its own), once per subset."""
+        key = tuple(free)
+        if key not in self._planes:
+            affine, exact = composed_affine(
+                self.test.scenario, self.test.affine, free, self.x0, self.lo, self.hi
+            )
+            self.planes_exact &= exact
+            self._planes[key] = affine
+        return self._planes[key]
 
     def values(self, free: list[str], y: np.ndarray) -> dict[str, float]:
         out = dict(self.x0)
@@ -178,7 +205,7 @@ class _Problem:
         x0 = np.array([self.x0[p] for p in free])
         lo = (np.array([self.lo[p] for p in free]) - x0) / w
         hi = (np.array([self.hi[p] for p in free]) - x0) / w
-        n, b = self.test.affine.crossing_hyperplanes(free, self.x0)
+        n, b = self.planes(free).crossing_hyperplanes(free, self.x0)
         # to range units: n·(x0 + w y) = b
         n, b = normalise(n * w, b - n @ x0) if len(n) else (n, b)
         need = combinations_needed(len(n), len(free), self.norm)
@@ -324,6 +351,15 @@ def inverse(
         origin[own_range] = f"question '{question.id}'"
     the_goal, holds = resolve_goal(scenario, goal, concept, mode)
     test = GoalTest(scenario, the_goal, holds)
+    derived = set(scenario.derivation.derived)
+    start = dict(scenario.parameters)
+
+    def full(values: dict[str, float]) -> dict[str, float]:
+        # a derived parameter the change moves overrides its formula; the others follow it
+        moved = {p for p in derived if values.get(p) != start[p]}
+        return complete(scenario, values, moved)
+
+    test.complete = full
     x0 = dict(scenario.parameters)
     met0, verdict0 = test.exact(x0)
     info = {p: {"value": x0[p], "range": [lo[p], hi[p]], "range_from": origin[p]} for p in free}
@@ -383,10 +419,19 @@ def inverse(
                 else "without finding a better one (not a proof)"
             )
         )
+    if not problem.planes_exact:
+        exact = False
+        proof += (
+            "; a formula is not affine in the free parameters, so its crossing planes are "
+            "tangents at today's values: every answer is checked exactly, its least distance "
+            "is not proven"
+        )
     result.exact = exact
     result.proof = proof
     result.stats = {**stats, "evaluations": test.evaluations}
     if listed:
+        for change in listed:
+            _explain_through_formulas(scenario, change, full)
         result.best = listed[0]
         result.alternatives = listed[1:keep]
     else:
@@ -398,6 +443,20 @@ def inverse(
             else "the parameter box has no region where the goal holds"
         )
     return result
+
+
+def _explain_through_formulas(scenario: ScenarioSpec, change: Change, full) -> None:
+    """What a change means through formulas: a derived parameter's new value stated in each
+    input of its formula (``via``), a formula input's effect on the derived parameters
+    (``effects``)."""
+    inputs = formula_inputs(scenario)
+    before = dict(scenario.parameters)
+    after = full({**before, **{p: b for p, (_, b) in change.changes.items()}})
+    for p, (_, b) in change.changes.items():
+        if p in scenario.derivation.derived:
+            change.notes[p] = {"via": via(scenario, p, b)}
+        elif p in inputs:
+            change.notes[p] = {"effects": effects(scenario, before, after)}
 
 
 def _report_list(found: list[Change], keep: int) -> list[Change]:

@@ -69,14 +69,18 @@ def agenda_point(
     setter: int,
     rp: float,
     share: float,
+    scale: tuple[float, float] = (0.0, 100.0),
 ) -> float:
     """The feasible point nearest the setter's ideal (ties: the one nearer rp)."""
-    cand = np.unique(np.concatenate([_GRID, x, [rp]]))
-    accept = np.abs(cand[None, :] - x[:, None]) <= np.abs(rp - x)[:, None] + 1e-9
+    low, high = scale
+    eps = 1e-11 * abs(high - low)  # 1e-9 on the 0-100 scale, relative to any other
+    cand = np.unique(np.concatenate([low + (high - low) * _GRID / 100.0, x, [rp]]))
+    accept = np.abs(cand[None, :] - x[:, None]) <= np.abs(rp - x)[:, None] + eps
     need = share * np.sum(votes[council]) - 1e-9
     ok = np.sum(votes[council, None] * accept[council], axis=0) >= need
     ok &= np.all(accept[vetoes], axis=0)
-    ok |= np.isclose(cand, rp)  # the status quo always "passes": nothing changes
+    # the status quo always "passes": nothing changes (closeness judged on 0-100)
+    ok |= np.isclose((cand - low) * (100.0 / (high - low)), (rp - low) * (100.0 / (high - low)))
     key = np.where(ok, np.abs(cand - x[setter]) + 1e-9 * np.abs(cand - rp), np.inf)
     return float(cand[int(np.argmin(key))])
 
@@ -145,6 +149,7 @@ class AgendaSetter(BargainingModel):
                 actors.index(setter_name),
                 float(problem.reference_point[k]),  # type: ignore[index]
                 threshold_share(problem.voting_rule),
+                problem.scale or (0.0, 100.0),
             )
         return out
 

@@ -25,6 +25,12 @@ class BargainingProblem:
     ``voting_rule`` ("QMV", "Unan", ...) and ``procedure`` ("COD", "CNS", ...) are optional
     context that some forecasters use.
     ``accommodation`` is KTAB's ideal-adjustment matrix (None = identity).
+    ``scale`` is the position scale: the values that stand for 0 and 100 (KTAB's and DEU's
+    scale, and a scenario's). Every model is invariant to an affine change of it: the same
+    problem with positions a·x + b and scale (b, 100a + b) gives the forecast a·f + b (models
+    that work on a fixed internal scale, such as SMP's 0-1, map through it). When not given
+    it is (0, 100) if every position lies there, else the span of the positions (data in
+    other units, e.g. years).
     """
 
     actors: list[str]
@@ -39,6 +45,7 @@ class BargainingProblem:
     procedure: str | None = None
     accommodation: np.ndarray | None = None
     dimension_labels: dict[str, str] = field(default_factory=dict)
+    scale: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         self.capabilities = np.asarray(self.capabilities, dtype=float).reshape(-1)
@@ -62,6 +69,25 @@ class BargainingProblem:
                 raise BargainingInputError(f"{what} must be finite numbers (no NaN or infinity)")
         if self.reference_point is not None:
             self.reference_point = np.asarray(self.reference_point, dtype=float).reshape(d)
+        if self.scale is None:
+            lo, hi = float(np.min(self.positions)), float(np.max(self.positions))
+            if lo >= 0.0 and hi <= 100.0:
+                self.scale = (0.0, 100.0)
+            else:
+                self.scale = (lo, hi if hi > lo else lo + 1.0)
+        else:
+            low, high = (float(v) for v in self.scale)
+            if not (np.isfinite(low) and np.isfinite(high) and low != high):
+                raise BargainingInputError(
+                    f"the position scale needs two different finite ends (got {low:g}, {high:g})"
+                )
+            self.scale = (low, high)
+
+    @property
+    def scale_span(self) -> float:
+        """high - low of the position scale (negative for a reversed scale)."""
+        assert self.scale is not None
+        return self.scale[1] - self.scale[0]
 
     @property
     def n_actors(self) -> int:

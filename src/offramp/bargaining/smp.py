@@ -325,15 +325,21 @@ def run_smp(
     capabilities: np.ndarray,
     accommodation: np.ndarray | None = None,
     max_turns: int = MAX_TURNS,
+    scale: tuple[float, float] = (0.0, 100.0),
 ) -> SMPRun:
-    """Run KTAB's SMP from positions on 0-100, saliences on 0-1 and capabilities > 0.
+    """Run KTAB's SMP from positions on ``scale`` (0-100 by default), saliences on 0-1 and
+    capabilities > 0.
 
     ``accommodation`` is KTAB's ideal-adjustment matrix A (identity when omitted, as for CSV
     input): after each turn, ideal_i <- Σ_j A_ij p_j + (1 - Σ_j A_ij) ideal_i.
     Stops when Σ_i ||Δp_i|| of the last turn is below 2% of the first turn's (+1e-4),
     after at least 2 and at most ``max_turns`` turns.
     """
-    pos = np.asarray(positions, dtype=float) / 100.0
+    low, high = scale
+    span = high - low
+    # KTAB works on 0-1: map the problem's own scale there (and back), so the run is the same
+    # whatever units the positions are written in
+    pos = (np.asarray(positions, dtype=float) - low) / span
     sal = np.asarray(saliences, dtype=float)
     cap = np.asarray(capabilities, dtype=float)
     n = pos.shape[0]
@@ -364,8 +370,8 @@ def run_smp(
     hist_w.append(_win_probability(pos, autil, cap))
     hist_r.append(risk)
     return SMPRun(
-        positions=[p * 100.0 for p in hist_p],
-        ideals=[p * 100.0 for p in hist_i],
+        positions=[p * span + low for p in hist_p],
+        ideals=[p * span + low for p in hist_i],
         win_probability=hist_w,
         risk=hist_r,
     )
@@ -400,7 +406,8 @@ def smp(problem: BargainingProblem, max_turns: int = MAX_TURNS) -> Forecast:
         acc = problem.accommodation
         if acc is not None:
             acc = acc[np.ix_(keep, keep)]
-        run = run_smp(x[keep], sal[keep], problem.capabilities[keep], acc, max_turns)
+        scale = problem.scale or (0.0, 100.0)
+        run = run_smp(x[keep], sal[keep], problem.capabilities[keep], acc, max_turns, scale)
         rounds = [x.copy()]  # the input exactly, not its round trip through the 0-1 scale
         for p in run.positions[1:]:
             full = x.copy()

@@ -56,13 +56,13 @@ def load_scenario(
 
 
 def build_with_progress(
-    scenario,
+    scenario: Scenario,
     variant: str | None,
     no_variants: bool,
     no_thresholds: bool,
     samples: int,
     seed: int,
-    **analysis_options,
+    **analysis_options: Any,
 ) -> dict[str, Any]:
     """The report's content, with a progress bar when it takes more than a moment (the
     variants are skipped when a variant is analysed on its own)."""
@@ -91,7 +91,7 @@ def mark_start() -> None:
 def record(
     command: str,
     scenario: Any,
-    params: dict,
+    params: dict[str, Any],
     seed: int | None,
     results: Any,
     *,

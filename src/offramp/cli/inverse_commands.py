@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
+from offramp.report.words import through_formula_lines
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -160,6 +162,8 @@ def render_inverse(data: dict[str, Any], out: Console) -> None:
             f"[{rng[0]:g}, {rng[1]:g}]",
         )
     out.print(table)
+    for line in through_formula_lines(data["changes"]):
+        out.print(line, markup=False)
     out.print(f"Verdict after: {data['verdict_after']}.")
     for k, alt in enumerate(data["alternatives"], start=2):
         what = ", ".join(f"{p} {c['from']:g} → {c['to']:.6g}" for p, c in alt["changes"].items())
@@ -265,8 +269,9 @@ def answer_map(
     )
     if output is not None:
         from offramp.report.answer_map_figure import render_answer_map
+        from offramp.report.labels import labels_part
 
-        write_output(render_answer_map(data, kind), output)
+        write_output(render_answer_map(data, kind, labels_part(scenario)), output)
         if to_stdout:
             return
     if fmt is MapFormat.json:

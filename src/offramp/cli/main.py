@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -593,6 +594,10 @@ inverse_commands.register(app)
 flags_take_no_value(app)
 
 
+#: errors of a write that the user's output device causes, not offramp
+WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
     mark_start()
@@ -619,6 +624,14 @@ def run() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        if exc.errno not in WRITE_FAILURES:
+            sys.exit(report_bug(exc, _state["debug"]))
+        # standard output on a full or failing device (`> /dev/full`): the output is lost,
+        # say so; stdout goes to /dev/null so that the exit does not fail flushing it again
+        stderr().print(f"offramp: cannot write the output: {exc.strerror}", markup=False)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         sys.exit(report_bug(exc, _state["debug"]))
 

@@ -1,7 +1,9 @@
-"""A progress bar that appears only when work takes more than a moment (on stderr)."""
+"""A progress bar that appears only when work takes more than a moment, on a terminal's
+stderr (redirected or piped, a bar would only leave an empty line in the log)."""
 
 from __future__ import annotations
 
+import sys
 import time
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -24,7 +26,7 @@ class LazyProgress:
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if self.progress is None:
-            if time.perf_counter() - self.start < self.delay:
+            if time.perf_counter() - self.start < self.delay or not sys.stderr.isatty():
                 return
             from rich.console import Console  # where a bar shows: start-up time
             from rich.progress import (

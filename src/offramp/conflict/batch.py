@@ -47,7 +47,9 @@ MAX_PAIRS = 1 << 18
 PAD_FACTOR = 4
 
 
-def _table(keys: np.ndarray, values: np.ndarray, starts: np.ndarray, size: int):
+def _table(
+    keys: np.ndarray, values: np.ndarray, starts: np.ndarray, size: int
+) -> np.ndarray | None:
     """(degree, size) table: column k lists ``values`` of the pairs whose key is k (``keys``
     sorted), padded with k itself; None when it would exceed :data:`PAD_FACTOR`."""
     degree = int(np.bincount(keys, minlength=size).max()) if len(keys) else 0
@@ -58,13 +60,15 @@ def _table(keys: np.ndarray, values: np.ndarray, starts: np.ndarray, size: int):
     return table
 
 
-def _segment(ufunc, values: np.ndarray, starts: np.ndarray, counts: np.ndarray, fill):
+def _segment(
+    ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray, counts: np.ndarray, fill: int
+) -> np.ndarray:
     """``ufunc`` reduced over consecutive column segments of ``values`` (batch, pairs); ``fill``
     for empty segments."""
     # a padding column, so that a segment ending at the last pair is not cut short by the
     # (empty) segments after it, which start at the padding
     padded = np.concatenate([values, np.full((values.shape[0], 1), fill, dtype=values.dtype)], 1)
-    out = ufunc.reduceat(padded, starts, axis=1)
+    out: np.ndarray = ufunc.reduceat(padded, starts, axis=1)
     out[:, counts == 0] = fill
     return out
 
@@ -144,7 +148,9 @@ class BatchMoves:
             self._ui = self.pairs.improves(self.rank)
         return self._ui
 
-    def reach_min(self, values: np.ndarray, kind: str, rows: np.ndarray | None = None):
+    def reach_min(
+        self, values: np.ndarray, kind: str, rows: np.ndarray | None = None
+    ) -> np.ndarray:
         """As :meth:`offramp.conflict.moves.MoveIndex.reach_min`: ``"move"`` includes the
         state itself, ``"ui"`` only the improvements. ``rows``: ``values`` holds only these
         samples of the batch."""
@@ -160,14 +166,19 @@ class BatchMoves:
             vt = np.ascontiguousarray(values.T)  # (S, batch): rows gathered whole
             gathered = vt[p.out_table]
             if kind == "ui":
-                return np.minimum.reduce(gathered, axis=0, where=ui, initial=NONE).T
-            return np.minimum(vt, gathered.min(axis=0)).T
+                improved: np.ndarray = np.minimum.reduce(gathered, axis=0, where=ui, initial=NONE)
+                return improved.T
+            moved: np.ndarray = np.minimum(vt, gathered.min(axis=0))
+            return moved.T
         gathered = values[:, p.dst]
-        if kind == "ui":
+        if ui is not None:  # kind == "ui"
             return _segment(np.minimum, np.where(ui, gathered, NONE), p.starts, p.counts, NONE)
         if kind != "move":
             raise ValueError(kind)
-        return np.minimum(values, _segment(np.minimum, gathered, p.starts, p.counts, NONE))
+        least: np.ndarray = np.minimum(
+            values, _segment(np.minimum, gathered, p.starts, p.counts, NONE)
+        )
+        return least
 
     def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
         res = self.reach_min(-values, kind)
@@ -181,7 +192,7 @@ class BatchDMView:
 
     moves: list[BatchMoves]
     dm: int
-    labels: tuple[Any, ...] | None = None  # the others' move components, see BatchConflict
+    labels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see BatchConflict
     sweeps: dict[str, list[int]] = field(default_factory=dict)
     _best: np.ndarray | None = None
 
@@ -205,7 +216,8 @@ class BatchDMView:
 
     @property
     def has_improvement(self) -> np.ndarray:
-        return self.best_improvement != -NONE
+        has: np.ndarray = self.best_improvement != -NONE
+        return has
 
     def others_reach_min(self, values: np.ndarray, kind: str, concept: str) -> np.ndarray:
         """Gauss-Seidel over the other DMs' pairs for the whole batch, until no sample
@@ -215,7 +227,8 @@ class BatchDMView:
             vt = np.ascontiguousarray(np.asarray(values, dtype=np.int64).T)
             mins = np.minimum.reduceat(vt[order], starts, axis=0)
             self.sweeps.setdefault(concept, []).append(1)
-            return mins[labels].T
+            reached: np.ndarray = mins[labels].T
+            return reached
         # (batch, S) with the batch contiguous, as the reach queries gather it
         current = np.array(values, dtype=np.int64, copy=True, order="F")
         # each pass goes over the samples that changed in the previous one: a sample whose
@@ -255,7 +268,7 @@ class BatchConflict:
         self._ui: tuple[np.ndarray, list[np.ndarray]] | None = None
         self._ui_in: tuple[np.ndarray, list[np.ndarray | None]] | None = None
         self._ranks_t: tuple[np.ndarray, np.ndarray] | None = None
-        self._labels: dict[int, tuple[Any, ...] | None] = {}
+        self._labels: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
 
     @property
     def width(self) -> int:
@@ -263,7 +276,7 @@ class BatchConflict:
         pair list): what a batch of samples costs in memory, per sample."""
         sizes = [self.model.n_states]
         for p in self.pairs:
-            if p.out_table is not None:
+            if p.out_table is not None and p.in_table is not None:
                 sizes += [p.out_table.size, p.in_table.size]
             else:
                 sizes.append(len(p.src))
@@ -340,7 +353,7 @@ class BatchConflict:
             )
         return self._ui_in[1]
 
-    def closure_labels(self, dm: int) -> np.ndarray | None:
+    def closure_labels(self, dm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """When the other DMs have no directed options, their moves are symmetric and what they
         reach from a state by any sequence is its connected component in the union of their
         groups: the component of each state (cached), else None."""

@@ -102,7 +102,7 @@ class MoveIndex:
                 if ok
                 else None
             )
-        return self._columns
+        return None if self._columns is True else self._columns  # (True is never stored)
 
     # ------------------------------------------------------------------ index construction
     def _build(self, kind: str) -> list[_Block]:
@@ -263,12 +263,15 @@ class MoveIndex:
 
         ``NONE`` where nothing is reachable. ``values`` must be int64 and below NONE.
         """
-        cols, small = self._columns_for(values)
+        int32 = self._columns_for(values)
         if kind == "move" and self.n_directed == 0:
-            if small is not None:
-                return cols.group_min(small).astype(np.int64)
+            if int32 is not None:
+                cols, small = int32
+                grouped: np.ndarray = cols.group_min(small).astype(np.int64)
+                return grouped
             return self._group_min(values)
-        if kind == "ui" and small is not None:
+        if kind == "ui" and int32 is not None:
+            cols, small = int32
             got = cols.improvement_min(small)
             out = got.astype(np.int64)
             out[got == NONE32] = NONE
@@ -317,6 +320,7 @@ class MoveIndex:
             mins = np.minimum.reduceat(values[states], np.cumsum(hi - lo) - (hi - lo))
             return states, np.repeat(mins, hi - lo)
         block = self.blocks(kind)[0]
+        assert block.group_start is not None and block.start_of is not None  # no directed options
         lo = block.group_start[groups]
         hi = block.group_start[groups + 1]
         pos = _ranges(lo, hi)
@@ -343,18 +347,19 @@ class MoveIndex:
             self._group_order = (order, starts)
         return self._group_order
 
-    def _columns_for(self, values: np.ndarray) -> tuple[Columns | None, np.ndarray | None]:
-        """The column layout and ``values`` as int32, when both apply (else None, None)."""
+    def _columns_for(self, values: np.ndarray) -> tuple[Columns, np.ndarray] | None:
+        """The column layout and ``values`` as int32, when both apply (else None)."""
         cols = self.columns()
         small = to_int32(values) if cols is not None else None
-        return (cols, small) if small is not None else (None, None)
+        return (cols, small) if cols is not None and small is not None else None
 
     def reach_max(self, values: np.ndarray, kind: str) -> np.ndarray:
         """Per state, the maximum of ``values`` over reachable states; ``-NONE`` if none."""
-        cols, small = self._columns_for(values) if kind == "ui" else (None, None)
-        if small is not None:  # negated in int32, answered without int64 round trips
+        int32 = self._columns_for(values) if kind == "ui" else None
+        if int32 is not None:  # negated in int32, answered without int64 round trips
+            cols, small = int32
             got = cols.improvement_min(np.negative(small, out=small))
-            out = np.negative(got, dtype=np.int64)
+            out: np.ndarray = np.negative(got, dtype=np.int64)
             out[got == NONE32] = -NONE
             return out
         res = self.reach_min(-values, kind)
@@ -365,7 +370,8 @@ class MoveIndex:
         if len(order) == 0:
             return values.copy()
         mins = np.minimum.reduceat(values[order], starts)
-        return mins[self.group]
+        per_state: np.ndarray = mins[self.group]
+        return per_state
 
     # ------------------------------------------------------------------ enumeration
     def members(self, state: int) -> np.ndarray:
@@ -384,7 +390,8 @@ class MoveIndex:
         if kind == "ui":
             ok &= self.rank[same] > self.rank[state]
         ok &= same != state
-        return same[ok]
+        reached: np.ndarray = same[ok]
+        return reached
 
     def successors(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All unilateral improvements from many states at once: (source, target) pairs."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -41,7 +42,7 @@ class StabilityResult:
 
     def equilibrium_mask(self, concept: str) -> np.ndarray:
         """Per state, True when it is stable for every DM (an equilibrium of ``concept``)."""
-        mask: np.ndarray = self.stable[concept].all(axis=0)
+        mask: np.ndarray = np.logical_and.reduce(self.stable[concept], axis=0)
         return mask
 
     def equilibria(self, concept: str) -> np.ndarray:
@@ -83,7 +84,7 @@ class StabilityResult:
         states = [{"id": to_id(s), "taken": model.taken(s)} for s in range(model.n_states)]
         stable = {
             c: {
-                dm: [to_id(s) for s in np.flatnonzero(self.stable[c][i])]
+                dm: [to_id(int(s)) for s in np.flatnonzero(self.stable[c][i])]
                 for i, dm in enumerate(model.dm_names)
             }
             for c in self.concepts
@@ -154,7 +155,7 @@ class StabilityResult:
             out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             return
         dumps = _dumps
-        head = {"scenario": model.name}
+        head: dict[str, Any] = {"scenario": model.name}
         if form == "compact":
             head["form"] = "compact"
         head["decision_makers"] = list(model.dm_names)
@@ -167,7 +168,7 @@ class StabilityResult:
                 part = ",".join(map(str, model.codes[lo : lo + _CHUNK].tolist()))
                 out.write(("," if lo else "") + part)
             out.write("]},\n")
-            sets = lambda flags: _ranges_json(flags)  # noqa: E731
+            sets: Callable[[np.ndarray], str] = _ranges_json
         else:
             out.write('  "states": [')
             names = [dumps(n) for n in model.option_names]
@@ -182,7 +183,7 @@ class StabilityResult:
                     )
                 )
             out.write("\n  ],\n")
-            sets = lambda flags: _ids_json(flags)  # noqa: E731
+            sets = _ids_json
         out.write('  "stable": {')
         for ci, c in enumerate(self.concepts):
             out.write(("," if ci else "") + f"\n    {dumps(c)}: {{")
@@ -280,7 +281,7 @@ def _ids_json(flags: np.ndarray) -> str:
     )
 
 
-def _dumps(value) -> str:
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 

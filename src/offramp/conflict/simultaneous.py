@@ -111,7 +111,8 @@ def _pack(flags: np.ndarray) -> np.ndarray:
     padded = np.zeros((n, words * WORD), dtype=np.uint64)
     padded[:, :b] = flags
     weights = _U1 << np.arange(WORD, dtype=np.uint64)
-    return (padded.reshape(n, words, WORD) * weights).sum(axis=2, dtype=np.uint64)
+    words_of: np.ndarray = (padded.reshape(n, words, WORD) * weights).sum(axis=2, dtype=np.uint64)
+    return words_of
 
 
 def _unpack(masks: np.ndarray, b: int) -> np.ndarray:
@@ -128,12 +129,16 @@ def _unpack(masks: np.ndarray, b: int) -> np.ndarray:
 def _popcount(masks: np.ndarray) -> np.ndarray:
     """Bits set per row of (n, words)."""
     if hasattr(np, "bitwise_count"):
-        return np.bitwise_count(masks).sum(axis=1, dtype=np.int64)
+        counted: np.ndarray = np.bitwise_count(masks).sum(axis=1, dtype=np.int64)
+        return counted
     v = masks.copy()  # numpy < 2: the classic SWAR count
     v = v - ((v >> np.uint64(1)) & np.uint64(0x5555555555555555))
     v = (v & np.uint64(0x3333333333333333)) + ((v >> np.uint64(2)) & np.uint64(0x3333333333333333))
     v = (v + (v >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return ((v * np.uint64(0x0101010101010101)) >> np.uint64(56)).sum(axis=1, dtype=np.int64)
+    summed: np.ndarray = ((v * np.uint64(0x0101010101010101)) >> np.uint64(56)).sum(
+        axis=1, dtype=np.int64
+    )
+    return summed
 
 
 def _lowest_bit(masks: np.ndarray) -> np.ndarray:
@@ -141,7 +146,8 @@ def _lowest_bit(masks: np.ndarray) -> np.ndarray:
     word = np.argmax(masks != 0, axis=1)
     v = masks[np.arange(len(masks)), word]
     low = v & (~v + _U1)
-    return word * WORD + np.log2(low.astype(np.float64)).astype(np.int64)
+    lowest: np.ndarray = word * WORD + np.log2(low.astype(np.float64)).astype(np.int64)
+    return lowest
 
 
 def _first_lowest(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -164,7 +170,8 @@ def _segment_prefix_or(one_hot: np.ndarray, starts: np.ndarray, seg_of: np.ndarr
     base = np.zeros((len(starts), one_hot.shape[1]), dtype=np.uint64)
     later = starts > 0
     base[later] = total[starts[later] - 1]
-    return total - base[seg_of]
+    prefix_or: np.ndarray = total - base[seg_of]
+    return prefix_or
 
 
 def _count_upto(
@@ -188,7 +195,7 @@ def _count_upto(
 def _patterns(model: ConflictModel) -> tuple[list[np.ndarray], list[int]]:
     """Per DM, each state's option pattern as a dense index 0..n-1 over the patterns that occur
     (feasibility rules often leave few of the 2^k), and n. Cached on the model."""
-    cached = model._cache.get("sim_patterns")
+    cached: tuple[list[np.ndarray], list[int]] | None = model._cache.get("sim_patterns")
     if cached is not None:
         return cached
     pats, sizes = [], []
@@ -225,12 +232,14 @@ def _improvement_masks(
     suffix sum. Cached on the model, per DM."""
     cache = model._cache.setdefault("sim_improvements", {})
     if (d, WORD) in cache:
-        return cache[d, WORD]
+        masks: np.ndarray = cache[d, WORD]
+        return masks
     words = _words(size)
     n = model.n_states
     out = np.zeros((n, words), dtype=np.uint64)
     if idx.n_directed == 0:
         block = idx.blocks("ui")[0]
+        assert block.group_start is not None and block.start_of is not None  # no directed options
         order = block.sorted_idx
         total = np.cumsum(_one_hot(pat[order], words), axis=0, dtype=np.uint64)
         has = np.flatnonzero(block.start_of >= 0)
@@ -292,6 +301,7 @@ def _cover_single(
     if idx_j.n_directed == 0:
         block = idx_j.blocks("ui")[0]
         order, start_of, bounds = block.sorted_idx, block.start_of, block.group_start
+        assert start_of is not None and bounds is not None  # no directed options
         length = np.diff(bounds)
         # the groups of similar length together (at most twice the shortest), padded to the
         # longest: the suffix-minimum is then one running minimum across the batch's groups
@@ -362,7 +372,8 @@ class _Lookup:
 
     def __call__(self, wanted: np.ndarray) -> np.ndarray:
         if self.table is not None:
-            return self.table[wanted].astype(np.int64)
+            found: np.ndarray = self.table[wanted].astype(np.int64)
+            return found
         if len(self.keys) == 0:
             return np.full(len(wanted), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
@@ -442,7 +453,8 @@ class _Box:
             sel = _unpack(choices[o], sizes[o])
             rows_ok = (rows_ok[:, :, None] & sel[:, None, :]).reshape(n, -1)
         if self.stride > WORD:  # whole words per row
-            return (rows_ok[:, :, None] * last[:, None, :]).reshape(n, -1)
+            whole: np.ndarray = (rows_ok[:, :, None] * last[:, None, :]).reshape(n, -1)
+            return whole
         k = WORD // self.stride
         padded = np.zeros((n, self.block_words * k), dtype=bool)
         padded[:, : self.n_rows] = rows_ok
@@ -720,7 +732,7 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex]) -> np.nda
         d: _improvement_masks(model, d, indices[d], pats[d], sizes[d]) for d in range(model.n_dms)
     }
     target = up[i]
-    active = target.any(axis=1)
+    active: np.ndarray = np.logical_or.reduce(target, axis=1)
     uncovered = target.copy()
     rank = model.ranks[i]
     rows = _Rows(model, i, indices[i], pats[i], sizes[i])
@@ -729,8 +741,8 @@ def sim_stable(model: ConflictModel, i: int, indices: list[MoveIndex]) -> np.nda
         if not active.any():
             break
         _cover_single(rows, rank, indices[j], sizes[j], active, uncovered)
-        active &= uncovered.any(axis=1)
-    stable = ~active
+        active &= np.logical_or.reduce(uncovered, axis=1)
+    stable: np.ndarray = ~active
     left = np.flatnonzero(active)
     if len(left) == 0 or len(others) < 2:
         return stable

@@ -84,6 +84,40 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     return conn
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open the history for reading only (``runs list``, ``runs show``): nothing is written,
+    so a history in a read-only folder or file can still be read. A WAL database whose
+    shared-memory file cannot be created there is opened as immutable (a snapshot). A schema
+    older than this offramp's needs a migration, hence the writable :func:`connect`."""
+    from urllib.parse import quote
+
+    target = quote(str(path.resolve()))
+    conn = None
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(f"file:{target}?{flags}", uri=True, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            found: int = conn.execute("PRAGMA user_version").fetchone()[0]
+            break
+        except sqlite3.OperationalError:
+            if conn is not None:
+                conn.close()
+                conn = None
+            if "immutable" in flags:
+                raise
+    assert conn is not None
+    if found > SCHEMA_VERSION:
+        conn.close()
+        raise SchemaTooNew(
+            f"the run history was written by a newer offramp (schema {found}, "
+            f"this version knows {SCHEMA_VERSION})"
+        )
+    if found < SCHEMA_VERSION:
+        conn.close()
+        return connect(path, create=False)
+    return conn
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
     found: int = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -27,7 +27,7 @@ from typing import Any
 
 from offramp.errors import OfframpError
 from offramp.history.location import db_path, history_enabled
-from offramp.history.schema import connect
+from offramp.history.schema import connect, connect_read_only
 from offramp.history.source import ScenarioSource, capture
 from offramp.version import __version__
 
@@ -258,7 +258,7 @@ def _open_for_reading() -> sqlite3.Connection | None:
     if not path.exists():
         return None
     try:
-        conn = connect(path, create=False)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise HistoryError(f"cannot read the run history {path}: {exc}") from exc
     conn.row_factory = sqlite3.Row
@@ -398,7 +398,52 @@ def get_run(id_or_prefix: str) -> Run:
     try:
         if blob is not None and not isinstance(blob, bytes):
             raise ValueError(f"a {type(blob).__name__}, not compressed bytes")
-        results = None if blob is None else json.loads(zlib.decompress(blob).decode("utf-8"))
+        results = None if blob is None else json.loads(_decompress(blob, info).decode("utf-8"))
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise HistoryError(f"the results of run {info.id} are damaged: {exc}") from exc
-    return Run(**dataclasses.asdict(info), scenario_text=row["scenario_text"], results=results)
+    text = _scenario_text(row["scenario_text"], info)
+    return Run(**dataclasses.asdict(info), scenario_text=text, results=results)
+
+
+def _decompress(blob: bytes, info: RunInfo) -> bytes:
+    """The results' JSON bytes, never more than the limit ``history_results_bytes``: the
+    size the row states is checked first, then decompression stops one byte past the limit
+    (a damaged or hostile blob can expand a thousandfold, to gigabytes)."""
+    from offramp.scenario.limits import message, value
+
+    cap = int(value("history_results_bytes"))
+    stated = info.results_size
+    if stated is not None and stated > cap:
+        raise HistoryError(
+            f"the results of run {info.id} are larger than offramp reads: "
+            + message("history_results_bytes", stated)
+        )
+    inflate = zlib.decompressobj()
+    data = inflate.decompress(blob, cap + 1)
+    if len(data) > cap or inflate.unconsumed_tail:
+        raise HistoryError(
+            f"the results of run {info.id} are larger than offramp reads: "
+            + message("history_results_bytes", f"more than {cap:,}")
+        )
+    if not inflate.eof:
+        raise ValueError("the compressed results end early")
+    return data
+
+
+def _scenario_text(text: Any, info: RunInfo) -> str | None:
+    """The stored scenario text; one stored as bytes (a BLOB) is read as UTF-8, and one that
+    is not text at all is dropped with a `HistoryWarning` (the run is still shown)."""
+    if text is None or isinstance(text, str):
+        return text
+    if isinstance(text, bytes):
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    warnings.warn(
+        f"run {info.id}'s scenario text is damaged (a {type(text).__name__} that is not "
+        "UTF-8 text); showing the run without it",
+        HistoryWarning,
+        stacklevel=3,
+    )
+    return None

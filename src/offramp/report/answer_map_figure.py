@@ -20,7 +20,28 @@ from offramp.report.canvas import FORMATS, subplots
 from offramp.report.figdata import VERDICT_COLOURS, VERDICTS
 
 
-def answer_map_figure(data: dict[str, Any]) -> Figure:
+def _axis_label(name: str, labels: dict[str, Any]) -> str:
+    """A parameter's label, with its id (what --x and --y take), wrapped to the axis."""
+    import textwrap
+
+    label = (labels.get("parameters") or {}).get(name)
+    text = f"{label} ({name})" if label and label != name else name
+    return "\n".join(textwrap.wrap(text, 60))
+
+
+def _goal_title(data: dict[str, Any], labels: dict[str, Any]) -> str:
+    """The question asked (its id in brackets), or the statement when the goal is one."""
+    goal = data["goal"]
+    ask = (labels.get("questions") or {}).get(goal)
+    return f"{ask} ({goal})" if ask else f"'{data.get('statement', goal)}'"
+
+
+def answer_map_figure(data: dict[str, Any], labels: dict[str, Any] | None = None) -> Figure:
+    """The heatmap; ``labels`` (the report's: parameter and question labels) name the axes
+    and the title in words."""
+    import textwrap
+
+    labels = labels or {}
     xs = np.array(data["x"]["values"])
     ys = np.array(data["y"]["values"])
     fig, ax = subplots(figsize=(7.5, 5.5))
@@ -37,7 +58,7 @@ def answer_map_figure(data: dict[str, Any]) -> Figure:
             interpolation="nearest",
         )
         fig.colorbar(image, ax=ax, label="probability the answer is yes")
-        title = f"Probability that {data['goal']} is yes ({data['samples']} draws)"
+        title = f"Probability of yes: {_goal_title(data, labels)} ({data['samples']} draws)"
     else:
         index = {v: k for k, v in enumerate(VERDICTS)}
         grid = np.array([[index[v] for v in row] for row in data["verdicts"]])
@@ -55,7 +76,7 @@ def answer_map_figure(data: dict[str, Any]) -> Figure:
         present = [v for v in VERDICTS if v in data["counts"]]
         handles = [Patch(color=VERDICT_COLOURS[v], label=v) for v in present]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-        title = f"Answer to {data['goal']} ({data['concept'].upper()})"
+        title = f"{_goal_title(data, labels)} ({data['concept'].upper()})"
     xname, yname = data["x"]["name"], data["y"]["name"]
     bx = [b["at"] if b["along"] == xname else b[xname] for b in data["boundaries"]]
     by = [b[yname] if b["along"] == xname else b["at"] for b in data["boundaries"]]
@@ -65,18 +86,20 @@ def answer_map_figure(data: dict[str, Any]) -> Figure:
     if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
         ax.plot([cx], [cy], marker="*", color="white", mec="#111", ms=14, ls="none")
         ax.annotate("today", (cx, cy), xytext=(6, 6), textcoords="offset points", fontsize=9)
-    ax.set_xlabel(xname)
-    ax.set_ylabel(yname)
-    ax.set_title(title, loc="left")
+    ax.set_xlabel(_axis_label(xname, labels))
+    ax.set_ylabel(_axis_label(yname, labels))
+    ax.set_title("\n".join(textwrap.wrap(title, 70)), loc="left", fontsize=11)
     fig.tight_layout()
     return fig
 
 
-def render_answer_map(data: dict[str, Any], fmt: str) -> bytes:
+def render_answer_map(
+    data: dict[str, Any], fmt: str, labels: dict[str, Any] | None = None
+) -> bytes:
     """The figure as the bytes of a .png or .svg file (the caller writes them)."""
     if fmt not in FORMATS:
         raise ValueError(f"the heatmap is written as png or svg, not {fmt!r}")
-    fig = answer_map_figure(data)
+    fig = answer_map_figure(data, labels)
     buffer = io.BytesIO()
     fig.savefig(
         buffer,

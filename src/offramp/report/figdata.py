@@ -130,11 +130,13 @@ def sweeps(report: dict[str, Any], scenario: Scenario, points: int = SWEEP_POINT
 
 
 VERDICTS = ("yes", "no", "depends", "undetermined")
+#: Okabe and Ito's colour-blind-safe palette (blue, vermillion, orange; grey): told apart with
+#: every common colour-vision deficiency, unlike green against red.
 VERDICT_COLOURS = {
-    "yes": "#15803D",
-    "no": "#B91C1C",
-    "depends": "#D97706",
-    "undetermined": "#9CA3AF",
+    "yes": "#0072B2",
+    "no": "#D55E00",
+    "depends": "#E69F00",
+    "undetermined": "#8C8C8C",
 }
 TORNADO_INPUTS = 8
 MIN_RHO = 0.05

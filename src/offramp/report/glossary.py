@@ -24,6 +24,17 @@ from offramp.conflict.concepts import REGISTRY
 #: (offramp.conflict.concepts: each concept module's ``glossary``).
 GLOSSARY: dict[str, str] = {
     "equilibrium": "a state stable for every decision maker under the concept named.",
+    "✓ / ·": (
+        "in the stability table, one mark per decision maker in the order given: ✓ the state is "
+        "stable for that decision maker under the concept, · it is not; EQ: ✓ for every one, "
+        "an equilibrium."
+    ),
+    "utility points": (
+        "the unit of the preference weights, and of the parameters that set them: a state's "
+        "score for a decision maker is the sum of the weights of what it makes true. Only the "
+        "order of one decision maker's scores matters, never a comparison between decision "
+        "makers; a threshold on such a parameter is in these points."
+    ),
     "settles": ("the first equilibrium reached from the status quo by moves each mover prefers."),
     "Spearman ρ": (
         "rank correlation between an uncertain input and a conclusion, from −1 to +1: how "

@@ -8,14 +8,15 @@ import io
 from typing import Any
 
 from offramp.report.html_sections import esc, none, section, table, verdict_badge
+from offramp.report.words import through_formula_lines
 
 ANCHOR, TITLE = "what-it-takes", "What would it take?"
 
 
-def _svg(data: dict[str, Any]) -> str:
+def _svg(data: dict[str, Any], labels: dict[str, Any] | None = None) -> str:
     from offramp.report.answer_map_figure import answer_map_figure
 
-    fig = answer_map_figure(data)
+    fig = answer_map_figure(data, labels)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
@@ -52,6 +53,7 @@ def inverse_section(report: dict[str, Any]) -> str:
             body = f"<p>{esc(r['answer'])}.</p>" + table(
                 ["parameter", "now", "to", "boundary", "range"], rows
             )
+            body += "".join(f"<p>{esc(line)}</p>" for line in through_formula_lines(r["changes"]))
             alts = "".join(
                 f"<li>or {esc(_changes(a['changes']))} (distance {a['distance']:.3g})</li>"
                 for a in r["alternatives"]
@@ -64,7 +66,7 @@ def inverse_section(report: dict[str, Any]) -> str:
         m = data["map"]
         parts.append(
             f"<h3>Where the answer to {esc(m['goal'])} flips</h3>"
-            f'<figure class="answer-map">{_svg(m)}<figcaption>Verdict over '
+            f'<figure class="answer-map">{_svg(m, report.get("labels"))}<figcaption>Verdict over '
             f"{esc(m['x']['name'])} and {esc(m['y']['name'])}; the dots are boundaries found "
             "exactly along the grid lines; the star is today.</figcaption></figure>"
         )

@@ -89,6 +89,7 @@ def render_stability(result: StabilityResult, console: Console) -> None:
         f"{len(model.option_names)} options, {model.n_states:,} feasible states"
     )
     console.print(stability_table(result))
+    _terms(console, terms(["✓ / ·"]))
     console.print(equilibria_summary(result))
 
 
@@ -231,6 +232,8 @@ def _questions(report: dict[str, Any], console: Console) -> None:
             escape(answer_line(q, report)),
         )
     console.print(qs)
+    if any(q.get("threshold") for q in report["questions"]):
+        _terms(console, terms(["utility points"]))
 
 
 def _coalitions(report: dict[str, Any], console: Console) -> None:

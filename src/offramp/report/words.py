@@ -99,17 +99,28 @@ def parameter_value(report: dict[str, Any], name: str, value: float) -> str:
 # ------------------------------------------------------------------------ evolution
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def step_sentence(step: dict[str, Any], report: dict[str, Any] | None = None) -> str:
+    """One move in words. Option labels are verb phrases ("offer trade concessions"), so a
+    labelled move reads "US moves to offer trade concessions and ceases to sanction Russian
+    oil"; options without a label keep their ids ("US takes US.relief and stops US.tariffs")."""
     options = _labels(report or {}).get("options", {})
-
-    def name(o: str) -> str:
-        return options.get(o, o)
-
+    moved = list(step["takes"]) + list(step["stops"])
+    if moved and all(o in options and options[o] != o for o in moved):
+        parts = []
+        if step["takes"]:
+            parts.append("moves to " + _and([options[o] for o in step["takes"]]))
+        if step["stops"]:
+            parts.append("ceases to " + _and([options[o] for o in step["stops"]]))
+        return f"{step['mover']} " + " and ".join(parts)
     parts = []
     if step["takes"]:
-        parts.append("takes " + ", ".join(name(o) for o in step["takes"]))
+        parts.append("takes " + ", ".join(options.get(o, o) for o in step["takes"]))
     if step["stops"]:
-        parts.append("stops " + ", ".join(name(o) for o in step["stops"]))
+        parts.append("stops " + ", ".join(options.get(o, o) for o in step["stops"]))
     return f"{step['mover']} " + " and ".join(parts)
 
 
@@ -463,11 +474,18 @@ def disagreements(report: dict[str, Any]) -> list[str]:
             hi = max(vals, key=vals.__getitem__)
             if vals[hi] - vals[lo] <= WIDE_DISAGREEMENT:
                 continue
-            text = (
-                f"The forecast models disagree on {mid_sentence(d['label'])} {where} ({lo} "
-                f"{vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale). " + WHY_MODELS_DIFFER
-            )
-            text += _record_sentence(track_record_claim(list(vals)), vals)
+            span = f"({lo} {vals[lo]:.1f}, {hi} {vals[hi]:.1f} on the 0–100 scale)"
+            record = _record_sentence(track_record_claim(list(vals)), vals)
+            if not out:  # why they differ, and what the record says, are said once
+                said = record.split(" These models")[0].split(" so trust")[0]
+                out.append(
+                    f"The forecast models disagree on {mid_sentence(d['label'])} {where} "
+                    f"{span}. {WHY_MODELS_DIFFER}{record}"
+                )
+                continue
+            text = f"They also disagree on {mid_sentence(d['label'])} {where} {span}"
+            rest = record.split(" These models")[0].split(" so trust")[0]
+            text += "." if rest == said else f".{record}"
             out.append(text)
     return out
 
@@ -608,9 +626,47 @@ def variant_title(v: dict[str, Any]) -> str:
 
 
 def perceived_settles(v: dict[str, Any]) -> str | None:
-    """Where a misperception variant settles as perceived (the default concept), as one phrase; None for a
-    counterfactual."""
+    """Where a misperception variant settles as perceived (the default concept), as one
+    phrase; None for a counterfactual."""
     part = v.get("perceived")
     if not part:
         return None
     return settled_states(part["settles_at"].get(DEFAULT_CONCEPT, []))
+
+
+# ------------------------------------------------------------------ inverse through formulas
+
+
+def through_formula_lines(changes: dict[str, Any]) -> list[str]:
+    """What each change of an inverse answer means through formulas: a derived parameter's
+    new value stated in each input of its formula alone ("trade_relief 7.001 needs, one input
+    alone: Size of a US tariff concession 10 → 145.9 % (plausible 10–20: outside; beyond
+    0–100 %)"), and the derived parameters a formula input moves."""
+    out = []
+    for p, c in changes.items():
+        if c.get("via"):
+            parts = []
+            for name, v in c["via"].items():
+                unit = f" {v['unit']}" if v.get("unit") else ""
+                if v["to"] is None:
+                    parts.append(f"{name}: no value alone gives it")
+                    continue
+                text = f"{name} {v['from']:.6g} → {v['to']:.6g}{unit}"
+                flags = []
+                if v.get("kind") == "figure":
+                    lo, hi = v["plausible"]
+                    span = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+                    if v.get("outside_plausible"):
+                        flags.append(f"outside its plausible {span}")
+                    if v.get("outside_unit_bounds"):
+                        flags.append("beyond 0–100 %")
+                if flags:
+                    text += f" ({'; '.join(flags)})"
+                parts.append(text)
+            out.append(f"{p} {c['to']:.6g} means, one input alone: " + "; ".join(parts) + ".")
+        if c.get("effects"):
+            moved = ", ".join(
+                f"{d} {e['from']:.6g} → {e['to']:.6g}" for d, e in c["effects"].items()
+            )
+            out.append(f"{p} {c['to']:.6g} moves, through formulas: {moved}.")
+    return out

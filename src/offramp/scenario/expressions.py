@@ -24,7 +24,7 @@ Carlo sample), and the result broadcasts accordingly. Units are inferred alongsi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -405,7 +405,8 @@ def unit_of(node: Node, units: Mapping[str, Unit]) -> Unit | None:
             return None if a is None and b is None else _mul(a or (), b or ())
         if node.op == "/":
             return None if a is None and b is None else _mul(a or (), b or (), -1)
-        e = node.right.value  # "^"
+        assert isinstance(node.right, Num)  # "^": the parser takes a number literal only
+        e = node.right.value
         if a is None:
             return None
         if e != int(e):
@@ -453,7 +454,7 @@ def _fn(name: str) -> Callable[..., Value]:
     return np.abs
 
 
-def _reduce(op, args):
+def _reduce(op: np.ufunc, args: Sequence[Value]) -> Value:
     out = args[0]
     for a in args[1:]:
         out = op(out, a)
@@ -486,7 +487,8 @@ def evaluate(node: Node, env: Mapping[str, Value]) -> Value:
         if node.op == "/":
             return _divide(a, b)
         with np.errstate(all="ignore"):
-            return np.power(np.asarray(a, dtype=float), b)
+            powered: Value = np.power(np.asarray(a, dtype=float), b)
+            return powered
     return _fn(node.function)(*(evaluate(x, env) for x in node.args))
 
 

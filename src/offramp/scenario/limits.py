@@ -108,6 +108,12 @@ _LIMITS = [
         "at_least_one), merge options that always move together, or split the conflict",
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
+    Limit(
+        "history_results_bytes",
+        512_000_000,
+        "size of a recorded run's results once decompressed, in bytes",
+        "the row is damaged or was written by a run far larger than the rest",
+    ),
     Limit("grid_points", 2_000, "number of grid points of a sweep or search", "use a larger step"),
     Limit(
         "workers",
@@ -205,7 +211,7 @@ def read_text(path: Any) -> str:
 # --------------------------------------------------------------------------- YAML before building
 
 
-def scan_yaml(text: str, file: str = "<scenario>") -> None:
+def scan_yaml(text: str | bytes | bytearray, file: str = "<scenario>") -> None:
     """Check size, nesting depth and alias expansion of YAML text from its event stream, before
     ruamel composes it (composing recurses once per level, and an alias bomb of a few hundred
     bytes expands to gigabytes once turned into plain data).
@@ -326,7 +332,7 @@ def check_data(data: Any, locate: Any, file: str = "<scenario>", *, strict_types
             problems.append(Problem(message("yaml_nodes", nodes), "", file))
             break
         if len(path) > max_depth:
-            problems.append(locate(path[:max_depth], message("yaml_depth", len(path))))
+            problems.append(locate(path[: int(max_depth)], message("yaml_depth", len(path))))
             break
         if isinstance(node, dict):
             for key, item in node.items():
@@ -374,7 +380,7 @@ def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>
     of the document (``model_dump`` by alias: the paths of the file) is finite and within the
     number limit, or a located `ScenarioError` says which text was read as what."""
 
-    def original(path: tuple) -> Any:
+    def original(path: tuple[Any, ...]) -> Any:
         node = data
         for part in path:
             try:
@@ -383,7 +389,7 @@ def check_coerced(document: Any, data: Any, locate: Any, file: str = "<scenario>
                 return None
         return node
 
-    def locate_text(path: tuple, problem: str) -> Problem:
+    def locate_text(path: tuple[Any, ...], problem: str) -> Problem:
         written = original(path)
         if isinstance(written, str):
             problem = f"the text {written!r} is read as a number: {problem}"

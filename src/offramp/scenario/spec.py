@@ -14,7 +14,7 @@ import copy
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
@@ -694,7 +694,7 @@ class ScenarioSpec:
         variant: str | None = None,
         perceptions: list[dict[str, Any]] | None = None,
         alternatives: dict[str, str] | None = None,
-    ) -> ScenarioSpec:
+    ) -> Self:
         """A copy with parameters overridden, another status quo, options removed, or more
         perceptions (added to the document's).
 
@@ -753,7 +753,7 @@ class ScenarioSpec:
             fixed=tuple(fixed.items()),
         )
 
-    def as_of(self, when: datetime.date | str | None) -> ScenarioSpec:
+    def as_of(self, when: datetime.date | str | None) -> Self:
         """The scenario analysed with only the evidence published on or before ``when`` (a date
         or ``YYYY-MM-DD``; None: every figure, however late). A figure published later counts
         with its latest earlier entry; a formula reading a figure with none is refused
@@ -806,7 +806,7 @@ class ScenarioSpec:
         arrays = self.bargaining_arrays
         return arrays.problem(arrays.mask(shifts))
 
-    def variant(self, name: str) -> ScenarioSpec:
+    def variant(self, name: str) -> Self:
         """The scenario as changed by one of its declared variants."""
         if name not in self.variants:
             known = ", ".join(self.variants) or "none declared"
@@ -881,7 +881,7 @@ class ScenarioSpec:
         """The compiled conflict: feasible states and preference ranks (validated)."""
         return compile_conflict(self)
 
-    def validate(self) -> ScenarioSpec:
+    def validate(self) -> Self:
         """Run every check, including those that need the state space; returns self."""
         _ = self.conflict
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,9 +40,9 @@ def _suggest_key(key: str, model_fields: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _friendly(err: dict[str, Any], allowed: list[str] | None) -> str:
-    kind = err["type"]
-    msg = err["msg"]
+def _friendly(err: Mapping[str, Any], allowed: list[str] | None) -> str:
+    kind: str = err["type"]
+    msg: str = err["msg"]
     if kind == "extra_forbidden":
         key = err["loc"][-1]
         hint = _suggest_key(str(key), allowed or [])
@@ -78,15 +79,15 @@ def problems_from_validation(
     fields_at: dict[tuple[Any, ...], list[str]] | None = None,
 ) -> list[Problem]:
     """One problem per distinct location; union noise (same place, several tags) is merged."""
-    located = []
-    for err in exc.errors(include_url=False):
-        path, _ = _data_path(data, tuple(err["loc"]))
-        located.append((path, err))
+    located: list[tuple[tuple[Any, ...], Mapping[str, Any]]] = []
+    for details in exc.errors(include_url=False):
+        path, _ = _data_path(data, tuple(details["loc"]))
+        located.append((path, details))
     # A value that fails every member of a union is reported once per member; a type mismatch
     # against one member is noise when another member got further into the value.
     deeper = {p for p, e in located if not e["type"].endswith("_type")}
 
-    def noise(path: tuple[Any, ...], err: dict[str, Any]) -> bool:
+    def noise(path: tuple[Any, ...], err: Mapping[str, Any]) -> bool:
         return err["type"].endswith("_type") and any(
             len(q) >= len(path) and q[: len(path)] == path for q in deeper
         )
@@ -127,11 +128,11 @@ def _parse_rel(text: str) -> tuple[Any, ...]:
 
 
 def _split_located(
-    located: list[tuple[tuple[Any, ...], dict[str, Any]]],
-) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    located: list[tuple[tuple[Any, ...], Mapping[str, Any]]],
+) -> list[tuple[tuple[Any, ...], Mapping[str, Any]]]:
     """A validator that checks a whole section reports one line per problem, each starting
     with its path inside the section; give each its own location."""
-    out = []
+    out: list[tuple[tuple[Any, ...], Mapping[str, Any]]] = []
     for path, err in located:
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
         lines = msg.split("\n")
@@ -140,6 +141,7 @@ def _split_located(
             continue
         for line in lines:
             m = _REL.match(line)
+            assert m is not None  # (every line matched above)
             rel = (*path, *_parse_rel(m["path"]))
             # "unknown X" is about a key the user wrote: point at the key, not its value
             out.append(
@@ -149,7 +151,9 @@ def _split_located(
 
 
 def _allowed_keys(
-    err: dict[str, Any], fields_at: dict[tuple[Any, ...], list[str]] | None, path: tuple[Any, ...]
+    err: Mapping[str, Any],
+    fields_at: dict[tuple[Any, ...], list[str]] | None,
+    path: tuple[Any, ...],
 ) -> list[str]:
     if err["type"] != "extra_forbidden" or not fields_at:
         return []

@@ -34,6 +34,7 @@ from offramp.errors import InputError, OfframpError
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
+STOP_CLOSE_SECONDS = 0.5  # closing a LocalCluster whose workers were killed (Ctrl-C)
 
 
 def whole_chunk(fn: Callable, spec, seed: int, index: int, chunk) -> list:
@@ -236,6 +237,15 @@ class LocalExecutor:
         return _drain(pipes)
 
 
+def _ignore_sigint() -> None:
+    """Run in each worker process of our own LocalCluster, once it is up: the workers are in
+    the terminal's process group, so Ctrl-C reaches each of them too, and each printed a
+    KeyboardInterrupt traceback; the parent alone handles it (it stops the run and the
+    cluster). Not done by ignoring SIGINT in the parent while the cluster starts (which the
+    workers would inherit): a Ctrl-C meanwhile could then be lost."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class DaskNotInstalled(OfframpError, ImportError):
     """Dask was asked for (``--dask``) but the optional extra ``offramp[dask]`` is missing."""
 
@@ -255,6 +265,7 @@ class DaskExecutor:
 
         self.address = address
         self.cluster = None
+        self._unfinished = True  # see close()
         if address == "local":
             import dask
 
@@ -274,17 +285,26 @@ class DaskExecutor:
                     host="127.0.0.1",
                     dashboard_address=None,
                 )
-            self.client = Client(self.cluster)
+            try:
+                self.client = Client(self.cluster)
+                self.client.run(_ignore_sigint)
+            except BaseException:  # Ctrl-C while it starts: the cluster goes at once
+                self._stop_cluster()
+                raise
         else:
             self.client = Client(address, timeout="5s")
         info = self.client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})))
         self.name = f"dask ({address}, {self.workers} workers)"
         self._futures: list = []
+        # True unless the last run came back whole: close() then kills our own cluster's
+        # workers rather than wait for them (a stop can come at any line, startup included)
+        self._unfinished = True
 
     def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
         from distributed import as_completed
 
+        self._unfinished = True
         spec_future = self.client.scatter(spec, broadcast=True)
         self._futures = [
             self.client.submit(whole_chunk, fn, spec_future, seed, k, c, pure=False)
@@ -292,6 +312,7 @@ class DaskExecutor:
         ]
         for future in as_completed(self._futures):
             yield from future.result()
+        self._unfinished = False
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         from distributed import KilledWorker
@@ -309,9 +330,42 @@ class DaskExecutor:
         return []
 
     def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
+        """Ends the client, and the LocalCluster if this executor started it. After a run
+        that was stopped, the cluster's worker processes are killed first: they hold nothing
+        worth keeping, and a graceful close waits for each to finish its task (seconds), while
+        Ctrl-C should end the command at once."""
+        if self.cluster is None:
+            self.client.close()
+            return
+        if not self._unfinished:
+            self.client.close()
             self.cluster.close()
+            return
+        self._stop_cluster()
+
+    def _stop_cluster(self) -> None:
+        """Kill our own cluster's workers, then close the client and the cluster without
+        waiting for the workers."""
+        import logging
+
+        # Killed on purpose: the scheduler's complaints about lost workers and data are noise.
+        logging.disable(logging.CRITICAL)
+        try:
+            for nanny in list(self.cluster.workers.values()):
+                nanny.auto_restart = False  # a nanny restarts a dead worker, unless told not to
+                process = getattr(getattr(nanny, "process", None), "process", None)
+                pid = getattr(process, "pid", None)
+                if pid:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+            client = getattr(self, "client", None)
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close(timeout=STOP_CLOSE_SECONDS)
+            with contextlib.suppress(Exception):  # a nanny may wait on a worker still starting
+                self.cluster.close(timeout=STOP_CLOSE_SECONDS)
+        finally:
+            logging.disable(logging.NOTSET)
 
     def __enter__(self) -> DaskExecutor:
         return self

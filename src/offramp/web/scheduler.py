@@ -6,7 +6,7 @@ in the history."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
 import offramp.web.work as work
@@ -26,7 +26,7 @@ def sweep_job(
 
         rows: list[Any] = [None] * len(values)
         pending = list(enumerate(values))
-        inflight: dict[str, Any] = {}
+        inflight: dict[Future[Any], int] = {}
         try:
             while pending or inflight:
                 while pending and len(inflight) < pool.size:
@@ -67,7 +67,7 @@ def monte_carlo_job(
     return run
 
 
-def uncertainty_html(data: dict, scenario: Any) -> str:
+def uncertainty_html(data: dict[str, Any], scenario: Any) -> str:
     """The report's "Under uncertainty" section for this Monte Carlo (probabilities, where it
     settles, the forecast table and the sensitivity charts), rendered by the report's own
     renderer from the same data, so the tab and the report read the same."""

@@ -18,7 +18,6 @@ import ipaddress
 import json
 import secrets
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -174,8 +173,8 @@ class Guard:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
             except TimeoutError:
-                message = f"the request body took longer than {self.body_seconds:g} s"
-                raise _Refused(408, message) from None
+                why = f"the request body took longer than {self.body_seconds:g} s"
+                raise _Refused(408, why) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
@@ -203,7 +202,9 @@ class Guard:
             "kilobytes; use the CLI for anything bigger"
         )
 
-    def _refusal(self, scope: Scope, headers: dict[str, Any], host: str) -> tuple[int, str] | None:
+    def _refusal(
+        self, scope: Scope, headers: dict[bytes, bytes], host: str
+    ) -> tuple[int, str] | None:
         if not self.token and not self._host_ok(scope, host):
             return (
                 421,

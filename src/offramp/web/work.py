@@ -209,7 +209,9 @@ def answer_map(
 
         scenario = load(text, file, variant)
         data = scenario.answer_map(goal, x, y, steps=(steps, steps)).to_dict()
-        fig = answer_map_figure(data)
+        from offramp.report.labels import labels_part
+
+        fig = answer_map_figure(data, labels_part(scenario))
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
         svg = buffer.getvalue()
