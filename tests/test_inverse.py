@@ -17,6 +17,7 @@ from offramp.analysis.goals import GoalTest, resolve_goal
 from offramp.errors import InputError
 from tests.cli_runner import invoke
 from tests.inverse_cases import parametric_scenarios
+from tests.sampling import SIZES, run_property
 
 SHIFT = 0.3819660112501051  # keeps grid points off the rational crossing values
 
@@ -63,13 +64,20 @@ def check_least(scenario, result, norm: str, mode: str = "settles") -> None:
             )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    parametric_scenarios(),
-    st.sampled_from(["l1", "linf"]),
-    st.sampled_from(["settles", "settles", "equilibrium"]),
-)
-def test_inverse_answer_holds_and_is_least(data, norm, mode) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_inverse_answer_holds_and_is_least(size: str) -> None:
+    run_property(
+        size,
+        _inverse_answer_holds_and_is_least,
+        parametric_scenarios(),
+        st.sampled_from(["l1", "linf"]),
+        st.sampled_from(["settles", "settles", "equilibrium"]),
+        max_examples=60,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _inverse_answer_holds_and_is_least(data, norm, mode) -> None:
     scenario = offramp.from_dict(data)
     result = scenario.inverse("goal", norm=norm, mode=mode)
     out = result.to_dict()
@@ -253,6 +261,7 @@ def test_three_parameters_hand_worked() -> None:
     assert verdict_after(sc, r["changes"]) == "yes"
 
 
+@pytest.mark.slow  # three inverse searches on the built-in scenario
 def test_equilibrium_mode_never_says_no_then_no_change_needed(capsys):
     """Issue 20, item 4: in equilibrium mode the goal can hold while the verdict where the
     evolution settles is no; the text states the goal's status, so 'No change needed' follows

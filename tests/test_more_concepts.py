@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 import offramp
@@ -23,9 +23,9 @@ from offramp.conflict.concepts import sim as sim_module
 from offramp.conflict.stability import compute_stability
 from tests import brute_force_more as bf
 from tests import strategies
+from tests.sampling import SIZES, run_property
 
 CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
-SLOW = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def ids(row: np.ndarray) -> set[int]:
@@ -36,9 +36,18 @@ def _dump(case) -> str:
     return json.dumps(case.data)
 
 
-@SLOW
-@given(strategies.cases(min_dms=2, max_dms=4))
-def test_sim_agrees_with_bruteforce(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_sim_agrees_with_bruteforce(size):
+    run_property(
+        size,
+        _sim_agrees_with_bruteforce,
+        strategies.cases(min_dms=2, max_dms=4),
+        max_examples=200,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _sim_agrees_with_bruteforce(case):
     scenario = offramp.from_dict(case.data)
     result = compute_stability(scenario.conflict, ["sim"])
     want = bf.sim(bf.Conflict(scenario))
@@ -46,9 +55,18 @@ def test_sim_agrees_with_bruteforce(case):
         assert ids(result.stable["sim"][i]) == want[i], f"{dm}\n{_dump(case)}"
 
 
-@SLOW
-@given(strategies.cases(min_dms=2, max_dms=4))
-def test_sim_several_mask_words_agree(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_sim_several_mask_words_agree(size):
+    run_property(
+        size,
+        _sim_several_mask_words_agree,
+        strategies.cases(min_dms=2, max_dms=4),
+        max_examples=200,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _sim_several_mask_words_agree(case):
     """The multi-word mask path (DMs with more than WORD options' patterns)."""
     scenario = offramp.from_dict(case.data)
     old = simultaneous.WORD
@@ -63,9 +81,19 @@ def test_sim_several_mask_words_agree(case):
     assert [ids(g) for g in got] == want, _dump(case)
 
 
-@SLOW
-@given(strategies.cases(min_dms=2, max_dms=2), st.integers(1, 6))
-def test_limited_move_agrees_with_bruteforce(case, horizon):
+@pytest.mark.parametrize("size", SIZES)
+def test_limited_move_agrees_with_bruteforce(size):
+    run_property(
+        size,
+        _limited_move_agrees_with_bruteforce,
+        strategies.cases(min_dms=2, max_dms=2),
+        st.integers(1, 6),
+        max_examples=200,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _limited_move_agrees_with_bruteforce(case, horizon):
     scenario = offramp.from_dict(case.data)
     model = scenario.conflict
     conflict = bf.Conflict(scenario)
@@ -80,9 +108,18 @@ def test_limited_move_agrees_with_bruteforce(case, horizon):
             assert ids(nm.stable["nm"][k]) == want[k], _dump(case)
 
 
-@SLOW
-@given(strategies.cases(min_dms=2, max_dms=4))
-def test_coalitions_agree_with_bruteforce(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_coalitions_agree_with_bruteforce(size):
+    run_property(
+        size,
+        _coalitions_agree_with_bruteforce,
+        strategies.cases(min_dms=2, max_dms=4),
+        max_examples=200,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _coalitions_agree_with_bruteforce(case):
     scenario = offramp.from_dict(case.data)
     model = scenario.conflict
     conflict = bf.Conflict(scenario)
@@ -105,9 +142,18 @@ def test_coalitions_agree_with_bruteforce(case):
             assert ids(per_dm[i]) == want
 
 
-@SLOW
-@given(strategies.cases(min_dms=2, max_dms=4))
-def test_one_member_coalitions_and_l1_reproduce_individual_concepts(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_one_member_coalitions_and_l1_reproduce_individual_concepts(size):
+    run_property(
+        size,
+        _one_member_coalitions_and_l1_reproduce_individual_concepts,
+        strategies.cases(min_dms=2, max_dms=4),
+        max_examples=200,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _one_member_coalitions_and_l1_reproduce_individual_concepts(case):
     scenario = offramp.from_dict(case.data)
     model = scenario.conflict
     individual = compute_stability(model)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offramp.conflict import pareto
 from offramp.conflict.pareto import group_fronts
+from tests.sampling import SIZES, run_property
 
 
 def naive_front(points: list[tuple[int, ...]]) -> set[tuple[int, ...]]:
@@ -55,10 +55,16 @@ def _small_limits(monkeypatch, small: bool):
         monkeypatch.setattr(pareto, "PAIRS_PER_BLOCK", 7)
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("small", [False, True])
-@settings(max_examples=300, deadline=None)
-@given(data=grouped_points())
-def test_fronts_and_queries_match_the_definitions(data, small):
+def test_fronts_and_queries_match_the_definitions(small, size):
+    def check(data):
+        _fronts_and_queries_match(data, small)
+
+    run_property(size, check, grouped_points(), max_examples=300)
+
+
+def _fronts_and_queries_match(data, small):
     with pytest.MonkeyPatch.context() as mp:
         _small_limits(mp, small)
         n_groups, group, pts, q_group, q_pts = data

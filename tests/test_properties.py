@@ -6,19 +6,29 @@ import copy
 import json
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 import offramp
 from tests import strategies
+from tests.sampling import SIZES, run_property
 
 CONCEPTS = ("nash", "gmr", "smr", "seq")
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@SETTINGS
-@given(strategies.scenarios())
-def test_concepts_nest(data):
+@pytest.mark.parametrize("size", SIZES)
+def test_concepts_nest(size):
+    run_property(
+        size,
+        _concepts_nest,
+        strategies.scenarios(),
+        max_examples=100,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _concepts_nest(data):
     """Nash ⊆ SMR ⊆ GMR and Nash ⊆ SEQ ⊆ GMR, for every DM."""
     result = offramp.from_dict(data).stability()
     stable = result.stable
@@ -44,27 +54,54 @@ def _permuted(draw, dms: bool, options: bool):
     return data, other
 
 
-@SETTINGS
-@given(_permuted(dms=True, options=False))
-def test_results_do_not_depend_on_decision_maker_order(pair):
+@pytest.mark.parametrize("size", SIZES)
+def test_results_do_not_depend_on_decision_maker_order(size):
+    run_property(
+        size,
+        _results_do_not_depend_on_decision_maker_order,
+        _permuted(dms=True, options=False),
+        max_examples=100,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _results_do_not_depend_on_decision_maker_order(pair):
     data, other = pair
     a = offramp.from_dict(data).stability().by_taken()
     b = offramp.from_dict(other).stability().by_taken()
     assert a == b
 
 
-@SETTINGS
-@given(_permuted(dms=False, options=True))
-def test_results_do_not_depend_on_option_order(pair):
+@pytest.mark.parametrize("size", SIZES)
+def test_results_do_not_depend_on_option_order(size):
+    run_property(
+        size,
+        _results_do_not_depend_on_option_order,
+        _permuted(dms=False, options=True),
+        max_examples=100,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _results_do_not_depend_on_option_order(pair):
     data, other = pair
     a = offramp.from_dict(data).stability().by_taken()
     b = offramp.from_dict(other).stability().by_taken()
     assert a == b
 
 
-@SETTINGS
-@given(_permuted(dms=True, options=True))
-def test_results_do_not_depend_on_declaration_order(pair):
+@pytest.mark.parametrize("size", SIZES)
+def test_results_do_not_depend_on_declaration_order(size):
+    run_property(
+        size,
+        _results_do_not_depend_on_declaration_order,
+        _permuted(dms=True, options=True),
+        max_examples=100,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _results_do_not_depend_on_declaration_order(pair):
     data, other = pair
     if "infeasible" in other:
         other["infeasible"] = other["infeasible"][::-1]
@@ -73,9 +110,18 @@ def test_results_do_not_depend_on_declaration_order(pair):
     assert a == b
 
 
-@SETTINGS
-@given(strategies.cases())
-def test_contract_json_is_consistent(case):
+@pytest.mark.parametrize("size", SIZES)
+def test_contract_json_is_consistent(size):
+    run_property(
+        size,
+        _contract_json_is_consistent,
+        strategies.cases(),
+        max_examples=100,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _contract_json_is_consistent(case):
     scenario = offramp.from_dict(case.data)
     result = scenario.stability()
     out = json.loads(json.dumps(result.to_dict()))  # JSON-ready: plain types only

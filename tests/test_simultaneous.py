@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 import offramp
@@ -23,10 +23,10 @@ from offramp.conflict.moves import move_indices
 from tests import brute_force_more as bf
 from tests import strategies
 from tests.cli_runner import invoke
+from tests.sampling import SIZES, run_property
 
 CONFLICTS = Path(__file__).resolve().parent / "data" / "conflicts"
 ELMIRA = str(CONFLICTS / "elmira.yaml")
-SLOW = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Settings of the search's module constants, each forcing a path the defaults may not take.
 KNOBS = st.fixed_dictionaries(
@@ -61,9 +61,19 @@ def engine(model: ConflictModel) -> list[set[int]]:
     return [ids(simultaneous.sim_stable(model, i, indices)) for i in range(model.n_dms)]
 
 
-@SLOW
-@given(strategies.cases(min_dms=3, max_dms=4), KNOBS)
-def test_search_agrees_with_bruteforce(case, values):
+@pytest.mark.parametrize("size", SIZES)
+def test_search_agrees_with_bruteforce(size):
+    run_property(
+        size,
+        _search_agrees_with_bruteforce,
+        strategies.cases(min_dms=3, max_dms=4),
+        KNOBS,
+        max_examples=250,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _search_agrees_with_bruteforce(case, values):
     scenario = offramp.from_dict(case.data)
     want = bf.sim(bf.Conflict(scenario))
     with knobs(values):

@@ -220,7 +220,7 @@ def stability(
             "compact (bit codes and id ranges, the default above), or auto.",
         ),
     ] = "auto",
-):
+) -> None:
     """States, per-DM stability and equilibria (default: Nash, GMR, SMR and SEQ), and the
     coalition analysis when coalitions are declared or asked for."""
     import time
@@ -454,7 +454,7 @@ def uncertainty(
     check_seed(seed)
     if dask is not None:
         try:
-            executor = DaskExecutor(dask, workers)
+            executor: DaskExecutor | LocalExecutor = DaskExecutor(dask, workers)
         except (OSError, TimeoutError, ValueError) as exc:
             raise typer.BadParameter(
                 f"cannot reach the Dask scheduler at {dask}: {exc}", param_hint="--dask"
@@ -472,7 +472,7 @@ def uncertainty(
                 forecast_models=chosen,
             )
     finally:
-        if dask is not None:
+        if isinstance(executor, DaskExecutor):
             executor.close()
     data = result.to_dict()
     record(
@@ -580,7 +580,9 @@ def scenarios_list(ctx: typer.Context) -> None:
 
 
 @scenarios_app.command("show")
-def scenarios_show(name: Annotated[str, typer.Argument(help="Name from `offramp scenarios`.")]):
+def scenarios_show(
+    name: Annotated[str, typer.Argument(help="Name from `offramp scenarios`.")],
+) -> None:
     """Print a built-in scenario as YAML, to copy and change."""
     from offramp.scenarios import builtin_text
 

@@ -26,6 +26,7 @@ from offramp.report.words import (
     findings,
     input_label,
     margin_sentence,
+    myopia_sentences,
     next_sentences,
     parameter_label,
     perceived_settles,
@@ -343,6 +344,10 @@ def evolution_section(report: dict[str, Any]) -> str:
     items = [
         f"<li><strong>{esc(name)}</strong>: {esc(line)}.</li>"
         for name, line in settle_lines(report)
+    ]
+    items += [
+        f'<li class="note"><strong>Farsighted check</strong>: {esc(s)}</li>'
+        for s in myopia_sentences(report)
     ]
     evo = report["evolution"]
     body = (

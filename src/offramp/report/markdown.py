@@ -26,6 +26,7 @@ from offramp.report.words import (
     drivers_text,
     findings,
     margin_sentence,
+    myopia_sentences,
     next_sentences,
     perceived_settles,
     perceived_suffix,
@@ -91,6 +92,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report["settles_at"]:
         out += ["", "## Evolution from the status quo", ""]
         out += [f"- **{md(name)}**: {md(line)}." for name, line in settle_lines(report)]
+        out += [f"- *Farsighted check*: {md(s)}" for s in myopia_sentences(report)]
     if report["questions"]:
         out += ["", "## Questions", ""]
         for q in report["questions"]:

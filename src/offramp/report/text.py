@@ -24,6 +24,7 @@ from offramp.report.words import (
     as_of_sentence,
     disagreements,
     findings,
+    myopia_sentences,
     next_sentences,
     path_sentence,
     perceived_settles,
@@ -168,6 +169,8 @@ def _outcome(report: dict[str, Any], console: Console) -> None:
             f"{path_sentence(e['path'], report)}."
         )
         console.print(line)
+    for sentence in myopia_sentences(report):
+        console.print(Text(sentence, style="yellow"))
 
 
 def _actors(report: dict[str, Any], console: Console) -> None:

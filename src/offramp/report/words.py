@@ -373,6 +373,7 @@ def findings(report: dict[str, Any]) -> list[str]:
                 text += f" {margin}"
             previous_margin = margin
         out.append(text)
+    out.extend(myopia_sentences(report))
     for sentence in disagreements(report):
         out.append(sentence)
     return out
@@ -669,4 +670,41 @@ def through_formula_lines(changes: dict[str, Any]) -> list[str]:
                 f"{d} {e['from']:.6g} → {e['to']:.6g}" for d, e in c["effects"].items()
             )
             out.append(f"{p} {c['to']:.6g} moves, through formulas: {moved}.")
+    return out
+
+
+# ------------------------------------------------------------------ myopia
+
+
+def _dm_label(report: dict[str, Any], name: str) -> str:
+    for dm in report.get("decision_makers") or []:
+        if dm.get("name") == name:
+            return str(dm.get("label") or name)
+    return name
+
+
+def myopia_sentences(report: dict[str, Any]) -> list[str]:
+    """Where the farsighted concepts (L_h, NM on two-DM reductions) disagree with the myopic
+    "where it settles": one sentence per settled state, said next to the answer."""
+    part = report.get("farsighted")
+    if not part:
+        return []
+    out = []
+    for st in part["states"]:
+        if not st["unstable"]:
+            continue
+        parts = []
+        for u in st["unstable"]:
+            fixed = ", ".join(_dm_label(report, d) for d in u["fixed"])
+            held = f", {fixed} held at its options there" if fixed else ""
+            parts.append(
+                f"{_dm_label(report, u['dm'])} would not stay ({', '.join(u['concepts'])}) in "
+                f"its game with {_dm_label(report, u['with'])}{held}"
+            )
+        out.append(
+            f"Where it settles (state {st['id']}) follows moves made for an immediate gain; "
+            "looking ahead, " + "; ".join(parts) + ". The answers that rest on it may change "
+            "if the decision makers anticipate (limited-move stability L_h and non-myopic "
+            "stability NM, on two-DM reductions)."
+        )
     return out

@@ -8,6 +8,7 @@ source positions (what error messages need).
 from __future__ import annotations
 
 import datetime
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,6 +124,30 @@ class _TagError(OfframpError):
         self.path, self.tag, self.value = path, tag, value
 
 
+_STANDARD_TAG = re.compile(r"!![A-Za-z/]+")
+
+
+def _tag_problem(text: str, file: str, exc: Exception) -> Problem:
+    """The refusal of a value a standard YAML tag could not read, at the first such tag."""
+    m = _STANDARD_TAG.search(text)
+    line = col = None
+    tag = "a YAML tag"
+    if m is not None:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        tag = m.group()
+    reason = str(exc)
+    reason = reason if len(reason) <= 120 else reason[:117] + "..."
+    return Problem(
+        f"YAML cannot read the value tagged {tag} ({reason}): remove the tag, offramp reads "
+        "plain values",
+        "",
+        file,
+        line,
+        col,
+    )
+
+
 def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
     """Parse YAML text into plain data and a source map; syntax errors become ScenarioError."""
     yaml = YAML(typ="rt")
@@ -146,6 +171,10 @@ def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
         ) from None
     except YAMLError as exc:  # errors without a position, e.g. duplicate keys in odd places
         raise ScenarioError([Problem(f"YAML error: {exc}", "", file, None, None)]) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a standard tag on a value it cannot read (`!!int` on text, `!!float` on a list):
+        # ruamel's constructors raise plain Python errors without a position
+        raise ScenarioError([_tag_problem(text, file, exc)]) from None
     if doc is None:
         raise ScenarioError(
             [

@@ -13,6 +13,7 @@ import offramp.bargaining.registry as models
 from offramp.analysis import Analysis
 from offramp.analysis.coalition_questions import coalition_answers
 from offramp.analysis.leverage import leverage_data
+from offramp.analysis.myopia import farsighted_check
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
@@ -272,6 +273,7 @@ def build_report(
         "bargaining": bargaining_part(scenario, analysis),
         "uncertainty": None,
         "stability": base["stability"],
+        "farsighted": farsighted_check(analysis),
         "provenance": provenance_data(scenario.spec),
         "leverage": leverage_data(scenario.spec),
         "coalition_analysis": (

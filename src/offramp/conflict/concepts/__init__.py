@@ -30,6 +30,11 @@ DEFAULT_CONCEPTS: tuple[str, ...] = tuple(k for k, c in REGISTRY.items() if c.by
 #: analysts usually read outcomes from.
 DEFAULT_CONCEPT = "seq"
 
+#: The farsighted concepts defined for two decision makers (limited-move stability and
+#: non-myopic stability): what the report checks "where it settles" against, on two-DM
+#: reductions (offramp.analysis.myopia).
+FARSIGHTED_TWO_DM: tuple[str, ...] = (lh.CONCEPT.key, nm.CONCEPT.key)
+
 
 def register(concept: Concept) -> None:
     """Add a solution concept to the registry, after those shipped (for a plug-in or a test:
@@ -84,6 +89,7 @@ __all__ = [
     "CONCEPTS",
     "DEFAULT_CONCEPT",
     "DEFAULT_CONCEPTS",
+    "FARSIGHTED_TWO_DM",
     "REGISTRY",
     "Concept",
     "DMView",
