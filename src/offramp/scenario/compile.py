@@ -35,7 +35,9 @@ from offramp.conflict.model import (
 )
 from offramp.resources import memory_budget
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.limits import check_enumeration, option_references
+from offramp.scenario.limits import LimitError, check_enumeration, option_references
+from offramp.scenario.limits import message as limit_message
+from offramp.scenario.limits import value as limit_value
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
 from offramp.scenario.statements import OptionRef, evaluate_codes, variables
 from offramp.scenario.yaml_source import DocPath, SourceMap
@@ -307,6 +309,15 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     )
     max_states = int(budget // bytes_per_state(n, max_dir, blocks))
     upper = struct.upper_bound()
+    most = int(limit_value("states"))  # the time limit, on the states the engine will process
+
+    def too_many(found: int | str) -> LimitError:
+        return LimitError(
+            [scenario.source.problem(("decision_makers",), limit_message("states", found))]
+        )
+
+    if struct.exact and upper > most:
+        raise too_many(upper)  # the count is known: refuse before building anything
     if upper >= ANNOUNCE_STATES:
         count = f"{upper:,}" if struct.exact else f"at most {upper:,}"
         _log.info(
@@ -335,8 +346,10 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     if struct.exact:
         check_memory(upper)  # the count is known: refuse before building anything
     try:
-        codes = enumerate_product(struct, max_states)
+        codes = enumerate_product(struct, min(max_states, most))
     except ConflictTooLarge as exc:
+        if most <= max_states:
+            raise too_many(f"more than {most:,}") from None
         message = (
             f"the conflict is too large for memory: {exc}; each needs about "
             f"{human_bytes(bytes_per_state(n, max_dir, blocks))} for stability analysis "

@@ -107,6 +107,15 @@ _LIMITS = [
         "write choices as groups of one decision maker's options (mutually_exclusive, "
         "at_least_one), merge options that always move together, or split the conflict",
     ),
+    Limit(
+        "states",
+        2**21,
+        "number of feasible states to analyse (a full analysis takes about 30 s of CPU per "
+        "million states, stability alone about 2 s: the limit keeps one analysis within "
+        "about a minute)",
+        "add feasibility rules (mutually_exclusive, at_least_one, infeasible), merge options "
+        "that always move together, or split the conflict",
+    ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
     Limit(
         "history_results_bytes",
