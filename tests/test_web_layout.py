@@ -143,3 +143,26 @@ def test_monte_carlo_tab_has_the_reports_tables(browser, server, shots):  # noqa
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_fit_keeps_the_states_readable(browser, server):  # noqa: F811
+    """Fit shows as much of the graph as stays readable: on the full graph (96 states, too
+    big for the window) the states' numbers stay at least 8 px high."""
+    context, page, errors = open_page(browser, server, 1280)
+    try:
+        analyse(page)
+        page.click("button[data-tab=graph]")
+        page.click("#graph-full")
+        expect(page.locator("#graph g.node")).to_have_count(96)
+        for _ in range(4):
+            page.click("#zoom-out")
+        page.click("#zoom-fit")
+        sizes = page.eval_on_selector_all(
+            "#graph g.node text",
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize) * "
+            "e.ownerSVGElement.getScreenCTM().a)",
+        )
+        assert sizes and min(sizes) >= 8, min(sizes)
+    finally:
+        context.close()
+    assert not errors, errors

@@ -75,8 +75,9 @@ def monte_carlo_job(
             data,
             status=_status(result.interrupted),
         )
-        if result.interrupted:
+        if result.interrupted:  # cancelled: answered at once, without the report's tables
             job.cancel.set()
+            return data
         return {**data, "report_html": uncertainty_html(data, scenario)}
 
     return run

@@ -216,16 +216,24 @@ function setView(v) {
   Object.assign(view, v);
   $("graph").setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
 }
-function fitGraph() { if (view.full) setView({ ...view.full }); }
-// First view: the whole graph if it fits at a readable size, else actual size from the top
-// left, where the status quo and the path from it are drawn (Fit shows everything).
+// Fit never shrinks the drawing by more than this (graph units per screen pixel): the states'
+// numbers (11 units) stay at least 8 px high. A larger graph is shown from the top left, where
+// the status quo and the path from it are drawn; drag or zoom out for the rest.
+const READABLE = 1.35;
+function fitGraph() {
+  if (!view.full) return;
+  const r = $("graph").getBoundingClientRect();
+  if (!r.width) { setView({ ...view.full }); return; }
+  const scale = Math.max(view.full.w / r.width, view.full.h / r.height);
+  if (scale <= READABLE) setView({ ...view.full });
+  else setView({ x: 0, y: 0, w: r.width * READABLE, h: r.height * READABLE });
+}
+// First view: the same as Fit, once the graph has a size on screen.
 function initialView() {
   const r = $("graph").getBoundingClientRect();
   if (!view.full || !r.width) { view.pending = true; return; }
   view.pending = false;
-  const scale = Math.max(view.full.w / r.width, view.full.h / r.height);
-  if (scale <= 1.25) fitGraph();
-  else setView({ x: 0, y: 0, w: r.width * 1.25, h: r.height * 1.25 });
+  fitGraph();
 }
 function zoomGraph(factor, cx, cy) {
   const svg = $("graph"), r = svg.getBoundingClientRect();
@@ -287,7 +295,7 @@ function renderGraph(g) {
   const zoom = el("span", { class: "zoom" },
     el("button", { type: "button", id: "zoom-in", title: "Zoom in", onclick: () => zoomGraph(1.4) }, "+"),
     el("button", { type: "button", id: "zoom-out", title: "Zoom out", onclick: () => zoomGraph(1 / 1.4) }, "−"),
-    el("button", { type: "button", id: "zoom-fit", title: "Show the whole graph", onclick: fitGraph }, "Fit"));
+    el("button", { type: "button", id: "zoom-fit", title: "Show as much of the graph as stays readable", onclick: fitGraph }, "Fit"));
   const legend = el("p", { class: "legend" }, zoom, g.decision_makers.map((dm, i) => el("span", {}, el("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), `${dm} improves`)),
     el("span", { text: `green: ${g.concept.toUpperCase()} equilibrium; gold ring: status quo; thick: path to where it settles; hover a state for its options, click it for its moves; scroll to zoom, drag to pan` }),
     el("label", {}, toggle, " show every improvement"));
