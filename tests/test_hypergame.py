@@ -8,13 +8,14 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 import offramp
 from offramp.conflict.concepts import DEFAULT_CONCEPTS
 from offramp.scenario.errors import ScenarioError
 from tests.cli_runner import invoke
+from tests.sampling import SIZES, run_property
 from tests.strategies import cases
 
 DETERRENCE = """\
@@ -114,9 +115,18 @@ def correctly_perceived(draw):
     return data
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(correctly_perceived())
-def test_correct_perceptions_give_ordinary_stability(data) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_correct_perceptions_give_ordinary_stability(size):
+    run_property(
+        size,
+        _correct_perceptions_give_ordinary_stability,
+        correctly_perceived(),
+        max_examples=40,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _correct_perceptions_give_ordinary_stability(data) -> None:
     sc = offramp.from_dict(data)
     h = sc.hypergame()
     ordinary = sc.stability()
