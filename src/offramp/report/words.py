@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.labels import mid_sentence
 
 VERDICT = {
@@ -551,7 +552,7 @@ def settled_states(settled: list[dict[str, Any]]) -> str:
     """Where a variant's evolution settles, as one phrase."""
     return (
         "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
-        or "no SEQ equilibrium is reached"
+        or f"no {concept_short(DEFAULT_CONCEPT)} equilibrium is reached"
     )
 
 
@@ -626,12 +627,12 @@ def variant_title(v: dict[str, Any]) -> str:
 
 
 def perceived_settles(v: dict[str, Any]) -> str | None:
-    """Where a misperception variant settles as perceived (SEQ), as one phrase; None for a
-    counterfactual."""
+    """Where a misperception variant settles as perceived (the default concept), as one
+    phrase; None for a counterfactual."""
     part = v.get("perceived")
     if not part:
         return None
-    return settled_states(part["settles_at"].get("seq", []))
+    return settled_states(part["settles_at"].get(DEFAULT_CONCEPT, []))
 
 
 # ------------------------------------------------------------------ inverse through formulas
