@@ -87,6 +87,8 @@ def peer_version(name: str) -> str | None:
 
 def main() -> None:
     peers = {"nashpy": "peer_nashpy.py", "pygambit": "peer_gambit.py"}
+    if os.environ.get("PEERS"):  # e.g. PEERS=pygambit
+        peers = {p: s for p, s in peers.items() if p in os.environ["PEERS"].split(",")}
     versions = {p: peer_version(p) for p in peers}
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"# offramp {importlib.metadata.version('offramp')}; load {os.getloadavg()[0]:.1f}")

@@ -12,7 +12,7 @@ depth, statement depth, the size of a number, the length of a text) cannot: they
 interpreter's stack and the arithmetic, and no sensible scenario comes near them.
 
 The bargaining engine (a lower layer that imports nothing of the scenario package) keeps its
-own actor limits in :mod:`offramp.bargaining.inputs`.
+own actor limits in :mod:`offramp.bargaining.limits`.
 """
 
 from __future__ import annotations
