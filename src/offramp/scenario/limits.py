@@ -109,10 +109,10 @@ _LIMITS = [
     ),
     Limit(
         "states",
-        2**21,
-        "number of feasible states to analyse (a full analysis takes about 30 s of CPU per "
-        "million states, stability alone about 2 s: the limit keeps one analysis within "
-        "about a minute)",
+        2**20,
+        "number of feasible states to analyse (a full analysis takes about 30 s of CPU and "
+        "3 GB per million states, stability alone about 2 s and 0.4 GB: the limit keeps one "
+        "analysis within about a minute)",
         "add feasibility rules (mutually_exclusive, at_least_one, infeasible), merge options "
         "that always move together, or split the conflict",
     ),
