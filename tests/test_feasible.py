@@ -135,6 +135,7 @@ def test_the_count_follows_the_choices_not_the_combinations(monkeypatch) -> None
     below 2^30 (each DM's 2^15 combinations are checked against its two groups); 8 DMs x 6
     strategies (48 options) is counted without enumerating."""
     monkeypatch.setenv("OFFRAMP_LIMIT_ENUMERATION_WORK", str(2**22))
+    monkeypatch.setenv("OFFRAMP_LIMIT_STATES", str(6**8))  # 8 x 6 is built, over the default
     scenario = offramp.from_dict(one_hot([15, 15], random.Random(1)))
     assert feasible_count(scenario) == (225, True)
     model = scenario.stability().model
