@@ -241,12 +241,9 @@ def drivers_phrase(report: dict[str, Any], drivers: list[dict[str, Any]]) -> str
 
 
 def percent(p: float) -> str:
-    """A probability in a sentence: '0.3%', '12%', '99.7%' (never '0%' for a positive bound)."""
-    if p <= 0:
-        return "0%"
-    if p < 0.01 or p > 0.99:
-        return f"{p:.1%}"
-    return f"{p:.0%}"
+    """A probability in a sentence, to the tables' precision (one decimal): '0.3%', '12.0%',
+    '99.7%', so a finding states the very number its table shows."""
+    return f"{p:.1%}"
 
 
 def _answer(q: dict, verdict: str, n: int) -> dict:
