@@ -31,15 +31,15 @@ def verdicts(questions: list[dict]) -> dict[str, str]:
 
 def test_it_is_the_default_and_validates(scenario) -> None:
     assert scenario.name.startswith("Will Beijing broker?")
-    assert scenario.dm_names == ["US", "CN", "RU"]
-    assert scenario.warnings == []
+    assert scenario.spec.dm_names == ["US", "CN", "RU"]
+    assert scenario.spec.warnings == []
     # 2^9 minus tariffs-and-relief (2^7) and secondary-and-relief (2^7), plus both (2^6)
     assert scenario.conflict.n_states == 512 - 128 - 128 + 64
-    assert scenario.analysis_date.isoformat() == "2025-10-25"  # the article's date
+    assert scenario.spec.analysis_date.isoformat() == "2025-10-25"  # the article's date
 
 
 def test_every_modelling_choice_carries_a_note(scenario) -> None:
-    doc = scenario.document
+    doc = scenario.spec.document
     for dm in doc.decision_makers:
         assert dm.note
         for o in dm.options:
@@ -78,9 +78,9 @@ def cheapest_press(P: dict) -> float:
 
 
 def test_threshold_is_the_cheaper_lever_plus_fear(scenario) -> None:
-    q = next(q for q in scenario.questions if q.id == "concession-needed")
-    result = threshold(scenario, q)
-    expected = cheapest_press(scenario.parameters)
+    q = next(q for q in scenario.spec.questions if q.id == "concession-needed")
+    result = threshold(scenario.spec, q)
+    expected = cheapest_press(scenario.spec.parameters)
     assert len(result["transitions"]) == 1
     assert result["transitions"][0]["becomes"] is True
     assert result["transitions"][0]["value"] == pytest.approx(expected, abs=1e-3)
@@ -93,8 +93,8 @@ def test_variants(report, scenario) -> None:
     # a package presses China exactly when its value exceeds the cheaper lever's cost
     for name in ("fentanyl-10", "fentanyl-20", "cut-and-withdraw", "lift-all"):
         v = by_name[f"package-{name}"]
-        relief = scenario.variant(f"package-{name}").parameters["trade_relief"]
-        presses = relief > cheapest_press(scenario.parameters)
+        relief = scenario.variant(f"package-{name}").spec.parameters["trade_relief"]
+        presses = relief > cheapest_press(scenario.spec.parameters)
         assert verdicts(v["questions"])["china-presses"] == ("yes" if presses else "no"), name
     assert verdicts(by_name["package-lift-all"]["questions"])["china-presses"] == "yes"
     assert verdicts(by_name["package-fentanyl-10"]["questions"])["china-presses"] == "no"
@@ -106,16 +106,16 @@ def test_variants(report, scenario) -> None:
 
 def test_threshold_moves_with_the_fear(scenario) -> None:
     variant = scenario.variant("no-fear-of-defeat")
-    q = next(q for q in variant.questions if q.id == "concession-needed")
-    result = threshold(variant, q)
+    q = next(q for q in variant.spec.questions if q.id == "concession-needed")
+    result = threshold(variant.spec, q)
     assert result["transitions"][0]["value"] == pytest.approx(
-        cheapest_press(variant.parameters), abs=1e-3
+        cheapest_press(variant.spec.parameters), abs=1e-3
     )
 
 
 def test_answers_are_consistent_with_evidence(scenario) -> None:
     analysis = scenario.analyze()
-    for q in scenario.questions:
+    for q in scenario.spec.questions:
         a = answer(analysis, q)
         ev = a.evidence[q.concept]
         assert set(ev["settles_at_holds_in"]) <= set(ev["settles_at"])
@@ -136,7 +136,7 @@ def test_negotiation_forecasts(report, scenario) -> None:
     # where the conflict settles Washington has offered concessions but China does not press
     assert cases["settled-1"]["shifts"] == ["us-concession"]
     for model in part["models"]:
-        expected = forecast(scenario.bargaining_problem(["us-concession"]), model).forecast
+        expected = forecast(scenario.spec.bargaining_problem(["us-concession"]), model).forecast
         assert cases["settled-1"]["forecasts"][model] == pytest.approx(list(expected), abs=0.01)
     # China shifting moves the default forecast of the settlement toward Kyiv
     default = part["default_model"]
@@ -152,29 +152,29 @@ LEVERAGE = ("china_oil_lever", "china_supplies_lever", "sanctions_bite", "trade_
 
 
 def pct(scenario, fid: str) -> float:
-    return scenario.derivation.figures[fid].figure.point / 100
+    return scenario.spec.derivation.figures[fid].figure.point / 100
 
 
 def test_leverage_parameters_trace_to_cited_figures(scenario) -> None:
-    sources = {s.id: s for s in scenario.document.sources}
+    sources = {s.id: s for s in scenario.spec.document.sources}
     for name in LEVERAGE:
-        evidence = scenario.derivation.evidence_of(name)
+        evidence = scenario.spec.derivation.evidence_of(name)
         assert evidence, name
         for fid in evidence:
-            fig = scenario.derivation.figures[fid].figure
+            fig = scenario.spec.derivation.figures[fid].figure
             src = sources[fig.source]
             assert src.publisher and src.date and src.url and fig.quote and fig.published, fid
     # every other parameter is derived, set by the concession package, or an analyst judgment
     # with its anchor
-    package = {p for a in scenario.alternatives for p in a.parameters}
-    for name, p in scenario.document.parameters.items():
+    package = {p for a in scenario.spec.alternatives for p in a.parameters}
+    for name, p in scenario.spec.document.parameters.items():
         if p.formula is None and name not in package:
             assert p.note.startswith("Analyst judgment") and len(p.note) > 60, name
             assert "anchor" in p.note or "unit of" in p.note, name
 
 
 def test_leverage_parameters_are_derived_exactly(scenario) -> None:
-    P = scenario.parameters
+    P = scenario.spec.parameters
     oil = pct(scenario, "og_budget_share") * pct(scenario, "oil_share_of_og")
     assert P["oil_budget_share"] == oil
     to_cn = pct(scenario, "ru_oil_exports_to_cn")
@@ -182,7 +182,7 @@ def test_leverage_parameters_are_derived_exactly(scenario) -> None:
     # one base, Russia's crude exports: the sanctioned companies' share of them
     sanctioned = pct(scenario, "sanctioned_export_share")
     assert P["sanctions_bite"] == pytest.approx(100 * oil * sanctioned * P["sanctions_effect"])
-    fig = scenario.derivation.figures
+    fig = scenario.spec.derivation.figures
     state = fig["cn_state_seaborne"].figure.point
     sea, pipe = fig["cn_seaborne_from_ru"].figure.point, fig["cn_pipeline_from_ru"].figure.point
     curb = (state + P["teapot_curb"] * (sea - state)) / (sea + pipe)
@@ -217,7 +217,7 @@ def test_as_of_the_article_no_later_figure_feeds_the_answers(report) -> None:
 
 def test_as_of_before_the_sanctions_uses_the_judgments(scenario) -> None:
     early = scenario.as_of("2025-10-20")
-    assert set(early.derivation.fallbacks) == {"sanctions_bite", "curb_oil_fraction"}
+    assert set(early.spec.derivation.fallbacks) == {"sanctions_bite", "curb_oil_fraction"}
     report = build_report(early, variants=False, thresholds=False, samples=0)
     for f in report["provenance"]["figures"]:
         assert f["published"] <= "2025-10-20", f["id"]

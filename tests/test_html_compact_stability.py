@@ -45,6 +45,7 @@ def test_stability_section_reads_both_forms_alike(name) -> None:
     assert stability_section(report) == stability_section({**report, "stability": compact})
 
 
+@pytest.mark.slow  # over 100,000 states; both forms' reading is checked fast above
 def test_html_report_above_100k_states(capsys, tmp_path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(big_scenario_text())
@@ -65,6 +66,7 @@ def test_html_report_above_100k_states(capsys, tmp_path) -> None:
     assert "Only the equilibria are listed (200 rows of 131,072 states" in html
 
 
+@pytest.mark.slow  # the same conflict through the web
 def test_web_html_report_above_100k_states() -> None:
     client = TestClient(create_app())
     answer = client.post(

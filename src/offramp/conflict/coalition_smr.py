@@ -159,7 +159,8 @@ def smr_unstable_undirected(
         if len(ask) == 0:
             continue
         meets = fronts_mine.dominates_each(vecs[a : a + step]).astype(np.int32)  # (v, comps)
-        inside = (incidence @ meets.T).T  # (v, classes): |T_j ∩ B|
+        # (v, classes): |T_j ∩ B|; sparse @ dense is dense (the stubs allow a sparse result)
+        inside = np.asarray(incidence @ meets.T).T
         bad[ask] = inside[vec_of[ask] - a, cls[ask]] == sizes[cls[ask]]
     unstable[owner[bad]] = True
     return unstable

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the peers that are free to use and on PyPI into their own environment
+# (benchmarks/peers/.venv), apart from offramp's: nashpy (MIT) and Gambit's pygambit (GPL-2+,
+# called as a separate program, never imported by offramp). Prints each peer's version.
+#
+# Peers not installed here, and why:
+#   - KTAB (KAPSARC's C++ toolkit, the reference SMP): only in its public repository (no
+#     package registry carries it), whose source could not be had on this machine; a fair
+#     comparison needs its Release build (its CMake default is Debug, about 3x slower). Its
+#     figures from an earlier session are in docs/benchmarks.md.
+#   - gmcr-py: not on PyPI (a source checkout only), so skipped.
+set -euo pipefail
+cd "$(dirname "$0")"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet nashpy pygambit numpy
+.venv/bin/python - <<'PY'
+import importlib.metadata as md
+for name in ("nashpy", "pygambit", "numpy"):
+    print(name, md.version(name))
+PY
+echo "KTAB: skipped (no package registry carries it; its source is not available here)"
+echo "gmcr-py: skipped (not on PyPI)"
