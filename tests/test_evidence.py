@@ -225,7 +225,7 @@ def test_provenance_and_leverage_in_the_json_report(capsys, tmp_path) -> None:
     # chips one way, oil the other: shares of different goods are not subtracted
     assert ab["asymmetry"] is None
     same = load(BASE.replace("good: oil", "good: chips"))
-    (pair,) = leverage_data(same)["pairs"]
+    (pair,) = leverage_data(same.spec)["pairs"]
     assert pair["asymmetry"] == pytest.approx(0.9 - 0.125)
 
 

@@ -106,13 +106,16 @@ def test_threshold_question_gets_a_threshold_answer(report):
     q = next(q for q in report["questions"] if q["id"] == "concession-needed")
     answer = threshold_answer(report, q)
     today = parameter_value(report, "trade_relief", report["parameters"]["trade_relief"])
+    th = q["threshold"]
+    low, high = th["range"]
     assert answer.startswith(
-        "More than 7 for value to China of the US trade concession (delivered when China "
-        f"presses) (searched 0 to 15). Today it is {today}, so: no."
+        f"More than {th['smallest_value_where_it_holds']:g} for value to China of the US trade "
+        f"concession (delivered when China presses) (searched {low:g} to {high:g}). Today it "
+        f"is {today}, so: no."
     )
     assert "7.0000" not in today and len(today) <= 5
     line = next(f for f in findings(report) if f.startswith(q["ask"]))
-    assert line.startswith(q["ask"] + " More than 7 for")
+    assert line.startswith(q["ask"] + f" More than {th['smallest_value_where_it_holds']:g} for")
     assert "7.0000" not in " ".join(findings(report))
 
 

@@ -102,8 +102,11 @@ def test_default_report_formats(capsys, tmp_path) -> None:
     assert text.startswith("# Will Beijing broker?")
     assert "## Counterfactual variants" in text
     # Labels, not ids, and the threshold at the parameter's precision (issue 10).
-    assert "More than 7 for value to China of the US trade concession" in text
-    assert "presses) (searched 0 to 15). Today it is " in text
+    th = offramp.default().threshold("concession-needed")
+    needed = f"{th['smallest_value_where_it_holds']:g}"
+    assert f"More than {needed} for value to China of the US trade concession" in text
+    low, high = th["range"]
+    assert f"presses) (searched {low:g} to {high:g}). Today it is " in text
     assert "## Negotiation forecasts" in text and "## Under the declared uncertainty" in text
 
 
