@@ -115,7 +115,7 @@ def test_runs_list_shows_took_and_whole_headers(capsys, monkeypatch):
 
 def test_dm_accepted_by_label_with_suggestion(capsys):
     scenario = get_builtin("beijing-broker")
-    labels = {d.name: d.label for d in scenario.document.decision_makers}
+    labels = {d.name: d.label for d in scenario.spec.document.decision_makers}
     name, label = next((n, lab) for n, lab in labels.items() if lab and lab != n)
     by_name = invoke(capsys, "explain", "4", "--dm", name)
     by_label = invoke(capsys, "explain", "4", "--dm", label.upper())

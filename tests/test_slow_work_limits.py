@@ -41,7 +41,7 @@ def test_a_2_24_state_scenario_is_refused_before_the_work(capsys, tmp_path) -> N
     assert time.perf_counter() - started < 10
     assert out.code == 2, out
     assert "number of feasible states to analyse" in out.err
-    assert "is 16,777,216, over the limit of 2,097,152" in out.err
+    assert "is 16,777,216, over the limit of 1,048,576" in out.err
     assert "OFFRAMP_LIMIT_STATES" in out.err and "Traceback" not in out.err
     with pytest.raises(LimitError, match="16,777,216"):
         offramp.from_yaml_text(_scenario(4, 6)).stability()

@@ -95,7 +95,7 @@ def main() -> None:
     for peer, version in versions.items():
         if version is None:
             print(f"# {peer}: skipped (not installed: run benchmarks/peers/install.sh)")
-    print("# KTAB: skipped unless built (see install.sh); gmcr-py: not on PyPI, skipped")
+    print("# KTAB: skipped (source not available here); gmcr-py: skipped (not on PyPI)")
     print(
         "| game | sides (peer version) | pure equilibria | agree | offramp wall min / median (s) "
         "| offramp CPU median (s) | peer wall min / median (s) | peer CPU median (s) "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from fractions import Fraction
+from decimal import Decimal
 from typing import Protocol
 
 import numpy as np
@@ -40,12 +40,12 @@ from offramp.scenario.limits import message as limit_message
 from offramp.scenario.limits import value as limit_value
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
 from offramp.scenario.statements import OptionRef, evaluate_codes, variables
-from offramp.scenario.yaml_source import Path, SourceMap
+from offramp.scenario.yaml_source import DocPath, SourceMap
 
 _log = logging.getLogger("offramp")
 
 
-class Scenario(Protocol):
+class ResolvedScenario(Protocol):
     """What compiling needs of a resolved scenario (:class:`~offramp.scenario.spec.ScenarioSpec`
     provides it; the spec imports this module, so it is described here, not imported)."""
 
@@ -55,15 +55,15 @@ class Scenario(Protocol):
     option_dm: list[int]
     option_directions: list[str]
     infeasible: list[CompiledStatement]
-    mutually_exclusive: list[tuple[list[int], Path]]
-    at_least_one: list[tuple[list[int], Path]]
+    mutually_exclusive: list[tuple[list[int], DocPath]]
+    at_least_one: list[tuple[list[int], DocPath]]
     removed: tuple[int, ...]
     status_quo: list[int] | None
     preferences: dict[str, CompiledPreference]
     source: SourceMap
 
 
-def _describe_state(scenario: Scenario, code: int) -> str:
+def _describe_state(scenario: ResolvedScenario, code: int) -> str:
     taken = [o.qualified for o in scenario.options if code >> o.index & 1]
     return "{" + ", ".join(taken) + "}" if taken else "{nothing taken}"
 
@@ -72,7 +72,7 @@ def _bit(codes: np.ndarray, k: int) -> np.ndarray:
     return ((codes >> np.uint64(k)) & np.uint64(1)).astype(bool)
 
 
-def feasibility_rules(scenario: Scenario) -> list[Rule]:
+def feasibility_rules(scenario: ResolvedScenario) -> list[Rule]:
     """The scenario's feasibility rules (``infeasible`` statements, ``mutually_exclusive`` and
     ``at_least_one`` groups, removed options), each with the options it reads: the one
     definition of which codes they remove."""
@@ -141,14 +141,20 @@ def exact_weights(values) -> np.ndarray | None:
     """Integers proportional to the weights as written (0.1 is one tenth, not the nearest
     binary float), so that sums compare exactly: 0.1 + 0.2 ties with 0.3, and 1e7 + 0.1 + 0.2
     with 1e7 + 0.3. None when they do not fit in 62 bits (e.g. sampled values with 17 digits),
-    in which case floats are compared as they are."""
-    fracs = [Fraction(repr(float(v))) for v in values]
+    in which case floats are compared as they are.
+
+    Each float's shortest repr is read exactly with :class:`decimal.Decimal` (its ratio in
+    lowest terms, as :class:`fractions.Fraction` would give, at a fraction of the cost: the
+    Monte Carlo calls this once per distinct row of weights)."""
     lcd = 1
-    for f in fracs:
-        lcd = math.lcm(lcd, f.denominator)
+    ratios = []
+    for v in values:
+        n, d = Decimal(repr(float(v))).as_integer_ratio()
+        ratios.append((n, d))
+        lcd = math.lcm(lcd, d)
         if lcd > 10**15:
             return None
-    ints = [f.numerator * (lcd // f.denominator) for f in fracs]
+    ints = [n * (lcd // d) for n, d in ratios]
     if sum(abs(i) for i in ints) >= 2**62:
         return None
     return np.array(ints, dtype=np.int64)
@@ -188,7 +194,7 @@ def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
 
 
 def _scores(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pref: CompiledPreference,
     codes: np.ndarray,
     bits: dict[int, np.ndarray],
@@ -237,7 +243,7 @@ def _scores(
     return (n_entries - which).astype(np.float64)
 
 
-def feasible_structure(scenario: Scenario) -> Structure:
+def feasible_structure(scenario: ResolvedScenario) -> Structure:
     """The feasible states' structure, each decision maker's choices enumerated (cheap: the
     work is checked against the limit first). ``upper_bound()`` then counts the feasible
     states exactly when no rule spans decision makers, and bounds them otherwise."""
@@ -259,7 +265,7 @@ def feasible_structure(scenario: Scenario) -> Structure:
     return struct
 
 
-def feasible_count(scenario: Scenario) -> tuple[int, bool]:
+def feasible_count(scenario: ResolvedScenario) -> tuple[int, bool]:
     """The number of feasible states, counted from the option structure before enumerating
     them: (count, exact). Not exact when a rule spans decision makers: the count is then the
     product of their choices, an upper bound."""
@@ -272,7 +278,7 @@ def feasible_count(scenario: Scenario) -> tuple[int, bool]:
 ANNOUNCE_STATES = 500_000
 
 
-def compile_conflict(scenario: Scenario) -> ConflictModel:
+def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
     m = len(scenario.options)
     try:

@@ -68,13 +68,16 @@ def rank_correlations(
         p, ci = _significance(rho, n, bool(norm_y > 0))
         p = np.where(denom > 0, p, 1.0)
         order = np.argsort(-np.abs(rho), kind="stable")
+        # The verdict follows the p-value as stated (3 significant digits), so a reader who
+        # compares the printed p with ALPHA / m always reaches the same conclusion.
+        stated = [float(f"{p[k]:.3g}") for k in range(m)]
         out[name] = [
             {
                 "input": names[k],
                 "rho": round(float(rho[k]), 4),
-                "p_value": float(f"{p[k]:.3g}"),
+                "p_value": stated[k],
                 "interval_95": [round(float(ci[k, 0]), 4), round(float(ci[k, 1]), 4)],
-                "significant": bool(p[k] < ALPHA / m),
+                "significant": stated[k] < ALPHA / m,
             }
             for k in order
         ]
