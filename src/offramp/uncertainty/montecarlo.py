@@ -309,14 +309,17 @@ class MonteCarloResult:
             out.append({"name": alt.name, "label": alt.label, "choices": rows, "spread": spread})
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, with_margins: bool = True) -> dict[str, Any]:
+        """The contract's JSON of this run. ``with_margins=False`` leaves out the margins of
+        unanimous answers (a threshold search per judged input, most of the cost): the
+        workbench answers a cancelled job at once without them, as without the report's tables."""
         sc = self.scenario
         model = sc.conflict
         p_eq = self.p_equilibrium()
         p_settle = self.p_settles()
         probs = self.verdict_probabilities()
         counts = np.rint(probs * self.completed).astype(int)
-        margin = self.margins()
+        margin = self.margins() if with_margins else {}
         out = {
             "scenario": sc.name,
             "samples": self.completed,

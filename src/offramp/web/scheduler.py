@@ -66,7 +66,7 @@ def monte_carlo_job(
 
         executor = PoolExecutor(pool, body.workers, job.should_stop)
         result = monte_carlo(scenario, body.samples, body.seed, executor, job.progress)
-        data = result.to_dict()
+        data = result.to_dict(with_margins=not result.interrupted)
         record(
             "web:uncertainty",
             scenario,
