@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from offramp.bargaining import MODELS
 from offramp.bargaining.deu import read_deu, score
 from offramp.bargaining.evaluation import Dataset, cross_validate, evaluate_models, family_for
+from offramp.bargaining.registry import REGISTRY
 from offramp.bargaining.smp import run_smp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def main() -> None:
     t_read, data = best_of(args.repeat, lambda: read_deu(args.deu))
     rows.append(("read deu3-dev", f"{len(data.scored())} issues", t_read, LAST_CPU[0]))
     total = t_read
-    for name, fn in MODELS.items():
+    for name, fn in REGISTRY.items():
         t, result = best_of(args.repeat, lambda fn=fn, name=name: score(name, fn, data.issues))
         rows.append((f"eval deu, model {name}", f"MAE {result.mae:.2f}", t, LAST_CPU[0]))
         total += t
@@ -106,7 +106,7 @@ def main() -> None:
     )
     t, _ = best_of(1, lambda: evaluate_models(["offramp"], fresh()))
     rows.append(("eval deu (default model, in-sample + nested CV + bootstrap)", "", t, LAST_CPU[0]))
-    t, _ = best_of(1, lambda: evaluate_models(list(MODELS), fresh()))
+    t, _ = best_of(1, lambda: evaluate_models(list(REGISTRY), fresh()))
     rows.append(("eval deu --model all (in-sample + nested CV + bootstrap)", "", t, LAST_CPU[0]))
 
     print(

@@ -13,6 +13,7 @@ there are many ties and many distinct levels, like real scenarios).
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -65,6 +66,9 @@ def random_scenario(
 
 
 def child(n_options: int, n_dms: int, split: list[int] | None, ties: bool) -> None:
+    # the engine's speed is measured here, past the state limit that keeps an interactive
+    # analysis within about a minute (OFFRAMP_LIMIT_STATES, docs/scenario-format.md)
+    os.environ.setdefault("OFFRAMP_LIMIT_STATES", str(2**30))
     import offramp
     from offramp.conflict.stability import compute_stability
 

@@ -33,24 +33,24 @@ def best(f, repeat: int = 5) -> float:
 
 def main() -> None:
     s = offramp.default()
-    d = s.derivation
+    d = s.spec.derivation
     longest = max(d.derived.values(), key=lambda p: len(p.formula))
     n_parse = 1000
     t_parse = best(lambda: [parse(longest.formula) for _ in range(n_parse)]) / n_parse
-    env = {**d.figure_points(), **s.parameters}
+    env = {**d.figure_points(), **s.spec.parameters}
     n_eval = 10_000
     t_eval = best(lambda: [evaluate(longest.node, env) for _ in range(n_eval)]) / n_eval
     big = {k: np.full(100_000, v) for k, v in env.items()}
     t_vec = best(lambda: evaluate(longest.node, big))
-    t_derive = best(lambda: [d.values(s.parameters) for _ in range(1000)]) / 1000
+    t_derive = best(lambda: [d.values(s.spec.parameters) for _ in range(1000)]) / 1000
     print(f"longest formula: {len(longest.formula)} characters ({longest.name})")
     print(f"parse: {t_parse * 1e6:.1f} us; evaluate (scalar): {t_eval * 1e6:.1f} us")
     print(f"evaluate over 100,000 samples (vectorised): {t_vec * 1e3:.2f} ms")
     print(f"all {len(d.derived)} derived parameters of one sample: {t_derive * 1e6:.1f} us")
 
-    fixed = copy.deepcopy(s.data)
+    fixed = copy.deepcopy(s.spec.data)
     for name in d.derived:
-        fixed["parameters"][name] = s.parameters[name]
+        fixed["parameters"][name] = s.spec.parameters[name]
     fixed.pop("evidence")
     plain = offramp.from_dict(fixed)
     for label, sc in (("as shipped (derived)", s), ("derived values fixed", plain)):

@@ -71,14 +71,13 @@ COMMANDS = [
 
 def in_process() -> dict:
     import offramp
-    from offramp.analysis.answer_map import answer_map
 
     sc = offramp.default()
     t = time.perf_counter()
     r = sc.inverse("china-presses")
     inv = time.perf_counter() - t
     t = time.perf_counter()
-    m = answer_map(sc, "china-presses", ("trade_relief", 0, 15), ("fear_of_defeat", 0, 6))
+    m = sc.answer_map("china-presses", ("trade_relief", 0, 15), ("fear_of_defeat", 0, 6))
     mp = time.perf_counter() - t
     return {"inverse": inv, "map": mp, "stats": r.stats, "map_stats": m.stats}
 

@@ -86,7 +86,7 @@ def parts(n: int) -> None:
     from offramp.uncertainty import montecarlo as mc
 
     scenario = offramp.default()
-    spec = mc.ScenarioSpec.of(scenario)
+    spec = mc.ScenarioRecipe.of(scenario)
     t = time.perf_counter()
     c = time.process_time()
     mc._template(spec)

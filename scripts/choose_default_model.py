@@ -15,8 +15,8 @@ Prints, as Markdown to paste into docs/methods/deu-evaluation.md:
    training proposals) under the same outer loop, with and without the slow process models;
 3. the choice refitted on the whole file: the ``CHOSEN`` line for
    src/offramp/bargaining/default_forecaster.py, the ``DEFAULT_CHOICE`` figures for
-   src/offramp/bargaining/registry.py and the ``HALF_WIDTH_80`` table for
-   src/offramp/bargaining/intervals.py.
+   src/offramp/bargaining/registry.py and each model's ``interval_half_width`` (see
+   src/offramp/bargaining/intervals.py).
 
 Deterministic: the folds are fixed and the bootstrap is seeded.
 """
@@ -112,13 +112,14 @@ def main() -> None:
     print(f"CHOSEN = {fitted.model!r}\n")
     print("# src/offramp/bargaining/registry.py")
     print(f"DEFAULT_CHOICE: nested_cv_mae={cv.mae:.4f}, compromise_nested_cv_mae={base.mae:.4f}\n")
-    print("# src/offramp/bargaining/intervals.py (80% quantile of nested-CV absolute errors)")
+    print("# each model's interval_half_width (80% quantile of nested-CV absolute errors)")
     half = {"offramp": float(np.quantile(cv.errors, 0.8))}
     by_label = dict(rows)
     for name in REGISTRY:
         if name in by_label:
             half[name] = float(np.quantile(by_label[name].errors, 0.8))
-    print("HALF_WIDTH_80 = {" + ", ".join(f'"{k}": {v:.2f}' for k, v in half.items()) + "}")
+    for k, v in half.items():
+        print(f"{k}: interval_half_width = {v:.2f}")
     print(f"\n({time.perf_counter() - t0:.0f} s)")
 
 

@@ -46,14 +46,14 @@ def evaluate(expr: Any, state: int) -> bool:
 
 
 def feasible_states(scenario: Any) -> list[int]:
-    m = len(scenario.options)
+    m = len(scenario.spec.options)
     out = []
     for s in range(1 << m):
-        if any(evaluate(st.expr, s) for st in scenario.infeasible):
+        if any(evaluate(st.expr, s) for st in scenario.spec.infeasible):
             continue
-        if any(sum((s >> k) & 1 for k in idx) > 1 for idx, _ in scenario.mutually_exclusive):
+        if any(sum((s >> k) & 1 for k in idx) > 1 for idx, _ in scenario.spec.mutually_exclusive):
             continue
-        if any(not any((s >> k) & 1 for k in idx) for idx, _ in scenario.at_least_one):
+        if any(not any((s >> k) & 1 for k in idx) for idx, _ in scenario.spec.at_least_one):
             continue
         out.append(s)
     return out
@@ -61,7 +61,7 @@ def feasible_states(scenario: Any) -> list[int]:
 
 def scores(scenario: Any, dm: str, states: list[int]) -> dict[int, Fraction | int]:
     """P_i(s) for every feasible state; higher is preferred."""
-    pref = scenario.preferences[dm]
+    pref = scenario.spec.preferences[dm]
     out: dict[int, float] = {}
     if pref.form == "prioritization":
         big_k = len(pref.entries)
@@ -100,7 +100,7 @@ def scores(scenario: Any, dm: str, states: list[int]) -> dict[int, Fraction | in
 
 def unilateral_moves(scenario: Any, i: int, s: int, feasible: set[int]) -> list[int]:
     """R_i(s), by checking every feasible t against the definition."""
-    own = [k for k, d in enumerate(scenario.option_dm) if d == i]
+    own = [k for k, d in enumerate(scenario.spec.option_dm) if d == i]
     own_mask = sum(1 << k for k in own)
     out = []
     for t in sorted(feasible):
@@ -114,7 +114,7 @@ def unilateral_moves(scenario: Any, i: int, s: int, feasible: set[int]) -> list[
             if not (diff >> k) & 1:
                 continue
             was, now = (s >> k) & 1, (t >> k) & 1
-            direction = scenario.option_directions[k]
+            direction = scenario.spec.option_directions[k]
             if direction == "forward" and not (was == 0 and now == 1):
                 ok = False
             if direction == "backward" and not (was == 1 and now == 0):
@@ -150,10 +150,10 @@ def coalition_reach(s1: int, others: list[int], moves: dict[int, dict[int, list[
 
 def solve(scenario: Any) -> dict:
     """Per-DM stability and equilibria, shaped like ``StabilityResult.by_taken()``."""
-    n = len(scenario.dm_names)
+    n = len(scenario.spec.dm_names)
     states = feasible_states(scenario)
     feasible = set(states)
-    pay = [scores(scenario, dm, states) for dm in scenario.dm_names]
+    pay = [scores(scenario, dm, states) for dm in scenario.spec.dm_names]
     moves = {i: {s: unilateral_moves(scenario, i, s, feasible) for s in states} for i in range(n)}
     improvements = {
         i: {s: [t for t in moves[i][s] if pay[i][t] > pay[i][s]] for s in states} for i in range(n)
@@ -194,7 +194,7 @@ def solve(scenario: Any) -> dict:
                 stable["seq"][i].add(s)
 
     def taken(s: int) -> list[str]:
-        return sorted(o.qualified for o in scenario.options if (s >> o.index) & 1)
+        return sorted(o.qualified for o in scenario.spec.options if (s >> o.index) & 1)
 
     def names(group: set[int]) -> list[list[str]]:
         return sorted(taken(s) for s in group)
@@ -202,7 +202,8 @@ def solve(scenario: Any) -> dict:
     return {
         "equilibria": {c: names(set.intersection(*stable[c])) if n else [] for c in CONCEPTS},
         "stable": {
-            dm: {c: names(stable[c][i]) for c in CONCEPTS} for i, dm in enumerate(scenario.dm_names)
+            dm: {c: names(stable[c][i]) for c in CONCEPTS}
+            for i, dm in enumerate(scenario.spec.dm_names)
         },
         "feasible_states": len(states),
     }

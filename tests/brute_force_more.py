@@ -18,10 +18,10 @@ class Conflict:
     """Feasible states, scores P_i, R_i and R_i+ for every DM, by the definitions."""
 
     def __init__(self, scenario: Any):
-        self.n = len(scenario.dm_names)
+        self.n = len(scenario.spec.dm_names)
         self.states = feasible_states(scenario)
         self.feasible = set(self.states)
-        self.pay = [scores(scenario, dm, self.states) for dm in scenario.dm_names]
+        self.pay = [scores(scenario, dm, self.states) for dm in scenario.spec.dm_names]
         self.moves = {
             i: {s: unilateral_moves(scenario, i, s, self.feasible) for s in self.states}
             for i in range(self.n)
@@ -34,7 +34,8 @@ class Conflict:
             for i in range(self.n)
         }
         self.mask = [
-            sum(1 << k for k, d in enumerate(scenario.option_dm) if d == i) for i in range(self.n)
+            sum(1 << k for k, d in enumerate(scenario.spec.option_dm) if d == i)
+            for i in range(self.n)
         ]
 
     def index(self, s: int) -> int:

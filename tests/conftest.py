@@ -13,6 +13,21 @@ REFERENCE = ROOT / "tests" / "data"
 CHROMIUM = "/usr/bin/chromium"
 
 
+#: node ids of the tests left out of the fast loop (see the file's header)
+SLOW_TESTS = frozenset(
+    line.strip()
+    for line in (ROOT / "tests" / "slow_tests.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `slow` the tests listed in tests/slow_tests.txt (a test, or one parametrisation)."""
+    for item in items:
+        if item.nodeid in SLOW_TESTS or item.nodeid.split("[")[0] in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def shared() -> Path:
     return SHARED

@@ -181,14 +181,15 @@ def scenario_api(case: tuple[str, int]) -> str:
     text, depth = case
     try:
         scenario = offramp.from_yaml_text(text, "fuzz.yaml")
-        scenario.check_variants()
+        scenario.spec.check_variants()
         scenario.stability()
         scenario.analyze()
-        if depth >= 1 and scenario.bargaining is not None:
-            from offramp.bargaining import MODELS, forecast
+        if depth >= 1 and scenario.spec.bargaining is not None:
+            from offramp.bargaining import forecast
+            from offramp.bargaining.registry import REGISTRY
 
-            problem = scenario.bargaining_problem()
-            for model in MODELS:
+            problem = scenario.spec.bargaining_problem()
+            for model in REGISTRY:
                 forecast(problem, model)
         if depth >= 2 and scenario.conflict.n_states <= REPORT_STATES:
             from offramp.service.report_content import build_report
@@ -299,8 +300,9 @@ def bargaining_cli(case: tuple[str, bytes]) -> str:
 def bargaining_file(case: tuple[str, bytes]) -> str:
     """Read a KTAB CSV/XML (suffix .csv/.xml) or DEU TSV (.tsv) file and forecast with every
     model (DEU: score every model on its issues)."""
-    from offramp.bargaining import MODELS, forecast
-    from offramp.bargaining.inputs import read_ktab
+    from offramp.bargaining import forecast
+    from offramp.bargaining.ktab import read_ktab
+    from offramp.bargaining.registry import REGISTRY
 
     suffix, data = case
     with tempfile.TemporaryDirectory() as tmp:
@@ -311,14 +313,14 @@ def bargaining_file(case: tuple[str, bytes]) -> str:
                 from offramp.bargaining.deu import read_deu, score
 
                 deu = read_deu(path)
-                for name, fn in MODELS.items():
+                for name, fn in REGISTRY.items():
                     # the n^3 models on a few issues: a file of 2,000 issues is valid but
                     # takes minutes to score with them, by design
                     issues = deu.issues[:3] if name in ("bdm", "smp") else deu.issues
                     score(name, fn, issues)
             else:
                 problem = read_ktab(path)
-                for model in MODELS:
+                for model in REGISTRY:
                     forecast(problem, model)
             return "ok"
         except _clean_errors():

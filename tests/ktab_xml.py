@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from offramp.bargaining.inputs import read_ktab_csv
+from offramp.bargaining.ktab import read_ktab_csv
 
 
 def ktab_xml(path: Path) -> str:

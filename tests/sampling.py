@@ -5,6 +5,8 @@
 parametrised by :data:`SIZES` and runs its check through :func:`run_property`: a sample of a
 tenth of its examples in the fast loop, the whole run marked ``slow``. The check, the strategies
 and the oracle are the same in both, so the fast loop keeps every property, with fewer cases.
+Other long tests are marked ``slow`` where they are written, or listed in tests/slow_tests.txt
+(with why) when they are one parametrisation or a measured straggler.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def test_the_row_and_the_batch_evaluations_agree() -> None:
     from offramp.uncertainty.sampling import InputSpace
 
     sc = load()
-    template, space = ConflictTemplate(sc), InputSpace.of(sc)
+    template, space = ConflictTemplate(sc.spec), InputSpace.of(sc.spec)
     rows = space.draw_block(7, 0, 50)
     batch = template.evaluate_rows(rows, space)
     for b, row in enumerate(rows):
@@ -92,11 +92,11 @@ def test_the_row_and_the_batch_evaluations_agree() -> None:
 
 def test_a_variant_fixes_a_choice() -> None:
     sc = load()
-    assert sc.parameters["gain"] == 1.0  # deterministic: the parameters' own values
+    assert sc.spec.parameters["gain"] == 1.0  # deterministic: the parameters' own values
     var = sc.variant("all-lifted")
-    assert var.parameters["gain"] == 11.0
-    assert var.fixed_alternatives == {"package": "large"}
-    assert var.sampled_alternatives == []
+    assert var.spec.parameters["gain"] == 11.0
+    assert var.spec.fixed_alternatives == {"package": "large"}
+    assert var.spec.sampled_alternatives == []
     result = monte_carlo(var, 300, seed=1)
     assert result.to_dict()["alternatives"] == []
     assert (result.verdicts[:, 0] == 0).all()
@@ -130,7 +130,7 @@ def test_unknown_choice_in_a_variant() -> None:
 
 def test_a_value_outside_its_own_distribution_warns() -> None:
     sc = load(BASE.replace("cost: {value: 5,", "cost: {value: 7,"))
-    (w,) = [w for w in sc.warnings if "outside its own distribution" in w.message]
+    (w,) = [w for w in sc.spec.warnings if "outside its own distribution" in w.message]
     assert w.path == "parameters.cost.value"
     assert "[4, 6]" in w.message
-    assert not [w for w in load().warnings if "outside" in w.message]
+    assert not [w for w in load().spec.warnings if "outside" in w.message]

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import offramp
-from offramp.analysis.answer_map import answer_map
 from offramp.errors import InputError
 from tests.cli_runner import invoke
 from tests.inverse_cases import parametric_scenarios
@@ -24,7 +23,7 @@ def verdict_at(scenario, values: dict, qid: str = "goal") -> str:
 def test_toy_boundary_is_exact() -> None:
     """B helps iff price > cost: along every price row the boundary is at price = cost."""
     sc = offramp.from_dict(TOY)
-    m = answer_map(sc, "goal", ("price", 0, 10), ("cost", 0.5, 7.5), steps=(11, 8))
+    m = sc.answer_map("goal", ("price", 0, 10), ("cost", 0.5, 7.5), steps=(11, 8))
     data = m.to_dict()
     along_price = [b for b in data["boundaries"] if b["along"] == "price"]
     assert len(along_price) == 8
@@ -40,8 +39,8 @@ def test_toy_boundary_is_exact() -> None:
 def test_map_matches_analysis_and_boundaries_flip(data) -> None:
     sc = offramp.from_dict(data)
     (px, dx), (py, dy) = [(p, v["distribution"]) for p, v in data["parameters"].items()]
-    m = answer_map(
-        sc, "goal", (px, dx["low"], dx["high"]), (py, dy["low"], dy["high"]), steps=(5, 4)
+    m = sc.answer_map(
+        "goal", (px, dx["low"], dx["high"]), (py, dy["low"], dy["high"]), steps=(5, 4)
     )
     names = m.verdict_names()
     for j, yv in enumerate(m.y.values):
@@ -60,15 +59,14 @@ def test_map_matches_analysis_and_boundaries_flip(data) -> None:
 
 def test_builtin_map_and_probability() -> None:
     sc = offramp.get_builtin("beijing-broker")
-    m = answer_map(
-        sc, "china-presses", ("trade_relief", 0, 15), ("fear_of_defeat", 0, 6), steps=(16, 7)
+    m = sc.answer_map(
+        "china-presses", ("trade_relief", 0, 15), ("fear_of_defeat", 0, 6), steps=(16, 7)
     )
     # China presses once the concession exceeds its costs: trade_relief > 3 + fear_of_defeat
     for b in m.boundaries:
         if b["along"] == "trade_relief":
             assert b["at"] == pytest.approx(3 + b["fear_of_defeat"])
-    p = answer_map(
-        sc,
+    p = sc.answer_map(
         "china-presses",
         ("trade_relief", 0, 15),
         ("fear_of_defeat", 0, 6),
@@ -89,15 +87,15 @@ def test_builtin_map_and_probability() -> None:
 )
 def test_bad_input(x, y, message) -> None:
     with pytest.raises(InputError, match=message):
-        answer_map(offramp.from_dict(TOY), "goal", x, y, steps=(3, 3))
+        offramp.from_dict(TOY).answer_map("goal", x, y, steps=(3, 3))
 
 
 def test_limits_checked_before_the_work() -> None:
     sc = offramp.from_dict(TOY)
     with pytest.raises(InputError, match="coarser grid"):
-        answer_map(sc, "goal", ("price", 0, 1), ("cost", 0, 1), steps=(100, 100), samples=10)
+        sc.answer_map("goal", ("price", 0, 1), ("cost", 0, 1), steps=(100, 100), samples=10)
     with pytest.raises(InputError, match="fewer points"):
-        answer_map(sc, "goal", ("price", 0, 1), ("cost", 0, 1), steps=(1000, 1000))
+        sc.answer_map("goal", ("price", 0, 1), ("cost", 0, 1), steps=(1000, 1000))
 
 
 def test_cli_map(capsys, tmp_path) -> None:

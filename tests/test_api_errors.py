@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import offramp
+from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.errors import InputError, OfframpError
 from tests.cli_runner import invoke
 
@@ -37,17 +38,17 @@ def test_explain_bad_arguments(scenario, kwargs, needle):
     assert isinstance(err.value, OfframpError) and isinstance(err.value, ValueError)
 
 
-def test_explain_defaults_to_gmr_for_every_dm(scenario):
+def test_explain_defaults_to_the_one_default_concept_for_every_dm(scenario):
     found = scenario.explain(4)
-    assert [e.dm for e in found] == scenario.dm_names
-    assert {e.concept for e in found} == {"gmr"}
+    assert [e.dm for e in found] == scenario.spec.dm_names
+    assert {e.concept for e in found} == {DEFAULT_CONCEPT}
     assert all(e.to_dict()["state"] == 4 for e in found)
 
 
 def test_state_ids_are_the_outputs_ids(scenario):
     result = scenario.stability()
     for state in result.to_dict()["states"]:
-        for dm in scenario.dm_names:
+        for dm in scenario.spec.dm_names:
             e = scenario.explain(state["id"], dm, "nash")
             assert e.to_dict()["state"] == state["id"]
             assert e.stable == result.is_stable(state["id"], dm, "nash")

@@ -50,13 +50,13 @@ def load(text: str = BASE):
 
 def test_the_scenario_s_own_date_is_the_default() -> None:
     s = load()
-    assert s.analysis_date == datetime.date(2025, 3, 1)
-    assert s.parameters["gain"] == 2.0  # the entry published 2024-05-01
+    assert s.spec.analysis_date == datetime.date(2025, 3, 1)
+    assert s.spec.parameters["gain"] == 2.0  # the entry published 2024-05-01
     latest = s.as_of(None)
-    assert latest.analysis_date is None
-    assert latest.parameters["gain"] == 8.0
-    assert s.as_of("2025-06-01").parameters["gain"] == 8.0
-    assert s.as_of(datetime.date(2025, 5, 31)).parameters["gain"] == 2.0
+    assert latest.spec.analysis_date is None
+    assert latest.spec.parameters["gain"] == 8.0
+    assert s.as_of("2025-06-01").spec.parameters["gain"] == 8.0
+    assert s.as_of(datetime.date(2025, 5, 31)).spec.parameters["gain"] == 2.0
 
 
 def test_the_answers_follow_the_date() -> None:
@@ -80,7 +80,7 @@ def test_a_figure_not_yet_known_is_refused_at_the_formula() -> None:
     assert "'cut' was not yet known on the analysis date 2025-03-01" in p.message
     assert "first published 2025-06-01" in p.message
     assert (p.line, p.column) == (15, 30)  # the name in the formula
-    assert load(text.replace("as_of: 2025-03-01\n", "")).parameters["gain"] == 8.0
+    assert load(text.replace("as_of: 2025-03-01\n", "")).spec.parameters["gain"] == 8.0
 
 
 def test_duplicate_ids_need_distinct_dates() -> None:
@@ -134,7 +134,7 @@ def test_no_later_figure_leaks_into_an_earlier_analysis(dates, when) -> None:
             scenario.as_of(when)
         return
     s = scenario.as_of(when)
-    assert s.parameters["gain"] == float(max(known)[1])
+    assert s.spec.parameters["gain"] == float(max(known)[1])
     report = offramp.build_report(s, variants=False, thresholds=False, samples=0)
     for fig in report["provenance"]["figures"]:
         assert fig["published"] is None or fig["published"] <= when.isoformat()
@@ -177,9 +177,9 @@ def test_cli_as_of(tmp_path, capsys) -> None:
 
 
 def test_monte_carlo_keeps_the_date() -> None:
-    from offramp.uncertainty.montecarlo import ScenarioSpec
+    from offramp.uncertainty.montecarlo import ScenarioRecipe
 
     s = load().as_of("2025-07-01")
-    rebuilt = ScenarioSpec.of(s).build()
-    assert rebuilt.analysis_date == datetime.date(2025, 7, 1)
-    assert rebuilt.parameters["gain"] == 8.0
+    rebuilt = ScenarioRecipe.of(s).build()
+    assert rebuilt.spec.analysis_date == datetime.date(2025, 7, 1)
+    assert rebuilt.spec.parameters["gain"] == 8.0

@@ -4,6 +4,8 @@ profiles (with many ties), on the built-in scenario's sampled inputs, and throug
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +22,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 def _template(data: dict) -> ConflictTemplate:
-    return ConflictTemplate(offramp.from_dict(data), forecast_models=())
+    return ConflictTemplate(offramp.from_dict(data).spec, forecast_models=())
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -67,11 +69,11 @@ def test_batch_dense_ranks(batch, n, size, seed):
 
 def test_builtin_scenario_rows_equal_per_sample_rows():
     scenario = offramp.default()
-    template = ConflictTemplate(scenario)
-    space = InputSpace.of(scenario)
+    template = ConflictTemplate(scenario.spec)
+    space = InputSpace.of(scenario.spec)
     rows = np.concatenate([space.draw_block(11, b, 40) for b in range(3)])
     batch = template.evaluate_rows(rows, space)
-    fresh = ConflictTemplate(scenario)  # no cache shared with the batch
+    fresh = ConflictTemplate(scenario.spec)  # no cache shared with the batch
     for b, row in enumerate(rows):
         one = fresh.evaluate_row(row, space)
         assert np.array_equal(batch.equilibria[b], one.equilibria)
@@ -93,14 +95,22 @@ def test_builtin_scenario_rows_equal_per_sample_rows():
         max_size=8,
     )
 )
-def test_fast_exact_weights_equal_the_format_s(values):
-    from offramp.analysis.template import _exact_weights
+def test_exact_weights_are_the_written_values_scaled(values):
+    """The one exact-weight rule against the definition: integers proportional to each
+    float's shortest repr read as an exact fraction (fractions.Fraction), or None when their
+    common denominator or their sum does not fit."""
+    from fractions import Fraction
+
     from offramp.scenario.compile import exact_weights
 
-    want, got = exact_weights(values), _exact_weights(values)
-    assert (want is None) == (got is None)
-    if want is not None:
-        assert want.tolist() == got.tolist()
+    fracs = [Fraction(repr(float(v))) for v in values]
+    lcd = math.lcm(1, *(f.denominator for f in fracs))
+    ints = [int(f * lcd) for f in fracs]
+    fits = lcd <= 10**15 and sum(abs(i) for i in ints) < 2**62
+    got = exact_weights(values)
+    assert (got is not None) == fits
+    if got is not None:
+        assert got.tolist() == ints
 
 
 def test_threshold_grid_in_one_batch_equals_one_value_at_a_time():
@@ -109,12 +119,12 @@ def test_threshold_grid_in_one_batch_equals_one_value_at_a_time():
 
     scenario = offramp.default()
     checked = 0
-    for q in scenario.questions:
-        name = q.parameter or next(iter(scenario.parameters), None)
+    for q in scenario.spec.questions:
+        name = q.parameter or next(iter(scenario.spec.parameters), None)
         if name is None:
             continue
-        criterion = _Criterion(scenario, q, name)
-        lo, hi = q.search_range or default_range(scenario.parameters[name])
+        criterion = _Criterion(scenario.spec, q, name)
+        lo, hi = q.search_range or default_range(scenario.spec.parameters[name])
         xs = np.linspace(lo - 1, hi + 1, 33)
         assert criterion.batch(xs) == [criterion(float(x)) for x in xs]
         checked += 1
@@ -132,7 +142,7 @@ def test_a_concept_written_for_one_sample_falls_back_to_the_engine(monkeypatch):
     gmr = REGISTRY["gmr"]
     odd = replace(gmr, key="odd", stable=lambda view: view.model.ranks[view.dm] >= 0)
     monkeypatch.setitem(REGISTRY, "odd", odd)
-    template = ConflictTemplate(offramp.default(), forecast_models=())
+    template = ConflictTemplate(offramp.default().spec, forecast_models=())
     batch = BatchConflict(template.base)
     rng = np.random.default_rng(5)
     n, size = template.base.n_dms, template.base.n_states

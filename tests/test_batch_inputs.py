@@ -117,8 +117,8 @@ def _scenario(variant):
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_rows_as_columns_equal_row_by_row(variant) -> None:
     scenario = _scenario(variant)
-    template = ConflictTemplate(scenario)
-    space = InputSpace.of(scenario)
+    template = ConflictTemplate(scenario.spec)
+    space = InputSpace.of(scenario.spec)
     rows = space.draw_block(5, 0, 60)
     params, weights, (cap, pos, sal) = template._rows_inputs(rows)
     for k, row in enumerate(rows):
@@ -163,7 +163,7 @@ _CACHE: dict = {}
 
 def _templates(variant) -> ConflictTemplate:
     if variant not in _CACHE:
-        _CACHE[variant] = ConflictTemplate(_scenario(variant))
+        _CACHE[variant] = ConflictTemplate(_scenario(variant).spec)
     return _CACHE[variant]
 
 
@@ -178,15 +178,15 @@ def _templates(variant) -> ConflictTemplate:
 )
 def test_every_variant_batched_equals_per_sample(variant) -> None:
     if variant == "no-status-quo":  # nothing settles: forecasts at the stated positions
-        data = dict(offramp.default().data)
+        data = dict(offramp.default().spec.data)
         data.pop("status_quo")
         scenario = offramp.from_dict(data)
     else:
         scenario = _scenario(variant)
-    space = InputSpace.of(scenario)
+    space = InputSpace.of(scenario.spec)
     rows = np.concatenate([space.draw_block(2, b, 50) for b in range(2)])
-    batch = ConflictTemplate(scenario).evaluate_rows(rows, space)
-    fresh = ConflictTemplate(scenario)
+    batch = ConflictTemplate(scenario.spec).evaluate_rows(rows, space)
+    fresh = ConflictTemplate(scenario.spec)
     for b, row in enumerate(rows):
         one = fresh.evaluate_row(row, space)
         assert np.array_equal(batch.settles[b], one.settles)

@@ -28,7 +28,7 @@ def test_each_layout_equals_one_sample_at_a_time(pad_factor, size, monkeypatch):
     )
     @given(strategies.scenarios(), st.integers(0, 2**32 - 1), st.integers(1, 4))
     def check(data, seed, levels):
-        template = ConflictTemplate(offramp.from_dict(data), forecast_models=())
+        template = ConflictTemplate(offramp.from_dict(data).spec, forecast_models=())
         if template._batch is None:
             return
         tables = [p.out_table is not None for p in template._batch.pairs if len(p.src)]
@@ -46,7 +46,7 @@ def test_the_table_pads_with_the_state_itself():
     from offramp.conflict.batch import DMPairs
 
     scenario = offramp.default()
-    for dm in range(len(scenario.dm_names)):
+    for dm in range(len(scenario.spec.dm_names)):
         p = DMPairs.of(scenario.conflict, dm)
         assert p.out_table is not None
         for s in range(scenario.conflict.n_states):

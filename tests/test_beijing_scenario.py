@@ -31,13 +31,13 @@ def verdicts(questions: list[dict]) -> dict[str, str]:
 
 def test_it_is_the_default_and_validates(scenario) -> None:
     assert scenario.name.startswith("Will Beijing broker?")
-    assert scenario.dm_names == ["US", "CN", "RU"]
-    assert scenario.warnings == []
+    assert scenario.spec.dm_names == ["US", "CN", "RU"]
+    assert scenario.spec.warnings == []
     assert scenario.conflict.n_states == 96  # 2^7 minus tariffs-and-relief
 
 
 def test_every_modelling_choice_carries_a_note(scenario) -> None:
-    doc = scenario.document
+    doc = scenario.spec.document
     for dm in doc.decision_makers:
         assert dm.note
         for o in dm.options:
@@ -68,9 +68,11 @@ def test_baseline_china_does_not_press(report) -> None:
 
 
 def test_threshold_is_partnership_plus_fear(scenario) -> None:
-    q = next(q for q in scenario.questions if q.id == "concession-needed")
-    result = threshold(scenario, q)
-    expected = scenario.parameters["partnership_cost"] + scenario.parameters["fear_of_defeat"]
+    q = next(q for q in scenario.spec.questions if q.id == "concession-needed")
+    result = threshold(scenario.spec, q)
+    expected = (
+        scenario.spec.parameters["partnership_cost"] + scenario.spec.parameters["fear_of_defeat"]
+    )
     assert len(result["transitions"]) == 1
     assert result["transitions"][0]["becomes"] is True
     assert result["transitions"][0]["value"] == pytest.approx(expected, abs=1e-3)
@@ -96,16 +98,16 @@ def test_variants(report) -> None:
 
 def test_threshold_moves_with_the_fear(scenario) -> None:
     variant = scenario.variant("no-fear-of-defeat")
-    q = next(q for q in variant.questions if q.id == "concession-needed")
-    result = threshold(variant, q)
+    q = next(q for q in variant.spec.questions if q.id == "concession-needed")
+    result = threshold(variant.spec, q)
     assert result["transitions"][0]["value"] == pytest.approx(
-        variant.parameters["partnership_cost"], abs=1e-3
+        variant.spec.parameters["partnership_cost"], abs=1e-3
     )
 
 
 def test_answers_are_consistent_with_evidence(scenario) -> None:
     analysis = scenario.analyze()
-    for q in scenario.questions:
+    for q in scenario.spec.questions:
         a = answer(analysis, q)
         ev = a.evidence[q.concept]
         assert set(ev["settles_at_holds_in"]) <= set(ev["settles_at"])
@@ -126,7 +128,7 @@ def test_negotiation_forecasts(report, scenario) -> None:
     # where the conflict settles Washington has offered concessions but China does not press
     assert cases["settled-1"]["shifts"] == ["us-concession"]
     for model in part["models"]:
-        expected = forecast(scenario.bargaining_problem(["us-concession"]), model).forecast
+        expected = forecast(scenario.spec.bargaining_problem(["us-concession"]), model).forecast
         assert cases["settled-1"]["forecasts"][model] == pytest.approx(list(expected), abs=0.01)
     # China shifting moves the default forecast of the settlement toward Kyiv
     default = part["default_model"]
@@ -142,26 +144,26 @@ LEVERAGE = ("china_leverage", "sanctions_bite", "trade_relief", "tariff_damage")
 
 
 def pct(scenario, fid: str) -> float:
-    return scenario.derivation.figures[fid].figure.point / 100
+    return scenario.spec.derivation.figures[fid].figure.point / 100
 
 
 def test_leverage_parameters_trace_to_cited_figures(scenario) -> None:
-    sources = {s.id: s for s in scenario.document.sources}
+    sources = {s.id: s for s in scenario.spec.document.sources}
     for name in LEVERAGE:
-        evidence = scenario.derivation.evidence_of(name)
+        evidence = scenario.spec.derivation.evidence_of(name)
         assert evidence, name
         for fid in evidence:
-            fig = scenario.derivation.figures[fid].figure
+            fig = scenario.spec.derivation.figures[fid].figure
             src = sources[fig.source]
             assert src.publisher and src.date and src.url and fig.quote, fid
     # every other parameter is either derived or says it is an analyst judgment, with a reason
-    for name, p in scenario.document.parameters.items():
+    for name, p in scenario.spec.document.parameters.items():
         if p.formula is None:
             assert p.note.startswith("Analyst judgment") and len(p.note) > 40, name
 
 
 def test_leverage_parameters_are_derived_exactly(scenario) -> None:
-    P = scenario.parameters
+    P = scenario.spec.parameters
     budget = (pct(scenario, "og_budget_share_rferl") + pct(scenario, "og_budget_share_plan")) / 2
     to_cn = pct(scenario, "ru_oil_exports_to_cn")
     assert to_cn == (45 + 50) / 2 / 100  # a bare range: its midpoint
@@ -183,9 +185,9 @@ def test_leverage_parameters_are_derived_exactly(scenario) -> None:
 def test_no_tariff_concession_in_force_buys_chinas_pressure(scenario) -> None:
     """The threshold (7 points) expressed as a tariff cut on China's US-bound exports exceeds
     all the US tariffs in force on Chinese goods."""
-    q = next(q for q in scenario.questions if q.id == "concession-needed")
-    needed = threshold(scenario, q)["transitions"][0]["value"]
-    P = scenario.parameters
+    q = next(q for q in scenario.spec.questions if q.id == "concession-needed")
+    needed = threshold(scenario.spec, q)["transitions"][0]["value"]
+    P = scenario.spec.parameters
     cut_needed = needed / (P["cn_points_per_export_share"] * pct(scenario, "cn_exports_to_us"))
     assert cut_needed > pct(scenario, "us_tariff_in_force")
 
@@ -195,7 +197,7 @@ def test_monte_carlo_china_never_presses_at_the_evidence(report, scenario) -> No
     q = next(q for q in mc["questions"] if q["id"] == "china-presses")
     assert q["yes"] == 0.0
     # why: the largest concession the inputs allow is below the smallest partnership cost
-    d = {u.name: u.distribution for u in scenario.uncertain}
+    d = {u.name: u.distribution for u in scenario.spec.uncertain}
     largest = d["cn_points_per_export_share"].high * pct(scenario, "cn_exports_to_us") * 0.20
     assert largest < d["partnership_cost"].low
 

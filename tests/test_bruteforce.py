@@ -103,7 +103,7 @@ def _statement_means_what_was_written(args):
     first = data["decision_makers"][0]["name"]
     data["preferences"] = {**data["preferences"], first: {"prioritization": [text]}}
     scenario = offramp.from_dict(data, check_states=False)
-    expr = scenario.preferences[first].entries[0][0].expr
+    expr = scenario.spec.preferences[first].entries[0][0].expr
     for s in range(1 << len(case.options)):
         assert brute_force.evaluate(expr, s) == strategies.evaluate(tree, s), (text, bin(s))
 

@@ -115,7 +115,7 @@ def test_runs_list_shows_took_and_whole_headers(capsys, monkeypatch):
 
 def test_dm_accepted_by_label_with_suggestion(capsys):
     scenario = get_builtin("beijing-broker")
-    labels = {d.name: d.label for d in scenario.document.decision_makers}
+    labels = {d.name: d.label for d in scenario.spec.document.decision_makers}
     name, label = next((n, lab) for n, lab in labels.items() if lab and lab != n)
     by_name = invoke(capsys, "explain", "4", "--dm", name)
     by_label = invoke(capsys, "explain", "4", "--dm", label.upper())
@@ -245,3 +245,13 @@ def test_progress_bar_never_writes_to_a_pipe(capsys):
         progress("work", 1, 2)
         progress("work", 2, 2)
         assert progress.progress is None  # stderr is not a terminal here
+
+
+def test_inverse_sentences_are_grammatical():
+    scenario = get_builtin("beijing-broker")
+    none = scenario.inverse("china-presses", parameters=["partnership_cost"]).to_dict()
+    assert not none["found"]
+    assert "makes 'CN.press' hold in" in none["answer"]
+    already = scenario.inverse("RU.negotiate | !RU.negotiate").to_dict()
+    assert "already holds in" in already["answer"]
+    assert "holds in every" not in none["answer"].split("makes")[1][:30]

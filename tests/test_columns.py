@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from offramp.conflict import columns, reach
 from offramp.conflict.columns import NONE32, Columns, column_sweeps
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import NONE, MoveIndex, move_indices
+from tests.sampling import SIZES, run_property
 
 
 def _model(rng, per: list[int], keep: float, levels: int) -> ConflictModel:
@@ -43,9 +44,19 @@ def conflicts(draw):
     return _model(rng, per, draw(st.sampled_from([1.0, 0.8, 0.4])), draw(st.integers(1, 50)))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(conflicts(), st.data())
-def test_queries_agree_with_the_block_layout(model, data):
+@pytest.mark.parametrize("size", SIZES)
+def test_queries_agree_with_the_block_layout(size):
+    run_property(
+        size,
+        _queries_agree_with_the_block_layout,
+        conflicts(),
+        st.data(),
+        max_examples=60,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _queries_agree_with_the_block_layout(model, data):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(columns, "MIN_COLUMNS", 1)  # small conflicts too: few groups
         _queries_agree(model, data)

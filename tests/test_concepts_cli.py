@@ -159,7 +159,7 @@ def test_question_concepts_reach_every_analysis():
     analyses compute the concepts the questions name, through the registry."""
     from offramp.uncertainty.montecarlo import monte_carlo
 
-    data = offramp.load(PD).to_dict()
+    data = offramp.load(PD).spec.to_dict()
     data["status_quo"] = []
     data["parameters"] = {
         "temptation": {"value": 1.0, "distribution": {"type": "uniform", "low": 0, "high": 2}}

@@ -42,8 +42,8 @@ def chain(n: int, cycle: bool) -> str:
 
 def test_derived_chain_of_999_in_reverse_order_resolves() -> None:
     scenario = offramp.from_yaml_text(chain(999, cycle=False))
-    assert [scenario.parameters[f"p{i}"] for i in (1, 500, 999)] == [2.0, 501.0, 1000.0]
-    assert list(scenario.derivation.derived) == [f"p{i}" for i in range(1, 1000)]
+    assert [scenario.spec.parameters[f"p{i}"] for i in (1, 500, 999)] == [2.0, 501.0, 1000.0]
+    assert list(scenario.spec.derivation.derived) == [f"p{i}" for i in range(1, 1000)]
 
 
 def test_derived_cycle_of_990_is_located_and_short(capsys, tmp_path) -> None:

@@ -44,7 +44,7 @@ def test_every_offramp_exception_derives_from_offramp_error() -> None:
     found = _defined_exceptions()
     # the walk sees the types the issue names, so it cannot pass by seeing nothing
     for expected in (
-        "offramp.bargaining.inputs.BargainingInputError",
+        "offramp.bargaining.errors.BargainingInputError",
         "offramp.scenario.statements.StatementError",
         "offramp.history.store.HistoryError",
         "offramp.scenario.errors.ScenarioError",
@@ -65,7 +65,7 @@ def test_every_offramp_exception_derives_from_offramp_error() -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "offramp.bargaining.inputs.BargainingInputError",
+        "offramp.bargaining.errors.BargainingInputError",
         "offramp.scenario.statements.StatementError",
     ],
 )

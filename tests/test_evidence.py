@@ -62,16 +62,16 @@ def problems(text: str) -> list:
 
 def test_derived_parameters_are_computed_exactly() -> None:
     s = load()
-    assert s.parameters["gain"] == 10 * (40 + 60) / 2 / 100  # mid-range of the figure
-    assert s.parameters["twice"] == s.parameters["gain"] * 2 - 1
+    assert s.spec.parameters["gain"] == 10 * (40 + 60) / 2 / 100  # mid-range of the figure
+    assert s.spec.parameters["twice"] == s.spec.parameters["gain"] * 2 - 1
     # the weights read the derived values
-    assert s.preferences["A"].values == [5.0, -5.0]
-    assert s.warnings == []
+    assert s.spec.preferences["A"].values == [5.0, -5.0]
+    assert s.spec.warnings == []
 
 
 def test_a_ratio_of_two_figures_is_a_share() -> None:
     s = load()
-    fig = s.derivation.figures["cut"].figure
+    fig = s.spec.derivation.figures["cut"].figure
     assert fig.point == 100 * 25 / 200
 
 
@@ -154,7 +154,7 @@ def test_division_by_zero_is_a_located_problem() -> None:
 
 def test_old_figures_warn() -> None:
     s = load(BASE.replace("as_of: 2025", "as_of: 2030"))
-    ws = [w for w in s.warnings if "years before 2030" in w.message]
+    ws = [w for w in s.spec.warnings if "years before 2030" in w.message]
     assert len(ws) == 6
     assert ws[0].path == "evidence[0].year"
 
@@ -174,25 +174,27 @@ def test_validate_prints_the_warning_and_exits_0(tmp_path, capsys) -> None:
 def test_overriding_a_derived_parameter_fixes_it_and_sweeps_recompute() -> None:
     s = load()
     fixed = s.with_changes({"gain": 7.0})
-    assert fixed.parameters["gain"] == 7.0
-    assert fixed.parameters["twice"] == 13.0  # follows the fixed value
+    assert fixed.spec.parameters["gain"] == 7.0
+    assert fixed.spec.parameters["twice"] == 13.0  # follows the fixed value
     rescaled = s.with_changes({"scale": 20.0})
-    assert rescaled.parameters["gain"] == 10.0
-    same = s.with_changes(dict(s.parameters))  # what Monte Carlo workers do
-    assert "gain" in same.derivation.derived
+    assert rescaled.spec.parameters["gain"] == 10.0
+    same = s.with_changes(dict(s.spec.parameters))  # what Monte Carlo workers do
+    assert "gain" in same.spec.derivation.derived
 
 
 def test_ranges_propagate_to_monte_carlo_samples() -> None:
     s = load()
-    names = [u.name for u in s.uncertain]
+    names = [u.name for u in s.spec.uncertain]
     assert names == ["share"]  # the only figure with a range that a formula reads
     mc = monte_carlo(s, 600, seed=3)
     col = mc.inputs[:, 0]
     assert col.min() >= 40 and col.max() <= 60 and col.std() > 3  # within bounds, and varies
-    gains = np.array([s.derivation.values(dict(s.parameters), {"share": v})["gain"] for v in col])
+    gains = np.array(
+        [s.spec.derivation.values(dict(s.spec.parameters), {"share": v})["gain"] for v in col]
+    )
     assert gains.min() >= 4 and gains.max() <= 6
     # brute force: A takes x exactly when gain > 5, i.e. share > 50, sample by sample
-    q = [q.id for q in s.questions].index("takes")
+    q = [q.id for q in s.spec.questions].index("takes")
     yes = mc.verdicts[:, q] == 0  # VERDICTS[0] == "yes"
     from offramp.analysis.template import VERDICTS
 
@@ -224,7 +226,7 @@ def test_provenance_and_leverage_in_the_json_report(capsys, tmp_path) -> None:
 
 
 def test_leverage_keeps_the_strongest_flow_per_direction() -> None:
-    lev = leverage_data(load())
+    lev = leverage_data(load().spec)
     (pair,) = lev["pairs"]
     assert pair["via"] == "dep" and pair["reverse_via"] == "cut"
     assert {d["id"] for d in lev["dependencies"]} == {"dep", "back", "cut"}
@@ -359,7 +361,7 @@ def test_derived_values_do_not_depend_on_declaration_order(data) -> None:
     order = data.draw(st.permutations(names))
     s = offramp.from_dict(_chain_scenario(formulas, list(order)))
     for name in names:
-        assert s.parameters[name] == reference(name)
+        assert s.spec.parameters[name] == reference(name)
     if n >= 2:
         last = names[-1]
         formulas[names[0]] += f" + {last}"  # d0 now reads the last one
@@ -386,9 +388,9 @@ def test_thresholds_over_an_input_of_a_formula_follow_the_derived_values() -> No
     from offramp.analysis.sweeps import _Criterion, threshold
 
     s = load()
-    q = next(q for q in s.questions if q.id == "takes")
-    got = threshold(s, q, "scale", (0, 20))
+    q = next(q for q in s.spec.questions if q.id == "takes")
+    got = threshold(s.spec, q, "scale", (0, 20))
     assert got["summary"] == "holds above scale = 10"
-    criterion = _Criterion(s, q, "scale")
+    criterion = _Criterion(s.spec, q, "scale")
     grid = [0.0, 5.0, 9.9, 10.0, 10.1, 15.0, 20.0]
     assert criterion.batch(grid) == [criterion(v) for v in grid] == [False] * 4 + [True] * 3

@@ -5,11 +5,13 @@ state reached at depth d (absorbing states are reached but not left)."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck
 
 import offramp
 from offramp.conflict.evolution import evolve
 from offramp.conflict.moves import move_indices
+from tests.sampling import SIZES, run_property
 from tests.strategies import scenarios
 
 
@@ -34,9 +36,18 @@ def reference_distances(model, stop=None) -> np.ndarray:
     return dist
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios())
-def test_evolution_matches_the_definition(data) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_evolution_matches_the_definition(size):
+    run_property(
+        size,
+        _evolution_matches_the_definition,
+        scenarios(),
+        max_examples=120,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _evolution_matches_the_definition(data) -> None:
     try:
         scenario = offramp.from_dict(data)
     except offramp.OfframpError:

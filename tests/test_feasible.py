@@ -77,7 +77,7 @@ def test_one_hot_conflicts_equal_the_brute_force(seed) -> None:
     result = scenario.stability()
     want = brute_force.feasible_states(scenario)
     assert [int(c) for c in result.model.codes] == want  # ids: sorted codes, as before
-    count, exact = feasible_count(scenario)
+    count, exact = feasible_count(scenario.spec)
     assert exact == ("infeasible" not in data)
     assert count == len(want) if exact else count >= len(want)
     problems = _differences(result.by_taken(), brute_force.solve(scenario))
@@ -109,7 +109,7 @@ def rule_mixes(draw):
         def vector(codes, test=test):
             return np.array([test(int(c)) for c in codes], dtype=bool)
 
-        rules.append(Rule(opts, vector, len(opts)))
+        rules.append(Rule(opts, vector, len(opts), monotone=kind in ("exclusive", "removed")))
         checks.append(test)
     return m, option_dm, rules, checks
 
@@ -130,25 +130,62 @@ def test_enumeration_equals_filtering_every_combination(mix) -> None:
         assert struct.upper_bound() == len(want)
 
 
+@settings(max_examples=200, deadline=None)
+@given(rule_mixes())
+def test_growing_choices_with_monotone_pruning_equals_filtering(mix) -> None:
+    """The option-at-a-time enumeration (used for large components with an ``at most one``
+    group or a removed option) gives the same codes as filtering every combination."""
+    from offramp.conflict import feasible
+
+    m, option_dm, rules, checks = mix
+    want = [s for s in range(1 << m) if not any(t(s) for t in checks)]
+    saved = feasible.GROW_ABOVE
+    feasible.GROW_ABOVE = 0  # every component with a monotone rule grows
+    try:
+        got = enumerate_feasible(m, option_dm, rules)
+    finally:
+        feasible.GROW_ABOVE = saved
+    assert [int(c) for c in got] == want
+
+
+def test_many_exclusive_options_cost_their_choices(monkeypatch) -> None:
+    """26 mutually exclusive options of one DM (the fuzz regression slow-enumeration.yaml):
+    27 choices, built without listing the 2^26 combinations."""
+    from offramp.conflict import feasible
+
+    calls: list[int] = []
+    real = feasible._remove
+    monkeypatch.setattr(feasible, "_remove", lambda c, r: calls.append(len(c)) or real(c, r))
+    group = tuple(range(26))
+
+    def too_many(codes):
+        return np.array([bin(int(c)).count("1") > 1 for c in codes], dtype=bool)
+
+    got = enumerate_feasible(26, [0] * 26, [Rule(group, too_many, 26, monotone=True)])
+    assert [int(c) for c in got] == [0] + [1 << k for k in range(26)]
+    assert max(calls) <= 2 * 27
+
+
 def test_the_count_follows_the_choices_not_the_combinations(monkeypatch) -> None:
     """15 x 15 one-hot (2^30 combinations, 225 states) is enumerated under a work limit far
     below 2^30 (each DM's 2^15 combinations are checked against its two groups); 8 DMs x 6
     strategies (48 options) is counted without enumerating."""
     monkeypatch.setenv("OFFRAMP_LIMIT_ENUMERATION_WORK", str(2**22))
+    monkeypatch.setenv("OFFRAMP_LIMIT_STATES", str(6**8))  # 8 x 6 is built, over the default
     scenario = offramp.from_dict(one_hot([15, 15], random.Random(1)))
-    assert feasible_count(scenario) == (225, True)
+    assert feasible_count(scenario.spec) == (225, True)
     model = scenario.stability().model
     assert model.n_states == 225
     assert sorted(bin(int(c)).count("1") for c in model.codes) == [2] * 225
     big = offramp.from_dict(one_hot([6] * 8, random.Random(2)))
-    assert feasible_count(big) == (6**8, True)
+    assert feasible_count(big.spec) == (6**8, True)
 
 
 def test_cross_rules_filter_the_product_and_bound_the_count() -> None:
     data = one_hot([3, 3], random.Random(3))
     data["infeasible"] = ["D0.s0 & D1.s0", "D0.s1 & D1.s2"]
     scenario = offramp.from_dict(data)
-    assert feasible_count(scenario) == (9, False)
+    assert feasible_count(scenario.spec) == (9, False)
     assert [int(c) for c in scenario.stability().model.codes] == brute_force.feasible_states(
         scenario
     )
@@ -158,7 +195,7 @@ def test_cross_rules_filter_the_product_and_bound_the_count() -> None:
 def test_a_removed_option_is_a_local_rule() -> None:
     scenario = offramp.from_dict(one_hot([3, 2], random.Random(4)))
     variant = scenario.with_changes(remove_options=["D0.s1"])
-    assert feasible_count(variant) == (4, True)
+    assert feasible_count(variant.spec) == (4, True)
     codes = [int(c) for c in variant.stability().model.codes]
     assert all(not c >> 1 & 1 for c in codes) and len(codes) == 4
 

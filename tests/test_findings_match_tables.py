@@ -171,3 +171,22 @@ def test_generated_findings_state_the_tables_numbers(data):
     report = build_report(scenario, samples=0, thresholds=False)
     check_findings_match_tables(report)
     check_one_forecast_per_model(report)
+
+
+def test_findings_probabilities_are_the_monte_carlo_tables_numbers():
+    """Each probability a finding states is the number the Monte Carlo table shows for that
+    question (the bound, or the share and its interval), to the same precision."""
+    from offramp.report.markdown import render_markdown as markdown_of
+
+    report = build_report(offramp.default(), samples=200, seed=1, thresholds=False)
+    mc = {q["id"]: q for q in report["uncertainty"]["questions"]}
+    table = markdown_of(report)
+    for sentence, q in zip(findings(report), report["questions"], strict=False):
+        yes = mc[q["id"]]["answers"]["yes"]
+        if yes["count"] == 0:
+            number = f"{yes['upper_bound_95']:.1%}"
+            assert f"at most {number}" in sentence
+            assert f"≤ {number}" in table
+        else:
+            number = f"{yes['probability']:.1%}"
+            assert number in sentence and number in table

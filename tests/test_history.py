@@ -192,15 +192,15 @@ def test_reopen_after_the_file_changed(home: Path, tmp_path: Path):
 
 def test_reopen_keeps_the_variant(home: Path):
     base = offramp.default()
-    name = next(iter(base.variants))
+    name = next(iter(base.spec.variants))
     info = record_run("analyze", base.variant(name), {}, None, {})
     run = get_run(info.id)
     assert run.variant == name and run.scenario_hash == text_hash(builtin_text("beijing-broker"))
-    assert run.reopen().variant_name == name
+    assert run.reopen().spec.variant_name == name
 
 
 def test_from_dict_scenarios_store_their_data_as_json(home: Path):
-    data = json.loads(json.dumps(offramp.get_builtin("chicken").to_dict()))
+    data = json.loads(json.dumps(offramp.get_builtin("chicken").spec.to_dict()))
     sc = offramp.from_dict(data)
     run = get_run(_record_stability(sc).id)
     assert run.reopen().stability().to_dict() == run.results

@@ -8,14 +8,14 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 import offramp
-from offramp.analysis.hypergame import hypergame
 from offramp.conflict.concepts import DEFAULT_CONCEPTS
 from offramp.scenario.errors import ScenarioError
 from tests.cli_runner import invoke
+from tests.sampling import SIZES, run_property
 from tests.strategies import cases
 
 DETERRENCE = """\
@@ -66,7 +66,7 @@ def test_hand_worked_deterrence() -> None:
     for A; B, seeing correctly, is stable at 1. Hypergame SEQ equilibria: 1 and 2; the
     evolution from peace stays at 1: A does not attack. GMR counts any reply, so nothing
     changes under GMR; Nash counts none."""
-    h = hypergame(offramp.from_yaml_text(DETERRENCE)).to_dict()
+    h = offramp.from_yaml_text(DETERRENCE).hypergame().to_dict()
     seq = h["concepts"]["seq"]
     assert (seq["correct"], seq["hypergame"]) == ([2], [1, 2])
     assert seq["only_hypergame"] == [1] and seq["differs_for"] == {"A": [1], "B": []}
@@ -97,7 +97,7 @@ def test_unknown_option_projects_states() -> None:
     unknown_options: [B.retaliate]
 """,
     )
-    h = hypergame(offramp.from_yaml_text(text))
+    h = offramp.from_yaml_text(text).hypergame()
     a_stable = h.perceived["nash"][0]
     np.testing.assert_array_equal(a_stable, [False, True, False, True])
 
@@ -115,11 +115,20 @@ def correctly_perceived(draw):
     return data
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(correctly_perceived())
-def test_correct_perceptions_give_ordinary_stability(data) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_correct_perceptions_give_ordinary_stability(size):
+    run_property(
+        size,
+        _correct_perceptions_give_ordinary_stability,
+        correctly_perceived(),
+        max_examples=40,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def _correct_perceptions_give_ordinary_stability(data) -> None:
     sc = offramp.from_dict(data)
-    h = hypergame(sc)
+    h = sc.hypergame()
     ordinary = sc.stability()
     for c in DEFAULT_CONCEPTS:
         np.testing.assert_array_equal(h.perceived[c], ordinary.stable[c])
@@ -144,7 +153,7 @@ def test_bad_perceptions_are_located(capsys, tmp_path) -> None:
     gap = DETERRENCE.replace('        - "A.attack & !B.retaliate"\n', "")
     sc = offramp.from_yaml_text(gap, "g.yaml")
     with pytest.raises(ScenarioError, match="in the game A perceives") as err:
-        hypergame(sc)
+        sc.hypergame()
     assert err.value.problems[0].path == "perceptions[0]"
     path = tmp_path / "d.yaml"
     path.write_text(DETERRENCE)

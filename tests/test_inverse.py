@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 import offramp
 from offramp.analysis.goals import GoalTest, resolve_goal
-from offramp.analysis.inverse import inverse
 from offramp.errors import InputError
 from tests.cli_runner import invoke
 from tests.inverse_cases import parametric_scenarios
@@ -48,9 +47,9 @@ def check_least(scenario, result, norm: str, mode: str = "settles") -> None:
     names = list(data["parameters"])
     ranges = [tuple(data["parameters"][p]["range"]) for p in names]
     widths = [hi - lo for lo, hi in ranges]
-    x0 = [scenario.parameters[p] for p in names]
-    goal, holds = resolve_goal(scenario, "goal", mode=mode)
-    test = GoalTest(scenario, goal, holds)
+    x0 = [scenario.spec.parameters[p] for p in names]
+    goal, holds = resolve_goal(scenario.spec, "goal", mode=mode)
+    test = GoalTest(scenario.spec, goal, holds)
     per_dim = {1: 240, 2: 40, 3: 12}[len(names)]
     best = data["distance"] if data["found"] else np.inf
     for point in grid_points(ranges, per_dim):
@@ -58,7 +57,7 @@ def check_least(scenario, result, norm: str, mode: str = "settles") -> None:
         dist = y.sum() if norm == "l1" else y.max()
         if (
             dist < best - result.tolerance
-            and test({**scenario.parameters, **dict(zip(names, point, strict=True))})[0]
+            and test({**scenario.spec.parameters, **dict(zip(names, point, strict=True))})[0]
         ):
             raise AssertionError(
                 f"grid point {point} at distance {dist} meets the goal; answer {best}"
@@ -80,7 +79,7 @@ def test_inverse_answer_holds_and_is_least(size: str) -> None:
 
 def _inverse_answer_holds_and_is_least(data, norm, mode) -> None:
     scenario = offramp.from_dict(data)
-    result = inverse(scenario, "goal", norm=norm, mode=mode)
+    result = scenario.inverse("goal", norm=norm, mode=mode)
     out = result.to_dict()
     assert out["exact"]
     if out["found"]:
@@ -123,7 +122,7 @@ def test_hand_worked_toy() -> None:
     """B helps once price > cost: from (1, 4) the gap 3 costs 3/10 moving the price, 3/8 moving
     the cost; L1 puts it all on the price; L∞ splits it so both move 3/18 of... their ranges."""
     sc = offramp.from_dict(TOY)
-    r = inverse(sc, "goal").to_dict()
+    r = sc.inverse("goal").to_dict()
     assert r["found"] and list(r["changes"]) == ["price"]
     assert r["boundary"] == {"price": 4.0}
     assert r["changes"]["price"]["to"] > 4.0
@@ -132,26 +131,26 @@ def test_hand_worked_toy() -> None:
     assert [list(a["changes"]) for a in alt] == [["cost"]]
     assert alt[0]["distance"] == pytest.approx(3 / 8, abs=1e-4)
     # L∞: price up by 10 t, cost down by 8 t, 1 + 10 t = 4 - 8 t: t = 1/6
-    r = inverse(sc, "goal", norm="linf").to_dict()
+    r = sc.inverse("goal", norm="linf").to_dict()
     assert set(r["changes"]) == {"price", "cost"}
     assert r["distance"] == pytest.approx(1 / 6, abs=1e-4)
     assert r["boundary"]["price"] == pytest.approx(1 + 10 / 6)
     # mode equilibrium: the goal statement holds in some SEQ equilibrium already? no: B never helps
-    r = inverse(sc, "B.help & A.give", mode="equilibrium", parameters=["cost"]).to_dict()
+    r = sc.inverse("B.help & A.give", mode="equilibrium", parameters=["cost"]).to_dict()
     assert r["found"] and r["boundary"] == {"cost": 1.0}
 
 
 def test_unreachable_goal_says_why() -> None:
     sc = offramp.from_dict(TOY)
-    r = inverse(sc, "goal", ranges={"price": (0, 3), "cost": (3.5, 8)}).to_dict()
+    r = sc.inverse("goal", ranges={"price": (0, 3), "cost": (3.5, 8)}).to_dict()
     assert not r["found"] and r["changes"] == {} and "none of the regions" in r["why"]
-    r = inverse(sc, "B.help & !B.help").to_dict()
+    r = sc.inverse("B.help & !B.help").to_dict()
     assert not r["found"] and "no feasible state" in r["why"]
 
 
 def test_already_holds() -> None:
     sc = offramp.from_dict(TOY)
-    r = inverse(sc, "!B.help").to_dict()
+    r = sc.inverse("!B.help").to_dict()
     assert r["found"] and r["changes"] == {} and r["distance"] == 0
 
 
@@ -168,12 +167,12 @@ def test_already_holds() -> None:
 )
 def test_bad_arguments(kwargs, message) -> None:
     with pytest.raises(InputError, match=message):
-        inverse(offramp.from_dict(TOY), "goal", **kwargs)
+        offramp.from_dict(TOY).inverse("goal", **kwargs)
 
 
 def test_bad_goal() -> None:
     with pytest.raises(InputError, match="neither a question id"):
-        inverse(offramp.from_dict(TOY), "B.hlp")
+        offramp.from_dict(TOY).inverse("B.hlp")
 
 
 def test_builtin_china_presses() -> None:
@@ -217,10 +216,10 @@ def test_goal_test_matches_the_template(data, rnd) -> None:
     from offramp.analysis.questions import VERDICTS
 
     sc = offramp.from_dict(data)
-    goal, holds = resolve_goal(sc, "goal")
-    test = GoalTest(sc, goal, holds)
+    goal, holds = resolve_goal(sc.spec, "goal")
+    test = GoalTest(sc.spec, goal, holds)
     for _ in range(5):
-        values = {p: v + rnd.uniform(-4, 4) for p, v in sc.parameters.items()}
+        values = {p: v + rnd.uniform(-4, 4) for p, v in sc.spec.parameters.items()}
         outcome = test.template.evaluate(test.template.scores(values, {}, {}))
         assert test.exact(values)[1] == VERDICTS[int(outcome.verdicts[0])]
 
@@ -230,7 +229,7 @@ def test_limit_checked_before_the_work(monkeypatch) -> None:
 
     monkeypatch.setattr(module, "MAX_COMBINATIONS", 10)
     with pytest.raises(InputError, match="allow fewer parameters"):
-        inverse(offramp.from_dict(TOY), "goal", norm="linf")
+        offramp.from_dict(TOY).inverse("goal", norm="linf")
 
 
 def test_three_parameters_hand_worked() -> None:
@@ -246,14 +245,14 @@ def test_three_parameters_hand_worked() -> None:
     }
     data["preferences"]["B"]["weights"].append({"when": "B.help", "value": "-fee"})
     sc = offramp.from_dict(data)
-    r = inverse(sc, "goal").to_dict()
+    r = sc.inverse("goal").to_dict()
     assert r["exact"] and r["boundary"] == {"price": 5.0}
     assert r["distance"] == pytest.approx(0.4, abs=1e-4)
     assert [sorted(a["changes"]) for a in r["alternatives"]] == [["cost", "fee"]]
     assert r["alternatives"][0]["boundary"] == {"cost": 0.0, "fee": 1.0}
     assert r["alternatives"][0]["changes"]["fee"]["to"] < 1.0
     assert r["alternatives"][0]["distance"] == pytest.approx(0.5, abs=1e-4)
-    r = inverse(sc, "goal", norm="linf").to_dict()
+    r = sc.inverse("goal", norm="linf").to_dict()
     assert set(r["changes"]) == {"price", "cost", "fee"}
     assert r["distance"] == pytest.approx(2 / 11, abs=1e-4)
     assert r["boundary"]["price"] == pytest.approx(1 + 20 / 11, abs=1e-9)

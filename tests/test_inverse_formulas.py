@@ -28,23 +28,23 @@ def _verdict(scenario, name: str, value: float) -> str:
 
 
 def test_the_default_scenario_has_formula_inputs(scenario):
-    assert formula_inputs(scenario)  # e.g. cn_points_per_export_share, ru_points_per_budget
+    assert formula_inputs(scenario.spec)  # e.g. cn_points_per_export_share, ru_points_per_budget
 
 
 @pytest.mark.parametrize("index", range(4))
 def test_inverse_agrees_with_threshold_on_formula_inputs(scenario, index):
-    inputs = sorted(p for p in formula_inputs(scenario) if scenario.parameters[p] > 0)
+    inputs = sorted(p for p in formula_inputs(scenario.spec) if scenario.spec.parameters[p] > 0)
     if index >= len(inputs):
         pytest.skip("fewer formula inputs")
     name = inputs[index]
-    question = next(q for q in scenario.questions if q.id == QUESTION)
-    rng = (0.0, 25.0 * scenario.parameters[name])
-    th = threshold(scenario, question, name, rng)
+    question = next(q for q in scenario.spec.questions if q.id == QUESTION)
+    rng = (0.0, 25.0 * scenario.spec.parameters[name])
+    th = threshold(scenario.spec, question, name, rng)
     result = scenario.inverse(QUESTION, parameters=[name], ranges={name: rng}).to_dict()
     assert " 0 planes" not in result["proof"] or not th["transitions"]  # never planeless
     # where the threshold's criterion flips and the verdict there is 'yes', the inverse's
     # answer is that flip (within both searches' precision)
-    now = scenario.parameters[name]
+    now = scenario.spec.parameters[name]
     candidates = sorted(
         (t for t in th["transitions"] if _verdict(scenario, name, t["value"] + 1e-3
                                                   * (1 if t["value"] > now else -1)) == "yes"),
@@ -67,7 +67,7 @@ def test_inverse_agrees_with_threshold_on_formula_inputs(scenario, index):
 
 def test_a_derived_change_is_stated_in_its_figures(scenario):
     result = scenario.inverse(QUESTION).to_dict()
-    derivation = scenario.derivation
+    derivation = scenario.spec.derivation
     derived = [p for p in result["changes"] if p in derivation.derived]
     if not derived:
         pytest.skip("the default answer changes no derived parameter")
@@ -79,11 +79,11 @@ def test_a_derived_change_is_stated_in_its_figures(scenario):
             if v["to"] is None:
                 continue
             if v["kind"] == "figure":
-                got = derivation.values(dict(scenario.parameters), {name: v["to"]})[p]
+                got = derivation.values(dict(scenario.spec.parameters), {name: v["to"]})[p]
                 lo, hi = v["plausible"]
                 assert v["outside_plausible"] == (not lo <= v["to"] <= hi)
             else:
-                got = derivation.values({**scenario.parameters, name: v["to"]})[p]
+                got = derivation.values({**scenario.spec.parameters, name: v["to"]})[p]
             assert got == pytest.approx(change["to"], rel=1e-6)
     lines = through_formula_lines(result["changes"])
     assert any("means, one input alone" in line for line in lines)
@@ -92,10 +92,10 @@ def test_a_derived_change_is_stated_in_its_figures(scenario):
 def test_plain_parameters_keep_from_and_to_only(scenario):
     plain = [
         p
-        for p in scenario.used_parameters
-        if p in scenario.parameters
-        and p not in scenario.derivation.derived
-        and p not in formula_inputs(scenario)
+        for p in scenario.spec.used_parameters
+        if p in scenario.spec.parameters
+        and p not in scenario.spec.derivation.derived
+        and p not in formula_inputs(scenario.spec)
     ]
     result = scenario.inverse(QUESTION, parameters=sorted(plain)[:2]).to_dict()
     for change in result["changes"].values():

@@ -1,4 +1,4 @@
-"""Every documented limit (offramp.scenario.limits, offramp.bargaining.inputs) is checked before
+"""Every documented limit (offramp.scenario.limits, offramp.bargaining.limits) is checked before
 the work it bounds, through the Python API and the command line: the API raises offramp's own
 errors (ScenarioError with located problems, BargainingInputError), the CLI exits 2 (1 for a
 refused bargaining input) with the limit and how to raise it, and nothing raises
@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import offramp
-from offramp.bargaining import MODELS, BargainingInputError, BargainingProblem, read_ktab
+from offramp.bargaining import BargainingInputError, BargainingProblem, read_ktab
+from offramp.bargaining.registry import REGISTRY
 from offramp.scenario.errors import ScenarioError
 from offramp.scenario.limits import LIMITS, LimitError, check_seed, limit_table, value
 from offramp.scenario.statements import Catalogue, OptionRef, StatementError, parse_statement
@@ -100,7 +101,7 @@ def test_alias_that_contains_itself_is_refused() -> None:
 def test_aliases_within_the_limit_still_work() -> None:
     text = BASE.replace("value: 2}", "value: &m 2}").replace("value: -1}", "value: *m}")
     scenario = offramp.from_yaml_text(text)
-    assert scenario.preferences["CN"].values == [2.0, 2.0]
+    assert scenario.spec.preferences["CN"].values == [2.0, 2.0]
 
 
 def test_file_size_limit_before_reading(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -228,7 +229,7 @@ def test_infinite_question_range_and_parameter(capsys, tmp_path) -> None:
 
 
 def test_from_dict_rejects_non_finite_deep_cyclic_and_foreign_values() -> None:
-    base = offramp.from_yaml_text(BASE).data
+    base = offramp.from_yaml_text(BASE).spec.data
     bad = {**base, "parameters": {"p": float("nan")}}
     with pytest.raises(ScenarioError, match=r"parameters\.p: not a number"):
         offramp.from_dict(bad)
@@ -251,7 +252,7 @@ def test_from_dict_rejects_non_finite_deep_cyclic_and_foreign_values() -> None:
 
 def test_parameter_override_must_be_finite() -> None:
     scenario = offramp.get_builtin("beijing-broker")
-    name = next(iter(scenario.parameters))
+    name = next(iter(scenario.spec.parameters))
     for bad in (float("nan"), float("inf"), 1e300):
         with pytest.raises(LimitError, match=f"parameter '{name}'"):
             scenario.with_changes({name: bad})
@@ -374,28 +375,28 @@ def test_sweep_and_threshold_ranges_must_be_finite(capsys, monkeypatch) -> None:
         with pytest.raises(ValueError, match=r"finite numbers|number of grid points"):
             parse_param_spec(spec)
     scenario = offramp.get_builtin("beijing-broker")
-    name = next(iter(scenario.parameters))
+    name = next(iter(scenario.spec.parameters))
     out = invoke(capsys, "sweep", "-p", f"{name}=0:inf:1")
     assert out.code == 2 and "must be finite numbers" in out.err
-    q = scenario.questions[0]
+    q = scenario.spec.questions[0]
     out = invoke(capsys, "threshold", q.id, "--param", name, "--range", "0:inf")
     assert out.code == 2 and "an infinite number" in out.err, out
     with pytest.raises(LimitError, match="infinite"):
-        threshold(scenario, q, name, (0.0, float("inf")))
+        threshold(scenario.spec, q, name, (0.0, float("inf")))
     with pytest.raises(LimitError, match="tolerance"):
-        threshold(scenario, q, name, (0.0, 1.0), tol=0.0)
+        threshold(scenario.spec, q, name, (0.0, 1.0), tol=0.0)
     with pytest.raises(LimitError, match="grid points"):
-        threshold(scenario, q, name, (0.0, 1.0), grid=10**6)
+        threshold(scenario.spec, q, name, (0.0, 1.0), grid=10**6)
 
 
 def test_threshold_bisection_ends_where_floats_cannot_split() -> None:
     from offramp.analysis.sweeps import threshold
 
     scenario = offramp.get_builtin("beijing-broker")
-    name = next(iter(scenario.parameters))
-    q = scenario.questions[0]
+    name = next(iter(scenario.spec.parameters))
+    q = scenario.spec.questions[0]
     started = time.perf_counter()
-    threshold(scenario, q, name, (1e14, 1e14 + 1.0), tol=1e-30)  # below float spacing
+    threshold(scenario.spec, q, name, (1e14, 1e14 + 1.0), tol=1e-30)  # below float spacing
     assert time.perf_counter() - started < 60
 
 
@@ -418,17 +419,17 @@ def test_cubic_models_refuse_many_actors_before_allocating(model: str, monkeypat
     problem = _problem(1000)
     started = time.perf_counter()
     with pytest.raises(BargainingInputError, match=r"actors\^3.*limit of 150") as e:
-        MODELS[model](problem)
+        REGISTRY[model](problem)
     assert "OFFRAMP_LIMIT_CUBIC_ACTORS" in str(e.value)
     assert time.perf_counter() - started < 1
     with pytest.raises(BargainingInputError, match="actors\\^3 x dimensions"):
-        MODELS[model](_problem(120, 10))
+        REGISTRY[model](_problem(120, 10))
     monkeypatch.setenv("OFFRAMP_MEMORY_LIMIT", "1M")
     with pytest.raises(BargainingInputError, match="over the memory budget"):
-        MODELS[model](_problem(40))
+        REGISTRY[model](_problem(40))
     monkeypatch.delenv("OFFRAMP_MEMORY_LIMIT")
-    assert MODELS[model](_problem(40)).forecast.shape == (1,)
-    assert MODELS["median"](problem).forecast.shape == (1,)  # the cheap models take any size
+    assert REGISTRY[model](_problem(40)).forecast.shape == (1,)
+    assert REGISTRY["median"](problem).forecast.shape == (1,)  # the cheap models take any size
 
 
 def test_ktab_actor_count_is_checked_before_reading_rows(tmp_path: Path, capsys) -> None:

@@ -32,8 +32,8 @@ def _text(report: dict) -> str:
 def _misperception_variants(scenario) -> list[str]:
     return [
         name
-        for k, name in enumerate(scenario.variants)
-        if scenario.data["variants"][k].get("perceptions")
+        for k, name in enumerate(scenario.spec.variants)
+        if scenario.spec.data["variants"][k].get("perceptions")
     ]
 
 
@@ -84,7 +84,7 @@ def test_the_beijing_doubt_variant_reads_as_a_hypergame_everywhere():
 
 
 def test_a_variant_with_only_perceptions_has_a_changes_row():
-    data = copy.deepcopy(offramp.default().data)
+    data = copy.deepcopy(offramp.default().spec.data)
     data["variants"] = [
         {
             "name": "only-doubt",

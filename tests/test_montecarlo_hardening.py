@@ -89,6 +89,7 @@ def _start_run(*extra: str) -> tuple[subprocess.Popen, list[int]]:
     return proc, workers
 
 
+@pytest.mark.slow  # a run interrupted part-way; the fast loop kills workers above
 @pytest.mark.skipif(not fork_is_safe(), reason="forked workers need Linux")
 def test_interrupted_monte_carlo_keeps_every_finished_sample() -> None:
     """Item 12: Ctrl-C a few seconds into a 400,000-sample run (chunks of 50,000 before the

@@ -51,7 +51,7 @@ def _sim_agrees_with_bruteforce(case):
     scenario = offramp.from_dict(case.data)
     result = compute_stability(scenario.conflict, ["sim"])
     want = bf.sim(bf.Conflict(scenario))
-    for i, dm in enumerate(scenario.dm_names):
+    for i, dm in enumerate(scenario.spec.dm_names):
         assert ids(result.stable["sim"][i]) == want[i], f"{dm}\n{_dump(case)}"
 
 
@@ -72,7 +72,9 @@ def _sim_several_mask_words_agree(case):
     old = simultaneous.WORD
     simultaneous.WORD = 2
     try:
-        got = [sim_module.sim_stable(scenario.conflict, i) for i in range(len(scenario.dm_names))]
+        got = [
+            sim_module.sim_stable(scenario.conflict, i) for i in range(len(scenario.spec.dm_names))
+        ]
     finally:
         simultaneous.WORD = old
     want = bf.sim(bf.Conflict(scenario))

@@ -101,3 +101,24 @@ def test_the_report_says_so_next_to_the_answer():
     for st in check["states"]:
         for u in st["unstable"]:
             assert u["concepts"]  # every listed DM has a concept under which it would move
+
+
+def test_a_joint_move_away_from_where_it_settles_is_disclosed():
+    import copy
+
+    report = build_report(
+        offramp.default(), samples=0, thresholds=False, variants=False, coalitions="all"
+    )
+    settled = [e["id"] for e in report["settles_at"]["seq"]]
+    stable = report["coalition_analysis"]["coalition_stable"]["seq"]
+    movers = {e: [c for c, states in stable.items() if e not in states] for e in settled}
+    said = [s for s in myopia_sentences(report) if "joint move" in s]
+    assert len(said) == sum(1 for m in movers.values() if m)
+    # a coalition that would leave the settled state is named next to the answer
+    edited = copy.deepcopy(report)
+    name = next(iter(stable))
+    edited["coalition_analysis"]["coalition_stable"]["seq"][name] = [
+        s for s in stable[name] if s not in settled
+    ]
+    said = [s for s in myopia_sentences(edited) if "joint move" in s]
+    assert said and all(name in s for s in said)

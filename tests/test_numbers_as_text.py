@@ -11,7 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import offramp
-from offramp.bargaining.inputs import BargainingInputError
+from offramp.bargaining.errors import BargainingInputError
 from offramp.scenario.bargaining_problem import problem_from_section
 from offramp.scenario.errors import ScenarioError
 from offramp.scenarios import builtin_text
@@ -78,7 +78,7 @@ def test_numbers_written_as_text_are_checked_after_coercion(capsys, tmp_path, wr
 def test_number_written_as_text_within_the_limits_is_accepted() -> None:
     written = offramp.from_yaml_text(BASE.format(p='"12"'))
     plain = offramp.from_yaml_text(BASE.format(p="12"))
-    assert written.parameters["p"] == plain.parameters["p"] == 12.0
+    assert written.spec.parameters["p"] == plain.spec.parameters["p"] == 12.0
 
 
 def _beijing_capability_as_text(value: str) -> str:

@@ -25,7 +25,7 @@ from tests.cli_runner import invoke
 
 def brute_stable(scenario, codes, ranks, i, s, concept, moves) -> bool:
     """Is state s (a code) stable for DM i under ``ranks`` (code -> rank per DM)?"""
-    n = len(scenario.dm_names)
+    n = len(scenario.spec.dm_names)
     others = [j for j in range(n) if j != i]
     p = ranks[i]
     uis = [t for t in moves[i][s] if p[t] > p[s]]

@@ -79,7 +79,7 @@ def test_every_answer_has_probability_and_interval(mc):
 
 
 def test_unanimous_answers_state_their_margin(scenario, mc):
-    questions = {q.id: q for q in scenario.questions}
+    questions = {q.id: q for q in scenario.spec.questions}
     unanimous = [q for q in mc["questions"] if max(q["answers"][v]["count"] for v in VERDICTS)
                  == mc["samples"]]  # fmt: skip
     assert unanimous  # the built-in scenario's answers are decided in every sample
@@ -92,7 +92,7 @@ def test_unanimous_answers_state_their_margin(scenario, mc):
         for f in m["flips"]:
             # the flip is where the one-parameter threshold search puts it ...
             near = (f["nearest"] - 1e-3, f["nearest"] + 1e-3)
-            th = threshold(scenario, questions[q["id"]], f["input"], near)
+            th = threshold(scenario.spec, questions[q["id"]], f["input"], near)
             assert th["transitions"], f
             # ... and past it the deterministic answer really is the other one
             hi = f["judged_range"][1]

@@ -24,8 +24,8 @@ def _brute(scenario):
     the SEQ equilibria, and the BFS distance of every state from the status quo."""
     states = bf.feasible_states(scenario)
     feasible = set(states)
-    n = len(scenario.dm_names)
-    pay = [bf.scores(scenario, dm, states) for dm in scenario.dm_names]
+    n = len(scenario.spec.dm_names)
+    pay = [bf.scores(scenario, dm, states) for dm in scenario.spec.dm_names]
     improve = {
         s: {
             t
@@ -48,7 +48,7 @@ def _brute(scenario):
                     dist[t] = dist[s] + 1
                     queue.append(t)
     taken = bf.solve(scenario)["equilibria"]["seq"]
-    by_name = {o.qualified: o.index for o in scenario.options}
+    by_name = {o.qualified: o.index for o in scenario.spec.options}
     eq = {sum(1 << by_name[o] for o in names) for names in taken}
     return improve, eq, sq, dist
 

@@ -210,11 +210,11 @@ def test_models_that_agree_get_no_sentence(report):
 
 @pytest.mark.parametrize("model", ["compromise", "median"])
 def test_the_track_record_is_what_the_package_measures(model):
-    from offramp.bargaining import MODELS
     from offramp.bargaining.deu import read_deu, score
+    from offramp.bargaining.registry import REGISTRY
 
     data = read_deu(SHARED / "deu3" / "deu3-dev.tsv")
-    assert score(model, MODELS[model], data.issues).mae == pytest.approx(
+    assert score(model, REGISTRY[model], data.issues).mae == pytest.approx(
         DEU_DEV_MAE[model], abs=0.005
     )
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import offramp
-from offramp.analysis.sweeps import parse_param_spec, sweep, threshold
+from offramp.analysis.sweeps import parse_param_spec, threshold
 from tests.cli_runner import invoke
 
 SCENARIO = {
@@ -54,8 +54,8 @@ def test_parse_param_spec() -> None:
 
 def test_threshold_found_by_bisection() -> None:
     scenario = offramp.from_dict(SCENARIO)
-    q = scenario.questions[0]
-    result = threshold(scenario, q)
+    q = scenario.spec.questions[0]
+    result = threshold(scenario.spec, q)
     assert [t["becomes"] for t in result["transitions"]] == [True]
     assert result["transitions"][0]["value"] == pytest.approx(2.5, abs=1e-4)
     assert result["smallest_value_where_it_holds"] == pytest.approx(2.5, abs=1e-4)
@@ -64,7 +64,7 @@ def test_threshold_found_by_bisection() -> None:
 
 def test_sweep_rows_and_changes() -> None:
     scenario = offramp.from_dict(SCENARIO)
-    result = sweep(scenario, "price", [0, 1, 2, 3, 4])
+    result = scenario.sweep("price", [0, 1, 2, 3, 4])
     assert [r.answers["helps"] for r in result.rows] == ["no", "no", "no", "yes", "yes"]
     assert any(a == 2 and b == 3 for a, b, _ in result.changes())
 
@@ -112,7 +112,7 @@ def _sweep_cases():
 
     for name in list_builtin():
         s = get_builtin(name)
-        for p in s.parameters:  # derived ones too: a swept derived parameter is fixed
+        for p in s.spec.parameters:  # derived ones too: a swept derived parameter is fixed
             yield pytest.param(s, p, id=f"{name}-{p}")
     from tests.test_evidence import load
 
@@ -131,11 +131,11 @@ def test_the_batched_sweep_gives_the_rows_of_one_analysis_per_value(scenario, na
     (equilibria, reachable equilibria, where it settles, every answer)."""
     from offramp.analysis.sweeps import _row
 
-    base = float(scenario.parameters[name])
+    base = float(scenario.spec.parameters[name])
     values = sorted({base, 0.0, -base, 2 * base + 1, base / 3, 7.5, -4.0})
-    got = sweep(scenario, name, values)
+    got = scenario.sweep(name, values)
     for row, v in zip(got.rows, values, strict=True):
-        want = _row(scenario, v, name)
+        want = _row(scenario.spec, v, name)
         assert (row.equilibria, row.reachable, row.settles, row.answers) == (
             want.equilibria,
             want.reachable,

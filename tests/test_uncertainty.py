@@ -86,8 +86,10 @@ def degenerate(data: dict) -> dict:
 
 def test_degenerate_distributions_equal_the_deterministic_analysis() -> None:
     base = offramp.default()
-    scenario = offramp.from_dict(degenerate(base.data))
-    assert scenario.uncertain and all(u.distribution.degenerate for u in scenario.uncertain)
+    scenario = offramp.from_dict(degenerate(base.spec.data))
+    assert scenario.spec.uncertain and all(
+        u.distribution.degenerate for u in scenario.spec.uncertain
+    )
     result = monte_carlo(scenario, 300, seed=5)
     stability = scenario.stability()
     for k, c in enumerate(result.concepts):
@@ -96,15 +98,15 @@ def test_degenerate_distributions_equal_the_deterministic_analysis() -> None:
         )
     analysis = scenario.analyze()
     probs = result.verdict_probabilities()
-    for j, q in enumerate(scenario.questions):
+    for j, q in enumerate(scenario.spec.questions):
         verdict = answer(analysis, q).verdict
         assert probs[j, VERDICTS.index(verdict)] == 1.0
     # forecasts: the default model at the settled outcome, every sample the same number
     from offramp.bargaining import forecast
 
     settled = analysis.settles_at("seq")
-    shifts = scenario.shifts_at(int(scenario.conflict.codes[settled[0]]))
-    expected = forecast(scenario.bargaining_problem(shifts), "offramp").forecast
+    shifts = scenario.spec.shifts_at(int(scenario.conflict.codes[settled[0]]))
+    expected = forecast(scenario.spec.bargaining_problem(shifts), "offramp").forecast
     np.testing.assert_allclose(result.forecasts[:, 0, :], np.tile(expected, (300, 1)))
 
 
@@ -125,13 +127,13 @@ def test_same_seed_same_result_in_process_and_local_workers() -> None:
 
 def test_probabilities_match_exact_enumeration() -> None:
     scenario = offramp.from_dict(TOY)
-    price = scenario.document.parameters["price"].distribution
-    cost = scenario.document.parameters["cost"].distribution
+    price = scenario.spec.document.parameters["price"].distribution
+    cost = scenario.spec.document.parameters["cost"].distribution
     exact = 0.0
     pw = np.array(price.weights) / sum(price.weights)
     for (p, wp), c in itertools.product(zip(price.values, pw, strict=True), cost.values):
         variant = scenario.with_changes({"price": p, "cost": c})
-        verdict = answer(variant.analyze(), variant.questions[0]).verdict
+        verdict = answer(variant.analyze(), variant.spec.questions[0]).verdict
         exact += wp * 0.5 * (verdict == "yes")
     assert 0 < exact < 1
     n = 4000
@@ -161,14 +163,14 @@ def test_ordinal_uncertainty() -> None:
         },
     }
     scenario = offramp.from_dict(data)
-    space = InputSpace.of(scenario)
+    space = InputSpace.of(scenario.spec)
     assert space.column_names == [
         "A.prioritization[2] held",
         "A.prioritization[0] order",
         "A.prioritization[1] order",
     ]
     rows = np.concatenate([space.draw_block(1, b) for b in range(8)])
-    orders = [tuple(space.orders(scenario, r)["A"]) for r in rows]
+    orders = [tuple(space.orders(scenario.spec, r)["A"]) for r in rows]
     held = np.mean([2 in o for o in orders])
     x_first = np.mean([o[0] == 0 for o in orders])
     assert abs(held - 0.3) < 0.05 and abs(x_first - 0.5) < 0.05

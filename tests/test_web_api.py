@@ -133,12 +133,13 @@ def test_serve_binds_loopback_by_default_and_token_elsewhere(capsys, monkeypatch
 
     seen = {}
 
-    def fake_run(app, host, port, log_level, http):
-        seen.update(host=host, port=port, app=app, http=http)
+    def fake_run(app, host, port, log_level, http, lifespan="on"):
+        seen.update(host=host, port=port, app=app, http=http, lifespan=lifespan)
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     assert invoke(capsys, "serve").code == 0
     assert seen["host"] == "127.0.0.1"
+    assert seen["lifespan"] == "off"  # Ctrl-C without the lifespan's traceback
     assert issubclass(seen["http"], HeaderTimeoutProtocol)  # request headers time out
     assert TestClient(seen["app"]).get("/api/scenarios").status_code == 200
     out = invoke(capsys, "serve", "--host", "0.0.0.0", "--port", "9000")

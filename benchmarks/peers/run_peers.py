@@ -87,13 +87,15 @@ def peer_version(name: str) -> str | None:
 
 def main() -> None:
     peers = {"nashpy": "peer_nashpy.py", "pygambit": "peer_gambit.py"}
+    if os.environ.get("PEERS"):  # e.g. PEERS=pygambit
+        peers = {p: s for p, s in peers.items() if p in os.environ["PEERS"].split(",")}
     versions = {p: peer_version(p) for p in peers}
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"# offramp {importlib.metadata.version('offramp')}; load {os.getloadavg()[0]:.1f}")
     for peer, version in versions.items():
         if version is None:
             print(f"# {peer}: skipped (not installed: run benchmarks/peers/install.sh)")
-    print("# KTAB: skipped unless built (see install.sh); gmcr-py: not on PyPI, skipped")
+    print("# KTAB: skipped (source not available here); gmcr-py: skipped (not on PyPI)")
     print(
         "| game | sides (peer version) | pure equilibria | agree | offramp wall min / median (s) "
         "| offramp CPU median (s) | peer wall min / median (s) | peer CPU median (s) "

@@ -13,7 +13,7 @@ from offramp.bargaining import (
     read_ktab_csv,
     read_ktab_xml,
 )
-from offramp.bargaining.inputs import read_ktab_csv_text
+from offramp.bargaining.ktab import read_ktab_csv_text
 from offramp.scenario.bargaining_problem import problem_from_section
 from tests.ktab_xml import ktab_xml
 

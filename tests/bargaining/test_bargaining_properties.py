@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offramp.bargaining import MODELS, BargainingProblem, forecast
+from offramp.bargaining import BargainingProblem, forecast
+from offramp.bargaining.registry import REGISTRY
 
 
 @st.composite
@@ -30,7 +31,7 @@ def problems(draw: st.DrawFn, max_actors: int = 6, max_dims: int = 2) -> Bargain
 def test_forecasts_and_rounds_stay_within_the_positions(problem: BargainingProblem) -> None:
     lo = problem.positions.min(axis=0) - 1e-9
     hi = problem.positions.max(axis=0) + 1e-9
-    for name in MODELS:
+    for name in REGISTRY:
         fc = forecast(problem, name)
         assert fc.model == name
         assert np.all(fc.forecast >= lo) and np.all(fc.forecast <= hi), name

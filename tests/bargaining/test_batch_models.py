@@ -10,18 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offramp.bargaining import MODELS
 from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
-from offramp.bargaining.inputs import BargainingInputError
+from offramp.bargaining.errors import BargainingInputError
 from offramp.bargaining.median import Median
 from offramp.bargaining.power_mean import PowerMean
+from offramp.bargaining.registry import REGISTRY
 from offramp.bargaining.stacking import Stack
 from tests.sampling import SIZES, run_property
 
 #: Models with their own batched arithmetic (the others use the protocol's per-problem loop).
 BATCHED = (
-    MODELS["offramp"],
+    REGISTRY["offramp"],
     Compromise(),
     Median(),
     PowerMean(),
@@ -96,7 +96,7 @@ def _batched_models_equal_the_per_problem_predict(batch: ProblemBatch) -> None:
 def test_every_registered_model_accepts_a_batch(batch: ProblemBatch) -> None:
     """The protocol's default runs the problems one by one: the same as ``predict``."""
     for name in ("bdm", "smp", "nash", "agenda", "exchange"):
-        model = MODELS[name]
+        model = REGISTRY[name]
         try:
             want = np.stack([model.predict(batch.problem(i)) for i in range(len(batch))])
         except BargainingInputError:

@@ -22,7 +22,6 @@ from offramp.bargaining.evaluation import (
     family_for,
     in_sample,
 )
-from offramp.bargaining.intervals import HALF_WIDTH_80
 from offramp.bargaining.registry import DEFAULT_CHOICE, REGISTRY
 
 from .conftest import DEU
@@ -63,11 +62,12 @@ def test_registered_parameters_are_the_fit_on_the_dev_file(data, name) -> None:
 
 
 def test_recorded_interval_half_widths(data, nested) -> None:
-    assert HALF_WIDTH_80["offramp"] == pytest.approx(np.quantile(nested.errors, 0.8), abs=0.005)
+    half_width = {name: m.interval_half_width for name, m in REGISTRY.items()}
+    assert half_width["offramp"] == pytest.approx(np.quantile(nested.errors, 0.8), abs=0.005)
     for fam in candidate_families():
-        if fam.label in HALF_WIDTH_80:
+        if half_width.get(fam.label) is not None:
             cv = cross_validate(fam, data)
-            assert HALF_WIDTH_80[fam.label] == pytest.approx(
-                np.quantile(cv.errors, 0.8), abs=0.005
-            ), fam.label
-    assert set(HALF_WIDTH_80) == set(REGISTRY)
+            assert half_width[fam.label] == pytest.approx(np.quantile(cv.errors, 0.8), abs=0.005), (
+                fam.label
+            )
+    assert all(h is not None for h in half_width.values())

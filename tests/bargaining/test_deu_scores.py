@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from offramp.bargaining import MODELS
 from offramp.bargaining.deu import read_deu, score
 from offramp.bargaining.evaluation import Dataset, GridFamily, in_sample
 from offramp.bargaining.power_mean import DEFAULT_ALPHA, DEFAULT_BETA, PowerMean
+from offramp.bargaining.registry import REGISTRY
 
 from .conftest import DEU
 
@@ -31,13 +31,13 @@ def test_procedure_reaches_the_problem(data) -> None:
 
 
 def test_weighted_mean_baseline(data) -> None:
-    result = score("compromise", MODELS["compromise"], data.issues)
+    result = score("compromise", REGISTRY["compromise"], data.issues)
     assert len(result.predictions) == 180
     assert result.mae == pytest.approx(20.5, abs=0.05)
 
 
 def test_weighted_median_baseline(data) -> None:
-    result = score("median", MODELS["median"], data.issues)
+    result = score("median", REGISTRY["median"], data.issues)
     assert result.mae == pytest.approx(24.4, abs=0.05)
 
 
@@ -45,13 +45,13 @@ def test_power_mean_defaults_are_the_full_file_calibration(data) -> None:
     ds = Dataset.from_issues(data.issues)
     fitted, mae = in_sample(GridFamily(PowerMean()), ds)
     assert fitted.model == PowerMean(alpha=DEFAULT_ALPHA, beta=DEFAULT_BETA)
-    assert mae == pytest.approx(score("power-mean", MODELS["power-mean"], data.issues).mae)
+    assert mae == pytest.approx(score("power-mean", REGISTRY["power-mean"], data.issues).mae)
     assert mae == pytest.approx(19.64, abs=0.005)
 
 
 def test_every_model_scores_every_issue(data) -> None:
     subset = data.scored()[:12]
-    for name, fn in MODELS.items():
+    for name, fn in REGISTRY.items():
         result = score(name, fn, subset)
         assert len(result.predictions) == 12
         assert all(0.0 <= p["predicted"] <= 100.0 for p in result.predictions), name

@@ -10,19 +10,24 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from offramp.bargaining import BEST_MODEL, MODELS, BargainingInputError, forecast
+from offramp.bargaining import BargainingInputError, forecast
 from offramp.bargaining.power_mean import PowerMean
 from offramp.bargaining.protocol import BargainingModel, params_json
-from offramp.bargaining.registry import DEFAULT_CHOICE, MODEL_TYPES, REGISTRY, default_model_info
+from offramp.bargaining.registry import (
+    DEFAULT_CHOICE,
+    DEFAULT_MODEL,
+    MODEL_TYPES,
+    REGISTRY,
+    default_model_info,
+)
 
 from .test_bargaining_properties import problems
 
 
 def test_registry_is_the_one_list() -> None:
-    assert MODELS is REGISTRY
     assert list(REGISTRY) == [t.name for t in MODEL_TYPES]
     assert len(set(REGISTRY)) == len(MODEL_TYPES)
-    assert BEST_MODEL == DEFAULT_CHOICE.name in REGISTRY
+    assert DEFAULT_MODEL == DEFAULT_CHOICE.name in REGISTRY
     for name, model in REGISTRY.items():
         assert isinstance(model, BargainingModel)
         assert model.name == name
@@ -99,24 +104,23 @@ def test_labels_name_the_changed_parameters() -> None:
 
 def test_default_model_info_is_plain_data() -> None:
     info = default_model_info()
-    assert info["name"] == BEST_MODEL
-    assert info["description"] == REGISTRY[BEST_MODEL].description
+    assert info["name"] == DEFAULT_MODEL
+    assert info["description"] == REGISTRY[DEFAULT_MODEL].description
     assert info["nested_cv_mae"] < info["compromise_nested_cv_mae"]
     assert info["decided_by"] == "scripts/choose_default_model.py"
-    assert info["parameters"] == params_json(REGISTRY[BEST_MODEL])
+    assert info["parameters"] == params_json(REGISTRY[DEFAULT_MODEL])
 
 
 @settings(max_examples=15, deadline=None)
 @given(problems(max_actors=4))
 def test_every_forecast_carries_its_interval(problem) -> None:
-    from offramp.bargaining.intervals import HALF_WIDTH_80
 
     for name in REGISTRY:
         if name in ("bdm", "smp"):
             continue
         fc = forecast(problem, name)
         lo, hi = fc.interval
-        h = HALF_WIDTH_80[name]
+        h = REGISTRY[name].interval_half_width
         assert np.allclose(lo, np.clip(fc.forecast - h, 0, 100))
         assert np.allclose(hi, np.clip(fc.forecast + h, 0, 100))
         assert fc.to_json()["interval"]["level"] == 0.8

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.registry import REGISTRY
 
 SCALES = [1e-3, 0.01, 0.37, 2.5, 1e4, -1.0, -0.05, -300.0]

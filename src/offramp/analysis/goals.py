@@ -43,13 +43,15 @@ class Goal:
     mode: str
     question: str | None  # the question id, when the goal is one
 
-    def describe(self) -> str:
+    def describe(self, verb: str = "holds") -> str:
+        """The goal in words: "'CN.press' holds in every equilibrium ..."; ``verb`` fits it
+        into a sentence ("hold" after "makes", "already holds")."""
         where = (
             "in every equilibrium where the evolution from the status quo settles"
             if self.mode == "settles"
             else "in at least one equilibrium"
         )
-        return f"'{self.text}' holds {where} ({get_concept(self.concept).short})"
+        return f"'{self.text}' {verb} {where} ({get_concept(self.concept).short})"
 
 
 def resolve_goal(

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from offramp.analysis.conflict_analysis import scenario_concepts
 from offramp.analysis.questions import verdict_of
-from offramp.conflict.concepts import DEFAULT_CONCEPTS
 from offramp.conflict.evolution import evolve
 from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
@@ -123,8 +123,10 @@ class Hypergame:
         }
 
 
-def hypergame(scenario: ScenarioSpec, concepts: Sequence[str] = DEFAULT_CONCEPTS) -> Hypergame:
+def hypergame(scenario: ScenarioSpec, concepts: Sequence[str] | None = None) -> Hypergame:
     """Stability of every state for every DM, each in the game it perceives (module doc)."""
+    if concepts is None:  # the defaults and those the questions name (their verdicts need them)
+        concepts = scenario_concepts(scenario)
     model = scenario.conflict
     correct_result = compute_stability(model, concepts)
     correct = {c: correct_result.stable[c] for c in concepts}

@@ -148,9 +148,9 @@ class InverseResult:
 
     def sentence(self) -> str:
         if self.best is None:
-            return f"no change within the ranges makes {self.goal.describe()}"
+            return f"no change within the ranges makes {self.goal.describe('hold')}"
         if not self.best.changes:
-            return f"no change needed: {self.goal.describe()} already"
+            return f"no change needed: {self.goal.describe('already holds')}"
         return f"{describe_change(self.best)}: then {self.goal.describe()}"
 
 

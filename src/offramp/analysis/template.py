@@ -8,15 +8,13 @@ stability and evolution passes.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 
 from offramp.analysis.questions import VERDICTS, verdict_codes, verdict_of
-from offramp.bargaining import MODELS
 from offramp.bargaining.batch import ProblemBatch
+from offramp.bargaining.registry import get_model
 from offramp.conflict.batch import BatchConflict, batchable
 from offramp.conflict.concepts import DEFAULT_CONCEPT, REGISTRY, with_defaults
 from offramp.conflict.evolution import evolve
@@ -24,7 +22,7 @@ from offramp.conflict.model import ConflictModel, dense_ranks
 from offramp.conflict.moves import move_indices, with_ranks
 from offramp.conflict.stability import compute_stability
 from offramp.errors import OfframpError
-from offramp.scenario.compile import default_order, priority_scores, weight_scores
+from offramp.scenario.compile import default_order, exact_weights, priority_scores, weight_scores
 from offramp.scenario.spec import ScenarioSpec as Scenario
 from offramp.scenario.statements import evaluate_codes
 
@@ -63,7 +61,7 @@ class BargainingTemplate:
 
     def __init__(self, scenario: Scenario, models: tuple[str, ...]):
         self.arrays = scenario.bargaining_arrays
-        self.models = [MODELS[m] for m in models]
+        self.models = [get_model(m) for m in models]
         self.model_names = list(models)
         self.actors = self.arrays.actors
         self.dims = self.arrays.dims
@@ -416,7 +414,7 @@ class ConflictTemplate:
                 for row in values:
                     key = row.tobytes()
                     if key not in known:
-                        known[key] = _exact_weights(row)
+                        known[key] = exact_weights(row)
                     exact.append(known[key])
                 as_float = np.array([e is None for e in exact], dtype=bool)
                 truths = self.truths[dm]
@@ -495,21 +493,3 @@ def batch_dense_ranks(scores: np.ndarray) -> np.ndarray:
     ranks = np.empty_like(steps)
     np.put_along_axis(ranks, order, steps, axis=1)
     return ranks.reshape(batch, n, size)
-
-
-def _exact_weights(values) -> np.ndarray | None:
-    """:func:`offramp.scenario.compile.exact_weights`, the same integers or None, computed with
-    :class:`decimal.Decimal` (the same exact value of each float's shortest repr, in lowest
-    terms) at a fraction of the cost of :class:`fractions.Fraction` parsing."""
-    lcd = 1
-    ratios = []
-    for v in values:
-        n, d = Decimal(repr(float(v))).as_integer_ratio()
-        ratios.append((n, d))
-        lcd = math.lcm(lcd, d)
-        if lcd > 10**15:
-            return None
-    ints = [n * (lcd // d) for n, d in ratios]
-    if sum(abs(i) for i in ints) >= 2**62:
-        return None
-    return np.array(ints, dtype=np.int64)

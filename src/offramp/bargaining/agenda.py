@@ -40,7 +40,8 @@ import numpy as np
 
 from offramp.bargaining.compromise import weighted_mean
 from offramp.bargaining.deu import NICE_VOTES
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -93,6 +94,7 @@ class AgendaSetter(BargainingModel):
     votes: str = "capability"
 
     name: ClassVar[str] = "agenda"
+    interval_half_width: ClassVar[float | None] = 60.00  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "procedural agenda-setter model: the proposer's best point that the voting rule and "
         "the veto players let pass against the status quo"

@@ -41,8 +41,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingProblem, check_cubic_model
+from offramp.bargaining.limits import check_cubic_model
 from offramp.bargaining.median import weighted_median_1d
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -242,6 +243,8 @@ class BDM(BargainingModel):
     spec: BDMSpec = BDMSpec()
 
     name: ClassVar[str] = "bdm"
+    interval_half_width: ClassVar[float | None] = 50.00  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = (
         "Bueno de Mesquita's expected-utility model (Scholz et al. 2011 specification)"
     )

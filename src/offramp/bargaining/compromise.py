@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch, weighted_mean_batch
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -43,6 +43,8 @@ class Compromise(BargainingModel):
     """The capability x salience weighted mean (no parameters)."""
 
     name: ClassVar[str] = "compromise"
+    interval_half_width: ClassVar[float | None] = 34.59  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = "capability x salience weighted mean of the positions"
     reference: ClassVar[str] = "Achen (2006), in Thomson et al., The European Union Decides"
 

@@ -25,9 +25,9 @@ import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
-from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.median import Median
 from offramp.bargaining.power_mean import PowerMean
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 from offramp.bargaining.stacking import Stack
@@ -46,6 +46,8 @@ class DefaultForecaster(BargainingModel):
     model: BargainingModel = CHOSEN
 
     name: ClassVar[str] = "offramp"
+    interval_half_width: ClassVar[float | None] = 30.08  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = (
         "offramp's default forecaster: the model that won nested cross-validation on DEU III "
         "(see docs/methods/deu-evaluation.md)"

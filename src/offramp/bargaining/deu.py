@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, read_text_limited
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.limits import read_text_limited
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.result import Forecast
 
 #: Council votes under the Nice Treaty QMV weighting (2007-2014, Croatia from 2013), by the

@@ -41,8 +41,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from offramp.bargaining.deu import DEUIssue
-from offramp.bargaining.inputs import BargainingProblem
 from offramp.bargaining.power_mean import TENTH_GRID
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel, params_json
 from offramp.bargaining.registry import REGISTRY, get_model
 from offramp.bargaining.stacking import Stack, fit_weights

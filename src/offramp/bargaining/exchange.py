@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from offramp.bargaining.compromise import weighted_mean
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -57,6 +57,7 @@ class Exchange(BargainingModel):
     gamma: float = 0.0
 
     name: ClassVar[str] = "exchange"
+    interval_half_width: ClassVar[float | None] = 32.91  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "position exchange between issues (reduced form): weighted mean with weights "
         "capability^alpha x salience x relative salience^gamma"

@@ -16,7 +16,7 @@ from typing import ClassVar
 import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch, weighted_median_batch
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -82,6 +82,8 @@ class Median(BargainingModel):
     """The capability x salience weighted median (no parameters)."""
 
     name: ClassVar[str] = "median"
+    interval_half_width: ClassVar[float | None] = 50.00  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = (
         "capability x salience weighted median (the weighted Condorcet winner)"
     )

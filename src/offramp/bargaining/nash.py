@@ -37,7 +37,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from offramp.bargaining.compromise import weighted_mean
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -82,6 +83,7 @@ class Nash(BargainingModel):
     veto: str = "none"
 
     name: ClassVar[str] = "nash"
+    interval_half_width: ClassVar[float | None] = 48.24  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "Nash bargaining solution with the reference point (status quo) as disagreement point"
     )

@@ -34,7 +34,7 @@ import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch, weighted_mean_batch
 from offramp.bargaining.compromise import weighted_mean
-from offramp.bargaining.inputs import BargainingProblem
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -62,6 +62,7 @@ class PowerMean(BargainingModel):
     beta: float = DEFAULT_BETA
 
     name: ClassVar[str] = "power-mean"
+    interval_half_width: ClassVar[float | None] = 29.88  # see offramp.bargaining.intervals
     description: ClassVar[str] = (
         "weighted mean with weights capability^alpha x salience^beta (alpha, beta calibrated "
         "on DEU III dev)"

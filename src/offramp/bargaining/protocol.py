@@ -34,7 +34,8 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from offramp.bargaining.batch import ProblemBatch
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.result import Forecast
 
 
@@ -46,6 +47,12 @@ class BargainingModel:
     description: ClassVar[str] = ""
     reference: ClassVar[str] = ""
     param_grid: ClassVar[Mapping[str, Sequence[Any]]] = {}
+    #: Half-width of the model's 80% forecast interval on 0-100, as scored on held-out EU
+    #: proposals (:mod:`offramp.bargaining.intervals`); None: the model gets no interval.
+    interval_half_width: ClassVar[float | None] = None
+    #: Compared in a scenario's report: the model needs nothing but positions, capabilities
+    #: and saliences (not a reference point, a procedure or the issues of one proposal).
+    in_reports: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         """Check each parameter against the type of its default, so a bad value fails here

@@ -1,7 +1,7 @@
 """The one registry of bargaining models: every list of models is derived from it.
 
 `REGISTRY` maps each model's ``name`` to an instance with its shipped parameters; the CLI's
-choices, `offramp.bargaining.MODELS`, the evaluation's families and the docs tables come from
+choices, the reports' comparisons, the evaluation's families and the docs tables come from
 here. Adding a model = its module (a `BargainingModel` subclass) + one line in `MODEL_TYPES`.
 
 The default forecaster (`DEFAULT_MODEL`) is not chosen by hand: it is the model with the
@@ -19,8 +19,8 @@ from offramp.bargaining.agenda import AgendaSetter
 from offramp.bargaining.bdm import BDM
 from offramp.bargaining.compromise import Compromise
 from offramp.bargaining.default_forecaster import DefaultForecaster
+from offramp.bargaining.errors import BargainingInputError
 from offramp.bargaining.exchange import Exchange
-from offramp.bargaining.inputs import BargainingInputError
 from offramp.bargaining.median import Median
 from offramp.bargaining.nash import Nash
 from offramp.bargaining.power_mean import PowerMean
@@ -43,12 +43,24 @@ MODEL_TYPES: tuple[type[BargainingModel], ...] = (
 #: name -> the model with its shipped parameters.
 REGISTRY: dict[str, BargainingModel] = {t.name: t() for t in MODEL_TYPES}
 
-#: The models a scenario's report compares: those that need nothing but positions, capabilities
-#: and saliences (Nash needs a reference point, the agenda setter a procedure, exchange the
-#: issues of one proposal), the default's own components (power-mean) left out.
-REPORT_MODELS: tuple[str, ...] = tuple(
-    t.name for t in (DefaultForecaster, Compromise, Median, BDM, SMP)
-)
+#: The models a scenario's report compares (``in_reports``): those that need nothing but
+#: positions, capabilities and saliences (Nash needs a reference point, the agenda setter a
+#: procedure, exchange the issues of one proposal), the default's own components (power-mean)
+#: left out.
+REPORT_MODELS: tuple[str, ...] = tuple(name for name, m in REGISTRY.items() if m.in_reports)
+
+
+def register(model_type: type[BargainingModel]) -> None:
+    """Add a bargaining model after those shipped (for a plug-in or a test; the shipped ones
+    are listed in `MODEL_TYPES`). Every list of models is derived from the registry, so the
+    model then appears in the command line's choices, the JSON and, with ``in_reports``, the
+    reports."""
+    global MODEL_TYPES, REPORT_MODELS
+    if model_type.name in REGISTRY:
+        raise BargainingInputError(f"a bargaining model {model_type.name!r} is already registered")
+    MODEL_TYPES = (*MODEL_TYPES, model_type)
+    REGISTRY[model_type.name] = model_type()
+    REPORT_MODELS = tuple(name for name, m in REGISTRY.items() if m.in_reports)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem, check_cubic_model
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.limits import check_cubic_model
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 
@@ -442,6 +444,8 @@ class SMP(BargainingModel):
     max_turns: int = MAX_TURNS
 
     name: ClassVar[str] = "smp"
+    interval_half_width: ClassVar[float | None] = 38.80  # see offramp.bargaining.intervals
+    in_reports: ClassVar[bool] = True
     description: ClassVar[str] = "KTAB's Spatial Model of Politics (deterministic, default options)"
     reference: ClassVar[str] = (
         "Wise, Lester, Efird et al. (2015), KAPSARC Toolkit for Behavioral Analysis (KTAB)"

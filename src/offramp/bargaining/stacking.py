@@ -24,10 +24,11 @@ import numpy as np
 from offramp.bargaining.agenda import AgendaSetter
 from offramp.bargaining.batch import ProblemBatch
 from offramp.bargaining.compromise import Compromise
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
 from offramp.bargaining.median import Median
 from offramp.bargaining.nash import Nash
 from offramp.bargaining.power_mean import PowerMean
+from offramp.bargaining.problem import BargainingProblem
 from offramp.bargaining.protocol import BargainingModel
 from offramp.bargaining.result import Forecast
 

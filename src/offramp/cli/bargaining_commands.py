@@ -1,35 +1,31 @@
 """``offramp forecast`` and ``offramp eval deu``: the bargaining engine on the command line.
 
-Bad input never produces a traceback: the problem is printed as ``file:line:col: message``
-on stderr and the command exits with status 2.
+Bad input never produces a traceback: a reader's :class:`BargainingInputError` reaches the
+app's one handler (:func:`offramp.cli.output.report_input_error`: ``file:line:col: message``
+on stderr, exit status 2); the formats, the JSON writer, the console and the run record are
+those of every command (:mod:`offramp.cli.output`, :mod:`offramp.service.runs`).
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from offramp.analysis.scenario import load
-from offramp.bargaining import BEST_MODEL, MODELS, BargainingInputError, BargainingProblem
+from offramp.bargaining import BargainingInputError, BargainingProblem
 from offramp.bargaining import forecast as run_forecast
+from offramp.bargaining.registry import DEFAULT_MODEL, REGISTRY
 from offramp.bargaining.result import Forecast
-from offramp.cli.output import console
+from offramp.cli.output import Format, FormatOpt, console, emit_json, fail
 from offramp.report.terminal import plain, strip_controls
 from offramp.scenarios import default
+from offramp.service.runs import record
 
 MAX_ROUND_COLUMNS = 12
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 ModelOpt = Annotated[
@@ -37,29 +33,16 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
-        help=f"Forecasting model: {', '.join(MODELS)} (default: {BEST_MODEL}, the nested-CV "
+        help=f"Forecasting model: {', '.join(REGISTRY)} (default: {DEFAULT_MODEL}, the nested-CV "
         "winner).",
     ),
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-
-
-def _fail(message: str) -> None:
-    """Print a located input problem to stderr and exit with status 2."""
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        strip_controls(message), markup=False
-    )
-    raise typer.Exit(2)
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _check_model(model: str, allow_all: bool = False) -> None:
-    names = list(MODELS) + (["all"] if allow_all else [])
+    names = list(REGISTRY) + (["all"] if allow_all else [])
     if model not in names:
-        _fail(f"--model: unknown model '{model}'; choose one of {', '.join(names)}")
+        fail(f"unknown model '{model}'; choose one of {', '.join(names)}", option="--model")
 
 
 def _problem_from_scenario(file: Path | None) -> BargainingProblem:
@@ -68,23 +51,23 @@ def _problem_from_scenario(file: Path | None) -> BargainingProblem:
     conflict's outcome)."""
     # ScenarioError (exit 2, located) is handled by the app
     scenario = default() if file is None else load(file)
-    if scenario.bargaining is None:
-        _fail(
-            f"{scenario.file}: the scenario has no 'bargaining' section; add one (see "
+    if scenario.spec.bargaining is None:
+        fail(
+            f"{scenario.spec.file}: the scenario has no 'bargaining' section; add one (see "
             "docs/methods/bargaining-scenario.md) or give a KTAB CSV/XML file"
         )
-    return scenario.bargaining_problem()
+    return scenario.spec.bargaining_problem()
 
 
 def load_problem(file: Path | None) -> BargainingProblem:
     """Read FILE as a KTAB CSV or XML file, or an offramp scenario: by extension (.csv, .xml),
     else as a scenario (YAML or JSON)."""
-    from offramp.bargaining.inputs import read_ktab
+    from offramp.bargaining.ktab import read_ktab
 
     if file is None:
         return _problem_from_scenario(None)
     if not file.exists():
-        _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     if file.suffix.lower() in (".csv", ".xml"):
         return read_ktab(file)
     return _problem_from_scenario(file)
@@ -140,7 +123,7 @@ def render_forecast(fc: Forecast, out: Console) -> None:
             "quantile of this model's errors on held-out EU decisions (DEU III, nested "
             "cross-validation; docs/methods/deu-evaluation.md)[/dim]"
         )
-    for item in MODELS[fc.model].explain(fc) if fc.model in MODELS else []:
+    for item in REGISTRY[fc.model].explain(fc) if fc.model in REGISTRY else []:
         if "text" in item:
             out.print(strip_controls(item["text"]), markup=False)
             continue
@@ -161,8 +144,8 @@ def forecast_command(
             show_default=False,
         ),
     ] = None,
-    model: ModelOpt = BEST_MODEL,
-    fmt: FormatOpt = OutputFormat.text,
+    model: ModelOpt = DEFAULT_MODEL,
+    fmt: FormatOpt = Format.text,
 ) -> None:
     """A bargaining forecast: positions round by round and the predicted outcome."""
     _check_model(model)
@@ -172,25 +155,14 @@ def forecast_command(
     except BargainingInputError as exc:
         if exc.file is None and file is not None:
             exc.file = str(file)
-        _fail(exc.format())
-    from offramp.history import record_run
-
+        raise
     # the scenario file (or the built-in default, or a KTAB case) is what was analysed
-    record_run(
-        "forecast",
-        file if file is not None else _default_scenario(),
-        {"model": model},
-        None,
-        fc.to_json(),
-    )
-    if fmt is OutputFormat.json:
-        _emit_json(fc.to_json())
+    analysed = file if file is not None else default()
+    record("forecast", analysed, {"model": model}, None, fc.to_json())
+    if fmt is Format.json:
+        emit_json(fc.to_json())
     else:
         render_forecast(fc, console())
-
-
-def _default_scenario():
-    return default()
 
 
 def eval_deu_command(
@@ -200,10 +172,10 @@ def eval_deu_command(
         typer.Option(
             "--model",
             "-m",
-            help=f"Model to score: {', '.join(MODELS)} or all (default: {BEST_MODEL}).",
+            help=f"Model to score: {', '.join(REGISTRY)} or all (default: {DEFAULT_MODEL}).",
         ),
-    ] = BEST_MODEL,
-    fmt: FormatOpt = OutputFormat.text,
+    ] = DEFAULT_MODEL,
+    fmt: FormatOpt = Format.text,
     capability: Annotated[
         str,
         typer.Option(
@@ -246,34 +218,34 @@ def eval_deu_command(
 
     _check_model(model, allow_all=True)
     if not file.exists():
-        _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     try:
         data = Dataset.from_issues(read_deu(file, capability=capability).issues)
     except BargainingInputError as exc:
         if exc.file is None:
             exc.file = str(file)
-        _fail(exc.format())
+        raise
     if data.n_groups < 3:
-        _fail(
+        fail(
             f"{file}: {data.n_groups} proposal(s) with an outcome; nested cross-validation "
             "by proposal needs at least 3"
         )
     if folds == 1:
-        _fail("--folds: 1 fold cannot hold anything out; give 0 (one per proposal) or >= 2")
-    names = list(MODELS) if model == "all" else [model]
+        fail("1 fold cannot hold anything out; give 0 (one per proposal) or >= 2", option="--folds")
+    names = list(REGISTRY) if model == "all" else [model]
     try:
         results = evaluate_models(names, data, folds or None, replicates)
     except BargainingInputError as exc:
-        _fail(f"{file}: {exc.format()}")
+        if exc.file is None:
+            exc.file = str(file)
+        raise
     scheme = (
         "leave one proposal out"
         if not folds or folds >= data.n_groups
         else f"{folds} folds grouped by proposal"
     )
     objs = [{**r.to_json(data), "capability": capability} for r in results]
-    from offramp.history import record_run
-
-    record_run(
+    record(
         "eval deu",
         file,
         {"model": model, "capability": capability, "folds": folds},
@@ -287,20 +259,20 @@ def eval_deu_command(
                 }
                 for o in objs
             ],
-            "default_model": BEST_MODEL,
+            "default_model": DEFAULT_MODEL,
         },
     )
-    if fmt is OutputFormat.json:
+    if fmt is Format.json:
         for o in objs:
             o["nested_cv"]["scheme"] = scheme
-            o["default_model"] = BEST_MODEL
+            o["default_model"] = DEFAULT_MODEL
         if len(objs) == 1:
-            _emit_json({**objs[0], "default": DEFAULT_CHOICE.to_json()})
+            emit_json({**objs[0], "default": DEFAULT_CHOICE.to_json()})
         else:
-            _emit_json(
+            emit_json(
                 {
                     "capability": capability,
-                    "default_model": BEST_MODEL,
+                    "default_model": DEFAULT_MODEL,
                     "default": DEFAULT_CHOICE.to_json(),
                     "models": objs,
                 }
@@ -320,7 +292,7 @@ def eval_deu_command(
     table.add_column("nested CV − compromise [95% CI]", justify="right")
     for r in results:
         d = r.difference
-        label = f"{r.name} (default)" if r.name == BEST_MODEL else r.name
+        label = f"{r.name} (default)" if r.name == DEFAULT_MODEL else r.name
         table.add_row(
             label,
             str(len(data)),
@@ -331,7 +303,7 @@ def eval_deu_command(
         )
     out.print(table)
     out.print(
-        f"default model: {BEST_MODEL}, {DEFAULT_CHOICE.description}; nested-CV MAE "
+        f"default model: {DEFAULT_MODEL}, {DEFAULT_CHOICE.description}; nested-CV MAE "
         f"{DEFAULT_CHOICE.nested_cv_mae:.2f} against the compromise model's "
         f"{DEFAULT_CHOICE.compromise_nested_cv_mae:.2f} on {DEFAULT_CHOICE.data}."
     )

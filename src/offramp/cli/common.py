@@ -48,8 +48,8 @@ def load_scenario(
         except InputError as exc:
             raise typer.BadParameter(str(exc), param_hint="--as-of") from None
     if variant is not None:
-        if variant not in scenario.variants:
-            known = ", ".join(scenario.variants) or "the scenario declares none"
+        if variant not in scenario.spec.variants:
+            known = ", ".join(scenario.spec.variants) or "the scenario declares none"
             raise typer.BadParameter(f"no variant '{variant}' ({known})", param_hint="--variant")
         scenario = scenario.variant(variant)
     return scenario

@@ -248,7 +248,7 @@ def answer_map(
     scenario = load_scenario(file, variant, as_of)
     with LazyProgress() as progress:
         result = build_map(
-            scenario,
+            scenario.spec,
             goal,
             (xname, xlo, xhi),
             (yname, ylo, yhi),

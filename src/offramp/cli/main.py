@@ -44,7 +44,7 @@ from offramp.cli.output import (
     write_output,
 )
 from offramp.cli.progress import LazyProgress
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPTS, DEFAULT_EXPLAIN_CONCEPT
+from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, DEFAULT_CONCEPTS
 from offramp.errors import OfframpError
 from offramp.report.terminal import plain, strip_controls
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
@@ -158,21 +158,22 @@ def validate(
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
     scenario = load(file)
     model = scenario.conflict
-    problems = scenario.check_variants() + check_perceptions(scenario) + scenario.check_bargaining()
+    spec = scenario.spec
+    problems = spec.check_variants() + check_perceptions(spec) + spec.check_bargaining()
     if problems:
         raise ScenarioError(problems)
-    for w in scenario.warnings:
+    for w in spec.warnings:
         warning = w.format().replace(f"{w.path}: ", f"{w.path}: warning: ", 1)
         stderr().print(strip_controls(warning), markup=False)
     out = prose()
     out.print(
-        f"{plain(file)}: valid: '{plain(scenario.name)}', {len(scenario.dm_names)} decision "
+        f"{plain(file)}: valid: '{plain(scenario.name)}', {len(spec.dm_names)} decision "
         "makers, "
-        f"{len(scenario.options)} options, {model.n_states:,} feasible states."
+        f"{len(spec.options)} options, {model.n_states:,} feasible states."
     )
     if list_options:
-        for o in scenario.options:
-            out.print(f"  {o.qualified}  ({scenario.option_directions[o.index]})")
+        for o in scenario.spec.options:
+            out.print(f"  {o.qualified}  ({scenario.spec.option_directions[o.index]})")
 
 
 ConceptsOpt = Annotated[
@@ -333,14 +334,14 @@ def sweep(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--param") from None
     scenario = load_scenario(file, variant, as_of)
-    if name not in scenario.parameters:
-        known = ", ".join(scenario.parameters) or "none"
+    if name not in scenario.spec.parameters:
+        known = ", ".join(scenario.spec.parameters) or "none"
         raise typer.BadParameter(
             f"unknown parameter '{name}' (parameters: {known})", param_hint="--param"
         )
     with LazyProgress() as progress:
         result = run_sweep(
-            scenario, name, values, progress=lambda d, t: progress(f"sweep {name}", d, t)
+            scenario.spec, name, values, progress=lambda d, t: progress(f"sweep {name}", d, t)
         )
     record("sweep", scenario, {"param": param}, None, result.to_dict())
     if fmt is Format.json:
@@ -366,9 +367,9 @@ def threshold(
     from offramp.report.words import threshold_sentence
 
     scenario = load_scenario(file, variant, as_of)
-    matches = [q for q in scenario.questions if q.id == question]
+    matches = [q for q in scenario.spec.questions if q.id == question]
     if not matches:
-        known = ", ".join(q.id for q in scenario.questions) or "the scenario declares none"
+        known = ", ".join(q.id for q in scenario.spec.questions) or "the scenario declares none"
         raise typer.BadParameter(f"no question '{question}' ({known})", param_hint="QUESTION")
     q = matches[0]
     name = param or q.parameter
@@ -376,7 +377,7 @@ def threshold(
         raise typer.BadParameter(
             f"question '{q.id}' names no parameter; give --param", param_hint="--param"
         )
-    if name not in scenario.parameters:
+    if name not in scenario.spec.parameters:
         raise typer.BadParameter(f"unknown parameter '{name}'", param_hint="--param")
     bounds = None
     if search is not None:
@@ -389,7 +390,11 @@ def threshold(
         bounds = (lo, hi)
     with LazyProgress() as progress:
         result = run_threshold(
-            scenario, q, name, bounds, progress=lambda d, t: progress(f"threshold {q.id}", d, t)
+            scenario.spec,
+            q,
+            name,
+            bounds,
+            progress=lambda d, t: progress(f"threshold {q.id}", d, t),
         )
     record("threshold", scenario, {"question": q.id, "param": name, "range": bounds}, None, result)
     if fmt is Format.json:
@@ -431,16 +436,16 @@ def uncertainty(
     as_of: AsOfOpt = None,
 ) -> None:
     """Monte Carlo over the scenario's uncertain inputs: probabilities and sensitivities."""
-    from offramp.bargaining import MODELS
+    from offramp.bargaining.registry import REGISTRY
     from offramp.scenario.limits import check_samples, check_seed, check_workers
     from offramp.uncertainty.executors import DaskExecutor, LocalExecutor
     from offramp.uncertainty.montecarlo import monte_carlo
 
     chosen = tuple(m.strip() for m in models.split(",") if m.strip())
     for m in chosen:
-        if m not in MODELS:
+        if m not in REGISTRY:
             raise typer.BadParameter(
-                f"unknown model '{m}' (models: {', '.join(MODELS)})", param_hint="--models"
+                f"unknown model '{m}' (models: {', '.join(REGISTRY)})", param_hint="--models"
             )
     scenario = load_scenario(file, variant, as_of)
     if workers is not None:
@@ -502,7 +507,7 @@ def explain(
     ] = None,
     concept: Annotated[
         str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
-    ] = DEFAULT_EXPLAIN_CONCEPT,
+    ] = DEFAULT_CONCEPT,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
     as_of: AsOfOpt = None,

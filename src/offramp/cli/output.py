@@ -26,6 +26,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from offramp.bargaining.errors import BargainingInputError
 from offramp.errors import OfframpError
 from offramp.report.terminal import strip_controls
 from offramp.scenario.errors import ScenarioError
@@ -259,6 +260,8 @@ def report_input_error(exc: OfframpError) -> int:
             stderr().print(strip_controls(problem.format()), markup=False)
         if len(exc.problems) > 1:
             stderr().print(f"{len(exc.problems)} problems found.", markup=False)
+    elif isinstance(exc, BargainingInputError):  # located by its reader (file:line:col)
+        stderr().print(strip_controls(exc.format()), markup=False)
     else:
         stderr().print(f"offramp: {strip_controls(exc)}", markup=False)
     return EXIT_BAD_INPUT

@@ -68,6 +68,7 @@ from typing import Any
 import numpy as np
 
 from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
+from offramp.conflict.concepts import REGISTRY
 from offramp.conflict.directed_reach import DirectedReach, above_words, bit_of
 from offramp.conflict.limited_move import move_edges
 from offramp.conflict.model import ConflictModel, ConflictTooLarge
@@ -79,8 +80,22 @@ from offramp.conflict.state_ids import to_id
 from offramp.conflict.steps import Step, make_step
 from offramp.errors import InputError, did_you_mean
 
-#: The coalitional concepts, in output order (their keys are those of the individual ones).
-COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq")
+#: The coalitional concepts, in output order (their keys are those of the individual ones):
+#: the registered concepts that declare a coalitional version (``Concept.coalition_sanctions``).
+COALITION_CONCEPTS = tuple(k for k, c in REGISTRY.items() if c.coalition_sanctions)
+
+
+def _sanctions(concept: str) -> str:
+    """What sanctions a coalition's improvement under ``concept`` (see
+    :attr:`~offramp.conflict.concepts.base.Concept.coalition_sanctions`)."""
+    return str(REGISTRY[concept].coalition_sanctions)
+
+
+def _concept_with(sanctions: str) -> str:
+    """The registered concept whose coalitional version has these sanctions."""
+    return next(k for k in COALITION_CONCEPTS if REGISTRY[k].coalition_sanctions == sanctions)
+
+
 #: Coalitions listed at most when every coalition is asked for (2^n - n - 1 of them).
 MAX_DMS_ALL = 8
 #: Upsets listed per coalition and concept in the insights.
@@ -262,22 +277,24 @@ class _Solver:
         """The vector an improvement must strictly raise for every member to escape."""
         key = f"values-{concept}"
         if key not in self._cache:
-            if concept == "nash":
+            kind = _sanctions(concept)
+            if kind == "none":
                 self._cache[key] = self.ranks
             else:
-                self._cache[key] = self.minima("move" if concept == "gmr" else "ui")
+                self._cache[key] = self.minima("move" if kind == "moves" else "ui")
         return self._cache[key]
 
     def stable(self, concept: str) -> np.ndarray:
         if concept in self._cache:
             return self._cache[concept]
-        if concept != "nash" and not self.others:
+        kind = _sanctions(concept)
+        if kind != "none" and not self.others:
             # no outsiders: R_{N-H}(s1) is empty, no improvement is ever sanctioned
-            out = self.stable("nash")
-        elif concept == "smr":
+            out = self.stable(_concept_with("none"))
+        elif kind == "counter-response":
             out = self._smr()
         else:
-            fronts = self.nash_fronts() if concept == "nash" else None
+            fronts = self.nash_fronts() if kind == "none" else None
             out = ~_escapes(self.reach, self.values(concept), self.ranks, fronts)
         self._cache[concept] = out
         return out
@@ -307,8 +324,8 @@ class _Solver:
         return closure_min(self.indices, self.others, bad, "move")[0] == 0
 
     def _smr(self) -> np.ndarray:
-        gmr = self.stable("gmr")
-        nash = self.stable("nash")
+        gmr = self.stable(_concept_with("moves"))
+        nash = self.stable(_concept_with("none"))
         out = gmr.copy()
         candidates = np.flatnonzero(gmr & ~nash)
         if self.reach.undirected and all(self.indices[j].n_directed == 0 for j in self.others):
@@ -370,7 +387,7 @@ class _Solver:
     def escape(self, s: int, concept: str) -> int | None:
         """A coalitional improvement from s that no sanction of the concept deters."""
         got = self.reach.of(s)
-        if concept == "smr":
+        if _sanctions(concept) == "counter-response":
             ok = self.dominating(s)[got] & ~self.smr_sanctionable(s)[got]
         else:
             ok = (self.values(concept)[:, got] > self.ranks[:, [s]]).all(axis=0)

@@ -74,7 +74,9 @@ def block_layout_dms(
     count = 0
     for i in dms:
         own = [k for k in range(m) if option_dm[k] == i]
-        fits = Columns.fits(states, states // counts[i], 1 << len(own))
+        # the move index numbers a DM's own choices densely: as many rows as choices
+        width = counts[i] if choices is not None else 1 << len(own)
+        fits = Columns.fits(states, states // counts[i], width)
         if any(directed[k] for k in own) or not fits:
             count += 1
     return count

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
-from offramp.conflict.concepts import CONCEPTS, get_concept
+from offramp.conflict.concepts import REGISTRY, get_concept
 from offramp.conflict.state_ids import to_id, to_index
 from offramp.errors import InputError, did_you_mean
 
@@ -38,7 +38,7 @@ class StabilityResult:
 
     @property
     def concepts(self) -> list[str]:
-        return [c for c in CONCEPTS if c in self.stable]
+        return [c for c in REGISTRY if c in self.stable]  # registry order
 
     def equilibrium_mask(self, concept: str) -> np.ndarray:
         """Per state, True when it is stable for every DM (an equilibrium of ``concept``)."""

@@ -47,6 +47,35 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX runs_by_scenario ON runs(scenario_name, seq)",
     ),
+    # 1 -> 2: status 'cancelled' (a workbench job cancelled by its user, kept with the samples
+    # it finished, as the command line keeps an interrupted run). SQLite cannot change a
+    # CHECK constraint in place: the table is rebuilt, rows and run numbers kept.
+    (
+        """
+        CREATE TABLE runs_v2 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            command TEXT NOT NULL,
+            scenario_name TEXT,
+            scenario_file TEXT,
+            scenario_hash TEXT REFERENCES scenario_texts(hash),
+            variant TEXT,
+            params TEXT NOT NULL,
+            seed,
+            version TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('ok', 'interrupted', 'cancelled', 'failed')),
+            duration REAL,
+            results BLOB,
+            results_size INTEGER
+        )
+        """,
+        "INSERT INTO runs_v2 SELECT * FROM runs",
+        "DROP TABLE runs",
+        "ALTER TABLE runs_v2 RENAME TO runs",
+        "CREATE INDEX runs_by_scenario ON runs(scenario_name, seq)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

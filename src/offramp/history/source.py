@@ -53,6 +53,7 @@ def capture(scenario: Any) -> ScenarioSource:
         except (OSError, UnicodeDecodeError):
             text = None
         return ScenarioSource(name=path.stem, file=_absolute(path), text=text)
+    scenario = getattr(scenario, "spec", scenario)  # the facade's resolved document
     text = getattr(scenario, "text", None)
     if text is None and getattr(scenario, "data", None) is not None:
         text = json.dumps(scenario.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -31,7 +31,7 @@ from offramp.history.schema import connect, connect_read_only
 from offramp.history.source import ScenarioSource, capture
 from offramp.version import __version__
 
-STATUSES = ("ok", "interrupted", "failed")
+STATUSES = ("ok", "interrupted", "cancelled", "failed")
 ID_LENGTH = 8
 
 # Called inside the write transaction, after the INSERTs and before COMMIT. Only for tests:

@@ -12,14 +12,12 @@ import io
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from offramp.report.canvas import FORMATS, subplots
 from offramp.report.figdata import VERDICT_COLOURS, VERDICTS
-
-FORMATS = ("png", "svg")
 
 
 def _axis_label(name: str, labels: dict[str, Any]) -> str:
@@ -38,19 +36,6 @@ def _goal_title(data: dict[str, Any], labels: dict[str, Any]) -> str:
     return f"{ask} ({goal})" if ask else f"'{data.get('statement', goal)}'"
 
 
-def _figure(**options: Any) -> Figure:
-    """A figure drawn on matplotlib's Agg canvas directly, not through pyplot: saving files
-    leaves the user's backend (a notebook's) untouched, and nothing keeps the figure alive."""
-    fig = Figure(**options)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _subplots(*args: Any, figsize: tuple[float, float], **options: Any) -> tuple[Figure, Any]:
-    fig = _figure(figsize=figsize)
-    return fig, fig.subplots(*args, **options)
-
-
 def answer_map_figure(data: dict[str, Any], labels: dict[str, Any] | None = None) -> Figure:
     """The heatmap; ``labels`` (the report's: parameter and question labels) name the axes
     and the title in words."""
@@ -59,7 +44,7 @@ def answer_map_figure(data: dict[str, Any], labels: dict[str, Any] | None = None
     labels = labels or {}
     xs = np.array(data["x"]["values"])
     ys = np.array(data["y"]["values"])
-    fig, ax = _subplots(figsize=(7.5, 5.5))
+    fig, ax = subplots(figsize=(7.5, 5.5))
     extent = (xs[0], xs[-1], ys[0], ys[-1])
     if "probability" in data:
         image = ax.imshow(

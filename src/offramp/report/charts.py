@@ -19,7 +19,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from offramp.conflict.concepts import concept_short
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.figdata import VERDICT_COLOURS, VERDICTS, Sweep, Trajectory, segments
 from offramp.report.graph import dm_colour
 
@@ -227,7 +227,10 @@ def probabilities_figure(mc: dict[str, Any]) -> str:
 
 
 def settles_figure(
-    mc: dict[str, Any], concept: str = "seq", top_n: int = 10, options: dict[str, str] | None = None
+    mc: dict[str, Any],
+    concept: str = DEFAULT_CONCEPT,
+    top_n: int = 10,
+    options: dict[str, str] | None = None,
 ) -> str | None:
     """Where the evolution from the status quo settles, across the samples; ``options``
     maps option ids to their labels."""

@@ -71,7 +71,7 @@ def trajectories(report: dict[str, Any], scenario: Scenario) -> list[Trajectory]
     for case in part["cases"]:
         if case["name"] != "as-given" and not case["name"].startswith("settled-"):
             continue
-        result = forecast(scenario.bargaining_problem(case["shifts"]), TRAJECTORY_MODEL)
+        result = forecast(scenario.spec.bargaining_problem(case["shifts"]), TRAJECTORY_MODEL)
         out.append(
             Trajectory(case["name"], case["label"], np.stack(result.rounds), list(result.actors))
         )
@@ -87,7 +87,7 @@ def _search_range(
     if q.search_range:
         return float(q.search_range[0]), float(q.search_range[1])
     assert q.parameter is not None  # (only questions with a parameter are swept)
-    value = scenario.parameters[q.parameter]
+    value = scenario.spec.parameters[q.parameter]
     return 0.0, max(1.0, 2 * abs(value))
 
 
@@ -98,14 +98,16 @@ def sweeps(report: dict[str, Any], scenario: Scenario, points: int = SWEEP_POINT
 
     by_id = {q["id"]: q for q in report.get("questions", [])}
     seen: dict[str, tuple[float, float]] = {}
-    for q in scenario.questions:
+    for q in scenario.spec.questions:
         if q.parameter and q.parameter not in seen and len(seen) < MAX_SWEEPS:
             seen[q.parameter] = _search_range(scenario, q, by_id.get(q.id))
     out = []
     for name, (lo, hi) in seen.items():
         values = np.linspace(lo, hi, points)
-        result = sweep(scenario, name, values)
-        answers = {q.id: [row.answers[q.id] for row in result.rows] for q in scenario.questions}
+        result = sweep(scenario.spec, name, values)
+        answers = {
+            q.id: [row.answers[q.id] for row in result.rows] for q in scenario.spec.questions
+        }
         marks = []
         for q in report.get("questions", []):
             th = q.get("threshold")
@@ -117,9 +119,9 @@ def sweeps(report: dict[str, Any], scenario: Scenario, points: int = SWEEP_POINT
         out.append(
             Sweep(
                 parameter=name,
-                current=float(scenario.parameters[name]),
+                current=float(scenario.spec.parameters[name]),
                 values=[float(v) for v in values],
-                questions=[(q.id, q.ask) for q in scenario.questions],
+                questions=[(q.id, q.ask) for q in scenario.spec.questions],
                 answers=answers,
                 thresholds=marks,
             )

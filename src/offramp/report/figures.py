@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 import matplotlib.ticker
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from offramp.report.canvas import FORMATS, figure, subplots
 from offramp.report.figdata import (
     VERDICT_COLOURS,
     VERDICTS,
@@ -45,23 +45,9 @@ from offramp.report.words import input_label, parameter_label, target_label
 if TYPE_CHECKING:
     from offramp.analysis.scenario import Scenario
 
-FORMATS = ("png", "svg")
 DPI = 150
 NODE_RADIUS = 18.0  # points, as laid out (0.5 inch wide nodes)
 MAX_GRAPH_INCHES = 16.0
-
-
-def _figure(**options: Any) -> Figure:
-    """A figure drawn on matplotlib's Agg canvas directly, not through pyplot: saving files
-    leaves the user's backend (a notebook's) untouched, and nothing keeps the figure alive."""
-    fig = Figure(**options)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _subplots(*args: Any, figsize: tuple[float, float], **options: Any) -> tuple[Figure, Any]:
-    fig = _figure(figsize=figsize)
-    return fig, fig.subplots(*args, **options)
 
 
 def _slug(text: str) -> str:
@@ -89,7 +75,7 @@ def graph_figure(graph: StateGraph) -> Figure:
     """Nodes at Graphviz's positions, arrows along Graphviz's splines, coloured by mover."""
     width, height = graph.bounds
     scale = min(1.0, MAX_GRAPH_INCHES / max(width / 72, height / 72, 1e-9))
-    fig = _figure(figsize=(max(width / 72 * scale, 4), max(height / 72 * scale, 3) + 0.8))
+    fig = figure(figsize=(max(width / 72 * scale, 4), max(height / 72 * scale, 3) + 0.8))
     ax = fig.add_axes((0, 0.06, 1, 0.94))
     ax.set_xlim(-NODE_RADIUS, width + NODE_RADIUS)
     ax.set_ylim(-NODE_RADIUS, height + NODE_RADIUS)
@@ -187,9 +173,7 @@ def graph_figure(graph: StateGraph) -> Figure:
 def trajectory_figure(figs: Figures, dim: int) -> Figure:
     """Positions by round per actor on one dimension, one panel per case."""
     cases = figs.trajectories
-    fig, axes = _subplots(
-        1, len(cases), figsize=(5.2 * len(cases), 3.8), sharey=True, squeeze=False
-    )
+    fig, axes = subplots(1, len(cases), figsize=(5.2 * len(cases), 3.8), sharey=True, squeeze=False)
     for ax, traj in zip(axes[0], cases, strict=True):
         rounds = range(traj.rounds.shape[0])
         for a, name in enumerate(figs.actors):
@@ -216,7 +200,7 @@ def sweep_figure(sweep: Sweep, report: dict[str, Any] | None = None) -> Figure:
     """Each question's answer along the parameter; thresholds dashed, today's value dotted."""
     label = parameter_label(report or {}, sweep.parameter)
     n = len(sweep.questions)
-    fig, ax = _subplots(figsize=(8, 1.2 + 0.45 * n))
+    fig, ax = subplots(figsize=(8, 1.2 + 0.45 * n))
     for row, (qid, _) in enumerate(sweep.questions):
         for start, end, verdict in segments(sweep, qid):
             ax.broken_barh(
@@ -257,7 +241,7 @@ def probabilities_figure(mc: dict[str, Any]) -> Figure:
     """How likely each answer is under the declared uncertainty."""
     questions = mc["questions"]
     n = len(questions)
-    fig, ax = _subplots(figsize=(8, 1.2 + 0.45 * n))
+    fig, ax = subplots(figsize=(8, 1.2 + 0.45 * n))
     left = [0.0] * n
     for v in VERDICTS:
         widths = [q[v] for q in questions]
@@ -281,7 +265,7 @@ def tornado_figure(mc: dict[str, Any], report: dict[str, Any] | None = None) -> 
         return None
     cols = 2 if len(targets) > 1 else 1
     rows = (len(targets) + cols - 1) // cols
-    fig, axes = _subplots(rows, cols, figsize=(6.2 * cols, 3.2 * rows), squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(6.2 * cols, 3.2 * rows), squeeze=False)
     for ax, (target, _, inputs) in zip(axes.flat, targets, strict=False):
         title = target_label(report, target)
         rhos = [d["rho"] for d in inputs]

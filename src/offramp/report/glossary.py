@@ -67,10 +67,10 @@ def _model_description(name: str) -> str | None:
     """The bargaining package's own one-line description of a model, when it gives one (so
     that a change of the default forecaster changes the glossary with it)."""
     try:
-        from offramp.bargaining import MODELS
+        from offramp.bargaining.registry import REGISTRY as MODELS_BY_NAME
     except ImportError:  # pragma: no cover
         return None
-    text = getattr(MODELS.get(name), "description", None)
+    text = getattr(MODELS_BY_NAME.get(name), "description", None)
     return f"{text}." if isinstance(text, str) and text and not text.endswith(".") else text
 
 

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT
+
 if TYPE_CHECKING:
     import pygraphviz
 
@@ -132,7 +134,9 @@ def _reduced_edges(
     return out, total
 
 
-def state_graph(scenario: Scenario, concept: str = "seq", *, full: bool = False) -> StateGraph:
+def state_graph(
+    scenario: Scenario, concept: str = DEFAULT_CONCEPT, *, full: bool = False
+) -> StateGraph:
     """The state graph of ``scenario``: nodes, reduced improvement arrows, equilibria of
     ``concept``, and the path(s) from the status quo to where it settles. ``full``: draw
     every state (up to a limit) rather than the status quo, equilibria and paths."""
@@ -161,7 +165,7 @@ def state_graph(scenario: Scenario, concept: str = "seq", *, full: bool = False)
         dm = _mover(model, a, b)
         if dm is not None:
             edges.append((a, b, dm))
-    sc = scenario
+    sc = scenario.spec
     return StateGraph(
         concept=concept,
         dm_names=list(model.dm_names),

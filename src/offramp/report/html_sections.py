@@ -8,7 +8,7 @@ from bisect import bisect_right
 from html import escape
 from typing import Any
 
-from offramp.conflict.concepts import concept_short
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
@@ -416,8 +416,11 @@ def variants_section(report: dict[str, Any]) -> str:
         + [esc("; ".join(v.get("changes_text") or v["changes"])) for v in variants]
     )
     rows.append(
-        ["<em>settles at (SEQ)</em>", esc(settled_states(report["settles_at"].get("seq", [])))]
-        + [esc(settled_states(v["settles_at"].get("seq", []))) for v in variants]
+        [
+            f"<em>settles at ({concept_short(DEFAULT_CONCEPT)})</em>",
+            esc(settled_states(report["settles_at"].get(DEFAULT_CONCEPT, []))),
+        ]
+        + [esc(settled_states(v["settles_at"].get(DEFAULT_CONCEPT, []))) for v in variants]
     )
     if any(v.get("perceived") for v in variants):
         rows.append(
@@ -432,7 +435,7 @@ def variants_section(report: dict[str, Any]) -> str:
     )
     if report.get("bargaining"):
         model = report["bargaining"]["default_model"]
-        settled_ids = {e["id"] for e in report["settles_at"].get("seq", [])}
+        settled_ids = {e["id"] for e in report["settles_at"].get(DEFAULT_CONCEPT, [])}
         base_items = [
             {"id": c["state"], "forecast": c["forecasts"][model]}
             for c in report["bargaining"]["cases"]

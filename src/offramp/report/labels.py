@@ -29,14 +29,14 @@ def decimals(x: float) -> int:
 
 
 def _parameter_numbers(scenario: Scenario, name: str) -> list[float]:
-    doc = scenario.document
+    doc = scenario.spec.document
     p = doc.parameters.get(name)
-    out = [float(scenario.parameters[name])]
+    out = [float(scenario.spec.parameters[name])]
     if p is not None and not isinstance(p, int | float):
         dist = p.distribution
         if dist is not None:
             out += [float(v) for v in dist.stated()]
-    for q in scenario.questions:
+    for q in scenario.spec.questions:
         if q.parameter == name and q.search_range:
             out += [float(v) for v in q.search_range]
     for v in doc.variants:
@@ -47,7 +47,7 @@ def _parameter_numbers(scenario: Scenario, name: str) -> list[float]:
 
 def parameter_label(scenario: Scenario, name: str) -> str:
     """The parameter's label, or its id when it has none (a plain number has none)."""
-    p = scenario.document.parameters.get(name)
+    p = scenario.spec.document.parameters.get(name)
     label = getattr(p, "label", None)
     return str(label).strip() if label else name
 
@@ -84,11 +84,11 @@ def _input_label(scenario: Scenario, name: str, params: dict[str, str]) -> str:
     or salience on a dimension by their labels, or a DM's weight."""
     if name in params:
         return params[name]
-    for alt in scenario.alternatives:  # an alternative's choice: 'label: choice label'
+    for alt in scenario.spec.alternatives:  # an alternative's choice: 'label: choice label'
         for choice, label in zip(alt.choices, alt.choice_labels, strict=True):
             if name == alt.column(choice):
                 return f"{alt.label}: {label}"
-    section = scenario.bargaining
+    section = scenario.spec.bargaining
     head, _, rest = name.partition(".")
     if section is not None:
         actors = {a.name: a.label or a.name for a in section.actors}
@@ -102,32 +102,33 @@ def _input_label(scenario: Scenario, name: str, params: dict[str, str]) -> str:
                 return f"{who} position on {mid_sentence(dims[dim])}"
             if kind == "salience" and dim in dims:
                 return f"{who} salience of {mid_sentence(dims[dim])}"
-    if head in scenario.dm_names and rest.startswith(("weights[", "prioritization[")):
-        return f"{possessive(scenario.dm_label(head))} preference {rest}"
+    if head in scenario.spec.dm_names and rest.startswith(("weights[", "prioritization[")):
+        return f"{possessive(scenario.spec.dm_label(head))} preference {rest}"
     return name
 
 
 def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict[str, Any]:
     """{parameters: {id: label}, precision: {id: decimals}, inputs: {id: label},
     questions: {id: ask}, dimensions: {id: label}, options: {DM.option: label}}."""
-    params = {k: parameter_label(scenario, k) for k in scenario.parameters}
+    params = {k: parameter_label(scenario, k) for k in scenario.spec.parameters}
     precision = {
         k: min(MAX_DECIMALS, 1 + max(decimals(x) for x in _parameter_numbers(scenario, k)))
-        for k in scenario.parameters
+        for k in scenario.spec.parameters
     }
     names = (
         list(inputs or [])
-        + [u.name for u in scenario.uncertain]
-        + [a.column(c) for a in scenario.sampled_alternatives for c in a.choices]
+        + [u.name for u in scenario.spec.uncertain]
+        + [a.column(c) for a in scenario.spec.sampled_alternatives for c in a.choices]
     )
-    section = scenario.bargaining
+    section = scenario.spec.bargaining
     return {
         "parameters": params,
         "precision": precision,
         "inputs": {n: _input_label(scenario, n, params) for n in names},
-        "questions": {q.id: q.ask for q in scenario.questions},
+        "questions": {q.id: q.ask for q in scenario.spec.questions},
         "dimensions": {d.name: d.label or d.name for d in section.dimensions} if section else {},
         "options": {
-            name: scenario.option_label(k) for k, name in enumerate(scenario.conflict.option_names)
+            name: scenario.spec.option_label(k)
+            for k, name in enumerate(scenario.conflict.option_names)
         },
     }

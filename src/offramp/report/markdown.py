@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.glossary import concept_terms, glossary_line, terms
 from offramp.report.mdtext import md, md_code, safe_link
 from offramp.report.provenance import provenance_markdown
@@ -133,7 +134,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
         for v in report["variants"]:
-            where = settled_states(v["settles_at"].get("seq", []))
+            where = settled_states(v["settles_at"].get(DEFAULT_CONCEPT, []))
             changes = "; ".join(v.get("changes_text") or v["changes"])
             perceived = perceived_settles(v)
             seen = f"; as perceived (hypergame), at {md(perceived)}" if perceived else ""
@@ -206,11 +207,13 @@ def _uncertainty(report: dict[str, Any]) -> list[str]:
         if q.get("margin"):
             sentence = margin_sentence(report, q["margin"]) or "No uncertain parameter searched."
             out += ["", f"- {md(q['ask'])} Every sample: {q['margin']['answer']}. {md(sentence)}"]
-    settles = [e for e in mc["settles_probability"].get("seq", []) if e["probability"] >= 0.0005]
+    settles = [
+        e for e in mc["settles_probability"].get(DEFAULT_CONCEPT, []) if e["probability"] >= 0.0005
+    ]
     if settles:
         out += [
             "",
-            "Where the evolution settles (SEQ):",
+            f"Where the evolution settles ({concept_short(DEFAULT_CONCEPT)}):",
             "",
             "| state | options taken | probability |",
             "|---:|---|---:|",

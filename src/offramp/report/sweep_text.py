@@ -7,6 +7,7 @@ from rich.table import Table
 
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import SweepResult
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.terminal import plain
 
 SHORT = {"yes": "yes", "no": "no", "depends": "depends", "undetermined": "?"}
@@ -25,27 +26,27 @@ def render_sweep(scenario: Scenario, result: SweepResult, console: Console) -> N
 
     table = Table(title=f"Sweep of {result.parameter}", header_style="bold")
     table.add_column(result.parameter, justify="right")
-    table.add_column("SEQ eq.", justify="right")
+    table.add_column(f"{concept_short(DEFAULT_CONCEPT)} eq.", justify="right")
     table.add_column("settles at")
-    for k, _ in enumerate(scenario.questions):
+    for k, _ in enumerate(scenario.spec.questions):
         table.add_column(f"Q{k + 1}")
     previous: tuple[str, tuple[str, ...]] | None = None
     for row in result.rows:
-        settles = " ".join(letter(t) for t in row.settles.get("seq", [])) or "—"
+        settles = " ".join(letter(t) for t in row.settles.get(DEFAULT_CONCEPT, [])) or "—"
         key = (settles, tuple(row.answers.values()))
         style = "bold" if previous is not None and key != previous else None
         previous = key
         table.add_row(
             f"{row.value:g}",
-            str(len(row.equilibria["seq"])),
+            str(len(row.equilibria[DEFAULT_CONCEPT])),
             settles,
-            *[SHORT[row.answers[q.id]] for q in scenario.questions],
+            *[SHORT[row.answers[q.id]] for q in scenario.spec.questions],
             style=style,
         )
     console.print(table)
     for outcome, mark in outcomes.items():
         console.print(f"  {mark}: {plain(outcome)}")
-    for k, q in enumerate(scenario.questions):
+    for k, q in enumerate(scenario.spec.questions):
         console.print(f"  Q{k + 1}: {plain(q.ask)}")
     for a, b, what in result.changes():
         console.print(f"between {result.parameter} = {a:g} and {b:g}: {what} change")

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from offramp.conflict.concepts import concept_label
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_label, concept_short
 from offramp.conflict.result import StabilityResult
 from offramp.report.glossary import concept_terms, terms
 from offramp.report.provenance import render_provenance_text
@@ -162,8 +162,8 @@ def _outcome(report: dict[str, Any], console: Console) -> None:
         line.append("Status quo", style="bold")
         line.append(f" (state {sq['id']}): {sq['description']}.")
     console.print(line)
-    for e in report["settles_at"].get("seq", []):
-        line = Text("Where it settles (SEQ)", style="bold")
+    for e in report["settles_at"].get(DEFAULT_CONCEPT, []):
+        line = Text(f"Where it settles ({concept_short(DEFAULT_CONCEPT)})", style="bold")
         line.append(
             f": state {e['id']} ({e['description']}) after {e['steps']} step(s): "
             f"{path_sentence(e['path'], report)}."
@@ -297,7 +297,7 @@ def _variants(report: dict[str, Any], console: Console) -> None:
     base_forecasts: list[dict[str, Any]] = []
     if bargaining:
         model = bargaining["default_model"]
-        settled_ids = {e["id"] for e in report["settles_at"].get("seq", [])}
+        settled_ids = {e["id"] for e in report["settles_at"].get(DEFAULT_CONCEPT, [])}
         base_forecasts = [
             {"id": c["state"], "model": model, "forecast": c["forecasts"][model]}
             for c in bargaining["cases"]
@@ -305,12 +305,21 @@ def _variants(report: dict[str, Any], console: Console) -> None:
         ]
     rows: list[
         tuple[str, str | None, list[dict[str, Any]], Any, list[dict[str, Any]], str | None]
-    ] = [("Baseline", None, report["settles_at"].get("seq", []), questions, base_forecasts, None)]
+    ] = [
+        (
+            "Baseline",
+            None,
+            report["settles_at"].get(DEFAULT_CONCEPT, []),
+            questions,
+            base_forecasts,
+            None,
+        )
+    ]
     rows += [
         (
             variant_title(v),
             "; ".join(v.get("changes_text") or v["changes"]),
-            v["settles_at"].get("seq", []),
+            v["settles_at"].get(DEFAULT_CONCEPT, []),
             v["questions"],
             v.get("forecast_at_settled") or [],
             perceived_settles(v),

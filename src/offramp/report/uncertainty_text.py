@@ -10,6 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.glossary import terms
 from offramp.report.terminal import plain as escape
 from offramp.report.words import (
@@ -84,9 +85,12 @@ def render_uncertainty(
             if q.get("margin")
         ]
         _indented(console, "Decided by a margin (every sample agrees):", margins)
-    settles = data["settles_probability"].get("seq", [])
+    settles = data["settles_probability"].get(DEFAULT_CONCEPT, [])
     if settles:
-        t = Table(title="Where the evolution settles (SEQ)", header_style="bold")
+        t = Table(
+            title=f"Where the evolution settles ({concept_short(DEFAULT_CONCEPT)})",
+            header_style="bold",
+        )
         t.add_column("state", justify="right")
         t.add_column("options taken")
         t.add_column("probability", justify="right")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report.labels import mid_sentence
 
 VERDICT = {
@@ -240,12 +241,9 @@ def drivers_phrase(report: dict[str, Any], drivers: list[dict[str, Any]]) -> str
 
 
 def percent(p: float) -> str:
-    """A probability in a sentence: '0.3%', '12%', '99.7%' (never '0%' for a positive bound)."""
-    if p <= 0:
-        return "0%"
-    if p < 0.01 or p > 0.99:
-        return f"{p:.1%}"
-    return f"{p:.0%}"
+    """A probability in a sentence, to the tables' precision (one decimal): '0.3%', '12.0%',
+    '99.7%', so a finding states the very number its table shows."""
+    return f"{p:.1%}"
 
 
 def _answer(q: dict, verdict: str, n: int) -> dict:
@@ -551,7 +549,7 @@ def settled_states(settled: list[dict[str, Any]]) -> str:
     """Where a variant's evolution settles, as one phrase."""
     return (
         "; ".join(f"state {e['id']} ({e['description']})" for e in settled)
-        or "no SEQ equilibrium is reached"
+        or f"no {concept_short(DEFAULT_CONCEPT)} equilibrium is reached"
     )
 
 
@@ -626,12 +624,12 @@ def variant_title(v: dict[str, Any]) -> str:
 
 
 def perceived_settles(v: dict[str, Any]) -> str | None:
-    """Where a misperception variant settles as perceived (SEQ), as one phrase; None for a
-    counterfactual."""
+    """Where a misperception variant settles as perceived (the default concept), as one
+    phrase; None for a counterfactual."""
     part = v.get("perceived")
     if not part:
         return None
-    return settled_states(part["settles_at"].get("seq", []))
+    return settled_states(part["settles_at"].get(DEFAULT_CONCEPT, []))
 
 
 # ------------------------------------------------------------------ inverse through formulas
@@ -687,7 +685,7 @@ def myopia_sentences(report: dict[str, Any]) -> list[str]:
     "where it settles": one sentence per settled state, said next to the answer."""
     part = report.get("farsighted")
     if not part:
-        return []
+        return _coalition_sentences(report, "seq")
     out = []
     for st in part["states"]:
         if not st["unstable"]:
@@ -706,4 +704,24 @@ def myopia_sentences(report: dict[str, Any]) -> list[str]:
             "if the decision makers anticipate (limited-move stability L_h and non-myopic "
             "stability NM, on two-DM reductions)."
         )
+    out.extend(_coalition_sentences(report, part.get("concept", "seq")))
+    return out
+
+
+def _coalition_sentences(report: dict[str, Any], concept: str) -> list[str]:
+    """Where the coalition analysis (when it was run) finds a joint move away from a state
+    where the conflict settles."""
+    ca = report.get("coalition_analysis") or {}
+    stable = (ca.get("coalition_stable") or {}).get(concept)
+    if not stable:
+        return []
+    out = []
+    for e in report["settles_at"].get(concept, []):
+        movers = [name for name, states in stable.items() if e["id"] not in states]
+        if movers:
+            out.append(
+                f"Where it settles (state {e['id']}) is not stable against a joint move of "
+                f"{', '.join(movers)} (coalition analysis): decision makers acting together "
+                "would leave it."
+            )
     return out

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 import offramp.scenario.limits as limits
-from offramp.bargaining.inputs import BargainingInputError, BargainingProblem
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.problem import BargainingProblem
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.errors import Problem, ScenarioError, format_path
 

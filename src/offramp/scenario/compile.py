@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from fractions import Fraction
+from decimal import Decimal
 from typing import Protocol
 
 import numpy as np
@@ -35,15 +35,17 @@ from offramp.conflict.model import (
 )
 from offramp.resources import memory_budget
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.limits import check_enumeration, option_references
+from offramp.scenario.limits import LimitError, check_enumeration, option_references
+from offramp.scenario.limits import message as limit_message
+from offramp.scenario.limits import value as limit_value
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
 from offramp.scenario.statements import OptionRef, evaluate_codes, variables
-from offramp.scenario.yaml_source import Path, SourceMap
+from offramp.scenario.yaml_source import DocPath, SourceMap
 
 _log = logging.getLogger("offramp")
 
 
-class Scenario(Protocol):
+class ResolvedScenario(Protocol):
     """What compiling needs of a resolved scenario (:class:`~offramp.scenario.spec.ScenarioSpec`
     provides it; the spec imports this module, so it is described here, not imported)."""
 
@@ -53,15 +55,15 @@ class Scenario(Protocol):
     option_dm: list[int]
     option_directions: list[str]
     infeasible: list[CompiledStatement]
-    mutually_exclusive: list[tuple[list[int], Path]]
-    at_least_one: list[tuple[list[int], Path]]
+    mutually_exclusive: list[tuple[list[int], DocPath]]
+    at_least_one: list[tuple[list[int], DocPath]]
     removed: tuple[int, ...]
     status_quo: list[int] | None
     preferences: dict[str, CompiledPreference]
     source: SourceMap
 
 
-def _describe_state(scenario: Scenario, code: int) -> str:
+def _describe_state(scenario: ResolvedScenario, code: int) -> str:
     taken = [o.qualified for o in scenario.options if code >> o.index & 1]
     return "{" + ", ".join(taken) + "}" if taken else "{nothing taken}"
 
@@ -70,7 +72,7 @@ def _bit(codes: np.ndarray, k: int) -> np.ndarray:
     return ((codes >> np.uint64(k)) & np.uint64(1)).astype(bool)
 
 
-def feasibility_rules(scenario: Scenario) -> list[Rule]:
+def feasibility_rules(scenario: ResolvedScenario) -> list[Rule]:
     """The scenario's feasibility rules (``infeasible`` statements, ``mutually_exclusive`` and
     ``at_least_one`` groups, removed options), each with the options it reads: the one
     definition of which codes they remove."""
@@ -99,10 +101,15 @@ def feasibility_rules(scenario: Scenario) -> list[Rule]:
     for group, _ in scenario.mutually_exclusive:
         if group:  # an empty group removes nothing
             rules.append(
-                Rule(tuple(sorted(set(group))), lambda c, g=group: too_many(c, g), len(group))
+                Rule(
+                    tuple(sorted(set(group))),
+                    lambda c, g=group: too_many(c, g),
+                    len(group),
+                    monotone=True,
+                )
             )
     for k in scenario.removed:
-        rules.append(Rule((k,), lambda c, k=k: _bit(c, k)))
+        rules.append(Rule((k,), lambda c, k=k: _bit(c, k), monotone=True))
     for group, _ in scenario.at_least_one:
         rules.append(
             Rule(tuple(sorted(set(group))), lambda c, g=group: none_taken(c, g), len(group))
@@ -139,14 +146,20 @@ def exact_weights(values) -> np.ndarray | None:
     """Integers proportional to the weights as written (0.1 is one tenth, not the nearest
     binary float), so that sums compare exactly: 0.1 + 0.2 ties with 0.3, and 1e7 + 0.1 + 0.2
     with 1e7 + 0.3. None when they do not fit in 62 bits (e.g. sampled values with 17 digits),
-    in which case floats are compared as they are."""
-    fracs = [Fraction(repr(float(v))) for v in values]
+    in which case floats are compared as they are.
+
+    Each float's shortest repr is read exactly with :class:`decimal.Decimal` (its ratio in
+    lowest terms, as :class:`fractions.Fraction` would give, at a fraction of the cost: the
+    Monte Carlo calls this once per distinct row of weights)."""
     lcd = 1
-    for f in fracs:
-        lcd = math.lcm(lcd, f.denominator)
+    ratios = []
+    for v in values:
+        n, d = Decimal(repr(float(v))).as_integer_ratio()
+        ratios.append((n, d))
+        lcd = math.lcm(lcd, d)
         if lcd > 10**15:
             return None
-    ints = [f.numerator * (lcd // f.denominator) for f in fracs]
+    ints = [n * (lcd // d) for n, d in ratios]
     if sum(abs(i) for i in ints) >= 2**62:
         return None
     return np.array(ints, dtype=np.int64)
@@ -186,7 +199,7 @@ def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
 
 
 def _scores(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pref: CompiledPreference,
     codes: np.ndarray,
     bits: dict[int, np.ndarray],
@@ -235,7 +248,7 @@ def _scores(
     return (n_entries - which).astype(np.float64)
 
 
-def feasible_structure(scenario: Scenario) -> Structure:
+def feasible_structure(scenario: ResolvedScenario) -> Structure:
     """The feasible states' structure, each decision maker's choices enumerated (cheap: the
     work is checked against the limit first). ``upper_bound()`` then counts the feasible
     states exactly when no rule spans decision makers, and bounds them otherwise."""
@@ -257,7 +270,7 @@ def feasible_structure(scenario: Scenario) -> Structure:
     return struct
 
 
-def feasible_count(scenario: Scenario) -> tuple[int, bool]:
+def feasible_count(scenario: ResolvedScenario) -> tuple[int, bool]:
     """The number of feasible states, counted from the option structure before enumerating
     them: (count, exact). Not exact when a rule spans decision makers: the count is then the
     product of their choices, an upper bound."""
@@ -270,7 +283,7 @@ def feasible_count(scenario: Scenario) -> tuple[int, bool]:
 ANNOUNCE_STATES = 500_000
 
 
-def compile_conflict(scenario: Scenario) -> ConflictModel:
+def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     """Enumerate the feasible states and score them; raise ScenarioError on semantic problems."""
     m = len(scenario.options)
     try:
@@ -301,6 +314,15 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
     )
     max_states = int(budget // bytes_per_state(n, max_dir, blocks))
     upper = struct.upper_bound()
+    most = int(limit_value("states"))  # the time limit, on the states the engine will process
+
+    def too_many(found: int | str) -> LimitError:
+        return LimitError(
+            [scenario.source.problem(("decision_makers",), limit_message("states", found))]
+        )
+
+    if struct.exact and upper > most:
+        raise too_many(upper)  # the count is known: refuse before building anything
     if upper >= ANNOUNCE_STATES:
         count = f"{upper:,}" if struct.exact else f"at most {upper:,}"
         _log.info(
@@ -329,8 +351,10 @@ def compile_conflict(scenario: Scenario) -> ConflictModel:
     if struct.exact:
         check_memory(upper)  # the count is known: refuse before building anything
     try:
-        codes = enumerate_product(struct, max_states)
+        codes = enumerate_product(struct, min(max_states, most))
     except ConflictTooLarge as exc:
+        if most <= max_states:
+            raise too_many(f"more than {most:,}") from None
         message = (
             f"the conflict is too large for memory: {exc}; each needs about "
             f"{human_bytes(bytes_per_state(n, max_dir, blocks))} for stability analysis "

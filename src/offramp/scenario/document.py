@@ -12,6 +12,7 @@ import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -21,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, get_concept
+from offramp.errors import InputError
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.distributions import Distribution
 from offramp.scenario.evidence import EvidencePolicy, Figure
@@ -269,7 +272,16 @@ class Variant(Strict):
     note: Text | None = None
 
 
-Concept = Literal["nash", "gmr", "smr", "seq", "sim", "lh", "nm"]
+def _registered_concept(key: str) -> str:
+    """A question's ``concept:`` is any concept of the registry (:mod:`offramp.conflict.concepts`,
+    read when the document is validated, so a concept registered later is accepted too)."""
+    try:
+        return get_concept(key).key
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+
+
+Concept = Annotated[str, AfterValidator(_registered_concept)]
 
 
 class CoalitionDoc(Strict):
@@ -287,7 +299,7 @@ class Question(Strict):
     id: Identifier | None = None
     ask: Text
     holds_when: Text
-    concept: Concept = "seq"
+    concept: Concept = DEFAULT_CONCEPT
     parameter: Identifier | None = None
     range: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
     note: Text | None = None

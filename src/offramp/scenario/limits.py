@@ -12,7 +12,7 @@ depth, statement depth, the size of a number, the length of a text) cannot: they
 interpreter's stack and the arithmetic, and no sensible scenario comes near them.
 
 The bargaining engine (a lower layer that imports nothing of the scenario package) keeps its
-own actor limits in :mod:`offramp.bargaining.inputs`.
+own actor limits in :mod:`offramp.bargaining.limits`.
 """
 
 from __future__ import annotations
@@ -106,6 +106,15 @@ _LIMITS = [
         "10 s on one core at the limit)",
         "write choices as groups of one decision maker's options (mutually_exclusive, "
         "at_least_one), merge options that always move together, or split the conflict",
+    ),
+    Limit(
+        "states",
+        2**20,
+        "number of feasible states to analyse (a full analysis takes about 30 s of CPU and "
+        "3 GB per million states, stability alone about 2 s and 0.4 GB: the limit keeps one "
+        "analysis within about a minute)",
+        "add feasibility rules (mutually_exclusive, at_least_one, infeasible), merge options "
+        "that always move together, or split the conflict",
     ),
     Limit("samples", 1_000_000, "number of Monte Carlo samples", "use fewer samples"),
     Limit(

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from offramp.errors import did_you_mean
 from offramp.scenario.document import Preference, ScenarioDocument
-from offramp.scenario.yaml_source import Path
+from offramp.scenario.yaml_source import DocPath
 
 
 class Spec(Protocol):
@@ -29,9 +29,9 @@ class Spec(Protocol):
     document: ScenarioDocument
     dm_names: list[str]
 
-    def _problem(self, path: Path, message: str) -> None: ...
+    def _problem(self, path: DocPath, message: str) -> None: ...
 
-    def _option(self, path: Path, name: str) -> Any: ...
+    def _option(self, path: DocPath, name: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ResolvedPerception:
     of: str | None  # whose preferences it misjudges
     preferences: Preference | None
     unknown_options: tuple[int, ...]  # option indices the perceiver does not know exist
-    path: Path
+    path: DocPath
 
 
 def resolve_perceptions(spec: Spec) -> list[ResolvedPerception]:
@@ -48,7 +48,7 @@ def resolve_perceptions(spec: Spec) -> list[ResolvedPerception]:
     out = []
     seen: dict[tuple[str, str | None], int] = {}
     for k, p in enumerate(spec.document.perceptions):
-        base: Path = ("perceptions", k)
+        base: DocPath = ("perceptions", k)
         ok = True
         for role in ("dm", "of"):
             name = getattr(p, role)

@@ -12,14 +12,14 @@ from typing import Any
 from offramp.scenario.distributions import Distribution
 from offramp.scenario.document import Question
 from offramp.scenario.statements import Expr
-from offramp.scenario.yaml_source import Path
+from offramp.scenario.yaml_source import DocPath
 
 
 @dataclass(frozen=True)
 class CompiledStatement:
     expr: Expr
     text: str
-    path: Path
+    path: DocPath
     note: str | None = None
 
 
@@ -29,7 +29,7 @@ class CompiledQuestion:
     question: Question
     statement: CompiledStatement
     search_range: tuple[float, float] | None
-    path: Path
+    path: DocPath
 
     @property
     def ask(self) -> str:
@@ -51,7 +51,7 @@ class UncertainInput:
     name: str  # parameter name, or DM.weights[k]
     kind: str  # "parameter" | "weight"
     distribution: Distribution
-    path: Path
+    path: DocPath
     dm: str | None = None
     index: int | None = None  # weight index within the DM's weights
 
@@ -70,7 +70,7 @@ class CompiledPreference:
     form: str  # prioritization | ranking | weights
     entries: list[list[CompiledStatement]]  # ranking: a tie is several; others: one each
     values: list[float] = field(default_factory=list)  # weights only
-    path: Path = ()
+    path: DocPath = ()
     sources: list[tuple[Any, ...]] = field(
         default_factory=list
     )  # weights: ("const", v) | ("param", n, s)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 import offramp.scenario.limits as limits
-from offramp.bargaining.inputs import BargainingInputError
+from offramp.bargaining.errors import BargainingInputError
 from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
@@ -51,10 +51,10 @@ from offramp.scenario.statements import (
     evaluate_codes,
     parse_statement,
 )
-from offramp.scenario.yaml_source import Path, SourceMap
+from offramp.scenario.yaml_source import DocPath, SourceMap
 
 if TYPE_CHECKING:
-    from offramp.bargaining.inputs import BargainingProblem
+    from offramp.bargaining.problem import BargainingProblem
     from offramp.conflict.model import ConflictModel
 
 
@@ -75,7 +75,7 @@ def default_range(value: float) -> tuple[float, float]:
     return (min(0.0, value), max(2 * abs(value), 1.0))
 
 
-def _stmt_path(base: Path, item: Any) -> Path:
+def _stmt_path(base: DocPath, item: Any) -> DocPath:
     return (*base, "statement") if isinstance(item, NotedStatement) else base
 
 
@@ -91,7 +91,7 @@ class ResolvedAlternative:
     weights: np.ndarray
     parameters: tuple[str, ...]
     values: np.ndarray
-    path: Path
+    path: DocPath
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -108,7 +108,7 @@ class ResolvedCoalition:
 
     name: str
     members: tuple[str, ...]
-    path: Path
+    path: DocPath
 
 
 class ScenarioSpec:
@@ -151,7 +151,9 @@ class ScenarioSpec:
             raise ScenarioError(self.problems)
 
     # ------------------------------------------------------------------ resolution
-    def _problem(self, path: Path, message: str, *, key: bool = False, offset: int | None = None):
+    def _problem(
+        self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None
+    ):
         self.problems.append(self.source.problem(path, message, key=key, offset=offset))
 
     def _resolve(self) -> None:
@@ -169,7 +171,7 @@ class ScenarioSpec:
         refs: list[OptionRef] = []
         self.option_directions: list[str] = []
         self.option_dm: list[int] = []
-        self.option_paths: list[Path] = []
+        self.option_paths: list[DocPath] = []
         for i, dm in enumerate(doc.decision_makers):
             names: dict[str, int] = {}
             for j, opt in enumerate(dm.options):
@@ -365,7 +367,7 @@ class ScenarioSpec:
             unc = actor.uncertain
             if unc is None:
                 continue
-            base: Path = ("bargaining", "actors", i, "uncertain")
+            base: DocPath = ("bargaining", "actors", i, "uncertain")
             if unc.capability is not None:
                 self.uncertain.append(
                     UncertainInput(
@@ -400,7 +402,7 @@ class ScenarioSpec:
         seen: set[str] = set()
         derived = set(self.derivation.derived)
         for k, alt in enumerate(self.document.alternatives):
-            base: Path = ("alternatives", k)
+            base: DocPath = ("alternatives", k)
             if alt.name in seen:
                 self._problem((*base, "name"), f"duplicate alternative name '{alt.name}'")
                 continue
@@ -408,7 +410,7 @@ class ScenarioSpec:
             names: list[str] = []
             ok = True
             for j, choice in enumerate(alt.choices):
-                where: Path = (*base, "choices", j)
+                where: DocPath = (*base, "choices", j)
                 if choice.name in names:
                     self._problem((*where, "name"), f"duplicate choice '{choice.name}'")
                     ok = False
@@ -504,7 +506,7 @@ class ScenarioSpec:
     def _resolve_variants(self) -> None:
         self.variants: dict[str, Variant] = {}
         for k, v in enumerate(self.document.variants):
-            base: Path = ("variants", k)
+            base: DocPath = ("variants", k)
             if v.name in self.variants:
                 self._problem((*base, "name"), f"duplicate variant name '{v.name}'")
             for p in v.parameters:
@@ -541,7 +543,7 @@ class ScenarioSpec:
         except StatementError:
             return None
 
-    def _option(self, path: Path, name: str) -> OptionRef | None:
+    def _option(self, path: DocPath, name: str) -> OptionRef | None:
         dm, _, opt = name.rpartition(".")
         try:
             return self.catalogue.resolve(dm or None, opt, 0)
@@ -549,10 +551,10 @@ class ScenarioSpec:
             self._problem(path, exc.message)
             return None
 
-    def _groups(self, key: str) -> list[tuple[list[int], Path]]:
+    def _groups(self, key: str) -> list[tuple[list[int], DocPath]]:
         out = []
         for k, item in enumerate(getattr(self.document, key)):
-            base: Path = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
+            base: DocPath = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
             idx = []
             for j, name in enumerate(group_options(item)):
                 ref = self._option((*base, j), name)
@@ -562,7 +564,7 @@ class ScenarioSpec:
         return out
 
     def _statement(
-        self, path: Path, item: Any, *, probability_allowed: bool = False
+        self, path: DocPath, item: Any, *, probability_allowed: bool = False
     ) -> CompiledStatement | None:
         text = statement_text(item)
         if (
@@ -585,7 +587,7 @@ class ScenarioSpec:
         return CompiledStatement(expr, text, path, note)
 
     def _preference(self, dm: str, pref: Preference) -> CompiledPreference:
-        base: Path = ("preferences", dm, pref.form)
+        base: DocPath = ("preferences", dm, pref.form)
         out = CompiledPreference(dm, pref.form, [], path=base)
         if pref.form == "prioritization":
             groups = 0
@@ -662,6 +664,17 @@ class ScenarioSpec:
     @property
     def file(self) -> str:
         return self.source.file
+
+    def question(self, qid: str) -> CompiledQuestion:
+        """The compiled question with id ``qid``; InputError when there is none."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        ids = [q.id for q in self.questions]
+        raise InputError(
+            f"no question '{qid}'{did_you_mean(qid, ids)}; the scenario asks "
+            f"{', '.join(ids) or 'none'}"
+        )
 
     def option_label(self, index: int) -> str:
         ref = self.options[index]
@@ -844,7 +857,7 @@ class ScenarioSpec:
         (bdm and smp grow as actors^3). Each problem is located at the bargaining actors."""
         if self.document.bargaining is None:
             return []
-        from offramp.bargaining.inputs import CUBIC_BYTES, check_cubic_model
+        from offramp.bargaining.limits import CUBIC_BYTES, check_cubic_model
         from offramp.bargaining.registry import REPORT_MODELS
 
         at = ("bargaining", "actors")

@@ -22,7 +22,7 @@ from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import scan_yaml
 
-Path = tuple[str | int, ...]
+DocPath = tuple[str | int, ...]
 
 
 @dataclass
@@ -30,11 +30,11 @@ class SourceMap:
     """Positions (1-based line and column) of values and keys, by document path."""
 
     file: str = "<scenario>"
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    quoted: set[Path] = field(default_factory=set)
+    values: dict[DocPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[DocPath, tuple[int, int]] = field(default_factory=dict)
+    quoted: set[DocPath] = field(default_factory=set)
 
-    def locate(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+    def locate(self, path: DocPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """Best position for ``path``: itself, else the nearest ancestor that is known."""
         table = self.keys if key else self.values
         p = tuple(path)
@@ -49,7 +49,7 @@ class SourceMap:
                 return None, None
             p = p[:-1]
 
-    def statement_column(self, path: Path, offset: int) -> tuple[int | None, int | None]:
+    def statement_column(self, path: DocPath, offset: int) -> tuple[int | None, int | None]:
         """Position of character ``offset`` inside the scalar string at ``path``."""
         line, col = self.locate(path)
         if line is None or col is None or tuple(path) not in self.values:
@@ -58,7 +58,7 @@ class SourceMap:
         return line, col + extra + offset
 
     def problem(
-        self, path: Path, message: str, *, key: bool = False, offset: int | None = None
+        self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None
     ) -> Problem:
         from offramp.scenario.errors import format_path
 
@@ -71,7 +71,7 @@ class SourceMap:
         )
 
 
-def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
+def _plain(node: Any, path: DocPath, smap: SourceMap) -> Any:
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for k, v in node.items():
@@ -119,7 +119,7 @@ def _plain(node: Any, path: Path, smap: SourceMap) -> Any:
 class _TagError(OfframpError):
     """A YAML tag offramp does not read (turned into a located problem by the reader)."""
 
-    def __init__(self, path: Path, tag: str, value: str):
+    def __init__(self, path: DocPath, tag: str, value: str):
         super().__init__(tag)
         self.path, self.tag, self.value = path, tag, value
 

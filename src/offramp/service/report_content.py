@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+import offramp.bargaining.registry as models
 from offramp.analysis import Analysis
 from offramp.analysis.coalition_questions import coalition_answers
 from offramp.analysis.leverage import leverage_data
@@ -16,8 +17,8 @@ from offramp.analysis.myopia import farsighted_check
 from offramp.analysis.questions import answer
 from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
-from offramp.bargaining import BEST_MODEL, forecast
-from offramp.bargaining.registry import REPORT_MODELS
+from offramp.bargaining import forecast
+from offramp.bargaining.registry import DEFAULT_MODEL
 from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
@@ -35,7 +36,7 @@ def _answers(
     scenario: Scenario, analysis: Analysis, thresholds: bool, progress: Progress | None, label: str
 ) -> list[dict[str, Any]]:
     out = []
-    for q in scenario.questions:
+    for q in scenario.spec.questions:
         ans = answer(analysis, q)
         if thresholds and q.parameter is not None:
 
@@ -43,14 +44,14 @@ def _answers(
                 if progress:
                     progress(f"{label}: threshold of {q.id}", done, total)
 
-            ans.threshold = threshold(scenario, q, progress=tick)
+            ans.threshold = threshold(scenario.spec, q, progress=tick)
         out.append(ans.to_dict())
     return out
 
 
 def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict[str, Any]:
     models = forecast_models() if models is None else models
-    problem = scenario.bargaining_problem(shifts)
+    problem = scenario.spec.bargaining_problem(shifts)
     out = {}
     for m in models:
         values = forecast(problem, m).forecast
@@ -60,7 +61,7 @@ def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict
 
 def forecast_models() -> tuple[str, ...]:
     """The models a report compares (the bargaining registry's choice), the default first."""
-    return (BEST_MODEL, *(m for m in REPORT_MODELS if m != BEST_MODEL))
+    return (DEFAULT_MODEL, *(m for m in models.REPORT_MODELS if m != DEFAULT_MODEL))
 
 
 def _settled_shifts(
@@ -76,7 +77,7 @@ def _settled_shifts(
             "settles": settles,
             "id": int(s) + 1,
             "description": analysis.describe_state(int(s)),
-            "shifts": scenario.shifts_at(int(model.codes[s])),
+            "shifts": scenario.spec.shifts_at(int(model.codes[s])),
         }
         for s in states
     ]
@@ -84,7 +85,7 @@ def _settled_shifts(
 
 def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | None:
     """Forecasts of the negotiation: as given, under each shift, and at the conflict's outcome."""
-    section = scenario.bargaining
+    section = scenario.spec.bargaining
     if section is None:
         return None
     cases = [{"name": "as-given", "label": "positions as given", "shifts": []}]
@@ -118,7 +119,7 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | 
     for case in cases:
         case["forecasts"] = _forecast_values(scenario, case["shifts"])
     return {
-        "default_model": BEST_MODEL,
+        "default_model": DEFAULT_MODEL,
         "models": list(forecast_models()),
         "dimensions": [
             {"name": d.name, "label": d.label or d.name, "low": d.low, "high": d.high}
@@ -139,8 +140,10 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | 
 
 
 def describe_changes(scenario: Scenario, name: str) -> list[str]:
-    v = scenario.variants[name]
-    changes = [f"{k} = {val:g} (was {scenario.parameters[k]:g})" for k, val in v.parameters.items()]
+    v = scenario.spec.variants[name]
+    changes = [
+        f"{k} = {val:g} (was {scenario.spec.parameters[k]:g})" for k, val in v.parameters.items()
+    ]
     changes += [f"without option {o}" for o in v.remove_options]
     if v.status_quo is not None:
         changes.append("status quo: " + (", ".join(v.status_quo) or "nothing taken"))
@@ -149,11 +152,11 @@ def describe_changes(scenario: Scenario, name: str) -> list[str]:
 
 def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
     """As :func:`describe_changes`, with the labels a reader knows instead of ids."""
-    v = scenario.variants[name]
+    v = scenario.spec.variants[name]
     names = scenario.conflict.option_names
-    option = {n: scenario.option_label(k) for k, n in enumerate(names)}
+    option = {n: scenario.spec.option_label(k) for k, n in enumerate(names)}
     changes = [
-        f"{parameter_label(scenario, k)} = {val:g} (was {scenario.parameters[k]:g})"
+        f"{parameter_label(scenario, k)} = {val:g} (was {scenario.spec.parameters[k]:g})"
         for k, val in v.parameters.items()
     ]
     changes += [f"without the option to {option.get(o, o)} ({o})" for o in v.remove_options]
@@ -165,17 +168,19 @@ def describe_changes_in_words(scenario: Scenario, name: str) -> list[str]:
 
 
 def _declared_perceptions(scenario: Scenario, name: str) -> list[dict[str, Any]]:
-    k = list(scenario.variants).index(name)
-    return list(scenario.data["variants"][k].get("perceptions") or [])
+    k = list(scenario.spec.variants).index(name)
+    return list(scenario.spec.data["variants"][k].get("perceptions") or [])
 
 
 def describe_perceptions(scenario: Scenario, name: str, words: bool) -> list[str]:
     """A variant's misperceptions as changes: who does not know of which option, who
     misjudges whose preferences (so a variant with only ``perceptions:`` has a changes row)."""
-    option = {n: scenario.option_label(k) for k, n in enumerate(scenario.conflict.option_names)}
+    option = {
+        n: scenario.spec.option_label(k) for k, n in enumerate(scenario.conflict.option_names)
+    }
     out = []
     for p in _declared_perceptions(scenario, name):
-        dm = scenario.dm_label(p["dm"]) if words else p["dm"]
+        dm = scenario.spec.dm_label(p["dm"]) if words else p["dm"]
         for o in p.get("unknown_options") or []:
             out.append(
                 f"misperception: {dm} does not know of the option to {option.get(o, o)} ({o})"
@@ -183,7 +188,7 @@ def describe_perceptions(scenario: Scenario, name: str, words: bool) -> list[str
                 else f"{dm} does not know of {o}"
             )
         if p.get("of") and p.get("preferences"):
-            of = scenario.dm_label(p["of"]) if words else p["of"]
+            of = scenario.spec.dm_label(p["of"]) if words else p["of"]
             out.append(
                 f"misperception: {dm} misjudges the preferences of {of}"
                 if words
@@ -244,16 +249,19 @@ def build_report(
     analysis = scenario.analyze(concepts, horizon=horizon, coalitions=coalitions)
     model = analysis.model
     base = analysis.to_dict()
-    doc = scenario.document
+    spec = scenario.spec
+    doc = spec.document
     report = {
         "offramp_version": __version__,
         "scenario": scenario.name,
         "description": doc.description,
-        "file": scenario.file,
-        "as_of": None if scenario.analysis_date is None else scenario.analysis_date.isoformat(),
+        "file": scenario.spec.file,
+        "as_of": None
+        if scenario.spec.analysis_date is None
+        else scenario.spec.analysis_date.isoformat(),
         "sources": [s.model_dump(exclude_none=True) for s in doc.sources],
         "decision_makers": base["decision_makers"],
-        "parameters": dict(scenario.parameters),
+        "parameters": dict(scenario.spec.parameters),
         "feasible_states": model.n_states,
         "status_quo": base["status_quo"],
         "concepts": base["concept_names"],
@@ -266,8 +274,8 @@ def build_report(
         "uncertainty": None,
         "stability": base["stability"],
         "farsighted": farsighted_check(analysis),
-        "provenance": provenance_data(scenario),
-        "leverage": leverage_data(scenario),
+        "provenance": provenance_data(scenario.spec),
+        "leverage": leverage_data(scenario.spec),
         "coalition_analysis": (
             {**analysis.coalition_dict(), "coalition_answers": coalition_answers(analysis)}
             if analysis.coalitions
@@ -276,7 +284,7 @@ def build_report(
     }
     report["labels"] = labels_part(scenario)
     report["what_happened_next"] = what_happened_next(scenario, report["questions"])
-    if samples > 0 and (scenario.uncertain or scenario.sampled_alternatives):
+    if samples > 0 and (scenario.spec.uncertain or scenario.spec.sampled_alternatives):
 
         def tick(done: int, total: int) -> None:
             if progress:
@@ -284,7 +292,7 @@ def build_report(
 
         report["uncertainty"] = monte_carlo(scenario, samples, seed, progress=tick).to_dict()
     if variants:
-        for name, v in scenario.variants.items():
+        for name, v in scenario.spec.variants.items():
             var = scenario.variant(name)
             var_analysis = var.analyze()
             misperceived = bool(_declared_perceptions(scenario, name))
@@ -322,22 +330,26 @@ def what_happened_next(scenario: Scenario, answers: list[dict[str, Any]]) -> dic
     """The evidence published after the analysis date and the answers with it: the same
     questions analysed with every figure (None when nothing was published later). The
     later figures never feed the report's own answers."""
-    later = later_data(scenario)
+    later = later_data(scenario.spec)
     if not later:
         return None
     try:
         latest = scenario.as_of(None)
-        now = [answer(latest.analyze(), q).to_dict() for q in latest.questions]
+        now = [answer(latest.analyze(), q).to_dict() for q in latest.spec.questions]
     except OfframpError as exc:
-        return {"as_of": scenario.analysis_date.isoformat(), "figures": later, "error": str(exc)}
+        return {
+            "as_of": scenario.spec.analysis_date.isoformat(),
+            "figures": later,
+            "error": str(exc),
+        }
     by_id = {a["id"]: a for a in now}
     return {
-        "as_of": scenario.analysis_date.isoformat(),
+        "as_of": scenario.spec.analysis_date.isoformat(),
         "figures": later,
         "parameters": {
-            k: {"as_of": v, "later": latest.parameters[k]}
-            for k, v in scenario.parameters.items()
-            if k in latest.parameters and latest.parameters[k] != v
+            k: {"as_of": v, "later": latest.spec.parameters[k]}
+            for k, v in scenario.spec.parameters.items()
+            if k in latest.spec.parameters and latest.spec.parameters[k] != v
         },
         "questions": [
             {
@@ -352,10 +364,10 @@ def what_happened_next(scenario: Scenario, answers: list[dict[str, Any]]) -> dic
 
 
 def _variant_forecast(scenario: Scenario, analysis: Analysis) -> list[dict[str, Any]] | None:
-    if scenario.bargaining is None:
+    if scenario.spec.bargaining is None:
         return None
     out = []
     for st in _settled_shifts(scenario, analysis):
-        values = _forecast_values(scenario, st["shifts"], (BEST_MODEL,))[BEST_MODEL]
-        out.append({**st, "model": BEST_MODEL, "forecast": values})
+        values = _forecast_values(scenario, st["shifts"], (DEFAULT_MODEL,))[DEFAULT_MODEL]
+        out.append({**st, "model": DEFAULT_MODEL, "forecast": values})
     return out

@@ -21,7 +21,7 @@ def what_it_takes(
 ) -> dict[str, Any]:
     """Plain data for the report section (see :mod:`offramp.report.inverse_html`)."""
     answers = {a.question.id: a.verdict for a in scenario.answers()}
-    todo = [q for q in scenario.questions if answers[q.id] != "yes"]
+    todo = [q for q in scenario.spec.questions if answers[q.id] != "yes"]
     inverse = []
     for k, q in enumerate(todo):
         result = scenario.inverse(q.id).to_dict()
@@ -43,6 +43,6 @@ def what_it_takes(
             ).to_dict()
     if progress:
         progress("what would it take", len(todo) + 1, len(todo) + 1)
-    if scenario.perceptions:
+    if scenario.spec.perceptions:
         out["hypergame"] = scenario.hypergame().to_dict()
     return out

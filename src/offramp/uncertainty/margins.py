@@ -21,11 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from offramp.analysis.inverse import parameter_range
-from offramp.analysis.scenario import Scenario
 from offramp.analysis.sweeps import threshold
 from offramp.errors import OfframpError
 from offramp.scenario.document import Parameter
 from offramp.scenario.resolved import CompiledQuestion
+from offramp.scenario.spec import ScenarioSpec
 
 #: Range widths searched on each side of a judged range.
 WIDEN = 25.0
@@ -35,7 +35,7 @@ SEARCHED = (
 )
 
 
-def _searchable(scenario: Scenario, name: str) -> bool:
+def _searchable(scenario: ScenarioSpec, name: str) -> bool:
     declared = scenario.document.parameters.get(name)
     return isinstance(declared, Parameter) and name in scenario.parameters
 
@@ -49,7 +49,7 @@ def _span(lo: float, hi: float) -> tuple[float, float]:
 
 
 def question_margin(
-    scenario: Scenario, question: CompiledQuestion, answer: str, inputs: list[str]
+    scenario: ScenarioSpec, question: CompiledQuestion, answer: str, inputs: list[str]
 ) -> dict[str, Any]:
     """The margin of ``answer`` (given by every sample) to ``question`` (see the module)."""
     flips: list[dict[str, Any]] = []
@@ -108,7 +108,7 @@ def question_margin(
 
 
 def margins(
-    scenario: Scenario, verdicts: dict[str, str | None], inputs: list[str]
+    scenario: ScenarioSpec, verdicts: dict[str, str | None], inputs: list[str]
 ) -> dict[str, Any]:
     """{question id: margin} for the questions whose samples all gave one yes/no answer
     (``verdicts``: id -> that answer, None when the samples differ)."""

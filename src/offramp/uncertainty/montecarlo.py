@@ -32,7 +32,7 @@ CHUNK_BLOCKS = 8
 
 # ---------------------------------------------------------------------- what workers receive
 @dataclass(frozen=True)
-class ScenarioSpec:
+class ScenarioRecipe:
     """A scenario as text plus the changes applied to it: small, picklable, rebuilt once per
     worker process."""
 
@@ -47,18 +47,19 @@ class ScenarioSpec:
 
     @classmethod
     def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
-        text = scenario.text if scenario.text is not None else json.dumps(scenario.data)
-        removed = tuple(scenario.options[i].qualified for i in scenario.removed)
-        sq = scenario.data.get("status_quo")
+        spec = scenario.spec
+        text = spec.text if spec.text is not None else json.dumps(spec.data)
+        removed = tuple(spec.options[i].qualified for i in spec.removed)
+        sq = spec.data.get("status_quo")
         return cls(
             text,
-            scenario.file,
-            tuple(sorted(scenario.parameters.items())),
+            spec.file,
+            tuple(sorted(spec.parameters.items())),
             None if sq is None else tuple(sq),
             removed,
             forecast_models,
-            None if scenario._as_of is None else scenario._as_of.isoformat(),
-            tuple(sorted(scenario.fixed_alternatives.items())),
+            None if spec._as_of is None else spec._as_of.isoformat(),
+            tuple(sorted(spec.fixed_alternatives.items())),
         )
 
     def build(self) -> Scenario:
@@ -73,18 +74,18 @@ class ScenarioSpec:
         )
 
 
-_TEMPLATES: dict[ScenarioSpec, tuple[ConflictTemplate, InputSpace]] = {}
+_TEMPLATES: dict[ScenarioRecipe, tuple[ConflictTemplate, InputSpace]] = {}
 
 
-def _template(spec: ScenarioSpec) -> tuple[ConflictTemplate, InputSpace]:
-    if spec not in _TEMPLATES:
-        scenario = spec.build()
+def _template(recipe: ScenarioRecipe) -> tuple[ConflictTemplate, InputSpace]:
+    if recipe not in _TEMPLATES:
+        scenario = recipe.build().spec
         _TEMPLATES.clear()
-        _TEMPLATES[spec] = (
-            ConflictTemplate(scenario, spec.forecast_models),
+        _TEMPLATES[recipe] = (
+            ConflictTemplate(scenario, recipe.forecast_models),
             InputSpace.of(scenario),
         )
-    return _TEMPLATES[spec]
+    return _TEMPLATES[recipe]
 
 
 @dataclass
@@ -110,11 +111,11 @@ class ChunkResult:
 
 
 def chunk_parts(
-    spec: ScenarioSpec, seed: int, index: int, blocks: list[tuple[int, int]]
+    recipe: ScenarioRecipe, seed: int, index: int, blocks: list[tuple[int, int]]
 ) -> Iterator[ChunkResult]:
     """Evaluate whole sampling blocks, batch by batch, yielding each batch's result as it
     finishes; runs in a worker process (or in-process)."""
-    template, space = _template(spec)
+    template, space = _template(recipe)
     rows = np.concatenate([space.draw_block(seed, b, count) for b, count in blocks])
     parts = -(-len(rows) // template.batch_size())  # batches of nearly equal sizes
     bounds = [len(rows) * k // parts for k in range(parts + 1)]
@@ -123,10 +124,10 @@ def chunk_parts(
 
 
 def run_chunk(
-    spec: ScenarioSpec, seed: int, index: int, blocks: list[tuple[int, int]]
+    recipe: ScenarioRecipe, seed: int, index: int, blocks: list[tuple[int, int]]
 ) -> list[ChunkResult]:
     """Every part of a chunk at once (for executors that return a task's result whole)."""
-    return list(chunk_parts(spec, seed, index, blocks))
+    return list(chunk_parts(recipe, seed, index, blocks))
 
 
 def _evaluate_part(
@@ -244,7 +245,7 @@ class MonteCarloResult:
     def unanimous(self) -> dict[str, str | None]:
         """Question id -> the answer every sample gave (None when they differ or none ran)."""
         out: dict[str, str | None] = {}
-        for j, q in enumerate(self.scenario.questions):
+        for j, q in enumerate(self.scenario.spec.questions):
             seen = np.unique(self.verdicts[:, j]) if self.completed else np.array([])
             out[q.id] = VERDICTS[int(seen[0])] if len(seen) == 1 else None
         return out
@@ -254,7 +255,7 @@ class MonteCarloResult:
         if "margins" not in self.extra:
             from offramp.uncertainty.margins import margins
 
-            self.extra["margins"] = margins(self.scenario, self.unanimous(), self.input_names)
+            self.extra["margins"] = margins(self.scenario.spec, self.unanimous(), self.input_names)
         return self.extra["margins"]
 
     def sensitivity(self) -> dict[str, Any]:
@@ -262,10 +263,10 @@ class MonteCarloResult:
         from offramp.uncertainty.sensitivity import rank_correlations
 
         targets = {}
-        for j, q in enumerate(self.scenario.questions):
+        for j, q in enumerate(self.scenario.spec.questions):
             targets[f"question:{q.id}"] = (self.verdicts[:, j] == 0).astype(float)
         if self.forecasts is not None:
-            dims = [d.name for d in self.scenario.bargaining.dimensions]
+            dims = [d.name for d in self.scenario.spec.bargaining.dimensions]
             for m, model in enumerate(self.forecast_models):
                 for d, dim in enumerate(dims):
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
@@ -277,7 +278,7 @@ class MonteCarloResult:
         'yes' in those samples, so that a reader sees how much each answer depends on which
         choice holds (``spread``: the largest difference between two choices)."""
         out = []
-        for alt in self.scenario.sampled_alternatives:
+        for alt in self.scenario.spec.sampled_alternatives:
             rows = []
             for choice, label, p in zip(
                 alt.choices, alt.choice_labels, alt.probabilities, strict=True
@@ -288,7 +289,7 @@ class MonteCarloResult:
                 share = n / max(self.completed, 1)
                 yes = {
                     q.id: (round(float((self.verdicts[drawn, j] == 0).mean()), 6) if n else None)
-                    for j, q in enumerate(self.scenario.questions)
+                    for j, q in enumerate(self.scenario.spec.questions)
                 }
                 rows.append(
                     {
@@ -302,20 +303,23 @@ class MonteCarloResult:
                     }
                 )
             spread = {}
-            for q in self.scenario.questions:
+            for q in self.scenario.spec.questions:
                 values = [r["yes"][q.id] for r in rows if r["yes"][q.id] is not None]
                 spread[q.id] = round(max(values) - min(values), 6) if values else None
             out.append({"name": alt.name, "label": alt.label, "choices": rows, "spread": spread})
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, with_margins: bool = True) -> dict[str, Any]:
+        """The contract's JSON of this run. ``with_margins=False`` leaves out the margins of
+        unanimous answers (a threshold search per judged input, most of the cost): the
+        workbench answers a cancelled job at once without them, as without the report's tables."""
         sc = self.scenario
         model = sc.conflict
         p_eq = self.p_equilibrium()
         p_settle = self.p_settles()
         probs = self.verdict_probabilities()
         counts = np.rint(probs * self.completed).astype(int)
-        margin = self.margins()
+        margin = self.margins() if with_margins else {}
         out = {
             "scenario": sc.name,
             "samples": self.completed,
@@ -348,13 +352,13 @@ class MonteCarloResult:
                     },
                     **({"margin": margin[q.id]} if q.id in margin else {}),
                 }
-                for j, q in enumerate(sc.questions)
+                for j, q in enumerate(sc.spec.questions)
             ],
             "sensitivity": self.sensitivity() if self.completed > 2 else {},
             "alternatives": self.alternatives(),
         }
         if self.forecasts is not None:
-            dims = [d.name for d in sc.bargaining.dimensions]
+            dims = [d.name for d in sc.spec.bargaining.dimensions]
             out["forecasts"] = {
                 model_name: {dim: _summary(self.forecasts[:, m, d]) for d, dim in enumerate(dims)}
                 for m, model_name in enumerate(self.forecast_models)
@@ -416,12 +420,12 @@ def monte_carlo(
 
     check_samples(n)  # at least 1, at most the documented limit
     check_seed(seed)  # numpy refuses negative seeds
-    if scenario.bargaining is None:
+    if scenario.spec.bargaining is None:
         forecast_models = ()
     executor = executor or InProcessExecutor()
     check_workers(executor.workers)  # before the pool starts them
-    spec = ScenarioSpec.of(scenario, forecast_models)
-    template, space = _template(spec)
+    recipe = ScenarioRecipe.of(scenario, forecast_models)
+    template, space = _template(recipe)
     chunks = make_chunks(n, executor.workers)
     started = time.perf_counter()
     results: dict[tuple[int, int], ChunkResult] = {}
@@ -438,10 +442,10 @@ def monte_carlo(
             example = res.bad_example
 
     try:
-        for res in executor.run(chunk_parts, spec, seed, chunks):
+        for res in executor.run(chunk_parts, recipe, seed, chunks):
             take(res)
             if bad and too_many_bad(bad, done):
-                raise BadSamples(bad, done, example, scenario.file)
+                raise BadSamples(bad, done, example, scenario.spec.file)
             if progress:
                 progress(done, n)
     except KeyboardInterrupt:
@@ -455,7 +459,7 @@ def monte_carlo(
             if (res.index, res.start) not in results:
                 take(res)
     if bad and too_many_bad(bad, done, final=True):
-        raise BadSamples(bad, done, example, scenario.file)
+        raise BadSamples(bad, done, example, scenario.spec.file)
     ordered = [results[k] for k in sorted(results)]
     size = template.base.n_states
     width = space.width
@@ -532,7 +536,7 @@ __all__ = [
     "BLOCK",
     "BadSamples",
     "MonteCarloResult",
-    "ScenarioSpec",
+    "ScenarioRecipe",
     "chunk_parts",
     "monte_carlo",
     "run_chunk",

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from offramp.analysis.scenario import Scenario
+from offramp.scenario.spec import ScenarioSpec
 
 BLOCK = 250
 
@@ -34,7 +34,7 @@ class InputSpace:
     alternatives: list[Any] = field(default_factory=list)
 
     @classmethod
-    def of(cls, scenario: Scenario) -> InputSpace:
+    def of(cls, scenario: ScenarioSpec) -> InputSpace:
         space = cls()
         for u in scenario.uncertain:
             space.names.append(u.name)
@@ -91,7 +91,7 @@ class InputSpace:
             base += k
         return out
 
-    def orders(self, scenario: Scenario, row: np.ndarray) -> dict[str, list[int]]:
+    def orders(self, scenario: ScenarioSpec, row: np.ndarray) -> dict[str, list[int]]:
         """The prioritization order each DM holds in this sample."""
         if not self.held and not self.order_keys:
             return {}

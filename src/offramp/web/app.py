@@ -10,6 +10,7 @@ from importlib import resources
 from fastapi import FastAPI
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.scenarios import list_builtin
 from offramp.version import __version__
 from offramp.web.dispatch import Workbench
@@ -27,7 +28,12 @@ def _page(css: str, js: str) -> str:
         loader=PackageLoader("offramp.web", "templates"), autoescape=select_autoescape(["html"])
     )
     return env.get_template("index.html").render(
-        version=__version__, css=css, js=js, scenarios=list_builtin()
+        version=__version__,
+        css=css,
+        js=js,
+        scenarios=list_builtin(),
+        default_concept=DEFAULT_CONCEPT,
+        default_concept_short=concept_short(DEFAULT_CONCEPT),
     )
 
 

@@ -15,10 +15,13 @@ from typing import Any
 import numpy as np
 
 from offramp.analysis import Analysis
+from offramp.conflict.concepts import DEFAULT_CONCEPT
 from offramp.conflict.moves import move_indices
 
 
-def graph_data(analysis: Analysis, concept: str = "seq", *, full: bool = False) -> dict[str, Any]:
+def graph_data(
+    analysis: Analysis, concept: str = DEFAULT_CONCEPT, *, full: bool = False
+) -> dict[str, Any]:
     """Nodes, edges and layout hints of the state graph; ``full``: every state (up to the
     shared limit) rather than the status quo, the equilibria and the paths between them."""
     from offramp.report.graph_selection import select_states

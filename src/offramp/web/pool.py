@@ -101,15 +101,33 @@ class SharedPool:
                 self._pool = None
 
     def shutdown(self) -> None:
+        """At the server's stop: drop what waits, stop the workers and wait for them, so that
+        the pool's queues and semaphores are released before the interpreter exits (else
+        Python's resource tracker reports "leaked semaphore objects"). A worker still busy
+        is terminated rather than waited for."""
         with self._lock:
             while self._waiting:
                 self._waiting.popleft()[0].cancel()
-        self.reset_broken(force=True)
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        if self._running:
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
 
 
 def _watch_parent(parent: int) -> None:
     """In each worker: exit when the server process is gone (killed, say), rather than
-    linger as an orphan holding a core."""
+    linger as an orphan holding a core. Ctrl-C is the server's to handle (it stops the pool):
+    a worker ignores it, so a terminal's Ctrl-C prints no traceback per worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:

@@ -166,8 +166,8 @@ def _sweep_values(body: SweepIn) -> tuple[str, list[float]]:
 async def start_sweep(body: SweepIn, request: Request) -> dict[str, Any]:
     name, values = _sweep_values(body)
     scenario = await _scenario_for_job(body)
-    if name not in scenario.parameters:
-        known = ", ".join(scenario.parameters) or "none"
+    if name not in scenario.spec.parameters:
+        known = ", ".join(scenario.spec.parameters) or "none"
         raise HTTPException(422, f"unknown parameter '{name}' (parameters: {known})")
     bench = workbench(request)
     job = bench.jobs.start(

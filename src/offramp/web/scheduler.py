@@ -48,6 +48,14 @@ def sweep_job(
     return run
 
 
+def _status(interrupted: str | None) -> str:
+    """The history status of a Monte Carlo job: cancelled by its user (the Monte Carlo's
+    "interrupted by the user"), interrupted otherwise (a lost worker), else ok."""
+    if interrupted is None:
+        return "ok"
+    return "cancelled" if "by the user" in interrupted else "interrupted"
+
+
 def monte_carlo_job(
     pool: SharedPool, body: MonteCarloIn, scenario: Any
 ) -> Callable[[Job], dict[str, Any]]:
@@ -58,10 +66,18 @@ def monte_carlo_job(
 
         executor = PoolExecutor(pool, body.workers, job.should_stop)
         result = monte_carlo(scenario, body.samples, body.seed, executor, job.progress)
-        data = result.to_dict()
-        record("web:uncertainty", scenario, {"samples": body.samples}, body.seed, data)
-        if result.interrupted:
+        data = result.to_dict(with_margins=not result.interrupted)
+        record(
+            "web:uncertainty",
+            scenario,
+            {"samples": body.samples, "completed": result.completed},
+            body.seed,
+            data,
+            status=_status(result.interrupted),
+        )
+        if result.interrupted:  # cancelled: answered at once, without the report's tables
             job.cancel.set()
+            return data
         return {**data, "report_html": uncertainty_html(data, scenario)}
 
     return run

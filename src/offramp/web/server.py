@@ -64,4 +64,6 @@ def serve(app: Any, host: str, port: int, *, header_seconds: float = HEADER_SECO
     protocol = type(
         "OfframpHTTPProtocol", (HeaderTimeoutProtocol,), {"header_seconds": header_seconds}
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=protocol)
+    # no lifespan events (the app uses none): Ctrl-C stops the server without the lifespan's
+    # "CancelledError" traceback; the worker pool is stopped at exit (web/pool.py)
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=protocol, lifespan="off")

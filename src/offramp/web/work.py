@@ -40,12 +40,12 @@ def read(text: str, file: str, variant: str | None) -> Scenario:
     included: a variant whose status quo is infeasible is an error here too), then the
     variant asked for."""
     scenario = from_yaml_text(text, file)
-    problems = scenario.check_variants()
+    problems = scenario.spec.check_variants()
     if problems:
         raise ScenarioError(problems)
     if variant:
-        if variant not in scenario.variants:
-            known = ", ".join(scenario.variants) or "none"
+        if variant not in scenario.spec.variants:
+            known = ", ".join(scenario.spec.variants) or "none"
             raise ScenarioError(
                 [Problem(f"no variant '{variant}' (variants: {known})", "variants", file)]
             )
@@ -81,19 +81,20 @@ def _source(scenario: Scenario):
 def validate(text: str, file: str) -> Outcome:
     def run() -> dict[str, Any]:
         scenario = load(text, file, None)
-        problems = scenario.check_bargaining()  # as `offramp validate`
+        spec = scenario.spec
+        problems = spec.check_bargaining()  # as `offramp validate`
         if problems:
             raise ScenarioError(problems)
         return {
             "ok": True,
             "problems": [],
-            "warnings": [w.to_dict() for w in scenario.warnings],
-            "summary": f"{len(scenario.dm_names)} decision makers, {len(scenario.options)} "
+            "warnings": [w.to_dict() for w in spec.warnings],
+            "summary": f"{len(spec.dm_names)} decision makers, {len(spec.options)} "
             f"options, {scenario.conflict.n_states:,} feasible states",
-            "variants": list(scenario.variants),
-            "parameters": scenario.parameters,
+            "variants": list(spec.variants),
+            "parameters": spec.parameters,
             "questions": [
-                {"id": q.id, "ask": q.ask, "parameter": q.parameter} for q in scenario.questions
+                {"id": q.id, "ask": q.ask, "parameter": q.parameter} for q in spec.questions
             ],
         }
 
@@ -130,7 +131,7 @@ def state(text: str, file: str, variant: str | None, state_id: int, concept: str
             per_dm.append(
                 {
                     "dm": dm,
-                    "label": scenario.dm_label(dm),
+                    "label": scenario.spec.dm_label(dm),
                     "stable": {c: bool(result.stable[c][i, s]) for c in result.concepts},
                     "moves": [
                         {"to": to_id(t), "taken": model.taken(int(t))}
@@ -176,7 +177,7 @@ def sweep_value(text: str, file: str, variant: str | None, parameter: str, value
     """One row of a sweep (a value is the unit a cancel waits for)."""
     from offramp.analysis.sweeps import sweep
 
-    return sweep(load(text, file, variant), parameter, [value]).rows[0]
+    return sweep(load(text, file, variant).spec, parameter, [value]).rows[0]
 
 
 def inverse(text: str, file: str, variant: str | None, goal: str, parameters, norm: str):

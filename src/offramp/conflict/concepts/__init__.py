@@ -25,8 +25,9 @@ CONCEPTS: tuple[str, ...] = tuple(REGISTRY)
 #: the others are computed on request (``--concept``, a question's ``concept:``).
 DEFAULT_CONCEPTS: tuple[str, ...] = tuple(k for k, c in REGISTRY.items() if c.by_default)
 
-#: The concept questions and "where the conflict settles" use unless told otherwise: SEQ, the
-#: credible-sanctions concept analysts usually read outcomes from.
+#: The one concept used wherever none is named (questions, "where the conflict settles",
+#: ``explain``, ``conditions``, the web's state panel): SEQ, the credible-sanctions concept
+#: analysts usually read outcomes from.
 DEFAULT_CONCEPT = "seq"
 
 #: The farsighted concepts defined for two decision makers (limited-move stability and
@@ -34,8 +35,18 @@ DEFAULT_CONCEPT = "seq"
 #: reductions (offramp.analysis.myopia).
 FARSIGHTED_TWO_DM: tuple[str, ...] = (lh.CONCEPT.key, nm.CONCEPT.key)
 
-#: The concept ``explain`` uses unless told otherwise.
-DEFAULT_EXPLAIN_CONCEPT = "gmr"
+
+def register(concept: Concept) -> None:
+    """Add a solution concept to the registry, after those shipped (for a plug-in or a test:
+    the shipped ones are listed in ``_MODULES``). Every list of concepts is derived from the
+    registry, so the concept then appears in the JSON, the reports, the web and the format's
+    ``concept:``; register it before the command line is imported to see it in ``--help``."""
+    global CONCEPTS, DEFAULT_CONCEPTS
+    if concept.key in REGISTRY:
+        raise InputError(f"a solution concept {concept.key!r} is already registered")
+    REGISTRY[concept.key] = concept
+    CONCEPTS = tuple(REGISTRY)
+    DEFAULT_CONCEPTS = tuple(k for k, c in REGISTRY.items() if c.by_default)
 
 
 def get_concept(key: object) -> Concept:
@@ -78,7 +89,6 @@ __all__ = [
     "CONCEPTS",
     "DEFAULT_CONCEPT",
     "DEFAULT_CONCEPTS",
-    "DEFAULT_EXPLAIN_CONCEPT",
     "FARSIGHTED_TWO_DM",
     "REGISTRY",
     "Concept",
@@ -86,6 +96,7 @@ __all__ = [
     "concept_label",
     "concept_short",
     "get_concept",
+    "register",
     "resolve_concepts",
     "with_defaults",
 ]

@@ -111,7 +111,12 @@ class Concept:
     - ``simultaneous``: the sanction's moves are made at the same time as the improvement
       (SIM), not one after another; ``sanction_outcome`` then gives the state they lead to;
     - ``account``: the concept explains a verdict itself (see :data:`Account`);
-    - ``extra_json(result)``: keys the concept adds to the stability JSON (e.g. ``horizon``).
+    - ``extra_json(result)``: keys the concept adds to the stability JSON (e.g. ``horizon``);
+    - ``coalition_sanctions``: the concept's coalitional version (coalition analysis, Inohara &
+      Hipel 2008) and what sanctions a coalition's improvement there: ``"none"`` (C-Nash),
+      ``"moves"`` (any move of the outsiders, C-GMR), ``"improvements"`` (the outsiders'
+      improvements, C-SEQ) or ``"counter-response"`` (moves the coalition cannot escape,
+      C-SMR); None when it has none.
     """
 
     key: str
@@ -130,6 +135,7 @@ class Concept:
     sanction_outcome: Callable[[ConflictModel, int, list[Step]], int] | None = None
     account: Account | None = None
     extra_json: Callable[[object], dict[str, Any]] | None = None
+    coalition_sanctions: str | None = None
 
     def options_for(self, options: Mapping[str, object] | None) -> dict[str, object]:
         """This concept's parameters: its defaults, overridden by those in ``options``."""

@@ -35,6 +35,7 @@ def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
 
 CONCEPT = Concept(
     key="gmr",
+    coalition_sanctions="moves",
     label="General metarationality (GMR)",
     short="GMR",
     glossary=(

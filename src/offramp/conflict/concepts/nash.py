@@ -26,6 +26,7 @@ def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
 
 CONCEPT = Concept(
     key="nash",
+    coalition_sanctions="none",
     label="Nash (R)",
     short="Nash",
     glossary=(

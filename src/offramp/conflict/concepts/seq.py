@@ -36,6 +36,7 @@ def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
 
 CONCEPT = Concept(
     key="seq",
+    coalition_sanctions="improvements",
     label="Sequential stability (SEQ)",
     short="SEQ",
     glossary=(

@@ -45,6 +45,7 @@ def conditions(model: ConflictModel, i: int, t: int) -> list[frozenset[int]]:
 
 CONCEPT = Concept(
     key="smr",
+    coalition_sanctions="counter-response",
     label="Symmetric metarationality (SMR)",
     short="SMR",
     glossary=(

@@ -5,6 +5,9 @@ const COLOURS = ["#1f5fbf", "#c2410c", "#0f7b3f", "#7c3aed", "#b58100", "#0e7490
 const VERDICT = { yes: "Yes", no: "No", depends: "Depends", undetermined: "Undetermined" };
 const state = { report: null, selected: null, jobs: {}, files: {}, checkSeq: 0, results: new Map() };
 const CHECK_DELAY = 400; // ms of quiet typing before the text is checked
+// the one concept used where none is named (the server's concept registry decides it)
+const DEFAULT_CONCEPT = document.body.dataset.defaultConcept;
+const DEFAULT_SHORT = document.body.dataset.defaultConceptShort; // its short name, e.g. SEQ
 
 function el(tag, attrs = {}, ...children) {
   const node = tag === "svg" || attrs.svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
@@ -182,9 +185,9 @@ function renderVariants(r) {
   const states = (list) => (list || []).map((e) => `state ${e.id}: ${e.description}`).join("\n") || "no equilibrium reached";
   tab.append(table(["question", "baseline", ...r.variants.map(title)],
     r.questions.map((q, k) => [q.ask, verdictCell(q), ...r.variants.map((v) => perceivedCell(v.questions[k]))])));
-  tab.append(table(["variant", "kind", "changes", "settles at (SEQ)", "settles as perceived (hypergame)"], r.variants.map((v) =>
-    [title(v), v.kind || "counterfactual", (v.changes_text || v.changes).join("; "), states(v.settles_at.seq),
-     v.perceived ? states(v.perceived.settles_at.seq) : "—"])));
+  tab.append(table(["variant", "kind", "changes", `settles at (${DEFAULT_SHORT})`, "settles as perceived (hypergame)"], r.variants.map((v) =>
+    [title(v), v.kind || "counterfactual", (v.changes_text || v.changes).join("; "), states(v.settles_at[DEFAULT_CONCEPT]),
+     v.perceived ? states(v.perceived.settles_at[DEFAULT_CONCEPT]) : "—"])));
 }
 async function analyse() {
   const ok = await check();
@@ -213,16 +216,24 @@ function setView(v) {
   Object.assign(view, v);
   $("graph").setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
 }
-function fitGraph() { if (view.full) setView({ ...view.full }); }
-// First view: the whole graph if it fits at a readable size, else actual size from the top
-// left, where the status quo and the path from it are drawn (Fit shows everything).
+// Fit never shrinks the drawing by more than this (graph units per screen pixel): the states'
+// numbers (11 units) stay at least 8 px high. A larger graph is shown from the top left, where
+// the status quo and the path from it are drawn; drag or zoom out for the rest.
+const READABLE = 1.35;
+function fitGraph() {
+  if (!view.full) return;
+  const r = $("graph").getBoundingClientRect();
+  if (!r.width) { setView({ ...view.full }); return; }
+  const scale = Math.max(view.full.w / r.width, view.full.h / r.height);
+  if (scale <= READABLE) setView({ ...view.full });
+  else setView({ x: 0, y: 0, w: r.width * READABLE, h: r.height * READABLE });
+}
+// First view: the same as Fit, once the graph has a size on screen.
 function initialView() {
   const r = $("graph").getBoundingClientRect();
   if (!view.full || !r.width) { view.pending = true; return; }
   view.pending = false;
-  const scale = Math.max(view.full.w / r.width, view.full.h / r.height);
-  if (scale <= 1.25) fitGraph();
-  else setView({ x: 0, y: 0, w: r.width * 1.25, h: r.height * 1.25 });
+  fitGraph();
 }
 function zoomGraph(factor, cx, cy) {
   const svg = $("graph"), r = svg.getBoundingClientRect();
@@ -284,7 +295,7 @@ function renderGraph(g) {
   const zoom = el("span", { class: "zoom" },
     el("button", { type: "button", id: "zoom-in", title: "Zoom in", onclick: () => zoomGraph(1.4) }, "+"),
     el("button", { type: "button", id: "zoom-out", title: "Zoom out", onclick: () => zoomGraph(1 / 1.4) }, "−"),
-    el("button", { type: "button", id: "zoom-fit", title: "Show the whole graph", onclick: fitGraph }, "Fit"));
+    el("button", { type: "button", id: "zoom-fit", title: "Show as much of the graph as stays readable", onclick: fitGraph }, "Fit"));
   const legend = el("p", { class: "legend" }, zoom, g.decision_makers.map((dm, i) => el("span", {}, el("i", { style: `background:${COLOURS[i % COLOURS.length]}` }), `${dm} improves`)),
     el("span", { text: `green: ${g.concept.toUpperCase()} equilibrium; gold ring: status quo; thick: path to where it settles; hover a state for its options, click it for its moves; scroll to zoom, drag to pan` }),
     el("label", {}, toggle, " show every improvement"));
@@ -319,7 +330,7 @@ async function showState(id) {
   document.querySelectorAll("#graph .edge").forEach((e) => e.classList.toggle("from-selected", e.dataset.source === String(id)));
   const panel = $("state-panel"); panel.textContent = "Loading…";
   try {
-    const s = await api("/api/state", scenarioBody({ state: id, concept: "seq" }));
+    const s = await api("/api/state", scenarioBody({ state: id, concept: DEFAULT_CONCEPT }));
     panel.textContent = "";
     panel.append(el("h3", { text: `State ${s.id}` }), el("p", { text: s.label }));
     panel.append(table(["", ...Object.keys(s.equilibrium).map((c) => c.toUpperCase())],
@@ -358,8 +369,8 @@ async function runJob(kind, body, ui) {
 function renderSweep(res) {
   const out = $("sweep-result");
   const qs = (state.report && state.report.questions) || [];
-  out.append(table([res.parameter, "SEQ equilibria", "settles at (SEQ)", ...Object.keys(res.rows[0] ? res.rows[0].answers : {})],
-    res.rows.map((r) => [String(r.value), String(r.equilibria.seq.length), (r.settles_at.seq || []).map((t) => t.join(", ") || "nothing").join(" | "),
+  out.append(table([res.parameter, `${DEFAULT_SHORT} equilibria`, `settles at (${DEFAULT_SHORT})`, ...Object.keys(res.rows[0] ? res.rows[0].answers : {})],
+    res.rows.map((r) => [String(r.value), String(r.equilibria[DEFAULT_CONCEPT].length), (r.settles_at[DEFAULT_CONCEPT] || []).map((t) => t.join(", ") || "nothing").join(" | "),
       ...Object.values(r.answers).map((v) => el("span", { class: v, text: VERDICT[v] }))])));
   if (res.changes.length) out.append(el("ul", {}, res.changes.map((c) => el("li", { text: `between ${c.between[0]} and ${c.between[1]}: ${c.what} change` }))));
   if (qs.length) out.append(el("p", { class: "muted", text: "Columns are the scenario's question ids." }));
@@ -371,8 +382,8 @@ function renderMC(res, status) {
   out.append(table(["question", "yes", "no", "depends", "undetermined", "driven most by"], res.questions.map((q) =>
     [q.ask, ...["yes", "no", "depends", "undetermined"].map((k) => (100 * q[k]).toFixed(1) + "%"),
       (res.sensitivity[`question:${q.id}`] || []).slice(0, 3).filter((d) => d.significant !== false).map((d) => `${d.input} (${d.rho > 0 ? "+" : ""}${d.rho.toFixed(2)})`).join(", ") || "—"])));
-  const settles = (res.settles_probability.seq || []).slice(0, 8);
-  out.append(el("h3", { text: "Where the evolution settles (SEQ)" }));
+  const settles = (res.settles_probability[DEFAULT_CONCEPT] || []).slice(0, 8);
+  out.append(el("h3", { text: `Where the evolution settles (${DEFAULT_SHORT})` }));
   out.append(table(["state", "options taken", "probability"], settles.map((e) => [String(e.id), e.taken.join(", ") || "nothing taken", (100 * e.probability).toFixed(1) + "%"])));
   // the report's own "Under uncertainty" section, rendered by the server from the same data:
   // where it settles, the forecast table and the sensitivity charts, as in the report

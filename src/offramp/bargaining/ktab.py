@@ -1,263 +1,28 @@
-"""What every bargaining model reads: a `BargainingProblem`, and readers for KTAB's files.
-
-Scales, fixed once here so that no model has to guess:
-
-- positions on 0-100 (what 0 and 100 mean is the dimension's business);
-- saliences on 0-1 (KTAB's files and the DEU data use 0-100; the readers divide by 100);
-- capabilities: any positive numbers (only ratios matter to every model).
+"""Readers for KTAB's files (CSV and XML) into a `BargainingProblem`.
 
 The readers never raise anything but `BargainingInputError`, which carries the file, line and
-column of the problem so that the command line can print ``file:line:col: message``.
+column of the problem so that the command line can print ``file:line:col: message``; every
+file is read within the size limit (:mod:`offramp.bargaining.limits`).
 """
 
 from __future__ import annotations
 
-import math
-import os
 import xml.etree.ElementTree as ET
 import xml.parsers.expat as expat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from offramp.errors import OfframpError
-from offramp.resources import memory_budget
-
-
-class BargainingInputError(OfframpError, ValueError):
-    """Bad bargaining input, located in its file (line and column are 1-based, may be None).
-    An :class:`~offramp.errors.OfframpError` (and a ``ValueError``, as it always was)."""
-
-    def __init__(
-        self,
-        message: str,
-        file: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-        self.column = column
-
-    def format(self) -> str:
-        """``file:line:col: message``, the form editors and compilers use."""
-        if self.file is None:
-            return self.message
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.message}"
-
-    def __str__(self) -> str:
-        return self.format()
-
-
-# --------------------------------------------------------------------------- limits
-#
-# Bargaining inputs come from files written by strangers, and two models (bdm, smp) compare
-# every actor with every pair of actors: their arrays grow as n^3. Every limit below is checked
-# before the work it bounds, says its value, and names the environment variable that raises it
-# (docs/scenario-format.md, "Limits", lists them next to the scenario limits).
-
-#: name -> (default, what it counts)
-BARGAINING_LIMITS: dict[str, tuple[int, str]] = {
-    "actors": (2_000, "number of actors in a bargaining problem"),
-    "dimensions": (1_000, "number of dimensions in a bargaining problem"),
-    "input_bytes": (20_000_000, "size of a bargaining input file, in bytes"),
-    "cubic_actors": (
-        150,
-        "number of actors for the bdm and smp models, whose work grows as actors^3 "
-        "(smp: about 6 s at 150 actors, 15 s at 200)",
-    ),
-    "cubic_work": (
-        150**3 * 4,
-        "work of the bdm and smp models, actors^3 x dimensions (about 6 s for bdm at the limit)",
-    ),
-}
-
-#: Peak bytes per actor^3 of one dimension's round, measured with tracemalloc (bdm 17-18,
-#: smp 33-34 at 60 and 120 actors), with a margin.
-CUBIC_BYTES = {"bdm": 24, "smp": 40}
-
-
-def bargaining_limit(name: str) -> int:
-    """The limit in force: ``OFFRAMP_LIMIT_<NAME>`` if set to a positive number, else the
-    default."""
-    default, _ = BARGAINING_LIMITS[name]
-    env = os.environ.get(f"OFFRAMP_LIMIT_{name.upper()}", "").strip()
-    if not env:
-        return default
-    try:
-        value = float(env.replace("_", ""))
-    except ValueError:
-        value = -1.0
-    if not math.isfinite(value) or value < 1:
-        raise BargainingInputError(
-            f"environment variable OFFRAMP_LIMIT_{name.upper()}={env!r} is not a positive number"
-        )
-    return int(value)
-
-
-def limit_message(name: str, found: int) -> str:
-    """'<what> is <found>, over the limit of <limit>; ... raise it with ...'."""
-    _, what = BARGAINING_LIMITS[name]
-    return (
-        f"{what} is {found:,}, over the limit of {bargaining_limit(name):,}; raise the limit "
-        f"with the environment variable OFFRAMP_LIMIT_{name.upper()} if you need more"
-    )
-
-
-def check_problem_size(n_actors: int, n_dimensions: int, file: str | None = None) -> None:
-    """Actors and dimensions within their limits (readers call this before allocating)."""
-    if n_actors > bargaining_limit("actors"):
-        raise BargainingInputError(limit_message("actors", n_actors), file, 1 if file else None)
-    if n_dimensions > bargaining_limit("dimensions"):
-        raise BargainingInputError(
-            limit_message("dimensions", n_dimensions), file, 1 if file else None
-        )
-
-
-def check_cubic_model(problem: BargainingProblem, model: str) -> None:
-    """Refuse, before any allocation, a bdm or smp run whose n^3 arrays or time are over the
-    limits: the actor limit for these models, and the memory budget for the largest array
-    set of one round (``CUBIC_BYTES`` x n^3)."""
-    n = problem.n_actors
-    if n > bargaining_limit("cubic_actors"):
-        raise BargainingInputError(
-            f"{model}: {limit_message('cubic_actors', n)}; the models 'offramp', 'compromise' "
-            "and 'median' handle any number of actors"
-        )
-    work = n**3 * problem.n_dimensions
-    if work > bargaining_limit("cubic_work"):
-        raise BargainingInputError(
-            f"{model}: {n} actors on {problem.n_dimensions} dimensions: "
-            f"{limit_message('cubic_work', work)}; the models 'offramp', 'compromise' and "
-            "'median' handle any size"
-        )
-    need = CUBIC_BYTES.get(model, 40) * n**3
-    budget = memory_budget()
-    if need > budget:
-        raise BargainingInputError(
-            f"{model}: {n} actors need about {need / 2**30:.1f} GiB (the model's arrays grow "
-            f"as actors^3), over the memory budget of {budget / 2**30:.1f} GiB; use fewer "
-            "actors, another model, or raise OFFRAMP_MEMORY_LIMIT"
-        )
-
-
-def check_input_size(size: int, file: str) -> None:
-    """A bargaining input file within the size limit (checked before reading it)."""
-    if size > bargaining_limit("input_bytes"):
-        raise BargainingInputError(limit_message("input_bytes", size), file)
-
-
-def read_limited(path: str | Path) -> bytes:
-    """A bargaining input file's bytes, read no further than the size limit (a FIFO or
-    ``/dev/zero`` has no size to check beforehand). Raises OSError as reading does."""
-    p = Path(path)
-    limit = bargaining_limit("input_bytes")
-    if p.is_file():
-        check_input_size(p.stat().st_size, str(path))
-    with p.open("rb") as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise BargainingInputError(
-            f"size of a bargaining input file is more than {limit:,} bytes, over the limit; "
-            "raise it with the environment variable OFFRAMP_LIMIT_INPUT_BYTES if you need more",
-            str(path),
-        )
-    return data
-
-
-def read_text_limited(path: str | Path) -> str:
-    """`read_limited` decoded as UTF-8 (a BOM dropped), newlines as ``Path.read_text``."""
-    text = read_limited(path).decode("utf-8-sig")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-@dataclass
-class BargainingProblem:
-    """Actors with a capability and, on each dimension, a position (0-100) and a salience (0-1).
-
-    ``reference_point`` (the status quo if no agreement is reached, per dimension, may hold NaN),
-    ``voting_rule`` ("QMV", "Unan", ...) and ``procedure`` ("COD", "CNS", ...) are optional
-    context that some forecasters use.
-    ``accommodation`` is KTAB's ideal-adjustment matrix (None = identity).
-    ``scale`` is the position scale: the values that stand for 0 and 100 (KTAB's and DEU's
-    scale, and a scenario's). Every model is invariant to an affine change of it: the same
-    problem with positions a·x + b and scale (b, 100a + b) gives the forecast a·f + b (models
-    that work on a fixed internal scale, such as SMP's 0-1, map through it). When not given
-    it is (0, 100) if every position lies there, else the span of the positions (data in
-    other units, e.g. years).
-    """
-
-    actors: list[str]
-    dimensions: list[str]
-    capabilities: np.ndarray
-    positions: np.ndarray
-    saliences: np.ndarray
-    name: str = ""
-    description: str = ""
-    reference_point: np.ndarray | None = None
-    voting_rule: str | None = None
-    procedure: str | None = None
-    accommodation: np.ndarray | None = None
-    dimension_labels: dict[str, str] = field(default_factory=dict)
-    scale: tuple[float, float] | None = None
-
-    def __post_init__(self) -> None:
-        self.capabilities = np.asarray(self.capabilities, dtype=float).reshape(-1)
-        n = len(self.actors)
-        d = len(self.dimensions)
-        self.positions = np.asarray(self.positions, dtype=float).reshape(n, d)
-        self.saliences = np.asarray(self.saliences, dtype=float).reshape(n, d)
-        if self.capabilities.shape != (n,):
-            raise BargainingInputError(f"expected {n} capabilities, got {self.capabilities.size}")
-        if n < 2:
-            raise BargainingInputError("a bargaining problem needs at least 2 actors")
-        if d < 1:
-            raise BargainingInputError("a bargaining problem needs at least 1 dimension")
-        check_problem_size(n, d)
-        for what, arr in (
-            ("capabilities", self.capabilities),
-            ("positions", self.positions),
-            ("saliences", self.saliences),
-        ):
-            if not np.all(np.isfinite(arr)):
-                raise BargainingInputError(f"{what} must be finite numbers (no NaN or infinity)")
-        if self.reference_point is not None:
-            self.reference_point = np.asarray(self.reference_point, dtype=float).reshape(d)
-        if self.scale is None:
-            lo, hi = float(np.min(self.positions)), float(np.max(self.positions))
-            if lo >= 0.0 and hi <= 100.0:
-                self.scale = (0.0, 100.0)
-            else:
-                self.scale = (lo, hi if hi > lo else lo + 1.0)
-        else:
-            low, high = (float(v) for v in self.scale)
-            if not (np.isfinite(low) and np.isfinite(high) and low != high):
-                raise BargainingInputError(
-                    f"the position scale needs two different finite ends (got {low:g}, {high:g})"
-                )
-            self.scale = (low, high)
-
-    @property
-    def scale_span(self) -> float:
-        """high - low of the position scale (negative for a reversed scale)."""
-        assert self.scale is not None
-        return self.scale[1] - self.scale[0]
-
-    @property
-    def n_actors(self) -> int:
-        return len(self.actors)
-
-    @property
-    def n_dimensions(self) -> int:
-        return len(self.dimensions)
+from offramp.bargaining.errors import BargainingInputError
+from offramp.bargaining.limits import (
+    bargaining_limit,
+    check_input_size,
+    check_problem_size,
+    limit_message,
+    read_limited,
+    read_text_limited,
+)
+from offramp.bargaining.problem import BargainingProblem
 
 
 def _split_csv_line(text: str, sep: str = ",") -> list[tuple[str, int]]:
