@@ -15,7 +15,8 @@ target (a new file, a symbolic link, a folder, a missing folder, `-` for standar
 fails a case that prints a control character. ``--max-seconds`` bounds the whole run: it stops
 starting cases after that and reports how many ran. Prints one JSON object (counts per part and
 kind, slowest case, wall and CPU time) and exits 1 if any case was an internal error, a hang or
-a memory blow-up; the inputs of such cases are kept in ``--keep``.
+a memory blow-up; the inputs of such cases are kept in ``--keep``. Leave the source tree alone
+while it runs: the children import some modules lazily, from what is on disk then.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def rule_mixes(draw):
         def vector(codes, test=test):
             return np.array([test(int(c)) for c in codes], dtype=bool)
 
-        rules.append(Rule(opts, vector, len(opts)))
+        rules.append(Rule(opts, vector, len(opts), monotone=kind in ("exclusive", "removed")))
         checks.append(test)
     return m, option_dm, rules, checks
 
@@ -128,6 +128,42 @@ def test_enumeration_equals_filtering_every_combination(mix) -> None:
 
         enumerate_components(struct)
         assert struct.upper_bound() == len(want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rule_mixes())
+def test_growing_choices_with_monotone_pruning_equals_filtering(mix) -> None:
+    """The option-at-a-time enumeration (used for large components with an ``at most one``
+    group or a removed option) gives the same codes as filtering every combination."""
+    from offramp.conflict import feasible
+
+    m, option_dm, rules, checks = mix
+    want = [s for s in range(1 << m) if not any(t(s) for t in checks)]
+    saved = feasible.GROW_ABOVE
+    feasible.GROW_ABOVE = 0  # every component with a monotone rule grows
+    try:
+        got = enumerate_feasible(m, option_dm, rules)
+    finally:
+        feasible.GROW_ABOVE = saved
+    assert [int(c) for c in got] == want
+
+
+def test_many_exclusive_options_cost_their_choices(monkeypatch) -> None:
+    """26 mutually exclusive options of one DM (the fuzz regression slow-enumeration.yaml):
+    27 choices, built without listing the 2^26 combinations."""
+    from offramp.conflict import feasible
+
+    calls: list[int] = []
+    real = feasible._remove
+    monkeypatch.setattr(feasible, "_remove", lambda c, r: calls.append(len(c)) or real(c, r))
+    group = tuple(range(26))
+
+    def too_many(codes):
+        return np.array([bin(int(c)).count("1") > 1 for c in codes], dtype=bool)
+
+    got = enumerate_feasible(26, [0] * 26, [Rule(group, too_many, 26, monotone=True)])
+    assert [int(c) for c in got] == [0] + [1 << k for k in range(26)]
+    assert max(calls) <= 2 * 27
 
 
 def test_the_count_follows_the_choices_not_the_combinations(monkeypatch) -> None:

@@ -37,6 +37,9 @@ CHUNK = 1 << 20
 #: Options without any rule are grouped in components of at most this many (each component
 #: lists its 2^k choices).
 FREE_BITS = 12
+#: A component of more options than this with a monotone rule is built option by option
+#: (:func:`_grow`); smaller ones list their 2^k combinations, which is faster at that size.
+GROW_ABOVE = 12
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class Rule:
     options: tuple[int, ...]
     infeasible: Callable[[np.ndarray], np.ndarray]
     references: int = 1  # option references (the work of one test on one code)
+    #: True when taking more options never makes a removed code feasible (``at most one``, a
+    #: removed option): such a rule may then be tested on a partial code, its undecided
+    #: options not taken, and prune every completion of it at once.
+    monotone: bool = False
 
 
 @dataclass
@@ -168,10 +175,25 @@ def _remove(codes: np.ndarray, rules: Sequence[Rule]) -> np.ndarray:
     return codes[~out]
 
 
+def _grow(comp: Component) -> np.ndarray:
+    """A component's feasible choices built one option at a time, pruning with its monotone
+    rules after each (a partial code removed by a monotone rule has no feasible completion), then
+    filtered by the other rules: the work follows the choices the monotone rules leave (27
+    partial codes, not 2^26 combinations, for 26 mutually exclusive options)."""
+    monotone = [r for r in comp.rules if r.monotone]
+    codes = np.zeros(1, dtype=np.uint64)
+    for b in comp.bits:
+        codes = _remove(np.concatenate([codes, codes | np.uint64(1 << b)]), monotone)
+    return _sorted(_remove(codes, [r for r in comp.rules if not r.monotone]))
+
+
 def enumerate_components(struct: Structure) -> None:
     """Each component's feasible local choices (sorted codes over its own bits)."""
     for comp in struct.components:
         if comp.choices is not None:
+            continue
+        if len(comp.bits) > GROW_ABOVE and any(r.monotone for r in comp.rules):
+            comp.choices = _grow(comp)
             continue
         parts = []
         for start in range(0, comp.combinations, CHUNK):

@@ -101,10 +101,15 @@ def feasibility_rules(scenario: ResolvedScenario) -> list[Rule]:
     for group, _ in scenario.mutually_exclusive:
         if group:  # an empty group removes nothing
             rules.append(
-                Rule(tuple(sorted(set(group))), lambda c, g=group: too_many(c, g), len(group))
+                Rule(
+                    tuple(sorted(set(group))),
+                    lambda c, g=group: too_many(c, g),
+                    len(group),
+                    monotone=True,
+                )
             )
     for k in scenario.removed:
-        rules.append(Rule((k,), lambda c, k=k: _bit(c, k)))
+        rules.append(Rule((k,), lambda c, k=k: _bit(c, k), monotone=True))
     for group, _ in scenario.at_least_one:
         rules.append(
             Rule(tuple(sorted(set(group))), lambda c, g=group: none_taken(c, g), len(group))
