@@ -62,7 +62,37 @@ def test_inverse_agrees_with_threshold_on_formula_inputs(scenario, index):
     effects = result["changes"][name]["effects"]
     moved = scenario.with_changes({name: result["changes"][name]["to"]})
     assert effects
-    assert all(moved.parameters[d] == pytest.approx(e["to"]) for d, e in effects.items())
+    assert all(moved.spec.parameters[d] == pytest.approx(e["to"]) for d, e in effects.items())
+
+
+def test_reachable_mode_finds_the_thresholds_flip(scenario):
+    """``--mode reachable`` asks what ``threshold`` tracks (the goal holds in at least one
+    state where the evolution settles), so on every formula input (ru_points_per_budget_pct
+    included, where the default mode finds nothing because the verdict past the flip is only
+    'depends') the nearest flip of the threshold search is the inverse's boundary."""
+    question = next(q for q in scenario.spec.questions if q.id == QUESTION)
+    inputs = sorted(p for p in formula_inputs(scenario.spec) if scenario.spec.parameters[p] > 0)
+    flipped = 0
+    for name in inputs:
+        rng = (0.0, 25.0 * scenario.spec.parameters[name])
+        th = threshold(scenario.spec, question, name, rng)
+        result = scenario.inverse(
+            QUESTION, parameters=[name], ranges={name: rng}, mode="reachable"
+        ).to_dict()
+        now = scenario.spec.parameters[name]
+        precision = max(th["tolerance"], 1e-4 * (rng[1] - rng[0])) * 2 + 1e-3
+        flips = sorted(th["transitions"], key=lambda t: abs(t["value"] - now))
+        below = sum(t["value"] < now for t in th["transitions"])
+        holds_now = th["holds_at_low"] != (below % 2 == 1)  # each flip below today toggles it
+        if holds_now:
+            assert result["found"] and not result["changes"], name  # no change needed
+        elif not flips:
+            assert not result["found"], name
+        else:
+            flipped += 1
+            assert result["found"], (name, th["transitions"])
+            assert result["boundary"][name] == pytest.approx(flips[0]["value"], abs=precision)
+    assert flipped  # the scenario has formula inputs that flip the answer
 
 
 def test_a_derived_change_is_stated_in_its_figures(scenario):

@@ -33,7 +33,11 @@ from offramp.errors import InputError, did_you_mean
 from offramp.scenario.spec import ScenarioSpec
 from offramp.scenario.statements import StatementError, evaluate_codes, parse_statement
 
-MODES = ("settles", "equilibrium")
+#: settles: the verdict is yes (the goal holds in every equilibrium where the evolution from the
+#: status quo settles); reachable: it holds in at least one of them (verdict yes or depends: the
+#: criterion of ``offramp threshold``, so both find the same flips); equilibrium: it holds in
+#: at least one equilibrium, reachable or not.
+MODES = ("settles", "reachable", "equilibrium")
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,11 @@ class Goal:
     def describe(self, verb: str = "holds") -> str:
         """The goal in words: "'CN.press' holds in every equilibrium ..."; ``verb`` fits it
         into a sentence ("hold" after "makes", "already holds")."""
-        where = (
-            "in every equilibrium where the evolution from the status quo settles"
-            if self.mode == "settles"
-            else "in at least one equilibrium"
-        )
+        where = {
+            "settles": "in every equilibrium where the evolution from the status quo settles",
+            "reachable": "in at least one equilibrium where the evolution from the status quo "
+            "settles",
+        }.get(self.mode, "in at least one equilibrium")
         return f"'{self.text}' {verb} {where} ({get_concept(self.concept).short})"
 
 
@@ -151,4 +155,6 @@ class GoalTest:
         verdict = verdict_of(self.holds[base])
         if self.goal.mode == "settles":
             return verdict == "yes", verdict
+        if self.goal.mode == "reachable":
+            return bool(self.holds[base].any()), verdict
         return bool(self.holds[eq].any()), verdict

@@ -54,7 +54,8 @@ ModeOpt = Annotated[
     typer.Option(
         "--mode",
         help="settles: the verdict is yes where the evolution from the status quo settles; "
-        "equilibrium: the goal holds in some equilibrium.",
+        "reachable: the goal holds in at least one state where it settles (threshold's "
+        "criterion); equilibrium: the goal holds in some equilibrium.",
     ),
 ]
 
@@ -178,7 +179,7 @@ def now_line(data: dict[str, Any]) -> str:
     next line ('No change needed') never contradicts this one (issue 20, item 4)."""
     verdict = data["verdict_before"]
     met = data.get("goal_met_before", data["found"] and not data["changes"])
-    if data.get("mode") != "equilibrium":
+    if data.get("mode", "settles") == "settles":
         return f"Verdict now: {verdict}."
     return (
         f"Goal now: {'met' if met else 'not met'}. (The verdict where the evolution from the "
