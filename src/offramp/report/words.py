@@ -685,7 +685,7 @@ def myopia_sentences(report: dict[str, Any]) -> list[str]:
     "where it settles": one sentence per settled state, said next to the answer."""
     part = report.get("farsighted")
     if not part:
-        return _coalition_sentences(report, "seq")
+        return _coalition_sentences(report, DEFAULT_CONCEPT)
     out = []
     for st in part["states"]:
         if not st["unstable"]:
@@ -704,7 +704,7 @@ def myopia_sentences(report: dict[str, Any]) -> list[str]:
             "if the decision makers anticipate (limited-move stability L_h and non-myopic "
             "stability NM, on two-DM reductions)."
         )
-    out.extend(_coalition_sentences(report, part.get("concept", "seq")))
+    out.extend(_coalition_sentences(report, part.get("concept", DEFAULT_CONCEPT)))
     return out
 
 
