@@ -231,10 +231,17 @@ def answer_line(q: dict[str, Any], report: dict[str, Any] | None = None) -> str:
 
 
 def drivers_phrase(report: dict[str, Any], drivers: list[dict[str, Any]]) -> str:
-    return " and ".join(
-        f"{'higher' if d['rho'] > 0 else 'lower'} {input_label(report, d['input'], True)}"
-        for d in drivers
-    )
+    """'with higher X and with lower Y'; a choice of an alternative (input 'NAME=CHOICE',
+    drawn or not) has no 'higher': 'with X' when drawing it makes the answer likelier,
+    'without X' else."""
+
+    def one(d: dict[str, Any]) -> str:
+        label = input_label(report, d["input"], True)
+        if "=" in d["input"]:
+            return f"{'with' if d['rho'] > 0 else 'without'} {label}"
+        return f"with {'higher' if d['rho'] > 0 else 'lower'} {label}"
+
+    return " and ".join(one(d) for d in drivers)
 
 
 # ------------------------------------------------------------------ probabilities
@@ -360,7 +367,7 @@ def findings(report: dict[str, Any]) -> list[str]:
             if drivers and names == previous:
                 text += ", with the same drivers"
             elif drivers:
-                text += ", likelier with " + drivers_phrase(report, drivers)
+                text += ", likelier " + drivers_phrase(report, drivers)
             previous = names
             text += "."
             margin = margin_sentence(report, p["margin"]) if p.get("margin") else ""
