@@ -251,7 +251,8 @@ def test_inverse_sentences_are_grammatical():
     scenario = get_builtin("beijing-broker")
     none = scenario.inverse("china-presses", parameters=["partnership_cost"]).to_dict()
     assert not none["found"]
-    assert "makes 'CN.press' hold in" in none["answer"]
+    statement = next(q for q in scenario.spec.questions if q.id == "china-presses").statement.text
+    assert f"makes '{statement}' hold in" in none["answer"]
     already = scenario.inverse("RU.negotiate | !RU.negotiate").to_dict()
     assert "already holds in" in already["answer"]
     assert "holds in every" not in none["answer"].split("makes")[1][:30]
