@@ -59,7 +59,7 @@ def render_uncertainty(
         qs = Table(title="How likely each answer is", header_style="bold")
         qs.add_column("question", ratio=1)
         for col in ("yes", "no", "depends", "undet."):
-            qs.add_column(col, justify="right", no_wrap=True)
+            qs.add_column(col, justify="right")  # wraps before the interval when narrow
         n = data["samples"]
         for q in data["questions"]:
             qs.add_row(
