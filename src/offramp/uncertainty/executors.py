@@ -351,8 +351,13 @@ class DaskExecutor:
         # Killed on purpose: the scheduler's complaints about lost workers and data are noise.
         logging.disable(logging.CRITICAL)
         try:
+            from distributed.core import Status
+
             for nanny in list(self.cluster.workers.values()):
-                nanny.auto_restart = False  # a nanny restarts a dead worker, unless told not to
+                # A running nanny restarts a worker whose process ended (and, stopped midway
+                # by the cluster's close, logs a CancelledError traceback): marked closing,
+                # it lets the worker go.
+                nanny.status = Status.closing
                 process = getattr(getattr(nanny, "process", None), "process", None)
                 pid = getattr(process, "pid", None)
                 if pid:
@@ -364,6 +369,9 @@ class DaskExecutor:
                     client.close(timeout=STOP_CLOSE_SECONDS)
             with contextlib.suppress(Exception):  # a nanny may wait on a worker still starting
                 self.cluster.close(timeout=STOP_CLOSE_SECONDS)
+            # A close that timed out is tried again by distributed at interpreter exit, with a
+            # 10 s timeout: the workers are dead and the process is ending, so it is skipped.
+            self.cluster.shutdown_on_close = False
         finally:
             logging.disable(logging.NOTSET)
 
