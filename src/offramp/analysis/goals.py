@@ -117,8 +117,8 @@ class GoalTest:
         self._exact: dict[bytes, tuple[bool, str]] = {}
         self.evaluations = 0
 
-    def key(self, values: dict[str, float]) -> bytes:
-        scores = self.affine.at(self.complete(values))
+    def key(self, values: dict[str, float], completed: bool = False) -> bytes:
+        scores = self.affine.at(values if completed else self.complete(values))
         ranks = np.empty(scores.shape, dtype=np.int32)
         for i, row in enumerate(scores):
             ranks[i] = np.unique(row, return_inverse=True)[1].ravel()
@@ -126,17 +126,20 @@ class GoalTest:
 
     def __call__(self, values: dict[str, float]) -> tuple[bool, str]:
         """(goal met, the verdict of the goal's statement) at ``values`` (all parameters)."""
-        key = self.key(values)
+        full = self.complete(values)  # once: the formulas are the costly part of a probe
+        key = self.key(full, completed=True)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self.exact(values)
+            hit = self.exact(full, completed=True)
             self._cache[key] = hit
         return hit
 
-    def exact(self, values: dict[str, float]) -> tuple[bool, str]:
+    def exact(self, values: dict[str, float], completed: bool = False) -> tuple[bool, str]:
         """The same, from the scores compared exactly as the analysis compares them (the
-        template's scores); only the goal's concept is computed, not all of them."""
-        ranks = dense_ranks(self.template.scores(self.complete(values), {}, {}))
+        template's scores); only the goal's concept is computed, not all of them.
+        ``completed``: the derived parameters in ``values`` are already computed."""
+        full = values if completed else self.complete(values)
+        ranks = dense_ranks(self.template.scores(full, {}, {}))
         key = ranks.tobytes()
         hit = self._exact.get(key)
         if hit is None:

@@ -15,9 +15,13 @@ cell where the goal holds is the answer; the point reported lies inside that cel
 edges and are not offered as answers: the goal holds in an open region around the answer.
 
 Every subset of at most three free parameters is solved this way, which gives the alternatives
-(the best changes that use other parameters). With more than three free parameters, changes of
-four or more are not enumerated: a seeded random search inside the best distance found looks for
-a better one, and the result says how far it is proven (``exact`` and ``proof``).
+(the best changes that use other parameters). With more than three free parameters (the default
+``offramp inverse GOAL`` on a large scenario: 32 parameters, 496 pairs), every single parameter is
+solved over its whole range, and every pair exactly within ``pair_radius`` (range units) of
+today's values: a pair's search costs the cells it meets, and the whole box of all pairs took
+minutes. Changes of three or more are not enumerated: a seeded random search inside the best
+distance found looks for a better one. The result says what was searched (``search``) and how
+far the answer is proven (``exact`` and ``proof``).
 
 References
 ----------
@@ -59,6 +63,10 @@ NORMS = ("l1", "linf")
 EXACT_LIMIT = 3  # up to this many free parameters the answer is exact
 WIDE_SUBSETS = 2  # beyond it: every subset of at most this many parameters is solved exactly
 SEARCH_SAMPLES = 150  # ... and this many seeded samples look for larger combinations
+#: beyond EXACT_LIMIT free parameters, pairs are solved exactly within this distance of today's
+#: values (range units; the best single answer's distance when that is nearer): the whole box of
+#: every pair took ~3 min CPU on the built-in scenario (496 pairs), this radius ~1 s
+PAIR_RADIUS = 0.1
 
 
 def parameter_range(scenario: ScenarioSpec, name: str) -> tuple[float, float, str]:
@@ -113,6 +121,8 @@ class InverseResult:
     proof: str = ""
     why_not: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    #: what was searched: {"singles", "pairs", "pair_radius", "larger"} (module doc)
+    search: dict[str, Any] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
@@ -142,6 +152,7 @@ class InverseResult:
             ],
             "exact": self.exact,
             "proof": self.proof,
+            "search": self.search,
             "answer": self.sentence(),
             **({"why": self.why_not} if self.why_not else {}),
         }
@@ -208,6 +219,16 @@ class _Problem:
         n, b = self.planes(free).crossing_hyperplanes(free, self.x0)
         # to range units: n·(x0 + w y) = b
         n, b = normalise(n * w, b - n @ x0) if len(n) else (n, b)
+        vlo, vhi = lo, hi
+        if np.isfinite(bound) and len(n):
+            # only what lies nearer than the bound can be the answer: planes that miss the ball
+            # of radius bound (plus the probes' step) and vertices outside it are left out. Rows
+            # are normalised (largest |entry| 1), so the L1 ball meets n·y = b iff |b| <= r,
+            # the L∞ ball iff |b| <= r·|n|_1
+            reach = bound * (1.0 if self.norm == "l1" else np.abs(n).sum(axis=1)) + self.tol
+            near = np.abs(b) <= reach
+            n, b = n[near], b[near]
+            vlo, vhi = np.maximum(lo, -bound), np.minimum(hi, bound)
         need = combinations_needed(len(n), len(free), self.norm)
         if need > MAX_COMBINATIONS:
             raise InputError(
@@ -215,7 +236,7 @@ class _Problem:
                 f"its {len(n)} crossing planes (limit {MAX_COMBINATIONS:,}): allow fewer "
                 "parameters to change at once (--param), at most two for a conflict this size"
             )
-        verts = vertices(n, b, lo, hi, self.norm)
+        verts = vertices(n, b, vlo, vhi, self.norm)
         visited = 0
         local: dict[bytes, tuple[bool, str]] = {}
         for v in verts:
@@ -332,14 +353,24 @@ def inverse(
     tol: float = 1e-4,
     alternatives: int = 2,
     seed: int = 0,
+    pair_radius: float | None = PAIR_RADIUS,
 ) -> InverseResult:
     """The smallest change of the free parameters after which ``goal`` holds (module doc).
+
+    ``pair_radius`` (range units; None: the whole box) limits the exact search of pairs when
+    more than EXACT_LIMIT parameters are free; the best single answer's distance limits it too.
 
     Raises
     ------
     offramp.errors.InputError
-        For an unknown goal, concept, mode, norm or parameter, or an empty range.
+        For an unknown goal, concept, mode, norm or parameter, an empty range or a pair radius
+        that is not positive.
     """
+    if pair_radius is not None and not pair_radius > 0:
+        raise InputError(
+            f"the pair radius must be positive (got {pair_radius:g}); leave it out to search "
+            "every pair over its whole box"
+        )
     question = next((q for q in scenario.questions if q.id == goal), None)
     own_range = None
     if question is not None and question.parameter and question.parameter not in (ranges or {}):
@@ -367,13 +398,16 @@ def inverse(
     if met0:
         result.best = Change({}, 0.0, {}, verdict0)
         result.proof = "the goal already holds at the current values"
+        result.search = {"parameters": len(free), "nothing": "the goal already holds"}
         return result
     if not holds.any():
         result.why_not = f"the statement '{the_goal.text}' is true in no feasible state"
         result.proof = "no parameter changes which states are feasible"
+        result.search = {"parameters": len(free), "nothing": "no feasible state meets it"}
         return result
     if not free:
         result.why_not = "no parameter is allowed to change (no weight uses a parameter)"
+        result.search = {"parameters": 0, "nothing": "no parameter is free"}
         return result
     problem = _Problem(test, free, lo, hi, norm, tol)
     found: list[Change] = []
@@ -381,7 +415,12 @@ def inverse(
     stats = {"subsets": 0, "planes": 0, "vertices": 0, "visited": 0}
     exact = len(free) <= EXACT_LIMIT
     largest = len(free) if exact else WIDE_SUBSETS
+    radius = np.inf if exact or pair_radius is None else float(pair_radius)
     for size in range(1, largest + 1):
+        if size == 2 and np.isfinite(radius):  # pairs: within it, or the best single's distance
+            singles = _report_list(found, keep)
+            if singles:
+                radius = min(radius, singles[0].distance)
         for subset in itertools.combinations(free, size):
             listed = _report_list(found, keep)
             bound = listed[-1].distance if len(listed) >= keep else np.inf
@@ -389,6 +428,8 @@ def inverse(
             for c in found:
                 if set(c.changes) < set(subset):
                     bound = min(bound, c.distance)
+            if size > 1:
+                bound = min(bound, radius)
             change, s = problem.solve(list(subset), bound)
             stats["subsets"] += 1
             for k in ("planes", "vertices", "visited"):
@@ -404,15 +445,29 @@ def inverse(
             "of the least"
         )
     else:
-        better = _search_beyond(problem, listed[0].distance if listed else np.inf, seed)
+        best_before = listed[0].distance if listed else np.inf
+        better = _search_beyond(problem, best_before, seed)
         if better is not None:
             found.append(better)
             listed = _report_list(found, keep)
+        whole = not np.isfinite(radius)
         proof = (
-            f"exact over every change of at most {WIDE_SUBSETS} of the {len(free)} parameters "
-            f"(more than {EXACT_LIMIT} are free); changes of {WIDE_SUBSETS + 1} or more were "
-            f"searched ({SEARCH_SAMPLES} seeded samples inside the best distance, each refined "
-            "by bisection along its ray) "
+            f"exact over every change of one of the {len(free)} parameters (whole ranges) and "
+            + (
+                "of every two (whole box)"
+                if whole
+                else f"of every two within distance {radius:g} (range units) of today's values"
+            )
+            + f" (more than {EXACT_LIMIT} are free); "
+            + (
+                ""
+                if whole or radius >= best_before
+                else f"a change of two parameters nearer than the answer but farther than "
+                f"{radius:g} was not searched (--pair-radius widens it, -p with at most "
+                f"{EXACT_LIMIT} parameters is exact); "
+            )
+            + f"changes of {WIDE_SUBSETS + 1} or more were searched ({SEARCH_SAMPLES} seeded "
+            "samples inside the best distance, each refined by bisection along its ray) "
             + (
                 "and one was better, so the answer is not proven least"
                 if better is not None
@@ -428,6 +483,7 @@ def inverse(
         )
     result.exact = exact
     result.proof = proof
+    result.search = _search_summary(len(free), exact, radius)
     result.stats = {**stats, "evaluations": test.evaluations}
     if listed:
         for change in listed:
@@ -443,6 +499,30 @@ def inverse(
             else "the parameter box has no region where the goal holds"
         )
     return result
+
+
+def _search_summary(free: int, exact: bool, radius: float) -> dict[str, Any]:
+    """What the search covered (the result's ``search``)."""
+    pairs = math.comb(free, 2)
+    whole = exact or not np.isfinite(radius)
+    return {
+        "parameters": free,
+        "singles": "every parameter over its whole range",
+        "pairs": pairs,
+        "pair_radius": None if whole else radius,
+        "pairs_searched": (
+            "none (one parameter)"
+            if pairs == 0
+            else "whole box"
+            if whole
+            else f"within distance {radius:g} (range units) of today's values"
+        ),
+        "larger": (
+            "none: every subset of the free parameters is solved exactly"
+            if exact
+            else f"{SEARCH_SAMPLES} seeded samples inside the best distance (not a proof)"
+        ),
+    }
 
 
 def _explain_through_formulas(scenario: ScenarioSpec, change: Change, full) -> None:

@@ -98,12 +98,22 @@ def inverse(
     tol: Annotated[
         float, typer.Option("--tol", help="Tolerance, in units of each parameter's range.")
     ] = 1e-4,
+    pair_radius: Annotated[
+        str | None,
+        typer.Option(
+            "--pair-radius",
+            help="With more than 3 parameters free: pairs are searched exactly within this "
+            "distance (range units) of today's values; 'all' searches every pair's whole box "
+            "(slow on a large scenario). Default: the analysis's, stated in the output.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """The smallest change of parameters after which a goal holds, with alternatives."""
     started = time.perf_counter()
+    radius = {} if pair_radius is None else {"pair_radius": parse_radius(pair_radius)}
     scenario = load_scenario(file, variant, as_of)
     bounds = {}
     for spec in ranges or []:
@@ -117,12 +127,20 @@ def inverse(
         ranges=bounds,
         norm=norm,
         tol=tol,
+        **radius,
     )
     data = result.to_dict()
     record(
         "inverse",
         scenario,
-        {"goal": goal, "parameters": param, "ranges": bounds, "mode": mode, "norm": norm},
+        {
+            "goal": goal,
+            "parameters": param,
+            "ranges": bounds,
+            "mode": mode,
+            "norm": norm,
+            **radius,
+        },
         None,
         data,
         started=started,
@@ -131,6 +149,35 @@ def inverse(
         emit_json(data)
         return
     render_inverse(data, console())
+
+
+def parse_radius(spec: str) -> float | None:
+    """``--pair-radius``: a positive number, or 'all' (None: every pair's whole box)."""
+    if spec.strip().lower() in ("all", "inf", "none"):
+        return None
+    try:
+        value = float(spec)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{spec}': give a positive number (range units) or 'all'", param_hint="--pair-radius"
+        ) from None
+    if not value > 0 or value == float("inf"):
+        raise typer.BadParameter(
+            f"'{spec}': give a positive number (range units) or 'all'", param_hint="--pair-radius"
+        )
+    return value
+
+
+def searched_line(data: dict[str, Any]) -> str | None:
+    """What the search covered, in one line (the JSON's ``search``)."""
+    search = data.get("search") or {}
+    if not search or "nothing" in search:
+        return None
+    return (
+        f"Searched: {search['parameters']} parameters free; single changes: "
+        f"{search['singles']}; pairs ({search['pairs']}): {search['pairs_searched']}; "
+        f"three or more: {search['larger']}."
+    )
 
 
 def render_inverse(data: dict[str, Any], out: Console) -> None:
@@ -142,6 +189,8 @@ def render_inverse(data: dict[str, Any], out: Console) -> None:
         out.print("[bold]No change within the ranges[/] makes the goal hold.", markup=True)
         if data.get("why"):
             out.print(f"Why: {data['why']}.", markup=False)
+        if searched_line(data):
+            out.print(searched_line(data), markup=False)
         out.print(f"({data['proof']})", markup=False)
         return
     if not data["changes"]:
@@ -169,6 +218,8 @@ def render_inverse(data: dict[str, Any], out: Console) -> None:
     for k, alt in enumerate(data["alternatives"], start=2):
         what = ", ".join(f"{p} {c['from']:g} → {c['to']:.6g}" for p, c in alt["changes"].items())
         out.print(f"Alternative {k}: {what} (distance {alt['distance']:.4g}).", markup=False)
+    if searched_line(data):
+        out.print(searched_line(data), markup=False)
     out.print(f"({data['proof']}.)", markup=False)
 
 
