@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
 from offramp.conflict.concepts import DEFAULT_CONCEPT, resolve_concepts
@@ -383,6 +383,26 @@ class Scenario:
             self._results[cache_key] = analyse_coalitions(self.conflict, chosen)
         cached: CoalitionAnalysis = self._results[cache_key]
         return cached
+
+    @overload
+    def explain(
+        self,
+        state: int,
+        dm: str,
+        concept: str = DEFAULT_CONCEPT,
+        *,
+        horizon: int | None = None,
+    ) -> Explanation: ...
+
+    @overload
+    def explain(
+        self,
+        state: int,
+        dm: None = None,
+        concept: str = DEFAULT_CONCEPT,
+        *,
+        horizon: int | None = None,
+    ) -> list[Explanation]: ...
 
     def explain(
         self,

@@ -9,8 +9,9 @@ scenario problem (also 422). Anything else escaping is a bug and is reported as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
 from offramp.conflict.concepts import get_concept, with_defaults
@@ -19,6 +20,10 @@ from offramp.conflict.state_ids import to_id, to_index
 from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.service.report_content import build_report
+
+if TYPE_CHECKING:
+    from offramp.analysis.sweeps import SweepRow
+    from offramp.history.source import ScenarioSource
 
 Outcome = tuple[str, Any]
 
@@ -53,7 +58,7 @@ def read(text: str, file: str, variant: str | None) -> Scenario:
     return scenario
 
 
-def guarded(fn, *args) -> Outcome:
+def guarded(fn: Callable[..., Any], *args: Any) -> Outcome:
     """Run ``fn`` and turn bad input into an answer the page can show."""
     try:
         return "ok", fn(*args)
@@ -69,7 +74,7 @@ def guarded(fn, *args) -> Outcome:
         return "error", str(exc).strip("'\"") or type(exc).__name__
 
 
-def _source(scenario: Scenario):
+def _source(scenario: Scenario) -> ScenarioSource | None:
     try:
         from offramp.history.source import capture
     except ImportError:  # pragma: no cover - history is optional for the workbench
@@ -173,14 +178,23 @@ def report(text: str, file: str, variant: str | None, fmt: str, samples: int) ->
     return guarded(run)
 
 
-def sweep_value(text: str, file: str, variant: str | None, parameter: str, value: float):
+def sweep_value(
+    text: str, file: str, variant: str | None, parameter: str, value: float
+) -> SweepRow:
     """One row of a sweep (a value is the unit a cancel waits for)."""
     from offramp.analysis.sweeps import sweep
 
     return sweep(load(text, file, variant).spec, parameter, [value]).rows[0]
 
 
-def inverse(text: str, file: str, variant: str | None, goal: str, parameters, norm: str):
+def inverse(
+    text: str,
+    file: str,
+    variant: str | None,
+    goal: str,
+    parameters: list[str] | None,
+    norm: str,
+) -> Outcome:
     """What would it take: the smallest change of parameters (``offramp inverse``)."""
 
     def run() -> tuple[dict[str, Any], Any]:
@@ -198,8 +212,8 @@ def answer_map(
     goal: str,
     x: tuple[Any, ...],
     y: tuple[Any, ...],
-    steps,
-):
+    steps: int,
+) -> Outcome:
     """The verdict over two parameters, with the heatmap as SVG (``offramp map``)."""
 
     def run() -> dict[str, Any]:
