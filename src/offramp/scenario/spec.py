@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 import offramp.scenario.limits as limits
 from offramp.bargaining.errors import BargainingInputError
@@ -24,7 +25,7 @@ from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
 from offramp.scenario.compile import compile_conflict
-from offramp.scenario.derived import evidence_inputs, resolve_document
+from offramp.scenario.derived import evidence_inputs, fallback_of, resolve_document
 from offramp.scenario.document import (
     AnyOrder,
     NotedStatement,
@@ -97,14 +98,14 @@ class ResolvedAlternative:
     label: str
     choices: tuple[str, ...]
     choice_labels: tuple[str, ...]
-    weights: np.ndarray
+    weights: npt.NDArray[np.float64]
     parameters: tuple[str, ...]
-    values: np.ndarray
+    values: npt.NDArray[np.float64]
     path: DocPath
 
     @property
-    def probabilities(self) -> np.ndarray:
-        return self.weights / self.weights.sum()
+    def probabilities(self) -> npt.NDArray[np.float64]:
+        return self.weights / float(self.weights.sum())
 
     def column(self, choice: str) -> str:
         """The name of the Monte Carlo input that is 1 when ``choice`` is drawn."""
@@ -162,7 +163,7 @@ class ScenarioSpec:
     # ------------------------------------------------------------------ resolution
     def _problem(
         self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None
-    ):
+    ) -> None:
         self.problems.append(self.source.problem(path, message, key=key, offset=offset))
 
     def _resolve(self) -> None:
@@ -222,7 +223,7 @@ class ScenarioSpec:
         )
         self.problems.extend(found)
         for name in self.derivation.fallbacks:  # a judgment until the figures are published
-            fb = doc.parameters[name].before_evidence
+            fb = fallback_of(doc.parameters, name)
             self.parameters[name] = fb.value
             if fb.distribution is not None:
                 self.uncertain.append(
@@ -573,7 +574,7 @@ class ScenarioSpec:
             return None
 
     def _groups(self, key: str) -> list[tuple[list[int], DocPath]]:
-        out = []
+        out: list[tuple[list[int], DocPath]] = []
         for k, item in enumerate(getattr(self.document, key)):
             base: DocPath = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
             idx = []
@@ -658,6 +659,8 @@ class ScenarioSpec:
                     value = sign * self.parameters[value]
                 else:
                     if value is None:
+                        # Weight's validator requires a value or a distribution
+                        assert w.distribution is not None
                         value = w.distribution.point
                     source = ("const", float(value))
                     if w.distribution is not None:
@@ -761,7 +764,7 @@ class ScenarioSpec:
             data["status_quo"] = [
                 n
                 for n in data["status_quo"]
-                if self._ref(n) is None or self._ref(n).index not in removed
+                if (ref := self._ref(n)) is None or ref.index not in removed
             ]
         document = ScenarioDocument.model_validate(data)
         return type(self)(
