@@ -217,7 +217,7 @@ class Scenario:
         Parameters
         ----------
         when : datetime.date or str or None
-            A date or ``YYYY-MM-DD``; None: every figure, however late.
+            A date or ``YYYY-MM-DD``; None or ``"latest"``: every figure, however late.
 
         Returns
         -------

@@ -59,15 +59,24 @@ if TYPE_CHECKING:
     from offramp.conflict.model import ConflictModel
 
 
+#: the as-of "date" that means every figure, however late
+LATEST = "latest"
+
+
 def parse_as_of(when: datetime.date | str | None) -> datetime.date | None:
-    """An analysis date from a date or ISO text (``YYYY-MM-DD``); None stays None."""
+    """An analysis date from a date or ISO text (``YYYY-MM-DD``); None and ``"latest"`` (every
+    figure) are None."""
     if when is None or isinstance(when, datetime.date):
         return when
+    text = str(when).strip()
+    if text.lower() == LATEST:
+        return None
     try:
-        return datetime.date.fromisoformat(str(when).strip())
+        return datetime.date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"as-of date {when!r} is not a date: write YYYY-MM-DD, e.g. 2025-10-20"
+            f"as-of date {when!r} is not a date: write YYYY-MM-DD, e.g. 2025-10-20, "
+            f"or '{LATEST}' for every figure"
         ) from None
 
 
@@ -771,9 +780,9 @@ class ScenarioSpec:
 
     def as_of(self, when: datetime.date | str | None) -> Self:
         """The scenario analysed with only the evidence published on or before ``when`` (a date
-        or ``YYYY-MM-DD``; None: every figure, however late). A figure published later counts
-        with its latest earlier entry; a formula reading a figure with none is refused
-        (:class:`ScenarioError` at the formula)."""
+        or ``YYYY-MM-DD``; None or ``"latest"``: every figure, however late). A figure published
+        later counts with its latest earlier entry; a formula reading a figure with none is
+        refused (:class:`ScenarioError` at the formula)."""
         when = parse_as_of(when)
         return type(self)(
             self.document,

@@ -87,7 +87,9 @@ def scenario_text(name: str) -> dict[str, Any]:
 
 @router.post("/api/validate")
 async def validate(body: ScenarioIn, request: Request) -> dict[str, Any]:
-    kind, payload = await workbench(request).in_pool(request, work.validate, body.text, body.file)
+    kind, payload = await workbench(request).in_pool(
+        request, work.validate, body.text, body.file, body.as_of
+    )
     if kind == "problems":
         return {"ok": False, "problems": payload}
     if kind == "error":
@@ -98,24 +100,24 @@ async def validate(body: ScenarioIn, request: Request) -> dict[str, Any]:
 
 @router.post("/api/analyze")
 async def analyze(body: ScenarioIn, request: Request) -> dict[str, Any]:
-    args = (body.text, body.file, body.variant)
+    args = (body.text, body.file, body.variant, body.as_of)
     report: dict[str, Any]
-    report, source = await workbench(request).run(request, work.analyze, *args)
-    results = {k: v for k, v in report.items() if k != "graph"}
-    record("web:analyze", source, {"variant": body.variant}, None, results)
+    report, (source, as_of) = await workbench(request).run(request, work.analyze, *args)
+    results = {k: v for k, v in report.items() if k not in ("graph", "graph_full", "words")}
+    record("web:analyze", source, {"variant": body.variant}, None, results, as_of=as_of)
     return report
 
 
 @router.post("/api/state")
 async def state(body: StateIn, request: Request) -> dict[str, Any]:
-    args = (body.text, body.file, body.variant, body.state, body.concept)
+    args = (body.text, body.file, body.variant, body.state, body.concept, body.as_of)
     explained: dict[str, Any] = await workbench(request).run(request, work.state, *args)
     return explained
 
 
 @router.post("/api/report")
 async def report(body: ReportIn, request: Request) -> Response:
-    args = (body.text, body.file, body.variant, body.format, body.samples)
+    args = (body.text, body.file, body.variant, body.format, body.samples, body.as_of)
     content, media, ext, name, _ = await workbench(request).run(request, work.report, *args)
     return Response(
         content, media_type=media, headers={"Content-Disposition": download_name(name, ext)}
@@ -125,10 +127,11 @@ async def report(body: ReportIn, request: Request) -> Response:
 @router.post("/api/inverse")
 async def inverse(body: InverseIn, request: Request) -> dict[str, Any]:
     """What would it take: the smallest change of parameters (see ``offramp inverse``)."""
-    args = (body.text, body.file, body.variant, body.goal, body.parameters, body.norm)
+    args = (body.text, body.file, body.variant, body.goal, body.parameters, body.norm, body.as_of)
     data: dict[str, Any]
-    data, source = await workbench(request).run(request, work.inverse, *args)
-    record("web:inverse", source, {"goal": body.goal, "norm": body.norm}, None, data)
+    data, (source, as_of) = await workbench(request).run(request, work.inverse, *args)
+    params = {"goal": body.goal, "norm": body.norm}
+    record("web:inverse", source, params, None, data, as_of=as_of)
     return data
 
 
@@ -137,13 +140,15 @@ async def answer_map(body: MapIn, request: Request) -> dict[str, Any]:
     """The verdict over two parameters, and the heatmap as SVG (see ``offramp map``)."""
     x = (body.x, body.x_low, body.x_high)
     y = (body.y, body.y_low, body.y_high)
-    args = (body.text, body.file, body.variant, body.goal, x, y, body.steps)
+    args = (body.text, body.file, body.variant, body.goal, x, y, body.steps, body.as_of)
     mapped: dict[str, Any] = await workbench(request).run(request, work.answer_map, *args)
     return mapped
 
 
 async def _scenario_for_job(body: ScenarioIn) -> Scenario:
-    outcome = await asyncio.to_thread(work.guarded, work.load, body.text, body.file, body.variant)
+    outcome = await asyncio.to_thread(
+        work.guarded, work.load, body.text, body.file, body.variant, body.as_of
+    )
     scenario: Scenario = answer(*outcome)
     return scenario
 
