@@ -95,6 +95,12 @@ def test_a_bad_date_is_an_input_error() -> None:
         load().as_of("20/10/2025")
 
 
+def test_latest_is_every_figure() -> None:
+    for when in ("latest", " Latest ", None):
+        latest = load().as_of(when)
+        assert latest.spec.analysis_date is None and latest.spec.parameters["gain"] == 8.0
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     dates=st.lists(

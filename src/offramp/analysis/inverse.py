@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,7 +180,15 @@ def describe_change(change: Change) -> str:
 class _Problem:
     """The free parameters in range units: y = (x - x0) / width, the box and the goal test."""
 
-    def __init__(self, test: GoalTest, free, lo, hi, norm: str, tol: float):
+    def __init__(
+        self,
+        test: GoalTest,
+        free: list[str],
+        lo: dict[str, float],
+        hi: dict[str, float],
+        norm: str,
+        tol: float,
+    ):
         self.test = test
         self.free = list(free)
         self.x0 = dict(test.scenario.parameters)
@@ -308,7 +317,14 @@ class _Problem:
         return Change(changes, float(distance(y, self.norm)), boundary, verdict)
 
 
-def _check_inputs(scenario: ScenarioSpec, parameters, ranges, norm: str, tol: float):
+def _check_inputs(
+    scenario: ScenarioSpec,
+    parameters: list[str] | None,
+    ranges: dict[str, tuple[float, float]] | None,
+    norm: str,
+    tol: float,
+) -> tuple[list[str], dict[str, float], dict[str, float], dict[str, str]]:
+    """The free parameters and every parameter's range (low, high, where it comes from)."""
     if norm not in NORMS:
         raise InputError(f"unknown norm {norm!r}{did_you_mean(norm, NORMS)}; choose l1 or linf")
     if not tol > 0:
@@ -324,7 +340,9 @@ def _check_inputs(scenario: ScenarioSpec, parameters, ranges, norm: str, tol: fl
 
     for name in parameters or []:
         check(name, "the parameters allowed to change")
-    lo, hi, origin = {}, {}, {}
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+    origin: dict[str, str] = {}
     for name in known:
         lo[name], hi[name], origin[name] = parameter_range(scenario, name)
     for name, bounds in (ranges or {}).items():
@@ -373,12 +391,17 @@ def inverse(
         )
     question = next((q for q in scenario.questions if q.id == goal), None)
     own_range = None
-    if question is not None and question.parameter and question.parameter not in (ranges or {}):
+    if (
+        question is not None
+        and question.parameter
+        and question.search_range is not None  # set whenever the question names a parameter
+        and question.parameter not in (ranges or {})
+    ):
         # a question that names its parameter: its range unless the user gives one
         own_range = question.parameter
         ranges = {**(ranges or {}), own_range: question.search_range}
     free, lo, hi, origin = _check_inputs(scenario, parameters, ranges, norm, tol)
-    if own_range is not None:
+    if question is not None and own_range is not None:
         origin[own_range] = f"question '{question.id}'"
     the_goal, holds = resolve_goal(scenario, goal, concept, mode)
     test = GoalTest(scenario, the_goal, holds)
@@ -525,7 +548,9 @@ def _search_summary(free: int, exact: bool, radius: float) -> dict[str, Any]:
     }
 
 
-def _explain_through_formulas(scenario: ScenarioSpec, change: Change, full) -> None:
+def _explain_through_formulas(
+    scenario: ScenarioSpec, change: Change, full: Callable[[dict[str, float]], dict[str, float]]
+) -> None:
     """What a change means through formulas: a derived parameter's new value stated in each
     input of its formula (``via``), a formula input's effect on the derived parameters
     (``effects``)."""

@@ -10,8 +10,9 @@ imports it. Construct it with :func:`load`, :func:`from_yaml_text` or :func:`fro
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from offramp.analysis.conflict_analysis import Analysis, analyze_conflict, scenario_concepts
 from offramp.conflict.concepts import DEFAULT_CONCEPT, resolve_concepts
@@ -216,7 +217,7 @@ class Scenario:
         Parameters
         ----------
         when : datetime.date or str or None
-            A date or ``YYYY-MM-DD``; None: every figure, however late.
+            A date or ``YYYY-MM-DD``; None or ``"latest"``: every figure, however late.
 
         Returns
         -------
@@ -278,7 +279,8 @@ class Scenario:
         if cache_key not in self._results:
             options = {} if horizon is None else {"horizon": horizon}
             self._results[cache_key] = compute_stability(self.conflict, keys, options=options)
-        return self._results[cache_key]
+        cached: StabilityResult = self._results[cache_key]
+        return cached
 
     def analyze(
         self,
@@ -325,7 +327,8 @@ class Scenario:
             analysis = analyze_conflict(self.spec, result)
             analysis.coalitions = self.coalition_analysis(coalitions)
             self._results[cache_key] = analysis
-        return self._results[cache_key]
+        cached: Analysis = self._results[cache_key]
+        return cached
 
     def coalition_analysis(self, which: str | None = None) -> CoalitionAnalysis | None:
         """Coalitional stability (C-Nash, C-GMR, C-SMR, C-SEQ).
@@ -378,7 +381,28 @@ class Scenario:
             from offramp.conflict.coalitions import analyse_coalitions
 
             self._results[cache_key] = analyse_coalitions(self.conflict, chosen)
-        return self._results[cache_key]
+        cached: CoalitionAnalysis = self._results[cache_key]
+        return cached
+
+    @overload
+    def explain(
+        self,
+        state: int,
+        dm: str,
+        concept: str = DEFAULT_CONCEPT,
+        *,
+        horizon: int | None = None,
+    ) -> Explanation: ...
+
+    @overload
+    def explain(
+        self,
+        state: int,
+        dm: None = None,
+        concept: str = DEFAULT_CONCEPT,
+        *,
+        horizon: int | None = None,
+    ) -> list[Explanation]: ...
 
     def explain(
         self,
@@ -489,7 +513,7 @@ class Scenario:
 
         return threshold(self.spec, self.spec.question(qid), **options)
 
-    def sweep(self, parameter: str, values) -> SweepResult:
+    def sweep(self, parameter: str, values: Iterable[float]) -> SweepResult:
         """Equilibria, settling states and answers along a grid of one parameter.
 
         Parameters

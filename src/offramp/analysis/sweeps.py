@@ -9,9 +9,9 @@ strict improvement means a tie does not move anyone).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -118,22 +118,23 @@ def _row(scenario: ScenarioSpec, value: float, name: str) -> SweepRow:
     model = analysis.model
     result = analysis.stability
     eqs = {c: [model.taken(int(s)) for s in result.equilibria(c)] for c in result.concepts}
-    reach, settles = {}, {}
+    reach: dict[str, list[list[str]]] = {}
+    settles: dict[str, list[list[str]]] = {}
     if analysis.evolution is not None:
         dist = analysis.evolution.distance
         reach = {
             c: [model.taken(int(s)) for s in result.equilibria(c) if dist[s] >= 0]
             for c in result.concepts
         }
-        settles = {
-            c: [model.taken(int(s)) for s in analysis.settles_at(c)] for c in result.concepts
-        }
+        for c in result.concepts:  # every concept settles somewhere when evolution ran
+            at = analysis.settles_at(c)
+            settles[c] = [] if at is None else [model.taken(int(s)) for s in at]
     answers = {q.id: answer(analysis, q).verdict for q in analysis.scenario.questions}
     return SweepRow(float(value), eqs, reach, settles, answers)
 
 
 def sweep(
-    scenario: ScenarioSpec, name: str, values, progress: Progress | None = None
+    scenario: ScenarioSpec, name: str, values: Iterable[float], progress: Progress | None = None
 ) -> SweepResult:
     """Analyse the scenario at each value of one parameter."""
     _check_parameter(scenario, name)
@@ -207,10 +208,10 @@ class _Criterion:
         where = outcome.settles[self.k] > 0 if self.has_status_quo else outcome.equilibria[self.k]
         return bool(self.holds[where].any())
 
-    def batch(self, values) -> list[bool]:
+    def batch(self, values: Iterable[float]) -> list[bool]:
         """:meth:`__call__` for many values at once, with a batch axis (the grid)."""
         column = np.array([float(v) for v in values])
-        parameters = {**self.parameters, self.name: column}
+        parameters: dict[str, float | np.ndarray] = {**self.parameters, self.name: column}
         # derived parameters follow the swept one, as in __call__
         parameters = self.template.scenario.derivation.values_batch(
             parameters, {}, len(column), fixed={self.name}
@@ -222,6 +223,15 @@ class _Criterion:
             outcome.settles[:, self.k] > 0 if self.has_status_quo else outcome.equilibria[:, self.k]
         )
         return [bool(x) for x in (where & self.holds).any(axis=1)]
+
+
+class _Transition(TypedDict):
+    """Where a threshold search's criterion flips: the value (rounded to the tolerance's
+    digits), the bracket it was narrowed to, and what the criterion becomes above it."""
+
+    value: float
+    between: list[float]
+    becomes: bool
 
 
 def threshold(
@@ -256,7 +266,7 @@ def threshold(
     flags = criterion.batch(xs)
     if progress:
         progress(grid, total)
-    transitions = []
+    transitions: list[_Transition] = []
     for a, b, fa, fb in zip(xs, xs[1:], flags, flags[1:], strict=False):
         if fa == fb:
             continue
@@ -280,7 +290,7 @@ def threshold(
     if progress:
         progress(total, total)
     concept = concept_short(question.concept)
-    criterion = (
+    criterion_text = (
         f"'{question.statement.text}' holds in a {concept} equilibrium where the "
         "evolution from the status quo settles"
     )
@@ -307,7 +317,7 @@ def threshold(
     return {
         "parameter": name,
         "range": [lo, hi],
-        "criterion": criterion,
+        "criterion": criterion_text,
         "holds_at_low": bool(flags[0]),
         "holds_at_high": bool(flags[-1]),
         "smallest_value_where_it_holds": smallest,

@@ -8,7 +8,9 @@ stability and evolution passes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -27,6 +29,17 @@ from offramp.scenario.spec import ScenarioSpec as Scenario
 from offramp.scenario.statements import evaluate_codes
 
 CACHE_SIZE = 4096
+
+#: A sample's bargaining inputs: capabilities (n,), positions and saliences (n, d); with a
+#: leading batch axis for a batch of samples
+BargainingDraw = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+class SampleSpace(Protocol):
+    """What evaluating a sampled row reads of its input space
+    (:class:`offramp.uncertainty.sampling.InputSpace`, a layer above)."""
+
+    def orders(self, scenario: Scenario, row: np.ndarray) -> dict[str, list[int]]: ...
 
 
 @dataclass
@@ -68,11 +81,19 @@ class BargainingTemplate:
         self.cap, self.pos, self.sal = self.arrays.cap, self.arrays.pos, self.arrays.sal
         self.shifts = self.arrays.shifts
 
-    def forecast(self, cap, pos, sal, shift_mask) -> np.ndarray:
+    def forecast(
+        self,
+        cap: np.ndarray,
+        pos: np.ndarray,
+        sal: np.ndarray,
+        shift_mask: Sequence[bool] | np.ndarray,
+    ) -> np.ndarray:
         problem = self.arrays.problem(list(shift_mask), cap, pos, sal)
         return np.stack([m(problem).forecast for m in self.models])
 
-    def forecast_batch(self, cap, pos, sal, masks) -> np.ndarray:
+    def forecast_batch(
+        self, cap: np.ndarray, pos: np.ndarray, sal: np.ndarray, masks: np.ndarray
+    ) -> np.ndarray:
         """:meth:`forecast` of many draws at once: cap (k, n), pos and sal (k, n, d), masks
         (k, shifts) -> (k, models, d); the shifts applied as :meth:`SectionArrays.apply` does
         and every model's ``predict_batch`` (row for row its forecast of one draw)."""
@@ -108,6 +129,11 @@ class ConflictTemplate:
     def __init__(self, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
         self.scenario = scenario
         self.base: ConflictModel = scenario.conflict
+        #: the compiled scores (a model built from ranks alone: its ranks, which order the
+        #: states as scores would)
+        self.base_scores: np.ndarray = (
+            self.base.scores if self.base.scores is not None else self.base.ranks.astype(float)
+        )
         codes = self.base.codes
         self.truths: dict[str, list[np.ndarray]] = {}
         bits: dict[int, np.ndarray] = {}  # option columns, extracted once
@@ -162,21 +188,21 @@ class ConflictTemplate:
         return self._batch.width if self._batch is not None else self.base.n_states
 
     # ------------------------------------------------------------------ a sampled row
-    def evaluate_row(self, row: np.ndarray, space) -> SampleOutcome:
+    def evaluate_row(self, row: np.ndarray, space: SampleSpace) -> SampleOutcome:
         """Evaluate one sample (a row of :class:`InputSpace` draws)."""
         parameters, weights, bargaining = self._row_inputs(row)
         outcome = self.evaluate(self.scores(parameters, weights, space.orders(self.scenario, row)))
-        if self.bargaining is not None:
+        if bargaining is not None:
             outcome.forecasts = self.forecasts_at(outcome, *bargaining)
         return outcome
 
-    def evaluate_rows(self, rows: np.ndarray, space) -> BatchOutcome:
+    def evaluate_rows(self, rows: np.ndarray, space: SampleSpace) -> BatchOutcome:
         """Evaluate a batch of samples (rows of :class:`InputSpace` draws) with a batch axis:
         identical to :meth:`evaluate_row` on each row, for a fraction of the cost."""
         parameters, weights, bargaining = self._rows_inputs(rows)
         orders = [space.orders(self.scenario, row) for row in rows]
         out = self.evaluate_batch(self.batch_scores(parameters, weights, orders))
-        if self.bargaining is not None and len(rows):
+        if bargaining is not None and len(rows):
             out.forecasts = self.forecasts_at_batch(out, *bargaining)
         return out
 
@@ -226,14 +252,17 @@ class ConflictTemplate:
             out.reachable = self._batch.reached(ranks, sq, np.zeros((batch, size), dtype=bool))
         return out
 
-    def _row_inputs(self, row: np.ndarray):
-        """A sample row as (parameters, weights, (capabilities, positions, saliences))."""
+    def _row_inputs(
+        self, row: np.ndarray
+    ) -> tuple[dict[str, float], dict[tuple[str, int], float], BargainingDraw | None]:
+        """A sample row as (parameters, weights, (capabilities, positions, saliences)); the
+        last None without bargaining."""
         parameters = dict(self.scenario.parameters)
         weights: dict[tuple[str, int], float] = {}
-        bcap = bpos = bsal = None
-        if self.bargaining is not None:
-            bt = self.bargaining
-            bcap, bpos, bsal = bt.cap.copy(), bt.pos.copy(), bt.sal.copy()
+        bt = self.bargaining
+        draw: BargainingDraw | None = None
+        if bt is not None:
+            draw = (bt.cap.copy(), bt.pos.copy(), bt.sal.copy())
         evidence: dict[str, float] = {}
         for u, value in zip(self.inputs, row[: len(self.inputs)], strict=True):
             if u.kind == "parameter":
@@ -241,13 +270,14 @@ class ConflictTemplate:
             elif u.kind == "evidence":
                 evidence[u.name] = float(value)
             elif u.kind == "weight":
-                weights[(u.dm, u.index)] = float(value)
-            elif bcap is not None:
-                i = self.bargaining.actors.index(u.dm)
+                weights[u.weight_key] = float(value)
+            elif bt is not None and draw is not None:
+                bcap, bpos, bsal = draw
+                i = bt.actors.index(u.owner)
                 if u.kind == "capability":
                     bcap[i] = max(float(value), 1e-9)
                 else:
-                    dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
+                    dim = bt.dims.index(u.name.rsplit(".", 1)[1])
                     target = bpos if u.kind == "positions" else bsal
                     target[i, dim] = min(max(float(value), 0.0), 100.0)
         base = len(row) - sum(len(a.choices) for a in self.alternatives)
@@ -257,9 +287,13 @@ class ConflictTemplate:
             base += len(alt.choices)
         if self.scenario.derivation.derived:  # derived parameters follow the sampled inputs
             parameters = self.scenario.derivation.values(parameters, evidence)
-        return parameters, weights, (bcap, bpos, bsal)
+        return parameters, weights, draw
 
-    def _rows_inputs(self, rows: np.ndarray):
+    def _rows_inputs(
+        self, rows: np.ndarray
+    ) -> tuple[
+        dict[str, float | np.ndarray], dict[tuple[str, int], np.ndarray], BargainingDraw | None
+    ]:
         """:meth:`_row_inputs` of every row at once, as columns: (parameters, weights,
         (capabilities, positions, saliences)) where a sampled parameter or weight is an array
         (batch,), the others plain numbers, and the bargaining arrays have a batch axis. The
@@ -269,12 +303,14 @@ class ConflictTemplate:
         batch = len(rows)
         parameters: dict[str, float | np.ndarray] = dict(self.scenario.parameters)
         weights: dict[tuple[str, int], np.ndarray] = {}
-        bcap = bpos = bsal = None
-        if self.bargaining is not None:
-            bt = self.bargaining
-            bcap = np.repeat(bt.cap[None], batch, axis=0)
-            bpos = np.repeat(bt.pos[None], batch, axis=0)
-            bsal = np.repeat(bt.sal[None], batch, axis=0)
+        bt = self.bargaining
+        draw: BargainingDraw | None = None
+        if bt is not None:
+            draw = (
+                np.repeat(bt.cap[None], batch, axis=0),
+                np.repeat(bt.pos[None], batch, axis=0),
+                np.repeat(bt.sal[None], batch, axis=0),
+            )
         evidence: dict[str, np.ndarray] = {}
         for j, u in enumerate(self.inputs):
             value = np.ascontiguousarray(rows[:, j], dtype=float)
@@ -283,13 +319,14 @@ class ConflictTemplate:
             elif u.kind == "evidence":
                 evidence[u.name] = value
             elif u.kind == "weight":
-                weights[(u.dm, u.index)] = value
-            elif bcap is not None:
-                i = self.bargaining.actors.index(u.dm)
+                weights[u.weight_key] = value
+            elif bt is not None and draw is not None:
+                bcap, bpos, bsal = draw
+                i = bt.actors.index(u.owner)
                 if u.kind == "capability":
                     bcap[:, i] = np.where(value < 1e-9, 1e-9, value)  # max(value, 1e-9)
                 else:
-                    dim = self.bargaining.dims.index(u.name.rsplit(".", 1)[1])
+                    dim = bt.dims.index(u.name.rsplit(".", 1)[1])
                     target = bpos if u.kind == "positions" else bsal
                     low = np.where(value < 0.0, 0.0, value)  # min(max(value, 0.0), 100.0)
                     target[:, i, dim] = np.where(low > 100.0, 100.0, low)
@@ -301,9 +338,17 @@ class ConflictTemplate:
             base += len(alt.choices)
         if self.scenario.derivation.derived:
             parameters = self.scenario.derivation.values_batch(parameters, evidence, batch)
-        return parameters, weights, (bcap, bpos, bsal)
+        return parameters, weights, draw
 
-    def forecasts_at_batch(self, out: BatchOutcome, cap, pos, sal) -> np.ndarray:
+    def _bargaining(self) -> BargainingTemplate:
+        """The bargaining part, which the forecast methods are called only with."""
+        if self.bargaining is None:
+            raise ValueError("the scenario has no bargaining section to forecast")
+        return self.bargaining
+
+    def forecasts_at_batch(
+        self, out: BatchOutcome, cap: np.ndarray, pos: np.ndarray, sal: np.ndarray
+    ) -> np.ndarray:
         """:meth:`forecasts_at` of every sample of a batch (batch, models, d): one batched
         model run over every (sample, settled state) pair, then the shares summed state by
         state in the order :meth:`forecasts_at` adds them."""
@@ -314,10 +359,11 @@ class ConflictTemplate:
         samples, states = np.nonzero(settled)  # sample by sample, states in order
         none = np.flatnonzero(count == 0)
         rows = np.concatenate([samples, none])
-        n_shifts = len(self.bargaining.shifts)
+        bt = self._bargaining()
+        n_shifts = len(bt.shifts)
         masks = np.zeros((len(rows), n_shifts), dtype=bool)
         masks[: len(samples)] = self.shift_truth[:, states].T
-        f = self.bargaining.forecast_batch(cap[rows], pos[rows], sal[rows], masks)
+        f = bt.forecast_batch(cap[rows], pos[rows], sal[rows], masks)
         result = np.empty((batch, *f.shape[1:]))
         result[none] = f[len(samples) :]
         if len(samples) == 0:
@@ -338,19 +384,20 @@ class ConflictTemplate:
         result[some] = total[some] / denom[some][:, None, None]
         return result
 
-    def forecasts_at(self, outcome: SampleOutcome, cap, pos, sal) -> np.ndarray:
+    def forecasts_at(
+        self, outcome: SampleOutcome, cap: np.ndarray, pos: np.ndarray, sal: np.ndarray
+    ) -> np.ndarray:
         """Forecasts at the outcome where the conflict settles (SEQ), shares averaged; the
         positions as given when nothing is reached or there is no status quo."""
         share = outcome.settles[self.concepts.index(DEFAULT_CONCEPT)]
         states = np.flatnonzero(share > 0)
+        bt = self._bargaining()
         if len(states) == 0:
-            return self.bargaining.forecast(cap, pos, sal, [False] * len(self.bargaining.shifts))
-        total = 0.0
+            return bt.forecast(cap, pos, sal, [False] * len(bt.shifts))
+        total: np.ndarray | float = 0.0
         for s in states:
-            total = total + share[s] * self.bargaining.forecast(
-                cap, pos, sal, self.shift_truth[:, s]
-            )
-        return total / share[states].sum()
+            total = total + share[s] * bt.forecast(cap, pos, sal, self.shift_truth[:, s])
+        return np.asarray(total / share[states].sum())
 
     # ------------------------------------------------------------------ scores
     def scores(
@@ -380,7 +427,7 @@ class ConflictTemplate:
                     self.truths[dm], order if order is not None else default_order(pref), size
                 )
             else:
-                out[i] = self.base.scores[i]
+                out[i] = self.base_scores[i]
         return out
 
     def batch_scores(
@@ -425,25 +472,25 @@ class ConflictTemplate:
                     out[as_float, i] = acc
                 if not as_float.all():
                     rows = np.flatnonzero(~as_float)
-                    ints = np.stack([exact[b] for b in rows])
-                    key = np.zeros((len(rows), size), dtype=np.int64)
+                    ints = np.stack([e for e in exact if e is not None])  # the rows, in order
+                    int_key = np.zeros((len(rows), size), dtype=np.int64)
                     for k, t in enumerate(truths):
-                        key += t.astype(np.int64) * ints[:, k][:, None]
-                    out[rows, i] = key
+                        int_key += t.astype(np.int64) * ints[:, k][:, None]
+                    out[rows, i] = int_key
             elif pref.form == "prioritization":
                 done: dict[tuple[int, ...], np.ndarray] = {}
                 for b, order in enumerate(orders):
                     chosen = order.get(dm)
-                    key = tuple(chosen if chosen is not None else default_order(pref))
-                    if key not in done:
-                        done[key] = priority_scores(self.truths[dm], list(key), size)
-                    out[b, i] = done[key]
+                    held = tuple(chosen if chosen is not None else default_order(pref))
+                    if held not in done:
+                        done[held] = priority_scores(self.truths[dm], list(held), size)
+                    out[b, i] = done[held]
             else:
-                out[:, i] = self.base.scores[i]
+                out[:, i] = self.base_scores[i]
         return out
 
     # ------------------------------------------------------------------ evaluation
-    def evaluate(self, scores: list[np.ndarray]) -> SampleOutcome:
+    def evaluate(self, scores: np.ndarray) -> SampleOutcome:
         """The conflict's conclusions for these scores. They depend on the scores only through
         each DM's ranking of the states, and samples often share rankings (a weight moves the
         result only when it crosses a threshold), so results are cached by ranking."""

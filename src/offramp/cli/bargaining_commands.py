@@ -127,8 +127,8 @@ def render_forecast(fc: Forecast, out: Console) -> None:
         if "text" in item:
             out.print(strip_controls(item["text"]), markup=False)
             continue
-        title = item.get("title")
-        table = Table(title=None if title is None else plain(title), title_justify="left")
+        heading = item.get("title")
+        table = Table(title=None if heading is None else plain(heading), title_justify="left")
         for k, col in enumerate(item["columns"]):
             table.add_column(plain(col), justify="left" if k == 0 else "right")
         for row in item["rows"]:

@@ -11,7 +11,9 @@ import typer
 
 from offramp.analysis.scenario import Scenario, load
 from offramp.cli.progress import LazyProgress
+from offramp.errors import InputError
 from offramp.scenarios import default
+from offramp.service.as_of import scenario_as_of
 from offramp.service.runs import record as record_in_history
 
 FileArg = Annotated[
@@ -40,13 +42,10 @@ def load_scenario(
     """The scenario in FILE (the built-in default without one) as of a date, or one of its
     variants."""
     scenario = default() if file is None else load(file)
-    if as_of is not None:
-        from offramp.errors import InputError
-
-        try:
-            scenario = scenario.as_of(None if as_of == "latest" else as_of)
-        except InputError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--as-of") from None
+    try:
+        scenario = scenario_as_of(scenario, as_of)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--as-of") from None
     if variant is not None:
         if variant not in scenario.spec.variants:
             known = ", ".join(scenario.spec.variants) or "the scenario declares none"

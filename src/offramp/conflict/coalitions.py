@@ -61,11 +61,12 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from offramp.conflict.coalition_smr import dense_labels, smr_unstable_undirected
 from offramp.conflict.concepts import REGISTRY
@@ -79,6 +80,13 @@ from offramp.conflict.stability import compute_stability
 from offramp.conflict.state_ids import to_id
 from offramp.conflict.steps import Step, make_step
 from offramp.errors import InputError, did_you_mean
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+#: The condensed reach of each set of movers (a coalition's members are another coalition's
+#: outsiders), built once and shared by every coalition of an analysis.
+SharedReach = dict[tuple[int, ...], DirectedReach]
 
 #: The coalitional concepts, in output order (their keys are those of the individual ones):
 #: the registered concepts that declare a coalitional version (``Concept.coalition_sanctions``).
@@ -129,10 +137,12 @@ def every_coalition(model: ConflictModel) -> list[Coalition]:
     return out
 
 
-def named_coalitions(model: ConflictModel, pairs: Sequence[tuple[str, Sequence[str]]]):
+def named_coalitions(
+    model: ConflictModel, pairs: Sequence[tuple[str, Sequence[str]]]
+) -> list[Coalition]:
     """Coalitions from (name, member names); InputError for unknown, repeated or no members
     (the scenario format reports the same problems located in the file)."""
-    out = []
+    out: list[Coalition] = []
     names = model.dm_names
     for name, members in pairs:
         idx = []
@@ -159,7 +169,7 @@ class _Reach:
         model: ConflictModel,
         members: tuple[int, ...],
         indices: list[MoveIndex],
-        shared: dict[str, Any] | None = None,
+        shared: SharedReach | None = None,
     ):
         self.model = model
         self.members = members
@@ -167,7 +177,8 @@ class _Reach:
         self.shared = {} if shared is None else shared  # DirectedReach per set of movers
         self.undirected = all(indices[k].n_directed == 0 for k in members)
         self._sets: dict[int, np.ndarray] = {}
-        self._graph = None
+        self._graph: csr_matrix[np.int8] | None = None
+        self._scc: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         if self.undirected:
             labels, _ = closure_min(
                 indices, list(members), np.arange(model.n_states, dtype=np.int64), "move"
@@ -203,19 +214,25 @@ class _Reach:
         """R_H as a condensation (directed options): fronts and bit words over reach."""
         return directed_reach(self.model, self.indices, self.members, self.shared)
 
-    def components(self):
+    def components(self) -> Iterator[np.ndarray]:
         for a, b in itertools.pairwise([*self.heads, len(self.order)]):
             yield self.order[a:b]
 
 
 def directed_reach(
-    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: dict[str, Any]
+    model: ConflictModel, indices: list[MoveIndex], movers: tuple[int, ...], shared: SharedReach
 ) -> DirectedReach:
     """The condensed reach of ``movers``, built once per set of movers in ``shared`` (a
     coalition's members are another coalition's outsiders)."""
     if movers not in shared:
         shared[movers] = DirectedReach(model, indices, movers)
     return shared[movers]
+
+
+def _every_row(a: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Per column of a 2-d array: is it True in every row? (numpy's annotations allow a
+    reduction to return a scalar; on two dimensions it never does.)"""
+    return np.asarray(a.all(axis=0))
 
 
 def _escapes(
@@ -243,7 +260,10 @@ def _escapes(
 
 
 def coalition_stable(
-    model: ConflictModel, members: Sequence[int], concept: str, indices=None
+    model: ConflictModel,
+    members: Sequence[int],
+    concept: str,
+    indices: list[MoveIndex] | None = None,
 ) -> np.ndarray:
     """Stability of every state for coalition ``members`` under C-``concept`` (bool per state)."""
     if concept not in COALITION_CONCEPTS:
@@ -256,7 +276,13 @@ def coalition_stable(
 class _Solver:
     """The shared parts for one coalition: ranks, reach, the outsiders' sanction minima."""
 
-    def __init__(self, model: ConflictModel, members: tuple[int, ...], indices=None, shared=None):
+    def __init__(
+        self,
+        model: ConflictModel,
+        members: tuple[int, ...],
+        indices: list[MoveIndex] | None = None,
+        shared: SharedReach | None = None,
+    ):
         self.model = model
         self.members = members
         self.indices = move_indices(model) if indices is None else indices
@@ -309,7 +335,7 @@ class _Solver:
         return self._fronts
 
     def dominating(self, s: int) -> np.ndarray:
-        return (self.ranks > self.ranks[:, [s]]).all(axis=0)
+        return _every_row(self.ranks > self.ranks[:, [s]])
 
     def smr_sanctionable(self, s: int) -> np.ndarray:
         """Per s1: some s2 the outsiders reach from s1 is not >_H s and H cannot move on from
@@ -318,10 +344,13 @@ class _Solver:
         return self._sanctionable_below(self.ranks[:, s])
 
     def _sanctionable_below(self, vector: np.ndarray) -> np.ndarray:
-        dom = (self.ranks > vector[:, None]).all(axis=0)
+        dom = _every_row(self.ranks > vector[:, None])
         reach_dom = closure_min(self.indices, list(self.members), -dom.astype(np.int64), "move")
         bad = (reach_dom[0] < 0).astype(np.int64)  # s2 from which H still gets >_H s
-        return closure_min(self.indices, self.others, bad, "move")[0] == 0
+        sanctioned: npt.NDArray[np.bool_] = (
+            closure_min(self.indices, self.others, bad, "move")[0] == 0
+        )
+        return sanctioned
 
     def _smr(self) -> np.ndarray:
         gmr = self.stable(_concept_with("moves"))
@@ -412,8 +441,7 @@ class _Solver:
                     parent[nxt] = node
                     if int(t) == target:
                         steps, cur = [], nxt
-                        while parent[cur] is not None:
-                            prev = parent[cur]
+                        while (prev := parent[cur]) is not None:
                             steps.append(make_step(self.model, cur[1], prev[0], cur[0]))
                             cur = prev
                         return steps[::-1]
@@ -453,7 +481,11 @@ class CoalitionAnalysis:
                 s = int(s)
                 solver = self.solvers[c.name]
                 t = solver.escape(s, concept)
-                entry = {"state": to_id(s), "to": None if t is None else to_id(t), "moves": []}
+                entry: dict[str, Any] = {
+                    "state": to_id(s),
+                    "to": None if t is None else to_id(t),
+                    "moves": [],
+                }
                 if t is not None:
                     entry["moves"] = [st.to_dict() for st in solver.path(s, t)]
                 listed.append(entry)
@@ -519,7 +551,7 @@ class CoalitionAnalysis:
         }
         insights = {}
         for concept in self.stable:
-            eq = self.singles[concept].all(axis=0)
+            eq = _every_row(self.singles[concept])
             if individual_equilibria is not None and concept in individual_equilibria:
                 eq = individual_equilibria[concept]
             focus = [int(s) for s in np.flatnonzero(eq)]
@@ -573,7 +605,7 @@ def analyse_coalitions(
                 f"coalition analysis covers {', '.join(COALITION_CONCEPTS)}, not {c!r}"
             )
     indices = move_indices(model)
-    shared: dict[str, Any] = {}  # one DirectedReach per set of movers, whoever asks
+    shared: SharedReach = {}  # one DirectedReach per set of movers, whoever asks
     solvers = {c.name: _Solver(model, c.members, indices, shared) for c in coalitions}
     stable = {k: {c.name: solvers[c.name].stable(k) for c in coalitions} for k in concepts}
     individual = compute_stability(model, concepts)  # H = {i}: the individual concepts

@@ -9,6 +9,7 @@ with the valid range, never a silent negative index or a raw ``IndexError``.
 from __future__ import annotations
 
 import numbers
+from typing import SupportsInt
 
 from offramp.errors import InputError
 
@@ -29,6 +30,6 @@ def to_index(state_id: object, n_states: int) -> int:
     return value - 1
 
 
-def to_id(index: int) -> int:
+def to_id(index: SupportsInt) -> int:
     """The user's id of an engine index."""
     return int(index) + 1

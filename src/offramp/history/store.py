@@ -99,13 +99,16 @@ class Run(RunInfo):
         return dataclasses.asdict(self)
 
     def reopen(self) -> Any:  # an offramp.Scenario (a layer above: not named here)
-        """The scenario as it was analysed (with its variant applied), from the stored text,
-        whatever has happened to the file since."""
+        """The scenario as it was analysed (as of the evidence date the run records, with its
+        variant applied), from the stored text, whatever has happened to the file since."""
         from offramp.analysis.scenario import from_yaml_text
 
         if self.scenario_text is None:
             raise HistoryError(f"run {self.id} stored no scenario text")
         scenario = from_yaml_text(self.scenario_text, file=f"<run {self.id}>")
+        as_of = self.params.get("as_of") if isinstance(self.params, dict) else None
+        if isinstance(as_of, str):
+            scenario = scenario.as_of(as_of)
         return scenario.variant(self.variant) if self.variant else scenario
 
 

@@ -12,7 +12,13 @@ from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
 from offramp.report import charts
 from offramp.report.figdata import VERDICT_COLOURS, Figures, tornado_targets
 from offramp.report.glossary import concept_terms, terms
-from offramp.report.graph import PLAIN_FILL, SETTLED_FILL, STATUS_QUO_FILL, dm_colour
+from offramp.report.graph import (
+    PLAIN_FILL,
+    SETTLED_FILL,
+    STATUS_QUO_FILL,
+    StateGraph,
+    dm_colour,
+)
 from offramp.report.provenance import code_id
 from offramp.report.words import (
     PROBABILITY_NOTE,
@@ -155,7 +161,7 @@ def status_quo_section(report: dict[str, Any]) -> str:
     return section("status-quo", "Status quo", body)
 
 
-def _graph_box(g, svg: str) -> str:
+def _graph_box(g: StateGraph, svg: str) -> str:
     width = g.bounds[0] * 4 / 3 + 30
     return (
         f'<figure class="graph-box" style="--natural-width:{width:.0f}px">'
@@ -166,7 +172,7 @@ def _graph_box(g, svg: str) -> str:
     )
 
 
-def _states_list(g) -> str:
+def _states_list(g: StateGraph) -> str:
     items = []
     for s in g.nodes:
         marks = []
@@ -277,7 +283,7 @@ def _marks(stable_ids: dict[str, _Ids], dms: list[str], state: int) -> tuple[str
 def _state_rows(st: dict[str, Any], compact: bool, ids: list[int] | None) -> list[dict[str, Any]]:
     """``{"id", "taken"}`` of the states ``ids`` (every state when None) in either form."""
     if not compact:
-        states = st["states"]
+        states: list[dict[str, Any]] = st["states"]
         if ids is None:
             return states
         wanted = set(ids)
@@ -323,8 +329,10 @@ def stability_section(report: dict[str, Any]) -> str:
         cells = [str(s["id"]) + (" (status quo)" if s["id"] == sq else "")]
         cells.append(esc(", ".join(s["taken"]) or "—"))
         for c in concepts:
-            marks, eq = _marks(stable[c], dms, s["id"])
-            cells.append(f'<span class="eq">{marks} EQ</span>' if eq else f"<code>{marks}</code>")
+            marks, everyone = _marks(stable[c], dms, s["id"])
+            cells.append(
+                f'<span class="eq">{marks} EQ</span>' if everyone else f"<code>{marks}</code>"
+            )
         rows.append(cells)
     parts.append(
         f"<details{' open' if len(rows) <= 30 else ''}><summary>Stability by state: "
@@ -586,8 +594,8 @@ def uncertainty_section(report: dict[str, Any]) -> str:
             "can still follow one input perfectly (ρ = ±1).</p>"
         )
         parts.append('<div class="grid">')
-        for target, _, inputs in targets:
-            labelled = [{**d, "label": input_label(report, d["input"])} for d in inputs]
+        for target, _, drivers in targets:
+            labelled = [{**d, "label": input_label(report, d["input"])} for d in drivers]
             title = target_label(report, target)
             flat = drivers_text(report, mc["sensitivity"], target)
             if flat.startswith("barely moves"):

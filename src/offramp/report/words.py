@@ -52,7 +52,8 @@ def target_label(report: dict[str, Any], target: str) -> str:
     kind, _, rest = target.partition(":")
     labels = _labels(report)
     if kind == "question":
-        return labels.get("questions", {}).get(rest, rest)
+        question: str = labels.get("questions", {}).get(rest, rest)
+        return question
     if kind == "forecast":
         model, _, dim = rest.partition(":")
         return f"Forecast of {labels.get('dimensions', {}).get(dim, dim)} ({model} model)"
@@ -60,7 +61,8 @@ def target_label(report: dict[str, Any], target: str) -> str:
 
 
 def dimension_label(report: dict[str, Any], name: str) -> str:
-    return _labels(report).get("dimensions", {}).get(name, name)
+    label: str = _labels(report).get("dimensions", {}).get(name, name)
+    return label
 
 
 def share(p: float | None, decimals: int = 1) -> str:
@@ -69,7 +71,7 @@ def share(p: float | None, decimals: int = 1) -> str:
     return "no samples" if p is None else f"{p:.{decimals}%}"
 
 
-def bad_samples_sentence(mc: dict) -> str:
+def bad_samples_sentence(mc: dict[str, Any]) -> str:
     """What a Monte Carlo left out: the samples it drew but could not evaluate, and why the
     first of them failed."""
     bad = mc.get("bad_samples") or 0
@@ -153,10 +155,8 @@ def holding_intervals(th: dict[str, Any]) -> list[tuple[float | None, float | No
 
 
 def _interval_phrase(report: dict[str, Any], name: str, a: float | None, b: float | None) -> str:
-    if a is None and b is None:
-        return "at every value"
     if a is None:
-        return f"below {parameter_value(report, name, b)}"
+        return "at every value" if b is None else f"below {parameter_value(report, name, b)}"
     if b is None:
         return f"above {parameter_value(report, name, a)}"
     return f"between {parameter_value(report, name, a)} and {parameter_value(report, name, b)}"
@@ -253,10 +253,10 @@ def percent(p: float) -> str:
     return f"{p:.1%}"
 
 
-def _answer(q: dict, verdict: str, n: int) -> dict:
+def _answer(q: dict[str, Any], verdict: str, n: int) -> dict[str, Any]:
     """A question's entry for one answer; an older run record (no ``answers``) gets its
     share with the Wilson interval recomputed from the count."""
-    entry = (q.get("answers") or {}).get(verdict)
+    entry: dict[str, Any] | None = (q.get("answers") or {}).get(verdict)
     if entry is not None:
         return entry
     if q.get(verdict) is None:  # no sample finished
@@ -266,7 +266,7 @@ def _answer(q: dict, verdict: str, n: int) -> dict:
     return answer_probability(round(q[verdict] * n), n)
 
 
-def probability_phrase(q: dict, verdict: str, n: int) -> str:
+def probability_phrase(q: dict[str, Any], verdict: str, n: int) -> str:
     """The probability of one answer in words: 'at most 0.3% (0 of 1,000 samples; one-sided
     95% bound)', 'at least 99.7% (…)', or '42% (95% interval 39%–45%, Wilson)'."""
     entry = _answer(q, verdict, n)
@@ -285,7 +285,7 @@ def probability_phrase(q: dict, verdict: str, n: int) -> str:
     return f"{percent(entry['probability'])} (95% interval {percent(lo)}–{percent(hi)}, Wilson)"
 
 
-def probability_cell(q: dict, verdict: str, n: int) -> str:
+def probability_cell(q: dict[str, Any], verdict: str, n: int) -> str:
     """A table cell: '≤ 0.3%' (none of n: the one-sided 95% bound), '≥ 99.7%' (all of n), or
     '42.0% (39.1–45.0)' (the Wilson 95% interval)."""
     entry = _answer(q, verdict, n)
@@ -306,7 +306,7 @@ PROBABILITY_NOTE = (
 )
 
 
-def no_driver(mc: dict, target: str) -> str:
+def no_driver(mc: dict[str, Any], target: str) -> str:
     """What a sensitivity row says when no input is distinguishable from noise: a conclusion
     every sample agrees on has no driver at all (its margin says what would flip it)."""
     kind, _, qid = target.partition(":")
@@ -317,7 +317,7 @@ def no_driver(mc: dict, target: str) -> str:
     return "none distinguishable from noise"
 
 
-def margin_sentence(report: dict, margin: dict) -> str:
+def margin_sentence(report: dict[str, Any], margin: dict[str, Any]) -> str:
     """By how much an answer every sample gave is decided: which judged ranges would have to
     move, and how far, for it to flip (one input at a time; see
     :mod:`offramp.uncertainty.margins`)."""
@@ -468,7 +468,7 @@ def disagreements(report: dict[str, Any]) -> list[str]:
     if not part:
         return []
     cases = findings_cases(report)
-    out = []
+    out: list[str] = []
     for case in cases:
         where = _where(case)
         for k, d in enumerate(part["dimensions"]):
@@ -572,15 +572,15 @@ def threshold_suffix(q: dict[str, Any], report: dict[str, Any] | None = None) ->
         return " (always)"
     name = th["parameter"]
     a, b = spans[0]
-    if a is not None and b is None:
-        return f" (> {parameter_value(report or {}, name, a)})"
+    if b is None:  # (None, None) comes from holding_intervals only alone, but keep it right
+        return " (always)" if a is None else f" (> {parameter_value(report or {}, name, a)})"
     if a is None:
         return f" (< {parameter_value(report or {}, name, b)})"
     return f" ({parameter_value(report or {}, name, a)}–{parameter_value(report or {}, name, b)})"
 
 
 # ------------------------------------------------------------------------------ as of a date
-def as_of_sentence(report: dict) -> str | None:
+def as_of_sentence(report: dict[str, Any]) -> str | None:
     """What evidence the report rests on: the analysis date, or every figure."""
     when = report.get("as_of")
     if when is None:
@@ -588,7 +588,7 @@ def as_of_sentence(report: dict) -> str | None:
     return f"As of {when}: only the evidence published by then feeds the answers."
 
 
-def next_sentences(report: dict) -> list[str]:
+def next_sentences(report: dict[str, Any]) -> list[str]:
     """'What happened next': the figures published after the analysis date and the answers
     the same questions get with them (never the report's own answers)."""
     nxt = report.get("what_happened_next")

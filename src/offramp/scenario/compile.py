@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Protocol
+from functools import partial
+from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from offramp.conflict.feasible import (
     Rule,
@@ -49,7 +52,9 @@ class ResolvedScenario(Protocol):
     """What compiling needs of a resolved scenario (:class:`~offramp.scenario.spec.ScenarioSpec`
     provides it; the spec imports this module, so it is described here, not imported)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
+
     dm_names: list[str]
     options: list[OptionRef]
     option_dm: list[int]
@@ -81,7 +86,7 @@ def feasibility_rules(scenario: ResolvedScenario) -> list[Rule]:
         rules.append(
             Rule(
                 tuple(sorted(set(variables(st.expr)))),
-                lambda codes, expr=st.expr: evaluate_codes(expr, codes),
+                partial(evaluate_codes, st.expr),
                 option_references(st.expr),
             )
         )
@@ -103,17 +108,15 @@ def feasibility_rules(scenario: ResolvedScenario) -> list[Rule]:
             rules.append(
                 Rule(
                     tuple(sorted(set(group))),
-                    lambda c, g=group: too_many(c, g),
+                    partial(too_many, group=group),
                     len(group),
                     monotone=True,
                 )
             )
     for k in scenario.removed:
-        rules.append(Rule((k,), lambda c, k=k: _bit(c, k), monotone=True))
+        rules.append(Rule((k,), partial(_bit, k=k), monotone=True))
     for group, _ in scenario.at_least_one:
-        rules.append(
-            Rule(tuple(sorted(set(group))), lambda c, g=group: none_taken(c, g), len(group))
-        )
+        rules.append(Rule(tuple(sorted(set(group))), partial(none_taken, group=group), len(group)))
     return rules
 
 
@@ -142,7 +145,7 @@ def default_order(pref: CompiledPreference) -> list[int]:
     return [k for k, p in enumerate(pref.probability) if p >= 0.5]
 
 
-def exact_weights(values) -> np.ndarray | None:
+def exact_weights(values: Collection[float]) -> npt.NDArray[np.int64] | None:
     """Integers proportional to the weights as written (0.1 is one tenth, not the nearest
     binary float), so that sums compare exactly: 0.1 + 0.2 ties with 0.3, and 1e7 + 0.1 + 0.2
     with 1e7 + 0.3. None when they do not fit in 62 bits (e.g. sampled values with 17 digits),
@@ -165,7 +168,7 @@ def exact_weights(values) -> np.ndarray | None:
     return np.array(ints, dtype=np.int64)
 
 
-def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
+def weight_scores(truths: list[np.ndarray], values: Collection[float], size: int) -> np.ndarray:
     """The comparison key of a weights preference: Σ value over the true statements, exact
     (integers, scaled) when the values allow it, else float64."""
     ints = exact_weights(values)
@@ -173,7 +176,9 @@ def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
         # int32 sums where they cannot overflow; a truth times a small weight in int8: the
         # fewest bytes moved per statement (a masked add is several times slower)
         small = int(np.abs(ints).sum()) < 2**31
-        key = np.zeros(size, dtype=np.int32 if small else np.int64)
+        key: npt.NDArray[np.signedinteger[Any]] = np.zeros(
+            size, dtype=np.int32 if small else np.int64
+        )
         for t, w in zip(truths, ints, strict=True):
             if w:
                 bit = np.asarray(t, dtype=bool).view(np.int8)
@@ -182,13 +187,13 @@ def weight_scores(truths: list[np.ndarray], values, size: int) -> np.ndarray:
     return weight_values(truths, values, size)
 
 
-def _whole(values) -> bool:
+def _whole(values: Collection[float]) -> bool:
     """Whole-number weights whose sums stay exact in float64 (below 2^53 in magnitude)."""
     floats = [float(v) for v in values]
     return all(f.is_integer() for f in floats) and sum(abs(f) for f in floats) < 2**53
 
 
-def weight_values(truths: list[np.ndarray], values, size: int) -> np.ndarray:
+def weight_values(truths: list[np.ndarray], values: Collection[float], size: int) -> np.ndarray:
     """The scores themselves, for display (floats). Adding only where a statement is true
     gives the same sums as adding 0.0 elsewhere (a sum starting at +0.0 never becomes -0.0),
     in one masked pass per statement."""
@@ -203,8 +208,10 @@ def _scores(
     pref: CompiledPreference,
     codes: np.ndarray,
     bits: dict[int, np.ndarray],
-    truths: list[np.ndarray] | None = None,
+    truths: list[np.ndarray],
 ) -> np.ndarray:
+    """A decision maker's comparison key over ``codes``; ``truths`` are its statements' truths
+    (read by prioritization and weights, empty for a ranking)."""
     if pref.form == "prioritization":
         return priority_scores(truths, default_order(pref), len(codes))
     if pref.form == "weights":
@@ -397,7 +404,7 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     bits: dict[int, np.ndarray] = {}  # option columns, extracted once for every statement
     for i, dm in enumerate(scenario.dm_names):
         pref = scenario.preferences[dm]
-        truths = None
+        truths: list[np.ndarray] = []
         if pref.form in ("prioritization", "weights"):
             truths = [evaluate_codes(e[0].expr, codes, bits) for e in pref.entries]
         try:

@@ -17,15 +17,16 @@ formula, whatever its shape, rather than a fitted approximation.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
 import offramp.scenario.limits as limits
 from offramp.errors import did_you_mean
+from offramp.scenario.document import Fallback, Parameter, ScenarioDocument
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.evidence import (
     FigureRecord,
@@ -45,6 +46,19 @@ from offramp.scenario.expressions import (
     unit_text,
 )
 from offramp.scenario.resolved import UncertainInput
+from offramp.scenario.yaml_source import SourceMap
+
+#: a document's ``parameters:`` entry: a plain number or a declared parameter
+ParameterEntry = float | Parameter
+
+
+def fallback_of(parameters: Mapping[str, ParameterEntry], name: str) -> Fallback:
+    """The ``before_evidence`` judgment of a parameter named in :attr:`Derivation.fallbacks`
+    (:func:`resolve` names there only declared parameters that have one)."""
+    entry = parameters[name]
+    if not isinstance(entry, Parameter) or entry.before_evidence is None:
+        raise KeyError(f"parameter '{name}' has no 'before_evidence' judgment")
+    return entry.before_evidence
 
 
 @dataclass(frozen=True)
@@ -175,12 +189,12 @@ class Derivation:
 
 
 def resolve(
-    parameters: Mapping,
+    parameters: Mapping[str, ParameterEntry],
     figures: dict[str, FigureRecord],
-    source,
+    source: SourceMap,
     pending: Mapping[str, date | None] | None = None,
     as_of: date | None = None,
-) -> tuple[Derivation, list]:
+) -> tuple[Derivation, list[Problem]]:
     """Parse, check and order the derived parameters of a document's ``parameters:``.
 
     ``parameters`` maps names to the document's entries (a number or a ``Parameter``).
@@ -190,7 +204,7 @@ def resolve(
     offending character)."""
     pending = pending or {}
     fallbacks: dict[str, list[str]] = {}
-    problems = []
+    problems: list[Problem] = []
     units: dict[str, Unit] = {k: r.unit for k, r in figures.items()}
     for name, p in parameters.items():
         declared = getattr(p, "unit", None)
@@ -266,8 +280,18 @@ def resolve(
     return Derivation(figures, order, where, fallbacks), problems
 
 
+@dataclass
+class _Frame:
+    """One step of :func:`_order`'s walk: a parameter, what it reads still to visit, and
+    whether all of it resolved so far."""
+
+    name: str
+    reads: Iterator[str]
+    resolved: bool = True
+
+
 def _order(
-    parsed: dict[str, DerivedParameter], parameters: Mapping
+    parsed: dict[str, DerivedParameter], parameters: Mapping[str, ParameterEntry]
 ) -> tuple[dict[str, DerivedParameter], list[list[str]]]:
     """The derived parameters in evaluation order (each after what it reads) and the cycles
     found, each once as its path. A depth-first walk with an explicit stack, not recursion: a
@@ -275,42 +299,41 @@ def _order(
     order: dict[str, DerivedParameter] = {}
     state: dict[str, int] = {}  # 1 = on the path, 2 = done
     cycles: list[list[str]] = []
-    reported: set[frozenset] = set()
+    reported: set[frozenset[str]] = set()
     for root in parsed:
         if root in state:
             continue
         state[root] = 1
         path = [root]
-        # each frame: the parameter, what it reads still to visit, whether all of it resolved
-        frames: list[list] = [[root, iter(parsed[root].parameters), True]]
+        frames = [_Frame(root, iter(parsed[root].parameters))]
         while frames:
             frame = frames[-1]
-            dep = next(frame[1], None)
+            dep = next(frame.reads, None)
             if dep is None:
                 frames.pop()
                 path.pop()
-                state[frame[0]] = 2
-                if frame[2]:
-                    order[frame[0]] = parsed[frame[0]]
+                state[frame.name] = 2
+                if frame.resolved:
+                    order[frame.name] = parsed[frame.name]
                 if frames:
-                    frames[-1][2] = frames[-1][2] and frame[2]
+                    frames[-1].resolved = frames[-1].resolved and frame.resolved
                 continue
             if dep not in parsed:
                 if dep not in parameters:
-                    frame[2] = False
+                    frame.resolved = False
             elif state.get(dep) == 2:
-                frame[2] = frame[2] and dep in order
+                frame.resolved = frame.resolved and dep in order
             elif state.get(dep) == 1:
                 cycle = [*path[path.index(dep) :], dep]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
                     cycles.append(cycle)
-                frame[2] = False
+                frame.resolved = False
             else:
                 state[dep] = 1
                 path.append(dep)
-                frames.append([dep, iter(parsed[dep].parameters), True])
+                frames.append(_Frame(dep, iter(parsed[dep].parameters)))
     return order, cycles
 
 
@@ -331,7 +354,9 @@ def cycle_message(cycle: list[str]) -> str:
     return f"derived parameters form {what}; one of them must be a plain value"
 
 
-def resolve_document(document, source, as_of: date | None = None) -> tuple[Derivation, list, list]:
+def resolve_document(
+    document: ScenarioDocument, source: SourceMap, as_of: date | None = None
+) -> tuple[Derivation, list[Problem], list[Problem]]:
     """The evidence section and the derived parameters of a document as known on ``as_of``
     (None: every figure): (derivation, problems, warnings). The point values are checked here
     (a formula dividing by zero is a problem at its place)."""
@@ -346,7 +371,7 @@ def resolve_document(document, source, as_of: date | None = None) -> tuple[Deriv
             k: (
                 v
                 if isinstance(v, float | int)
-                else v.before_evidence.value
+                else fallback_of(document.parameters, k).value
                 if k in derivation.fallbacks
                 else v.point
             )
@@ -371,10 +396,10 @@ def evidence_inputs(derivation: Derivation) -> list[UncertainInput]:
     return out
 
 
-def figure_data(rec: FigureRecord) -> dict:
+def figure_data(rec: FigureRecord) -> dict[str, Any]:
     """A figure as plain data for reports (JSON-ready)."""
     f = rec.figure
-    out = {
+    out: dict[str, Any] = {
         "id": f.id,
         "label": f.label,
         "value": f.point,
@@ -393,11 +418,25 @@ def figure_data(rec: FigureRecord) -> dict:
     return out
 
 
-def later_data(spec) -> list[dict]:
+class ProvenanceSpec(Protocol):
+    """What the provenance views read of a resolved scenario
+    (:class:`offramp.scenario.spec.ScenarioSpec`, which imports this module)."""
+
+    @property
+    def document(self) -> ScenarioDocument: ...
+    @property
+    def analysis_date(self) -> date | None: ...
+    @property
+    def derivation(self) -> Derivation: ...
+    @property
+    def parameters(self) -> Mapping[str, float]: ...
+
+
+def later_data(spec: ProvenanceSpec) -> list[dict[str, Any]]:
     """The evidence entries published after the analysis date (what became known later), as
     plain data; none when the scenario is analysed with every figure."""
-    out = []
-    for f in later_figures(spec.document, getattr(spec, "analysis_date", None)):
+    out: list[dict[str, Any]] = []
+    for f in later_figures(spec.document, spec.analysis_date):
         out.append(
             {
                 "id": f.id,
@@ -415,7 +454,7 @@ def later_data(spec) -> list[dict]:
     return out
 
 
-def provenance_data(spec) -> dict:
+def provenance_data(spec: ProvenanceSpec) -> dict[str, Any]:
     """Where every parameter's value comes from, as known on the analysis date (``as_of``;
     None: every figure): for a derived parameter its formula, the
     figures and parameters it reads (``evidence``: every figure it rests on, through other
@@ -438,9 +477,9 @@ def provenance_data(spec) -> dict:
             row.update(
                 {
                     "basis": "judgment",
-                    "note": entry.before_evidence.note,
+                    "note": fallback_of(spec.document.parameters, name).note,
                     "formula": None,
-                    "later_formula": entry.formula,
+                    "later_formula": getattr(entry, "formula", None),
                     "waits_for": derivation.fallbacks[name],
                     "reads_figures": [],
                     "reads_parameters": [],
@@ -470,7 +509,7 @@ def provenance_data(spec) -> dict:
             )
         params.append(row)
     cited = {r.figure.source for r in derivation.figures.values()}
-    as_of = getattr(spec, "analysis_date", None)
+    as_of = spec.analysis_date
     return {
         "as_of": None if as_of is None else as_of.isoformat(),
         "parameters": params,

@@ -17,15 +17,18 @@ where a Monte Carlo's uncertainty should come from, not a width picked by feel.
 from __future__ import annotations
 
 import math
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from offramp.errors import did_you_mean
 from offramp.scenario.distributions import Distribution, Triangular, Uniform
+from offramp.scenario.errors import Problem
 from offramp.scenario.expressions import DIMENSIONLESS, Unit, parse_unit
+from offramp.scenario.yaml_source import SourceMap
 
 FigureId = Annotated[
     str,
@@ -80,11 +83,12 @@ class Figure(BaseModel):
             raise ValueError("give a 'value', or a range 'low' and 'high' (or all three)")
         if (self.low is None) != (self.high is None):
             raise ValueError("a range needs both 'low' and 'high'")
-        if self.low is not None and self.low > self.high:
+        if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"low ({self.low:g}) must not exceed high ({self.high:g})")
         if (
             self.value is not None
             and self.low is not None
+            and self.high is not None
             and not (self.low <= self.value <= self.high)
         ):
             raise ValueError(f"value ({self.value:g}) must lie within [low, high]")
@@ -111,13 +115,18 @@ class Figure(BaseModel):
     @property
     def point(self) -> float:
         """The value a deterministic analysis uses: ``value``, else the middle of the range."""
-        return self.value if self.value is not None else (self.low + self.high) / 2
+        if self.value is not None:
+            return self.value
+        # the validator allows no value only with a range, except on a ratio, whose
+        # value _ratio fills in before the figure is read
+        assert self.low is not None and self.high is not None
+        return (self.low + self.high) / 2
 
     @property
     def distribution(self) -> Distribution | None:
         """How a Monte Carlo draws the figure: triangular on [low, high] peaking at ``value``
         when both are given, uniform on [low, high] for a bare range, fixed for a point."""
-        if self.low is None or self.low == self.high:
+        if self.low is None or self.high is None or self.low == self.high:
             return None
         if self.value is None:
             return Uniform(low=self.low, high=self.high)
@@ -154,9 +163,42 @@ def current_year() -> int:
     return datetime.now(UTC).year
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _Actors(Protocol):
+    @property
+    def actors(self) -> Sequence[_Named]: ...
+
+
+class EvidenceDocument(Protocol):
+    """What the evidence checks read of a scenario document
+    (:class:`offramp.scenario.document.ScenarioDocument`, which imports this module)."""
+
+    @property
+    def evidence(self) -> Sequence[Figure]: ...
+    @property
+    def evidence_policy(self) -> EvidencePolicy | None: ...
+    @property
+    def sources(self) -> Sequence[_Identified]: ...
+    @property
+    def decision_makers(self) -> Sequence[_Named]: ...
+    @property
+    def bargaining(self) -> _Actors | None: ...
+    @property
+    def parameters(self) -> Container[str]: ...
+
+
 def check_figures(
-    document, source, as_of: date | None = None
-) -> tuple[dict[str, FigureRecord], list[Any], list[Any]]:
+    document: EvidenceDocument, source: SourceMap, as_of: date | None = None
+) -> tuple[dict[str, FigureRecord], list[Problem], list[Problem]]:
     """Resolve the evidence section: (figures by id, problems, warnings).
 
     Problems: duplicate ids, ids that are also parameter names, sources not declared,
@@ -182,7 +224,8 @@ def check_figures(
     if document.bargaining is not None:
         parties |= {a.name for a in document.bargaining.actors}
     figures: dict[str, FigureRecord] = {}
-    problems, warnings = [], []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     for i, fig in enumerate(document.evidence):
         base = ("evidence", i)
         previous = figures.get(fig.id)
@@ -233,7 +276,7 @@ def check_figures(
             )
         if previous is None or _newer(fig, previous.figure, as_of):
             figures[fig.id] = FigureRecord(fig, i, parse_unit(fig.unit))
-    pending: frozenset = frozenset()
+    pending: frozenset[str] = frozenset()
     if as_of is not None:
         pending = frozenset(k for k, r in figures.items() if not known_by(r.figure, as_of))
         for fid in pending:
@@ -266,34 +309,39 @@ def _newer(fig: Figure, current: Figure, as_of: date | None) -> bool:
     return fig.published > current.published if fig_known else fig.published < current.published
 
 
-def first_published(document, fid: str) -> date | None:
+def first_published(document: EvidenceDocument, fid: str) -> date | None:
     """When the earliest entry of a figure became known (None: an entry has no date)."""
     dates = [f.published for f in document.evidence if f.id == fid]
-    if not dates or any(d is None for d in dates):
+    known = [d for d in dates if d is not None]
+    if not dates or len(known) < len(dates):
         return None
-    return min(d for d in dates if d is not None)
+    return min(known)
 
 
-def later_figures(document, as_of: date | None) -> list[Figure]:
+def later_figures(document: EvidenceDocument, as_of: date | None) -> list[Figure]:
     """The entries published after ``as_of`` (what became known later), in date order."""
     if as_of is None:
         return []
-    later = [f for f in document.evidence if f.published is not None and f.published > as_of]
-    return sorted(later, key=lambda f: (f.published, f.id))
+    later = [
+        (f.published, f)
+        for f in document.evidence
+        if f.published is not None and f.published > as_of
+    ]
+    return [f for _, f in sorted(later, key=lambda pf: (pf[0], pf[1].id))]
 
 
 def _ratio(
     rec: FigureRecord,
-    figures: dict[str, Any],
-    source,
-    problems: list[Any],
+    figures: dict[str, FigureRecord],
+    source: SourceMap,
+    problems: list[Problem],
     pending: frozenset[str] = frozenset(),
 ) -> FigureRecord | None:
     """A share computed from two published amounts (``ratio: [part, whole]``): its value is
     part / whole in %, its range the widest the parts' ranges allow."""
     base = ("evidence", rec.index, "ratio")
     parts = []
-    for j, fid in enumerate(rec.figure.ratio):
+    for j, fid in enumerate(rec.figure.ratio or ()):
         other = figures.get(fid)
         if other is None and fid in pending:
             return None  # declared, but not known at the analysis date

@@ -55,6 +55,20 @@ class UncertainInput:
     dm: str | None = None
     index: int | None = None  # weight index within the DM's weights
 
+    @property
+    def owner(self) -> str:
+        """The DM of a weight, the actor of a bargaining input."""
+        if self.dm is None:
+            raise ValueError(f"the {self.kind} input '{self.name}' belongs to no one")
+        return self.dm
+
+    @property
+    def weight_key(self) -> tuple[str, int]:
+        """(DM, index within its weights) of a weight."""
+        if self.index is None:
+            raise ValueError(f"the {self.kind} input '{self.name}' is not a weight")
+        return (self.owner, self.index)
+
 
 @dataclass
 class CompiledPreference:

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import numpy.typing as npt
 
 import offramp.scenario.limits as limits
 from offramp.bargaining.errors import BargainingInputError
@@ -24,7 +25,7 @@ from offramp.errors import InputError, did_you_mean
 from offramp.scenario.bargaining_document import BargainingSection
 from offramp.scenario.bargaining_problem import SectionArrays
 from offramp.scenario.compile import compile_conflict
-from offramp.scenario.derived import evidence_inputs, resolve_document
+from offramp.scenario.derived import evidence_inputs, fallback_of, resolve_document
 from offramp.scenario.document import (
     AnyOrder,
     NotedStatement,
@@ -58,15 +59,24 @@ if TYPE_CHECKING:
     from offramp.conflict.model import ConflictModel
 
 
+#: the as-of "date" that means every figure, however late
+LATEST = "latest"
+
+
 def parse_as_of(when: datetime.date | str | None) -> datetime.date | None:
-    """An analysis date from a date or ISO text (``YYYY-MM-DD``); None stays None."""
+    """An analysis date from a date or ISO text (``YYYY-MM-DD``); None and ``"latest"`` (every
+    figure) are None."""
     if when is None or isinstance(when, datetime.date):
         return when
+    text = str(when).strip()
+    if text.lower() == LATEST:
+        return None
     try:
-        return datetime.date.fromisoformat(str(when).strip())
+        return datetime.date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"as-of date {when!r} is not a date: write YYYY-MM-DD, e.g. 2025-10-20"
+            f"as-of date {when!r} is not a date: write YYYY-MM-DD, e.g. 2025-10-20, "
+            f"or '{LATEST}' for every figure"
         ) from None
 
 
@@ -88,14 +98,14 @@ class ResolvedAlternative:
     label: str
     choices: tuple[str, ...]
     choice_labels: tuple[str, ...]
-    weights: np.ndarray
+    weights: npt.NDArray[np.float64]
     parameters: tuple[str, ...]
-    values: np.ndarray
+    values: npt.NDArray[np.float64]
     path: DocPath
 
     @property
-    def probabilities(self) -> np.ndarray:
-        return self.weights / self.weights.sum()
+    def probabilities(self) -> npt.NDArray[np.float64]:
+        return self.weights / float(self.weights.sum())
 
     def column(self, choice: str) -> str:
         """The name of the Monte Carlo input that is 1 when ``choice`` is drawn."""
@@ -153,7 +163,7 @@ class ScenarioSpec:
     # ------------------------------------------------------------------ resolution
     def _problem(
         self, path: DocPath, message: str, *, key: bool = False, offset: int | None = None
-    ):
+    ) -> None:
         self.problems.append(self.source.problem(path, message, key=key, offset=offset))
 
     def _resolve(self) -> None:
@@ -213,7 +223,7 @@ class ScenarioSpec:
         )
         self.problems.extend(found)
         for name in self.derivation.fallbacks:  # a judgment until the figures are published
-            fb = doc.parameters[name].before_evidence
+            fb = fallback_of(doc.parameters, name)
             self.parameters[name] = fb.value
             if fb.distribution is not None:
                 self.uncertain.append(
@@ -564,7 +574,7 @@ class ScenarioSpec:
             return None
 
     def _groups(self, key: str) -> list[tuple[list[int], DocPath]]:
-        out = []
+        out: list[tuple[list[int], DocPath]] = []
         for k, item in enumerate(getattr(self.document, key)):
             base: DocPath = (key, k, "options") if isinstance(item, OptionGroup) else (key, k)
             idx = []
@@ -649,6 +659,8 @@ class ScenarioSpec:
                     value = sign * self.parameters[value]
                 else:
                     if value is None:
+                        # Weight's validator requires a value or a distribution
+                        assert w.distribution is not None
                         value = w.distribution.point
                     source = ("const", float(value))
                     if w.distribution is not None:
@@ -752,7 +764,7 @@ class ScenarioSpec:
             data["status_quo"] = [
                 n
                 for n in data["status_quo"]
-                if self._ref(n) is None or self._ref(n).index not in removed
+                if (ref := self._ref(n)) is None or ref.index not in removed
             ]
         document = ScenarioDocument.model_validate(data)
         return type(self)(
@@ -768,9 +780,9 @@ class ScenarioSpec:
 
     def as_of(self, when: datetime.date | str | None) -> Self:
         """The scenario analysed with only the evidence published on or before ``when`` (a date
-        or ``YYYY-MM-DD``; None: every figure, however late). A figure published later counts
-        with its latest earlier entry; a formula reading a figure with none is refused
-        (:class:`ScenarioError` at the formula)."""
+        or ``YYYY-MM-DD``; None or ``"latest"``: every figure, however late). A figure published
+        later counts with its latest earlier entry; a formula reading a figure with none is
+        refused (:class:`ScenarioError` at the formula)."""
         when = parse_as_of(when)
         return type(self)(
             self.document,

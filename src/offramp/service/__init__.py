@@ -2,7 +2,8 @@
 
 - :mod:`.report_content`: everything a report shows, as plain data (analysis, questions with
   thresholds, variants, forecasts, Monte Carlo);
-- :mod:`.runs`: recording runs in the history.
+- :mod:`.runs`: recording runs in the history;
+- :mod:`.as_of`: the evidence date an analysis asks for (``--as-of``, the workbench's field).
 
 The shells (:mod:`offramp.cli`, :mod:`offramp.web`) call these and render the results.
 """

@@ -4,7 +4,7 @@ renderers all format, so every output says the same thing. The CLI and the web b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from offramp.errors import OfframpError
 from offramp.report.labels import labels_part, parameter_label
 from offramp.scenario.derived import later_data, provenance_data
 from offramp.scenario.limits import check_samples, check_seed
+from offramp.scenario.resolved import CompiledQuestion
 from offramp.service.defaults import DEFAULT_SAMPLES
 from offramp.uncertainty.montecarlo import monte_carlo
 from offramp.version import __version__
@@ -40,7 +41,7 @@ def _answers(
         ans = answer(analysis, q)
         if thresholds and q.parameter is not None:
 
-            def tick(done: int, total: int, q=q) -> None:
+            def tick(done: int, total: int, q: CompiledQuestion = q) -> None:
                 if progress:
                     progress(f"{label}: threshold of {q.id}", done, total)
 
@@ -49,10 +50,12 @@ def _answers(
     return out
 
 
-def _forecast_values(scenario: Scenario, shifts: list[str], models=None) -> dict[str, Any]:
+def _forecast_values(
+    scenario: Scenario, shifts: list[str], models: Sequence[str] | None = None
+) -> dict[str, Any]:
     models = forecast_models() if models is None else models
     problem = scenario.spec.bargaining_problem(shifts)
-    out = {}
+    out: dict[str, list[float | None]] = {}
     for m in models:
         values = forecast(problem, m).forecast
         out[m] = [None if not np.isfinite(v) else round(float(v), 2) for v in values]
@@ -88,7 +91,9 @@ def bargaining_part(scenario: Scenario, analysis: Analysis) -> dict[str, Any] | 
     section = scenario.spec.bargaining
     if section is None:
         return None
-    cases = [{"name": "as-given", "label": "positions as given", "shifts": []}]
+    cases: list[dict[str, Any]] = [
+        {"name": "as-given", "label": "positions as given", "shifts": []}
+    ]
     for sh in section.shifts:
         cases.append(
             {"name": sh.name, "label": f"if {sh.label or sh.name} ({sh.when})", "shifts": [sh.name]}
@@ -331,20 +336,21 @@ def what_happened_next(scenario: Scenario, answers: list[dict[str, Any]]) -> dic
     questions analysed with every figure (None when nothing was published later). The
     later figures never feed the report's own answers."""
     later = later_data(scenario.spec)
-    if not later:
+    as_of = scenario.spec.analysis_date
+    if not later or as_of is None:  # figures are published later only than a date
         return None
     try:
         latest = scenario.as_of(None)
         now = [answer(latest.analyze(), q).to_dict() for q in latest.spec.questions]
     except OfframpError as exc:
         return {
-            "as_of": scenario.spec.analysis_date.isoformat(),
+            "as_of": as_of.isoformat(),
             "figures": later,
             "error": str(exc),
         }
     by_id = {a["id"]: a for a in now}
     return {
-        "as_of": scenario.spec.analysis_date.isoformat(),
+        "as_of": as_of.isoformat(),
         "figures": later,
         "parameters": {
             k: {"as_of": v, "later": latest.spec.parameters[k]}

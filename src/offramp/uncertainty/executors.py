@@ -28,19 +28,51 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from offramp.errors import InputError, OfframpError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from distributed import Future, LocalCluster
+
+SpecT = TypeVar("SpecT")  # what every chunk needs (a scenario recipe), sent once per worker
+ChunkT = TypeVar("ChunkT")  # one chunk of work (sampling blocks)
+PartT = TypeVar("PartT")  # one part of a chunk's result
+#: ``fn(spec, seed, index, chunk)``: the parts of one chunk, as they finish
+ChunkFn = Callable[[SpecT, int, int, ChunkT], Iterable[PartT]]
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
 STOP_CLOSE_SECONDS = 0.5  # closing a LocalCluster whose workers were killed (Ctrl-C)
 
 
-def whole_chunk(fn: Callable, spec, seed: int, index: int, chunk) -> list:
+def whole_chunk(
+    fn: ChunkFn[SpecT, ChunkT, PartT], spec: SpecT, seed: int, index: int, chunk: ChunkT
+) -> list[PartT]:
     """Every part ``fn`` yields for one chunk, as a list: the task an executor that returns
     results only whole (loky, Dask, the workbench's pool) sends to a worker."""
     return list(fn(spec, seed, index, chunk))
+
+
+class Executor(Protocol):
+    """What the Monte Carlo asks of an executor (:class:`InProcessExecutor` documents it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def workers(self) -> int: ...
+
+    def run(
+        self, fn: ChunkFn[SpecT, ChunkT, PartT], spec: SpecT, seed: int, chunks: list[ChunkT]
+    ) -> Iterator[PartT]: ...
+
+    def is_worker_failure(self, exc: BaseException) -> bool: ...
+
+    def close_run(self) -> list[Any]: ...
 
 
 class InProcessExecutor:
@@ -52,14 +84,16 @@ class InProcessExecutor:
     name = "in-process"
     workers = 1
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(
+        self, fn: ChunkFn[SpecT, ChunkT, PartT], spec: SpecT, seed: int, chunks: list[ChunkT]
+    ) -> Iterator[PartT]:
         for k, chunk in enumerate(chunks):
             yield from fn(spec, seed, k, chunk)
 
     def is_worker_failure(self, exc: BaseException) -> bool:
         return False
 
-    def close_run(self) -> list:
+    def close_run(self) -> list[Any]:
         return []
 
 
@@ -107,7 +141,13 @@ class WorkerLost(OfframpError, RuntimeError):
 
 
 def _forked_worker(
-    conn, inherited: list, parent: int, fn: Callable, spec, seed: int, mine: list
+    conn: Connection,
+    inherited: list[Connection],
+    parent: int,
+    fn: ChunkFn[SpecT, ChunkT, Any],
+    spec: SpecT,
+    seed: int,
+    mine: list[tuple[int, ChunkT]],
 ) -> None:
     """A forked worker's life: its chunks in order, each part sent back on its own pipe as
     soon as it is finished, then "done" (or the error); then it leaves without running the
@@ -130,10 +170,10 @@ def _forked_worker(
         os._exit(0)
 
 
-def _drain(pipes: list) -> list:
+def _drain(pipes: list[Connection]) -> list[Any]:
     """The parts already sent on the pipes of stopped workers and not yet read (a message cut
     off by the stop is dropped); closes the pipes."""
-    parts = []
+    parts: list[Any] = []
     for conn in pipes:
         with contextlib.suppress(EOFError, OSError):
             while not conn.closed and conn.poll():
@@ -156,11 +196,13 @@ class LocalExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"local ({self.workers} worker{'s' if self.workers > 1 else ''})"
         self.start = start
-        self._gen = None
-        self._processes: list = []
-        self._pipes: list = []
+        self._gen: Generator[list[Any], None, None] | None = None  # the loky run's results
+        self._processes: list[BaseProcess] = []
+        self._pipes: list[Connection] = []
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(
+        self, fn: ChunkFn[SpecT, ChunkT, PartT], spec: SpecT, seed: int, chunks: list[ChunkT]
+    ) -> Iterator[PartT]:
         if self.workers == 1:
             yield from InProcessExecutor().run(fn, spec, seed, chunks)
             return
@@ -171,17 +213,20 @@ class LocalExecutor:
 
         parallel = Parallel(n_jobs=self.workers, return_as="generator_unordered", backend="loky")
         tasks = (delayed(whole_chunk)(fn, spec, seed, k, c) for k, c in enumerate(chunks))
-        self._gen = parallel(tasks)
-        for parts in self._gen:
+        gen: Generator[list[PartT], None, None] = parallel(tasks)
+        self._gen = gen
+        for parts in gen:
             yield from parts
 
-    def _run_forked(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def _run_forked(
+        self, fn: ChunkFn[SpecT, ChunkT, PartT], spec: SpecT, seed: int, chunks: list[ChunkT]
+    ) -> Iterator[PartT]:
         import multiprocessing
         from multiprocessing.connection import wait
 
         context = multiprocessing.get_context("fork")
         n = min(self.workers, len(chunks)) or 1
-        open_pipes: list = []
+        open_pipes: list[Connection] = []
         parent = os.getpid()
         for w in range(n):  # chunks are of nearly equal size: a fixed share each
             mine = [(k, c) for k, c in enumerate(chunks) if k % n == w]
@@ -198,7 +243,8 @@ class LocalExecutor:
             open_pipes.append(receive)
         self._pipes = list(open_pipes)
         while open_pipes:
-            for conn in wait(list(open_pipes)):
+            for ready in wait(list(open_pipes)):
+                conn = cast("Connection", ready)  # wait() returns some of the objects given
                 try:
                     kind, payload = conn.recv()
                 except (EOFError, OSError):  # the pipe ended, perhaps mid-message
@@ -210,7 +256,7 @@ class LocalExecutor:
                     continue
                 yield payload
 
-    def worker_processes(self) -> list:
+    def worker_processes(self) -> list[BaseProcess]:
         """The forked workers of the current run (for tests and monitoring)."""
         return list(self._processes)
 
@@ -223,7 +269,7 @@ class LocalExecutor:
             return False
         return isinstance(exc, TerminatedWorkerError)
 
-    def close_run(self) -> list:
+    def close_run(self) -> list[Any]:
         gen, self._gen = self._gen, None
         if gen is not None:
             gen.close()  # aborts chunks not started yet
@@ -264,7 +310,7 @@ class DaskExecutor:
             ) from None
 
         self.address = address
-        self.cluster = None
+        self.cluster: LocalCluster | None = None
         self._unfinished = True  # see close()
         if address == "local":
             import dask
@@ -296,12 +342,14 @@ class DaskExecutor:
         info = self.client.scheduler_info()
         self.workers = max(1, len(info.get("workers", {})))
         self.name = f"dask ({address}, {self.workers} workers)"
-        self._futures: list = []
+        self._futures: list[Future[list[Any]]] = []
         # True unless the last run came back whole: close() then kills our own cluster's
         # workers rather than wait for them (a stop can come at any line, startup included)
         self._unfinished = True
 
-    def run(self, fn: Callable, spec, seed: int, chunks: list) -> Iterator:
+    def run(
+        self, fn: ChunkFn[SpecT, ChunkT, PartT], spec: SpecT, seed: int, chunks: list[ChunkT]
+    ) -> Iterator[PartT]:
         from distributed import as_completed
 
         self._unfinished = True
@@ -311,7 +359,8 @@ class DaskExecutor:
             for k, c in enumerate(chunks)
         ]
         for future in as_completed(self._futures):
-            yield from future.result()
+            parts: list[PartT] = future.result()
+            yield from parts
         self._unfinished = False
 
     def is_worker_failure(self, exc: BaseException) -> bool:
@@ -323,7 +372,7 @@ class DaskExecutor:
             "CancelledError",
         )
 
-    def close_run(self) -> list:
+    def close_run(self) -> list[Any]:
         if self._futures:
             self.client.cancel(self._futures)
             self._futures = []
@@ -348,12 +397,15 @@ class DaskExecutor:
         waiting for the workers."""
         import logging
 
+        cluster = self.cluster
+        if cluster is None:  # connected to a scheduler: its workers are not ours to stop
+            return
         # Killed on purpose: the scheduler's complaints about lost workers and data are noise.
         logging.disable(logging.CRITICAL)
         try:
             from distributed.core import Status
 
-            for nanny in list(self.cluster.workers.values()):
+            for nanny in list(cluster.workers.values()):
                 # A running nanny restarts a worker whose process ended (and, stopped midway
                 # by the cluster's close, logs a CancelledError traceback): marked closing,
                 # it lets the worker go.
@@ -368,15 +420,15 @@ class DaskExecutor:
                 with contextlib.suppress(Exception):
                     client.close(timeout=STOP_CLOSE_SECONDS)
             with contextlib.suppress(Exception):  # a nanny may wait on a worker still starting
-                self.cluster.close(timeout=STOP_CLOSE_SECONDS)
+                cluster.close(timeout=STOP_CLOSE_SECONDS)
             # A close that timed out is tried again by distributed at interpreter exit, with a
             # 10 s timeout: the workers are dead and the process is ending, so it is skipped.
-            self.cluster.shutdown_on_close = False
+            cluster.shutdown_on_close = False
         finally:
             logging.disable(logging.NOTSET)
 
     def __enter__(self) -> DaskExecutor:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

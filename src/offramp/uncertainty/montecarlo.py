@@ -10,21 +10,28 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from offramp.analysis.questions import VERDICTS
 from offramp.analysis.scenario import Scenario, from_yaml_text
-from offramp.analysis.template import VERDICTS, ConflictTemplate
+from offramp.analysis.template import BatchOutcome, ConflictTemplate
 from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
 from offramp.scenario.limits import BAD_SAMPLE_MIN_ATTEMPTS, MAX_BAD_SAMPLE_SHARE
 from offramp.uncertainty.proportions import INTERVAL_METHOD, LEVEL, answer_probability
 from offramp.uncertainty.sampling import BLOCK, InputSpace, blocks_for
 
+if TYPE_CHECKING:
+    from offramp.conflict.model import ConflictModel
+    from offramp.uncertainty.executors import Executor
+
 Progress = Callable[[int, int], None]
+#: The first bad sample of a part: its drawn row, and its located problems or the message
+BadExample = tuple[list[float], tuple[Problem, ...] | str]
 
 #: The most sampling blocks in one chunk (2,000 samples: one full batch of a small scenario).
 CHUNK_BLOCKS = 8
@@ -46,7 +53,9 @@ class ScenarioRecipe:
     alternatives: tuple[tuple[str, str], ...] = ()  # alternatives a variant fixed
 
     @classmethod
-    def of(cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)):
+    def of(
+        cls, scenario: Scenario, forecast_models: tuple[str, ...] = ("offramp",)
+    ) -> ScenarioRecipe:
         spec = scenario.spec
         text = spec.text if spec.text is not None else json.dumps(spec.data)
         removed = tuple(spec.options[i].qualified for i in spec.removed)
@@ -103,7 +112,7 @@ class ChunkResult:
     forecasts: np.ndarray | None  # (k, models, dims)
     start: int = 0
     bad: int = 0
-    bad_example: tuple | None = None  # (row, problems or message) of the first bad sample
+    bad_example: BadExample | None = None  # (row, problems or message) of the first bad sample
 
     @property
     def attempted(self) -> int:
@@ -137,7 +146,8 @@ def _evaluate_part(
     a drawn zero, say: an :class:`~offramp.errors.OfframpError`) is counted as bad and left
     out; the rest of the batch is evaluated as usual."""
     bad = 0
-    example = None
+    example: BadExample | None = None
+    out: BatchOutcome | None
     try:
         out = template.evaluate_rows(rows, space)
     except OfframpError:
@@ -182,7 +192,7 @@ def _evaluate_part(
     )
 
 
-def _portable(error: OfframpError) -> tuple | str:
+def _portable(error: OfframpError) -> tuple[Problem, ...] | str:
     """An error in a form that crosses process boundaries intact: a scenario error's located
     problems, else its message."""
     problems = getattr(error, "problems", None)
@@ -250,23 +260,25 @@ class MonteCarloResult:
             out[q.id] = VERDICTS[int(seen[0])] if len(seen) == 1 else None
         return out
 
-    def margins(self) -> dict:
+    def margins(self) -> dict[str, Any]:
         """By how much each unanimous answer is decided (:mod:`.margins`), computed once."""
         if "margins" not in self.extra:
             from offramp.uncertainty.margins import margins
 
             self.extra["margins"] = margins(self.scenario.spec, self.unanimous(), self.input_names)
-        return self.extra["margins"]
+        found: dict[str, Any] = self.extra["margins"]
+        return found
 
     def sensitivity(self) -> dict[str, Any]:
         """Spearman rank correlation of every uncertain input with every conclusion."""
         from offramp.uncertainty.sensitivity import rank_correlations
 
-        targets = {}
+        targets: dict[str, np.ndarray] = {}
         for j, q in enumerate(self.scenario.spec.questions):
             targets[f"question:{q.id}"] = (self.verdicts[:, j] == 0).astype(float)
-        if self.forecasts is not None:
-            dims = [d.name for d in self.scenario.spec.bargaining.dimensions]
+        section = self.scenario.spec.bargaining
+        if self.forecasts is not None and section is not None:  # forecasts need the section
+            dims = [d.name for d in section.dimensions]
             for m, model in enumerate(self.forecast_models):
                 for d, dim in enumerate(dims):
                     targets[f"forecast:{model}:{dim}"] = self.forecasts[:, m, d]
@@ -277,9 +289,9 @@ class MonteCarloResult:
         of samples that drew it (with its standard error) and each question's probability of
         'yes' in those samples, so that a reader sees how much each answer depends on which
         choice holds (``spread``: the largest difference between two choices)."""
-        out = []
+        out: list[dict[str, Any]] = []
         for alt in self.scenario.spec.sampled_alternatives:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for choice, label, p in zip(
                 alt.choices, alt.choice_labels, alt.probabilities, strict=True
             ):
@@ -302,7 +314,7 @@ class MonteCarloResult:
                         "yes": yes,
                     }
                 )
-            spread = {}
+            spread: dict[str, float | None] = {}
             for q in self.scenario.spec.questions:
                 values = [r["yes"][q.id] for r in rows if r["yes"][q.id] is not None]
                 spread[q.id] = round(max(values) - min(values), 6) if values else None
@@ -357,8 +369,9 @@ class MonteCarloResult:
             "sensitivity": self.sensitivity() if self.completed > 2 else {},
             "alternatives": self.alternatives(),
         }
-        if self.forecasts is not None:
-            dims = [d.name for d in sc.spec.bargaining.dimensions]
+        section = sc.spec.bargaining
+        if self.forecasts is not None and section is not None:  # forecasts need the section
+            dims = [d.name for d in section.dimensions]
             out["forecasts"] = {
                 model_name: {dim: _summary(self.forecasts[:, m, d]) for d, dim in enumerate(dims)}
                 for m, model_name in enumerate(self.forecast_models)
@@ -366,7 +379,7 @@ class MonteCarloResult:
         return out
 
 
-def _ranked_states(p: np.ndarray, model, concepts) -> dict[str, Any]:
+def _ranked_states(p: np.ndarray, model: ConflictModel, concepts: Sequence[str]) -> dict[str, Any]:
     """Per concept, the states with a positive probability, most likely first."""
     return {
         c: [
@@ -403,7 +416,7 @@ def monte_carlo(
     scenario: Scenario,
     n: int,
     seed: int = 0,
-    executor=None,
+    executor: Executor | None = None,
     progress: Progress | None = None,
     forecast_models: tuple[str, ...] = ("offramp",),
 ) -> MonteCarloResult:
@@ -503,7 +516,7 @@ def too_many_bad(bad: int, attempted: int, final: bool = False) -> bool:
     return bad > MAX_BAD_SAMPLE_SHARE * attempted
 
 
-def _example_text(example: tuple) -> str:
+def _example_text(example: BadExample) -> str:
     """The first bad sample's reason, as one line per problem."""
     _, why = example
     if isinstance(why, str):
@@ -516,7 +529,7 @@ class BadSamples(ScenarioError):
     (a formula that divides by a value its distribution often draws as zero, say). Located at
     the first bad sample's problem, with the counts."""
 
-    def __init__(self, bad: int, attempted: int, example: tuple | None, file: str):
+    def __init__(self, bad: int, attempted: int, example: BadExample | None, file: str):
         share = f"{MAX_BAD_SAMPLE_SHARE:.0%}"
         tail = (
             f" ({bad:,} of {attempted:,} samples could not be evaluated, more than the "

@@ -21,6 +21,8 @@ class ScenarioIn(BaseModel):
     text: str = Field(max_length=MAX_BODY)
     file: str = Field(default="scenario.yaml", max_length=500)
     variant: str | None = Field(default=None, max_length=200)
+    #: the evidence date (``YYYY-MM-DD`` or ``latest``; none: the scenario's own), as ``--as-of``
+    as_of: str | None = Field(default=None, max_length=40)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -69,7 +69,9 @@ async def busy(request: Request, exc: Busy) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
-    # Starlette's class: FastAPI raises it for a body it cannot parse, and its own subclass too
+    # Starlette's class: FastAPI raises it for a body it cannot parse, and its own subclass too.
+    # The ignores: Starlette types a handler as taking any Exception; each of these takes the
+    # class it is registered for, which is all Starlette ever passes it.
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, bug)

@@ -8,7 +8,7 @@ import asyncio
 import math
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
@@ -29,6 +29,10 @@ from offramp.web.bodies import (
 )
 from offramp.web.dispatch import answer, client_of, workbench
 from offramp.web.scheduler import monte_carlo_job, sweep_job
+
+if TYPE_CHECKING:
+    from offramp.analysis.scenario import Scenario
+    from offramp.history.store import Run
 
 router = APIRouter()
 
@@ -83,32 +87,37 @@ def scenario_text(name: str) -> dict[str, Any]:
 
 @router.post("/api/validate")
 async def validate(body: ScenarioIn, request: Request) -> dict[str, Any]:
-    kind, payload = await workbench(request).in_pool(request, work.validate, body.text, body.file)
+    kind, payload = await workbench(request).in_pool(
+        request, work.validate, body.text, body.file, body.as_of
+    )
     if kind == "problems":
         return {"ok": False, "problems": payload}
     if kind == "error":
         return {"ok": False, "problems": [{"message": payload}]}
-    return payload
+    checked: dict[str, Any] = payload
+    return checked
 
 
 @router.post("/api/analyze")
 async def analyze(body: ScenarioIn, request: Request) -> dict[str, Any]:
-    args = (body.text, body.file, body.variant)
-    report, source = await workbench(request).run(request, work.analyze, *args)
-    results = {k: v for k, v in report.items() if k != "graph"}
-    record("web:analyze", source, {"variant": body.variant}, None, results)
+    args = (body.text, body.file, body.variant, body.as_of)
+    report: dict[str, Any]
+    report, (source, as_of) = await workbench(request).run(request, work.analyze, *args)
+    results = {k: v for k, v in report.items() if k not in ("graph", "graph_full", "words")}
+    record("web:analyze", source, {"variant": body.variant}, None, results, as_of=as_of)
     return report
 
 
 @router.post("/api/state")
 async def state(body: StateIn, request: Request) -> dict[str, Any]:
-    args = (body.text, body.file, body.variant, body.state, body.concept)
-    return await workbench(request).run(request, work.state, *args)
+    args = (body.text, body.file, body.variant, body.state, body.concept, body.as_of)
+    explained: dict[str, Any] = await workbench(request).run(request, work.state, *args)
+    return explained
 
 
 @router.post("/api/report")
 async def report(body: ReportIn, request: Request) -> Response:
-    args = (body.text, body.file, body.variant, body.format, body.samples)
+    args = (body.text, body.file, body.variant, body.format, body.samples, body.as_of)
     content, media, ext, name, _ = await workbench(request).run(request, work.report, *args)
     return Response(
         content, media_type=media, headers={"Content-Disposition": download_name(name, ext)}
@@ -118,9 +127,11 @@ async def report(body: ReportIn, request: Request) -> Response:
 @router.post("/api/inverse")
 async def inverse(body: InverseIn, request: Request) -> dict[str, Any]:
     """What would it take: the smallest change of parameters (see ``offramp inverse``)."""
-    args = (body.text, body.file, body.variant, body.goal, body.parameters, body.norm)
-    data, source = await workbench(request).run(request, work.inverse, *args)
-    record("web:inverse", source, {"goal": body.goal, "norm": body.norm}, None, data)
+    args = (body.text, body.file, body.variant, body.goal, body.parameters, body.norm, body.as_of)
+    data: dict[str, Any]
+    data, (source, as_of) = await workbench(request).run(request, work.inverse, *args)
+    params = {"goal": body.goal, "norm": body.norm}
+    record("web:inverse", source, params, None, data, as_of=as_of)
     return data
 
 
@@ -129,13 +140,17 @@ async def answer_map(body: MapIn, request: Request) -> dict[str, Any]:
     """The verdict over two parameters, and the heatmap as SVG (see ``offramp map``)."""
     x = (body.x, body.x_low, body.x_high)
     y = (body.y, body.y_low, body.y_high)
-    args = (body.text, body.file, body.variant, body.goal, x, y, body.steps)
-    return await workbench(request).run(request, work.answer_map, *args)
+    args = (body.text, body.file, body.variant, body.goal, x, y, body.steps, body.as_of)
+    mapped: dict[str, Any] = await workbench(request).run(request, work.answer_map, *args)
+    return mapped
 
 
-async def _scenario_for_job(body: ScenarioIn):
-    outcome = await asyncio.to_thread(work.guarded, work.load, body.text, body.file, body.variant)
-    return answer(*outcome)
+async def _scenario_for_job(body: ScenarioIn) -> Scenario:
+    outcome = await asyncio.to_thread(
+        work.guarded, work.load, body.text, body.file, body.variant, body.as_of
+    )
+    scenario: Scenario = answer(*outcome)
+    return scenario
 
 
 def _sweep_values(body: SweepIn) -> tuple[str, list[float]]:
@@ -159,7 +174,7 @@ def _sweep_values(body: SweepIn) -> tuple[str, list[float]]:
             f"{len(values)} values is too many for the workbench (at most "
             f"{MAX_SWEEP_VALUES}): use a larger step, or the CLI's `offramp sweep`",
         )
-    return name, values
+    return name, [float(v) for v in values]
 
 
 @router.post("/api/jobs/sweep")
@@ -212,7 +227,7 @@ MAX_LISTED_RUNS = 200
 
 
 @router.get("/api/runs")
-def runs(limit: int = 50) -> dict:
+def runs(limit: int = 50) -> dict[str, Any]:
     """The most recent runs of the history (the CLI's and the workbench's), newest first."""
     from offramp.history import db_path, history_enabled, list_runs
 
@@ -224,7 +239,7 @@ def runs(limit: int = 50) -> dict:
     }
 
 
-def _run(ref: str):
+def _run(ref: str) -> Run:
     from offramp.history import AmbiguousRun, RunNotFound, get_run
 
     try:
@@ -234,7 +249,7 @@ def _run(ref: str):
 
 
 @router.get("/api/runs/diff")
-def runs_diff(a: str, b: str) -> dict:
+def runs_diff(a: str, b: str) -> dict[str, Any]:
     """What differs between runs ``a`` and ``b``: the lines ``offramp runs diff`` prints, and
     the structured diff (``offramp runs diff --format json``)."""
     from offramp.history import diff_runs
@@ -245,7 +260,7 @@ def runs_diff(a: str, b: str) -> dict:
 
 
 @router.get("/api/runs/{ref}")
-def run_detail(ref: str) -> dict:
+def run_detail(ref: str) -> dict[str, Any]:
     """One run with its scenario text as analysed, to reopen it in the editor."""
     run = _run(ref)
     info = {k: v for k, v in run.to_dict().items() if k not in ("results", "params")}

@@ -31,7 +31,7 @@ def sweep_job(
             while pending or inflight:
                 while pending and len(inflight) < pool.size:
                     k, v = pending.pop(0)
-                    args = (body.text, body.file, body.variant, name, float(v))
+                    args = (body.text, body.file, body.variant, name, float(v), body.as_of)
                     inflight[pool.submit(work.sweep_value, *args)] = k
                 done, _ = wait(list(inflight), timeout=0.1, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -26,6 +26,8 @@ class HeaderTimeoutProtocol(H11Protocol):
     header_seconds = HEADER_SECONDS
     _header_timer: asyncio.TimerHandle | None = None
 
+    # uvicorn's own H11Protocol narrows the transport the same way (and ignores it likewise):
+    # asyncio's BaseProtocol types it as a BaseTransport, a stream server passes a Transport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_header_timer()

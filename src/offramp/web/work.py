@@ -9,8 +9,9 @@ scenario problem (also 422). Anything else escaping is a bug and is reported as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from offramp.analysis.scenario import Scenario, from_yaml_text
 from offramp.conflict.concepts import get_concept, with_defaults
@@ -18,31 +19,38 @@ from offramp.conflict.moves import move_indices
 from offramp.conflict.state_ids import to_id, to_index
 from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
+from offramp.service.as_of import recorded_as_of, scenario_as_of
 from offramp.service.report_content import build_report
+
+if TYPE_CHECKING:
+    from offramp.analysis.sweeps import SweepRow
+    from offramp.history.source import ScenarioSource
 
 Outcome = tuple[str, Any]
 
 
-def load(text: str, file: str, variant: str | None) -> Scenario:
+def load(text: str, file: str, variant: str | None, as_of: str | None = None) -> Scenario:
     """:func:`read`, remembered for the last few texts in this worker process: the page checks
     the same text as it is typed and then analyses it, and a sweep asks for it once per value
     (a scenario does not change once loaded)."""
-    return _cached(text, file, variant)
+    return _cached(text, file, variant, as_of)
 
 
 @lru_cache(maxsize=4)
-def _cached(text: str, file: str, variant: str | None) -> Scenario:
-    return read(text, file, variant)
+def _cached(text: str, file: str, variant: str | None, as_of: str | None) -> Scenario:
+    return read(text, file, variant, as_of)
 
 
-def read(text: str, file: str, variant: str | None) -> Scenario:
+def read(text: str, file: str, variant: str | None, as_of: str | None = None) -> Scenario:
     """The scenario as the CLI reads it: the same checks as ``offramp validate`` (variants
-    included: a variant whose status quo is infeasible is an error here too), then the
-    variant asked for."""
+    included: a variant whose status quo is infeasible is an error here too), as of the
+    evidence date asked for (``--as-of``: the same service function), then the variant asked
+    for."""
     scenario = from_yaml_text(text, file)
     problems = scenario.spec.check_variants()
     if problems:
         raise ScenarioError(problems)
+    scenario = scenario_as_of(scenario, as_of)
     if variant:
         if variant not in scenario.spec.variants:
             known = ", ".join(scenario.spec.variants) or "none"
@@ -53,7 +61,7 @@ def read(text: str, file: str, variant: str | None) -> Scenario:
     return scenario
 
 
-def guarded(fn, *args) -> Outcome:
+def guarded(fn: Callable[..., Any], *args: Any) -> Outcome:
     """Run ``fn`` and turn bad input into an answer the page can show."""
     try:
         return "ok", fn(*args)
@@ -69,19 +77,22 @@ def guarded(fn, *args) -> Outcome:
         return "error", str(exc).strip("'\"") or type(exc).__name__
 
 
-def _source(scenario: Scenario):
+def _source(scenario: Scenario) -> tuple[ScenarioSource | None, str | None]:
+    """What the server records of the scenario in the run history: its captured source and
+    its evidence date (the ``as_of`` the CLI's runs record too)."""
     try:
         from offramp.history.source import capture
     except ImportError:  # pragma: no cover - history is optional for the workbench
-        return None
-    return capture(scenario)
+        return None, recorded_as_of(scenario)
+    return capture(scenario), recorded_as_of(scenario)
 
 
 # ---------------------------------------------------------------------- the tasks
-def validate(text: str, file: str) -> Outcome:
+def validate(text: str, file: str, as_of: str | None = None) -> Outcome:
     def run() -> dict[str, Any]:
-        scenario = load(text, file, None)
+        scenario = load(text, file, None, as_of)
         spec = scenario.spec
+        own = spec.document.as_of
         problems = spec.check_bargaining()  # as `offramp validate`
         if problems:
             raise ScenarioError(problems)
@@ -92,6 +103,9 @@ def validate(text: str, file: str) -> Outcome:
             "summary": f"{len(spec.dm_names)} decision makers, {len(spec.options)} "
             f"options, {scenario.conflict.n_states:,} feasible states",
             "variants": list(spec.variants),
+            # the scenario's own evidence date (the page's default) and the one checked
+            "scenario_as_of": None if own is None else own.isoformat(),
+            "as_of": None if spec.analysis_date is None else spec.analysis_date.isoformat(),
             "parameters": spec.parameters,
             "questions": [
                 {"id": q.id, "ask": q.ask, "parameter": q.parameter} for q in spec.questions
@@ -101,12 +115,18 @@ def validate(text: str, file: str) -> Outcome:
     return guarded(run)
 
 
-def analyze(text: str, file: str, variant: str | None) -> Outcome:
+def analyze(text: str, file: str, variant: str | None, as_of: str | None = None) -> Outcome:
     def run() -> tuple[dict[str, Any], Any]:
+        from offramp.report.words import as_of_sentence, next_sentences
         from offramp.web.graph import graph_data
 
-        scenario = load(text, file, variant)
+        scenario = load(text, file, variant, as_of)
         report = build_report(scenario, variants=variant is None, samples=0)
+        # the report's own sentences for the evidence date and what was published later
+        report["words"] = {
+            "as_of": as_of_sentence(report),
+            "what_happened_next": next_sentences(report),
+        }
         analysis = scenario.analyze()
         report["graph"] = graph_data(analysis)
         if report["graph"].get("truncated"):  # the full graph, for the page's "every state"
@@ -116,9 +136,16 @@ def analyze(text: str, file: str, variant: str | None) -> Outcome:
     return guarded(run)
 
 
-def state(text: str, file: str, variant: str | None, state_id: int, concept: str) -> Outcome:
+def state(
+    text: str,
+    file: str,
+    variant: str | None,
+    state_id: int,
+    concept: str,
+    as_of: str | None = None,
+) -> Outcome:
     def run() -> dict[str, Any]:
-        scenario = load(text, file, variant)
+        scenario = load(text, file, variant, as_of)
         get_concept(concept)  # the CLI's checks and messages
         result = scenario.stability(with_defaults(concept))
         model = result.model
@@ -152,11 +179,13 @@ def state(text: str, file: str, variant: str | None, state_id: int, concept: str
     return guarded(run)
 
 
-def report(text: str, file: str, variant: str | None, fmt: str, samples: int) -> Outcome:
+def report(
+    text: str, file: str, variant: str | None, fmt: str, samples: int, as_of: str | None = None
+) -> Outcome:
     def run() -> tuple[str, str, str, str, Any]:
         import json
 
-        scenario = load(text, file, variant)
+        scenario = load(text, file, variant, as_of)
         data = build_report(scenario, variants=variant is None, samples=samples)
         if fmt == "json":
             content, media, ext = json.dumps(data, indent=2), "application/json", "json"
@@ -173,18 +202,33 @@ def report(text: str, file: str, variant: str | None, fmt: str, samples: int) ->
     return guarded(run)
 
 
-def sweep_value(text: str, file: str, variant: str | None, parameter: str, value: float):
+def sweep_value(
+    text: str,
+    file: str,
+    variant: str | None,
+    parameter: str,
+    value: float,
+    as_of: str | None = None,
+) -> SweepRow:
     """One row of a sweep (a value is the unit a cancel waits for)."""
     from offramp.analysis.sweeps import sweep
 
-    return sweep(load(text, file, variant).spec, parameter, [value]).rows[0]
+    return sweep(load(text, file, variant, as_of).spec, parameter, [value]).rows[0]
 
 
-def inverse(text: str, file: str, variant: str | None, goal: str, parameters, norm: str):
+def inverse(
+    text: str,
+    file: str,
+    variant: str | None,
+    goal: str,
+    parameters: list[str] | None,
+    norm: str,
+    as_of: str | None = None,
+) -> Outcome:
     """What would it take: the smallest change of parameters (``offramp inverse``)."""
 
     def run() -> tuple[dict[str, Any], Any]:
-        scenario = load(text, file, variant)
+        scenario = load(text, file, variant, as_of)
         data = scenario.inverse(goal, parameters=parameters, norm=norm).to_dict()
         return data, _source(scenario)
 
@@ -198,8 +242,9 @@ def answer_map(
     goal: str,
     x: tuple[Any, ...],
     y: tuple[Any, ...],
-    steps,
-):
+    steps: int,
+    as_of: str | None = None,
+) -> Outcome:
     """The verdict over two parameters, with the heatmap as SVG (``offramp map``)."""
 
     def run() -> dict[str, Any]:
@@ -207,7 +252,7 @@ def answer_map(
 
         from offramp.report.answer_map_figure import answer_map_figure
 
-        scenario = load(text, file, variant)
+        scenario = load(text, file, variant, as_of)
         data = scenario.answer_map(goal, x, y, steps=(steps, steps)).to_dict()
         from offramp.report.labels import labels_part
 

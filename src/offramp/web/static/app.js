@@ -3,7 +3,8 @@
 const $ = (id) => document.getElementById(id);
 const COLOURS = ["#1f5fbf", "#c2410c", "#0f7b3f", "#7c3aed", "#b58100", "#0e7490"];
 const VERDICT = { yes: "Yes", no: "No", depends: "Depends", undetermined: "Undetermined" };
-const state = { report: null, selected: null, jobs: {}, files: {}, checkSeq: 0, results: new Map() };
+const state = { report: null, selected: null, jobs: {}, files: {}, checkSeq: 0, results: new Map(),
+  asOfOwn: null, asOfTouched: false };
 const CHECK_DELAY = 400; // ms of quiet typing before the text is checked
 // the one concept used where none is named (the server's concept registry decides it)
 const DEFAULT_CONCEPT = document.body.dataset.defaultConcept;
@@ -35,9 +36,33 @@ async function api(path, body, method = "POST") {
   }
   return data;
 }
+// ------------------------------------------------------------------ evidence date (as of)
+// The field starts at the scenario's own as_of (sent as null: the scenario's own date, as the
+// CLI without --as-of); a date the user picks is sent as --as-of DATE, "latest" as --as-of latest.
+function asOfValue() {
+  if ($("as-of-latest").checked) return "latest";
+  return state.asOfTouched && $("as-of").value ? $("as-of").value : null;
+}
+function asOfWords(asOf) {
+  const when = asOf || state.asOfOwn;
+  if (when === "latest") return "With every figure, however late (latest).";
+  return when ? `As of ${when}: only the evidence published by then feeds the answers.` : null;
+}
+function resetAsOf(value = null) {
+  state.asOfTouched = Boolean(value && value !== "latest");
+  $("as-of-latest").checked = value === "latest";
+  $("as-of").disabled = value === "latest";
+  $("as-of").value = state.asOfTouched ? value : state.asOfOwn || "";
+}
+function asOfChanged() {
+  $("as-of").disabled = $("as-of-latest").checked;
+  state.asOfTouched = Boolean($("as-of").value) && $("as-of").value !== state.asOfOwn;
+  if (!$("as-of").value) $("as-of").value = state.asOfOwn || "";
+  refreshStale(); check();
+}
 function scenarioBody(extra = {}) {
   const variant = $("variant").value || null;
-  return { text: $("editor").value, file: state.file || "scenario.yaml", variant, ...extra };
+  return { text: $("editor").value, file: state.file || "scenario.yaml", variant, as_of: asOfValue(), ...extra };
 }
 function setStatus(text, kind = "") { const s = $("status"); s.textContent = text; s.className = kind; }
 
@@ -78,7 +103,8 @@ function showProblems(problems, warnings = []) {
 // ------------------------------------------------------------------ stale results
 // Every result container remembers the text (and variant) it was computed from; as soon as the
 // editor's text or the variant differs, or the text has problems, it is marked stale.
-function currentKey() { return JSON.stringify([$("editor").value, $("variant").value]); }
+function bodyKey(body) { return JSON.stringify([body.text, body.variant || "", body.as_of || ""]); }
+function currentKey() { return bodyKey(scenarioBody()); }
 function markFresh(container, key = currentKey()) { state.results.set(container, key); container.classList.remove("stale"); container.removeAttribute("data-stale"); }
 function refreshStale(reason) {
   const key = currentKey();
@@ -98,16 +124,20 @@ async function check() {
   clearTimeout(checkTimer);
   const seq = ++state.checkSeq, text = $("editor").value;
   try {
-    const r = await api("/api/validate", { text, file: state.file || "scenario.yaml" });
+    const asOf = asOfValue();
+    const r = await api("/api/validate", { text, file: state.file || "scenario.yaml", as_of: asOf });
     if (seq !== state.checkSeq) return null; // a newer check is under way: its answer counts
     showProblems(r.problems, r.warnings || []);
     if (!r.ok) {
-      setStatus(`${r.problems.length} problem(s): fix them to analyse.`, "bad");
+      const when = asOf === "latest" ? " with every figure" : asOf ? ` as of ${asOf}` : "";
+      setStatus(`${r.problems.length} problem(s)${when}: fix them to analyse${asOf ? ", or choose another date" : ""}.`, "bad");
       refreshStale("The scenario has problems: these results are from the last good run.");
       return null;
     }
+    state.asOfOwn = r.scenario_as_of;
+    if (!state.asOfTouched && !$("as-of-latest").checked) $("as-of").value = r.scenario_as_of || "";
     refreshStale();
-    setStatus(`Valid: ${r.summary}.`, "ok");
+    setStatus(`Valid: ${r.summary}${r.as_of ? `, as of ${r.as_of}` : ""}.`, "ok");
     const v = $("variant"), keep = v.value; v.textContent = "";
     v.append(el("option", { value: "", text: "baseline" }));
     for (const name of r.variants) v.append(el("option", { value: name, text: name }));
@@ -135,9 +165,11 @@ function verdictCell(q) {
   const th = q.threshold && q.threshold.transitions.find((t) => t.becomes);
   return th ? el("span", {}, span, ` at the current value; it holds above ${q.threshold.parameter} = ${th.value}`) : span;
 }
-function renderOverview(r) {
+function renderOverview(r, asked) {
   const tab = $("tab-overview"); tab.textContent = "";
   tab.append(el("h2", { text: r.scenario }));
+  const when = r.words.as_of || (asked === "latest" ? asOfWords("latest") : null);
+  if (when) tab.append(el("p", { id: "as-of-line", class: "as-of", "data-as-of": r.as_of || "latest" }, el("b", { text: when })));
   if (r.description) tab.append(el("p", { text: r.description }));
   if (r.status_quo) tab.append(el("p", {}, el("b", { text: "Status quo: " }), `state ${r.status_quo.id} — ${r.status_quo.description}`));
   if (r.questions.length) {
@@ -166,6 +198,11 @@ function renderOverview(r) {
     }
   }
   tab.querySelectorAll("td").forEach((td) => { td.style.whiteSpace = "pre-line"; });
+  if (r.words.what_happened_next.length) {
+    tab.append(el("h3", { text: "What happened next" }));
+    tab.append(el("p", { class: "muted", text: `Evidence published after ${r.as_of}, and the answers with it: it never feeds the answers above.` }));
+    tab.append(el("ul", { id: "what-happened-next" }, r.words.what_happened_next.map((t) => el("li", { text: t }))));
+  }
   if (r.bargaining) {
     tab.append(el("h3", { text: "Negotiation forecasts" }));
     r.bargaining.dimensions.forEach((d, k) => {
@@ -196,11 +233,11 @@ async function analyse() {
   const body = scenarioBody(), key = currentKey();
   try {
     const r = await api("/api/analyze", body);
-    if (JSON.stringify([body.text, body.variant || ""]) !== currentKey()) { refreshStale(); setStatus("The text changed during the analysis: press Analyse again.", "bad"); return; }
+    if (bodyKey(body) !== currentKey()) { refreshStale(); setStatus("The text changed during the analysis: press Analyse again.", "bad"); return; }
     state.report = r;
-    renderOverview(r); renderVariants(r); renderGraph(r.graph);
+    renderOverview(r, body.as_of); renderVariants(r); renderGraph(r.graph);
     for (const id of ["tab-overview", "tab-variants", "tab-graph"]) markFresh($(id), key);
-    setStatus(`Analysed: ${r.feasible_states} feasible states.`, "ok");
+    setStatus(`Analysed${r.as_of ? " as of " + r.as_of : body.as_of === "latest" ? " with every figure" : ""}: ${r.feasible_states} feasible states.`, "ok");
   } catch (e) {
     if (e.data && e.data.problems) showProblems(e.data.problems);
     setStatus("Analysis failed: " + e.message, "bad");
@@ -364,7 +401,12 @@ async function runJob(kind, body, ui) {
   delete state.jobs[job.id];
   ui.button.disabled = false; ui.cancel.disabled = true;
   if (job.status === "failed") ui.status.textContent = "failed: " + job.error;
-  else if (job.result) { ui.render(job.result, job.status); markFresh(ui.result, key); refreshStale(); }
+  else if (job.result) {
+    ui.render(job.result, job.status);
+    const when = asOfWords(body.as_of);
+    if (when) ui.result.prepend(el("p", { class: "as-of muted", text: when }));
+    markFresh(ui.result, key); refreshStale();
+  }
 }
 function renderSweep(res) {
   const out = $("sweep-result");
@@ -398,7 +440,8 @@ function renderMC(res, status) {
 function runLabel(r) {
   const file = r.scenario_file || "";
   const what = file.startsWith("<builtin:") ? file.slice(9, -1) : (file.split("/").pop() || r.scenario_name || "-");
-  return `#${r.seq} ${r.command} · ${what}${r.variant ? " (" + r.variant + ")" : ""} · ${r.created_at.slice(0, 16).replace("T", " ")}`;
+  const asOf = r.params && r.params.as_of ? ` as of ${r.params.as_of}` : "";
+  return `#${r.seq} ${r.command} · ${what}${r.variant ? " (" + r.variant + ")" : ""}${asOf} · ${r.created_at.slice(0, 16).replace("T", " ")}`;
 }
 function took(s) { return s == null ? "-" : s < 1 ? s.toFixed(2) + "s" : s < 120 ? s.toFixed(1) + "s" : (s / 60).toFixed(1) + "min"; }
 async function loadRuns() {
@@ -446,6 +489,7 @@ async function reopenRun(id) {
     if (r.scenario_text == null) { setStatus(`Run ${r.seq} stored no scenario text.`, "bad"); return; }
     $("editor").value = r.scenario_text;
     state.file = (r.scenario_file && !r.scenario_file.startsWith("<")) ? r.scenario_file.split("/").pop() : `run-${r.seq}.yaml`;
+    resetAsOf((r.params || {}).as_of || null); // the evidence date the run was analysed as of
     updateGutter(); refreshStale(); await check();
     const v = $("variant");
     if (r.variant && [...v.options].some((o) => o.value === r.variant)) { v.value = r.variant; refreshStale(); }
@@ -460,6 +504,7 @@ async function loadBuiltin(name) {
     const r = await api(`/api/scenarios/${encodeURIComponent(name)}`, undefined, "GET");
     state.file = `${name}.yaml`; $("editor").value = r.text;
   }
+  state.asOfOwn = null; resetAsOf(); // a new scenario starts at its own date
   updateGutter(); refreshStale(); await check();
 }
 // The first invalid byte of a UTF-8 byte array and why, in the words Python uses (so the page
@@ -495,7 +540,7 @@ function openFile(f) {
     let opt = [...menu.options].find((o) => o.value === key);
     if (!opt) { opt = el("option", { value: key, text: `${f.name} (opened file)` }); menu.prepend(opt); }
     menu.value = key; state.file = f.name;
-    $("editor").value = text; updateGutter(); refreshStale(); check();
+    $("editor").value = text; state.asOfOwn = null; resetAsOf(); updateGutter(); refreshStale(); check();
   };
   reader.readAsArrayBuffer(f);
 }
@@ -568,6 +613,8 @@ window.addEventListener("DOMContentLoaded", async () => {
   const ta = $("editor");
   ta.addEventListener("input", () => { updateGutter(); refreshStale(); scheduleCheck(); });
   $("variant").addEventListener("change", () => refreshStale());
+  $("as-of").addEventListener("change", asOfChanged);
+  $("as-of-latest").addEventListener("change", asOfChanged);
   ta.addEventListener("scroll", () => { $("gutter").scrollTop = ta.scrollTop; });
   $("builtin").addEventListener("change", (e) => loadBuiltin(e.target.value));
   $("upload").addEventListener("change", (e) => { const f = e.target.files[0]; if (f) openFile(f); e.target.value = ""; });
