@@ -131,19 +131,31 @@ def test_run_a_sweep_with_progress(page, shots) -> None:
     page.screenshot(path=str(shots / "workbench-sweep.png"))
 
 
-@pytest.mark.skip(
-    reason="the default inverse on the remodelled built-in scenario "
-    "(32 parameters) takes ~3 min, past the page wait; open"
-)
 def test_what_would_it_take(page, shots) -> None:
+    """The default inverse (every parameter free: pairs within the stated radius, a few
+    seconds) shown as the API computed it: the change, its boundary, what was searched."""
+    import offramp
+
     page.click("button[data-tab=inverse]")
     assert page.input_value("#inverse-goal") == "china-presses"
-    page.click("#inverse-form button.primary")
+    with page.expect_response("**/api/inverse", timeout=120_000) as answer:
+        page.click("#inverse-form button.primary")
+    r = answer.value.json()
     page.wait_for_selector("#inverse-result table", timeout=60_000)
     result = page.inner_text("#inverse-result")
-    assert "trade_relief" in result and "just above 7" in result
-    assert page.input_value("#map-x") == "trade_relief"
-    assert page.input_value("#map-y") not in ("", "trade_relief")
+    assert r["found"] and r["changes"] and r["verdict_after"] == "yes"
+    # the change the page shows makes China press when applied to the scenario
+    moved = offramp.default().with_changes({p: c["to"] for p, c in r["changes"].items()})
+    assert next(a.verdict for a in moved.answers() if a.question.id == "china-presses") == "yes"
+    for name, change in r["changes"].items():
+        assert name in result and str(change["to"]) in result
+        assert f"just above {r['boundary'][name]:.6g}" in result or (
+            f"just below {r['boundary'][name]:.6g}" in result
+        )
+    assert r["search"]["pairs_searched"] in result  # the limit of the search is stated
+    first = next(iter(r["changes"]))
+    assert page.input_value("#map-x") == first
+    assert page.input_value("#map-y") not in ("", first)
     page.click("#map-form button")
     page.wait_for_selector("#map-result img.answer-map", timeout=60_000)
     assert "boundary points" in page.inner_text("#map-result")
@@ -171,9 +183,6 @@ def analysed(page) -> None:
     expect(page.locator("#status")).to_contain_text("Analysed")
 
 
-@pytest.mark.skip(
-    reason="fails since the built-in scenario's issue-21 remodel; to be re-derived, open"
-)
 def test_results_are_marked_stale_when_the_text_changes(page, shots) -> None:
     analysed(page)
     results = ["#tab-overview", "#tab-variants", "#tab-graph"]
@@ -219,9 +228,6 @@ def test_validation_runs_as_you_type(page) -> None:
     expect(page.locator("#status")).to_contain_text("Valid")
 
 
-@pytest.mark.skip(
-    reason="fails since the built-in scenario's issue-21 remodel; to be re-derived, open"
-)
 def test_open_a_file_and_refuse_binary(page) -> None:
     text = page.input_value("#editor").replace("Will Beijing broker?", "My own file")
     page.set_input_files(
@@ -285,18 +291,30 @@ def test_state_graph_zooms_pans_and_names_options(page) -> None:
     expect(tip).to_contain_text("United States: sanction Russian oil")
 
 
-@pytest.mark.skip(
-    reason="fails since the built-in scenario's issue-21 remodel; to be re-derived, open"
-)
 def test_state_graph_shows_the_core_then_every_state_on_request(page) -> None:
     """Above 30 states the workbench draws the status quo, the equilibria and the paths between
-    them; a button draws every state, and another goes back."""
+    them; a button draws more (every state up to the full graph's limit, else those reachable
+    from the status quo and the equilibria, and says so), and another goes back. The counts
+    come from the selection rule the page is drawn by."""
+    import offramp
+    from offramp.conflict.concepts import DEFAULT_CONCEPT
+    from offramp.report.graph_selection import select_states
+
+    analysis = offramp.default().analyze()
+    n = analysis.model.n_states
+    core_sel = select_states(analysis, DEFAULT_CONCEPT)
+    full_sel = select_states(analysis, DEFAULT_CONCEPT, full=True)
     analysed(page)
     page.click("button[data-tab=graph]")
     core = page.locator("#graph g.node").count()
-    assert 0 < core < 96
-    expect(page.locator("#graph-full")).to_contain_text("Show every state (96)")
+    assert core == len(core_sel.nodes) and 0 < core < n
+    label = (
+        f"Show every state ({n})"
+        if full_sel.mode == "all"
+        else f"Show more states ({len(full_sel.nodes)} of {n})"
+    )
+    expect(page.locator("#graph-full")).to_have_text(label)
     page.click("#graph-full")
-    expect(page.locator("#graph g.node")).to_have_count(96)
+    expect(page.locator("#graph g.node")).to_have_count(len(full_sel.nodes))
     page.click("#graph-full")
     expect(page.locator("#graph g.node")).to_have_count(core)

@@ -343,7 +343,9 @@ function renderGraph(g) {
   if (full && core) {
     const showing = g === full;
     tools.append(el("button", { type: "button", id: "graph-full", onclick: () => { renderGraph(showing ? core : full); initialView(); } },
-      showing ? "Show the core graph" : `Show every state (${full.nodes.length})`));
+      // "every state" only when every state is drawn; above the limit, say how many of them
+      showing ? "Show the core graph" : full.selection === "all" ? `Show every state (${full.nodes.length})`
+        : `Show more states (${full.nodes.length} of ${full.states})`));
   }
 }
 const drag = { on: false, moved: false, x: 0, y: 0 };
