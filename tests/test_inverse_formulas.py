@@ -130,3 +130,23 @@ def test_plain_parameters_keep_from_and_to_only(scenario):
     result = scenario.inverse(QUESTION, parameters=sorted(plain)[:2]).to_dict()
     for change in result["changes"].values():
         assert set(change) == {"from", "to"}
+
+
+def test_a_derived_parameter_read_by_other_formulas_is_searched(scenario):
+    """A derived parameter that other formulas read (cn_points_per_tariff_point: China's points
+    per tariff point, read by tariff_damage and trade_relief) acts only through them when it
+    is free; its crossing planes come through those formulas (it had none before, and the
+    inverse answered 'no change' where one exists). Each answer holds when applied."""
+    derivation = scenario.spec.derivation
+    read = {p for d in derivation.derived.values() for p in d.parameters}
+    middle = sorted(p for p in derivation.derived if p in read)
+    assert middle
+    searched = 0
+    for name in middle:
+        result = scenario.inverse(QUESTION, parameters=[name]).to_dict()
+        if result["found"] and result["changes"]:
+            searched += 1
+            assert _verdict(scenario, name, result["changes"][name]["to"]) == "yes", name
+        if any(scenario.spec.parameters[p] != 0 for p in derivation.derived[name].parameters):
+            assert " 0 planes" not in result["proof"] or not result["found"], name
+    assert searched  # at least one such parameter changes China's answer on its own

@@ -62,7 +62,10 @@ def composed_affine(
     doc), and whether the formulas are affine in them over the box (True: the planes are
     exact)."""
     derived = [d for d in derived_names(scenario) if d not in free and d in affine.names]
-    inputs = [p for p in free if p in formula_inputs(scenario)]
+    # what a formula reads: a figure's parameter, or a derived parameter that is itself free
+    # (it then overrides its own formula, and the formulas reading it follow it)
+    read = {p for d in scenario.derivation.derived.values() for p in d.parameters}
+    inputs = [p for p in free if p in read]
     if not derived or not inputs:
         return affine, True
     keep = {p for p in free if p in scenario.derivation.derived}

@@ -66,8 +66,8 @@ WIDE_SUBSETS = 2  # beyond it: every subset of at most this many parameters is s
 SEARCH_SAMPLES = 150  # ... and this many seeded samples look for larger combinations
 #: beyond EXACT_LIMIT free parameters, pairs are solved exactly within this distance of today's
 #: values (range units; the best single answer's distance when that is nearer): the whole box of
-#: every pair took ~3 min CPU on the built-in scenario (496 pairs), this radius ~1 s
-PAIR_RADIUS = 0.1
+#: every pair took ~3 min CPU on the built-in scenario (496 pairs), 0.1 about 20 s, this ~8 s
+PAIR_RADIUS = 0.05
 
 
 def parameter_range(scenario: ScenarioSpec, name: str) -> tuple[float, float, str]:
