@@ -3,7 +3,7 @@
 # need, then runs them:
 #   - Debian's Chromium (apt-get), for the browser tests (Playwright drives /usr/bin/chromium;
 #     nothing downloads a browser of its own);
-#   - offramp with its test extras (pytest, hypothesis, ruff, mypy, httpx, playwright) and the
+#   - offramp with its test extras (pytest, hypothesis, pytest-xdist, ruff, mypy, httpx, playwright) and the
 #     optional Dask extra (so the Dask tests run) in ./.venv;
 # then ruff (lint and format check), mypy (configured in pyproject.toml) and pytest. Extra arguments go to pytest.
 # CI (.ci/run) calls exactly this script.

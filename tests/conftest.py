@@ -35,8 +35,12 @@ def shared() -> Path:
 
 @pytest.fixture(autouse=True)
 def _private_history(tmp_path_factory, monkeypatch):
-    """Every test records runs into its own throwaway history, never the user's."""
+    """Every test records runs into its own throwaway history, never the user's, and sees the
+    output width of a pipe (no ``COLUMNS``: pytest-xdist's workers set it to 80) unless it sets
+    one itself."""
     monkeypatch.setenv("OFFRAMP_HOME", str(tmp_path_factory.mktemp("offramp-home")))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
 
 
 @pytest.fixture(scope="module")
