@@ -265,8 +265,11 @@ def _ranges_json(flags: np.ndarray) -> str:
     starts, ends = _runs(flags)
     parts = []
     for lo in range(0, len(starts), _CHUNK):
-        pairs = zip(starts[lo : lo + _CHUNK].tolist(), ends[lo : lo + _CHUNK].tolist(), strict=True)
-        parts.append(",".join(f"[{a},{b}]" for a, b in pairs))
+        # One %-format over the interleaved bounds: no Python-level loop per range.
+        flat = np.empty(2 * len(starts[lo : lo + _CHUNK]), dtype=np.int64)
+        flat[0::2] = starts[lo : lo + _CHUNK]
+        flat[1::2] = ends[lo : lo + _CHUNK]
+        parts.append(",".join(["[%d,%d]"] * (len(flat) // 2)) % tuple(flat.tolist()))
     return "[" + ",".join(parts) + "]"
 
 
