@@ -8,7 +8,9 @@
 #     package registry carries it), whose source could not be had on this machine; a fair
 #     comparison needs its Release build (its CMake default is Debug, about 3x slower). Its
 #     figures from an earlier session are in docs/benchmarks.md.
-#   - gmcr-py: not on PyPI (a source checkout only), so skipped.
+#   - gmcr-py (github.com/onp/gmcr-py, 0.4.1): not on PyPI, and not free to use: its END USER
+#     AGREEMENT limits installations to the licences purchased and forbids modifying it, so it
+#     is not installed or run here (checked 2026-12-06 on its public repository).
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -19,4 +21,4 @@ for name in ("nashpy", "pygambit", "numpy"):
     print(name, md.version(name))
 PY
 echo "KTAB: skipped (no package registry carries it; its source is not available here)"
-echo "gmcr-py: skipped (not on PyPI)"
+echo "gmcr-py: skipped (not free to use: its end user agreement limits installations to purchased licences)"
