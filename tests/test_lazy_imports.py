@@ -63,7 +63,7 @@ def test_import_offramp_loads_no_analysis_until_used() -> None:
     from offramp.analysis.scenario import load
 
     assert offramp.load is load
-    assert set(offramp.__all__) <= set(dir(offramp)) | set(offramp._EXPORTS)
+    assert set(offramp.__all__) <= set(dir(offramp))
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         offramp.nothing  # noqa: B018
 
