@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
+from offramp.cli.allocator import keep_freed_memory
 from offramp.cli.common import (
     AsOfOpt,
     FileArg,
@@ -613,6 +614,7 @@ WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
     mark_start()
+    keep_freed_memory()
     try:
         result = app(standalone_mode=False)
         if isinstance(result, int) and result:
