@@ -96,8 +96,8 @@ def main() -> None:
         if version is None:
             print(f"# {peer}: skipped (not installed: run benchmarks/peers/install.sh)")
     print(
-        "# KTAB: skipped (source not available here); gmcr-py: skipped (not free to use: its "
-        "end user agreement limits installations to purchased licences)"
+        "# KTAB: skipped (its Release build is not scripted yet); gmcr-py: skipped (not free "
+        "to use: its end user agreement limits installations to purchased licences)"
     )
     print(
         "| game | sides (peer version) | pure equilibria | agree | offramp wall min / median (s) "
