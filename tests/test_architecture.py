@@ -16,7 +16,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 #: Lowest first. A unit (a subpackage, or a top-level module) may import units of lower layers
 #: only; units of one layer are peers and import neither each other nor anything above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("errors", "version")),
+    ("foundation", ("errors", "lazy", "version")),
     ("resource budgets", ("resources",)),
     ("engines", ("conflict", "bargaining")),
     ("format", ("scenario",)),

@@ -63,7 +63,7 @@ def test_import_offramp_loads_no_analysis_until_used() -> None:
     from offramp.analysis.scenario import load
 
     assert offramp.load is load
-    assert set(offramp.__all__) <= set(dir(offramp)) | set(offramp._EXPORTS)
+    assert set(offramp.__all__) <= set(dir(offramp))
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         offramp.nothing  # noqa: B018
 
@@ -92,3 +92,34 @@ def test_writing_figures_leaves_the_users_matplotlib_backend_alone(tmp_path) -> 
     backend, count = out.stdout.split()
     assert backend == "pdf"
     assert int(count) > 0 and any(tmp_path.rglob("*.png"))
+
+
+def test_help_needs_neither_numpy_nor_the_scenario_format() -> None:
+    """``offramp --help`` and a command's help draw the registries' names when the page is
+    drawn (cli/help.py), so the command line's start loads no numpy, pydantic or scenario
+    format: the 0.2 s start-up goal (docs/benchmarks.md, Start-up)."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from offramp.cli.main import run\n"
+        "sys.argv = ['offramp', '--help']\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    run()"
+    )
+    loaded = loaded_after(code)
+    costly = ("numpy", "pydantic", "ruamel", "offramp.scenario.document", "offramp.conflict")
+    assert sorted(m for m in loaded if m.startswith(costly)) == []
+
+
+def test_a_commands_help_lists_the_registries_names(capsys) -> None:
+    """The late-filled option texts show the registries' real names and defaults."""
+    from offramp.bargaining.registry import DEFAULT_MODEL, REGISTRY
+    from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
+    from tests.cli_runner import invoke
+
+    forecast = " ".join(invoke(capsys, "forecast", "--help").out.split())
+    assert all(name in forecast for name in REGISTRY)
+    assert f"[default: {DEFAULT_MODEL}]" in forecast and "{models}" not in forecast
+    stability = " ".join(invoke(capsys, "explain", "1", "--help").out.split())
+    assert all(key in stability for key in CONCEPTS)
+    assert f"[default: {DEFAULT_CONCEPT}]" in stability
+    assert "{concepts}" not in stability and "{default_concept}" not in stability

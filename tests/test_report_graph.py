@@ -63,6 +63,28 @@ def test_report_and_workbench_draw_the_same_states(name):
         assert report_nodes == web_nodes, (name, full)
 
 
+@pytest.mark.parametrize("name", list_builtin())
+def test_report_and_workbench_mark_the_same_path(name):
+    """The arrows marked as the path to where the conflict settles are the same moves in the
+    HTML report and the workbench, and each is a step of the evolution's own path."""
+    sc = get_builtin(name)
+    analysis = sc.analyze()
+    evo = analysis.settling.get(offramp.conflict.concepts.DEFAULT_CONCEPT)
+    settles = analysis.settles_at(offramp.conflict.concepts.DEFAULT_CONCEPT)
+    truth = set()
+    if evo is not None and settles is not None:
+        for t in settles:
+            truth |= {(st.source, st.target) for st in evo.path(int(t)) or []}
+    for full in (False, True):
+        graph = state_graph(sc, full=full)
+        data = graph_data(analysis, full=full)
+        web = {(e["source"] - 1, e["target"] - 1) for e in data["edges"] if e["on_path"]}
+        assert graph.path_edges == web, (name, full)
+        assert graph.path_edges <= truth
+        drawn = set(graph.nodes)
+        assert {step for step in truth if set(step) <= drawn} <= graph.path_edges
+
+
 def test_the_default_scenario_core_against_brute_force():
     sc = offramp.default()
     analysis = sc.analyze()

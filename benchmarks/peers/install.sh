@@ -4,11 +4,14 @@
 # called as a separate program, never imported by offramp). Prints each peer's version.
 #
 # Peers not installed here, and why:
-#   - KTAB (KAPSARC's C++ toolkit, the reference SMP): only in its public repository (no
-#     package registry carries it), whose source could not be had on this machine; a fair
-#     comparison needs its Release build (its CMake default is Debug, about 3x slower). Its
-#     figures from an earlier session are in docs/benchmarks.md.
-#   - gmcr-py: not on PyPI (a source checkout only), so skipped.
+#   - KTAB (KAPSARC's C++ toolkit, the reference SMP): only in public repositories (no
+#     package registry carries it); its Release build (its CMake default is Debug, about 3x
+#     slower) needs Qt5, TinyXML2 and Easylogging++ 9.94 built as a library, which is not
+#     scripted yet (docs/benchmarks.md says how far the 2026-12-06 attempt got). Its figures
+#     from an earlier session are in docs/benchmarks.md.
+#   - gmcr-py (github.com/onp/gmcr-py, 0.4.1): not on PyPI, and not free to use: its END USER
+#     AGREEMENT limits installations to the licences purchased and forbids modifying it, so it
+#     is not installed or run here (checked 2026-12-06 on its public repository).
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -18,5 +21,5 @@ import importlib.metadata as md
 for name in ("nashpy", "pygambit", "numpy"):
     print(name, md.version(name))
 PY
-echo "KTAB: skipped (no package registry carries it; its source is not available here)"
-echo "gmcr-py: skipped (not on PyPI)"
+echo "KTAB: skipped (no package registry carries it; its Release build is not scripted yet)"
+echo "gmcr-py: skipped (not free to use: its end user agreement limits installations to purchased licences)"

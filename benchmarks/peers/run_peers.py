@@ -95,7 +95,10 @@ def main() -> None:
     for peer, version in versions.items():
         if version is None:
             print(f"# {peer}: skipped (not installed: run benchmarks/peers/install.sh)")
-    print("# KTAB: skipped (source not available here); gmcr-py: skipped (not on PyPI)")
+    print(
+        "# KTAB: skipped (its Release build is not scripted yet); gmcr-py: skipped (not free "
+        "to use: its end user agreement limits installations to purchased licences)"
+    )
     print(
         "| game | sides (peer version) | pure equilibria | agree | offramp wall min / median (s) "
         "| offramp CPU median (s) | peer wall min / median (s) | peer CPU median (s) "

@@ -16,8 +16,9 @@ Bad input raises :class:`ScenarioError` (a file's problems, located) or :class:`
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from offramp.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.analysis.scenario import Scenario, from_dict, from_yaml_text, load
@@ -27,31 +28,18 @@ if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.service.report_content import build_report
     from offramp.version import __version__
 
-#: exported name -> (module, name there): imported on first use (PEP 562)
-_EXPORTS = {
-    "Scenario": ("offramp.analysis.scenario", "Scenario"),
-    "from_dict": ("offramp.analysis.scenario", "from_dict"),
-    "from_yaml_text": ("offramp.analysis.scenario", "from_yaml_text"),
-    "load": ("offramp.analysis.scenario", "load"),
-    "InputError": ("offramp.errors", "InputError"),
-    "OfframpError": ("offramp.errors", "OfframpError"),
-    "ScenarioError": ("offramp.scenario.errors", "ScenarioError"),
-    "default": ("offramp.scenarios", "default"),
-    "get_builtin": ("offramp.scenarios", "get_builtin"),
-    "list_builtin": ("offramp.scenarios", "list_builtin"),
-    "build_report": ("offramp.service.report_content", "build_report"),
-    "__version__": ("offramp.version", "__version__"),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _EXPORTS[name]
-    value = getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
-
+#: module -> the names it provides: imported on first use (PEP 562, offramp.lazy)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "offramp.analysis.scenario": ("Scenario", "from_dict", "from_yaml_text", "load"),
+        "offramp.errors": ("InputError", "OfframpError"),
+        "offramp.scenario.errors": ("ScenarioError",),
+        "offramp.scenarios": ("default", "get_builtin", "list_builtin"),
+        "offramp.service.report_content": ("build_report",),
+        "offramp.version": ("__version__",),
+    },
+)
 
 __all__ = [
     "InputError",

@@ -15,8 +15,9 @@ No CLI or web code is imported here; nothing outside the bargaining package eith
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from offramp.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.bargaining.errors import BargainingInputError
@@ -27,27 +28,18 @@ if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.bargaining.result import Forecast
 
 
-#: exported name -> (module, name there): imported on first use (PEP 562)
-_EXPORTS = {
-    "BargainingInputError": ("offramp.bargaining.errors", "BargainingInputError"),
-    "BargainingProblem": ("offramp.bargaining.problem", "BargainingProblem"),
-    "read_ktab": ("offramp.bargaining.ktab", "read_ktab"),
-    "read_ktab_csv": ("offramp.bargaining.ktab", "read_ktab_csv"),
-    "read_ktab_xml": ("offramp.bargaining.ktab", "read_ktab_xml"),
-    "BargainingModel": ("offramp.bargaining.protocol", "BargainingModel"),
-    "default_model_info": ("offramp.bargaining.registry", "default_model_info"),
-    "get_model": ("offramp.bargaining.registry", "get_model"),
-    "Forecast": ("offramp.bargaining.result", "Forecast"),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _EXPORTS[name]
-    value = getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
+#: module -> the names it provides: imported on first use (PEP 562, offramp.lazy)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "offramp.bargaining.errors": ("BargainingInputError",),
+        "offramp.bargaining.problem": ("BargainingProblem",),
+        "offramp.bargaining.ktab": ("read_ktab", "read_ktab_csv", "read_ktab_xml"),
+        "offramp.bargaining.protocol": ("BargainingModel",),
+        "offramp.bargaining.registry": ("default_model_info", "get_model"),
+        "offramp.bargaining.result": ("Forecast",),
+    },
+)
 
 
 def forecast(problem: BargainingProblem, model: str | None = None) -> Forecast:

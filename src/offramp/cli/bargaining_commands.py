@@ -9,38 +9,50 @@ those of every command (:mod:`offramp.cli.output`, :mod:`offramp.service.runs`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from offramp.analysis.scenario import load
-from offramp.bargaining import BargainingInputError, BargainingProblem
-from offramp.bargaining import forecast as run_forecast
-from offramp.bargaining.registry import DEFAULT_MODEL, REGISTRY
-from offramp.bargaining.result import Forecast
+from offramp.bargaining.errors import BargainingInputError
 from offramp.cli.output import Format, FormatOpt, console, emit_json, fail
 from offramp.report.terminal import plain, strip_controls
-from offramp.scenarios import default
-from offramp.service.runs import record
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from offramp.bargaining.problem import BargainingProblem
+    from offramp.bargaining.result import Forecast
 
 MAX_ROUND_COLUMNS = 12
 
 
 ModelOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--model",
         "-m",
-        help=f"Forecasting model: {', '.join(REGISTRY)} (default: {DEFAULT_MODEL}, the nested-CV "
-        "winner).",
+        help="Forecasting model: {models} (default: {default_model}, the nested-CV winner).",
+        show_default="{default_model}",
     ),
 ]
 
 
+def _registry() -> Any:
+    """The bargaining models' registry, imported where a command uses it (it imports every
+    model: start-up time)."""
+    from offramp.bargaining import registry
+
+    return registry
+
+
+def _record(*args: Any) -> None:
+    from offramp.service.runs import record  # where used: start-up time
+
+    record(*args)
+
+
 def _check_model(model: str, allow_all: bool = False) -> None:
-    names = list(REGISTRY) + (["all"] if allow_all else [])
+    names = list(_registry().REGISTRY) + (["all"] if allow_all else [])
     if model not in names:
         fail(f"unknown model '{model}'; choose one of {', '.join(names)}", option="--model")
 
@@ -49,6 +61,9 @@ def _problem_from_scenario(file: Path | None) -> BargainingProblem:
     """The bargaining section of an offramp scenario (the built-in default when no file),
     with the stakes as given (no shift applied: see `offramp analyze` for forecasts at the
     conflict's outcome)."""
+    from offramp.analysis.scenario import load
+    from offramp.scenarios import default
+
     # ScenarioError (exit 2, located) is handled by the app
     scenario = default() if file is None else load(file)
     if scenario.spec.bargaining is None:
@@ -84,6 +99,9 @@ def _cell(v: object) -> str:
 def render_forecast(fc: Forecast, out: Console) -> None:
     """Round-by-round positions per dimension, the forecast with its interval, then whatever
     the model says about its working (`BargainingModel.explain`: lines and tables)."""
+    from rich.table import Table
+
+    registry = _registry().REGISTRY
     title = f"{fc.model} forecast" + (f": {fc.scenario}" if fc.scenario else "")
     out.print(f"[bold]{plain(title)}[/bold]")
     n_rounds = len(fc.rounds)
@@ -123,7 +141,7 @@ def render_forecast(fc: Forecast, out: Console) -> None:
             "quantile of this model's errors on held-out EU decisions (DEU III, nested "
             "cross-validation; docs/methods/deu-evaluation.md)[/dim]"
         )
-    for item in REGISTRY[fc.model].explain(fc) if fc.model in REGISTRY else []:
+    for item in registry[fc.model].explain(fc) if fc.model in registry else []:
         if "text" in item:
             out.print(strip_controls(item["text"]), markup=False)
             continue
@@ -144,10 +162,15 @@ def forecast_command(
             show_default=False,
         ),
     ] = None,
-    model: ModelOpt = DEFAULT_MODEL,
+    model: ModelOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """A bargaining forecast: positions round by round and the predicted outcome."""
+    from offramp.bargaining import forecast as run_forecast
+    from offramp.scenarios import default
+
+    if model is None:
+        model = _registry().DEFAULT_MODEL
     _check_model(model)
     try:
         problem = load_problem(file)
@@ -158,7 +181,7 @@ def forecast_command(
         raise
     # the scenario file (or the built-in default, or a KTAB case) is what was analysed
     analysed = file if file is not None else default()
-    record("forecast", analysed, {"model": model}, None, fc.to_json())
+    _record("forecast", analysed, {"model": model}, None, fc.to_json())
     if fmt is Format.json:
         emit_json(fc.to_json())
     else:
@@ -168,13 +191,14 @@ def forecast_command(
 def eval_deu_command(
     file: Annotated[Path, typer.Argument(help="A DEU-format file (tab-separated).")],
     model: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--model",
             "-m",
-            help=f"Model to score: {', '.join(REGISTRY)} or all (default: {DEFAULT_MODEL}).",
+            help="Model to score: {models} or all (default: {default_model}).",
+            show_default="{default_model}",
         ),
-    ] = DEFAULT_MODEL,
+    ] = None,
     fmt: FormatOpt = Format.text,
     capability: Annotated[
         str,
@@ -212,10 +236,14 @@ def eval_deu_command(
 ) -> None:
     """Score forecasting models on a DEU-format file: mean absolute error on 0-100, in-sample
     and under nested cross-validation by proposal, side by side."""
+    from rich.table import Table
+
     from offramp.bargaining.deu import read_deu
     from offramp.bargaining.evaluation import Dataset, evaluate_models
-    from offramp.bargaining.registry import DEFAULT_CHOICE
+    from offramp.bargaining.registry import DEFAULT_CHOICE, DEFAULT_MODEL, REGISTRY
 
+    if model is None:
+        model = DEFAULT_MODEL
     _check_model(model, allow_all=True)
     if not file.exists():
         fail(f"{file}: no such file")
@@ -245,7 +273,7 @@ def eval_deu_command(
         else f"{folds} folds grouped by proposal"
     )
     objs = [{**r.to_json(data), "capability": capability} for r in results]
-    record(
+    _record(
         "eval deu",
         file,
         {"model": model, "capability": capability, "folds": folds},

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from offramp.analysis.scenario import Scenario, load
 from offramp.cli.progress import LazyProgress
 from offramp.errors import InputError
-from offramp.scenarios import default
-from offramp.service.as_of import scenario_as_of
-from offramp.service.runs import record as record_in_history
+
+if TYPE_CHECKING:
+    from offramp.analysis.scenario import Scenario
 
 FileArg = Annotated[
     Path | None,
@@ -41,6 +40,10 @@ def load_scenario(
 ) -> Scenario:
     """The scenario in FILE (the built-in default without one) as of a date, or one of its
     variants."""
+    from offramp.analysis.scenario import load  # where used: start-up time
+    from offramp.scenarios import default
+    from offramp.service.as_of import scenario_as_of
+
     scenario = default() if file is None else load(file)
     try:
         scenario = scenario_as_of(scenario, as_of)
@@ -99,6 +102,8 @@ def record(
 ) -> None:
     """Keep the command's run in the history, with the time it took (from ``started``, else
     from the start of the command)."""
+    from offramp.service.runs import record as record_in_history  # where used: start-up time
+
     record_in_history(
         command,
         scenario,

@@ -13,10 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-
-from offramp.report.words import through_formula_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,7 +31,6 @@ from offramp.cli.output import (
     write_output,
 )
 from offramp.cli.progress import LazyProgress
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT
 from offramp.report.terminal import plain
 
 GoalArg = Annotated[
@@ -46,7 +42,9 @@ GoalArg = Annotated[
 ConceptOpt = Annotated[
     str | None,
     typer.Option(
-        "--concept", "-c", help=f"One of {', '.join(CONCEPTS)} (default: the question's, else seq)."
+        "--concept",
+        "-c",
+        help="One of {concepts} (default: the question's, else {default_concept}).",
     ),
 ]
 ModeOpt = Annotated[
@@ -182,6 +180,8 @@ def searched_line(data: dict[str, Any]) -> str | None:
 
 def render_inverse(data: dict[str, Any], out: Console) -> None:
     from rich.table import Table
+
+    from offramp.report.words import through_formula_lines  # where used: start-up time
 
     out.print(f"[bold]Goal:[/] {plain(data['criterion'])}.", markup=True)
     out.print(now_line(data), markup=False)
@@ -346,6 +346,8 @@ def answer_map(
             markup=False,
         )
         if samples:
+            import numpy as np  # where used: start-up time
+
             prob = np.array(data["probability"])
             out.print(
                 f"Probability of yes, over {samples} draws of the other uncertain parameters: "
@@ -358,15 +360,20 @@ def conditions(
     state: Annotated[int, typer.Argument(help="The goal state's id (as in the stability output).")],
     file: FileArg = None,
     concept: Annotated[
-        str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
-    ] = DEFAULT_CONCEPT,
+        str | None,
+        typer.Option(
+            "--concept", "-c", help="One of {concepts}.", show_default="{default_concept}"
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """What each decision maker must prefer for a state to be an equilibrium."""
     from offramp.analysis.ordinal_inverse import state_conditions
+    from offramp.conflict.concepts import DEFAULT_CONCEPT
 
+    concept = concept or DEFAULT_CONCEPT
     scenario = load_scenario(file, variant, as_of)
     result = state_conditions(scenario.conflict, state, concept)
     data = result.to_dict()

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from offramp.analysis.scenario import load
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
+from offramp.cli.allocator import keep_freed_memory
 from offramp.cli.common import (
     AsOfOpt,
     FileArg,
@@ -44,14 +43,10 @@ from offramp.cli.output import (
     write_output,
 )
 from offramp.cli.progress import LazyProgress
-from offramp.conflict.concepts import CONCEPTS, DEFAULT_CONCEPT, DEFAULT_CONCEPTS
 from offramp.errors import OfframpError
 from offramp.report.terminal import plain, strip_controls
 from offramp.report.text_sections import SECTIONS as TEXT_SECTIONS
-from offramp.scenario.errors import ScenarioError
-from offramp.scenario.perceived import check_perceptions
 from offramp.service.defaults import DEFAULT_SAMPLES
-from offramp.version import __version__
 
 app = typer.Typer(
     name="offramp",
@@ -129,6 +124,8 @@ def main(
     _state["debug"] = debug
     _announce_on_stderr()
     if version:
+        from offramp.version import __version__  # its metadata lookup costs start-up time
+
         typer.echo(f"offramp {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
@@ -156,6 +153,10 @@ def validate(
     list_options: Annotated[bool, typer.Option("--list", help="List the options.")] = False,
 ) -> None:
     """Check a scenario file: exit 0 when valid, 2 with located errors when not."""
+    from offramp.analysis.scenario import load
+    from offramp.scenario.errors import ScenarioError
+    from offramp.scenario.perceived import check_perceptions
+
     scenario = load(file)
     model = scenario.conflict
     spec = scenario.spec
@@ -181,8 +182,8 @@ ConceptsOpt = Annotated[
     typer.Option(
         "--concept",
         "-c",
-        help=f"Solution concept (repeatable; 'all' for every one): {', '.join(CONCEPTS)}. "
-        f"Default: {', '.join(DEFAULT_CONCEPTS)}.",
+        help="Solution concept (repeatable; 'all' for every one): {concepts}. "
+        "Default: {default_concepts}.",
     ),
 ]
 HorizonOpt = Annotated[
@@ -305,6 +306,8 @@ def analyze(
 
         write_output(render_markdown(report), output)
     else:
+        from rich.console import Console
+
         from offramp.report.text import render_report
 
         if output is None or str(output) == STDOUT:
@@ -506,8 +509,11 @@ def explain(
         str | None, typer.Option("--dm", help="Only this decision maker (its name or label).")
     ] = None,
     concept: Annotated[
-        str, typer.Option("--concept", "-c", help=f"One of {', '.join(CONCEPTS)}.")
-    ] = DEFAULT_CONCEPT,
+        str | None,
+        typer.Option(
+            "--concept", "-c", help="One of {concepts}.", show_default="{default_concept}"
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
     as_of: AsOfOpt = None,
@@ -515,8 +521,11 @@ def explain(
 ) -> None:
     """Why a state is (un)stable: each improvement and the sanction that deters it (for
     limited-move and non-myopic stability: each move and the path it anticipates)."""
+    from offramp.conflict.concepts import DEFAULT_CONCEPT
+
     scenario = load_scenario(file, variant, as_of)
-    found = scenario.explain(state, dm, concept, horizon=horizon)  # bad input: exit 2
+    # bad input: exit 2
+    found = scenario.explain(state, dm, concept or DEFAULT_CONCEPT, horizon=horizon)
     explanations = found if isinstance(found, list) else [found]
     if fmt is Format.json:
         emit_json({"explanations": [e.to_dict() for e in explanations]})
@@ -539,6 +548,8 @@ def serve(
     ] = None,
 ) -> None:
     """The local web workbench: edit, check, analyse and explore scenarios in a browser."""
+    from rich.console import Console
+
     from offramp.web import create_app
     from offramp.web.security import is_loopback, new_token
     from offramp.web.server import serve as serve_app
@@ -603,6 +614,7 @@ WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
     mark_start()
+    keep_freed_memory()
     try:
         result = app(standalone_mode=False)
         if isinstance(result, int) and result:

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -20,23 +20,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+import offramp.history as history  # its names resolved where used (PEP 562): start-up time
 from offramp.cli.output import console, console_width
-from offramp.history import (
-    AmbiguousRun,
-    HistoryError,
-    HistoryWarning,
-    Run,
-    RunDiff,
-    RunInfo,
-    RunNotFound,
-    db_path,
-    diff_runs,
-    get_run,
-    history_enabled,
-    list_runs,
-    summarise,
-)
 from offramp.report.terminal import plain, strip_controls
+
+if TYPE_CHECKING:
+    from offramp.history import Run, RunDiff, RunInfo
 
 runs_app = typer.Typer(
     help="Past analysis runs: list, reopen and compare them (see docs/run-history.md).",
@@ -70,11 +59,11 @@ def _fail(message: str) -> None:
 def _warnings_to_stderr() -> Iterator[None]:
     """Damaged rows are skipped with a warning: print it the way offramp prints warnings."""
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", HistoryWarning)
+        warnings.simplefilter("always", history.HistoryWarning)
         yield
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for w in caught:
-        if issubclass(w.category, HistoryWarning):
+        if issubclass(w.category, history.HistoryWarning):
             err.print(f"offramp: warning: {strip_controls(w.message)}", markup=False)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -83,10 +72,10 @@ def _warnings_to_stderr() -> Iterator[None]:
 def _load(ref: str, hint: str = "ID") -> Run:
     try:
         with _warnings_to_stderr():
-            return get_run(ref)
-    except (RunNotFound, AmbiguousRun) as exc:
+            return history.get_run(ref)
+    except (history.RunNotFound, history.AmbiguousRun) as exc:
         raise typer.BadParameter(str(exc), param_hint=hint) from None
-    except HistoryError as exc:
+    except history.HistoryError as exc:
         _fail(str(exc))
         raise  # unreachable: _fail exits
 
@@ -128,17 +117,17 @@ def list_command(
     """The most recent runs, newest first."""
     try:
         with _warnings_to_stderr():
-            runs = list_runs(limit or None, scenario)
-    except HistoryError as exc:
+            runs = history.list_runs(limit or None, scenario)
+    except history.HistoryError as exc:
         _fail(str(exc))
         return
     if fmt is RunsFormat.json:
-        _emit_json({"database": str(db_path()), "runs": [r.to_dict() for r in runs]})
+        _emit_json({"database": str(history.db_path()), "runs": [r.to_dict() for r in runs]})
         return
     out = console()
     if not runs:
-        where = f"in {db_path()}"
-        off = " (recording is off: OFFRAMP_HISTORY=0)" if not history_enabled() else ""
+        where = f"in {history.db_path()}"
+        off = " (recording is off: OFFRAMP_HISTORY=0)" if not history.history_enabled() else ""
         what = f" of '{scenario}'" if scenario else ""
         out.print(f"No runs{what} recorded {where}{off}.", markup=False)
         return
@@ -161,7 +150,7 @@ def list_command(
     # scenario's name is what gives way (ellipsis) on a narrow console
     columns = [c for c in rows[0] if c in ("id", "#", "command") or any(str(r[c]) for r in rows)]
     table = Table(
-        title=f"Runs in {plain(db_path())}",
+        title=f"Runs in {plain(history.db_path())}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -225,7 +214,7 @@ def show_command(
         for key, value in run.params.items():
             out.print(f"  {key} = {json.dumps(value)}", markup=False)
     out.print("[bold]Results[/]")
-    for line in summarise(run.results):
+    for line in history.summarise(run.results):
         out.print(f"  {strip_controls(line)}", markup=False)
     out.print(
         f"Full results: offramp runs show {run.id} --format json; "
@@ -257,7 +246,7 @@ def diff_command(
 ) -> None:
     """What differs between two runs: scenario text, options, and results in words."""
     run_a, run_b = _load(a, "A"), _load(b, "B")
-    d = diff_runs(run_a, run_b)
+    d = history.diff_runs(run_a, run_b)
     if fmt is RunsFormat.json:
         _emit_json(d.to_dict())
     else:

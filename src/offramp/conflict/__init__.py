@@ -5,8 +5,9 @@ Pure numpy/scipy: it knows nothing of files, the CLI or the web; it takes a
 concepts are plug-ins in :mod:`offramp.conflict.concepts`.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from offramp.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.conflict.concepts import CONCEPTS, REGISTRY, get_concept
@@ -14,26 +15,16 @@ if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.conflict.result import StabilityResult
     from offramp.conflict.stability import compute_stability
 
-#: exported name -> (module, name there): imported on first use (PEP 562)
-_EXPORTS = {
-    "CONCEPTS": ("offramp.conflict.concepts", "CONCEPTS"),
-    "REGISTRY": ("offramp.conflict.concepts", "REGISTRY"),
-    "get_concept": ("offramp.conflict.concepts", "get_concept"),
-    "ConflictModel": ("offramp.conflict.model", "ConflictModel"),
-    "ConflictTooLarge": ("offramp.conflict.model", "ConflictTooLarge"),
-    "StabilityResult": ("offramp.conflict.result", "StabilityResult"),
-    "compute_stability": ("offramp.conflict.stability", "compute_stability"),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _EXPORTS[name]
-    value = getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
-
+#: module -> the names it provides: imported on first use (PEP 562, offramp.lazy)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "offramp.conflict.concepts": ("CONCEPTS", "REGISTRY", "get_concept"),
+        "offramp.conflict.model": ("ConflictModel", "ConflictTooLarge"),
+        "offramp.conflict.result": ("StabilityResult",),
+        "offramp.conflict.stability": ("compute_stability",),
+    },
+)
 
 __all__ = [
     "CONCEPTS",

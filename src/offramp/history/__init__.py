@@ -8,8 +8,9 @@ at ``$OFFRAMP_HOME/runs.sqlite`` (default ``~/.local/share/offramp/runs.sqlite``
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from offramp.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.history.diff import PathChange, RunDiff, diff_runs, json_diff
@@ -29,39 +30,28 @@ if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
         record_run,
     )
 
-#: exported name -> (module, name there): imported on first use (PEP 562)
-_EXPORTS = {
-    "PathChange": ("offramp.history.diff", "PathChange"),
-    "RunDiff": ("offramp.history.diff", "RunDiff"),
-    "diff_runs": ("offramp.history.diff", "diff_runs"),
-    "json_diff": ("offramp.history.diff", "json_diff"),
-    "db_path": ("offramp.history.location", "db_path"),
-    "history_enabled": ("offramp.history.location", "history_enabled"),
-    "result_kind": ("offramp.history.results", "result_kind"),
-    "summarise": ("offramp.history.results", "summarise"),
-    "ScenarioSource": ("offramp.history.source", "ScenarioSource"),
-    "text_hash": ("offramp.history.source", "text_hash"),
-    "AmbiguousRun": ("offramp.history.store", "AmbiguousRun"),
-    "DamagedRun": ("offramp.history.store", "DamagedRun"),
-    "HistoryError": ("offramp.history.store", "HistoryError"),
-    "HistoryWarning": ("offramp.history.store", "HistoryWarning"),
-    "Run": ("offramp.history.store", "Run"),
-    "RunInfo": ("offramp.history.store", "RunInfo"),
-    "RunNotFound": ("offramp.history.store", "RunNotFound"),
-    "get_run": ("offramp.history.store", "get_run"),
-    "list_runs": ("offramp.history.store", "list_runs"),
-    "record_run": ("offramp.history.store", "record_run"),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _EXPORTS[name]
-    value = getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
-
+#: module -> the names it provides: imported on first use (PEP 562, offramp.lazy)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "offramp.history.diff": ("PathChange", "RunDiff", "diff_runs", "json_diff"),
+        "offramp.history.location": ("db_path", "history_enabled"),
+        "offramp.history.results": ("result_kind", "summarise"),
+        "offramp.history.source": ("ScenarioSource", "text_hash"),
+        "offramp.history.store": (
+            "AmbiguousRun",
+            "DamagedRun",
+            "HistoryError",
+            "HistoryWarning",
+            "Run",
+            "RunInfo",
+            "RunNotFound",
+            "get_run",
+            "list_runs",
+            "record_run",
+        ),
+    },
+)
 
 __all__ = [
     "AmbiguousRun",

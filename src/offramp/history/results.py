@@ -12,10 +12,15 @@ from collections.abc import Iterable
 from math import sqrt
 from typing import Any
 
-from offramp.conflict.concepts import REGISTRY
-
 KINDS = ("report", "montecarlo", "stability", "forecast", "generic")
-_CONCEPTS = {key: c.short for key, c in REGISTRY.items()}  # display names, registry order
+
+
+def _concepts() -> dict[str, str]:
+    """The concepts' display names, in registry order (the registry imported where a summary
+    is made: it imports numpy, which listing the runs does not need)."""
+    from offramp.conflict.concepts import REGISTRY
+
+    return {key: c.short for key, c in REGISTRY.items()}
 
 
 def result_kind(results: Any) -> str:
@@ -35,7 +40,7 @@ def result_kind(results: Any) -> str:
 
 
 def concept(c: str) -> str:
-    return _CONCEPTS.get(c, c)
+    return _concepts().get(c, c)
 
 
 # ---------------------------------------------------------------------------- states
@@ -81,7 +86,8 @@ def _list_words(states: Iterable[Any], most: int = 6) -> str:
 
 
 def _concept_order(c: str) -> int:
-    return list(_CONCEPTS).index(c) if c in _CONCEPTS else len(_CONCEPTS)
+    order = list(_concepts())
+    return order.index(c) if c in order else len(order)
 
 
 def _compare_states(a: dict[str, Any], b: dict[str, Any], key: str, what: str) -> list[str]:

@@ -140,7 +140,7 @@ def state_graph(
     """The state graph of ``scenario``: nodes, reduced improvement arrows, equilibria of
     ``concept``, and the path(s) from the status quo to where it settles. ``full``: draw
     every state (up to a limit) rather than the status quo, equilibria and paths."""
-    from offramp.report.graph_selection import select_states
+    from offramp.report.graph_selection import select_states, settle_steps
 
     analysis = scenario.analyze()
     model = analysis.model
@@ -153,12 +153,7 @@ def state_graph(
     targets = analysis.settles_at(concept)
     settled_targets = set() if targets is None else {int(t) for t in targets}
     settled = settled_targets & drawn_nodes
-    path_edges = {
-        e
-        for t, steps in sel.paths
-        if t in drawn_nodes and all(a in drawn_nodes and b in drawn_nodes for a, b in steps)
-        for e in steps
-    }
+    path_edges = settle_steps(analysis, concept, sel)
     edges, total = _reduced_edges(model, nodes)
     drawn = {(a, b) for a, b, _ in edges}
     for a, b in sorted(path_edges - drawn):

@@ -130,3 +130,20 @@ def select_states(analysis: Analysis, concept: str, full: bool = False) -> Selec
     sel = core(analysis, concept)
     sel.note = f"{n:,} states are too many to draw in full. " + sel.note
     return sel
+
+
+def settle_steps(analysis: Analysis, concept: str, selection: Selection) -> set[tuple[int, int]]:
+    """The moves of the drawn paths that lead from the status quo to where the conflict settles
+    (every state of the path drawn): the arrows both the HTML report and the workbench mark as
+    the path, so the two never highlight different moves."""
+    settles = analysis.settles_at(concept)
+    targets = set() if settles is None else {int(t) for t in settles}
+    drawn = set(selection.nodes)
+    return {
+        step
+        for target, steps in selection.paths
+        if target in targets
+        and target in drawn
+        and all(a in drawn and b in drawn for a, b in steps)
+        for step in steps
+    }

@@ -7,28 +7,21 @@
 The ``Scenario`` users hold is :class:`offramp.analysis.Scenario`, built on :class:`ScenarioSpec`.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from offramp.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.scenario.errors import Problem, ScenarioError
     from offramp.scenario.spec import ScenarioSpec
 
-#: exported name -> (module, name there): imported on first use (PEP 562)
-_EXPORTS = {
-    "Problem": ("offramp.scenario.errors", "Problem"),
-    "ScenarioError": ("offramp.scenario.errors", "ScenarioError"),
-    "ScenarioSpec": ("offramp.scenario.spec", "ScenarioSpec"),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _EXPORTS[name]
-    value = getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
-
+#: module -> the names it provides: imported on first use (PEP 562, offramp.lazy)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "offramp.scenario.errors": ("Problem", "ScenarioError"),
+        "offramp.scenario.spec": ("ScenarioSpec",),
+    },
+)
 
 __all__ = ["Problem", "ScenarioError", "ScenarioSpec"]

@@ -3,25 +3,19 @@
 Deterministic sweeps and thresholds live in :mod:`offramp.analysis.sweeps`.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from offramp.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, imported only when used (start-up time)
     from offramp.uncertainty.montecarlo import monte_carlo
 
-#: exported name -> (module, name there): imported on first use (PEP 562)
-_EXPORTS = {
-    "monte_carlo": ("offramp.uncertainty.montecarlo", "monte_carlo"),
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _EXPORTS[name]
-    value = getattr(import_module(module), attr)
-    globals()[name] = value
-    return value
-
+#: module -> the names it provides: imported on first use (PEP 562, offramp.lazy)
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "offramp.uncertainty.montecarlo": ("monte_carlo",),
+    },
+)
 
 __all__ = ["monte_carlo"]

@@ -24,7 +24,7 @@ def graph_data(
 ) -> dict[str, Any]:
     """Nodes, edges and layout hints of the state graph; ``full``: every state (up to the
     shared limit) rather than the status quo, the equilibria and the paths between them."""
-    from offramp.report.graph_selection import select_states
+    from offramp.report.graph_selection import select_states, settle_steps
 
     model = analysis.model
     result = analysis.stability
@@ -36,15 +36,8 @@ def graph_data(
     truncated = len(keep) < size
     kept = np.zeros(size, dtype=bool)
     kept[keep] = True
-    on_path: set[int] = set()
-    path_steps: set[tuple[int, int]] = set()
-    settle_evo = analysis.settling.get(concept)
-    settles = analysis.settles_at(concept)
-    if settle_evo is not None and settles is not None:
-        for s in settles:
-            for step in settle_evo.path(int(s)) or []:
-                on_path.update((step.source, step.target))
-                path_steps.add((step.source, step.target))
+    path_steps = settle_steps(analysis, concept, selection)
+    on_path = {s for step in path_steps for s in step}
     # reachable states by distance from the status quo; the rest of those sent in columns of
     # eight, by how many options they take, so that large conflicts stay a readable grid
     max_d = int(dist.max()) if (dist >= 0).any() else -1
