@@ -91,14 +91,9 @@ class StateGraph:
 
     def change(self, a: int, b: int) -> str:
         """What the move a -> b does, in option labels: 'takes X; stops Y'."""
-        ca, cb = self.codes.get(a, 0), self.codes.get(b, 0)
-        n = len(self.option_labels)
-        on = [self.option_labels[k] for k in range(n) if (cb >> k & 1) and not (ca >> k & 1)]
-        off = [self.option_labels[k] for k in range(n) if (ca >> k & 1) and not (cb >> k & 1)]
-        parts = (["takes " + ", ".join(on)] if on else []) + (
-            ["stops " + ", ".join(off)] if off else []
-        )
-        return "; ".join(parts)
+        from offramp.report.graph_selection import move_change
+
+        return move_change(self.codes.get(a, 0), self.codes.get(b, 0), self.option_labels)
 
     def colour(self, dm: int) -> str:
         return dm_colour(dm)

@@ -147,3 +147,15 @@ def settle_steps(analysis: Analysis, concept: str, selection: Selection) -> set[
         and all(a in drawn and b in drawn for a, b in steps)
         for step in steps
     }
+
+
+def move_change(a_code: int, b_code: int, option_labels: list[str]) -> str:
+    """What the move between states with option bits ``a_code`` -> ``b_code`` does, in option
+    labels: 'takes X; stops Y' (the arrow's hover text in the report and the workbench)."""
+    n = len(option_labels)
+    on = [option_labels[k] for k in range(n) if (b_code >> k & 1) and not (a_code >> k & 1)]
+    off = [option_labels[k] for k in range(n) if (a_code >> k & 1) and not (b_code >> k & 1)]
+    parts = (["takes " + ", ".join(on)] if on else []) + (
+        ["stops " + ", ".join(off)] if off else []
+    )
+    return "; ".join(parts)

@@ -24,7 +24,7 @@ def graph_data(
 ) -> dict[str, Any]:
     """Nodes, edges and layout hints of the state graph; ``full``: every state (up to the
     shared limit) rather than the status quo, the equilibria and the paths between them."""
-    from offramp.report.graph_selection import select_states, settle_steps
+    from offramp.report.graph_selection import move_change, select_states, settle_steps
 
     model = analysis.model
     result = analysis.stability
@@ -70,13 +70,7 @@ def graph_data(
 
     def change(a: int, b: int) -> str:
         """What the move a -> b does, by option labels (for the arrow's hover text)."""
-        ca, cb = int(model.codes[a]), int(model.codes[b])
-        on = [option_labels[k] for k in range(len(option_labels)) if cb >> k & 1 > ca >> k & 1]
-        off = [option_labels[k] for k in range(len(option_labels)) if ca >> k & 1 > cb >> k & 1]
-        return "; ".join(
-            (["takes " + ", ".join(on)] if on else [])
-            + (["stops " + ", ".join(off)] if off else [])
-        )
+        return move_change(int(model.codes[a]), int(model.codes[b]), option_labels)
 
     edges = []
     indices = move_indices(model)
