@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,16 @@ SLOW_TESTS = frozenset(
     for line in (ROOT / "tests" / "slow_tests.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C works in the commands the tests start, however the suite was started: a
+    non-interactive shell starts a background job (``cmd &``) with SIGINT ignored, which its
+    children inherit (an ignored signal stays ignored across exec), so the Ctrl-C tests'
+    commands would never see their interrupt. Catching it here makes every child start with
+    the default, as under a terminal."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

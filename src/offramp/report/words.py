@@ -162,17 +162,25 @@ def _interval_phrase(report: dict[str, Any], name: str, a: float | None, b: floa
     return f"between {parameter_value(report, name, a)} and {parameter_value(report, name, b)}"
 
 
+def _threshold_terms(
+    report: dict[str, Any], th: dict[str, Any]
+) -> tuple[str, str, str, list[tuple[float | None, float | None]]]:
+    """A threshold's parameter, its label, 'searched LO to HI' at the parameter's precision,
+    and the intervals where the question holds."""
+    name = th["parameter"]
+    lo, hi = th["range"]
+    searched = (
+        f"searched {parameter_value(report, name, lo)} to {parameter_value(report, name, hi)}"
+    )
+    return name, parameter_label(report, name, True), searched, holding_intervals(th)
+
+
 def threshold_sentence(th: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """Where a question holds as one parameter moves, at the parameter's precision:
     'holds when X is above 7 (searched 0 to 15)'."""
     report = report or {}
-    name = th["parameter"]
-    label = parameter_label(report, name, True)
-    lo, hi = th["range"]
-    searched = (
-        f"(searched {parameter_value(report, name, lo)} to {parameter_value(report, name, hi)})"
-    )
-    spans = holding_intervals(th)
+    name, label, searched, spans = _threshold_terms(report, th)
+    searched = f"({searched})"
     if not spans:
         return f"does not hold for any value of {label} {searched}"
     if spans == [(None, None)]:
@@ -188,13 +196,7 @@ def threshold_answer(report: dict[str, Any], q: dict[str, Any]) -> str | None:
     th = q.get("threshold")
     if not th:
         return None
-    name = th["parameter"]
-    label = parameter_label(report, name, True)
-    lo, hi = th["range"]
-    searched = (
-        f"searched {parameter_value(report, name, lo)} to {parameter_value(report, name, hi)}"
-    )
-    spans = holding_intervals(th)
+    name, label, searched, spans = _threshold_terms(report, th)
     if not spans:
         head = f"No value of {label} from {searched.split(' ', 1)[1]} makes it hold"
     elif spans == [(None, None)]:
