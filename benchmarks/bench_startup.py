@@ -3,6 +3,11 @@ them, each a fresh process, 1 warm-up then 7 runs; wall and CPU (user + sys, the
 accounting of the child), min and median. ``python -X importtime -c "import offramp.cli.main"``
 shows where the import time goes.
 
+The commands run as on a user's machine: Python may write its bytecode caches (``__pycache__``),
+so ``PYTHONDONTWRITEBYTECODE`` is removed from their environment and the warm-up run writes the
+caches the counted runs read. (A shell that sets it, as this project's build machine does, makes
+every run compile offramp's ~90 modules again: about 0.1 s more.)
+
     python benchmarks/bench_startup.py
 """
 
@@ -24,6 +29,7 @@ ELMIRA = os.path.join(HERE, "..", "src", "offramp", "scenarios", "elmira.yaml")
 def main() -> None:
     offramp = os.path.join(os.path.dirname(sys.executable), "offramp")
     env = dict(os.environ, OFFRAMP_HISTORY="0")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     print(
         f"# {platform.machine()}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )

@@ -12,6 +12,10 @@
 #   - gmcr-py (github.com/onp/gmcr-py, 0.4.1): not on PyPI, and not free to use: its END USER
 #     AGREEMENT limits installations to the licences purchased and forbids modifying it, so it
 #     is not installed or run here (checked 2026-12-06 on its public repository).
+#   - a Python port of BDM's expected utility model: none is on PyPI; the two public ports found
+#     (translations of Scholz, Calbert and Smith's 2011 replication) are Python 2 programs that
+#     Python 3 cannot run without changing them, state no licence that allows that, and one
+#     says itself that it does not reproduce the paper's results (checked 2026-12-06).
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -22,4 +26,5 @@ for name in ("nashpy", "pygambit", "numpy"):
     print(name, md.version(name))
 PY
 echo "KTAB: skipped (no package registry carries it; its Release build is not scripted yet)"
+echo "Python BDM port: skipped (none on PyPI; the public ports are Python 2 with no stated licence)"
 echo "gmcr-py: skipped (not free to use: its end user agreement limits installations to purchased licences)"

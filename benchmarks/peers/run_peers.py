@@ -97,7 +97,9 @@ def main() -> None:
             print(f"# {peer}: skipped (not installed: run benchmarks/peers/install.sh)")
     print(
         "# KTAB: skipped (its Release build is not scripted yet); gmcr-py: skipped (not free "
-        "to use: its end user agreement limits installations to purchased licences)"
+        "to use: its end user agreement limits installations to purchased licences); "
+        "Python BDM port: skipped (none on PyPI; the public ports are Python 2 with no stated "
+        "licence)"
     )
     print(
         "| game | sides (peer version) | pure equilibria | agree | offramp wall min / median (s) "
