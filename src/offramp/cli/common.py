@@ -25,6 +25,11 @@ VariantOpt = Annotated[
     str | None,
     typer.Option("--variant", help="Analyse one of the scenario's named variants instead."),
 ]
+ConceptOpt = Annotated[
+    str | None,
+    typer.Option("--concept", "-c", help="One of {concepts}.", show_default="{default_concept}"),
+]
+"""One solution concept (the help's names are filled in when help is drawn: cli/help.py)."""
 AsOfOpt = Annotated[
     str | None,
     typer.Option(

@@ -18,7 +18,14 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-from offramp.cli.common import AsOfOpt, FileArg, VariantOpt, load_scenario, record
+from offramp.cli.common import (
+    AsOfOpt,
+    ConceptOpt,
+    FileArg,
+    VariantOpt,
+    load_scenario,
+    record,
+)
 from offramp.cli.output import (
     STDOUT,
     Format,
@@ -39,7 +46,7 @@ GoalArg = Annotated[
         help="A question id, or a statement over options such as 'CN.press & RU.negotiate'."
     ),
 ]
-ConceptOpt = Annotated[
+QuestionConceptOpt = Annotated[
     str | None,
     typer.Option(
         "--concept",
@@ -88,7 +95,7 @@ def inverse(
             "--range", "-r", help="NAME=LOW:HIGH, the range a parameter may move in (repeat)."
         ),
     ] = None,
-    concept: ConceptOpt = None,
+    concept: QuestionConceptOpt = None,
     mode: ModeOpt = "settles",
     norm: Annotated[
         str, typer.Option("--norm", help="l1 (sum of changes) or linf (largest change).")
@@ -269,7 +276,7 @@ def answer_map(
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
-    concept: ConceptOpt = None,
+    concept: QuestionConceptOpt = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the heatmap (.png or .svg) to this file."),
@@ -359,12 +366,7 @@ def answer_map(
 def conditions(
     state: Annotated[int, typer.Argument(help="The goal state's id (as in the stability output).")],
     file: FileArg = None,
-    concept: Annotated[
-        str | None,
-        typer.Option(
-            "--concept", "-c", help="One of {concepts}.", show_default="{default_concept}"
-        ),
-    ] = None,
+    concept: ConceptOpt = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
     as_of: AsOfOpt = None,

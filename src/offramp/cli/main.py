@@ -17,6 +17,7 @@ from offramp.cli import bargaining_commands, inverse_commands, report_commands, 
 from offramp.cli.allocator import keep_freed_memory
 from offramp.cli.common import (
     AsOfOpt,
+    ConceptOpt,
     FileArg,
     VariantOpt,
     build_with_progress,
@@ -508,12 +509,7 @@ def explain(
     dm: Annotated[
         str | None, typer.Option("--dm", help="Only this decision maker (its name or label).")
     ] = None,
-    concept: Annotated[
-        str | None,
-        typer.Option(
-            "--concept", "-c", help="One of {concepts}.", show_default="{default_concept}"
-        ),
-    ] = None,
+    concept: ConceptOpt = None,
     fmt: FormatOpt = Format.text,
     variant: VariantOpt = None,
     as_of: AsOfOpt = None,
