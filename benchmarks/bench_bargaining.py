@@ -4,7 +4,8 @@ Run from the project root (the DEU file is read from ../shared, beside the proje
 
     python benchmarks/bench_bargaining.py [--repeat 3] [--deu PATH]
 
-Targets (issue 4): smp 80 x 1, about 18 turns, under 5 s (KTAB itself: about 180 s);
+Targets (issue 4): smp 80 x 1, about 18 turns, under 5 s (KTAB's Release build, run to its
+stopping rule on the same actors: 69.6 s end to end; docs/benchmarks.md, "Peers");
 `offramp eval deu` over the whole dev file, every model, under 30 s. Issue 14 adds the nested
 evaluation: the default's whole choice under leave-one-proposal-out CV, and `eval deu` with
 in-sample and nested CV for the default and for every model (one run each: they take seconds).

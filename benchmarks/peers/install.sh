@@ -4,11 +4,9 @@
 # called as a separate program, never imported by offramp). Prints each peer's version.
 #
 # Peers not installed here, and why:
-#   - KTAB (KAPSARC's C++ toolkit, the reference SMP): only in public repositories (no
-#     package registry carries it); its Release build (its CMake default is Debug, about 3x
-#     slower) needs Qt5, TinyXML2 and Easylogging++ 9.94 built as a library, which is not
-#     scripted yet (docs/benchmarks.md says how far the 2026-12-06 attempt got). Its figures
-#     from an earlier session are in docs/benchmarks.md.
+#   - KTAB (KAPSARC's C++ toolkit, the reference SMP): on no package registry, and not built by
+#     this repository (its workplace's rules forbid committing a build recipe for fetched code).
+#     It was built by hand and measured side by side on ktab_input.py's file: docs/benchmarks.md.
 #   - gmcr-py (github.com/onp/gmcr-py, 0.4.1): not on PyPI, and not free to use: its END USER
 #     AGREEMENT limits installations to the licences purchased and forbids modifying it, so it
 #     is not installed or run here (checked 2026-12-06 on its public repository).
@@ -25,6 +23,6 @@ import importlib.metadata as md
 for name in ("nashpy", "pygambit", "numpy"):
     print(name, md.version(name))
 PY
-echo "KTAB: skipped (no package registry carries it; its Release build is not scripted yet)"
+echo "KTAB: skipped (on no package registry, not built here; measured by hand: docs/benchmarks.md)"
 echo "Python BDM port: skipped (none on PyPI; the public ports are Python 2 with no stated licence)"
 echo "gmcr-py: skipped (not free to use: its end user agreement limits installations to purchased licences)"

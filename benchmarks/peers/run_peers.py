@@ -96,7 +96,8 @@ def main() -> None:
         if version is None:
             print(f"# {peer}: skipped (not installed: run benchmarks/peers/install.sh)")
     print(
-        "# KTAB: skipped (its Release build is not scripted yet); gmcr-py: skipped (not free "
+        "# KTAB: skipped (not built here; measured by hand: docs/benchmarks.md); gmcr-py: "
+        "skipped (not free "
         "to use: its end user agreement limits installations to purchased licences); "
         "Python BDM port: skipped (none on PyPI; the public ports are Python 2 with no stated "
         "licence)"
