@@ -31,6 +31,7 @@ def measure(split: list[int], extra: list[str]) -> dict:
             YAML().dump(data, f)
         out = os.path.join(tmp, "out")
         env = dict(os.environ, OFFRAMP_HISTORY="0")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user runs it: bytecode caches kept
         offramp = os.path.join(os.path.dirname(sys.executable), "offramp")
         cmd = [offramp, "stability", path, *extra]
         t0 = time.perf_counter()

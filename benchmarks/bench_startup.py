@@ -28,8 +28,7 @@ ELMIRA = os.path.join(HERE, "..", "src", "offramp", "scenarios", "elmira.yaml")
 
 def main() -> None:
     offramp = os.path.join(os.path.dirname(sys.executable), "offramp")
-    env = dict(os.environ, OFFRAMP_HISTORY="0")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = dict(os.environ, OFFRAMP_HISTORY="0")  # run_once drops PYTHONDONTWRITEBYTECODE
     print(
         f"# {platform.machine()}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )

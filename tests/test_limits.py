@@ -104,6 +104,48 @@ def test_aliases_within_the_limit_still_work() -> None:
     assert scenario.spec.preferences["CN"].values == [2.0, 2.0]
 
 
+def _expanded_count(data) -> int:
+    """Values in plain data, aliases expanded: each key, scalar and collection once."""
+    if isinstance(data, dict):
+        return 1 + sum(1 + _expanded_count(v) for v in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_expanded_count(v) for v in data)
+    return 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [1, 2, {c: 3}]\n",
+        "a: &x [1, 2]\nb: *x\nc: [*x, *x]\n",
+        "a: &x {k: &y [1, [2, 3]]}\nb: [*x, *y, *y]\nc: &z 4\nd: *z\n",
+        "a: &x [1]\na2: &x [1, 2, 3]\nb: *x\n",  # a re-defined anchor: the later one counts
+    ],
+)
+def test_yaml_value_count_is_the_expanded_document(monkeypatch, text: str) -> None:
+    """The count the composer checks while composing is the number of values of the plain
+    data it becomes, every alias expanded: the limit admits exactly that many."""
+    from offramp.scenario.yaml_source import parse_yaml
+
+    data, _ = parse_yaml(text)
+    n = _expanded_count(data)
+    monkeypatch.setenv("OFFRAMP_LIMIT_YAML_NODES", str(n))
+    assert parse_yaml(text)[0] == data
+    monkeypatch.setenv("OFFRAMP_LIMIT_YAML_NODES", str(n - 1))
+    with pytest.raises(LimitError, match="number of values in the document"):
+        parse_yaml(text)
+
+
+def test_yaml_depth_limit_admits_exactly_its_depth() -> None:
+    from offramp.scenario.yaml_source import parse_yaml
+
+    limit = int(value("yaml_depth"))
+    inside = "[" * (limit - 1) + "]" * (limit - 1)  # the top mapping is level 1
+    assert parse_yaml(f"a: {inside}\n")[0]["a"] is not None
+    with pytest.raises(LimitError, match="nesting depth"):
+        parse_yaml(f"a: [{inside}]\n")
+
+
 def test_file_size_limit_before_reading(tmp_path: Path, monkeypatch, capsys) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(BASE + "description: " + "x" * 5000 + "\n")

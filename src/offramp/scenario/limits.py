@@ -22,10 +22,13 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from offramp.conflict.feasible import MAX_OPTIONS
 from offramp.scenario.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from ruamel.yaml.composer import Composer
 
 
 @dataclass(frozen=True)
@@ -220,14 +223,8 @@ def read_text(path: Any) -> str:
 # --------------------------------------------------------------------------- YAML before building
 
 
-def scan_yaml(text: str | bytes | bytearray, file: str = "<scenario>") -> None:
-    """Check size, nesting depth and alias expansion of YAML text from its event stream, before
-    ruamel composes it (composing recurses once per level, and an alias bomb of a few hundred
-    bytes expands to gigabytes once turned into plain data).
-
-    The event parser itself is iterative, so this pass is safe for any input. Syntax errors are
-    left to propagate as ruamel's own exceptions (the caller locates them).
-    """
+def check_yaml_text(text: str | bytes | bytearray, file: str = "<scenario>") -> None:
+    """Check that YAML text is text and within the size limit, before it is parsed."""
     if isinstance(text, bytes | bytearray):
         size = len(text)
     elif isinstance(text, str):
@@ -237,75 +234,93 @@ def scan_yaml(text: str | bytes | bytearray, file: str = "<scenario>") -> None:
             [Problem(f"expected YAML text (a str), got a {type(text).__name__}", "", file)]
         )
     check("file_bytes", size, file)
-    from ruamel.yaml import YAML
-    from ruamel.yaml.events import (
-        AliasEvent,
-        CollectionEndEvent,
-        CollectionStartEvent,
-        ScalarEvent,
-    )
+
+
+def limited_composer(file: str = "<scenario>") -> type[Composer]:
+    """A ruamel ``Composer`` that checks nesting depth and alias expansion *while* it composes,
+    in the one pass that builds the document: composing recurses once per level (a deep
+    document would end in a ``RecursionError``), and an alias bomb of a few hundred bytes
+    composes to a small graph that expands to gigabytes once turned into plain data.
+
+    Set it as ``YAML(typ="rt").Composer`` before ``load``. Each value counts once, a collection
+    once more when it closes, and an alias as many values as the node it names expands to; a
+    collection deeper than ``yaml_depth`` or a running count above ``yaml_nodes`` is refused at
+    the event that crosses the limit, and so is an alias to a collection that contains it (a
+    recursive document). The parser below the composer is iterative, so it is safe on any
+    input; syntax errors propagate as ruamel's own exceptions (the caller locates them).
+    """
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import AliasEvent, CollectionStartEvent
 
     max_depth = value("yaml_depth")
     max_nodes = value("yaml_nodes")
-    # stack of [anchor, expanded size so far] for the open collections
-    stack: list[list[Any]] = []
-    anchors: dict[str, int] = {}
-    open_anchors: set[str] = set()
-    total = 0
 
-    def where(event: Any) -> tuple[int | None, int | None]:
-        mark = getattr(event, "start_mark", None)
-        return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-
-    def over(name: str, found: int, event: Any) -> LimitError:
-        line, col = where(event)
+    def over(name: str, found: int, mark: Any) -> LimitError:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         return LimitError([Problem(message(name, found), "", file, line, col)])
 
-    # the pure safe parser: the same events as the round-trip one, without comment handling
-    for event in YAML(typ="safe", pure=True).parse(text):
-        if isinstance(event, CollectionStartEvent):
-            stack.append([event.anchor, 1])
-            if event.anchor:
-                open_anchors.add(event.anchor)
-            if len(stack) > max_depth:
-                raise over("yaml_depth", len(stack), event)
-            continue
-        if isinstance(event, CollectionEndEvent):
-            anchor, count = stack.pop()
+    class LimitedComposer(Composer):
+        """Composer with offramp's YAML limits (see `limited_composer`)."""
+
+        def __init__(self, loader: Any = None) -> None:
+            super().__init__(loader)
+            self.open_counts: list[int] = []  # values so far inside each open collection
+            self.open_anchors: set[str] = set()
+            self.expanded: dict[int, int] = {}  # id(anchored node) -> values it expands to
+            self.total = 0
+
+        def count(self, added: int, mark: Any) -> None:
+            self.total += added
+            if self.open_counts:
+                self.open_counts[-1] += added
+            if self.total > max_nodes:
+                raise over("yaml_nodes", self.total, mark)
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            if isinstance(event, AliasEvent):
+                if event.anchor in self.open_anchors:
+                    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                    raise LimitError(
+                        [
+                            Problem(
+                                f"the alias *{event.anchor} refers to a node that contains "
+                                "it; a scenario cannot be recursive",
+                                "",
+                                file,
+                                line,
+                                col,
+                            )
+                        ]
+                    )
+                node = super().compose_node(parent, index)
+                self.count(self.expanded.get(id(node), 1), event.start_mark)
+                return node
+            anchor = event.anchor
+            if not isinstance(event, CollectionStartEvent):
+                node = super().compose_node(parent, index)
+                if anchor:
+                    self.expanded[id(node)] = 1
+                self.count(1, event.start_mark)
+                return node
+            if len(self.open_counts) + 1 > max_depth:
+                raise over("yaml_depth", len(self.open_counts) + 1, event.start_mark)
+            self.open_counts.append(1)
             if anchor:
-                anchors[anchor] = count
-                open_anchors.discard(anchor)
-            added = count
-        elif isinstance(event, ScalarEvent):
-            added = 1
-            if event.anchor:
-                anchors[event.anchor] = 1
-            total += 1
-        elif isinstance(event, AliasEvent):
-            if event.anchor in open_anchors:
-                line, col = where(event)
-                raise LimitError(
-                    [
-                        Problem(
-                            f"the alias *{event.anchor} refers to a node that contains it; "
-                            "a scenario cannot be recursive",
-                            "",
-                            file,
-                            line,
-                            col,
-                        )
-                    ]
-                )
-            added = anchors.get(event.anchor, 1)
-            total += added
-        else:
-            continue
-        if isinstance(event, CollectionEndEvent):
-            total += 1
-        if stack:
-            stack[-1][1] += added
-        if total > max_nodes:
-            raise over("yaml_nodes", total, event)
+                self.open_anchors.add(anchor)
+            node = super().compose_node(parent, index)
+            size = self.open_counts.pop()
+            if anchor:
+                self.open_anchors.discard(anchor)
+                self.expanded[id(node)] = size
+            self.total += 1  # the collection itself, counted when it closes
+            if self.open_counts:
+                self.open_counts[-1] += size
+            if self.total > max_nodes:
+                raise over("yaml_nodes", self.total, node.end_mark)
+            return node
+
+    return LimitedComposer
 
 
 # --------------------------------------------------------------------------- plain data
@@ -588,9 +603,10 @@ __all__ = [
     "check_samples",
     "check_seed",
     "check_workers",
+    "check_yaml_text",
     "fail",
     "finite",
+    "limited_composer",
     "message",
-    "scan_yaml",
     "value",
 ]

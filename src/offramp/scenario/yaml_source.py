@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from offramp.errors import OfframpError
 from offramp.scenario.errors import Problem, ScenarioError
-from offramp.scenario.limits import scan_yaml
+from offramp.scenario.limits import check_yaml_text, limited_composer
 
 DocPath = tuple[str | int, ...]
 
@@ -150,11 +150,12 @@ def _tag_problem(text: str, file: str, exc: Exception) -> Problem:
 
 def parse_yaml(text: str, file: str = "<scenario>") -> tuple[Any, SourceMap]:
     """Parse YAML text into plain data and a source map; syntax errors become ScenarioError."""
+    check_yaml_text(text, file)  # its type and size, before parsing
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
+    yaml.Composer = limited_composer(file)  # depth and alias expansion, while composing
     smap = SourceMap(file=file)
     try:
-        scan_yaml(text, file)  # size, depth and alias expansion, before composing
         with warnings.catch_warnings():
             # a re-defined anchor is valid YAML (the later one wins, as the scan counts it);
             # ruamel's warning would print its own source lines to the user's terminal
