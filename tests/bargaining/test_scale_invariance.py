@@ -69,3 +69,31 @@ def test_positions_outside_0_100_get_their_own_scale():
     f = REGISTRY["smp"].predict(p)
     g = REGISTRY["smp"].predict(same)
     assert (f[0] - 1990) * (100 / 30) == pytest.approx(g[0], abs=1e-6)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+@pytest.mark.parametrize(("a", "b"), [(0.001, 0.25), (1e-3, 0.0), (-300.0, 7.0)])
+def test_exact_ties_stay_ties_after_rescaling(name, a, b):
+    """Found by the property above in CI: six actors of equal weight make exact ties of
+    expected utility, which the rounding of positions a·x + b broke one way (bdm forecast 50
+    instead of 10 at a = 0.001, b = 0.25) until bdm compared its utilities within a tolerance."""
+    actors = ["com", "A1", "A2", "A3", "A4", "A5"]
+    x = np.array([[0.0], [10.0], [10.0], [30.0], [50.0], [80.0]])
+    caps, sal, rp = np.ones(6), np.full((6, 1), 0.375), np.array([0.0])
+    context = {"procedure": "CNS", "voting_rule": "QMV"}
+    base = BargainingProblem(actors, ["D0"], caps, x, sal, reference_point=rp, **context)
+    moved = BargainingProblem(
+        actors,
+        ["D0"],
+        caps,
+        a * x + b,
+        sal,
+        reference_point=a * rp + b,
+        scale=(b, 100 * a + b),
+        **context,
+    )
+    f = np.asarray(REGISTRY[name].predict(base), dtype=float)
+    g = np.asarray(REGISTRY[name].predict(moved), dtype=float)
+    assert np.isnan(f).tolist() == np.isnan(g).tolist()
+    ok = ~np.isnan(f)
+    assert np.abs((g[ok] - b) / a - f[ok]).max(initial=0.0) <= 1e-6 * 100

@@ -49,6 +49,11 @@ from offramp.bargaining.result import Forecast
 
 DEFAULT_ROUNDS = 10
 
+#: Utilities within this of each other (or of 0) are equal, and offers within this many ranges
+#: Δ of each other equally far: the model's comparisons then do not depend on the rounding of
+#: the position scale (issue 20, item 9: forecasts invariant to an affine change of scale).
+TIE = 1e-9
+
 
 @dataclass(frozen=True)
 class BDMSpec:
@@ -149,19 +154,23 @@ def bdm_round(
     new = x.copy()
     accepted: list[dict[str, Any]] = []
     rank = {"conflict": 0, "compromise": 1, "capitulation": 2}
+    near = TIE * delta  # positions closer than this are the same offer's distance
     for i in range(n):
         eu = expected_utility(x, s, prob, np.full((n, n), r[i]), delta)
         best: tuple[tuple[int, float], int, str, float] | None = None
         for j in range(n):
             if x[j] == x[i]:
                 continue
-            a = eu[i, j]
-            b = eu[j, i]
-            if b > a > 0:
+            a = float(eu[i, j])
+            b = float(eu[j, i])
+            # utilities are dimensionless (distances over the range Δ): compared with TIE, a
+            # tie stays a tie whatever the scale of the positions (exact ties, as when every
+            # actor weighs the same, would otherwise be broken by the rounding of the scale)
+            if b > a + TIE and a > TIE:
                 kind, target = "conflict", float(x[j])
-            elif b > 0 > a and b > abs(a):
+            elif b > TIE and a < -TIE and b > abs(a) + TIE:
                 kind, target = "compromise", float(x[i] + (x[j] - x[i]) * abs(a / b))
-            elif spec.capitulation and b > 0 > a:
+            elif spec.capitulation and b > TIE and a < -TIE:
                 kind, target = "capitulation", float(x[j])
             else:
                 continue
@@ -170,7 +179,11 @@ def bdm_round(
             else:
                 tie = abs(target - x[i])
             key = (rank[kind], float(tie))
-            if best is None or key < best[0]:
+            if (
+                best is None
+                or key[0] < best[0][0]
+                or (key[0] == best[0][0] and key[1] < best[0][1] - near)
+            ):
                 best = (key, j, kind, target)
         if best is not None:
             new[i] = best[3]
