@@ -60,10 +60,10 @@ def test_stability_coalitions_all_json(capsys):
 def test_explain_sim_and_lh_text(capsys):
     out = invoke(capsys, "explain", "1", PD, "--dm", "Row", "--concept", "sim")
     assert out.code == 0
-    assert "at the same time, Col takes Col.defect (ends in state 4" in out.out
+    assert "at the same time, Col moves to defect (ends in state 4" in out.out
     out = invoke(capsys, "explain", "1", PD, "--dm", "Row", "-c", "lh", "--horizon", "2")
     assert out.code == 0
-    assert "anticipated: Col takes Col.defect (state 4); ends in state 4" in out.out
+    assert "anticipated: Col moves to defect (state 4); ends in state 4" in out.out
     data = _json(capsys, "explain", "2", PD, "--dm", "Col", "-c", "lh", "--format", "json")
     e = data["explanations"][0]
     assert e["stable"] is False and e["anticipated_path"][0]["takes"] == ["Col.defect"]

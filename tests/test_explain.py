@@ -44,3 +44,34 @@ def test_sanction_path_is_connected() -> None:
                 assert path[0].source == s1
                 for a, b in itertools.pairwise(path):
                     assert a.target == b.source
+
+
+def test_explanation_text_speaks_the_analysts_labels() -> None:
+    """The explanation's text names states, decision makers and moves by the labels written in
+    the file; the JSON keeps the ids."""
+    import re
+
+    scenario = offramp.get_builtin("beijing-broker")
+    model = scenario.conflict
+    for e in scenario.explain(6):
+        text = e.text(model)
+        assert scenario.spec.dm_label(e.dm) in text
+        assert not re.search(r"\b(US|CN|RU)\.[a-z_]+", text), text  # no DM.option id
+        assert e.to_dict()["dm"] == e.dm
+    assert "State 6 (United States: offer trade concessions, sanction Russian oil)" in text
+
+
+def test_move_words_one_rule() -> None:
+    from offramp.conflict.steps import move_words
+
+    labels = {"US": "United States", "US.relief": "offer trade concessions", "US.tariffs": "x"}
+    assert (
+        move_words("US", ["US.relief"], ["US.tariffs"], labels)
+        == "United States moves to offer trade concessions and ceases to x"
+    )
+    # an option without a label: ids, with the labels there are
+    assert (
+        move_words("US", ["US.relief", "US.summit"], [], labels)
+        == "United States takes offer trade concessions, US.summit"
+    )
+    assert move_words("US", [], ["US.summit"]) == "US stops US.summit"

@@ -92,7 +92,8 @@ def test_click_a_state_to_see_its_moves(page, shots) -> None:
     page.wait_for_selector("#state-panel h3")
     panel = page.inner_text("#state-panel")
     assert "State 4" in panel
-    assert "Improvement: US takes US.relief" in panel
+    # the analyst's labels, not ids: "United States moves to offer trade concessions"
+    assert "Improvement: United States moves to offer trade concessions" in panel
     assert page.locator("#graph .edge.from-selected").count() > 0
     page.screenshot(path=str(shots / "workbench-graph.png"))
 

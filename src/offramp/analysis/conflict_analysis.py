@@ -50,16 +50,7 @@ class Analysis:
 
     def describe_state(self, state: int) -> str:
         """A state in words: per decision maker, the options taken, by their labels."""
-        sc = self.scenario
-        code = int(self.model.codes[state])
-        parts = []
-        for dm in sc.dm_names:
-            taken = [
-                sc.option_label(o.index) for o in sc.options if o.dm == dm and code >> o.index & 1
-            ]
-            if taken:
-                parts.append(f"{sc.dm_label(dm)}: {', '.join(taken)}")
-        return "; ".join(parts) if parts else "no option taken"
+        return self.model.describe(state)
 
     def state_entry(self, state: int) -> dict[str, Any]:
         """A state as the outputs show it: id, options taken, and in words."""

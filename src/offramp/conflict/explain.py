@@ -63,19 +63,21 @@ class Explanation:
         return out
 
     def text(self, model: ConflictModel) -> str:
+        """The explanation in words, with the analyst's labels (``model.labels``)."""
         concept = get_concept(self.concept)
-        taken = ", ".join(model.taken(self.state)) or "nothing taken"
+        dm = model.label(self.dm)
         verdict = "stable" if self.stable else "unstable"
         lines = [
-            f"State {to_id(self.state)} ({taken}) is {verdict} for {self.dm} under {concept.short}."
+            f"State {to_id(self.state)} ({model.describe(self.state)}) is {verdict} for {dm} "
+            f"under {concept.short}."
         ]
         if self.account is not None:
             return "\n".join([*lines, *self.account[0]])
         if not self.deterrence:
-            lines.append(f"  {self.dm} has no unilateral improvement from here.")
+            lines.append(f"  {dm} has no unilateral improvement from here.")
         for d in self.deterrence:
             lines.append(
-                f"  Improvement: {d.improvement.describe()} "
+                f"  Improvement: {d.improvement.describe(model.labels)} "
                 f"(to state {to_id(d.improvement.target)})."
             )
             if concept.sanction is None:
@@ -85,12 +87,14 @@ class Explanation:
             else:
                 end = d.outcome if d.outcome is not None else d.sanction[-1].target
                 if d.simultaneous:
-                    chain = "at the same time, " + "; and ".join(s.describe() for s in d.sanction)
+                    chain = "at the same time, " + "; and ".join(
+                        s.describe(model.labels) for s in d.sanction
+                    )
                 else:
-                    chain = "; then ".join(s.describe() for s in d.sanction)
+                    chain = "; then ".join(s.describe(model.labels) for s in d.sanction)
                 lines.append(
                     f"    Deterred: {chain} (ends in state {to_id(end)},"
-                    f" no better for {self.dm} than staying)."
+                    f" no better for {dm} than staying)."
                 )
         return "\n".join(lines)
 

@@ -107,6 +107,9 @@ class ConflictModel:
     scores: np.ndarray | None = None  # (n, S) float64 as given
     status_quo: int | None = None  # index into codes
     name: str = "conflict"
+    #: the analyst's words for DM ids and DM.option ids (``offramp.scenario`` fills it from the
+    #: labels in the file); an id without an entry is shown as it is
+    labels: dict[str, str] = field(default_factory=dict)
     _cache: dict[object, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -119,6 +122,25 @@ class ConflictModel:
 
     def dm_mask(self, i: int) -> int:
         return sum(1 << k for k, d in enumerate(self.option_dm) if d == i)
+
+    def label(self, name: str) -> str:
+        """The analyst's word for a DM id or a DM.option id (the id itself without one)."""
+        return self.labels.get(name, name)
+
+    def describe(self, state: int) -> str:
+        """A state in words: per decision maker, the options taken, by their labels
+        ("United States: offer trade concessions; China: curb dual-use supplies")."""
+        code = int(self.codes[state])
+        parts = []
+        for i, dm in enumerate(self.dm_names):
+            taken = [
+                self.label(name)
+                for k, name in enumerate(self.option_names)
+                if self.option_dm[k] == i and code >> k & 1
+            ]
+            if taken:
+                parts.append(f"{self.label(dm)}: {', '.join(taken)}")
+        return "; ".join(parts) if parts else "no option taken"
 
     def taken(self, state: int) -> list[str]:
         """Options taken at a state (by index), as DM.option in declaration order."""

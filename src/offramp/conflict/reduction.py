@@ -45,4 +45,5 @@ def two_dm_reduction(model: ConflictModel, state: int, pair: tuple[int, int]) ->
         scores=None,
         status_quo=int(np.flatnonzero(rows == state)[0]),
         name=f"{model.name}: {model.dm_names[i]} and {model.dm_names[j]}",
+        labels=model.labels,
     )

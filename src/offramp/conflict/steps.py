@@ -10,7 +10,7 @@ that sanction sequentially explain themselves with it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +29,9 @@ class Step:
     taken: tuple[str, ...]  # options the mover takes
     dropped: tuple[str, ...]  # options the mover stops taking
 
-    def describe(self) -> str:
-        parts = [f"takes {', '.join(self.taken)}"] if self.taken else []
-        if self.dropped:
-            parts.append(f"stops {', '.join(self.dropped)}")
-        return f"{self.mover} " + " and ".join(parts)
+    def describe(self, labels: Mapping[str, str] | None = None) -> str:
+        """The move in words (`move_words`), with the analyst's ``labels`` where given."""
+        return move_words(self.mover, self.taken, self.dropped, labels)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +41,40 @@ class Step:
             "takes": list(self.taken),
             "stops": list(self.dropped),
         }
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def move_words(
+    mover: str,
+    takes: Sequence[str],
+    stops: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """One move in words: the one rule for every output that describes a move. Option labels
+    are verb phrases ("offer trade concessions"), so when every option moved has a label of its
+    own the move reads "United States moves to offer trade concessions and ceases to sanction
+    Russian oil"; otherwise "US takes US.relief and stops US.tariffs", with a label where there
+    is one. ``labels`` maps DM and DM.option ids to the analyst's words (ids without one are
+    shown as they are)."""
+    words = labels or {}
+    who = words.get(mover, mover)
+    moved = [*takes, *stops]
+    if moved and all(words.get(o, o) != o for o in moved):
+        parts = []
+        if takes:
+            parts.append("moves to " + _and([words[o] for o in takes]))
+        if stops:
+            parts.append("ceases to " + _and([words[o] for o in stops]))
+        return f"{who} " + " and ".join(parts)
+    parts = []
+    if takes:
+        parts.append("takes " + ", ".join(words.get(o, o) for o in takes))
+    if stops:
+        parts.append("stops " + ", ".join(words.get(o, o) for o in stops))
+    return f"{who} " + " and ".join(parts)
 
 
 def make_step(model: ConflictModel, mover: int, source: int, target: int) -> Step:

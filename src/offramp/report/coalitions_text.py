@@ -12,16 +12,11 @@ from typing import Any
 from rich.console import Console
 
 from offramp.conflict.concepts import concept_short
+from offramp.conflict.steps import move_words
 
 
 def _moves(moves: list[dict[str, Any]]) -> str:
-    parts = []
-    for m in moves:
-        what = [f"takes {', '.join(m['takes'])}"] if m["takes"] else []
-        if m["stops"]:
-            what.append(f"stops {', '.join(m['stops'])}")
-        parts.append(f"{m['mover']} {' and '.join(what)}")
-    return "; then ".join(parts)
+    return "; then ".join(move_words(m["mover"], m["takes"], m["stops"]) for m in moves)
 
 
 def coalition_lines(data: dict[str, Any]) -> list[str]:

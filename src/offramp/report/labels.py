@@ -109,7 +109,8 @@ def _input_label(scenario: Scenario, name: str, params: dict[str, str]) -> str:
 
 def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict[str, Any]:
     """{parameters: {id: label}, precision: {id: decimals}, inputs: {id: label},
-    questions: {id: ask}, dimensions: {id: label}, options: {DM.option: label}}."""
+    questions: {id: ask}, dimensions: {id: label}, options: {DM.option: label},
+    decision_makers: {id: label}}."""
     params = {k: parameter_label(scenario, k) for k in scenario.spec.parameters}
     precision = {
         k: min(MAX_DECIMALS, 1 + max(decimals(x) for x in _parameter_numbers(scenario, k)))
@@ -131,4 +132,5 @@ def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict[str
             name: scenario.spec.option_label(k)
             for k, name in enumerate(scenario.conflict.option_names)
         },
+        "decision_makers": {dm: scenario.spec.dm_label(dm) for dm in scenario.spec.dm_names},
     }

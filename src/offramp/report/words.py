@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from offramp.conflict.concepts import DEFAULT_CONCEPT, concept_short
+from offramp.conflict.steps import move_words
 from offramp.report.labels import mid_sentence
 
 VERDICT = {
@@ -101,29 +102,13 @@ def parameter_value(report: dict[str, Any], name: str, value: float) -> str:
 # ------------------------------------------------------------------------ evolution
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def step_sentence(step: dict[str, Any], report: dict[str, Any] | None = None) -> str:
-    """One move in words. Option labels are verb phrases ("offer trade concessions"), so a
-    labelled move reads "US moves to offer trade concessions and ceases to sanction Russian
-    oil"; options without a label keep their ids ("US takes US.relief and stops US.tariffs")."""
-    options = _labels(report or {}).get("options", {})
-    moved = list(step["takes"]) + list(step["stops"])
-    if moved and all(o in options and options[o] != o for o in moved):
-        parts = []
-        if step["takes"]:
-            parts.append("moves to " + _and([options[o] for o in step["takes"]]))
-        if step["stops"]:
-            parts.append("ceases to " + _and([options[o] for o in step["stops"]]))
-        return f"{step['mover']} " + " and ".join(parts)
-    parts = []
-    if step["takes"]:
-        parts.append("takes " + ", ".join(options.get(o, o) for o in step["takes"]))
-    if step["stops"]:
-        parts.append("stops " + ", ".join(options.get(o, o) for o in step["stops"]))
-    return f"{step['mover']} " + " and ".join(parts)
+    """One move of the report's JSON in words, with the report's labels of options and
+    decision makers (`offramp.conflict.steps.move_words`: "United States moves to offer trade
+    concessions")."""
+    labels = _labels(report or {})
+    words = {**labels.get("options", {}), **labels.get("decision_makers", {})}
+    return move_words(step["mover"], step["takes"], step["stops"], words)
 
 
 def path_sentence(path: list[dict[str, Any]], report: dict[str, Any] | None = None) -> str:

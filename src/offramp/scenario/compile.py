@@ -67,6 +67,10 @@ class ResolvedScenario(Protocol):
     preferences: dict[str, CompiledPreference]
     source: SourceMap
 
+    def option_label(self, index: int) -> str: ...
+
+    def dm_label(self, name: str) -> str: ...
+
 
 def _describe_state(scenario: ResolvedScenario, code: int) -> str:
     taken = [o.qualified for o in scenario.options if code >> o.index & 1]
@@ -430,4 +434,8 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
         scores=scores,
         status_quo=status_quo,
         name=scenario.name,
+        labels={
+            **{dm: scenario.dm_label(dm) for dm in scenario.dm_names},
+            **{o.qualified: scenario.option_label(o.index) for o in scenario.options},
+        },
     )

@@ -43,7 +43,7 @@ def stable(view: DMView) -> np.ndarray:
 def describe_path(model: ConflictModel, steps: Sequence[Step] | None, start: int) -> str:
     if not steps:
         return f"the conflict stays at state {to_id(start)}"
-    return "; then ".join(f"{s.describe()} (state {to_id(s.target)})" for s in steps)
+    return "; then ".join(f"{s.describe(model.labels)} (state {to_id(s.target)})" for s in steps)
 
 
 def account(
@@ -52,7 +52,7 @@ def account(
     """Each move of k from ``state``, the end it anticipates, and whether it is worth making."""
     h = _horizon(model, options)
     ant = anticipate(model, h)
-    dm = model.dm_names[k]
+    dm = model.label(model.dm_names[k])
     rank = model.ranks[k]
     src, dst = move_edges(model, move_indices(model)[k])
     moves = []
@@ -72,7 +72,7 @@ def account(
             }
         )
         lines.append(
-            f"  Move: {step.describe()} (to state {to_id(t)}); anticipated: "
+            f"  Move: {step.describe(model.labels)} (to state {to_id(t)}); anticipated: "
             f"{describe_path(model, rest, t)}; ends in state {to_id(end)}, "
             f"{'better' if worth else 'no better'} for {dm} than staying."
         )
