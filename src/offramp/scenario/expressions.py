@@ -478,15 +478,17 @@ def evaluate(node: Node, env: Mapping[str, Value]) -> Value:
         return -v if node.op == "-" else v
     if isinstance(node, Binary):
         a, b = evaluate(node.left, env), evaluate(node.right, env)
-        if node.op == "+":
-            return a + b
-        if node.op == "-":
-            return a - b
-        if node.op == "*":
-            return a * b
         if node.op == "/":
             return _divide(a, b)
+        # inf and nan (an overflow, inf x 0) are reported by the caller at the formula's place
+        # (check_finite), not as numpy's warnings on the user's terminal
         with np.errstate(all="ignore"):
+            if node.op == "+":
+                return a + b
+            if node.op == "-":
+                return a - b
+            if node.op == "*":
+                return a * b
             powered: Value = np.power(np.asarray(a, dtype=float), b)
             return powered
     return _fn(node.function)(*(evaluate(x, env) for x in node.args))
