@@ -122,15 +122,14 @@ def labels_part(scenario: Scenario, inputs: list[str] | None = None) -> dict[str
         + [a.column(c) for a in scenario.spec.sampled_alternatives for c in a.choices]
     )
     section = scenario.spec.bargaining
+    model = scenario.conflict
     return {
         "parameters": params,
         "precision": precision,
         "inputs": {n: _input_label(scenario, n, params) for n in names},
         "questions": {q.id: q.ask for q in scenario.spec.questions},
         "dimensions": {d.name: d.label or d.name for d in section.dimensions} if section else {},
-        "options": {
-            name: scenario.spec.option_label(k)
-            for k, name in enumerate(scenario.conflict.option_names)
-        },
-        "decision_makers": {dm: scenario.spec.dm_label(dm) for dm in scenario.spec.dm_names},
+        # the conflict model's labels (filled from the file when it is compiled)
+        "options": {name: model.label(name) for name in model.option_names},
+        "decision_makers": {dm: model.label(dm) for dm in model.dm_names},
     }
