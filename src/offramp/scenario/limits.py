@@ -269,10 +269,12 @@ def limited_composer(file: str = "<scenario>") -> type[Composer]:
             self.expanded: dict[int, int] = {}  # id(anchored node) -> values it expands to
             self.total = 0
 
-        def count(self, added: int, mark: Any) -> None:
+        def count(self, added: int, mark: Any, inside: int | None = None) -> None:
+            """Add ``added`` values to the document and ``inside`` (default: the same) to
+            the collection that holds them."""
             self.total += added
             if self.open_counts:
-                self.open_counts[-1] += added
+                self.open_counts[-1] += added if inside is None else inside
             if self.total > max_nodes:
                 raise over("yaml_nodes", self.total, mark)
 
@@ -313,11 +315,8 @@ def limited_composer(file: str = "<scenario>") -> type[Composer]:
             if anchor:
                 self.open_anchors.discard(anchor)
                 self.expanded[id(node)] = size
-            self.total += 1  # the collection itself, counted when it closes
-            if self.open_counts:
-                self.open_counts[-1] += size
-            if self.total > max_nodes:
-                raise over("yaml_nodes", self.total, node.end_mark)
+            # the collection itself counts once, when it closes; its holder gains all of it
+            self.count(1, node.end_mark, inside=size)
             return node
 
     return LimitedComposer
