@@ -39,12 +39,12 @@ def heavy(modules: set[str]) -> list[str]:
         "import offramp.cli.main",
         # the command line's start and a small analysis, as `offramp stability FILE` runs it
         "import sys, contextlib, io\n"
-        "from offramp.cli.main import run\n"
+        "from offramp.cli.entry import run\n"
         f"sys.argv = ['offramp', 'stability', {str(ELMIRA)!r}]\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    run()",
         "import sys, contextlib, io\n"
-        "from offramp.cli.main import run\n"
+        "from offramp.cli.entry import run\n"
         "sys.argv = ['offramp', '--help']\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    run()",
@@ -100,7 +100,7 @@ def test_help_needs_neither_numpy_nor_the_scenario_format() -> None:
     format: the 0.2 s start-up goal (docs/benchmarks.md, Start-up)."""
     code = (
         "import sys, contextlib, io\n"
-        "from offramp.cli.main import run\n"
+        "from offramp.cli.entry import run\n"
         "sys.argv = ['offramp', '--help']\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    run()"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import logging
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.models import CommandInfo
 
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
 from offramp.cli.allocator import keep_freed_memory
@@ -607,12 +609,38 @@ flags_take_no_value(app)
 WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
+def command_line(args: list[str]) -> typer.Typer:
+    """The app to run ``args`` with: when they start with a command's name, an app holding only
+    that command (and the options before any command), else the whole app.
+
+    Typer turns every registered command into a click command, reading each one's signature and
+    type hints, before it parses a single argument: 20 commands cost about 25 ms of every run,
+    one costs 2.5 ms (docs/benchmarks.md, "Start-up"). Parsing, help and errors of the command
+    named are the same in both; anything else (no command, an option first, a name that is no
+    command, ``scenarios``) gets the whole app and its messages."""
+    if not args:
+        return app
+    named = [c for c in app.registered_commands if _command_name(c) == args[0]]
+    if not named:
+        return app
+    view = copy.copy(app)
+    view.registered_commands = named
+    view.registered_groups = []
+    return view
+
+
+def _command_name(info: CommandInfo) -> str:
+    if info.name:
+        return info.name
+    return typer.main.get_command_name(info.callback.__name__) if info.callback else ""
+
+
 def run() -> None:
     """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
     mark_start()
     keep_freed_memory()
     try:
-        result = app(standalone_mode=False)
+        result = command_line(sys.argv[1:])(standalone_mode=False)
         if isinstance(result, int) and result:
             sys.exit(result)
     except OfframpError as exc:

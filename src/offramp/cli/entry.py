@@ -1,0 +1,22 @@
+"""The ``offramp`` console script: the process settings of a short run
+(:mod:`offramp.cli.startup`), then the commands (:func:`offramp.cli.main.run`).
+
+Importing :mod:`offramp.cli.main` (as the tests and a notebook may) changes nothing in the
+interpreter; only this entry point, which owns its process, does.
+"""
+
+from __future__ import annotations
+
+from offramp.cli.startup import freeze_for_exit, settle_for_short_run
+
+
+def run() -> None:
+    """Console entry point (``[project.scripts]``)."""
+    settle_for_short_run()
+    # imported after the settings: its imports are the start-up they make cheaper
+    from offramp.cli.main import run as run_commands
+
+    try:
+        run_commands()
+    finally:
+        freeze_for_exit()
