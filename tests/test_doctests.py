@@ -10,14 +10,35 @@ import pytest
 
 #: Modules whose docstring examples are part of the public documentation.
 MODULES = ["offramp.analysis.scenario"]
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples_run(name: str) -> None:
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0, f"{name} has no examples"
-    assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed"
+def _examples() -> list[tuple[str, str]]:
+    """(module, docstring's qualified name) of every docstring with examples: one test each, so
+    the parallel fast loop spreads them over its workers."""
+    found = []
+    for name in MODULES:
+        for test in doctest.DocTestFinder().find(importlib.import_module(name)):
+            if test.examples:
+                found.append((name, test.name))
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def test_the_documented_modules_have_examples() -> None:
+    assert {name for name, _ in EXAMPLES} == set(MODULES)
+
+
+@pytest.mark.parametrize(("module", "docstring"), EXAMPLES, ids=[d for _, d in EXAMPLES])
+def test_docstring_examples_run(module: str, docstring: str) -> None:
+    tests = doctest.DocTestFinder().find(importlib.import_module(module))
+    (test,) = [t for t in tests if t.name == docstring]
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    result = runner.run(test)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {docstring}"
 
 
 def test_every_public_member_of_the_facade_has_an_example() -> None:

@@ -663,10 +663,16 @@ class Scenario:
 
         Examples
         --------
+        The smallest concession package that makes China press, searching one parameter
+        (all 32, the default, takes about ten seconds: docs/benchmarks.md):
+
         >>> import offramp
-        >>> result = offramp.get_builtin("beijing-broker").inverse("china-presses")
-        >>> result.to_dict()["verdict_before"]
-        'no'
+        >>> sc = offramp.get_builtin("beijing-broker")
+        >>> found = sc.inverse("china-presses", parameters=["trade_relief"]).to_dict()
+        >>> found["verdict_before"], found["found"]
+        ('no', True)
+        >>> round(found["changes"]["trade_relief"]["to"], 1)
+        6.0
         """
         from offramp.analysis.inverse import inverse
 
