@@ -60,13 +60,12 @@ def test_a_run_and_a_usage_error_are_the_same_from_either_app() -> None:
     assert outputs[1].exit_code != 0 and outputs[2].exit_code != 0
 
 
-def test_only_the_console_script_changes_the_interpreter() -> None:
-    """Importing the command line (tests, a notebook) leaves the collector as it was; the console
-    script raises the young threshold before its imports and freezes what is alive at the end."""
+def _entry_probe(env: dict[str, str]) -> list[str]:
     probe = (
-        "import gc, sys\n"
+        "import gc, os, sys\n"
         "import offramp, offramp.cli.main\n"
         "before = gc.get_threshold()[0]\n"
+        "untouched = os.environ.get('NUMPY_MADVISE_HUGEPAGE', '-')\n"
         "sys.argv = ['offramp', '--version']\n"
         "from offramp.cli.entry import run\n"
         "code = 0\n"
@@ -74,7 +73,8 @@ def test_only_the_console_script_changes_the_interpreter() -> None:
         "    run()\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        "print(before, gc.get_threshold()[0], gc.get_freeze_count() > 0, code)\n"
+        "print(before, untouched, gc.get_threshold()[0], gc.get_freeze_count() > 0, code,\n"
+        "      os.environ.get('NUMPY_MADVISE_HUGEPAGE', '-'))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
@@ -82,12 +82,38 @@ def test_only_the_console_script_changes_the_interpreter() -> None:
         text=True,
         check=True,
         timeout=120,
-        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin"},
+        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin", **env},
     )
-    before, after, frozen, code = out.stdout.split()[-4:]  # after 'offramp VERSION'
+    return out.stdout.split()[-6:]  # after 'offramp VERSION'
+
+
+def test_only_the_console_script_changes_the_interpreter() -> None:
+    """Importing the command line (tests, a notebook) leaves the collector and numpy's switch as
+    they were; the console script raises the young threshold and keeps numpy off huge pages
+    before its imports, and freezes what is alive at the end."""
+    before, untouched, after, frozen, code, huge_pages = _entry_probe({})
     assert int(before) == 700  # CPython's default
+    assert untouched == "-"
     assert int(after) == YOUNG_THRESHOLD
     assert frozen == "True" and code == "0"
+    assert huge_pages == "0"
+
+
+def test_the_users_own_huge_pages_choice_is_kept() -> None:
+    assert _entry_probe({"NUMPY_MADVISE_HUGEPAGE": "1"})[-1] == "1"
+
+
+def test_the_settings_come_before_numpy_is_imported() -> None:
+    """numpy reads NUMPY_MADVISE_HUGEPAGE when it is imported: the entry point's own imports
+    must not import it."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys, offramp.cli.entry; print('numpy' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.strip() == "False"
 
 
 def test_the_console_script_is_the_entry_point() -> None:

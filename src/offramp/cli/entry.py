@@ -1,5 +1,5 @@
-"""The ``offramp`` console script: the process settings of a short run
-(:mod:`offramp.cli.startup`), then the commands (:func:`offramp.cli.main.run`).
+"""The ``offramp`` console script: the process settings (:mod:`offramp.cli.startup`), then the
+commands (:func:`offramp.cli.main.run`).
 
 Importing :mod:`offramp.cli.main` (as the tests and a notebook may) changes nothing in the
 interpreter; only this entry point, which owns its process, does.
@@ -7,13 +7,14 @@ interpreter; only this entry point, which owns its process, does.
 
 from __future__ import annotations
 
-from offramp.cli.startup import freeze_for_exit, settle_for_short_run
+from offramp.cli.startup import freeze_for_exit, settle_process
 
 
 def run() -> None:
     """Console entry point (``[project.scripts]``)."""
-    settle_for_short_run()
-    # imported after the settings: its imports are the start-up they make cheaper
+    settle_process()
+    # imported after the settings: its imports are what they apply to (numpy reads its switch
+    # when imported; the collector threshold makes the imports cheaper)
     from offramp.cli.main import run as run_commands
 
     try:
