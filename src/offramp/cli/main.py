@@ -16,7 +16,6 @@ import typer
 from typer.models import CommandInfo
 
 from offramp.cli import bargaining_commands, inverse_commands, report_commands, runs_commands
-from offramp.cli.allocator import keep_freed_memory
 from offramp.cli.common import (
     AsOfOpt,
     ConceptOpt,
@@ -636,9 +635,9 @@ def _command_name(info: CommandInfo) -> str:
 
 
 def run() -> None:
-    """Console entry point: maps bad input to exit 2 and bugs to exit 1."""
+    """Run the command on the line, mapping bad input to exit 2 and bugs to exit 1 (the console
+    script, :mod:`offramp.cli.entry`, makes the process settings first)."""
     mark_start()
-    keep_freed_memory()
     try:
         result = command_line(sys.argv[1:])(standalone_mode=False)
         if isinstance(result, int) and result:

@@ -18,7 +18,7 @@ structure"):
 - **No huge pages for numpy.** On Linux numpy asks the kernel for transparent huge pages for
   every array of 4 MB or more (``madvise``). Where the kernel has to compact memory to find
   them (this project's 2-core machine, huge pages on ``madvise`` with ``defrag`` on
-  ``madvise``), that cost the one-hot 8 x 6 conflict (1.68 million states, 1 GB) 1.0-1.2 s of
+  ``madvise``), that cost the one-hot 8 x 6 conflict (1.68 million states, 1 GB) 1.0-1.7 s of
   system time per run and bought no user time. ``NUMPY_MADVISE_HUGEPAGE=0`` (numpy's documented
   switch, read when numpy is imported) is set for the process unless the user set it.
 
