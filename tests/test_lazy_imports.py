@@ -11,21 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.probes import probe
+
 HEAVY = ("scipy", "matplotlib", "dask", "distributed", "fastapi", "starlette", "uvicorn", "joblib")
 ELMIRA = Path(__file__).resolve().parents[1] / "src" / "offramp" / "scenarios" / "elmira.yaml"
 
 
 def loaded_after(code: str) -> set[str]:
-    probe = f"import sys\n{code}\nprint(__import__('json').dumps(sorted(sys.modules)))"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin"},
-    )
-    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+    out = probe(f"import sys\n{code}\nprint(__import__('json').dumps(sorted(sys.modules)))")
+    return set(json.loads(out.strip().splitlines()[-1]))
 
 
 def heavy(modules: set[str]) -> list[str]:

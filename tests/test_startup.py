@@ -5,8 +5,6 @@ with the same parsing, help and results as the whole app."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from typer.testing import CliRunner
 
 from offramp.cli.main import _command_name, app, command_line
 from offramp.cli.startup import YOUNG_THRESHOLD
+from tests.probes import probe
 
 ELMIRA = Path(__file__).resolve().parents[1] / "src" / "offramp" / "scenarios" / "elmira.yaml"
 COMMANDS = sorted(_command_name(c) for c in app.registered_commands)
@@ -61,7 +60,7 @@ def test_a_run_and_a_usage_error_are_the_same_from_either_app() -> None:
 
 
 def _entry_probe(env: dict[str, str]) -> list[str]:
-    probe = (
+    code = (
         "import gc, os, sys\n"
         "import offramp, offramp.cli.main\n"
         "before = gc.get_threshold()[0]\n"
@@ -76,15 +75,7 @@ def _entry_probe(env: dict[str, str]) -> list[str]:
         "print(before, untouched, gc.get_threshold()[0], gc.get_freeze_count() > 0, code,\n"
         "      os.environ.get('NUMPY_MADVISE_HUGEPAGE', '-'))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={"OFFRAMP_HISTORY": "0", "PATH": "/usr/bin:/bin", **env},
-    )
-    return out.stdout.split()[-6:]  # after 'offramp VERSION'
+    return probe(code, env).split()[-6:]  # after 'offramp VERSION'
 
 
 def test_only_the_console_script_changes_the_interpreter() -> None:
@@ -106,14 +97,8 @@ def test_the_users_own_huge_pages_choice_is_kept() -> None:
 def test_the_settings_come_before_numpy_is_imported() -> None:
     """numpy reads NUMPY_MADVISE_HUGEPAGE when it is imported: the entry point's own imports
     must not import it."""
-    out = subprocess.run(
-        [sys.executable, "-c", "import sys, offramp.cli.entry; print('numpy' in sys.modules)"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert out.stdout.strip() == "False"
+    out = probe("import sys, offramp.cli.entry; print('numpy' in sys.modules)")
+    assert out.strip() == "False"
 
 
 def test_the_console_script_is_the_entry_point() -> None:
