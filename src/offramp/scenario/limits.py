@@ -255,9 +255,12 @@ def limited_composer(file: str = "<scenario>") -> type[Composer]:
     max_depth = value("yaml_depth")
     max_nodes = value("yaml_nodes")
 
-    def over(name: str, found: int, mark: Any) -> LimitError:
+    def refused(text: str, mark: Any) -> LimitError:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        return LimitError([Problem(message(name, found), "", file, line, col)])
+        return LimitError([Problem(text, "", file, line, col)])
+
+    def over(name: str, found: int, mark: Any) -> LimitError:
+        return refused(message(name, found), mark)
 
     class LimitedComposer(Composer):
         """Composer with offramp's YAML limits (see `limited_composer`)."""
@@ -282,18 +285,10 @@ def limited_composer(file: str = "<scenario>") -> type[Composer]:
             event = self.parser.peek_event()
             if isinstance(event, AliasEvent):
                 if event.anchor in self.open_anchors:
-                    line, col = event.start_mark.line + 1, event.start_mark.column + 1
-                    raise LimitError(
-                        [
-                            Problem(
-                                f"the alias *{event.anchor} refers to a node that contains "
-                                "it; a scenario cannot be recursive",
-                                "",
-                                file,
-                                line,
-                                col,
-                            )
-                        ]
+                    raise refused(
+                        f"the alias *{event.anchor} refers to a node that contains it; a "
+                        "scenario cannot be recursive",
+                        event.start_mark,
                     )
                 node = super().compose_node(parent, index)
                 self.count(self.expanded.get(id(node), 1), event.start_mark)
