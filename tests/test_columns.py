@@ -10,7 +10,8 @@ from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from offramp.conflict import columns, reach
-from offramp.conflict.columns import NONE32, Columns, column_sweeps
+from offramp.conflict.columns import NONE32, Columns
+from offramp.conflict.fixpoint import sweep_min
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import NONE, MoveIndex, move_indices
 from tests.sampling import SIZES, run_property
@@ -97,11 +98,11 @@ def test_sweeps_agree_with_the_block_sweeps(per, keep, levels):
         movers = [j for j in range(model.n_dms) if j != i]
         for kind in ("ui", "move"):
             values = model.ranks[i]
-            want, _, done = reach._sweep_min(indices, movers, values, kind, float("inf"))
+            want, _, done = sweep_min(reach._blocks(indices, movers), values, kind, float("inf"))
             assert done
             cols = reach._layouts(indices, movers)
             assert cols is not None
-            got, _, done = column_sweeps(cols, values.astype(np.int32), kind, float("inf"))
+            got, _, done = sweep_min(cols, values.astype(np.int32), kind, float("inf"))
             assert done
             assert got.tolist() == want.tolist()
             assert reach.closure_min(indices, movers, values, kind)[0].tolist() == want.tolist()
@@ -122,10 +123,10 @@ def test_partial_passes_happen_and_agree():
 
     Columns.reach_min_groups = counting
     try:
-        got, sweeps, _ = column_sweeps(cols, model.ranks[0].astype(np.int32), "ui", 1e9)
+        got, sweeps, _ = sweep_min(cols, model.ranks[0].astype(np.int32), "ui", 1e9)
     finally:
         Columns.reach_min_groups = original
-    want, _, _ = reach._sweep_min(indices, [1, 2], model.ranks[0], "ui", float("inf"))
+    want, _, _ = sweep_min(reach._blocks(indices, [1, 2]), model.ranks[0], "ui", float("inf"))
     assert calls["part"] > 0 and sweeps > 2
     assert got.tolist() == want.tolist()
 

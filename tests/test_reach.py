@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from offramp.conflict import reach
+from offramp.conflict.fixpoint import sweep_min
 from offramp.conflict.model import ConflictModel
 from offramp.conflict.moves import move_indices
 
@@ -84,7 +85,8 @@ def test_every_path_of_the_closure_agrees_with_the_definition(model, kind, data)
     # the linear search alone (no sweeps) and from values the sweeps left half-way
     fresh = move_indices(model)
     assert reach._search_min(fresh, movers, values.astype(np.int64), kind).tolist() == want.tolist()
-    part, _, _ = reach._sweep_min(fresh, movers, values.astype(np.int64), kind, budget=0.5)
+    blocks = reach._blocks(fresh, movers)
+    part, _, _ = sweep_min(blocks, values.astype(np.int64), kind, budget=0.5)
     assert reach._search_min(fresh, movers, part, kind).tolist() == want.tolist()
     if kind == "move" and all(fresh[j].n_directed == 0 for j in movers):
         labels, count = reach._components(fresh, movers, model.n_states)

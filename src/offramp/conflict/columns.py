@@ -16,6 +16,7 @@ position (its tie run's first row, its column). The values are int32, which halv
 traffic of the gathers that dominate the cost. Groups are placed by the DM's own option
 pattern, so building the layout needs no global sort: only a sort of each column's L ranks.
 
+The sweeps of the sanction closure (:mod:`offramp.conflict.fixpoint`) query this layout.
 Used only when it pays: the DM has no directed options, owns at most 12 options (L <= 4096
 rows: the running minimum is one numpy call per row) in at least 64 groups, and padding the
 groups to L rows costs at most twice the states (feasibility rules can leave groups of very
@@ -44,24 +45,18 @@ class Columns:
 
     ``cols`` (L, G) int32: the state at rank position r of group g (padding repeats the
     group's best state; it sits below every real state, so no answer reads it);
-    ``flat`` (S,) the position in the (L + 1, G) prefix-minimum array holding a state's answer;
-    ``group`` (S,) int32 group of each state; ``size`` (G,) states per group.
+    ``flat`` (S,) the position in the (L + 1, G) prefix-minimum array holding a state's answer
+    (row: the first rank position of its run of ties, in the array whose row 0 is a sentinel;
+    column: its group); ``group`` (S,) the group of each state; ``size`` (G,) states per group.
     """
 
     def __init__(
-        self,
-        cols: np.ndarray,
-        start: np.ndarray,
-        flat: np.ndarray,
-        group: np.ndarray,
-        size: np.ndarray,
-        uniform: bool,
-        first_rows: np.ndarray,
+        self, cols: np.ndarray, flat: np.ndarray, group: np.ndarray, size: np.ndarray, uniform: bool
     ):
-        self.cols, self.start, self.flat, self.group = cols, start, flat, group
-        self.first_rows = first_rows  # (G, L): ``start`` of the state in each cell
+        self.cols, self.flat, self.group = cols, flat, group
         self.size, self.uniform = size, uniform
         self.rows, self.n_groups = cols.shape
+        self.partial = True  # answers for some groups only (the sweeps' partial passes)
         self._buf: np.ndarray | None = None
 
     @classmethod
@@ -81,32 +76,29 @@ class Columns:
         order = np.argsort(key, axis=1, kind="stable")
         grid = np.take_along_axis(grid, order, axis=1)
         key = np.take_along_axis(key, order, axis=1)
-        # the first position of each run of equal ranks within its row (rows start runs)
-        flat_pos = np.arange(n_groups * width, dtype=np.int32).reshape(n_groups, width)
-        run_start = flat_pos.copy()
+        # where each cell's answer sits: row = the first position of its run of equal ranks
+        # within its group (rows start runs), column = the group; in one pass over the cells
+        wide = (width + 1) * n_groups >= 2**31
+        at = np.arange(n_groups * width, dtype=np.int64 if wide else np.int32).reshape(
+            n_groups, width
+        )
+        run_start = at.copy()
         run_start[:, 1:][key[:, 1:] == key[:, :-1]] = 0
         first = np.maximum.accumulate(run_start.ravel()).reshape(n_groups, width)
-        first -= flat_pos[:, :1]
-        start = np.empty(size_s, dtype=np.int32)
+        first -= at[:, :1]  # the run's first position within the group
+        first *= n_groups
+        first += np.arange(n_groups, dtype=first.dtype)[:, None]
+        flat = np.empty(size_s, dtype=first.dtype)
         if complete:
             size = np.full(n_groups, width, dtype=np.int64)
-            start[grid.ravel()] = first.ravel()
+            flat[grid.ravel()] = first.ravel()
         else:
             holes = grid < 0
             size = width - holes.sum(axis=1)
             live = ~holes
-            start[grid[live]] = first[live]
+            flat[grid[live]] = first[live]
             grid = np.where(holes, grid[:, :1], grid)  # holes repeat the group's best state
-        group32 = group.astype(np.int32)
-        return cls(
-            np.ascontiguousarray(grid.T),
-            start,
-            flat_positions(start, group32, n_groups, width),
-            group32,
-            size,
-            complete,
-            first.astype(np.int16 if width < 2**15 else np.int32),
-        )
+        return cls(np.ascontiguousarray(grid.T), flat, group, size, complete)
 
     @staticmethod
     def fits(n_states: int, n_groups: int, width: int) -> bool:
@@ -142,7 +134,8 @@ class Columns:
         sub[0] = NONE32
         np.take(values, sub_idx, out=sub[1:])
         _prefix_min(sub)
-        got = sub[self.first_rows[groups].T, np.arange(k)]  # each cell's answer, in place
+        # each cell's answer, read in place: the row of its run's start, in its own column
+        got = sub[self.flat[sub_idx] // self.n_groups, np.arange(k)]
         if self.uniform:
             return sub_idx.ravel(), got.ravel()
         real = np.arange(self.rows)[:, None] < self.size[groups][None, :]
@@ -176,19 +169,6 @@ class Columns:
         if kind == "ui":
             return self.improvement_min_groups(values, groups)
         return self.group_min_groups(values, groups)
-
-
-def flat_positions(
-    start: np.ndarray, group: np.ndarray, n_groups: int | np.ndarray, rows: int
-) -> np.ndarray:
-    """Where each state's answer sits in the flattened (rows + 1, n_groups) prefix minima:
-    row ``start``, column ``group`` (``n_groups`` may be an array: one count per state)."""
-    if (rows + 1) * int(np.max(n_groups, initial=0)) < 2**31:
-        flat = start * np.asarray(n_groups, dtype=np.int32)
-        flat += group
-        return flat
-    wide: np.ndarray = start.astype(np.int64) * n_groups + group
-    return wide
 
 
 #: Values gathered per block of columns (see :func:`_gather_columns`).
@@ -228,53 +208,3 @@ def to_int32(values: np.ndarray) -> np.ndarray | None:
     if lo < LOW32 or hi > HIGH32:
         return None
     return values.astype(np.int32)
-
-
-def column_sweeps(
-    columns: list[Columns], values: np.ndarray, kind: str, budget: float
-) -> tuple[np.ndarray, int, bool]:
-    """The sweeps of :func:`offramp.conflict.reach.closure_min` for movers laid out as
-    columns, on int32 values: which groups need recomputing is tracked per group (a changed
-    state dirties its group of every other mover), and a mover with few dirty groups
-    recomputes only those columns. Returns (minima, sweeps, converged within ``budget``)."""
-    size = len(values)
-    limit = budget * size * len(columns)
-    work = 0
-    current = values.copy()
-    dirty = [np.ones(c.n_groups, dtype=bool) for c in columns]
-    sweeps = 0
-    while True:
-        sweeps += 1
-        changed_any = False
-        for a, cols in enumerate(columns):
-            if work > limit:
-                return current, sweeps, False
-            todo = np.flatnonzero(dirty[a])
-            if len(todo) == 0:
-                continue
-            dirty[a][todo] = False
-            if len(todo) > 0.5 * cols.n_groups:
-                reach = cols.reach_min(current, kind)
-                work += size
-                better = reach < current
-                count = int(np.count_nonzero(better))
-                changed = None if 2 * count > size else np.flatnonzero(better)
-                np.minimum(current, reach, out=current)
-            else:
-                states, reach = cols.reach_min_groups(current, kind, todo)
-                work += len(states)
-                better = reach < current[states]
-                changed = states[better]
-                count = len(changed)
-                current[changed] = reach[better]
-            if count:
-                changed_any = True
-                for b, other in enumerate(columns):
-                    if b == a:
-                        continue
-                    if changed is None or 2 * count > size:
-                        dirty[b][:] = True  # most states changed: marking all is as exact
-                    else:
-                        dirty[b][other.group[changed]] = True
-        if not changed_any or len(columns) == 1:
-            return current, sweeps, True

@@ -76,6 +76,11 @@ class MoveIndex:
         self._reversed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
         self._columns: Columns | bool | None = False  # False: not built yet
 
+    @property
+    def partial(self) -> bool:
+        """Whether :meth:`reach_min_groups` answers: the DM has no directed options."""
+        return self.n_directed == 0
+
     def with_rank(self, rank: np.ndarray) -> MoveIndex:
         """The same moves under other preferences: groups, patterns and the 'move' index are
         kept (they do not depend on preferences), the improvement index is rebuilt lazily.

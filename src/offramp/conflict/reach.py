@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from offramp.conflict.columns import NONE32, column_sweeps, to_int32
+from offramp.conflict.columns import NONE32, to_int32
+from offramp.conflict.fixpoint import sweep_min
 from offramp.conflict.moves import MoveIndex
 from offramp.resources import memory_budget
 
@@ -55,15 +56,15 @@ def closure_min(
     """Min of ``values`` over the states ``movers`` can reach by sequences of moves (or of
     improvements, ``kind="ui"``), the start state included. Returns (minima, passes).
 
-    Gauss-Seidel sweeps (each mover's reach in turn, later only in the groups whose values
-    changed) run while their work stays under :data:`SWEEP_BUDGET`; most conflicts settle in a
-    few sweeps, which on this hardware beats any graph traversal (sequential passes over sorted
-    arrays). If they do not, the depth-first search of the module docstring finishes from the
-    values reached so far (the minimum over what a state reaches of those values is still the
-    answer), so the total cost is bounded by the budget plus one linear search however long
-    the sequences of moves are (symmetric moves, without directed options, need no search: the
-    minimum over each connected component of the union of the movers' groups). ``passes``
-    counts the sweeps, plus one for the search.
+    Gauss-Seidel sweeps (:func:`offramp.conflict.fixpoint.sweep_min`: each mover's reach in
+    turn, later only in the groups whose values changed) run while their work stays under
+    :data:`SWEEP_BUDGET`; most conflicts settle in a few sweeps, which on this hardware beats
+    any graph traversal (sequential passes over sorted arrays). If they do not, the depth-first
+    search of the module docstring finishes from the values reached so far (the minimum over
+    what a state reaches of those values is still the answer), so the total cost is bounded by
+    the budget plus one linear search however long the sequences of moves are (symmetric moves,
+    without directed options, need no search: the minimum over each connected component of the
+    union of the movers' groups). ``passes`` counts the sweeps, plus one for the search.
     """
     values = np.asarray(values, dtype=np.int64)
     size = len(values)
@@ -82,76 +83,31 @@ def closure_min(
     small = to_int32(values) if columns is not None else None
     if small is not None:
         assert columns is not None  # (small is None otherwise)
-        reached, sweeps, done = column_sweeps(columns, small, kind, SWEEP_BUDGET)
+        reached, sweeps, done = sweep_min(columns, small, kind, SWEEP_BUDGET)
         current = reached.astype(np.int64)
     else:
-        current, sweeps, done = _sweep_min(indices, movers, values, kind, SWEEP_BUDGET)
+        current, sweeps, done = sweep_min(_blocks(indices, movers), values, kind, SWEEP_BUDGET)
     if done:
         return current, sweeps
     if SEARCH_BYTES_PER_STATE * len(movers) * size > memory_budget() // 4:
         # the search's graph would not fit beside the analysis: keep sweeping (exact, only
         # slower), so that the memory estimate made before enumeration still holds
-        more, extra, _ = _sweep_min(indices, movers, current, kind, float("inf"))
+        more, extra, _ = sweep_min(_blocks(indices, movers), current, kind, float("inf"))
         return more, sweeps + extra
     return _search_min(indices, movers, current, kind), sweeps + 1
 
 
-def _sweep_min(
-    indices: Sequence[MoveIndex], movers: list[int], values: np.ndarray, kind: str, budget: float
-) -> tuple[np.ndarray, int, bool]:
-    """Gauss-Seidel fixpoint: (values so far, sweeps, converged). One mover's reach is
-    idempotent, so a mover only needs recomputing where another mover changed a value since,
-    and only in the groups holding such a state; once those are few, the partial update
-    replaces the full one. Stops unconverged once the work passes ``budget`` full sweeps."""
-    limit = budget * len(values) * len(movers)
-    work = 0
-    current = values.copy()
-    size = len(values)
-    dirty = {j: np.ones(size, dtype=bool) for j in movers}
-    sweeps = 0
-    while True:
-        sweeps += 1
-        changed_any = False
-        for j in movers:
-            if work > limit:
-                return current, sweeps, False
-            idx = indices[j]
-            todo = np.flatnonzero(dirty[j])
-            if len(todo) == 0:
-                continue
-            dirty[j][:] = False
-            groups = None
-            if idx.n_directed == 0 and len(todo) < size:
-                touched = np.zeros(idx.n_groups, dtype=bool)
-                touched[idx.group[todo]] = True
-                groups = np.flatnonzero(touched)
-                if len(groups) > 0.6 * idx.n_groups:
-                    groups = None  # nearly everything: the full pass is cheaper
-            if groups is not None:
-                states, reach = idx.reach_min_groups(current, kind, groups)
-                work += len(states)
-                better = reach < current[states]
-                changed = states[better]
-                current[changed] = reach[better]
-            else:
-                reach = idx.reach_min(current, kind)
-                work += size
-                better = reach < current
-                changed = np.flatnonzero(better)
-                current = np.where(better, reach, current)
-            if len(changed):
-                changed_any = True
-                for k in movers:
-                    if k != j:
-                        dirty[k][changed] = True
-        if not changed_any or len(movers) == 1:
-            return current, sweeps, True
+def _blocks(indices: Sequence[MoveIndex], movers: list[int]) -> list[MoveIndex]:
+    """The movers' sorted-block indices, as the sweeps see them (int64 values)."""
+    return [indices[j] for j in movers]
 
 
 class _BlockLayout:
     """A mover without a column layout (it owns too many options: a few huge groups) seen
-    through the interface :func:`~offramp.conflict.columns.column_sweeps` uses, answered by
-    its sorted blocks, so that it can sweep beside movers that have columns."""
+    through the interface the sweeps use (:class:`offramp.conflict.fixpoint.Layout`), answered
+    by its sorted blocks, so that it can sweep beside movers that have columns."""
+
+    partial = True  # (only DMs without directed options join the column sweeps)
 
     def __init__(self, index: MoveIndex):
         self.index = index
@@ -210,10 +166,10 @@ def _move_components(
         columns = _layouts(indices, movers)
         if columns is not None and size < 2**31 - 2:
             small = numbers.astype(np.int32)
-            least, passes, done = column_sweeps(columns, small, "move", SWEEP_BUDGET)
+            least, passes, done = sweep_min(columns, small, "move", SWEEP_BUDGET)
             least = least.astype(np.int64)
         else:
-            least, passes, done = _sweep_min(indices, movers, numbers, "move", SWEEP_BUDGET)
+            least, passes, done = sweep_min(_blocks(indices, movers), numbers, "move", SWEEP_BUDGET)
         if done:
             present = np.zeros(size, dtype=np.int64)
             present[least] = 1
@@ -221,7 +177,7 @@ def _move_components(
             labels, count = number[least], int(number[-1]) + 1
         elif SEARCH_BYTES_PER_STATE * len(movers) * size > memory_budget() // 4:
             # the search's graph would not fit beside the analysis: keep sweeping (exact)
-            least, extra, _ = _sweep_min(indices, movers, least, "move", float("inf"))
+            least, extra, _ = sweep_min(_blocks(indices, movers), least, "move", float("inf"))
             labels = np.unique(least, return_inverse=True)[1].ravel()
             count, passes = int(labels.max()) + 1, passes + extra
         else:
