@@ -42,7 +42,15 @@ from offramp.scenario.limits import LimitError, check_enumeration, option_refere
 from offramp.scenario.limits import message as limit_message
 from offramp.scenario.limits import value as limit_value
 from offramp.scenario.resolved import CompiledPreference, CompiledStatement
-from offramp.scenario.statements import OptionRef, evaluate_codes, variables
+from offramp.scenario.statements import (
+    Expr,
+    Not,
+    OptionRef,
+    Var,
+    code_words,
+    evaluate_codes,
+    variables,
+)
 from offramp.scenario.yaml_source import DocPath, SourceMap
 
 _log = logging.getLogger("offramp")
@@ -176,19 +184,89 @@ def weight_scores(truths: list[np.ndarray], values: Collection[float], size: int
     """The comparison key of a weights preference: Σ value over the true statements, exact
     (integers, scaled) when the values allow it, else float64."""
     ints = exact_weights(values)
-    if ints is not None:
-        # int32 sums where they cannot overflow; a truth times a small weight in int8: the
-        # fewest bytes moved per statement (a masked add is several times slower)
-        small = int(np.abs(ints).sum()) < 2**31
-        key: npt.NDArray[np.signedinteger[Any]] = np.zeros(
-            size, dtype=np.int32 if small else np.int64
-        )
-        for t, w in zip(truths, ints, strict=True):
-            if w:
-                bit = np.asarray(t, dtype=bool).view(np.int8)
-                key += bit * (np.int8(w) if -128 < w < 128 else key.dtype.type(w))
-        return key  # int32 or int64: compared exactly either way
-    return weight_values(truths, values, size)
+    if ints is None:
+        return weight_values(truths, values, size)
+    key = _zero_key(ints, size)
+    _add_truths(key, truths, ints)
+    return key  # int32 or int64: compared exactly either way
+
+
+def weight_key(
+    exprs: list[Expr], values: Collection[float], codes: np.ndarray, bits: dict[int, np.ndarray]
+) -> np.ndarray:
+    """:func:`weight_scores` from the statements themselves, over ``codes`` (``bits``: the
+    option columns shared between statements, as :func:`evaluate_codes` keeps them).
+
+    Why: most weights are on single options ('Russia.ceasefire', or its negation), and a
+    scenario written as choices has many (8 DMs x 6 strategies: 48 per DM). Their sum over a
+    16-bit word of the codes is a table of 2^16 partial sums, so each word holding such options
+    costs one lookup per state instead of one pass per statement (and no truth columns). Only
+    for exact integer sums, whose order of addition does not matter; other statements add their
+    truths as :func:`weight_scores` does."""
+    ints = exact_weights(values)
+    if ints is None:
+        truths = [evaluate_codes(e, codes, bits) for e in exprs]
+        return weight_values(truths, values, len(codes))
+    key = _zero_key(ints, len(codes))
+    # per word of the codes, per bit: the weight added when the option is taken, and when not
+    added: dict[int, np.ndarray] = {}
+    rest: list[tuple[Expr, int]] = []
+    for expr, w in zip(exprs, ints.tolist(), strict=True):
+        option, negated = _single_option(expr)
+        if not w:
+            continue
+        if option is None:
+            rest.append((expr, w))
+            continue
+        word, bit = divmod(option, WORD_BITS)
+        added.setdefault(word, np.zeros((WORD_BITS, 2), dtype=np.int64))[bit, int(not negated)] += w
+    if added:
+        words = code_words(codes)
+        for word, per_bit in added.items():
+            np.add(key, np.take(_word_table(per_bit, key.dtype), words[:, word]), out=key)
+    _add_truths(key, [evaluate_codes(e, codes, bits) for e, _ in rest], [w for _, w in rest])
+    return key
+
+
+#: Bits of the codes read per table lookup in :func:`weight_key` (tables of 2^16 entries fit
+#: in the processor's second-level cache).
+WORD_BITS = 16
+
+
+def _word_table(per_bit: np.ndarray, dtype: np.dtype[Any]) -> np.ndarray:
+    """The sum of the weights over every value of a word: ``per_bit[b]`` = (weight when bit b
+    is clear, weight when it is set). Built by doubling (bit b splits the table into the half
+    with it clear and the half with it set), 2^17 additions in all. Every entry is a sum of
+    some of the weights, so it fits the key's type when the sum of their magnitudes does."""
+    table = np.zeros(1, dtype=np.int64)
+    for clear, taken in per_bit.tolist():
+        table = np.concatenate([table + clear, table + taken])
+    return table.astype(dtype)
+
+
+def _single_option(expr: Expr) -> tuple[int | None, bool]:
+    """(option, negated) for a statement that is one option or its negation, else (None, _)."""
+    if isinstance(expr, Var):
+        return expr.index, False
+    if isinstance(expr, Not) and isinstance(expr.arg, Var):
+        return expr.arg.index, True
+    return None, False
+
+
+def _zero_key(ints: np.ndarray, size: int) -> np.ndarray:
+    """An exact key of zeros: int32 where no sum of the weights can overflow it, else int64."""
+    small = int(np.abs(ints).sum()) < 2**31
+    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(size, dtype=np.int32 if small else np.int64)
+    return key
+
+
+def _add_truths(key: np.ndarray, truths: list[np.ndarray], ints: Collection[int]) -> None:
+    """Add each weight where its statement is true: a truth times a small weight in int8, the
+    fewest bytes moved per statement (a masked add is several times slower)."""
+    for t, w in zip(truths, ints, strict=True):
+        if w:
+            bit = np.asarray(t, dtype=bool).view(np.int8)
+            key += bit * (np.int8(w) if -128 < w < 128 else key.dtype.type(w))
 
 
 def _whole(values: Collection[float]) -> bool:
@@ -215,11 +293,11 @@ def _scores(
     truths: list[np.ndarray],
 ) -> np.ndarray:
     """A decision maker's comparison key over ``codes``; ``truths`` are its statements' truths
-    (read by prioritization and weights, empty for a ranking)."""
+    (read by prioritization; weights read their statements, a ranking its entries)."""
     if pref.form == "prioritization":
         return priority_scores(truths, default_order(pref), len(codes))
     if pref.form == "weights":
-        return weight_scores(truths, pref.values, len(codes))
+        return weight_key([e[0].expr for e in pref.entries], pref.values, codes, bits)
     # ranking: every feasible state matched by exactly one entry
     n_entries = len(pref.entries)
     which = np.full(len(codes), -1, dtype=np.int64)
@@ -409,7 +487,7 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
     for i, dm in enumerate(scenario.dm_names):
         pref = scenario.preferences[dm]
         truths: list[np.ndarray] = []
-        if pref.form in ("prioritization", "weights"):
+        if pref.form == "prioritization":
             truths = [evaluate_codes(e[0].expr, codes, bits) for e in pref.entries]
         try:
             keys.append(_scores(scenario, pref, codes, bits, truths))
@@ -419,6 +497,7 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
         if pref.form == "weights" and _whole(pref.values) and keys[-1].dtype.kind == "i":
             scores[i] = keys[-1]  # whole weights: the exact key is the float sum, exactly
         elif pref.form == "weights":
+            truths = [evaluate_codes(e[0].expr, codes, bits) for e in pref.entries]
             scores[i] = weight_values(truths, pref.values, len(codes))
         else:
             scores[i] = keys[-1]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -375,6 +376,15 @@ def evaluate(expr: Expr, column: Callable[[int], np.ndarray], size: int) -> np.n
     raise TypeError(f"not a statement: {expr!r}")
 
 
+def code_words(codes: np.ndarray, dtype: type[np.unsignedinteger[Any]] = np.uint16) -> np.ndarray:
+    """The codes (uint64) seen as (states, 64 / word size) little words, least significant
+    first, without a copy on little-endian machines: column w holds options w x size .. w x
+    size + size - 1 (the byte order is made explicit, so the columns mean the same everywhere)."""
+    little = np.dtype(dtype).newbyteorder("<")
+    words: np.ndarray = np.asarray(codes).astype("<u8", copy=False).view(little)
+    return words.reshape(-1, 8 // little.itemsize)
+
+
 def evaluate_codes(
     expr: Expr, codes: np.ndarray, cache: dict[int, np.ndarray] | None = None
 ) -> np.ndarray:
@@ -384,8 +394,8 @@ def evaluate_codes(
     if cache is None:
         cache = {}
     # one byte of each code per option: shifting bytes moves an eighth of the memory that
-    # shifting the 64-bit codes would (little-endian byte order made explicit)
-    octets = np.asarray(codes).astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
+    # shifting the 64-bit codes would
+    octets = code_words(codes, np.uint8)
 
     def column(i: int) -> np.ndarray:
         if i not in cache:
