@@ -50,13 +50,14 @@ class Columns:
     column: its group); ``group`` (S,) the group of each state; ``size`` (G,) states per group.
     """
 
+    partial = True  # answers for some groups only too (the sweeps' partial passes)
+
     def __init__(
         self, cols: np.ndarray, flat: np.ndarray, group: np.ndarray, size: np.ndarray, uniform: bool
     ):
         self.cols, self.flat, self.group = cols, flat, group
         self.size, self.uniform = size, uniform
         self.rows, self.n_groups = cols.shape
-        self.partial = True  # answers for some groups only (the sweeps' partial passes)
         self._buf: np.ndarray | None = None
 
     @classmethod

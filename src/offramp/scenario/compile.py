@@ -212,9 +212,9 @@ def weight_key(
     added: dict[int, np.ndarray] = {}
     rest: list[tuple[Expr, int]] = []
     for expr, w in zip(exprs, ints.tolist(), strict=True):
-        option, negated = _single_option(expr)
         if not w:
             continue
+        option, negated = _single_option(expr)
         if option is None:
             rest.append((expr, w))
             continue

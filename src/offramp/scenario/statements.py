@@ -377,9 +377,9 @@ def evaluate(expr: Expr, column: Callable[[int], np.ndarray], size: int) -> np.n
 
 
 def code_words(codes: np.ndarray, dtype: type[np.unsignedinteger[Any]] = np.uint16) -> np.ndarray:
-    """The codes (uint64) seen as (states, 64 / word size) little words, least significant
-    first, without a copy on little-endian machines: column w holds options w x size .. w x
-    size + size - 1 (the byte order is made explicit, so the columns mean the same everywhere)."""
+    """The codes (uint64) seen as words of b bits (``dtype``), least significant first, one row
+    per state: column w holds options w·b to w·b + b − 1. No copy on little-endian machines; the
+    byte order is made explicit, so the columns mean the same on every machine."""
     little = np.dtype(dtype).newbyteorder("<")
     words: np.ndarray = np.asarray(codes).astype("<u8", copy=False).view(little)
     return words.reshape(-1, 8 // little.itemsize)
