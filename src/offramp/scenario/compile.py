@@ -494,7 +494,9 @@ def compile_conflict(scenario: ResolvedScenario) -> ConflictModel:
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
-        if pref.form == "weights" and _whole(pref.values) and keys[-1].dtype.kind == "i":
+        if pref.form == "weights" and keys[-1].dtype.kind == "f":
+            scores[i] = keys[-1]  # weights not exact as integers: the key is the float sum
+        elif pref.form == "weights" and _whole(pref.values):
             scores[i] = keys[-1]  # whole weights: the exact key is the float sum, exactly
         elif pref.form == "weights":
             truths = [evaluate_codes(e[0].expr, codes, bits) for e in pref.entries]
